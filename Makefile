@@ -1,0 +1,41 @@
+# ChargeClock — two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run demo test lint typecheck pytest bench bundle clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## run the app on the embedded SQLite database in your data directory
+run: $(STAMP)
+	$(BIN)/chargeclock
+
+## run the app on a throwaway demo database
+demo: $(STAMP)
+	$(BIN)/chargeclock --demo
+
+## the whole test suite: lint, types, tests
+test: lint typecheck pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check desktop tests
+	$(BIN)/ruff format --check desktop tests
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+pytest: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+
+## benchmarks (never part of `make test`)
+bench: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider tests/perf -o addopts="" -s
+
+clean:
+	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,111 @@
+"""``chargeclock`` and its subcommands.
+
+The window (and so Qt) is imported only when the window is asked for: ``chargeclock calc`` and
+every other subcommand run without loading Qt or reportlab. Errors are one line on standard error
+naming the field and the problem, exit status 2; never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from chargeclock.domain.errors import ChargeClockError
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 70
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def run_calc(data: bytes | str, out: TextIO, err: TextIO) -> int:
+    """The calc entry point, in process: JSON in, the result document or one error line out."""
+    from chargeclock.domain.calc_io import parse_calc_input, result_document
+    from chargeclock.domain.calculation import calculate
+    from chargeclock.resources import rule_book
+
+    try:
+        request = parse_calc_input(data)
+        result = calculate(request.to_visit(), rule_book())
+    except ChargeClockError as exc:
+        err.write(_one_line(str(exc)) + "\n")
+        return EXIT_BAD_INPUT
+    except RecursionError:
+        err.write("input: nested too deeply\n")
+        return EXIT_BAD_INPUT
+    out.write(json.dumps(result_document(result), indent=2, ensure_ascii=False) + "\n")
+    return EXIT_OK
+
+
+def _cmd_calc(args: argparse.Namespace) -> int:
+    source: str = args.file
+    if source == "-":
+        data = sys.stdin.buffer.read()
+    else:
+        try:
+            data = Path(source).read_bytes()
+        except OSError as exc:
+            sys.stderr.write(f"FILE: cannot read {source}: {exc.strerror}\n")
+            return EXIT_BAD_INPUT
+    return run_calc(data, sys.stdout, sys.stderr)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a usage error as one line and status 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        sys.stderr.write(f"{self.prog}: {_one_line(message)}\n")
+        raise SystemExit(EXIT_BAD_INPUT)
+
+
+Command = Callable[[argparse.Namespace], int]
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
+    parser = _Parser(
+        prog="chargeclock",
+        description="PT/PTA treatment timers, Medicare unit calculator and superbills, offline.",
+    )
+    parser.add_argument("--db", help="database file (default: $CHARGECLOCK_DB or the data dir)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands: dict[str, Command] = {}
+
+    calc = sub.add_parser("calc", help="bill one visit: JSON in (FILE or stdin), JSON out")
+    calc.add_argument("file", nargs="?", default="-", metavar="FILE")
+    commands["calc"] = _cmd_calc
+
+    from chargeclock import commands as more_commands
+
+    more_commands.register(sub, commands)
+    return parser, commands
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser, commands = build_parser()
+    args = parser.parse_args(argv)
+    command = commands.get(args.command or "")
+    try:
+        if command is None:
+            from chargeclock.commands import run_window
+
+            return run_window(args)
+        return command(args)
+    except ChargeClockError as exc:
+        sys.stderr.write(f"chargeclock: {_one_line(str(exc))}\n")
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # last resort: a user never sees a traceback
+        sys.stderr.write(f"chargeclock: internal error: {_one_line(repr(exc))}\n")
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

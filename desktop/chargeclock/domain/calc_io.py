@@ -1,0 +1,226 @@
+"""The JSON face of the engine: strict input models and the output document of
+``chargeclock calc`` (``calc-contract.md``). Stable: add fields, never rename or drop one.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+
+from chargeclock.domain.calculation import (
+    MAX_MINUTES,
+    PayerRules,
+    ServiceMinutes,
+    UnitMethod,
+    VisitInput,
+    VisitResult,
+)
+from chargeclock.domain.errors import InputError
+from chargeclock.domain.rulebook import Discipline
+
+MINUTE_FIELDS = frozenset({"pt_minutes", "pta_minutes", "overlap_minutes"})
+
+
+def _amount(value: object) -> object:
+    """Dollars are JSON numbers: not strings, not booleans. Floats go through their shortest
+    repr so 1200.1 is Decimal('1200.1'), not its binary neighbour."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        raise ValueError("not a number")
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return value
+
+
+Amount = Annotated[Decimal, BeforeValidator(_amount), Field(ge=0, allow_inf_nan=False)]
+Minutes = Annotated[int, Field(ge=0, le=MAX_MINUTES)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+class PayerIn(_Strict):
+    unit_method: Literal["cms", "per_code"] = "cms"
+    assistant_modifiers: bool = True
+    kx: bool = True
+    medicare: bool = True
+
+
+class ServiceIn(_Strict):
+    code: str
+    pt_minutes: Minutes = 0
+    pta_minutes: Minutes = 0
+    overlap_minutes: Minutes = 0
+    assistant_furnished: bool = False
+
+
+class YtdIn(_Strict):
+    pt_slp: Amount = Decimal("0")
+    ot: Amount = Decimal("0")
+
+
+class CalcInput(_Strict):
+    date_of_service: date
+    discipline: Literal["PT", "OT", "SLP"] = "PT"
+    payer: PayerIn = PayerIn()
+    services: list[ServiceIn]
+    ytd_allowed: YtdIn = YtdIn()
+
+    def to_visit(self) -> VisitInput:
+        return VisitInput(
+            date_of_service=self.date_of_service,
+            discipline=Discipline(self.discipline),
+            payer=PayerRules(
+                unit_method=UnitMethod(self.payer.unit_method),
+                assistant_modifiers=self.payer.assistant_modifiers,
+                kx=self.payer.kx,
+                medicare=self.payer.medicare,
+            ),
+            services=tuple(
+                ServiceMinutes(
+                    s.code, s.pt_minutes, s.pta_minutes, s.overlap_minutes, s.assistant_furnished
+                )
+                for s in self.services
+            ),
+            ytd_allowed={"pt_slp": self.ytd_allowed.pt_slp, "ot": self.ytd_allowed.ot},
+        )
+
+
+def _field_path(loc: tuple[int | str, ...]) -> str:
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif str(part).startswith("function-") or part in ("decimal", "lax-or-strict"):
+            continue
+        else:
+            path += f".{part}" if path else str(part)
+    return path or "input"
+
+
+def _shown(value: object) -> str:
+    try:
+        text = json.dumps(value, default=str)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _problem(error: Any) -> InputError:
+    loc: tuple[int | str, ...] = tuple(error.get("loc", ()))
+    kind: str = error.get("type", "")
+    path = _field_path(loc)
+    name = next((str(p) for p in reversed(loc) if isinstance(p, str)), "")
+    got = f", got {_shown(error.get('input'))}"
+    if kind == "json_invalid":
+        return InputError("input", f"not valid JSON ({error.get('msg', '')})")
+    if kind == "missing":
+        return InputError(path, "is required")
+    if kind == "extra_forbidden":
+        return InputError(path, "is not a field of the calc input (check the spelling)")
+    if name in MINUTE_FIELDS:
+        return InputError(path, f"must be a whole number of minutes from 0 to {MAX_MINUTES}{got}")
+    if name in ("pt_slp", "ot"):
+        return InputError(path, f"must be an amount in dollars, a number >= 0{got}")
+    if name == "unit_method":
+        return InputError(path, f"must be \"cms\" or \"per_code\"{got}")
+    if name == "discipline":
+        return InputError(path, f"must be \"PT\", \"OT\" or \"SLP\"{got}")
+    if name == "date_of_service":
+        return InputError(path, f"must be a date written YYYY-MM-DD{got}")
+    if kind == "bool_type":
+        return InputError(path, f"must be true or false{got}")
+    if name == "code" or kind == "string_type":
+        return InputError(path, f"must be a code written as a string, e.g. \"97110\"{got}")
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return InputError(path, f"must be a JSON object{got}")
+    if kind == "list_type":
+        return InputError(path, f"must be a JSON list{got}")
+    return InputError(path, f"{error.get('msg', 'is not valid')}{got}")
+
+
+def parse_calc_input(text: str | bytes) -> CalcInput:
+    """Validate the calc input; bad input raises :class:`InputError` naming the first field."""
+    try:
+        return CalcInput.model_validate_json(text)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+        problem = _problem(errors[0])
+        if len(errors) > 1:
+            more = len(errors) - 1
+            problem = InputError(
+                problem.field, f"{problem.problem} (and {more} more problem{'s' * (more > 1)})"
+            )
+        raise problem from None
+
+
+def _money(amount: Decimal | None) -> float | None:
+    return None if amount is None else float(amount.quantize(Decimal("0.01")))
+
+
+def result_document(result: VisitResult) -> dict[str, Any]:
+    """The calc output document, field for field as ``calc-contract.md`` lists it."""
+    kx = result.kx
+    return {
+        "rule_year": result.rule_year,
+        "unit_method": result.unit_method.value,
+        "discipline": result.discipline.value,
+        "total_timed_minutes": result.total_timed_minutes,
+        "total_treatment_minutes": result.total_treatment_minutes,
+        "timed_units": result.timed_units,
+        "next_unit_in_minutes": result.next_unit_in_minutes,
+        "services": [
+            {
+                "code": s.code,
+                "label": s.label,
+                "timed": s.timed,
+                "pt_minutes": s.pt_minutes,
+                "pta_minutes": s.pta_minutes,
+                "minutes": s.minutes,
+                "units": s.units,
+                "assistant_units": s.assistant_units,
+            }
+            for s in result.services
+        ],
+        "claim_lines": [
+            {
+                "code": line.code,
+                "modifiers": list(line.modifiers),
+                "units": line.units,
+                "allowed": _money(line.allowed),
+            }
+            for line in result.claim_lines
+        ],
+        "kx": {
+            "bucket": kx.bucket,
+            "threshold": _money(kx.threshold),
+            "ytd_before": _money(kx.ytd_before),
+            "ytd_after": _money(kx.ytd_after),
+            "applies": kx.applies,
+            "remaining": _money(kx.remaining),
+            "review_threshold": _money(kx.review_threshold),
+            "over_review_threshold": kx.over_review_threshold,
+            "complete": kx.complete,
+        },
+        "alternatives": [
+            {
+                "services": [
+                    {"code": s.code, "units": s.units, "assistant_units": s.assistant_units}
+                    for s in alt.services
+                ],
+                "allowed_total": _money(alt.allowed_total),
+            }
+            for alt in result.alternatives
+        ],
+        "alternatives_truncated": result.alternatives_truncated,
+        "review": [{"code": r.code, "reason": r.reason} for r in result.review],
+        "warnings": [
+            {"kind": w.kind, "codes": list(w.codes), "message": w.message}
+            for w in result.warnings
+        ],
+        "trace": list(result.trace),
+    }

@@ -1,0 +1,104 @@
+"""Medicare allowed-amount estimates per claim line (rules.md §6).
+
+Order of operations, per line: the multiple procedure payment reduction (MPPR) on units whose RVU
+parts are known, then the assistant rate (85 % from 2022) on CQ/CO lines, then rounding half-up to
+cents. Totals add the rounded line amounts. An unknown amount stays ``None`` — never zero.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from chargeclock.domain.rulebook import Fee, RuleYear
+
+CENT = Decimal("0.01")
+
+
+def round_cents(amount: Decimal) -> Decimal:
+    """Half-up to cents, as the contract fixes for every line."""
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def money(amount: Decimal) -> str:
+    """``$1,234.50`` for traces and messages."""
+    return f"${amount:,.2f}"
+
+
+@dataclass(frozen=True)
+class LineToPrice:
+    code: str
+    units: int
+    assistant: bool
+
+
+@dataclass(frozen=True)
+class PricedLine:
+    allowed: Decimal | None
+    explanation: str
+
+
+def _rvu_amount(fee: Fee, rules: RuleYear, full_units: int, reduced_units: int) -> Decimal:
+    assert fee.work_rvu is not None and fee.pe_rvu is not None and fee.mp_rvu is not None
+    assert rules.conversion_factor is not None
+    full_rvu = fee.work_rvu + fee.pe_rvu + fee.mp_rvu
+    reduced_rvu = fee.work_rvu + fee.mp_rvu + fee.pe_rvu * rules.mppr_pe_rate
+    return (full_rvu * full_units + reduced_rvu * reduced_units) * rules.conversion_factor
+
+
+def _highest_pe_line(lines: Sequence[LineToPrice], rules: RuleYear) -> int | None:
+    """The line whose first unit is paid in full: the first in claim order with the highest PE
+    (ties by the higher total; Novitas), among codes whose RVU parts are known."""
+    best: tuple[Decimal, Decimal] | None = None
+    best_index: int | None = None
+    for index, line in enumerate(lines):
+        fee = rules.fee(line.code)
+        if line.units == 0 or fee is None or not fee.has_rvu_parts:
+            continue
+        assert fee.pe_rvu is not None and fee.total_rvu is not None
+        key = (fee.pe_rvu, fee.total_rvu)
+        if best is None or key > best:
+            best, best_index = key, index
+    return best_index
+
+
+def price_lines(lines: Sequence[LineToPrice], rules: RuleYear) -> list[PricedLine]:
+    """Allowed amount of each line, with a plain-words explanation."""
+    full_line = _highest_pe_line(lines, rules) if rules.conversion_factor is not None else None
+    rate = rules.assistant_payment_rate
+    priced: list[PricedLine] = []
+    for index, line in enumerate(lines):
+        code = rules.code(line.code)
+        fee = rules.fee(line.code)
+        label = f"{line.code} x{line.units}"
+        if code is not None and code.medicare_status == "B":
+            priced.append(PricedLine(Decimal("0.00"), f"{label}: bundled (status B), $0.00"))
+            continue
+        if fee is not None and fee.has_rvu_parts and rules.conversion_factor is not None:
+            full = 1 if index == full_line else 0
+            reduced = line.units - full
+            raw = _rvu_amount(fee, rules, full, reduced)
+            how = (
+                f"{full} unit in full at {fee.total_rvu} RVU"
+                if full
+                else "no unit in full (another unit has the highest practice expense)"
+            )
+            if reduced:
+                how += (
+                    f", {reduced} reduced by MPPR to work {fee.work_rvu} + MP {fee.mp_rvu} + "
+                    f"{rules.mppr_pe_rate:.0%} of PE {fee.pe_rvu}"
+                )
+            how += f", x CF ${rules.conversion_factor} = ${raw:.4f}"
+        elif fee is not None and fee.amount is not None:
+            raw = fee.amount * line.units
+            how = f"known only as a total ({money(fee.amount)} each), not reduced by MPPR (estimate)"
+        else:
+            priced.append(PricedLine(None, f"{label}: no {rules.year} amount known (unknown)"))
+            continue
+        if line.assistant and rate != 1:
+            raw = raw * rate
+            how += f", x {rate:.0%} for the assistant = ${raw:.4f}"
+        allowed = round_cents(raw)
+        priced.append(PricedLine(allowed, f"{label}: {how} -> {money(allowed)}"))
+    return priced
