@@ -12,7 +12,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, cast
 
 from chargeclock.domain.errors import ChargeClockError
 
@@ -74,7 +74,10 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
         description="PT/PTA treatment timers, Medicare unit calculator and superbills, offline.",
     )
     parser.add_argument("--db", help="database file (default: $CHARGECLOCK_DB or the data dir)")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub = cast(
+        "argparse._SubParsersAction[argparse.ArgumentParser]",
+        parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser),
+    )
     commands: dict[str, Command] = {}
 
     calc = sub.add_parser("calc", help="bill one visit: JSON in (FILE or stdin), JSON out")

@@ -50,10 +50,15 @@ def split_timed(units: int, pt: int, pta: int, unit_minutes: int = 15) -> Assist
         t_units, a_units = u_p, u_a
     elif extra == 2:
         # CY2022 rule: two units remain and each furnished 9-14 minutes: one each.
-        reason = f"{whole}; 2 units left (therapist {r_p} + assistant {r_a} min): one each (CY2022 rule)"
+        reason = (
+            f"{whole}; 2 units left (therapist {r_p} + assistant {r_a} min): one each (CY2022 rule)"
+        )
         t_units, a_units = u_p + 1, u_a + 1
     elif r_p >= mid and r_p >= r_a:
-        reason = f"{whole}; last unit: therapist leftover {r_p} min meets the midpoint on its own -> therapist"
+        reason = (
+            f"{whole}; last unit: therapist leftover {r_p} min meets the midpoint on its own "
+            "-> therapist"
+        )
         t_units, a_units = u_p + 1, u_a
     elif r_a >= mid:
         reason = f"{whole}; last unit: assistant leftover {r_a} min meets the midpoint -> assistant"
@@ -71,14 +76,20 @@ def split_timed(units: int, pt: int, pta: int, unit_minutes: int = 15) -> Assist
         t_units, a_units = u_p, u_a + 1
     else:
         reason = (
-            f"{whole}; last unit: neither leftover reaches {mid} min; assistant {r_a} min is within "
-            f"the 10% de minimis -> therapist"
+            f"{whole}; last unit: neither leftover reaches {mid} min; assistant {r_a} min is "
+            "within the 10% de minimis -> therapist"
         )
         t_units, a_units = u_p + 1, u_a
-    if review is None and units == 1 and a_units == 0 and pt >= mid and pta > DE_MINIMIS * unit_minutes:
+    if (
+        review is None
+        and units == 1
+        and a_units == 0
+        and pt >= mid
+        and pta > DE_MINIMIS * unit_minutes
+    ):
         review = (
-            f"single unit: therapist {pt} min meets the midpoint but the assistant furnished {pta} min "
-            "(in part); sources disagree whether it needs the modifier (none chosen)"
+            f"single unit: therapist {pt} min meets the midpoint but the assistant furnished "
+            f"{pta} min (in part); sources disagree whether it needs the modifier (none chosen)"
         )
     return AssistantSplit(t_units, a_units, reason, review)
 
@@ -93,6 +104,8 @@ def split_untimed(pt: int, pta: int, assistant_furnished: bool = False) -> Assis
         return AssistantSplit(1, 0, "furnished by the therapist")
     if pta > DE_MINIMIS * total:
         return AssistantSplit(
-            0, 1, f"assistant alone {pta} of {total} min is more than 10% of the service -> assistant"
+            0,
+            1,
+            f"assistant alone {pta} of {total} min is more than 10% of the service -> assistant",
         )
     return AssistantSplit(1, 0, f"assistant alone {pta} of {total} min is within 10% -> therapist")

@@ -127,15 +127,15 @@ def _problem(error: Any) -> InputError:
     if name in ("pt_slp", "ot"):
         return InputError(path, f"must be an amount in dollars, a number >= 0{got}")
     if name == "unit_method":
-        return InputError(path, f"must be \"cms\" or \"per_code\"{got}")
+        return InputError(path, f'must be "cms" or "per_code"{got}')
     if name == "discipline":
-        return InputError(path, f"must be \"PT\", \"OT\" or \"SLP\"{got}")
+        return InputError(path, f'must be "PT", "OT" or "SLP"{got}')
     if name == "date_of_service":
         return InputError(path, f"must be a date written YYYY-MM-DD{got}")
     if kind == "bool_type":
         return InputError(path, f"must be true or false{got}")
     if name == "code" or kind == "string_type":
-        return InputError(path, f"must be a code written as a string, e.g. \"97110\"{got}")
+        return InputError(path, f'must be a code written as a string, e.g. "97110"{got}')
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         return InputError(path, f"must be a JSON object{got}")
     if kind == "list_type":
@@ -219,8 +219,7 @@ def result_document(result: VisitResult) -> dict[str, Any]:
         "alternatives_truncated": result.alternatives_truncated,
         "review": [{"code": r.code, "reason": r.reason} for r in result.review],
         "warnings": [
-            {"kind": w.kind, "codes": list(w.codes), "message": w.message}
-            for w in result.warnings
+            {"kind": w.kind, "codes": list(w.codes), "message": w.message} for w in result.warnings
         ],
         "trace": list(result.trace),
     }

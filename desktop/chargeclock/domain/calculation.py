@@ -333,8 +333,8 @@ def _trace_units(engine: _Engine, chosen: _Outcome, choices: int) -> list[str]:
             f"{parts} = {alloc.total_minutes} timed minutes -> {alloc.total_units} units "
             f"({_range_text(alloc.total_units)})"
         )
-        full = ", ".join(
-            f"{codes[i].code} {alloc.full_units[p]} full, {alloc.leftovers[p]} min left"
+        full = "; ".join(
+            f"{codes[i].code} {alloc.full_units[p]} ({alloc.leftovers[p]} min left over)"
             for p, i in enumerate(engine.pooled)
         )
         trace.append(f"full 15-minute units first: {full}")
@@ -343,7 +343,7 @@ def _trace_units(engine: _Engine, chosen: _Outcome, choices: int) -> list[str]:
             got = [engine.pooled[p] for p in sorted(alloc.fixed_extra | set(chosen.choice))]
             names = ", ".join(f"{codes[i].code}" for i in got)
             trace.append(
-                f"{placed} unit(s) left to place: one each to the largest leftover minutes: {names}"
+                f"{placed} unit(s) left to place, one each to the largest leftovers: {names}"
             )
         if choices > 1:
             tied = ", ".join(codes[engine.pooled[p]].code for p in alloc.tied)
@@ -415,11 +415,11 @@ def calculate(visit: VisitInput, book: RuleBook) -> VisitResult:
     ytd_before = visit.ytd_allowed.get(bucket, Decimal("0"))
     walk = walk_kx(chosen.amounts, ytd_before, threshold, visit.payer.kx)
     claim_lines = []
-    for line, amount, kx in zip(chosen.lines, chosen.amounts, walk.flags, strict=True):
+    for line, amount, with_kx in zip(chosen.lines, chosen.amounts, walk.flags, strict=True):
         modifiers = [therapy_modifier]
         if line.assistant and engine.modifier:
             modifiers.append(engine.modifier)
-        if kx:
+        if with_kx:
             modifiers.append("KX")
         claim_lines.append(
             ClaimLine(line.code, tuple(modifiers), line.units, amount, line.assistant)

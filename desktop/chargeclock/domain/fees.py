@@ -71,7 +71,7 @@ def price_lines(lines: Sequence[LineToPrice], rules: RuleYear) -> list[PricedLin
     for index, line in enumerate(lines):
         code = rules.code(line.code)
         fee = rules.fee(line.code)
-        label = f"{line.code} x{line.units}"
+        label = f"{line.code}{' (assistant line)' if line.assistant else ''} x{line.units}"
         if code is not None and code.medicare_status == "B":
             priced.append(PricedLine(Decimal("0.00"), f"{label}: bundled (status B), $0.00"))
             continue
@@ -92,7 +92,9 @@ def price_lines(lines: Sequence[LineToPrice], rules: RuleYear) -> list[PricedLin
             how += f", x CF ${rules.conversion_factor} = ${raw:.4f}"
         elif fee is not None and fee.amount is not None:
             raw = fee.amount * line.units
-            how = f"known only as a total ({money(fee.amount)} each), not reduced by MPPR (estimate)"
+            how = (
+                f"known only as a total ({money(fee.amount)} each), not reduced by MPPR (estimate)"
+            )
         else:
             priced.append(PricedLine(None, f"{label}: no {rules.year} amount known (unknown)"))
             continue

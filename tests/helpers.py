@@ -1,0 +1,78 @@
+"""Helpers shared by the tests: running the calc the way a biller does."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+DATA = Path(__file__).parent / "data"
+
+
+def golden_cases() -> list[dict[str, Any]]:
+    cases: list[dict[str, Any]] = json.loads((DATA / "golden_cases.json").read_text())
+    return cases
+
+
+@dataclass
+class CalcRun:
+    status: int
+    stdout: str
+    stderr: str
+
+    @property
+    def document(self) -> dict[str, Any]:
+        doc: dict[str, Any] = json.loads(self.stdout)
+        return doc
+
+
+def run_cli(*args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> CalcRun:
+    """``chargeclock ARGS`` in a fresh interpreter (the installed entry point's module)."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "chargeclock.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=False,
+    )
+    return CalcRun(proc.returncode, proc.stdout, proc.stderr)
+
+
+def case_text(case: dict[str, Any]) -> str:
+    if "input_raw" in case:
+        raw: str = case["input_raw"]
+        return raw
+    return json.dumps(case["input"])
+
+
+def check_expectations(case: dict[str, Any], doc: dict[str, Any]) -> None:
+    """Every key of a golden case's ``expect`` (golden README) against a calc document."""
+    expect = case["expect"]
+    if "services_any_of" in expect:
+        got = {
+            s["code"]: {"units": s["units"], "assistant_units": s["assistant_units"]}
+            for s in doc["services"]
+        }
+        assert got in expect["services_any_of"], f"{case['id']}: services {got}"
+    for key in ("timed_units", "total_timed_minutes", "total_treatment_minutes"):
+        if key in expect:
+            assert doc[key] == expect[key], f"{case['id']}: {key} {doc[key]}"
+    if "kx_applies" in expect:
+        assert doc["kx"]["applies"] == expect["kx_applies"], case["id"]
+    if "kx_lines" in expect:
+        for line in doc["claim_lines"]:
+            has_kx = "KX" in line["modifiers"]
+            assert has_kx == (line["code"] in expect["kx_lines"]), f"{case['id']}: {line}"
+    if "kx_threshold" in expect:
+        assert abs(doc["kx"]["threshold"] - expect["kx_threshold"]) < 0.01, case["id"]
+    if "kx_over_review_threshold" in expect:
+        assert doc["kx"]["over_review_threshold"] == expect["kx_over_review_threshold"]
+    if "claim_lines_allowed_total" in expect:
+        amounts = [line["allowed"] for line in doc["claim_lines"]]
+        assert None not in amounts, f"{case['id']}: unknown amount in {amounts}"
+        assert abs(sum(amounts) - expect["claim_lines_allowed_total"]) < 0.01, case["id"]

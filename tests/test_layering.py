@@ -1,0 +1,91 @@
+"""The house layering: the domain imports no Qt, SQL or reportlab; SQL only in storage/;
+reportlab only in export/; Qt only in ui/ and app.py. Checked statically (every import statement
+of every module) and dynamically (what importing the core actually loads)."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "desktop" / "chargeclock"
+
+QT, SQL, PDF = {"PySide6", "shiboken6"}, {"sqlite3", "sqlite_utils"}, {"reportlab"}
+ALL_HEAVY = QT | SQL | PDF
+
+
+def _forbidden(relative: str) -> set[str]:
+    top = relative.split("/")[0]
+    if top == "domain":
+        return ALL_HEAVY
+    if top == "storage":
+        return QT | PDF
+    if top == "services":
+        return QT | SQL | PDF
+    if top == "export":
+        return QT | SQL
+    if top == "ui":
+        return SQL | PDF
+    if relative == "app.py":
+        return SQL | PDF
+    return QT | SQL | PDF  # cli.py, commands.py, resources.py, paths.py: only lazily, in functions
+
+
+def _top_level_imports(tree: ast.Module) -> set[str]:
+    """Modules imported at module level (not inside a function: those are lazy by design)."""
+    names: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def _all_imports(tree: ast.Module) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+MODULES = sorted(p.relative_to(PACKAGE).as_posix() for p in PACKAGE.rglob("*.py"))
+
+
+@pytest.mark.parametrize("relative", MODULES)
+def test_module_respects_the_layers(relative: str) -> None:
+    tree = ast.parse((PACKAGE / relative).read_text())
+    forbidden = _forbidden(relative)
+    top = relative.split("/")[0]
+    # Inside the layers every import counts; the composition modules may import lazily.
+    imported = (
+        _all_imports(tree) if "/" in relative or relative == "app.py" else _top_level_imports(tree)
+    )
+    assert not imported & forbidden, f"{relative} imports {sorted(imported & forbidden)}"
+    if top == "domain":
+        ours = {
+            node.module
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom)
+            and node.module
+            and node.module.startswith("chargeclock")
+        }
+        assert all(m.startswith("chargeclock.domain") for m in ours), ours
+
+
+def test_importing_the_core_loads_no_heavy_library() -> None:
+    probe = (
+        "import sys, pkgutil, importlib, chargeclock.domain\n"
+        "for m in pkgutil.walk_packages(chargeclock.domain.__path__, 'chargeclock.domain.'):\n"
+        "    importlib.import_module(m.name)\n"
+        "import chargeclock.cli, chargeclock.resources, chargeclock.paths\n"
+        f"print(sorted(m for m in {sorted(ALL_HEAVY)!r} if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
