@@ -1,0 +1,30 @@
+"""Renderings of domain snapshots. Only this package imports reportlab, and only when a PDF is
+asked for: importing ``chargeclock.export`` costs nothing until :func:`render_pdf` runs.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, BinaryIO
+
+if TYPE_CHECKING:
+    from chargeclock.domain.superbill import Superbill
+
+__all__ = ["pdf_bytes", "render_pdf"]
+
+
+def render_pdf(superbill: Superbill, out: str | os.PathLike[str] | BinaryIO) -> None:
+    """Write ``superbill`` as a PDF to a path (replaced atomically) or a binary file object.
+
+    The same superbill always gives the same bytes.
+    """
+    from chargeclock.export.pdf import render_pdf as render
+
+    render(superbill, out)
+
+
+def pdf_bytes(superbill: Superbill) -> bytes:
+    """The PDF of ``superbill`` in memory (for a preview)."""
+    from chargeclock.export.pdf import pdf_bytes as render
+
+    return render(superbill)
