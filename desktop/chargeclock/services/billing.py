@@ -1,0 +1,104 @@
+"""Year-to-date allowed amounts (KX tracking) and the payer's billing rules.
+
+Year-to-date, per patient, calendar year and bucket (PT+SLP together, OT apart; rules.md §5) =
+the allowed amounts of this clinic's finalized claim lines that year **plus** the prior-provider
+spend the user entered. Lines of unknown amount add nothing and make the figure incomplete.
+The query rides the ``visits (patient_id, status, date_of_service, discipline)`` index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from chargeclock.domain.calculation import PayerRules, UnitMethod
+from chargeclock.domain.errors import InputError
+from chargeclock.services.context import Context
+from chargeclock.storage import clinic, visits
+from chargeclock.storage.records import PayerRow
+
+BUCKETS: dict[str, tuple[str, ...]] = {"pt_slp": ("PT", "SLP"), "ot": ("OT",)}
+
+# A patient with no payer pays cash: per-code units, no assistant modifiers, no KX.
+SELF_PAY = PayerRules(
+    unit_method=UnitMethod.PER_CODE, assistant_modifiers=False, kx=False, medicare=False
+)
+
+
+@dataclass(frozen=True)
+class YearToDate:
+    patient_id: int
+    year: int
+    bucket: str
+    clinic: Decimal  # this clinic's finalized lines
+    prior: Decimal  # entered from the eligibility check (other providers)
+    unknown_lines: int  # lines whose allowed amount is unknown (so the total is incomplete)
+
+    @property
+    def total(self) -> Decimal:
+        return self.clinic + self.prior
+
+    @property
+    def complete(self) -> bool:
+        return self.unknown_lines == 0
+
+
+def ytd_allowed(
+    ctx: Context,
+    patient_id: int,
+    year: int,
+    bucket: str = "pt_slp",
+    *,
+    before: date | None = None,
+    exclude_visit_ids: Sequence[int] = (),
+) -> YearToDate:
+    """The patient's year-to-date allowed amount in ``bucket`` (dates before ``before`` only,
+    if given; ``exclude_visit_ids`` leaves out a day being billed)."""
+    if bucket not in BUCKETS:
+        raise InputError("bucket", f"must be one of {', '.join(BUCKETS)}, got {bucket!r}")
+    cents, unknown, _ = visits.ytd_allowed_cents(
+        ctx.db.conn,
+        patient_id,
+        year,
+        BUCKETS[bucket],
+        before=before,
+        exclude_visit_ids=exclude_visit_ids,
+    )
+    prior = clinic.prior_spend_cents(ctx.db.conn, patient_id, year, bucket)
+    return YearToDate(
+        patient_id,
+        year,
+        bucket,
+        visits.allowed_decimal(cents),
+        visits.allowed_decimal(prior),
+        unknown,
+    )
+
+
+def ytd_before_day(
+    ctx: Context, patient_id: int, day: date, exclude_visit_ids: Sequence[int] = ()
+) -> dict[str, Decimal]:
+    """Both buckets' totals before ``day`` (what the engine's ``ytd_allowed`` takes)."""
+    return {
+        bucket: ytd_allowed(
+            ctx, patient_id, day.year, bucket, before=day, exclude_visit_ids=exclude_visit_ids
+        ).total
+        for bucket in BUCKETS
+    }
+
+
+def payer_rules(payer: PayerRow | None) -> PayerRules:
+    if payer is None:
+        return SELF_PAY
+    return PayerRules(
+        unit_method=UnitMethod(payer.unit_method),
+        assistant_modifiers=payer.assistant_modifiers,
+        kx=payer.kx,
+        medicare=payer.medicare,
+    )
+
+
+def visit_payer_rules(ctx: Context, payer_id: int | None) -> PayerRules:
+    return payer_rules(clinic.get_payer(ctx.db.conn, payer_id) if payer_id else None)

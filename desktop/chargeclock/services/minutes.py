@@ -1,0 +1,276 @@
+"""The live read model of a visit and the pure arithmetic from timer segments to minutes.
+
+:class:`VisitState` is a snapshot the UI polls (one query per change, none per tick):
+the codes in order, each with its segments, its stopped seconds per role and the moment a running
+timer started. :func:`service_minutes` turns a state and ``now`` into the engine's
+:class:`ServiceMinutes`; :func:`visit_input` adds the payer, the year-to-date and the day's other
+visits, ready for :func:`chargeclock.domain.calculation.calculate`.
+
+Minutes, per code (rules.md §2.5 and §4, product.md "A day with it" 4):
+
+* time a PT and a PTA segment of the **same** code share counts once, as the therapist's: PT
+  minutes are the PT segments' union, PTA minutes the PTA union less the PT union;
+* time two **different** timed codes share is kept on both and reported as ``overlap_minutes``
+  (the engine flags it);
+* seconds are added per code and role, then floored to whole minutes: 7:59 is 7 minutes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from chargeclock.domain.calculation import PayerRules, ServiceMinutes, VisitInput
+from chargeclock.domain.rulebook import Discipline
+
+ROLES = ("PT", "PTA")
+_US = 1_000_000
+_MINUTE_US = 60 * _US
+
+Interval = tuple[int, int]  # microseconds since the epoch, [start, end)
+
+
+def _us(moment: datetime) -> int:
+    delta = moment - datetime(1970, 1, 1, tzinfo=moment.tzinfo)
+    return (delta.days * 86_400 + delta.seconds) * _US + delta.microseconds
+
+
+def _union(intervals: Iterable[Interval]) -> list[Interval]:
+    merged: list[Interval] = []
+    for start, end in sorted(i for i in intervals if i[1] > i[0]):
+        if merged and start <= merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _length(intervals: Iterable[Interval]) -> int:
+    return sum(end - start for start, end in intervals)
+
+
+def _intersect(a: Sequence[Interval], b: Sequence[Interval]) -> list[Interval]:
+    """Intersection of two sorted, merged interval lists."""
+    out: list[Interval] = []
+    i = j = 0
+    while i < len(a) and j < len(b):
+        start, end = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
+        if start < end:
+            out.append((start, end))
+        if a[i][1] < b[j][1]:
+            i += 1
+        else:
+            j += 1
+    return out
+
+
+@dataclass(frozen=True)
+class Span:
+    """One timer segment as the read model shows it."""
+
+    segment_id: int
+    role: str  # PT / PTA
+    started_at: datetime
+    stopped_at: datetime | None
+
+    @property
+    def running(self) -> bool:
+        return self.stopped_at is None
+
+    def seconds(self, now: datetime) -> float:
+        return ((self.stopped_at or now) - self.started_at).total_seconds()
+
+
+@dataclass(frozen=True)
+class UntimedState:
+    furnished_by: str  # PT / PTA / both
+    pt_minutes: int | None
+    pta_minutes: int | None
+
+
+@dataclass(frozen=True)
+class CodeState:
+    """One row of the visit: a code, its timer segments or its untimed entry."""
+
+    visit_code_id: int
+    code: str
+    label: str
+    timed: bool
+    unit_minutes: int
+    spans: tuple[Span, ...] = ()
+    untimed: UntimedState | None = None
+    stopped_us: Mapping[str, int] = field(default_factory=dict)  # role -> stopped microseconds
+    running_since: Mapping[str, datetime] = field(default_factory=dict)  # role -> start
+
+    def role_seconds(self, role: str, now: datetime) -> int:
+        """Whole seconds this role has on this code (raw, before the PT/PTA overlap rule):
+        what the PT ▶ / PTA ▶ button shows as mm:ss. Cheap enough for every tick."""
+        total = self.stopped_us.get(role, 0)
+        since = self.running_since.get(role)
+        if since is not None:
+            total += max(0, _us(now) - _us(since))
+        return total // _US
+
+    def is_running(self, role: str) -> bool:
+        return role in self.running_since
+
+
+@dataclass(frozen=True)
+class DayPart:
+    """Seconds of one code from the same patient's other finalized visits that day."""
+
+    code: str
+    timed: bool
+    pt_us: int
+    pta_us: int
+    overlap_us: int
+    untimed_pt_minutes: int = 0
+    untimed_pta_minutes: int = 0
+    assistant_furnished: bool = False
+
+
+@dataclass(frozen=True)
+class VisitState:
+    """Everything the visit screen shows, as of the last change (poll it after each mutation)."""
+
+    visit_id: int
+    patient_id: int
+    date_of_service: date
+    discipline: str
+    status: str
+    rendering_provider_id: int | None
+    supervising_provider_id: int | None
+    payer: PayerRules
+    codes: tuple[CodeState, ...]
+    ytd_allowed: Mapping[str, Decimal]  # before this date of service, prior spend included
+    same_day: tuple[DayPart, ...] = ()  # the patient's other finalized visits this day
+    same_day_visit_ids: tuple[int, ...] = ()
+
+    @property
+    def running(self) -> tuple[tuple[str, str], ...]:
+        """(code, role) of every running timer."""
+        return tuple((c.code, role) for c in self.codes for role in sorted(c.running_since))
+
+    def code(self, code: str) -> CodeState | None:
+        return next((c for c in self.codes if c.code == code), None)
+
+
+@dataclass(frozen=True)
+class CodeSeconds:
+    code: str
+    pt_us: int
+    pta_us: int  # assistant alone
+    overlap_us: int  # shared with another timed code of the visit
+
+
+def code_seconds(codes: Sequence[CodeState], now: datetime) -> list[CodeSeconds]:
+    """Per timed code: therapist, assistant-alone and cross-code overlap microseconds."""
+    now_us = _us(now)
+    covers: list[list[Interval]] = []
+    parts: list[tuple[int, int]] = []
+    timed = [c for c in codes if c.timed]
+    for code in timed:
+        by_role: dict[str, list[Interval]] = {"PT": [], "PTA": []}
+        for span in code.spans:
+            end = _us(span.stopped_at) if span.stopped_at else max(now_us, _us(span.started_at))
+            by_role[span.role].append((_us(span.started_at), end))
+        pt = _union(by_role["PT"])
+        pta = _union(by_role["PTA"])
+        cover = _union(pt + pta)
+        pt_len = _length(pt)
+        parts.append((pt_len, _length(cover) - pt_len))
+        covers.append(cover)
+    out = []
+    for index, code in enumerate(timed):
+        others = _union(iv for j, c in enumerate(covers) if j != index for iv in c)
+        overlap = _length(_intersect(covers[index], others)) if others else 0
+        out.append(CodeSeconds(code.code, parts[index][0], parts[index][1], overlap))
+    return out
+
+
+def day_parts(codes: Sequence[CodeState], now: datetime) -> list[DayPart]:
+    """A visit's contribution to its day, for pooling with the patient's other visits."""
+    seconds = {s.code: s for s in code_seconds(codes, now)}
+    out = []
+    for code in codes:
+        if code.timed:
+            s = seconds[code.code]
+            out.append(DayPart(code.code, True, s.pt_us, s.pta_us, s.overlap_us))
+        else:
+            u = code.untimed or UntimedState("PT", None, None)
+            out.append(
+                DayPart(
+                    code.code,
+                    False,
+                    0,
+                    0,
+                    0,
+                    u.pt_minutes or 0,
+                    u.pta_minutes or 0,
+                    u.furnished_by in ("PTA", "both"),
+                )
+            )
+    return out
+
+
+def pool(parts: Iterable[DayPart]) -> tuple[ServiceMinutes, ...]:
+    """Add a day's parts per code (first-seen order), then floor seconds to whole minutes."""
+    merged: dict[str, DayPart] = {}
+    for part in parts:
+        seen = merged.get(part.code)
+        if seen is None:
+            merged[part.code] = part
+            continue
+        merged[part.code] = DayPart(
+            part.code,
+            part.timed,
+            seen.pt_us + part.pt_us,
+            seen.pta_us + part.pta_us,
+            seen.overlap_us + part.overlap_us,
+            seen.untimed_pt_minutes + part.untimed_pt_minutes,
+            seen.untimed_pta_minutes + part.untimed_pta_minutes,
+            seen.assistant_furnished or part.assistant_furnished,
+        )
+    out = []
+    for p in merged.values():
+        if p.timed:
+            out.append(
+                ServiceMinutes(
+                    p.code,
+                    p.pt_us // _MINUTE_US,
+                    p.pta_us // _MINUTE_US,
+                    p.overlap_us // _MINUTE_US,
+                )
+            )
+        else:
+            out.append(
+                ServiceMinutes(
+                    p.code,
+                    p.untimed_pt_minutes,
+                    p.untimed_pta_minutes,
+                    0,
+                    p.assistant_furnished,
+                )
+            )
+    return tuple(out)
+
+
+def service_minutes(state: VisitState, now: datetime) -> tuple[ServiceMinutes, ...]:
+    """This visit's minutes alone (running timers counted up to ``now``)."""
+    return pool(day_parts(state.codes, now))
+
+
+def visit_input(state: VisitState, now: datetime) -> VisitInput:
+    """The engine's input for this visit's whole day: the other finalized visits of the patient
+    that date of service pooled with this one (product.md "Same-day visits")."""
+    services = pool([*state.same_day, *day_parts(state.codes, now)])
+    return VisitInput(
+        date_of_service=state.date_of_service,
+        discipline=Discipline(state.discipline),
+        payer=state.payer,
+        services=services,
+        ytd_allowed=dict(state.ytd_allowed),
+    )

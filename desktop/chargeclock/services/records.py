@@ -1,0 +1,431 @@
+"""Settings and patient records: practice, providers, users, payers, patients, diagnoses, plans
+of care, prior spend, payments, progress reports, favourite codes, fee lists.
+
+Each method validates everything first (an :class:`InputError` naming the field), then writes in
+one transaction: nothing is half-saved.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from chargeclock.domain.errors import InputError
+from chargeclock.services.context import Context
+from chargeclock.services.validation import (
+    DiagnosisCheck,
+    catalogue_code,
+    check_icd10,
+    clean_npi,
+    hash_pin,
+    parse_money,
+    pin_matches,
+)
+from chargeclock.storage import amounts, clinic
+from chargeclock.storage.records import (
+    DiagnosisRow,
+    PatientRow,
+    PayerRow,
+    PaymentRow,
+    PlanOfCareRow,
+    PracticeRow,
+    ProviderRow,
+    UserRow,
+)
+
+PAYMENT_METHODS = ("cash", "check", "card", "insurance", "other")
+
+
+def _text(value: str, field: str) -> str:
+    if not value or not value.strip():
+        raise InputError(field, "must not be empty")
+    return value.strip()
+
+
+@dataclass(frozen=True)
+class FeeImport:
+    year: int | None  # None for the clinic's charges
+    loaded: int
+    skipped_blank: int  # rows with no amount: those codes stay unknown
+
+
+class RecordService:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    # --- practice, providers, users ------------------------------------------------------------
+
+    def save_practice(
+        self, name: str, address: str = "", phone: str = "", npi: str = "", tax_id: str = ""
+    ) -> PracticeRow:
+        row = PracticeRow(_text(name, "name"), address, phone, clean_npi(npi, "npi"), tax_id)
+        with self.ctx.db.transaction():
+            clinic.save_practice(self.ctx.db.conn, row)
+            self.ctx.audit("practice_saved", "practice", 1, "", name=row.name, npi=row.npi)
+        return row
+
+    def practice(self) -> PracticeRow | None:
+        return clinic.get_practice(self.ctx.db.conn)
+
+    def add_provider(
+        self,
+        name: str,
+        role: str,
+        npi: str | None = None,
+        *,
+        credentials: str = "",
+        licence: str = "",
+        supervising_provider_id: int | None = None,
+    ) -> ProviderRow:
+        """A PT or PTA; a PTA names the supervising PT."""
+        conn = self.ctx.db.conn
+        if role not in ("PT", "PTA"):
+            raise InputError("role", f"must be PT or PTA, got {role!r}")
+        checked_npi = clean_npi(npi, "npi")
+        if supervising_provider_id is not None:
+            supervisor = clinic.get_provider(conn, supervising_provider_id)
+            if supervisor is None or supervisor.role != "PT":
+                raise InputError(
+                    "supervising_provider_id", f"provider {supervising_provider_id} is not a PT"
+                )
+        if role == "PTA" and supervising_provider_id is None:
+            raise InputError("supervising_provider_id", "a PTA needs a supervising PT")
+        with self.ctx.db.transaction():
+            provider_id = clinic.insert_provider(
+                conn,
+                name=_text(name, "name"),
+                credentials=credentials,
+                role=role,
+                npi=checked_npi,
+                licence=licence,
+                supervising_provider_id=supervising_provider_id if role == "PTA" else None,
+            )
+            self.ctx.audit("provider_added", "provider", provider_id, "", name=name, role=role)
+        found = clinic.get_provider(conn, provider_id)
+        assert found is not None
+        return found
+
+    def providers(self) -> list[ProviderRow]:
+        return clinic.list_providers(self.ctx.db.conn)
+
+    def add_user(self, name: str, role: str, pin: str, provider_id: int | None = None) -> UserRow:
+        """A user with a PIN (stored only as a salted scrypt hash)."""
+        if role not in ("PT", "PTA", "front_desk"):
+            raise InputError("role", f"must be PT, PTA or front_desk, got {role!r}")
+        if provider_id is not None and clinic.get_provider(self.ctx.db.conn, provider_id) is None:
+            raise InputError("provider_id", f"there is no provider {provider_id}")
+        pin_hash = hash_pin(pin)
+        with self.ctx.db.transaction():
+            user_id = clinic.insert_user(
+                self.ctx.db.conn,
+                name=_text(name, "name"),
+                role=role,
+                provider_id=provider_id,
+                pin_hash=pin_hash,
+            )
+            self.ctx.audit("user_added", "user", user_id, "", name=name, role=role)
+        found = clinic.get_user(self.ctx.db.conn, user_id)
+        assert found is not None
+        return found
+
+    def users(self) -> list[UserRow]:
+        return clinic.list_users(self.ctx.db.conn)
+
+    def check_pin(self, user_id: int, pin: str) -> bool:
+        """Unlock: does ``pin`` belong to the user?"""
+        user = clinic.get_user(self.ctx.db.conn, user_id)
+        return bool(user and user.active and pin_matches(pin, user.pin_hash))
+
+    # --- payers --------------------------------------------------------------------------------
+
+    def add_payer(
+        self,
+        name: str,
+        *,
+        medicare: bool,
+        unit_method: str | None = None,
+        assistant_modifiers: bool | None = None,
+        kx: bool | None = None,
+    ) -> PayerRow:
+        """Medicare defaults: CMS units, CQ on, KX on; others: per-code, CQ off, KX off."""
+        method = unit_method or ("cms" if medicare else "per_code")
+        if method not in ("cms", "per_code"):
+            raise InputError("unit_method", f"must be cms or per_code, got {method!r}")
+        with self.ctx.db.transaction():
+            payer_id = clinic.insert_payer(
+                self.ctx.db.conn,
+                name=_text(name, "name"),
+                unit_method=method,
+                assistant_modifiers=medicare
+                if assistant_modifiers is None
+                else assistant_modifiers,
+                kx=medicare if kx is None else kx,
+                medicare=medicare,
+            )
+            self.ctx.audit("payer_added", "payer", payer_id, "", name=name, unit_method=method)
+        found = clinic.get_payer(self.ctx.db.conn, payer_id)
+        assert found is not None
+        return found
+
+    def payers(self) -> list[PayerRow]:
+        return clinic.list_payers(self.ctx.db.conn)
+
+    # --- patients and diagnoses ----------------------------------------------------------------
+
+    def add_referring_provider(self, name: str, npi: str | None = None) -> int:
+        checked = clean_npi(npi, "npi")
+        with self.ctx.db.transaction():
+            return clinic.insert_referring_provider(self.ctx.db.conn, _text(name, "name"), checked)
+
+    def add_patient(
+        self,
+        last_name: str,
+        first_name: str,
+        date_of_birth: date,
+        *,
+        payer_id: int | None = None,
+        member_id: str = "",
+        sex: str = "",
+        address: str = "",
+        phone: str = "",
+        referring_provider_id: int | None = None,
+        diagnoses: Sequence[str] = (),
+        prior_spend: Decimal | str | None = None,
+    ) -> tuple[PatientRow, tuple[DiagnosisCheck, ...]]:
+        """A patient with ordered diagnoses (A, B, …) and this year's prior-provider spend.
+        Returns the row and each diagnosis' check (``billable`` False flags a category)."""
+        conn = self.ctx.db.conn
+        if date_of_birth > self.ctx.today():
+            raise InputError("date_of_birth", f"{date_of_birth} is in the future")
+        if payer_id is not None and clinic.get_payer(conn, payer_id) is None:
+            raise InputError("payer_id", f"there is no payer {payer_id}")
+        checks = self._check_diagnoses(diagnoses)
+        spend = parse_money(prior_spend, "prior_spend") if prior_spend is not None else None
+        row = PatientRow(
+            0,
+            _text(last_name, "last_name"),
+            _text(first_name, "first_name"),
+            date_of_birth,
+            sex,
+            address,
+            phone,
+            payer_id,
+            member_id,
+            referring_provider_id,
+            True,
+        )
+        with self.ctx.db.transaction():
+            patient_id = clinic.insert_patient(conn, row)
+            clinic.replace_diagnoses(conn, patient_id, [(c.code, c.billable) for c in checks])
+            if spend is not None:
+                clinic.set_prior_spend(conn, patient_id, self.ctx.today().year, "pt_slp", spend)
+            self.ctx.audit("patient_added", "patient", patient_id, "")
+        found = clinic.get_patient(conn, patient_id)
+        assert found is not None
+        return found, checks
+
+    def _check_diagnoses(self, codes: Sequence[str]) -> tuple[DiagnosisCheck, ...]:
+        if len(codes) > 12:
+            raise InputError("diagnoses", "at most 12 diagnoses (pointers A to L)")
+        checks = tuple(check_icd10(c, f"diagnoses[{i}]") for i, c in enumerate(codes))
+        seen: set[str] = set()
+        for i, c in enumerate(checks):
+            if c.code in seen:
+                raise InputError(f"diagnoses[{i}]", f"{c.code} is listed twice")
+            seen.add(c.code)
+        return checks
+
+    def set_diagnoses(self, patient_id: int, codes: Sequence[str]) -> tuple[DiagnosisCheck, ...]:
+        self._patient(patient_id)
+        checks = self._check_diagnoses(codes)
+        with self.ctx.db.transaction():
+            clinic.replace_diagnoses(
+                self.ctx.db.conn, patient_id, [(c.code, c.billable) for c in checks]
+            )
+            self.ctx.audit(
+                "diagnoses_set", "patient", patient_id, "", codes=[c.code for c in checks]
+            )
+        return checks
+
+    def diagnoses(self, patient_id: int) -> list[DiagnosisRow]:
+        return clinic.diagnoses_of(self.ctx.db.conn, patient_id)
+
+    def patient(self, patient_id: int) -> PatientRow:
+        return self._patient(patient_id)
+
+    def _patient(self, patient_id: int) -> PatientRow:
+        found = clinic.get_patient(self.ctx.db.conn, patient_id)
+        if found is None:
+            raise InputError("patient_id", f"there is no patient {patient_id}")
+        return found
+
+    def search_patients(self, text: str) -> list[PatientRow]:
+        return clinic.search_patients(self.ctx.db.conn, text)
+
+    def set_prior_spend(
+        self, patient_id: int, year: int, amount: Decimal | str, bucket: str = "pt_slp"
+    ) -> None:
+        """Therapy already paid this year at other providers (from the eligibility check)."""
+        self._patient(patient_id)
+        if bucket not in ("pt_slp", "ot"):
+            raise InputError("bucket", f"must be pt_slp or ot, got {bucket!r}")
+        value = parse_money(amount, "prior_spend")
+        with self.ctx.db.transaction():
+            clinic.set_prior_spend(self.ctx.db.conn, patient_id, year, bucket, value)
+            self.ctx.audit(
+                "prior_spend_set", "patient", patient_id, "", year=year, bucket=bucket, amount=value
+            )
+
+    # --- plans of care, progress reports, payments ---------------------------------------------
+
+    def add_plan_of_care(
+        self,
+        patient_id: int,
+        start_date: date,
+        certified_through: date,
+        *,
+        certifying_provider_id: int | None = None,
+        signed_date: date | None = None,
+    ) -> PlanOfCareRow:
+        self._patient(patient_id)
+        if certified_through < start_date:
+            raise InputError("certified_through", "must be on or after the start date")
+        if (certified_through - start_date).days >= 90:
+            raise InputError("certified_through", "a plan of care is valid up to 90 days")
+        if signed_date is not None and signed_date > self.ctx.today():
+            raise InputError("signed_date", f"{signed_date} is in the future")
+        with self.ctx.db.transaction():
+            plan_id = clinic.insert_plan_of_care(
+                self.ctx.db.conn,
+                patient_id=patient_id,
+                certifying_provider_id=certifying_provider_id,
+                start_date=start_date,
+                certified_through=certified_through,
+                signed_date=signed_date,
+            )
+            self.ctx.audit("plan_of_care_added", "patient", patient_id, "", plan_id=plan_id)
+        return next(
+            p for p in clinic.plans_of_care(self.ctx.db.conn, patient_id) if p.id == plan_id
+        )
+
+    def record_progress_report(
+        self,
+        patient_id: int,
+        report_date: date,
+        visit_id: int | None = None,
+        provider_id: int | None = None,
+    ) -> int:
+        self._patient(patient_id)
+        with self.ctx.db.transaction():
+            return clinic.insert_progress_report(
+                self.ctx.db.conn, patient_id, report_date, visit_id, provider_id
+            )
+
+    def record_payment(
+        self,
+        patient_id: int,
+        amount: Decimal | str,
+        method: str,
+        paid_on: date | None = None,
+        visit_id: int | None = None,
+    ) -> PaymentRow:
+        self._patient(patient_id)
+        value = parse_money(amount, "amount", allow_zero=False)
+        if method not in PAYMENT_METHODS:
+            raise InputError("method", f"must be one of {', '.join(PAYMENT_METHODS)}")
+        with self.ctx.db.transaction():
+            payment_id = clinic.insert_payment(
+                self.ctx.db.conn,
+                patient_id=patient_id,
+                visit_id=visit_id,
+                paid_on=paid_on or self.ctx.today(),
+                amount=value,
+                method=method,
+            )
+            self.ctx.audit("payment_recorded", "payment", payment_id, "", amount=value)
+        return next(
+            p for p in clinic.payments_of(self.ctx.db.conn, patient_id) if p.id == payment_id
+        )
+
+    def payments(self, patient_id: int) -> list[PaymentRow]:
+        return clinic.payments_of(self.ctx.db.conn, patient_id)
+
+    # --- codes and fees ------------------------------------------------------------------------
+
+    def favourite_codes(self) -> list[str]:
+        return clinic.favourite_codes(self.ctx.db.conn)
+
+    def set_favourite_codes(self, codes: Sequence[str]) -> list[str]:
+        year = self.ctx.today().year
+        checked = [
+            catalogue_code(self.ctx.book, year, c, f"codes[{i}]").code for i, c in enumerate(codes)
+        ]
+        with self.ctx.db.transaction():
+            clinic.set_favourite_codes(self.ctx.db.conn, list(dict.fromkeys(checked)))
+        return self.favourite_codes()
+
+    def charges(self) -> dict[str, Decimal]:
+        return amounts.charges(self.ctx.db.conn)
+
+    def import_fees(
+        self,
+        source: Path | str,
+        *,
+        year: int | None = None,
+        charges: bool = False,
+        label: str | None = None,
+    ) -> FeeImport:
+        """Load a CSV with columns ``code`` and ``amount`` (``year`` optional per row, else
+        ``year``, else this year). Allowed amounts by default; ``charges=True`` loads the
+        clinic's fee list. A row with no amount is skipped: that code stays unknown. All rows
+        are checked before any is saved."""
+        path = Path(source)
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except OSError as exc:
+            raise InputError("FILE", f"cannot read {path}: {exc.strerror}") from None
+        reader = csv.DictReader(io.StringIO(text))
+        fields = {f.strip().lower() for f in reader.fieldnames or []}
+        if not {"code", "amount"} <= fields:
+            raise InputError("FILE", f"{path.name}: needs a header with code and amount columns")
+        default_year = year or self.ctx.today().year
+        by_year: dict[int, list[tuple[str, Decimal]]] = {}
+        blank = 0
+        for n, raw in enumerate(reader, start=2):
+            row = {k.strip().lower(): (v or "").strip() for k, v in raw.items() if k}
+            where = f"{path.name} line {n}"
+            if not row.get("amount"):
+                blank += 1
+                continue
+            row_year = default_year
+            if row.get("year"):
+                if not row["year"].isdigit():
+                    raise InputError(f"{where}: year", f"{row['year']!r} is not a year")
+                row_year = int(row["year"])
+            code = catalogue_code(self.ctx.book, row_year, row.get("code", ""), f"{where}: code")
+            amount = parse_money(row["amount"], f"{where}: amount")
+            by_year.setdefault(row_year, []).append((code.code, amount))
+        label = label or path.name
+        loaded = sum(len(v) for v in by_year.values())
+        with self.ctx.db.transaction():
+            for row_year, rows in by_year.items():
+                if charges:
+                    amounts.set_charges(self.ctx.db.conn, rows)
+                else:
+                    amounts.set_allowed_amounts(self.ctx.db.conn, row_year, rows, label)
+            self.ctx.audit(
+                "fees_imported",
+                "fee_list" if charges else "allowed_amounts",
+                None,
+                "",
+                file=path.name,
+                years=sorted(by_year),
+                loaded=loaded,
+            )
+        self.ctx.book.invalidate()
+        return FeeImport(None if charges else default_year, loaded, blank)

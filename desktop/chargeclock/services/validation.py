@@ -1,0 +1,141 @@
+"""Checks on what people type: NPI check digits, ICD-10-CM codes, PINs, money, codes.
+
+Every failure is an :class:`InputError` naming the field. The ICD-10-CM code set
+(``simple_icd_10_cm``) is loaded the first time a diagnosis is checked, not at start.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from chargeclock.domain.errors import InputError
+from chargeclock.domain.rulebook import Code, RuleBook
+
+# --- NPI ---------------------------------------------------------------------------------------
+
+
+def npi_check_digit_ok(npi: str) -> bool:
+    """Luhn over the 80840 health-industry prefix and the first nine digits (CMS NPI standard)."""
+    if not re.fullmatch(r"\d{10}", npi):
+        return False
+    digits = [int(c) for c in "80840" + npi[:9]]
+    total = 0
+    for index, digit in enumerate(reversed(digits)):
+        if index % 2 == 0:  # the rightmost digit before the check digit is doubled
+            digit *= 2
+            if digit > 9:
+                digit -= 9
+        total += digit
+    return (10 - total % 10) % 10 == int(npi[9])
+
+
+def clean_npi(value: str | None, field: str) -> str | None:
+    """``None`` for blank; else a valid 10-digit NPI or an :class:`InputError`."""
+    if value is None or not value.strip():
+        return None
+    npi = value.strip().replace(" ", "")
+    if not re.fullmatch(r"\d{10}", npi):
+        raise InputError(field, f"an NPI is 10 digits, got {value!r}")
+    if not npi_check_digit_ok(npi):
+        raise InputError(field, f"{npi} is not a valid NPI (its check digit is wrong)")
+    return npi
+
+
+# --- ICD-10-CM ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DiagnosisCheck:
+    code: str  # with the dot, upper case: M54.50
+    description: str
+    billable: bool
+    message: str  # "" when billable; else what to use instead
+
+
+def check_icd10(value: str, field: str) -> DiagnosisCheck:
+    """A known ICD-10-CM code (dot optional) or an :class:`InputError`; non-billable is flagged."""
+    import simple_icd_10_cm as cm  # the code set loads on first use
+
+    text = value.strip().upper()
+    if not re.fullmatch(r"[A-Z][0-9][0-9A-Z](\.?[0-9A-Z]{1,4})?", text):
+        raise InputError(field, f"{value!r} is not shaped like an ICD-10-CM code (e.g. M54.50)")
+    if "." not in text and len(text) > 3:
+        text = f"{text[:3]}.{text[3:]}"
+    if not cm.is_valid_item(text) or cm.is_chapter_or_block(text):
+        raise InputError(field, f"{text} is not an ICD-10-CM code")
+    description = str(cm.get_description(text))
+    if cm.is_leaf(text):
+        return DiagnosisCheck(text, description, True, "")
+    children = [str(c) for c in cm.get_children(text)]
+    shown = ", ".join(children[:6]) + (" …" if len(children) > 6 else "")
+    return DiagnosisCheck(
+        text,
+        description,
+        False,
+        f"{text} is a category, not billable: use a more specific code ({shown})",
+    )
+
+
+# --- PIN ---------------------------------------------------------------------------------------
+
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+
+
+def hash_pin(pin: str, field: str = "pin") -> str:
+    """``scrypt$n$r$p$salt$hash`` with a random 16-byte salt; the PIN is 4 to 8 digits."""
+    if not re.fullmatch(r"\d{4,8}", pin):
+        raise InputError(field, "a PIN is 4 to 8 digits")
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(pin.encode(), salt=salt, dklen=32, **_SCRYPT)
+    return f"scrypt${_SCRYPT['n']}${_SCRYPT['r']}${_SCRYPT['p']}${salt.hex()}${digest.hex()}"
+
+
+def pin_matches(pin: str, stored: str) -> bool:
+    try:
+        kind, n, r, p, salt, digest = stored.split("$")
+    except ValueError:
+        return False
+    if kind != "scrypt":
+        return False
+    got = hashlib.scrypt(
+        pin.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p), dklen=32
+    )
+    return hmac.compare_digest(got.hex(), digest)
+
+
+# --- money and codes ---------------------------------------------------------------------------
+
+
+def parse_money(value: str | Decimal, field: str, *, allow_zero: bool = True) -> Decimal:
+    """A non-negative amount in dollars with at most two decimals."""
+    try:
+        amount = value if isinstance(value, Decimal) else Decimal(str(value).strip().lstrip("$"))
+    except InvalidOperation:
+        raise InputError(field, f"{value!r} is not an amount") from None
+    if not amount.is_finite():
+        raise InputError(field, f"{value!r} is not an amount")
+    if amount < 0 or (amount == 0 and not allow_zero):
+        least = "$0 or more" if allow_zero else "more than $0"
+        raise InputError(field, f"must be {least}, got {amount}")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise InputError(field, f"{amount} has fractions of a cent")
+    return amount.quantize(Decimal("0.01"))
+
+
+def catalogue_code(book: RuleBook, year: int, code: str, field: str = "code") -> Code:
+    """The catalogue entry of ``code`` for ``year``, or an :class:`InputError`."""
+    from chargeclock.domain.errors import RuleDataError
+
+    try:
+        rules = book.year(year)
+    except RuleDataError as exc:
+        raise InputError("date_of_service", str(exc)) from None
+    found = rules.code(code.strip().upper())
+    if found is None:
+        raise InputError(field, f"{code!r} is not a code in the {year} code list")
+    return found

@@ -1,0 +1,118 @@
+"""Numbered, forward-only schema migrations: ``db/migrations/NNNN_name.sql``.
+
+Each file is registered with :class:`sqlite_utils.Migrations` as a small function that executes
+that file, so sqlite-utils records what ran (table ``_sqlite_migrations``) and runs each step in a
+transaction. On top of that, our own check: a database with applied migrations this build does not
+know was written by a newer ChargeClock and is refused.
+
+Startup does not import sqlite-utils when the schema is current: :func:`applied_names` reads the
+record with the standard ``sqlite3`` module, and only a pending step loads sqlite-utils.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from chargeclock.storage.errors import SchemaTooNewError, StorageError
+
+MIGRATION_SET = "chargeclock"
+_FILE = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+
+def migration_files(directory: Path | None = None) -> list[Path]:
+    """The migration files in order (``0001_…`` first)."""
+    if directory is None:
+        from chargeclock.resources import migrations_dir
+
+        directory = migrations_dir()
+    files = sorted(p for p in directory.iterdir() if _FILE.match(p.name))
+    numbers = [int(p.name[:4]) for p in files]
+    if numbers != list(range(1, len(files) + 1)):
+        raise StorageError(f"{directory}: migration files are not numbered 0001, 0002, … in order")
+    return files
+
+
+def statements(sql: str) -> Iterator[str]:
+    """Split a script into complete statements (a trigger's ``BEGIN … END`` stays whole)."""
+    buffer = ""
+    for line in sql.splitlines(keepends=True):
+        if not buffer and (not line.strip() or line.lstrip().startswith("--")):
+            continue
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            yield buffer.strip()
+            buffer = ""
+    if buffer.strip():
+        raise StorageError(f"incomplete SQL statement at the end of a migration: {buffer[:60]!r}")
+
+
+def applied_names(conn: sqlite3.Connection) -> list[str]:
+    """Names of the migrations applied to this database, in order (plain ``sqlite3``)."""
+    exists = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlite_migrations'"
+    ).fetchone()
+    if not exists:
+        return []
+    rows = conn.execute(
+        "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid",
+        (MIGRATION_SET,),
+    ).fetchall()
+    return [str(r[0]) for r in rows]
+
+
+def check_not_too_new(conn: sqlite3.Connection, where: Path | str, files: list[Path]) -> list[str]:
+    """Refuse a database holding migrations this build does not know; return the pending names."""
+    known = [p.stem for p in files]
+    applied = applied_names(conn)
+    unknown = [name for name in applied if name not in known]
+    if unknown:
+        raise SchemaTooNewError(
+            f"database {where}: it was written by a newer ChargeClock (schema step "
+            f"{unknown[0]} is unknown to this version, which knows up to {known[-1]}); "
+            "install the newer version, or open a backup made by this one"
+        )
+    return [name for name in known if name not in applied]
+
+
+def _runner(path: Path) -> Any:
+    def run(db: Any) -> None:
+        for statement in statements(path.read_text(encoding="utf-8")):
+            db.execute(statement)
+
+    return run
+
+
+def migrate(
+    conn: sqlite3.Connection,
+    where: Path | str = "(memory)",
+    *,
+    directory: Path | None = None,
+    stop_before: str | None = None,
+) -> list[str]:
+    """Bring the schema up to date (or up to ``stop_before``); return the names applied."""
+    files = migration_files(directory)
+    pending = check_not_too_new(conn, where, files)
+    if stop_before is not None:
+        pending = pending[: pending.index(stop_before)] if stop_before in pending else pending
+    if not pending:
+        return []
+    import sqlite_utils  # only when there is something to apply
+
+    migrations = sqlite_utils.Migrations(MIGRATION_SET)
+    for path in files:
+        migrations(name=path.stem)(_runner(path))
+    db = sqlite_utils.Database(conn, execute_plugins=False)
+    # The schema is built with foreign keys off (a step may rebuild a table), then checked.
+    conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        migrations.apply(db, stop_before=stop_before)
+        problems = conn.execute("PRAGMA foreign_key_check").fetchall()
+        if problems:
+            raise StorageError(f"database {where}: foreign keys broken after migration: {problems}")
+    finally:
+        conn.execute("PRAGMA foreign_keys = ON")
+    return pending
