@@ -1,6 +1,8 @@
 """Subcommands beyond ``calc`` (database, backups, superbill) and the window launcher.
 
-Each command imports what it needs when it runs, so ``chargeclock calc`` stays light.
+Each command imports what it needs when it runs, so ``chargeclock calc`` stays light. Every
+database command takes ``--db PATH`` (before or after its name); without it, ``$CHARGECLOCK_DB``,
+then the file in the user's data directory.
 """
 
 from __future__ import annotations
@@ -8,12 +10,128 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 Command = Callable[[argparse.Namespace], int]
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], commands: dict[str, Command]) -> None:
+def _database(args: argparse.Namespace) -> Path:
+    from chargeclock.paths import database_path
+
+    return database_path(getattr(args, "db", None))
+
+
+def _add_db(parser: argparse.ArgumentParser) -> None:
+    # SUPPRESS: without it the subcommand's default would overwrite a global --db given earlier.
+    parser.add_argument(
+        "--db", default=argparse.SUPPRESS, help="database file (default: $CHARGECLOCK_DB)"
+    )
+
+
+def _cmd_backup(args: argparse.Namespace) -> int:
+    from chargeclock.clock import SystemClock
+    from chargeclock.services.backups import backup_now
+
+    target = backup_now(_database(args), SystemClock(), keep=args.keep)
+    print(f"backup written: {target}")
+    return 0
+
+
+def _cmd_restore(args: argparse.Namespace) -> int:
+    from chargeclock.clock import SystemClock
+    from chargeclock.services.backups import restore
+
+    database = _database(args)
+    saved = restore(Path(args.file), database, SystemClock())
+    if saved is not None:
+        print(f"the database as it was is kept in {saved}")
+    print(f"restored {database} from {args.file}")
+    return 0
+
+
+def _cmd_verify_audit(args: argparse.Namespace) -> int:
+    from chargeclock.storage import audit
+    from chargeclock.storage.database import open_database
+
+    with open_database(_database(args), create=False, lock=False) as db:
+        check = audit.verify_chain(db.conn)
+    if check.ok:
+        print(f"audit log ok: {check.entries} entries, chain intact")
+        return 0
+    print(f"audit log BROKEN at entry {check.broken_id}: {check.problem}")
+    return 1
+
+
+def _cmd_import_fees(args: argparse.Namespace) -> int:
+    from chargeclock.services.session import Services
+
+    services = Services.open(_database(args))
+    try:
+        result = services.records.import_fees(
+            args.file, year=args.year, charges=args.charges, label=args.label
+        )
+    finally:
+        services.close()
+    what = "clinic charges" if args.charges else f"allowed amounts for {result.year}"
+    print(f"{result.loaded} {what} loaded; {result.skipped_blank} rows without an amount skipped")
+    return 0
+
+
+def _cmd_demo_db(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from chargeclock.domain.errors import InputError
+    from chargeclock.services.demo import build_demo
+
+    if args.today:
+        try:
+            today = date.fromisoformat(args.today)
+        except ValueError:
+            raise InputError("--today", f"not a date (YYYY-MM-DD): {args.today!r}") from None
+    else:
+        today = date.today()
+    summary = build_demo(Path(args.path), today=today, seed=args.seed)
+    print(
+        f"demo database {summary.path}: {summary.patients} patients, {summary.visits} visits, "
+        f"{summary.segments} timer segments, {summary.claim_lines} claim lines"
+    )
+    return 0
+
+
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], commands: dict[str, Command]
+) -> None:
     """Add the database subcommands to the parser."""
+    backup = sub.add_parser("backup", help="copy the database into backups/ (keeps the last 14)")
+    _add_db(backup)
+    backup.add_argument("--keep", type=int, default=14, help="backups to keep (default 14)")
+    commands["backup"] = _cmd_backup
+
+    restore = sub.add_parser("restore", help="replace the database with a backup")
+    _add_db(restore)
+    restore.add_argument("file", metavar="FILE")
+    commands["restore"] = _cmd_restore
+
+    verify = sub.add_parser(
+        "verify-audit", help="check the audit log's hash chain (exit 1 if broken)"
+    )
+    _add_db(verify)
+    commands["verify-audit"] = _cmd_verify_audit
+
+    fees = sub.add_parser("import-fees", help="load allowed amounts (or charges) from a CSV")
+    _add_db(fees)
+    fees.add_argument("file", metavar="FILE.csv", help="columns: code, amount[, year]")
+    fees.add_argument("--year", type=int, help="year of the amounts (default: this year)")
+    fees.add_argument("--charges", action="store_true", help="load the clinic's fee list instead")
+    fees.add_argument("--label", help="where the amounts come from (default: the file name)")
+    commands["import-fees"] = _cmd_import_fees
+
+    demo = sub.add_parser("demo-db", help="write a demo database with a year of sample visits")
+    _add_db(demo)
+    demo.add_argument("path", metavar="PATH")
+    demo.add_argument("--seed", type=int, default=2026)
+    demo.add_argument("--today", help="the demo's today (YYYY-MM-DD; default: today)")
+    commands["demo-db"] = _cmd_demo_db
 
 
 def run_window(args: argparse.Namespace) -> int:

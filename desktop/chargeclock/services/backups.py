@@ -17,7 +17,7 @@ from chargeclock.storage import backup as store_backup
 from chargeclock.storage.database import Database
 
 KEEP = 14
-_NAME = re.compile(r"^chargeclock-(\d{8})-(\d{6})(?:-\d+)?\.sqlite3$")
+_NAME = re.compile(r"^chargeclock-(\d{8})-(\d{6})(?:-(\d+))?\.sqlite3$")
 
 
 def backup_name(moment: datetime) -> str:
@@ -29,7 +29,9 @@ def list_backups(database: Path) -> list[Path]:
     folder = backups_dir(database)
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if _NAME.match(p.name))
+    found = [(m, p) for p in folder.iterdir() if (m := _NAME.match(p.name))]
+    found.sort(key=lambda mp: (mp[0].group(1), mp[0].group(2), int(mp[0].group(3) or 1)))
+    return [p for _, p in found]
 
 
 def _target(database: Path, moment: datetime) -> Path:
