@@ -10,8 +10,10 @@ import hashlib
 import hmac
 import re
 import secrets
+import warnings
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from chargeclock.domain.errors import InputError
 from chargeclock.domain.rulebook import Code, RuleBook
@@ -57,9 +59,19 @@ class DiagnosisCheck:
     message: str  # "" when billable; else what to use instead
 
 
+def _icd10() -> Any:
+    """The ICD-10-CM code set, loaded on first use (its loader warns about a deprecated
+    ``importlib.resources`` call; that is the package's business, not the user's)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import simple_icd_10_cm
+
+    return simple_icd_10_cm
+
+
 def check_icd10(value: str, field: str) -> DiagnosisCheck:
     """A known ICD-10-CM code (dot optional) or an :class:`InputError`; non-billable is flagged."""
-    import simple_icd_10_cm as cm  # the code set loads on first use
+    cm = _icd10()
 
     text = value.strip().upper()
     if not re.fullmatch(r"[A-Z][0-9][0-9A-Z](\.?[0-9A-Z]{1,4})?", text):
