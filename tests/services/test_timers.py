@@ -77,7 +77,7 @@ def test_unknown_code_and_untimed_start_are_refused(clinic: Clinic) -> None:
         visits.add_code(visit, "12345")
     with pytest.raises(InputError, match="97161 is untimed"):
         visits.start_timer(visit, "97161", "PT")
-    with pytest.raises(InputError, match="^role: must be PT or PTA"):
+    with pytest.raises(InputError, match=r"^role: must be PT or PTA"):
         visits.start_timer(visit, "97110", "OTA")
     assert dump(clinic.services) == before
 
@@ -126,11 +126,11 @@ def test_edit_needs_a_reason_and_an_aware_time(clinic: Clinic) -> None:
     segment = _segment(clinic, visit, "97110", "PT", 10)
     span = visits.visit_state(visit).codes[0].spans[0]
     before = dump(clinic.services)
-    with pytest.raises(InputError, match="^reason: "):
+    with pytest.raises(InputError, match=r"^reason: "):
         visits.edit_segment(
             segment, started_at=span.started_at, stopped_at=span.stopped_at, reason=" "
         )
-    with pytest.raises(InputError, match="^started_at: must carry a time zone"):
+    with pytest.raises(InputError, match=r"^started_at: must carry a time zone"):
         visits.edit_segment(
             segment,
             started_at=span.started_at.replace(tzinfo=None),
@@ -183,7 +183,7 @@ def test_remove_code_with_time_needs_a_reason_and_is_audited(clinic: Clinic) -> 
     visits = clinic.services.visits
     visit = _open(clinic, "97110", "97140")
     _segment(clinic, visit, "97140", "PT", 4)
-    with pytest.raises(InputError, match="^reason"):
+    with pytest.raises(InputError, match=r"^reason"):
         visits.remove_code(visit, "97140")
     state = visits.remove_code(visit, "97140", reason="wrong code")
     assert [c.code for c in state.codes] == ["97110"]
@@ -212,7 +212,7 @@ def test_finalize_refuses_running_timers_then_freezes_lines(clinic: Clinic) -> N
     assert done.claim_lines[0].trace and done.state.status == "finalized"
     bill = visits.bill(visit)
     assert bill is not None and bill.total_timed_minutes == 38 and bill.trace == done.result.trace
-    with pytest.raises(InputError, match="^visit: visit .* is finalized: correct it first"):
+    with pytest.raises(InputError, match=r"^visit: visit .* is finalized: correct it first"):
         visits.start_timer(visit, "97110", "PT")
 
 
@@ -221,7 +221,7 @@ def test_correction_needs_a_reason_and_keeps_the_old_lines_in_the_audit(clinic: 
     visit = _open(clinic, "97110")
     _segment(clinic, visit, "97110", "PT", 20)
     visits.finalize(visit)
-    with pytest.raises(InputError, match="^reason"):
+    with pytest.raises(InputError, match=r"^reason"):
         visits.reopen_for_correction(visit, "")
     state = visits.reopen_for_correction(visit, "wrong patient code")
     assert state.status == "open" and visits.claim_lines(visit) == []
@@ -236,9 +236,9 @@ def test_correction_needs_a_reason_and_keeps_the_old_lines_in_the_audit(clinic: 
 def test_untimed_service_records_who_furnished_it(clinic: Clinic) -> None:
     visits = clinic.services.visits
     visit = _open(clinic, "G0283")
-    with pytest.raises(InputError, match="^furnished_by"):
+    with pytest.raises(InputError, match=r"^furnished_by"):
         visits.set_untimed(visit, "G0283", "OT")
-    with pytest.raises(InputError, match="^pta_minutes"):
+    with pytest.raises(InputError, match=r"^pta_minutes"):
         visits.set_untimed(visit, "G0283", "PTA", pta_minutes=-1)
     state = visits.set_untimed(visit, "G0283", "PTA", pta_minutes=12)
     minutes = service_minutes(state, clinic.clock.now())[0]
@@ -248,7 +248,7 @@ def test_untimed_service_records_who_furnished_it(clinic: Clinic) -> None:
 
 
 def test_future_date_of_service_is_refused(clinic: Clinic) -> None:
-    with pytest.raises(InputError, match="^date_of_service: .* is in the future"):
+    with pytest.raises(InputError, match=r"^date_of_service: .* is in the future"):
         clinic.services.visits.open_visit(
             clinic.patient_id, date_of_service=clinic.clock.now().date() + timedelta(days=1)
         )

@@ -1,0 +1,157 @@
+"""The database file: settings, migrations, owner-only files, one process at a time."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from chargeclock.storage.database import connect, open_database
+from chargeclock.storage.errors import DatabaseInUseError, SchemaTooNewError
+from chargeclock.storage.migrations import applied_names, migrate, migration_files, statements
+
+LATEST = [p.stem for p in migration_files()]
+
+
+def test_fresh_database_has_every_step_and_our_settings(tmp_path: Path) -> None:
+    db = open_database(tmp_path / "new.sqlite3")
+    try:
+        conn = db.conn
+        assert applied_names(conn) == LATEST
+        assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        assert conn.execute("PRAGMA synchronous").fetchone() == (2,)  # FULL
+        assert conn.execute("PRAGMA foreign_keys").fetchone() == (1,)
+        tables = conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' "
+            "ESCAPE '\\' AND name NOT LIKE 'sqlite_%'"
+        ).fetchall()
+        names = {n for n, _ in tables}
+        assert {"visits", "timer_segments", "audit_log", "heartbeat", "claim_lines"} <= names
+        assert all(sql.rstrip().endswith("STRICT") for _, sql in tables), "every table is STRICT"
+        with pytest.raises(sqlite3.IntegrityError):  # foreign keys are enforced
+            conn.execute(
+                "INSERT INTO visits (patient_id, date_of_service, opened_at) "
+                "VALUES (999, '2026-01-01', 'x')"
+            )
+    finally:
+        db.close()
+
+
+def test_database_and_backups_are_owner_only(tmp_path: Path) -> None:
+    path = tmp_path / "data" / "c.sqlite3"
+    db = open_database(path)
+    try:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        from chargeclock.storage.backup import backup_open
+
+        backup_open(db, tmp_path / "b.sqlite3")
+        assert stat.S_IMODE((tmp_path / "b.sqlite3").stat().st_mode) == 0o600
+        for extra in ("-wal", "-shm"):
+            side = path.with_name(path.name + extra)
+            if side.exists():
+                assert stat.S_IMODE(side.stat().st_mode) & 0o077 == 0
+    finally:
+        db.close()
+
+
+def test_upgrade_from_the_first_step_keeps_the_data(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    conn = connect(path)
+    migrate(conn, path, stop_before=LATEST[1])
+    assert applied_names(conn) == LATEST[:1]
+    conn.execute(
+        "INSERT INTO patients (last_name, first_name, date_of_birth) VALUES ('Doe', 'Jo', "
+        "'1950-01-01')"
+    )
+    conn.close()
+    db = open_database(path)
+    try:
+        assert applied_names(db.conn) == LATEST
+        assert db.conn.execute("SELECT last_name FROM patients").fetchall() == [("Doe",)]
+        assert db.conn.execute("SELECT count(*) FROM favourite_codes").fetchone() == (0,)
+    finally:
+        db.close()
+
+
+def test_a_database_from_a_newer_build_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "future.sqlite3"
+    open_database(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute(
+        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+        "VALUES ('chargeclock', '0099_from_the_future', '2030-01-01')"
+    )
+    conn.commit()
+    conn.close()
+    with pytest.raises(SchemaTooNewError, match=r"newer ChargeClock .*0099_from_the_future"):
+        open_database(path)
+    with pytest.raises(SchemaTooNewError):
+        open_database(path, lock=False)
+
+
+def test_a_current_schema_opens_without_sqlite_utils(tmp_path: Path) -> None:
+    path = tmp_path / "c.sqlite3"
+    open_database(path).close()
+    code = (
+        "import sys\n"
+        "from chargeclock.storage.database import open_database\n"
+        f"open_database({str(path)!r}).close()\n"
+        "print('sqlite_utils' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_a_second_process_is_told_the_first_is_running(tmp_path: Path) -> None:
+    path = tmp_path / "c.sqlite3"
+    code = (
+        "import sys\n"
+        "from chargeclock.storage.database import open_database\n"
+        f"db = open_database({str(path)!r})\n"
+        "print('open', flush=True)\n"
+        "sys.stdin.read()\n"
+    )
+    holder = subprocess.Popen(
+        [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+        with pytest.raises(DatabaseInUseError, match=rf"already open in .*process {holder.pid}"):
+            open_database(path)
+    finally:
+        assert holder.stdin is not None
+        holder.stdin.close()
+        holder.wait(timeout=30)
+    open_database(path).close()  # once the first has gone, the lock is free again
+
+
+def test_the_lock_is_per_open_even_in_one_process(tmp_path: Path) -> None:
+    path = tmp_path / "c.sqlite3"
+    first = open_database(path)
+    try:
+        with pytest.raises(DatabaseInUseError):
+            open_database(path)
+    finally:
+        first.close()
+
+
+def test_statements_keep_trigger_bodies_whole() -> None:
+    sql = (
+        "-- c\nCREATE TABLE t (a INTEGER) STRICT;\n"
+        "CREATE TRIGGER x BEFORE DELETE ON t\nBEGIN\n    SELECT RAISE(ABORT, 'no');\nEND;\n"
+    )
+    assert [s.split()[1] for s in statements(sql)] == ["TABLE", "TRIGGER"]
+
+
+def test_missing_database_is_not_created_by_readers(tmp_path: Path) -> None:
+    from chargeclock.storage.errors import DatabaseMissingError
+
+    with pytest.raises(DatabaseMissingError, match="no such file"):
+        open_database(tmp_path / "nope.sqlite3", create=False, lock=False)
+    assert not (tmp_path / "nope.sqlite3").exists()
+    assert os.listdir(tmp_path) == []
