@@ -102,8 +102,22 @@ class CodeState:
     unit_minutes: int
     spans: tuple[Span, ...] = ()
     untimed: UntimedState | None = None
+    # Summaries of ``spans`` for the per-second tick; always derived from the spans.
     stopped_us: Mapping[str, int] = field(default_factory=dict)  # role -> stopped microseconds
     running_since: Mapping[str, datetime] = field(default_factory=dict)  # role -> start
+
+    def __post_init__(self) -> None:
+        stopped: dict[str, int] = {}
+        running: dict[str, datetime] = {}
+        for span in self.spans:
+            if span.stopped_at is None:
+                running[span.role] = span.started_at
+            else:
+                stopped[span.role] = stopped.get(span.role, 0) + (
+                    _us(span.stopped_at) - _us(span.started_at)
+                )
+        object.__setattr__(self, "stopped_us", stopped)
+        object.__setattr__(self, "running_since", running)
 
     def role_seconds(self, role: str, now: datetime) -> int:
         """Whole seconds this role has on this code (raw, before the PT/PTA overlap rule):

@@ -116,15 +116,6 @@ class VisitService:
         for row in visits.codes_of_visit(self._conn, visit.id):
             code = rules.code(row.code)
             spans = tuple(_span(s) for s in segments if s.visit_code_id == row.id)
-            stopped: dict[str, int] = {}
-            running: dict[str, datetime] = {}
-            for span in spans:
-                if span.stopped_at is None:
-                    running[span.role] = span.started_at
-                else:
-                    delta = span.stopped_at - span.started_at
-                    us = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
-                    stopped[span.role] = stopped.get(span.role, 0) + us
             u = untimed.get(row.id)
             states.append(
                 CodeState(
@@ -137,8 +128,6 @@ class VisitService:
                     untimed=UntimedState(u.furnished_by, u.pt_minutes, u.pta_minutes)
                     if u
                     else None,
-                    stopped_us=stopped,
-                    running_since=running,
                 )
             )
         return tuple(states)

@@ -1,0 +1,118 @@
+"""Records: NPI check digits, ICD-10-CM codes, PINs, money, fee imports. Bad input names its
+field and saves nothing."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from chargeclock.cli import main
+from chargeclock.domain.errors import InputError
+from chargeclock.services.validation import check_icd10, npi_check_digit_ok
+from tests.services.conftest import Clinic, dump
+
+
+@pytest.mark.parametrize(
+    ("npi", "ok"),
+    [("1234567893", True), ("1234567890", False), ("1245319599", True), ("123456789", False)],
+)
+def test_npi_check_digit(npi: str, ok: bool) -> None:
+    assert npi_check_digit_ok(npi) is ok
+
+
+def test_invalid_npi_is_refused_and_nothing_saved(clinic: Clinic) -> None:
+    before = dump(clinic.services)
+    with pytest.raises(InputError, match=r"^npi: 1234567890 is not a valid NPI"):
+        clinic.services.records.add_provider("Pat Kim", "PT", "1234567890")
+    with pytest.raises(InputError, match=r"^npi: an NPI is 10 digits"):
+        clinic.services.records.add_provider("Pat Kim", "PT", "12345")
+    with pytest.raises(InputError, match=r"^supervising_provider_id: a PTA needs a supervising"):
+        clinic.services.records.add_provider("Al Gore", "PTA")
+    assert dump(clinic.services) == before
+
+
+def test_icd10_codes_are_checked_and_categories_flagged() -> None:
+    assert check_icd10("m5450", "d").code == "M54.50"
+    flagged = check_icd10("M54.5", "d")
+    assert not flagged.billable and "M54.50" in flagged.message and "M54.59" in flagged.message
+    with pytest.raises(InputError, match=r"^diagnoses\[0\]: M54.9X is not an ICD-10-CM code"):
+        check_icd10("M54.9X", "diagnoses[0]")
+    with pytest.raises(InputError, match="not shaped like"):
+        check_icd10("back pain", "d")
+
+
+def test_invalid_diagnosis_saves_no_patient(clinic: Clinic) -> None:
+    before = dump(clinic.services)
+    with pytest.raises(InputError, match=r"^diagnoses\[1\]: Q99.99 is not an ICD-10-CM code"):
+        clinic.services.records.add_patient(
+            "Roe", "Ann", date(1960, 5, 5), diagnoses=["M17.11", "Q99.99"]
+        )
+    assert dump(clinic.services) == before
+
+
+def test_non_billable_diagnosis_is_kept_but_flagged(clinic: Clinic) -> None:
+    patient, checks = clinic.services.records.add_patient(
+        "Roe", "Ann", date(1960, 5, 5), diagnoses=["M54.5", "M17.11"]
+    )
+    assert [c.billable for c in checks] == [False, True]
+    rows = clinic.services.records.diagnoses(patient.id)
+    assert [(d.pointer, d.code, d.billable) for d in rows] == [
+        ("A", "M54.5", False),
+        ("B", "M17.11", True),
+    ]
+
+
+def test_pin_is_stored_salted_and_checked(clinic: Clinic) -> None:
+    records = clinic.services.records
+    a = records.add_user("Dana", "PT", "2468", provider_id=clinic.pt_id)
+    b = records.add_user("Sam", "PTA", "2468")
+    assert "2468" not in a.pin_hash and a.pin_hash != b.pin_hash  # salted
+    assert records.check_pin(a.id, "2468") and not records.check_pin(a.id, "2469")
+    with pytest.raises(InputError, match=r"^pin: a PIN is 4 to 8 digits"):
+        records.add_user("Eve", "PT", "12ab")
+
+
+def test_money_is_exact(clinic: Clinic) -> None:
+    records = clinic.services.records
+    with pytest.raises(InputError, match=r"^amount: 1.005 has fractions of a cent"):
+        records.record_payment(clinic.patient_id, "1.005", "cash")
+    with pytest.raises(InputError, match=r"^amount: must be more than \$0"):
+        records.record_payment(clinic.patient_id, "0", "cash")
+    paid = records.record_payment(clinic.patient_id, "$40.10", "card")
+    assert paid.amount == Decimal("40.10")
+
+
+def test_import_fees_sets_amounts_and_leaves_blanks_unknown(clinic: Clinic, tmp_path: Path) -> None:
+    sheet = tmp_path / "mac.csv"
+    sheet.write_text("code,amount\n97116,30.12\n97535,\n97162,101.00\n")
+    result = clinic.services.records.import_fees(sheet, year=2026)
+    assert (result.loaded, result.skipped_blank) == (2, 1)
+    fees = clinic.services.book.year(2026).fees
+    assert fees["97116"].amount == Decimal("30.12") and "97535" not in fees
+    assert fees["97110"].has_rvu_parts  # shipped figures stay
+
+
+def test_import_fees_is_all_or_nothing(clinic: Clinic, tmp_path: Path) -> None:
+    sheet = tmp_path / "bad.csv"
+    sheet.write_text("code,amount\n97116,30.12\n99999,1.00\n")
+    before = dump(clinic.services)
+    with pytest.raises(InputError, match=r"^bad.csv line 3: code: '99999' is not a code"):
+        clinic.services.records.import_fees(sheet, year=2026)
+    sheet.write_text("code,amount\n97116,-3\n")
+    with pytest.raises(InputError, match=r"^bad.csv line 2: amount: must be \$0 or more"):
+        clinic.services.records.import_fees(sheet, year=2026)
+    assert dump(clinic.services) == before
+
+
+def test_import_fees_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    sheet = tmp_path / "fees.csv"
+    sheet.write_text("code,amount,year\n97116,30.12,2026\n97116,29.00,2025\n")
+    db = tmp_path / "c.sqlite3"
+    assert main(["import-fees", str(sheet), "--db", str(db)]) == 0
+    assert "2 allowed amounts" in capsys.readouterr().out
+    sheet.write_text("code,price\n97116,30.12\n")
+    assert main(["import-fees", str(sheet), "--db", str(db)]) == 2
+    assert "needs a header with code and amount" in capsys.readouterr().err
