@@ -91,6 +91,9 @@ class Services:
         return backups.daily_backup(self.db, self.clock)
 
     def close(self, *, clean: bool = True) -> None:
+        """Record a clean exit (unless ``clean=False``) and close; closing twice is harmless."""
+        if self.db.closed:
+            return
         if clean:
             self.recovery.end_session()
         self.db.close()

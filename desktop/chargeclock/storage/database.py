@@ -49,6 +49,7 @@ class Database:
         self.conn = conn
         self.path = path
         self._lock = lock
+        self.closed = False
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -66,6 +67,9 @@ class Database:
         self.conn.execute("COMMIT")
 
     def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
         try:
             self.conn.close()
         finally:

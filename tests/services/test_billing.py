@@ -1,0 +1,122 @@
+"""Year-to-date allowed amounts, KX, and same-day visits billed as one day."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from chargeclock.domain.errors import InputError
+from chargeclock.services.minutes import visit_input
+from tests.services.conftest import Clinic
+
+
+def _timed_visit(clinic: Clinic, code: str, minutes: float, *, day: date | None = None) -> int:
+    visits = clinic.services.visits
+    visit = visits.open_visit(clinic.patient_id, date_of_service=day).visit_id
+    visits.start_timer(visit, code, "PT")
+    clinic.clock.advance(minutes=minutes)
+    visits.stop_timer(visit, "PT")
+    return visit
+
+
+def test_ytd_adds_finalized_lines_and_prior_spend_per_bucket(clinic: Clinic) -> None:
+    services = clinic.services
+    services.records.set_prior_spend(clinic.patient_id, 2026, "500.00")
+    services.records.set_prior_spend(clinic.patient_id, 2026, "70.00", bucket="ot")
+    services.records.set_prior_spend(clinic.patient_id, 2025, "999.00")
+    assert services.ytd_allowed(clinic.patient_id, 2026).total == Decimal("500.00")
+    first = _timed_visit(clinic, "97110", 30)  # 2 units x $29.06 less MPPR on the second
+    done = services.visits.finalize(first)
+    open_one = _timed_visit(clinic, "97112", 30)  # open visits do not count
+    ytd = services.ytd_allowed(clinic.patient_id, 2026)
+    assert ytd.clinic == done.result.allowed_total > 0
+    assert ytd.total == Decimal("500.00") + done.result.allowed_total and ytd.complete
+    assert services.ytd_allowed(clinic.patient_id, 2026, "ot").total == Decimal("70.00")
+    assert services.ytd_allowed(clinic.patient_id, 2025).total == Decimal("999.00")
+    other, _ = services.records.add_patient("Roe", "Al", date(1940, 1, 1))
+    assert services.ytd_allowed(other.id, 2026).total == 0
+    assert open_one
+    with pytest.raises(InputError, match=r"^bucket: "):
+        services.ytd_allowed(clinic.patient_id, 2026, "slp")
+
+
+def test_unknown_amounts_make_ytd_incomplete_never_zero(clinic: Clinic) -> None:
+    visit = _timed_visit(clinic, "97116", 20)  # no shipped 2026 amount for 97116
+    clinic.services.visits.finalize(visit)
+    ytd = clinic.services.ytd_allowed(clinic.patient_id, 2026)
+    assert ytd.unknown_lines == 1 and not ytd.complete
+
+
+def test_kx_goes_on_the_line_that_reaches_the_threshold(clinic: Clinic) -> None:
+    services = clinic.services
+    services.records.set_prior_spend(clinic.patient_id, 2026, "2460.00")  # $20 under $2,480
+    state = services.visits.visit_state(_timed_visit(clinic, "97110", 8))
+    assert state.ytd_allowed["pt_slp"] == Decimal("2460.00")
+    done = services.visits.finalize(state.visit_id)
+    assert done.claim_lines[0].modifiers == ("GP", "KX")
+    assert services.visits.bill(state.visit_id).kx_applies  # type: ignore[union-attr]
+
+
+def test_same_day_visits_are_billed_as_one_day(clinic: Clinic) -> None:
+    services, clock = clinic.services, clinic.clock
+    morning = _timed_visit(clinic, "97110", 5)
+    alone = services.visits.finalize(morning)
+    assert alone.claim_lines == ()  # 5 minutes alone bill nothing
+    clock.advance(hours=4)
+    afternoon = _timed_visit(clinic, "97110", 5)
+    state = services.visits.visit_state(afternoon)
+    assert state.same_day_visit_ids == (morning,)
+    assert visit_input(state, clock.now()).services[0].pt_minutes == 10  # the live panel pools
+    day = services.visits.finalize(afternoon)
+    assert [(x.code, x.units) for x in day.claim_lines] == [("97110", 1)]
+    assert day.pooled_visit_ids == (morning, afternoon) and day.replaced_visit_ids == (morning,)
+
+
+def test_second_visit_replaces_the_first_ones_lines_audited(clinic: Clinic) -> None:
+    services, clock = clinic.services, clinic.clock
+    morning = _timed_visit(clinic, "97110", 10)
+    assert [x.units for x in services.visits.finalize(morning).claim_lines] == [1]
+    clock.advance(hours=3)
+    afternoon = _timed_visit(clinic, "97110", 13)
+    day = services.visits.finalize(afternoon)
+    assert [x.units for x in day.claim_lines] == [2]  # 23 minutes for the day
+    assert services.visits.claim_lines(morning) == []
+    entry = services.audit_entries("visit", morning)[-1]
+    assert entry.action == "claim_lines_replaced" and entry.reason == "same-day visit"
+    assert entry.details["replaced_by_visit"] == afternoon
+    # The day counts once toward the year-to-date.
+    assert services.ytd_allowed(clinic.patient_id, 2026).clinic == day.result.allowed_total
+
+
+def test_visits_on_other_days_are_not_pooled(clinic: Clinic) -> None:
+    services, clock = clinic.services, clinic.clock
+    yesterday = (clock.now() - timedelta(days=1)).date()
+    first = _timed_visit(clinic, "97110", 10, day=yesterday)
+    services.visits.finalize(first)
+    second = _timed_visit(clinic, "97110", 10)
+    assert services.visits.visit_state(second).same_day_visit_ids == ()
+    assert [x.units for x in services.visits.finalize(second).claim_lines] == [1]
+
+
+def test_ytd_query_on_a_year_of_demo_visits_is_indexed(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from chargeclock.clock import FakeClock
+    from chargeclock.services.demo import build_demo
+    from chargeclock.services.session import Services
+
+    summary = build_demo(tmp_path / "demo.sqlite3", today=date(2026, 11, 27))
+    services = Services.open(summary.path, FakeClock())
+    try:
+        plan = services.db.conn.execute(
+            "EXPLAIN QUERY PLAN SELECT sum(l.allowed_cents) FROM visits v JOIN claim_lines l "
+            "ON l.visit_id = v.id WHERE v.patient_id = 3 AND v.status = 'finalized' "
+            "AND v.date_of_service >= '2026-01-01' AND v.date_of_service < '2027-01-01' "
+            "AND v.discipline IN ('PT', 'SLP')"
+        ).fetchall()
+        text = " ".join(str(r[-1]) for r in plan)
+        assert "visits_patient_status_day" in text and "SCAN" not in text
+        ytd = services.ytd_allowed(3, 2026)
+        assert ytd.clinic > 0
+    finally:
+        services.close()
