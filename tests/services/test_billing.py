@@ -120,3 +120,25 @@ def test_ytd_query_on_a_year_of_demo_visits_is_indexed(tmp_path) -> None:  # typ
         assert ytd.clinic > 0
     finally:
         services.close()
+
+
+def test_the_clinicians_tie_choice_is_kept_and_billed(clinic: Clinic) -> None:
+    services, clock = clinic.services, clinic.clock
+    visit = services.visits.open_visit(clinic.patient_id).visit_id
+    services.visits.start_timer(visit, "97110", "PT")
+    clock.advance(minutes=20)
+    services.visits.start_timer(visit, "97140", "PT")
+    clock.advance(minutes=20)
+    state = services.visits.stop_all(visit).state
+    default = services.live_result(state)
+    units = {s.code: s.units for s in default.services}
+    assert sorted(units.values()) == [1, 2]  # 40 minutes: 3 units, the third a tie
+    other = default.alternatives[0].tie_choice
+    (picked,) = other
+    assert units[picked] == 1
+    assert {s.code: s.units for s in services.live_result(state, other).services}[picked] == 2
+    with pytest.raises(InputError, match=r"^tie_choice\[0\]: 97530 is not on visit"):
+        services.visits.set_tie_choice(visit, ("97530",))
+    assert services.visits.set_tie_choice(visit, other).tie_choice == other
+    done = services.visits.finalize(visit)
+    assert {x.code: x.units for x in done.claim_lines}[picked] == 2

@@ -162,6 +162,7 @@ class VisitState:
     ytd_allowed: Mapping[str, Decimal]  # before this date of service, prior spend included
     same_day: tuple[DayPart, ...] = ()  # the patient's other finalized visits this day
     same_day_visit_ids: tuple[int, ...] = ()
+    tie_choice: tuple[str, ...] | None = None  # the clinician's pick in a tie (None: default)
 
     @property
     def running(self) -> tuple[tuple[str, str], ...]:
@@ -277,9 +278,12 @@ def service_minutes(state: VisitState, now: datetime) -> tuple[ServiceMinutes, .
     return pool(day_parts(state.codes, now))
 
 
-def visit_input(state: VisitState, now: datetime) -> VisitInput:
+def visit_input(
+    state: VisitState, now: datetime, tie_choice: tuple[str, ...] | None = None
+) -> VisitInput:
     """The engine's input for this visit's whole day: the other finalized visits of the patient
-    that date of service pooled with this one (product.md "Same-day visits")."""
+    that date of service pooled with this one (product.md "Same-day visits"). ``tie_choice``
+    overrides the visit's stored pick (to preview another allocation)."""
     services = pool([*state.same_day, *day_parts(state.codes, now)])
     return VisitInput(
         date_of_service=state.date_of_service,
@@ -287,4 +291,5 @@ def visit_input(state: VisitState, now: datetime) -> VisitInput:
         payer=state.payer,
         services=services,
         ytd_allowed=dict(state.ytd_allowed),
+        tie_choice=tie_choice if tie_choice is not None else state.tie_choice,
     )

@@ -57,9 +57,12 @@ class Services:
         """Who the audit log names for the next changes (the unlocked user)."""
         self.ctx.actor = name
 
-    def live_result(self, state: VisitState) -> VisitResult:
-        """The engine on the visit's day as of now (the calculator panel)."""
-        return calculate(visit_input(state, self.clock.now()), self.ctx.book)
+    def live_result(
+        self, state: VisitState, tie_choice: tuple[str, ...] | None = None
+    ) -> VisitResult:
+        """The engine on the visit's day as of now (the calculator panel); ``tie_choice``
+        previews another allocation of a tie without saving it."""
+        return calculate(visit_input(state, self.clock.now(), tie_choice), self.ctx.book)
 
     @property
     def book(self) -> RuleBook:

@@ -159,6 +159,7 @@ class VisitService:
             ytd_allowed=billing.ytd_before_day(self.ctx, visit.patient_id, visit.date_of_service),
             same_day=tuple(parts),
             same_day_visit_ids=tuple(s.id for s in siblings),
+            tie_choice=visit.tie_choice,
         )
 
     def _open_visit_row(self, visit_id: int) -> VisitRow:
@@ -301,6 +302,22 @@ class VisitService:
                 raise InputError(name, f"whole minutes from 0 to 1440, got {value!r}")
         with self.ctx.db.transaction():
             visits.upsert_untimed(self._conn, row.id, furnished_by, pt_minutes, pta_minutes)
+        return self.visit_state(visit_id)
+
+    def set_tie_choice(self, visit_id: int, codes: Sequence[str] | None) -> VisitState:
+        """Keep the clinician's pick in a tie (the codes that take the contested units; the
+        ``tie_choice`` of one of the result's alternatives); ``None`` returns to the default.
+        Finalize bills it; if the minutes change so the tie no longer exists, it is ignored."""
+        visit = self._open_visit_row(visit_id)
+        choice = None
+        if codes is not None:
+            on_visit = {c.code for c in visits.codes_of_visit(self._conn, visit_id)}
+            choice = tuple(c.strip().upper() for c in codes)
+            for index, code in enumerate(choice):
+                if code not in on_visit:
+                    raise InputError(f"tie_choice[{index}]", f"{code} is not on visit {visit_id}")
+        with self.ctx.db.transaction():
+            visits.set_tie_choice(self._conn, visit.id, choice)
         return self.visit_state(visit_id)
 
     # --- timers --------------------------------------------------------------------------------

@@ -106,6 +106,7 @@ class VisitRow:
     status: str  # open / finalized / void
     opened_at: datetime
     finalized_at: datetime | None
+    tie_choice: tuple[str, ...] | None = None  # the clinician's pick in a tie (None: default)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from chargeclock.storage.timefmt import from_cents, from_db_time, to_cents, to_d
 
 _VISIT = (
     "id, patient_id, date_of_service, discipline, place_of_service, payer_id, "
-    "rendering_provider_id, supervising_provider_id, status, opened_at, finalized_at"
+    "rendering_provider_id, supervising_provider_id, status, opened_at, finalized_at, tie_choice"
 )
 
 
@@ -38,6 +38,7 @@ def _visit(row: Sequence[Any]) -> VisitRow:
         status=row[8],
         opened_at=from_db_time(row[9]),
         finalized_at=from_db_time(row[10]) if row[10] else None,
+        tie_choice=tuple(row[11].split()) if row[11] is not None else None,
     )
 
 
@@ -105,6 +106,13 @@ def set_visit_status(
     conn.execute(
         "UPDATE visits SET status = ?, finalized_at = ? WHERE id = ?",
         (status, to_db_time(finalized_at) if finalized_at else None, visit_id),
+    )
+
+
+def set_tie_choice(conn: sqlite3.Connection, visit_id: int, codes: Sequence[str] | None) -> None:
+    conn.execute(
+        "UPDATE visits SET tie_choice = ? WHERE id = ?",
+        (None if codes is None else " ".join(codes), visit_id),
     )
 
 
