@@ -1,0 +1,57 @@
+"""Use cases over the local store. No Qt, no SQL: they call ``chargeclock.storage`` and the domain.
+
+Build one :class:`~chargeclock.services.session.Services` per window::
+
+    services = Services.open(path, SystemClock())      # creates, migrates, locks (0600 file)
+    report = services.recovery.begin_session()         # what an unclean exit left running
+    services.daily_backup()                            # one consistent copy a day, last 14 kept
+
+Every mutation commits (WAL, ``synchronous=FULL``) before it returns and returns what changed;
+bad input raises :class:`~chargeclock.domain.errors.InputError` naming the field, with nothing
+saved. Times are aware UTC datetimes; dates of service are in the clinic's zone.
+
+Visits — ``services.visits`` (:class:`~chargeclock.services.visits.VisitService`)
+    ``open_visit(patient_id, *, date_of_service=None, rendering_provider_id=None,
+    supervising_provider_id=None, place_of_service="11", discipline="PT", codes=()) -> VisitState``
+    ``visit_state(visit_id) -> VisitState`` — the read model; poll it after a change, not per tick
+    ``visits_of_day(day=None) -> list[VisitRow]``, ``visits_of_patient(patient_id)``
+    ``add_code(visit_id, code) -> VisitState``; ``remove_code(visit_id, code, reason="")``
+    ``set_untimed(visit_id, code, furnished_by, pt_minutes=None, pta_minutes=None) -> VisitState``
+    ``start_timer(visit_id, code, role) -> TimerChange`` (stops that role's other code)
+    ``stop_timer(visit_id, role, code=None) -> TimerChange``; ``toggle_timer(visit_id, code, role)``
+    ``stop_all(visit_id) -> TimerChange``
+    ``edit_segment(segment_id, *, started_at, stopped_at, reason) -> VisitState`` (audited)
+    ``add_segment(visit_id, code, role, *, started_at, stopped_at, reason) -> VisitState``
+    ``delete_segment(segment_id, reason) -> VisitState``
+    ``set_tie_choice(visit_id, codes | None) -> VisitState``
+    ``finalize(visit_id) -> Finalized`` (refuses while timers run; same-day visits pooled)
+    ``reopen_for_correction(visit_id, reason) -> VisitState``; ``void_visit(visit_id, reason)``
+    ``claim_lines(visit_id) -> list[ClaimLineRow]``; ``bill(visit_id) -> BillRow | None``
+
+Live calculation, per second, without a query — :mod:`chargeclock.services.minutes`
+    ``CodeState.role_seconds(role, now) -> int`` and ``CodeState.is_running(role)`` for mm:ss
+    ``service_minutes(state, now) -> tuple[ServiceMinutes, ...]`` (this visit alone)
+    ``visit_input(state, now, tie_choice=None) -> VisitInput`` (the whole day, for the engine)
+    ``services.live_result(state, tie_choice=None) -> VisitResult``
+
+Records — ``services.records`` (:class:`~chargeclock.services.records.RecordService`)
+    practice (``save_practice``), ``add_provider`` (NPI check digit; a PTA's supervising PT),
+    ``add_user`` / ``check_pin`` (salted scrypt), ``add_payer``, ``add_referring_provider``,
+    ``add_patient(..., diagnoses=[ICD-10-CM], prior_spend=None) -> (PatientRow, checks)``,
+    ``set_diagnoses``, ``search_patients``, ``set_prior_spend``, ``add_plan_of_care``,
+    ``record_progress_report``, ``record_payment``, ``payments``, ``set_favourite_codes``,
+    ``import_fees(file, year=None, charges=False) -> FeeImport``
+
+Status — ``services.ytd_allowed(patient_id, year, bucket="pt_slp") -> YearToDate``,
+    ``services.progress_report_status(patient_id)``, ``services.plan_of_care_status(patient_id)``
+
+Recovery — ``services.recovery``: ``begin_session() -> RecoveryReport``, ``beat()``,
+    ``report()``, ``keep_running(ids)``, ``stop_at_last_seen(ids)``, ``stop_at(id, when, reason)``,
+    ``end_session()`` (``services.close()`` calls it)
+
+Audit and backups — ``services.audit_entries(entity=None, entity_id=None)``,
+    ``services.verify_audit() -> ChainCheck``, ``services.backup_now()``,
+    ``services.daily_backup()``; restore: :func:`chargeclock.services.backups.restore`.
+
+Demo — :func:`chargeclock.services.demo.build_demo(path, today=..., seed=2026)`.
+"""
