@@ -74,6 +74,14 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
         description="PT/PTA treatment timers, Medicare unit calculator and superbills, offline.",
     )
     parser.add_argument("--db", help="database file (default: $CHARGECLOCK_DB or the data dir)")
+    parser.add_argument(
+        "--demo", action="store_true", help="open a throwaway copy of the demo database"
+    )
+    parser.add_argument(
+        "--smoke-test",
+        action="store_true",
+        help="open the database, show the window offscreen and exit after the first paint",
+    )
     sub = cast(
         "argparse._SubParsersAction[argparse.ArgumentParser]",
         parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser),

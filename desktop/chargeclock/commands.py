@@ -8,7 +8,6 @@ then the file in the user's data directory.
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -135,6 +134,12 @@ def register(
 
 
 def run_window(args: argparse.Namespace) -> int:
-    """Open the main window (imports Qt)."""
-    sys.stderr.write("chargeclock: the window is not built yet; try `chargeclock calc --help`\n")
-    return 2
+    """Open the main window (imports Qt only now)."""
+    from chargeclock import app
+
+    db = getattr(args, "db", None)
+    return app.run(
+        Path(db) if db else None,
+        demo=bool(getattr(args, "demo", False)),
+        smoke_test=bool(getattr(args, "smoke_test", False)),
+    )

@@ -37,3 +37,13 @@ def database_path(explicit: str | os.PathLike[str] | None = None) -> Path:
 def backups_dir(database: Path) -> Path:
     """Backups sit beside the database in ``backups/``."""
     return database.parent / "backups"
+
+
+def user_cache_dir() -> Path:
+    """Where regenerable files live (the demo database template)."""
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+        return base / "ChargeClock" / "Cache"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "ChargeClock"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "chargeclock"

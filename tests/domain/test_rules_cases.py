@@ -139,6 +139,19 @@ def test_tie_default_is_the_larger_allowed_amount(book: RuleBook) -> None:
     assert not r.alternatives_truncated
 
 
+def test_the_clinician_can_switch_to_an_alternative(book: RuleBook) -> None:
+    services = (ServiceMinutes("97110", 20), ServiceMinutes("97112", 20))
+    default = calc(book, *services)
+    assert default.tie_choice == ("97112",)
+    pick = default.alternatives[0].tie_choice
+    switched = calculate(VisitInput(D26, services=services, tie_choice=pick), book)
+    assert [(s.code, s.units) for s in switched.services] == [("97110", 2), ("97112", 1)]
+    assert switched.alternatives[0].tie_choice == ("97112",)
+    assert "as the clinician chose" in "\n".join(switched.trace)
+    stale = calculate(VisitInput(D26, services=services[:1], tie_choice=pick), book)
+    assert stale.tie_choice == ()
+
+
 def test_three_way_tie_lists_every_alternative(book: RuleBook) -> None:
     r = calc(
         book, ServiceMinutes("97110", 7), ServiceMinutes("97112", 7), ServiceMinutes("97140", 7)

@@ -69,6 +69,7 @@ class CalcInput(_Strict):
     payer: PayerIn = PayerIn()
     services: list[ServiceIn]
     ytd_allowed: YtdIn = YtdIn()
+    tie_choice: list[str] | None = None
 
     def to_visit(self) -> VisitInput:
         return VisitInput(
@@ -87,6 +88,7 @@ class CalcInput(_Strict):
                 for s in self.services
             ),
             ytd_allowed={"pt_slp": self.ytd_allowed.pt_slp, "ot": self.ytd_allowed.ot},
+            tie_choice=tuple(self.tie_choice) if self.tie_choice is not None else None,
         )
 
 
@@ -183,6 +185,7 @@ def result_document(result: VisitResult) -> dict[str, Any]:
                 "minutes": s.minutes,
                 "units": s.units,
                 "assistant_units": s.assistant_units,
+                "assistant_reason": s.assistant_reason,
             }
             for s in result.services
         ],
@@ -213,10 +216,12 @@ def result_document(result: VisitResult) -> dict[str, Any]:
                     for s in alt.services
                 ],
                 "allowed_total": _money(alt.allowed_total),
+                "tie_choice": list(alt.tie_choice),
             }
             for alt in result.alternatives
         ],
         "alternatives_truncated": result.alternatives_truncated,
+        "tie_choice": list(result.tie_choice),
         "review": [{"code": r.code, "reason": r.reason} for r in result.review],
         "warnings": [
             {"kind": w.kind, "codes": list(w.codes), "message": w.message} for w in result.warnings

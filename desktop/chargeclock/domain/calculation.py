@@ -75,6 +75,9 @@ class VisitInput:
     payer: PayerRules = field(default_factory=PayerRules)
     services: tuple[ServiceMinutes, ...] = ()
     ytd_allowed: Mapping[str, Decimal] = field(default_factory=_zero_ytd)
+    # The clinician's pick in a tie: the codes that take the contested leftover units. Ignored
+    # (with a trace line) when the minutes no longer make that tie.
+    tie_choice: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,7 @@ class ServiceResult:
     minutes: int
     units: int
     assistant_units: int
+    assistant_reason: str = ""  # why the units carry CQ/CO or not, when an assistant took part
 
 
 @dataclass(frozen=True)
@@ -127,6 +131,7 @@ class AlternativeService:
 class Alternative:
     services: tuple[AlternativeService, ...]
     allowed_total: Decimal
+    tie_choice: tuple[str, ...]  # pass back as ``VisitInput.tie_choice`` to bill this one
 
 
 @dataclass(frozen=True)
@@ -149,6 +154,7 @@ class VisitResult:
     kx: KxStatus
     alternatives: tuple[Alternative, ...]
     alternatives_truncated: bool
+    tie_choice: tuple[str, ...]  # the codes that took the contested units (empty: no tie)
     review: tuple[ReviewItem, ...]
     warnings: tuple[VisitWarning, ...]
     trace: tuple[str, ...]
@@ -230,6 +236,7 @@ class _Engine:
             for i, c in enumerate(codes)
             if c.timed and c.unit_minutes == 15 and self.method is UnitMethod.CMS
         ]
+        self.user_choice = False
         self.allocation: Allocation | None = None
         if self.pooled:
             self.allocation = allocate_total_time([visit.services[i].minutes for i in self.pooled])
@@ -313,7 +320,17 @@ class _Engine:
                 [self.pooled[p] for p in o.choice],
             ),
         )
+        wanted = self.visit.tie_choice
+        if wanted is not None:
+            picked = [o for o in ranked if sorted(self.tie_codes(o)) == sorted(wanted)]
+            if picked:
+                ranked.remove(picked[0])
+                ranked.insert(0, picked[0])
+                self.user_choice = True
         return ranked[0], ranked[1:], count
+
+    def tie_codes(self, outcome: _Outcome) -> tuple[str, ...]:
+        return tuple(self.codes[self.pooled[p]].code for p in outcome.choice)
 
 
 def _range_text(units: int, unit_minutes: int = 15) -> str:
@@ -349,9 +366,16 @@ def _trace_units(engine: _Engine, chosen: _Outcome, choices: int) -> list[str]:
             tied = ", ".join(codes[engine.pooled[p]].code for p in alloc.tied)
             trace.append(
                 f"tie: {tied} have equal leftover minutes and {alloc.tied_take} of them take a "
-                f"unit: the clinician chooses ({choices} ways); default: the most expected "
-                "allowed amount, then more minutes, then the order added"
+                f"unit: the clinician chooses ({choices} ways); "
+                + (
+                    "billed as the clinician chose"
+                    if engine.user_choice
+                    else "default: the most expected allowed amount, then more minutes, "
+                    "then the order added"
+                )
             )
+        if engine.visit.tie_choice is not None and not engine.user_choice:
+            trace.append("the earlier tie choice no longer applies to these minutes")
     for index, (code, service) in enumerate(zip(codes, visit.services, strict=True)):
         units = chosen.units[index]
         if code.timed and index not in engine.pooled:
@@ -391,6 +415,9 @@ def calculate(visit: VisitInput, book: RuleBook) -> VisitResult:
     review: list[ReviewItem] = []
     for index, (code, service) in enumerate(zip(codes, visit.services, strict=True)):
         split = chosen.splits[index]
+        assisted = bool(
+            chosen.units[index] and (service.pta_minutes or service.assistant_furnished)
+        )
         services.append(
             ServiceResult(
                 code.code,
@@ -402,9 +429,10 @@ def calculate(visit: VisitInput, book: RuleBook) -> VisitResult:
                 service.minutes,
                 chosen.units[index],
                 split.assistant_units,
+                split.reason if assisted else "",
             )
         )
-        if chosen.units[index] and (service.pta_minutes or service.assistant_furnished):
+        if assisted:
             modifier = engine.modifier or "assistant modifier"
             trace.append(f"{code.code} {modifier}: {split.reason}")
         if split.review:
@@ -480,6 +508,7 @@ def calculate(visit: VisitInput, book: RuleBook) -> VisitResult:
                 for i, c in enumerate(codes)
             ),
             o.allowed_total,
+            engine.tie_codes(o),
         )
         for o in others[:MAX_ALTERNATIVES]
     )
@@ -496,6 +525,7 @@ def calculate(visit: VisitInput, book: RuleBook) -> VisitResult:
         kx=kx,
         alternatives=alternatives,
         alternatives_truncated=choices - 1 > len(alternatives),
+        tie_choice=engine.tie_codes(chosen) if choices > 1 else (),
         review=tuple(review),
         warnings=tuple(warnings),
         trace=tuple(trace),

@@ -284,7 +284,7 @@ def _fill(ctx: Context, path: Path, today: date, rng: random.Random) -> DemoSumm
                 PatientRow(
                     0,
                     _LAST[n % 20],
-                    _FIRST[(n * 7) % 20],
+                    _FIRST[(n * 7 + n // 20) % 20],
                     born,
                     rng.choice("FM"),
                     f"{100 + n * 3} Oak Street, Springfield, IL 62704",

@@ -1,0 +1,139 @@
+"""Composition root of the window: builds the clock, the database, the services and the windows.
+
+Nothing imports this module but ``chargeclock.commands.run_window``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from chargeclock import __version__, paths
+from chargeclock.clock import Clock, SystemClock
+from chargeclock.domain.errors import ChargeClockError
+from chargeclock.services.session import Services
+from chargeclock.ui.main_window import MainWindow
+from chargeclock.ui.recovery_dialog import (
+    KEEP,
+    STOP_AT,
+    STOP_AT_LAST_SEEN,
+    RecoveryDialog,
+    RunningTimer,
+)
+
+
+def demo_copy(today_key: str) -> Path:
+    """A throwaway copy of the demo database, generated once per day and version and cached."""
+    from datetime import date
+
+    from chargeclock.services.demo import build_demo
+
+    cache = paths.user_cache_dir() / f"demo-{__version__}-{today_key}.sqlite3"
+    if not cache.exists():
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        building = cache.with_suffix(".building")
+        building.unlink(missing_ok=True)
+        build_demo(building, today=date.fromisoformat(today_key))
+        building.replace(cache)
+    target = Path(tempfile.mkdtemp(prefix="chargeclock-demo-")) / "demo.sqlite3"
+    shutil.copyfile(cache, target)
+    target.chmod(0o600)
+    return target
+
+
+def recover(services: Services, window: MainWindow) -> None:
+    """After an unclean exit, ask what to do with the timers that were left running."""
+    report = services.recovery.begin_session()
+    if not report.needs_attention:
+        return
+    timers = [
+        RunningTimer(
+            t.segment_id,
+            f"Visit #{t.visit_id} · {t.code} · {t.role}",
+            t.started_at,
+            report.last_seen,
+        )
+        for t in report.timers
+    ]
+    dialog = RecoveryDialog(timers, window)
+    dialog.exec()
+    apply_recovery(services, dialog)
+
+
+def apply_recovery(services: Services, dialog: RecoveryDialog) -> None:
+    choices = dialog.choices()
+    recovery = services.recovery
+    recovery.keep_running([c.segment_id for c in choices if c.action == KEEP])
+    recovery.stop_at_last_seen([c.segment_id for c in choices if c.action == STOP_AT_LAST_SEEN])
+    for choice in choices:
+        if choice.action == STOP_AT and choice.stop_at is not None:
+            recovery.stop_at(choice.segment_id, choice.stop_at, "stop time entered after a crash")
+
+
+def _show_unexpected(
+    kind: type[BaseException], value: BaseException, tb: TracebackType | None
+) -> None:
+    """The last resort: a short message to the user, the details on standard error."""
+    traceback.print_exception(kind, value, tb, file=sys.stderr)
+    QMessageBox.critical(
+        None,
+        "ChargeClock",
+        f"Something went wrong: {value}. Your timers are saved; the details were written to "
+        "the log.",
+    )
+
+
+def build_window(services: Services, clock: Clock) -> MainWindow:
+    window = MainWindow(services, clock)
+    window.resize(1366, 768)
+    return window
+
+
+def run(
+    database: Path | None,
+    *,
+    demo: bool = False,
+    smoke_test: bool = False,
+    clock: Clock | None = None,
+) -> int:
+    """Open the window; returns the exit status."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("ChargeClock")
+    app.setApplicationVersion(__version__)
+    clock = clock or SystemClock()
+    if smoke_test and database is None:
+        database = Path(tempfile.mkdtemp(prefix="chargeclock-smoke-")) / "smoke.sqlite3"
+    if demo:
+        database = demo_copy(clock.now().astimezone().date().isoformat())
+    path = paths.database_path(database)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        services = Services.open(path, clock)
+    except ChargeClockError as exc:
+        if smoke_test:
+            sys.stderr.write(f"chargeclock: {exc}\n")
+        else:
+            QMessageBox.critical(None, "ChargeClock", str(exc))
+        return 2
+    window = build_window(services, clock)
+    if smoke_test:
+        # The startup probe: exit right after the first paint.
+        window.painted.connect(lambda: QTimer.singleShot(0, app.quit))
+        window.show()
+        status = app.exec()
+        services.close()
+        return status
+    sys.excepthook = _show_unexpected
+    window.show()
+    recover(services, window)
+    QTimer.singleShot(2000, services.daily_backup)
+    status = app.exec()
+    services.close()
+    return status

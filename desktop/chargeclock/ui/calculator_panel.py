@@ -1,0 +1,261 @@
+"""The live calculator: units, the next unit, CQ and why, KX with a forecast, warnings, ties.
+
+It renders an engine result; it computes nothing itself. ``show`` repaints only what changed, so
+calling it every second costs nothing when the minutes did not move.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from chargeclock.domain.calculation import Alternative, VisitResult
+from chargeclock.domain.fees import money
+from chargeclock.ui import theme
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """A compliance reminder from the services (progress report, plan of care)."""
+
+    severity: str  # "info", "warn" or "alert"
+    text: str
+
+
+@dataclass(frozen=True)
+class PanelContext:
+    """What the engine does not know: the forecast and the patient's reminders."""
+
+    visits_to_kx: int | None = None
+    visits_to_review: int | None = None
+    reminders: tuple[Reminder, ...] = ()
+    day_note: str = ""  # e.g. "billed with this morning's visit"
+    kx_tracked: bool = True  # the payer uses the KX threshold (Medicare)
+
+
+def _section(title: str) -> QLabel:
+    label = QLabel(title)
+    label.setObjectName("SubHeading")
+    label.setStyleSheet("font-weight: 600; margin-top: 8px;")
+    return label
+
+
+def _rich(parent: QWidget) -> QLabel:
+    label = QLabel(parent)
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+def _colour(severity: str) -> str:
+    return {"alert": theme.ALERT_COLOUR, "warn": theme.WARN_COLOUR}.get(severity, theme.MUTED)
+
+
+class CalculatorPanel(QFrame):
+    #: the user picked another allocation of a tie: the codes that take the contested units
+    alternative_chosen = Signal(tuple)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("Panel")
+        self._last: tuple[Any, ...] | None = None
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        body = QWidget()
+        body.setObjectName("PanelBody")
+        body.setStyleSheet("QWidget#PanelBody { background: white; }")
+        scroll.setWidget(body)
+        outer.addWidget(scroll)
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.setSpacing(4)
+
+        self.headline = QLabel("No visit open")
+        self.headline.setObjectName("Heading")
+        self.headline.setStyleSheet("font-size: 20pt; font-weight: 700;")
+        self.headline.setWordWrap(True)
+        self.next_unit = QLabel("")
+        self.next_unit.setStyleSheet(f"color: {theme.PT_COLOUR}; font-size: 13pt;")
+        self.next_unit.setWordWrap(True)
+        self.units = _rich(body)
+        self.assistant = _rich(body)
+        self.kx_text = _rich(body)
+        self.kx_bar = QProgressBar(body)
+        self.kx_bar.setTextVisible(False)
+        self.kx_bar.setFixedHeight(12)
+        self.review_text = _rich(body)
+        self.warnings = _rich(body)
+        self.ties = QVBoxLayout()
+
+        layout.addWidget(self.headline)
+        layout.addWidget(self.next_unit)
+        layout.addWidget(_section("Units per code"))
+        layout.addWidget(self.units)
+        layout.addWidget(_section("Assistant time (CQ / CO)"))
+        layout.addWidget(self.assistant)
+        layout.addWidget(_section("KX threshold this year"))
+        layout.addWidget(self.kx_bar)
+        layout.addWidget(self.kx_text)
+        layout.addWidget(self.review_text)
+        layout.addWidget(_section("Warnings and reminders"))
+        layout.addWidget(self.warnings)
+        layout.addLayout(self.ties)
+        layout.addStretch(1)
+        self.clear()
+
+    def clear(self, message: str = "No visit open") -> None:
+        self._last = None
+        self.headline.setText(message)
+        self.next_unit.setText("")
+        for label in (self.units, self.assistant, self.kx_text, self.review_text, self.warnings):
+            label.setText("")
+        self.kx_bar.setValue(0)
+        self._set_ties(())
+
+    def show_result(self, result: VisitResult, context: PanelContext) -> None:
+        key = (result, context)
+        if key == self._last:
+            return
+        self._last = key
+        self.headline.setText(
+            f"{result.timed_units} unit{'s' * (result.timed_units != 1)} · "
+            f"{result.total_timed_minutes} timed min"
+        )
+        if result.next_unit_in_minutes is not None:
+            self.next_unit.setText(
+                f"+{result.next_unit_in_minutes} min → {result.timed_units + 1} units"
+                f" · treatment time {result.total_treatment_minutes} min"
+            )
+        else:
+            self.next_unit.setText(f"treatment time {result.total_treatment_minutes} min")
+        self.units.setText(self._units_html(result))
+        self.assistant.setText(self._assistant_html(result))
+        self._show_kx(result, context)
+        self.warnings.setText(self._warnings_html(result, context))
+        self._set_ties(result.alternatives)
+
+    def _units_html(self, result: VisitResult) -> str:
+        if not result.services:
+            return f"<span style='color:{theme.MUTED}'>No codes yet</span>"
+        rows = []
+        for s in result.services:
+            cq = (
+                f" <span style='color:{theme.PTA_COLOUR}'>({s.assistant_units} CQ)</span>"
+                if s.assistant_units
+                else ""
+            )
+            minutes = f"{s.minutes} min" if s.timed else "untimed"
+            rows.append(
+                f"<tr><td><b>{s.code}</b></td><td style='color:{theme.MUTED}'>&nbsp;{minutes}"
+                f"</td><td align='right'>&nbsp;&nbsp;<b>{s.units}</b>{cq}</td></tr>"
+            )
+        lines = ", ".join(
+            f"{ln.code} {' '.join(ln.modifiers)} ×{ln.units}" for ln in result.claim_lines
+        )
+        return f"<table>{''.join(rows)}</table><div style='color:{theme.MUTED}'>{lines}</div>"
+
+    def _assistant_html(self, result: VisitResult) -> str:
+        parts = [
+            f"<b>{s.code}</b>: {s.assistant_units} of {s.units} with CQ — "
+            f"{html.escape(s.assistant_reason).replace('-&gt;', '→')}"
+            for s in result.services
+            if s.assistant_reason
+        ]
+        if not parts:
+            return f"<span style='color:{theme.MUTED}'>No assistant time billed</span>"
+        return "<br>".join(parts)
+
+    def _show_kx(self, result: VisitResult, context: PanelContext) -> None:
+        kx = result.kx
+        self.kx_bar.setVisible(context.kx_tracked)
+        self.review_text.setVisible(context.kx_tracked)
+        if not context.kx_tracked:
+            self.kx_text.setText(
+                f"<span style='color:{theme.MUTED}'>This payer does not use the KX threshold."
+                "</span>"
+            )
+            return
+        share = int(min(Decimal(1), kx.ytd_after / kx.threshold) * 100) if kx.threshold else 0
+        self.kx_bar.setValue(share)
+        colour = theme.ALERT_COLOUR if kx.applies else theme.OK_COLOUR
+        self.kx_bar.setStyleSheet(f"QProgressBar::chunk {{ background: {colour}; }}")
+        if kx.applies and kx.ytd_before < kx.threshold:
+            status = f"<b style='color:{theme.ALERT_COLOUR}'>KX applies from this visit</b>"
+        elif kx.applies:
+            status = f"<b style='color:{theme.ALERT_COLOUR}'>KX applies</b> (threshold passed)"
+        else:
+            status = f"<b style='color:{theme.OK_COLOUR}'>{money(kx.remaining)} left</b>"
+            if context.visits_to_kx is not None:
+                status += f" · about {context.visits_to_kx} visits"
+        incomplete = (
+            f"<br><span style='color:{theme.WARN_COLOUR}'>Incomplete: some amounts unknown</span>"
+            if not kx.complete
+            else ""
+        )
+        self.kx_text.setText(
+            f"{money(kx.ytd_after)} of {money(kx.threshold)} ({money(kx.ytd_before)} before "
+            f"this visit)<br>{status}{incomplete}"
+        )
+        to_review = max(Decimal(0), kx.review_threshold - kx.ytd_after)
+        if kx.over_review_threshold:
+            review = (
+                f"<b style='color:{theme.WARN_COLOUR}'>Past the {money(kx.review_threshold)} "
+                "review level: claims may be reviewed</b>"
+            )
+        else:
+            review = f"{money(kx.review_threshold)} review level: {money(to_review)} away"
+            if context.visits_to_review is not None:
+                review += f" · about {context.visits_to_review} visits"
+        self.review_text.setText(review)
+
+    def _warnings_html(self, result: VisitResult, context: PanelContext) -> str:
+        items: list[tuple[str, str]] = []
+        items += [("alert", html.escape(w.message)) for w in result.warnings]
+        items += [
+            ("warn", f"<b>Review {html.escape(r.code)}</b>: {html.escape(r.reason)}")
+            for r in result.review
+        ]
+        items += [(r.severity, html.escape(r.text)) for r in context.reminders]
+        if result.alternatives:
+            items.append(
+                ("info", "Tie: the clinician chooses which code takes the unit (switch below)")
+            )
+        if context.day_note:
+            items.append(("info", html.escape(context.day_note)))
+        if not items:
+            return f"<span style='color:{theme.OK_COLOUR}'>Nothing to flag</span>"
+        return "<br>".join(f"<span style='color:{_colour(sev)}'>●</span> {t}" for sev, t in items)
+
+    def _set_ties(self, alternatives: Sequence[Alternative]) -> None:
+        while self.ties.count():
+            item = self.ties.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        for alt in alternatives[:4]:
+            text = ", ".join(f"{s.code} ×{s.units}" for s in alt.services if s.units)
+            button = QPushButton(f"Switch to {text} ({money(alt.allowed_total)})")
+            button.setObjectName("TieSwitch")
+            button.clicked.connect(
+                lambda _=False, c=alt.tie_choice: self.alternative_chosen.emit(c)
+            )
+            self.ties.addWidget(button)

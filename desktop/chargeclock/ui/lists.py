@@ -1,0 +1,123 @@
+"""Small list and table models: the left panel's lists and a finalized visit's claim lines.
+
+Each holds immutable rows; no I/O in ``data()``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+
+from chargeclock.domain.fees import money
+
+Index = QModelIndex | QPersistentModelIndex
+ID_ROLE = Qt.ItemDataRole.UserRole + 10
+
+
+@dataclass(frozen=True)
+class ListEntry:
+    """One line of a list: what it shows, a tooltip, and the id it stands for."""
+
+    text: str
+    item_id: int
+    tooltip: str = ""
+
+
+class EntryListModel(QAbstractListModel):
+    """Today's visits, patient search results: text plus an id."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._entries: list[ListEntry] = []
+
+    def set_entries(self, entries: Sequence[ListEntry]) -> None:
+        self.beginResetModel()
+        self._entries = list(entries)
+        self.endResetModel()
+
+    def entry(self, row: int) -> ListEntry:
+        return self._entries[row]
+
+    def row_of(self, item_id: int) -> int:
+        return next((i for i, e in enumerate(self._entries) if e.item_id == item_id), -1)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._entries)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._entries):
+            return None
+        entry = self._entries[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return entry.text
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return entry.tooltip or None
+        if role == ID_ROLE:
+            return entry.item_id
+        return None
+
+
+@dataclass(frozen=True)
+class LineEntry:
+    """A frozen claim line as the visit screen shows it."""
+
+    code: str
+    label: str
+    modifiers: tuple[str, ...]
+    units: int
+    allowed: Decimal | None
+    charge: Decimal | None
+
+
+class ClaimLinesModel(QAbstractTableModel):
+    HEADERS = ("Code", "Service", "Modifiers", "Units", "Charge", "Expected allowed")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._lines: list[LineEntry] = []
+
+    def set_lines(self, lines: Sequence[LineEntry]) -> None:
+        self.beginResetModel()
+        self._lines = list(lines)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._lines)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        horizontal = orientation == Qt.Orientation.Horizontal
+        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self.HEADERS):
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._lines):
+            return None
+        line = self._lines[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (
+                line.code,
+                line.label,
+                " ".join(line.modifiers),
+                str(line.units),
+                money(line.charge) if line.charge is not None else "no fee set",
+                money(line.allowed) if line.allowed is not None else "unknown",
+            )[index.column()]
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() >= 3:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None

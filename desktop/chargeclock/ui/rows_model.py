@@ -1,0 +1,221 @@
+"""The open visit's code rows: one thin table model over immutable row snapshots.
+
+Elapsed time is ``closed seconds + (now - running since)``: the stored timestamps and the injected
+clock's ``now``; the ticker only moves ``now`` and repaints the running cells. ``data()`` does no
+I/O. Requests (start/stop a timer, tick an untimed code, type its minutes) leave as signals; the
+window sends them to the services and hands back fresh snapshots.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from chargeclock.services.minutes import CodeState
+from chargeclock.ui import theme
+
+ROLES = ("PT", "PTA")
+RUNNING_ROLE = Qt.ItemDataRole.UserRole + 1  # bool: this timer cell is running
+KIND_ROLE = Qt.ItemDataRole.UserRole + 2  # "timer", "minutes" or "" for the delegate
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+def clock_text(seconds: int) -> str:
+    """``mm:ss`` (``h:mm:ss`` past an hour)."""
+    minutes, secs = divmod(max(0, seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+
+
+@dataclass(frozen=True)
+class CodeRow:
+    """One row: a code of the open visit (``state``), or a favourite not yet on it (``None``)."""
+
+    code: str
+    label: str
+    timed: bool
+    state: CodeState | None = None
+
+    def seconds(self, role: str, now: datetime) -> int:
+        return self.state.role_seconds(role, now) if self.state else 0
+
+    def running(self, role: str) -> bool:
+        return self.state.is_running(role) if self.state else False
+
+    @property
+    def performed(self) -> bool:
+        """Untimed codes: ticked (on the visit)."""
+        return self.state is not None
+
+    def untimed_minutes(self, role: str) -> int:
+        untimed = self.state.untimed if self.state else None
+        if untimed is None:
+            return 0
+        return (untimed.pt_minutes if role == "PT" else untimed.pta_minutes) or 0
+
+
+class CodeRowsModel(QAbstractTableModel):
+    CODE, SERVICE, PT, PTA, UNITS = range(5)
+    HEADERS = ("Code", "Service", "Therapist (PT)", "Assistant (PTA)", "Units")
+
+    #: a timer cell was asked to toggle: (code, role)
+    timer_toggle_requested = Signal(str, str)
+    #: an untimed code's tick box was changed: (code, performed)
+    untimed_toggle_requested = Signal(str, bool)
+    #: an untimed code's minutes were typed: (code, role, minutes)
+    untimed_minutes_requested = Signal(str, str, int)
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[CodeRow] = []
+        self._units: dict[str, tuple[int, int]] = {}
+        self._now = datetime(1970, 1, 1, tzinfo=UTC)  # until the first snapshot
+        self.read_only = False
+
+    # -- snapshots in ---------------------------------------------------------------------
+
+    def set_rows(self, rows: Sequence[CodeRow], now: datetime) -> None:
+        """Show new snapshots; resets only when the list of codes changed."""
+        self._now = now
+        new = list(rows)
+        if [r.code for r in new] != [r.code for r in self._rows]:
+            self.beginResetModel()
+            self._rows = new
+            self.endResetModel()
+            return
+        self._rows = new
+        if new:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(new) - 1, self.UNITS))
+
+    def set_units(self, units: Mapping[str, tuple[int, int]]) -> None:
+        """Units and assistant units per code, from the engine; repaints the changed cells."""
+        old, self._units = self._units, dict(units)
+        for row, code_row in enumerate(self._rows):
+            if old.get(code_row.code) != self._units.get(code_row.code):
+                cell = self.index(row, self.UNITS)
+                self.dataChanged.emit(cell, cell)
+
+    def tick(self, now: datetime) -> None:
+        """Move the clock: repaint only the running timer cells."""
+        self._now = now
+        for row, code_row in enumerate(self._rows):
+            for column, role in ((self.PT, "PT"), (self.PTA, "PTA")):
+                if code_row.timed and code_row.running(role):
+                    cell = self.index(row, column)
+                    self.dataChanged.emit(cell, cell, [Qt.ItemDataRole.DisplayRole])
+
+    def row_at(self, row: int) -> CodeRow:
+        return self._rows[row]
+
+    def rows(self) -> list[CodeRow]:
+        return list(self._rows)
+
+    def row_of(self, code: str) -> int:
+        return next((i for i, r in enumerate(self._rows) if r.code == code), -1)
+
+    # -- Qt model ---------------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        horizontal = orientation == Qt.Orientation.Horizontal
+        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self.HEADERS):
+            return self.HEADERS[section]
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        row = self._rows[index.row()]
+        if self.read_only:
+            return base
+        if not row.timed and index.column() == self.CODE:
+            return base | Qt.ItemFlag.ItemIsUserCheckable
+        if not row.timed and index.column() in (self.PT, self.PTA):
+            return base | Qt.ItemFlag.ItemIsEditable
+        return base
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row, column = self._rows[index.row()], index.column()
+        who = "PT" if column == self.PT else "PTA"
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, column)
+        if role == Qt.ItemDataRole.EditRole and column in (self.PT, self.PTA) and not row.timed:
+            return row.untimed_minutes(who)
+        if role == Qt.ItemDataRole.CheckStateRole and column == self.CODE and not row.timed:
+            return Qt.CheckState.Checked if row.performed else Qt.CheckState.Unchecked
+        if role == RUNNING_ROLE and column in (self.PT, self.PTA):
+            return row.timed and row.running(who)
+        if role == KIND_ROLE:
+            if column in (self.PT, self.PTA):
+                return "timer" if row.timed else "minutes"
+            return ""
+        if role == Qt.ItemDataRole.FontRole and column in (self.CODE, self.UNITS):
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.ForegroundRole and column == self.SERVICE:
+            return QBrush(QColor(theme.MUTED))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(row, column)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (self.PT, self.PTA, self.UNITS):
+            return int(Qt.AlignmentFlag.AlignCenter)
+        return None
+
+    def _display(self, row: CodeRow, column: int) -> str:
+        if column == self.CODE:
+            return row.code
+        if column == self.SERVICE:
+            return row.label if row.timed else f"{row.label} (untimed)"
+        if column in (self.PT, self.PTA):
+            who = "PT" if column == self.PT else "PTA"
+            if not row.timed:
+                minutes = row.untimed_minutes(who)
+                return f"{who}  {minutes} min" if minutes else f"{who}  — min"
+            mark = "■" if row.running(who) else "▶"
+            return f"{who} {mark}  {clock_text(row.seconds(who, self._now))}"
+        units, assistant = self._units.get(row.code, (0, 0))
+        if not row.timed and not row.performed:
+            return "—"
+        return f"{units} ({assistant} CQ)" if assistant else str(units)
+
+    def _tooltip(self, row: CodeRow, column: int) -> str | None:
+        if column in (self.PT, self.PTA) and row.timed:
+            who = "PT" if column == self.PT else "PTA"
+            verb = "Stop" if row.running(who) else "Start"
+            return f"{verb} {who} time on {row.code}"
+        if column in (self.PT, self.PTA):
+            return "Minutes furnished (optional, for documentation)"
+        return None
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+        """Edits become requests; the window saves them and sends back new snapshots."""
+        if not index.isValid() or self.read_only:
+            return False
+        row, column = self._rows[index.row()], index.column()
+        if role == Qt.ItemDataRole.CheckStateRole and column == self.CODE and not row.timed:
+            checked = Qt.CheckState(value) == Qt.CheckState.Checked
+            self.untimed_toggle_requested.emit(row.code, checked)
+            return True
+        if role == Qt.ItemDataRole.EditRole and column in (self.PT, self.PTA) and not row.timed:
+            who = "PT" if column == self.PT else "PTA"
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 1440:
+                return False
+            self.untimed_minutes_requested.emit(row.code, who, value)
+            return True
+        return False

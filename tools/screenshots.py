@@ -1,0 +1,57 @@
+"""Screenshots of the main window for the README: idle, and mid-visit with timers running.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python tools/screenshots.py docs/
+
+Builds a demo database in a temporary folder, drives a visit with a fake clock (so the figures
+are the same every time) and saves ``window-idle.png`` and ``window-visit.png``.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from chargeclock.clock import FakeClock
+from chargeclock.services.demo import build_demo
+from chargeclock.services.session import Services
+from chargeclock.ui.main_window import MainWindow
+
+
+def main(out: Path) -> None:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    out.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix="chargeclock-shots-"))
+    clock = FakeClock(datetime(2026, 11, 24, 15, 5, tzinfo=UTC))
+    summary = build_demo(folder / "demo.sqlite3", today=clock.now().date())
+    services = Services.open(folder / "demo.sqlite3", clock, zone=UTC)
+    window = MainWindow(services, clock)
+    window.resize(1366, 768)
+    window.show()
+    app.processEvents()
+    window.grab().save(str(out / "window-idle.png"))
+
+    patient = services.records.patient(summary.kx_patient_id)  # Medicare, just under KX
+    window.search.setText(patient.last_name)
+    window.start_visit(patient.id)
+    # The therapist does 7 min of manual therapy, then 20 of exercise; the assistant takes over
+    # the exercise alone for the last 13 min (running when the picture is taken).
+    window.toggle_timer("97140", "PT")
+    clock.advance(minutes=7, seconds=40)
+    window.toggle_timer("97110", "PT")
+    clock.advance(minutes=20, seconds=5)
+    window.toggle_timer("97110", "PTA")
+    window.toggle_timer("97110", "PT")
+    clock.advance(minutes=13, seconds=21)
+    window.table.selectRow(0)
+    window.tick()
+    app.processEvents()
+    window.grab().save(str(out / "window-visit.png"))
+    services.close()
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1] if len(sys.argv) > 1 else "docs"))
