@@ -91,7 +91,11 @@ def _show_unexpected(
 
 
 def build_window(services: Services, clock: Clock) -> MainWindow:
+    from chargeclock.ui import records_ui, superbill_ui
+
     window = MainWindow(services, clock)
+    records_ui.install(window, services)
+    superbill_ui.install(window, services)
     window.resize(1366, 768)
     return window
 
