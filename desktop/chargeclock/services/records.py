@@ -17,6 +17,8 @@ from pathlib import Path
 
 from chargeclock.domain.errors import InputError
 from chargeclock.services.context import Context
+from chargeclock.services.patient_records import PatientRecords
+from chargeclock.services.setup_records import SetupRecords
 from chargeclock.services.validation import (
     DiagnosisCheck,
     catalogue_code,
@@ -54,7 +56,10 @@ class FeeImport:
     skipped_blank: int  # rows with no amount: those codes stay unknown
 
 
-class RecordService:
+class RecordService(PatientRecords, SetupRecords):
+    """Records; changing them (``save_patient``, ``update_provider``, ``update_payer``,
+    ``update_user``, ``save_fees``, ``set_lock_minutes``) comes from the two mixins."""
+
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
 
@@ -156,6 +161,7 @@ class RecordService:
         method = unit_method or ("cms" if medicare else "per_code")
         if method not in ("cms", "per_code"):
             raise InputError("unit_method", f"must be cms or per_code, got {method!r}")
+        self.check_payer_name(name)
         with self.ctx.db.transaction():
             payer_id = clinic.insert_payer(
                 self.ctx.db.conn,

@@ -47,3 +47,15 @@ def allowed_amounts(conn: sqlite3.Connection, year: int) -> dict[str, tuple[Deci
         assert value is not None
         out[code] = (value, source)
     return out
+
+
+def delete_charges(conn: sqlite3.Connection, codes: Iterable[str]) -> None:
+    """Forget the clinic's charge for ``codes`` (the superbill then shows no charge)."""
+    conn.executemany("DELETE FROM fee_list WHERE code = ?", [(c,) for c in codes])
+
+
+def delete_allowed_amounts(conn: sqlite3.Connection, year: int, codes: Iterable[str]) -> None:
+    """Forget imported or entered allowed amounts (the shipped figure applies again)."""
+    conn.executemany(
+        "DELETE FROM allowed_amounts WHERE year = ? AND code = ?", [(year, c) for c in codes]
+    )

@@ -128,6 +128,16 @@ def entries(
     return [_entry(r) for r in rows]
 
 
+def entries_of_visit(conn: sqlite3.Connection, visit_id: int) -> list[AuditEntry]:
+    """A visit's entries and those of its timer segments (which name the visit), in order."""
+    rows = conn.execute(
+        f"SELECT {_COLUMNS} FROM audit_log WHERE (entity = 'visit' AND entity_id = ?) OR "
+        "(entity = 'timer_segment' AND json_extract(details, '$.visit_id') = ?) ORDER BY id",
+        (visit_id, visit_id),
+    ).fetchall()
+    return [_entry(r) for r in rows]
+
+
 @dataclass(frozen=True)
 class ChainCheck:
     """The result of walking the chain: ``broken_id`` is the first entry that fails, if any."""

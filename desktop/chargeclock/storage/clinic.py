@@ -373,3 +373,146 @@ def set_favourite_codes(conn: sqlite3.Connection, codes: Sequence[str]) -> None:
         "INSERT INTO favourite_codes (position, code) VALUES (?, ?)",
         [(n + 1, c) for n, c in enumerate(codes)],
     )
+
+
+# --- changing what exists (the settings and patient dialogs) ----------------------------------
+
+
+def update_provider(
+    conn: sqlite3.Connection,
+    provider_id: int,
+    *,
+    name: str,
+    credentials: str,
+    role: str,
+    npi: str | None,
+    licence: str,
+    supervising_provider_id: int | None,
+    active: bool,
+) -> None:
+    conn.execute(
+        "UPDATE providers SET name = ?, credentials = ?, role = ?, npi = ?, licence = ?, "
+        "supervising_provider_id = ?, active = ? WHERE id = ?",
+        (name, credentials, role, npi, licence, supervising_provider_id, int(active), provider_id),
+    )
+
+
+def supervised_by(conn: sqlite3.Connection, provider_id: int) -> list[int]:
+    """Ids of the providers whose supervising PT is ``provider_id``."""
+    rows = conn.execute(
+        "SELECT id FROM providers WHERE supervising_provider_id = ? ORDER BY id", (provider_id,)
+    ).fetchall()
+    return [int(r[0]) for r in rows]
+
+
+def update_user(
+    conn: sqlite3.Connection,
+    user_id: int,
+    *,
+    name: str,
+    role: str,
+    provider_id: int | None,
+    pin_hash: str | None,
+    active: bool,
+) -> None:
+    """``pin_hash`` None keeps the user's PIN."""
+    conn.execute(
+        "UPDATE users SET name = ?, role = ?, provider_id = ?, "
+        "pin_hash = coalesce(?, pin_hash), active = ? WHERE id = ?",
+        (name, role, provider_id, pin_hash, int(active), user_id),
+    )
+
+
+def update_payer(
+    conn: sqlite3.Connection,
+    payer_id: int,
+    *,
+    name: str,
+    unit_method: str,
+    assistant_modifiers: bool,
+    kx: bool,
+    medicare: bool,
+) -> None:
+    conn.execute(
+        "UPDATE payers SET name = ?, unit_method = ?, assistant_modifiers = ?, kx = ?, "
+        "medicare = ? WHERE id = ?",
+        (name, unit_method, int(assistant_modifiers), int(kx), int(medicare), payer_id),
+    )
+
+
+def payer_named(conn: sqlite3.Connection, name: str) -> int | None:
+    """The id of the payer with this name (any case), if one exists."""
+    row = conn.execute(
+        "SELECT id FROM payers WHERE lower(name) = lower(?)", (name.strip(),)
+    ).fetchone()
+    return int(row[0]) if row else None
+
+
+def list_referring_providers(conn: sqlite3.Connection) -> list[ReferringProviderRow]:
+    rows = conn.execute("SELECT id, name, npi FROM referring_providers ORDER BY name, id")
+    return [ReferringProviderRow(*r) for r in rows.fetchall()]
+
+
+def find_referring_provider(conn: sqlite3.Connection, name: str, npi: str | None) -> int | None:
+    row = conn.execute(
+        "SELECT id FROM referring_providers WHERE name = ? AND npi IS ? ORDER BY id LIMIT 1",
+        (name, npi),
+    ).fetchone()
+    return int(row[0]) if row else None
+
+
+def update_patient(conn: sqlite3.Connection, patient: PatientRow) -> None:
+    conn.execute(
+        "UPDATE patients SET last_name = ?, first_name = ?, date_of_birth = ?, sex = ?, "
+        "address = ?, phone = ?, payer_id = ?, member_id = ?, referring_provider_id = ?, "
+        "active = ? WHERE id = ?",
+        (
+            patient.last_name,
+            patient.first_name,
+            patient.date_of_birth.isoformat(),
+            patient.sex,
+            patient.address,
+            patient.phone,
+            patient.payer_id,
+            patient.member_id,
+            patient.referring_provider_id,
+            int(patient.active),
+            patient.id,
+        ),
+    )
+
+
+def update_plan_of_care(
+    conn: sqlite3.Connection,
+    plan_id: int,
+    *,
+    certifying_provider_id: int | None,
+    certified_through: date,
+    signed_date: date | None,
+) -> None:
+    conn.execute(
+        "UPDATE plans_of_care SET certifying_provider_id = ?, certified_through = ?, "
+        "signed_date = ? WHERE id = ?",
+        (
+            certifying_provider_id,
+            certified_through.isoformat(),
+            signed_date.isoformat() if signed_date else None,
+            plan_id,
+        ),
+    )
+
+
+# --- the clinic's settings (key/value) -------------------------------------------------------
+
+
+def get_setting(conn: sqlite3.Connection, key: str) -> str | None:
+    row = conn.execute("SELECT value FROM app_settings WHERE key = ?", (key,)).fetchone()
+    return str(row[0]) if row else None
+
+
+def set_setting(conn: sqlite3.Connection, key: str, value: str) -> None:
+    conn.execute(
+        "INSERT INTO app_settings (key, value) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (key, value),
+    )
