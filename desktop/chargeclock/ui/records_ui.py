@@ -1,13 +1,150 @@
 """Around the visit: the patient dialog, settings, history and the privacy lock.
 
-``install`` adds their actions to the main window's toolbar and connects its signals.
+``install`` adds their actions to the main window's toolbar and connects its signals. Dialogs
+open window-modal without blocking (``open``), so the idle lock can still close over them; each
+has Ctrl+L too.
 """
 
 from __future__ import annotations
 
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDialog, QMessageBox
+
 from chargeclock.services.session import Services
+from chargeclock.ui.history_dialog import HistoryDialog
+from chargeclock.ui.lock_screen import PrivacyLock, lock_shortcut
 from chargeclock.ui.main_window import MainWindow
+from chargeclock.ui.patient_dialog import PatientDialog
+from chargeclock.ui.settings_dialog import SettingsDialog
+
+SHORTCUTS = {
+    "new_patient": "Ctrl+N",
+    "edit_patient": "Ctrl+E",
+    "history": "Ctrl+H",
+    "settings": "Ctrl+,",
+}
 
 
-def install(window: MainWindow, services: Services) -> None:
+class RecordsUi(QObject):
+    """The toolbar actions and the dialogs they open, over one window."""
+
+    def __init__(self, window: MainWindow, services: Services) -> None:
+        super().__init__(window)
+        self.window = window
+        self.services = services
+        self.lock = PrivacyLock(window, services, services.records.lock_minutes())
+        self.dialog: QDialog | None = None
+        self.actions: dict[str, QAction] = {}
+        for name, text, slot in (
+            ("new_patient", "New patient", self.new_patient),
+            ("edit_patient", "Edit patient", self.edit_patient),
+            ("history", "History", self.history),
+            ("settings", "Settings", self.settings),
+        ):
+            action = QAction(text, window)
+            action.setShortcut(QKeySequence(SHORTCUTS[name]))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.setToolTip(f"{text} ({SHORTCUTS[name]})")
+            action.triggered.connect(slot)
+            window.addAction(action)
+            window.toolbar.addAction(action)
+            self.actions[name] = action
+        window.toolbar.addSeparator()
+        lock = QAction("Lock (Ctrl+L)", window)
+        lock.setToolTip("Hide patient information; timers keep running")
+        lock.triggered.connect(window.lock_requested.emit)
+        window.toolbar.addAction(lock)
+        self.actions["lock"] = lock
+        window.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        window.toolbar.setStyleSheet("QToolButton { min-height: 40px; padding: 0 14px; }")
+
+    # -- which patient ------------------------------------------------------------------------
+
+    def current_patient_id(self) -> int | None:
+        """The open visit's patient, else the one picked in the patient list."""
+        window = self.window
+        if window.state is not None:
+            return window.state.patient_id
+        index = window.patient_list.currentIndex()
+        if index.isValid():
+            return window.patient_model.entry(index.row()).item_id
+        return None
+
+    def _need_patient(self) -> int | None:
+        patient_id = self.current_patient_id()
+        if patient_id is None:
+            QMessageBox.information(
+                self.window, "ChargeClock", "Pick a patient in the list, or open a visit, first."
+            )
+        return patient_id
+
+    def _show(self, dialog: QDialog) -> QDialog:
+        lock_shortcut(dialog, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.finished.connect(lambda _: self._closed(dialog))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _closed(self, dialog: QDialog) -> None:
+        if self.dialog is dialog:
+            self.dialog = None
+
+    # -- the dialogs --------------------------------------------------------------------------
+
+    def new_patient(self) -> PatientDialog:
+        dialog = PatientDialog(self.services, None, self.window)
+        dialog.saved.connect(self._patient_saved)
+        self._show(dialog)
+        return dialog
+
+    def edit_patient(self) -> PatientDialog | None:
+        patient_id = self._need_patient()
+        if patient_id is None:
+            return None
+        dialog = PatientDialog(self.services, patient_id, self.window)
+        dialog.saved.connect(self._patient_saved)
+        self._show(dialog)
+        return dialog
+
+    def _patient_saved(self, patient_id: int) -> None:
+        window = self.window
+        patient = self.services.records.patient(patient_id)
+        if not window.search.text().strip():
+            window.search.setText(patient.last_name)
+        window.refresh_lists()
+        if window.state is not None and window.state.patient_id == patient_id:
+            window.open_visit(window.state.visit_id)
+
+    def history(self) -> HistoryDialog | None:
+        patient_id = self._need_patient()
+        if patient_id is None:
+            return None
+        dialog = HistoryDialog(self.services, patient_id, self.window)
+        dialog.reopened.connect(self._reopened)
+        self._show(dialog)
+        return dialog
+
+    def _reopened(self, visit_id: int) -> None:
+        self.window.refresh_lists()
+        self.window.open_visit(visit_id)
+
+    def settings(self) -> SettingsDialog:
+        dialog = SettingsDialog(self.services, self.window)
+        dialog.settings_changed.connect(self._settings_changed)
+        self._show(dialog)
+        return dialog
+
+    def _settings_changed(self) -> None:
+        practice = self.services.records.practice()
+        name = practice.name if practice and practice.name else "set up your practice"
+        self.window.setWindowTitle(f"ChargeClock — {name}")
+        self.lock.set_idle_minutes(self.services.records.lock_minutes())
+        self.window.refresh_lists()
+
+
+def install(window: MainWindow, services: Services) -> RecordsUi:
     """Wire the record dialogs and the lock into ``window``."""
+    return RecordsUi(window, services)

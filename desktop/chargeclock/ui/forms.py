@@ -1,0 +1,314 @@
+"""Form pieces shared by the record dialogs: a field with its reason beside it, date and money
+inputs, and :class:`FormState`, which checks every field as it is edited and refuses a save
+until all are valid.
+
+A field's reason (a red line under it) appears once the field has been edited, and for every
+field when Save is pressed. The save itself is one service call; an :class:`InputError` it
+raises is shown under the field it names, or above the buttons.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from datetime import date
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QDate, Qt, Signal, SignalInstance
+from PySide6.QtWidgets import (
+    QCalendarWidget,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+    QWidgetAction,
+)
+
+from chargeclock.domain.errors import InputError
+from chargeclock.services.validation import clean_npi, parse_money
+from chargeclock.ui import theme
+
+T = TypeVar("T")
+
+FORM_STYLE = f"""
+QLabel#FieldError {{ color: {theme.ALERT_COLOUR}; font-size: 11pt; }}
+QLabel#FieldOk {{ color: {theme.OK_COLOUR}; font-size: 11pt; }}
+QLabel#FormError {{ color: {theme.ALERT_COLOUR}; font-weight: 600; }}
+QGroupBox {{
+    font-weight: 600; border: 1px solid #d8dee6; border-radius: 8px; margin-top: 14px;
+    background: white; padding: 10px 8px 6px 8px;
+}}
+QGroupBox::title {{ subcontrol-origin: margin; left: 10px; padding: 0 4px; color: #1d2733; }}
+QGroupBox::indicator {{ width: 22px; height: 22px; }}
+QCheckBox {{ min-height: 36px; }}
+QCheckBox::indicator {{ width: 22px; height: 22px; }}
+QToolButton#CalendarButton {{
+    min-width: 40px; min-height: 36px; border: 1px solid #b8c2cf; border-radius: 6px;
+    background: white;
+}}
+QTabBar::tab {{ min-height: 40px; padding: 4px 18px; }}
+QListWidget {{ background: white; border: 1px solid #d8dee6; border-radius: 8px; }}
+QListWidget::item {{ min-height: 36px; padding: 2px 6px; }}
+"""
+
+DATE_HINT = "MM/DD/YYYY"
+
+
+def error_label() -> QLabel:
+    label = QLabel()
+    label.setObjectName("FieldError")
+    label.setWordWrap(True)
+    label.setVisible(False)
+    return label
+
+
+def parse_date(text: str) -> date:
+    """``MM/DD/YYYY`` (or ``YYYY-MM-DD``) to a date, else a ``ValueError`` saying so."""
+    text = text.strip()
+    match = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text)
+    try:
+        if match:
+            month, day, year = (int(g) for g in match.groups())
+            return date(year, month, day)
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text} is not a date on the calendar") from None
+    raise ValueError(f"write the date as {DATE_HINT}")
+
+
+def show_date(value: date | None) -> str:
+    return value.strftime("%m/%d/%Y") if value else ""
+
+
+class DateField(QWidget):
+    """A date typed as MM/DD/YYYY or picked from a calendar; may be left blank."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        self.edit = QLineEdit()
+        self.edit.setPlaceholderText(DATE_HINT)
+        self.edit.setMinimumWidth(128)
+        self.edit.textChanged.connect(lambda _text: self.changed.emit())
+        self.button = QToolButton()
+        self.button.setObjectName("CalendarButton")
+        self.button.setText("▦")
+        self.button.setToolTip("Pick from a calendar")
+        self.button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.button)
+        self.calendar = QCalendarWidget()
+        self.calendar.clicked.connect(self._picked)
+        action = QWidgetAction(menu)
+        action.setDefaultWidget(self.calendar)
+        menu.addAction(action)
+        menu.aboutToShow.connect(self._before_popup)
+        self.button.setMenu(menu)
+        layout.addWidget(self.edit, 1)
+        layout.addWidget(self.button)
+        self.setFocusProxy(self.edit)
+
+    def _before_popup(self) -> None:
+        try:
+            current = self.value()
+        except ValueError:
+            current = None
+        if current is not None:
+            self.calendar.setSelectedDate(QDate(current.year, current.month, current.day))
+
+    def _picked(self, picked: QDate) -> None:
+        self.set_value(date(picked.year(), picked.month(), picked.day()))
+        menu = self.button.menu()
+        if menu is not None:
+            menu.hide()
+
+    def set_value(self, value: date | None) -> None:
+        self.edit.setText(show_date(value))
+
+    def is_blank(self) -> bool:
+        return not self.edit.text().strip()
+
+    def value(self) -> date | None:
+        """The date, None when blank; a ``ValueError`` saying what is wrong otherwise."""
+        return None if self.is_blank() else parse_date(self.edit.text())
+
+
+class FieldBox(QWidget):
+    """An input with its reason (red) under it."""
+
+    def __init__(self, widget: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        self.widget = widget
+        self.error = error_label()
+        layout.addWidget(widget)
+        layout.addWidget(self.error)
+
+    def set_error(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.setVisible(bool(text))
+
+
+class FormState:
+    """The fields of one form, checked by ``check`` (``{field: reason}`` for every bad field)."""
+
+    def __init__(self, check: Callable[[], dict[str, str]], general: QLabel | None = None) -> None:
+        self.check = check
+        self.boxes: dict[str, FieldBox] = {}
+        self.touched: set[str] = set()
+        self.reveal = False
+        self.general = general or error_label()
+        self.general.setObjectName("FormError")
+
+    def field(self, key: str, widget: QWidget, *signals: SignalInstance) -> FieldBox:
+        box = FieldBox(widget)
+        self.boxes[key] = box
+        for signal in signals:
+            signal.connect(lambda *_: self.edited(key))
+        return box
+
+    def edited(self, key: str) -> None:
+        self.touched.add(key)
+        self.revalidate()
+
+    def revalidate(self) -> dict[str, str]:
+        errors = self.check()
+        for key, box in self.boxes.items():
+            shown = self.reveal or key in self.touched
+            box.set_error(errors.get(key, "") if shown else "")
+        return errors
+
+    def errors_shown(self) -> dict[str, str]:
+        return {k: b.error.text() for k, b in self.boxes.items() if b.error.isVisible()}
+
+    def reset(self) -> None:
+        self.touched.clear()
+        self.reveal = False
+        self.set_general("")
+        self.revalidate()
+
+    def set_general(self, text: str) -> None:
+        self.general.setText(text)
+        self.general.setVisible(bool(text))
+
+    def submit(self, save: Callable[[], T], aliases: Mapping[str, str] | None = None) -> T | None:
+        """Show every reason; if there is none, run ``save`` (one service call) and show the
+        field it refuses, if it does. Returns what ``save`` returned, or None when refused."""
+        self.reveal = True
+        self.set_general("")
+        errors = self.revalidate()
+        if errors:
+            first = next(iter(k for k in self.boxes if k in errors), None)
+            if first is not None:
+                self.boxes[first].widget.setFocus()
+            self.set_general("Fix the fields marked in red; nothing was saved.")
+            return None
+        try:
+            return save()
+        except InputError as exc:
+            key = _field_key(exc.field, aliases or {})
+            box = self.boxes.get(key)
+            if box is not None:
+                box.set_error(exc.problem)
+                self.set_general("Nothing was saved.")
+            else:
+                self.set_general(f"Nothing was saved: {exc}")
+            return None
+
+
+def _field_key(field: str, aliases: Mapping[str, str]) -> str:
+    base = field.split("[")[0]
+    return aliases.get(field, aliases.get(base, base))
+
+
+# --- per-field checks: each returns the reason, or "" -----------------------------------------
+
+
+def required(text: str, what: str = "This field") -> str:
+    return "" if text.strip() else f"{what} is required"
+
+
+def npi_problem(text: str) -> str:
+    try:
+        clean_npi(text, "npi")
+    except InputError as exc:
+        return exc.problem
+    return ""
+
+
+def money_problem(text: str, *, blank_ok: bool = True, allow_zero: bool = True) -> str:
+    if not text.strip():
+        return "" if blank_ok else "an amount is required"
+    try:
+        parse_money(text, "amount", allow_zero=allow_zero)
+    except InputError as exc:
+        return exc.problem
+    return ""
+
+
+def money(text: str) -> Decimal | None:
+    return parse_money(text, "amount") if text.strip() else None
+
+
+def date_problem(
+    field: DateField,
+    *,
+    blank_ok: bool = True,
+    not_after: date | None = None,
+    what: str = "The date",
+) -> str:
+    try:
+        value = field.value()
+    except ValueError as exc:
+        return str(exc)
+    if value is None:
+        return "" if blank_ok else f"{what} is required"
+    if not_after is not None and value > not_after:
+        return f"{show_date(value)} is in the future"
+    return ""
+
+
+def form_rows(*rows: tuple[str, QWidget]) -> QFormLayout:
+    layout = QFormLayout()
+    layout.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+    layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    layout.setVerticalSpacing(6)
+    for label, widget in rows:
+        layout.addRow(label, widget)
+    return layout
+
+
+def grid_rows(*rows: tuple[tuple[str, QWidget], ...]) -> QGridLayout:
+    """Label/field pairs, one or two to a row (a lone pair spans the whole row)."""
+    layout = QGridLayout()
+    layout.setVerticalSpacing(6)
+    layout.setHorizontalSpacing(8)
+    top_right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop
+    for n, pairs in enumerate(rows):
+        for k, (label, widget) in enumerate(pairs):
+            text = QLabel(label)
+            text.setContentsMargins(0, 8, 0, 0)
+            layout.addWidget(text, n, 2 * k, top_right)
+            layout.addWidget(widget, n, 2 * k + 1, 1, 3 if len(pairs) == 1 else 1)
+    layout.setColumnStretch(1, 1)
+    layout.setColumnStretch(3, 1)
+    return layout
+
+
+def group(title: str, layout: Any) -> QGroupBox:
+    box = QGroupBox(title)
+    box.setLayout(layout)
+    return box

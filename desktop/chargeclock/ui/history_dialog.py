@@ -1,0 +1,331 @@
+"""A patient's history: visits with their units, modifiers, charges and payments; the audit
+entries of the selected visit; reopening a finalized visit for correction (a reason is required
+and is kept in the audit log); entering a payment."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from chargeclock.services.records import PAYMENT_METHODS
+from chargeclock.services.session import Services
+from chargeclock.storage.audit import AuditEntry
+from chargeclock.storage.records import VisitRow
+from chargeclock.ui import theme
+from chargeclock.ui.forms import (
+    FORM_STYLE,
+    DateField,
+    FormState,
+    date_problem,
+    form_rows,
+    group,
+    money_problem,
+    required,
+    show_date,
+)
+
+VISIT_COLUMNS = ("Date", "Visit", "Status", "Claim lines", "Units", "Charges", "Paid")
+PAYMENT_COLUMNS = ("Date", "Amount", "Method", "Visit")
+
+
+def dollars(amount: Decimal | None) -> str:
+    return "—" if amount is None else f"${amount:,.2f}"
+
+
+def _item(text: str, align_right: bool = False) -> QTableWidgetItem:
+    item = QTableWidgetItem(text)
+    item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+    if align_right:
+        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    return item
+
+
+def _table(columns: tuple[str, ...]) -> QTableWidget:
+    table = QTableWidget(0, len(columns))
+    table.setHorizontalHeaderLabels(list(columns))
+    table.verticalHeader().setVisible(False)
+    table.verticalHeader().setDefaultSectionSize(40)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    return table
+
+
+class HistoryDialog(QDialog):
+    #: a finalized visit was reopened for correction: its id
+    reopened = Signal(int)
+    #: a payment was recorded: its id
+    payment_recorded = Signal(int)
+
+    def __init__(self, services: Services, patient_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.patient_id = patient_id
+        patient = services.records.patient(patient_id)
+        self.setWindowTitle(f"History — {patient.last_name}, {patient.first_name}")
+        self.setStyleSheet(theme.STYLESHEET + FORM_STYLE)
+        self.visit_rows: list[VisitRow] = []
+        self._build()
+        self.refresh()
+        self.resize(1240, 700)
+
+    def _build(self) -> None:
+        self.visits = _table(VISIT_COLUMNS)
+        header = self.visits.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.visits.itemSelectionChanged.connect(self._visit_selected)
+
+        self.audit = QListWidget()
+        self.audit.setWordWrap(True)
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("Why the finalized visit needs correcting")
+        self.correction = FormState(self._correction_errors)
+        self.reopen_button = QPushButton("Reopen for correction")
+        self.reopen_button.clicked.connect(self.reopen)
+        correction = QVBoxLayout()
+        self.audit_title = QLabel("Audit log of the selected visit")
+        self.audit_title.setStyleSheet("font-weight: 600;")
+        correction.addWidget(self.audit_title)
+        correction.addWidget(self.audit, 1)
+        correction.addWidget(self.correction.field("reason", self.reason, self.reason.textChanged))
+        correction.addWidget(self.correction.general)
+        correction.addWidget(self.reopen_button)
+        right = QWidget()
+        right.setLayout(correction)
+        right.setMaximumWidth(420)
+
+        top = QHBoxLayout()
+        top.addWidget(self.visits, 1)
+        top.addWidget(right)
+
+        self.payments = _table(PAYMENT_COLUMNS)
+        self.payments.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.payments.setMaximumHeight(190)
+        self.balance = QLabel()
+        self.balance.setStyleSheet("font-weight: 600;")
+        self.pay_date = DateField()
+        self.pay_date.set_value(self.services.ctx.today())
+        self.amount = QLineEdit()
+        self.amount.setPlaceholderText("0.00")
+        self.method = QComboBox()
+        for method in PAYMENT_METHODS:
+            self.method.addItem(method.capitalize(), method)
+        self.for_visit = QComboBox()
+        self.payment_form = FormState(self._payment_errors)
+        f = self.payment_form
+        form = form_rows(
+            ("Date", f.field("paid_on", self.pay_date, self.pay_date.changed)),
+            ("Amount ($)", f.field("amount", self.amount, self.amount.textChanged)),
+            ("Method", f.field("method", self.method)),
+            ("For visit", f.field("visit_id", self.for_visit)),
+        )
+        self.pay_button = QPushButton("Record payment")
+        self.pay_button.setObjectName("Primary")
+        self.pay_button.clicked.connect(self.record_payment)
+        form.addRow("", f.general)
+        form.addRow("", self.pay_button)
+        pay_left = QVBoxLayout()
+        pay_left.addWidget(self.payments, 1)
+        pay_left.addWidget(self.balance)
+        bottom = QHBoxLayout()
+        bottom.addLayout(pay_left, 1)
+        form_box = group("New payment", form)
+        form_box.setMaximumWidth(420)
+        bottom.addWidget(form_box)
+
+        close = QPushButton("Close")
+        close.clicked.connect(self.accept)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(group("Visits", _wrap(top)), 1)
+        layout.addWidget(group("Payments", _wrap(bottom)), 0)
+        layout.addLayout(buttons)
+
+    # -- showing --------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        selected = self.selected_visit()
+        services = self.services
+        self.visit_rows = sorted(
+            services.visits.visits_of_patient(self.patient_id),
+            key=lambda v: (v.date_of_service, v.id),
+            reverse=True,
+        )
+        payments = services.records.payments(self.patient_id)
+        paid_by_visit: dict[int, Decimal] = {}
+        for payment in payments:
+            if payment.visit_id is not None:
+                paid_by_visit[payment.visit_id] = (
+                    paid_by_visit.get(payment.visit_id, Decimal(0)) + payment.amount
+                )
+        self.visits.setRowCount(len(self.visit_rows))
+        total_charges = Decimal(0)
+        for row, visit in enumerate(self.visit_rows):
+            lines = services.visits.claim_lines(visit.id) if visit.status == "finalized" else []
+            described = " · ".join(
+                f"{ln.code}{' ' + ' '.join(ln.modifiers) if ln.modifiers else ''} ×{ln.units}"
+                for ln in lines
+            )
+            if visit.status == "finalized" and not lines:
+                bill = services.visits.bill(visit.id)
+                described = "billed with the day's other visit" if bill is None else "no lines"
+            charges = [ln.charge for ln in lines if ln.charge is not None]
+            charge = sum(charges, Decimal(0)) if charges else None
+            total_charges += charge or Decimal(0)
+            cells = (
+                _item(visit.date_of_service.strftime("%m/%d/%Y")),
+                _item(f"#{visit.id}"),
+                _item(visit.status),
+                _item(described or ("open — not billed yet" if visit.status == "open" else "")),
+                _item(str(sum(ln.units for ln in lines)) if lines else "", True),
+                _item(dollars(charge), True),
+                _item(dollars(paid_by_visit.get(visit.id)), True),
+            )
+            for column, cell in enumerate(cells):
+                self.visits.setItem(row, column, cell)
+        self.payments.setRowCount(len(payments))
+        for row, payment in enumerate(payments):
+            pay_cells = (
+                _item(show_date(payment.paid_on)),
+                _item(dollars(payment.amount), True),
+                _item(payment.method),
+                _item(f"#{payment.visit_id}" if payment.visit_id else "—"),
+            )
+            for column, cell in enumerate(pay_cells):
+                self.payments.setItem(row, column, cell)
+        paid = sum((p.amount for p in payments), Decimal(0))
+        self.balance.setText(
+            f"Charges {dollars(total_charges)} · paid {dollars(paid)} · "
+            f"balance {dollars(total_charges - paid)}"
+        )
+        self.for_visit.clear()
+        self.for_visit.addItem("Not for one visit", None)
+        for visit in self.visit_rows:
+            label = f"#{visit.id} · {visit.date_of_service.strftime('%m/%d/%Y')}"
+            self.for_visit.addItem(label, visit.id)
+        if selected is not None:
+            self.select_visit(selected.id)
+        elif self.visit_rows:
+            self.visits.selectRow(0)
+        self._visit_selected()
+
+    def selected_visit(self) -> VisitRow | None:
+        rows = self.visits.selectionModel().selectedRows() if self.visits.selectionModel() else []
+        if not rows or rows[0].row() >= len(self.visit_rows):
+            return None
+        return self.visit_rows[rows[0].row()]
+
+    def select_visit(self, visit_id: int) -> None:
+        for row, visit in enumerate(self.visit_rows):
+            if visit.id == visit_id:
+                self.visits.selectRow(row)
+
+    def _visit_selected(self) -> None:
+        visit = self.selected_visit()
+        self.audit.clear()
+        if visit is None:
+            self.audit_title.setText("Audit log of the selected visit")
+            self.reopen_button.setEnabled(False)
+            return
+        self.audit_title.setText(f"Audit log of visit #{visit.id}")
+        for entry in self.services.records.visit_audit(visit.id):
+            self.audit.addItem(self.describe(entry))
+        self.reopen_button.setEnabled(visit.status == "finalized")
+        index = self.for_visit.findData(visit.id)
+        if index >= 0:
+            self.for_visit.setCurrentIndex(index)
+
+    def describe(self, entry: AuditEntry) -> str:
+        when = entry.at.astimezone(self.services.ctx.zone).strftime("%m/%d/%Y %H:%M")
+        text = f"{when} · {entry.actor} · {entry.action.replace('_', ' ')}"
+        if entry.reason:
+            text += f" — reason: {entry.reason}"
+        removed = entry.details.get("removed_lines")
+        if removed:
+            text += " — removed lines: " + ", ".join(
+                f"{line['code']} ×{line['units']}" for line in removed
+            )
+        return text
+
+    # -- correcting and paying ------------------------------------------------------------------
+
+    def _correction_errors(self) -> dict[str, str]:
+        reason = required(self.reason.text(), "A reason")
+        return {"reason": reason} if reason else {}
+
+    def reopen(self) -> None:
+        visit = self.selected_visit()
+        if visit is None or visit.status != "finalized":
+            self.correction.set_general("Pick a finalized visit first.")
+            return
+        state = self.correction.submit(
+            lambda: self.services.visits.reopen_for_correction(visit.id, self.reason.text()),
+            {"visit": "reason"},
+        )
+        if state is None:
+            return
+        self.reason.clear()
+        self.correction.reset()
+        self.refresh()
+        self.select_visit(visit.id)
+        self.reopened.emit(visit.id)
+
+    def _payment_errors(self) -> dict[str, str]:
+        errors = {}
+        problem = date_problem(
+            self.pay_date,
+            blank_ok=False,
+            not_after=self.services.ctx.today(),
+            what="The payment date",
+        )
+        if problem:
+            errors["paid_on"] = problem
+        problem = money_problem(self.amount.text(), blank_ok=False, allow_zero=False)
+        if problem:
+            errors["amount"] = problem
+        return errors
+
+    def record_payment(self) -> None:
+        def save() -> int:
+            paid_on = self.pay_date.value()
+            payment = self.services.records.record_payment(
+                self.patient_id,
+                self.amount.text(),
+                str(self.method.currentData()),
+                paid_on,
+                self.for_visit.currentData(),
+            )
+            return payment.id
+
+        payment_id = self.payment_form.submit(save)
+        if payment_id is None:
+            return
+        self.amount.clear()
+        self.payment_form.reset()
+        self.refresh()
+        self.payment_recorded.emit(payment_id)
+
+
+def _wrap(layout: QHBoxLayout | QVBoxLayout) -> QVBoxLayout:
+    outer = QVBoxLayout()
+    outer.addLayout(layout)
+    return outer
