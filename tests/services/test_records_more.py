@@ -62,7 +62,7 @@ def test_changing_a_patient_is_audited_and_keeps_the_plan_single(clinic: Clinic)
     conn = clinic.services.db.conn
     assert conn.execute(
         "SELECT count(*) FROM plans_of_care WHERE patient_id = ?", (saved.patient.id,)
-    ).fetchone() == (1,)  # noqa: E501
+    ).fetchone() == (1,)
     assert conn.execute("SELECT count(*) FROM referring_providers").fetchone() == (1,)
     entries = clinic.services.audit_entries("patient", saved.patient.id)
     assert [e.action for e in entries] == ["patient_added", "patient_changed"]

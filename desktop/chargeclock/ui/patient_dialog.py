@@ -97,6 +97,8 @@ class PatientDialog(QDialog):
         self.loader.loaded.connect(self._index_loaded)
         if self.index is None:
             self.loader.start()
+        else:
+            self._index_loaded(self.index)
         self.resize(1220, 700)
 
     # -- layout ---------------------------------------------------------------------------------

@@ -1,0 +1,101 @@
+"""History: a patient's visits with units, modifiers, charges and payments; a correction needs a
+reason and leaves an audit entry shown beside the visit; payments are checked and recorded."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from chargeclock.ui.history_dialog import HistoryDialog
+from tests.services.conftest import dump
+from tests.ui.records_fixtures import Clinic, clinic, icd10_loaded
+
+__all__ = ["clinic", "icd10_loaded"]
+
+pytestmark = pytest.mark.gui
+
+
+def finalized_visit(clinic: Clinic) -> int:
+    services = clinic.services
+    services.records.save_fees(2026, charges={"97110": "45.00"})
+    visits = services.visits
+    state = visits.open_visit(clinic.patient_id, codes=["97110"])
+    visits.start_timer(state.visit_id, "97110", "PT")
+    clinic.clock.advance(minutes=23)
+    visits.stop_all(state.visit_id)
+    visits.finalize(state.visit_id)
+    return state.visit_id
+
+
+@pytest.fixture
+def dialog(qtbot: QtBot, clinic: Clinic) -> HistoryDialog:
+    finalized_visit(clinic)
+    dialog = HistoryDialog(clinic.services, clinic.patient_id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def test_visits_show_units_modifiers_charges(dialog: HistoryDialog) -> None:
+    row = [dialog.visits.item(0, c).text() for c in range(dialog.visits.columnCount())]
+    assert row[2] == "finalized"
+    assert "97110 GP ×2" in row[3]
+    assert row[4] == "2" and row[5] == "$90.00"
+    assert "visit finalized" in dialog.audit.item(dialog.audit.count() - 1).text()
+
+
+def test_correction_needs_a_reason(dialog: HistoryDialog, clinic: Clinic) -> None:
+    visit = dialog.selected_visit()
+    assert visit is not None and dialog.reopen_button.isEnabled()
+    before = dump(clinic.services)
+    dialog.reopen()
+    assert dialog.correction.boxes["reason"].error.text() == "A reason is required"
+    dialog.reason.setText("   ")
+    dialog.reopen()
+    assert dump(clinic.services) == before
+    assert clinic.services.visits.visit(visit.id).status == "finalized"
+
+
+def test_a_correction_leaves_an_audit_entry_shown_in_history(
+    qtbot: QtBot, dialog: HistoryDialog, clinic: Clinic
+) -> None:
+    visit = dialog.selected_visit()
+    assert visit is not None
+    dialog.reason.setText("97110 minutes were entered for the wrong patient")
+    with qtbot.waitSignal(dialog.reopened) as reopened:
+        qtbot.mouseClick(dialog.reopen_button, Qt.MouseButton.LeftButton)
+    assert reopened.args == [visit.id]
+    assert clinic.services.visits.visit(visit.id).status == "open"
+    entry = clinic.services.audit_entries("visit", visit.id)[-1]
+    assert entry.action == "visit_reopened"
+    assert entry.reason == "97110 minutes were entered for the wrong patient"
+    shown = [dialog.audit.item(i).text() for i in range(dialog.audit.count())]
+    assert any("visit reopened" in t and "wrong patient" in t and "97110 ×2" in t for t in shown), (
+        shown
+    )
+    assert dialog.visits.item(0, 2).text() == "open"
+    assert not dialog.reopen_button.isEnabled()
+
+
+def test_payment_is_checked_and_recorded(dialog: HistoryDialog, clinic: Clinic) -> None:
+    before = dump(clinic.services)
+    dialog.amount.setText("0")
+    dialog.record_payment()
+    assert "more than $0" in dialog.payment_form.boxes["amount"].error.text()
+    dialog.amount.setText("20.00")
+    dialog.pay_date.edit.setText("03/09/2026")
+    dialog.record_payment()
+    assert dialog.payment_form.boxes["paid_on"].error.text() == "03/09/2026 is in the future"
+    assert dump(clinic.services) == before
+    dialog.pay_date.edit.setText("03/02/2026")
+    dialog.method.setCurrentIndex(dialog.method.findData("card"))
+    dialog.record_payment()
+    [payment] = clinic.services.records.payments(clinic.patient_id)
+    assert (payment.amount, payment.method) == (Decimal("20.00"), "card")
+    assert payment.visit_id == clinic.services.visits.visits_of_patient(clinic.patient_id)[0].id
+    assert dialog.payments.rowCount() == 1
+    assert dialog.visits.item(0, 6).text() == "$20.00"
+    assert "balance $70.00" in dialog.balance.text()

@@ -1,0 +1,184 @@
+"""The privacy lock: it hides every patient detail, the timers keep running as anonymous
+clocks, a wrong PIN is refused, the right one unlocks and names the user in the audit log, and
+idle minutes lock by themselves."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from chargeclock.ui import records_ui
+from chargeclock.ui.main_window import MainWindow
+from chargeclock.ui.records_ui import RecordsUi
+from tests.ui.records_fixtures import PIN, Clinic, clinic, icd10_loaded, visible_texts
+
+__all__ = ["clinic", "icd10_loaded"]
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def window(qtbot: QtBot, clinic: Clinic) -> Iterator[MainWindow]:
+    window = MainWindow(clinic.services, clinic.clock)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    yield window
+    window.ticker.stop()
+
+
+@pytest.fixture
+def ui(window: MainWindow, clinic: Clinic) -> RecordsUi:
+    return records_ui.install(window, clinic.services)
+
+
+def mid_visit(window: MainWindow, clinic: Clinic) -> int:
+    """Quintero's visit with PT on 97110 for 12:34 and PTA on 97112 for 3:10."""
+    visits = clinic.services.visits
+    window.start_visit(clinic.patient_id)
+    visit_id = window.visit_id
+    visits.start_timer(visit_id, "97110", "PT")
+    clinic.clock.advance(minutes=9, seconds=24)
+    visits.start_timer(visit_id, "97112", "PTA")
+    clinic.clock.advance(minutes=3, seconds=10)
+    window.open_visit(visit_id)
+    window.tick()
+    return visit_id
+
+
+def running_segments(clinic: Clinic) -> int:
+    row = clinic.services.db.conn.execute(
+        "SELECT count(*) FROM timer_segments WHERE stopped_at IS NULL"
+    ).fetchone()
+    return int(row[0])
+
+
+def test_lock_hides_names_and_timers_keep_running(
+    window: MainWindow, ui: RecordsUi, clinic: Clinic
+) -> None:
+    mid_visit(window, clinic)
+    assert any("Quintero" in t for t in visible_texts())
+    window.lock_requested.emit()
+    assert ui.lock.locked and ui.lock.screen.isVisible()
+    texts = visible_texts()
+    assert not any("Quintero" in t or "Marisol" in t for t in texts), texts
+    assert not any("97110" in t or "97112" in t for t in texts), texts
+    assert not window.centralWidget().isVisible()
+    assert ui.lock.screen.geometry() == window.rect()
+    assert ui.lock.screen.clock_texts() == ["PT 12:34", "PTA 03:10"]
+    # time goes on, nothing stopped: the segments are still open in the database
+    assert running_segments(clinic) == 2
+    clinic.clock.advance(seconds=61)
+    window.tick()
+    ui.lock.screen.refresh_clocks()
+    shown = [label.text() for label in ui.lock.screen.clock_labels if label.isVisible()]
+    assert shown == ["PT 13:35", "PTA 04:11"]
+    assert running_segments(clinic) == 2
+    assert window.ticker.isActive()
+
+
+def test_shortcuts_do_nothing_while_locked(
+    qtbot: QtBot, window: MainWindow, ui: RecordsUi, clinic: Clinic
+) -> None:
+    mid_visit(window, clinic)
+    window.table.selectRow(0)
+    ui.lock.lock()
+    assert not window.actions_by_name["pt"].isEnabled()
+    window.actions_by_name["pt"].trigger()
+    assert running_segments(clinic) == 2
+    ui.lock.unlock(clinic.user_id, PIN)
+    assert window.actions_by_name["pt"].isEnabled()
+
+
+def test_wrong_pin_is_refused_and_the_right_one_unlocks(
+    qtbot: QtBot, window: MainWindow, ui: RecordsUi, clinic: Clinic
+) -> None:
+    mid_visit(window, clinic)
+    window.lock_requested.emit()
+    screen = ui.lock.screen
+    screen.pin.setText("0000")
+    qtbot.mouseClick(screen.unlock_button, Qt.MouseButton.LeftButton)
+    assert ui.lock.locked
+    assert screen.error.text() == "Wrong PIN. Try again."
+    assert screen.pin.text() == ""
+    screen.user.setCurrentIndex(screen.user.findData(clinic.user_id))
+    screen.pin.setText(PIN)
+    qtbot.keyClick(screen.pin, Qt.Key.Key_Return)
+    assert not ui.lock.locked and not screen.isVisible()
+    assert window.centralWidget().isVisible() and window.toolbar.isVisible()
+    assert any("Quintero" in t for t in visible_texts())
+    assert running_segments(clinic) == 2
+    # the unlocked user is the one the audit log names for what follows
+    clinic.services.records.set_lock_minutes(7)
+    assert clinic.services.audit_entries()[-1].actor == "Dana Reyes"
+    assert clinic.services.ctx.actor == "Dana Reyes"
+
+
+def test_open_dialogs_hide_while_locked(
+    qtbot: QtBot, window: MainWindow, ui: RecordsUi, clinic: Clinic
+) -> None:
+    mid_visit(window, clinic)
+    dialog = ui.edit_patient()
+    assert dialog is not None and dialog.isVisible()
+    ui.lock.lock()
+    assert not dialog.isVisible()
+    assert not any("Quintero" in t for t in visible_texts())
+    ui.lock.unlock(clinic.user_id, PIN)
+    assert dialog.isVisible()
+    dialog.reject()
+
+
+def test_idle_minutes_lock_and_input_restarts_the_countdown(
+    window: MainWindow, ui: RecordsUi, clinic: Clinic
+) -> None:
+    lock = ui.lock
+    assert lock.idle_minutes == 5 and lock.idle_timer.interval() == 5 * 60_000
+    assert lock.idle_timer.isActive()
+    lock.idle_timer.stop()
+    QApplication.sendEvent(
+        window, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_A, Qt.KeyboardModifier.NoModifier)
+    )
+    assert lock.idle_timer.isActive()  # someone is at the keyboard: the countdown restarts
+    lock.idle_timer.timeout.emit()
+    assert lock.locked
+    assert not lock.idle_timer.isActive()
+    lock.unlock(clinic.user_id, PIN)
+    assert lock.idle_timer.isActive()
+
+
+def test_idle_minutes_follow_the_setting(window: MainWindow, ui: RecordsUi, clinic: Clinic) -> None:
+    dialog = ui.settings()
+    dialog.lock.minutes.setValue(0)
+    dialog.lock.save()
+    assert ui.lock.idle_minutes == 0 and not ui.lock.idle_timer.isActive()
+    dialog.lock.minutes.setValue(2)
+    dialog.lock.save()
+    assert ui.lock.idle_timer.interval() == 2 * 60_000 and ui.lock.idle_timer.isActive()
+    dialog.reject()
+
+
+def test_no_users_yet_unlocks_without_a_pin(qtbot: QtBot, tmp_path, icd10_loaded: None) -> None:  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+
+    from chargeclock.clock import FakeClock
+    from chargeclock.services.session import Services
+
+    clock = FakeClock(datetime(2026, 3, 2, 14, tzinfo=UTC))
+    services = Services.open(tmp_path / "empty.sqlite3", clock, zone=UTC)
+    try:
+        window = MainWindow(services, clock)
+        qtbot.addWidget(window)
+        window.show()
+        ui = records_ui.install(window, services)
+        window.lock_requested.emit()
+        assert "Settings" in ui.lock.screen.error.text()
+        qtbot.mouseClick(ui.lock.screen.unlock_button, Qt.MouseButton.LeftButton)
+        assert not ui.lock.locked
+        window.ticker.stop()
+    finally:
+        services.close()

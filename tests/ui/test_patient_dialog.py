@@ -1,0 +1,193 @@
+"""The patient dialog: each field's reason beside it, nothing saved until all are valid, and a
+valid patient stored whole."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
+from pytestqt.qtbot import QtBot
+
+from chargeclock.services.diagnosis_codes import load_index
+from chargeclock.ui.patient_dialog import PatientDialog
+from tests.services.conftest import dump
+from tests.ui.records_fixtures import BAD_NPI, OTHER_NPI, Clinic, clinic, icd10_loaded, shown_errors
+
+__all__ = ["clinic", "icd10_loaded"]
+
+pytestmark = pytest.mark.gui
+
+
+def open_dialog(qtbot: QtBot, clinic: Clinic, patient_id: int | None = None) -> PatientDialog:
+    dialog = PatientDialog(clinic.services, patient_id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def fill_valid(dialog: PatientDialog) -> None:
+    dialog.last_name.setText("Okafor")
+    dialog.first_name.setText("Grace")
+    dialog.date_of_birth.edit.setText("04/12/1948")
+    dialog.sex.setCurrentIndex(dialog.sex.findData("F"))
+    dialog.phone.setText("(217) 555-0199")
+    dialog.address.setText("12 Elm St, Springfield, IL 62704")
+    dialog.payer.setCurrentIndex(1)
+    dialog.member_id.setText("2AB3CD4EF56")
+    dialog.referring_name.setText("Dr. Ruth Okoye")
+    dialog.referring_npi.setText(OTHER_NPI)
+    dialog.prior_spend.setText("250.00")
+    dialog.progress_report.edit.setText("02/27/2026")
+
+
+def test_empty_required_fields_show_their_reason_and_save_nothing(
+    qtbot: QtBot, clinic: Clinic
+) -> None:
+    dialog = open_dialog(qtbot, clinic)
+    before = dump(clinic.services)
+    assert shown_errors(dialog) == []  # nothing shouted before anyone typed
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    boxes = dialog.form.boxes
+    assert boxes["last_name"].error.text() == "The last name is required"
+    assert boxes["first_name"].error.text() == "The first name is required"
+    assert boxes["date_of_birth"].error.text() == "The date of birth is required"
+    assert "nothing was saved" in dialog.form.general.text()
+    assert dialog.isVisible() and dialog.result() != QDialog.DialogCode.Accepted
+    assert dump(clinic.services) == before
+
+
+def test_future_date_of_birth_and_bad_dates_are_refused(qtbot: QtBot, clinic: Clinic) -> None:
+    dialog = open_dialog(qtbot, clinic)
+    fill_valid(dialog)
+    before = dump(clinic.services)
+    dialog.date_of_birth.edit.setText("01/01/2027")
+    assert dialog.form.boxes["date_of_birth"].error.text() == "01/01/2027 is in the future"
+    assert dialog.form.boxes["date_of_birth"].error.isVisible()
+    dialog.date_of_birth.edit.setText("02/30/1950")
+    assert "not a date on the calendar" in dialog.form.boxes["date_of_birth"].error.text()
+    dialog.date_of_birth.edit.setText("1950")
+    assert "MM/DD/YYYY" in dialog.form.boxes["date_of_birth"].error.text()
+    dialog.save()
+    assert dump(clinic.services) == before
+
+
+def test_bad_referrer_npi_and_missing_member_id(qtbot: QtBot, clinic: Clinic) -> None:
+    dialog = open_dialog(qtbot, clinic)
+    fill_valid(dialog)
+    before = dump(clinic.services)
+    dialog.referring_npi.setText(BAD_NPI)
+    dialog.member_id.setText("")
+    assert "check digit is wrong" in dialog.form.boxes["referring_npi"].error.text()
+    assert "member id" in dialog.form.boxes["member_id"].error.text()
+    dialog.save()
+    assert dump(clinic.services) == before
+
+
+def test_non_billable_diagnosis_is_flagged_beside_the_list_and_refused(
+    qtbot: QtBot, clinic: Clinic
+) -> None:
+    dialog = open_dialog(qtbot, clinic)
+    fill_valid(dialog)
+    before = dump(clinic.services)
+    dialog.search.setText("M54.5")
+    dialog.add_typed()
+    assert dialog.codes() == ["M54.5"]
+    reason = dialog.form.boxes["diagnoses"].error
+    assert reason.isVisible()
+    assert "M54.5 is a category, not billable" in reason.text()
+    assert "M54.50" in reason.text() and "M54.59" in reason.text()
+    assert "not billable" in dialog.diagnoses.item(0).text()
+    dialog.save()
+    assert dump(clinic.services) == before
+    # picking the specific code from the search fixes it
+    dialog.diagnoses.setCurrentRow(0)
+    dialog.remove_selected()
+    dialog.search.setText("low back pain")
+    dialog._run_search()
+    codes = [
+        dialog.results.item(i).data(Qt.ItemDataRole.UserRole + 1)
+        for i in range(dialog.results.count())
+    ]
+    assert "M54.50" in codes
+    dialog.results.setCurrentRow(codes.index("M54.50"))
+    dialog.add_selected_result()
+    assert dialog.codes() == ["M54.50"]
+    assert not dialog.form.boxes["diagnoses"].error.isVisible()
+
+
+def test_unknown_code_is_named(qtbot: QtBot, clinic: Clinic) -> None:
+    dialog = open_dialog(qtbot, clinic)
+    dialog.add_code("Q99.99")
+    assert "Q99.99 is not an ICD-10-CM code" in dialog.form.boxes["diagnoses"].error.text()
+
+
+def test_plan_of_care_dates_are_checked(qtbot: QtBot, clinic: Clinic) -> None:
+    dialog = open_dialog(qtbot, clinic)
+    fill_valid(dialog)
+    dialog.plan.setChecked(True)
+    dialog.plan_start.edit.setText("03/01/2026")
+    dialog.plan_through.edit.setText("02/01/2026")
+    dialog.plan_signed.edit.setText("03/05/2026")
+    assert dialog.form.boxes["plan_through"].error.text() == "Must be on or after the start date"
+    assert dialog.form.boxes["plan_signed"].error.text() == "03/05/2026 is in the future"
+    dialog.plan_through.edit.setText("06/30/2026")
+    assert "up to 90 days" in dialog.form.boxes["plan_through"].error.text()
+    before = dump(clinic.services)
+    dialog.save()
+    assert dump(clinic.services) == before
+
+
+def test_a_valid_patient_is_saved_whole(qtbot: QtBot, clinic: Clinic) -> None:
+    dialog = open_dialog(qtbot, clinic)
+    fill_valid(dialog)
+    dialog.add_code("m17.11")
+    dialog.add_code("M54.50")
+    dialog.plan.setChecked(True)
+    dialog.plan_start.edit.setText("02/23/2026")
+    dialog.plan_through.edit.setText("05/20/2026")
+    dialog.plan_signed.edit.setText("02/24/2026")
+    dialog.certifying.setCurrentIndex(dialog.certifying.findData(clinic.pt_id))
+    with qtbot.waitSignal(dialog.saved) as saved:
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    record = clinic.services.records.patient_record(saved.args[0])
+    assert (record.patient.last_name, record.patient.first_name) == ("Okafor", "Grace")
+    assert record.patient.date_of_birth == date(1948, 4, 12)
+    assert record.patient.member_id == "2AB3CD4EF56"
+    assert [d.code for d in record.diagnoses] == ["M17.11", "M54.50"]
+    assert record.referring is not None and record.referring.npi == OTHER_NPI
+    assert record.prior_spend == Decimal("250.00")
+    assert record.last_progress_report == date(2026, 2, 27)
+    assert record.plan_of_care is not None
+    assert record.plan_of_care.certifying_provider_id == clinic.pt_id
+
+
+def test_editing_loads_the_patient_and_saves_changes(qtbot: QtBot, clinic: Clinic) -> None:
+    dialog = open_dialog(qtbot, clinic, clinic.patient_id)
+    assert dialog.last_name.text() == "Quintero"
+    assert dialog.date_of_birth.edit.text() == "01/02/1950"
+    assert dialog.codes() == ["M17.11"]
+    assert "✓" in dialog.diagnoses.item(0).text()
+    dialog.phone.setText("217-555-0123")
+    dialog.add_code("M25.561")
+    dialog.diagnoses.setCurrentRow(1)
+    dialog.move_selected(-1)
+    assert dialog.codes() == ["M25.561", "M17.11"]
+    dialog.save()
+    record = clinic.services.records.patient_record(clinic.patient_id)
+    assert record.patient.phone == "217-555-0123"
+    assert [d.code for d in record.diagnoses] == ["M25.561", "M17.11"]
+    actions = [e.action for e in clinic.services.audit_entries("patient", clinic.patient_id)]
+    assert actions[-1] == "patient_changed"
+
+
+def test_the_code_set_comes_from_a_worker(qtbot: QtBot, clinic: Clinic) -> None:
+    """The dialog asks the loader and fills the search when the index arrives."""
+    dialog = open_dialog(qtbot, clinic)
+    with qtbot.waitSignal(dialog.loader.loaded, timeout=30_000):
+        dialog.loader.start()
+    assert dialog.index is load_index()
+    assert "Find a diagnosis" in dialog.search.placeholderText()
