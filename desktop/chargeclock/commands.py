@@ -97,6 +97,74 @@ def _cmd_demo_db(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_superbill(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from chargeclock.clock import SystemClock
+    from chargeclock.domain.errors import InputError
+    from chargeclock.services.session import Services
+    from chargeclock.services.superbill import SuperbillRequest, build, save_pdf
+    from chargeclock.storage.database import open_database
+
+    def day(value: str | None, field: str) -> date | None:
+        if value is None:
+            return None
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise InputError(field, f"not a date (YYYY-MM-DD): {value!r}") from None
+
+    start, end = day(args.start, "--from"), day(args.end, "--to")
+    if args.patient is not None:
+        if start is None:
+            raise InputError("--from", "required with --patient (YYYY-MM-DD)")
+        if end is None:
+            raise InputError("--to", "required with --patient (YYYY-MM-DD)")
+        if start > end:
+            raise InputError("--from", f"{start} is after --to {end}")
+        request = SuperbillRequest(
+            "statement",
+            patient_id=args.patient,
+            start=start,
+            end=end,
+            paper=args.paper,
+            include_trace=args.trace,
+        )
+    else:
+        if start is not None or end is not None:
+            raise InputError("--from/--to", "only with --patient (a visit has its own date)")
+        request = SuperbillRequest(
+            "visit", visit_id=args.visit, paper=args.paper, include_trace=args.trace
+        )
+    output = Path(args.output)
+    if output.suffix.lower() != ".pdf":
+        raise InputError("-o", f"the file must end in .pdf, got {args.output!r}")
+    if not output.parent.is_dir():
+        raise InputError("-o", f"no such folder: {output.parent}")
+    # Read-only: no lock and no session end, so this runs beside an open window.
+    services = Services(open_database(_database(args), create=False, lock=False), SystemClock())
+    try:
+        superbill = build(services, request)
+    except InputError as exc:  # name the option the user typed
+        option = {"visit_id": "--visit", "visit": "--visit", "patient_id": "--patient"}
+        if exc.field in option:
+            raise InputError(option[exc.field], exc.problem) from None
+        raise
+    finally:
+        services.close(clean=False)
+    try:
+        save_pdf(superbill, output)
+    except OSError as exc:
+        raise InputError("-o", f"cannot write {output}: {exc.strerror}") from None
+    what = "statement" if superbill.kind == "statement" else "superbill"
+    print(
+        f"{what} written: {output} ({len(superbill.visits)} visit(s), "
+        f"{len(superbill.lines)} line(s), charges ${superbill.total_charges:,.2f}, "
+        f"balance ${superbill.balance:,.2f})"
+    )
+    return 0
+
+
 def register(
     sub: argparse._SubParsersAction[argparse.ArgumentParser], commands: dict[str, Command]
 ) -> None:
@@ -131,6 +199,22 @@ def register(
     demo.add_argument("--seed", type=int, default=2026)
     demo.add_argument("--today", help="the demo's today (YYYY-MM-DD; default: today)")
     commands["demo-db"] = _cmd_demo_db
+
+    superbill = sub.add_parser(
+        "superbill", help="write the superbill of a visit, or a patient's statement, as a PDF"
+    )
+    _add_db(superbill)
+    which = superbill.add_mutually_exclusive_group(required=True)
+    which.add_argument("--visit", type=int, metavar="ID", help="a finalized visit's id")
+    which.add_argument("--patient", type=int, metavar="ID", help="a patient's id (a statement)")
+    superbill.add_argument("--from", dest="start", metavar="DATE", help="statement's first date")
+    superbill.add_argument("--to", dest="end", metavar="DATE", help="statement's last date")
+    superbill.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
+    superbill.add_argument("--paper", choices=("letter", "a4"), default="letter")
+    superbill.add_argument(
+        "--trace", action="store_true", help="add the calculation trace as an appendix"
+    )
+    commands["superbill"] = _cmd_superbill
 
 
 def run_window(args: argparse.Namespace) -> int:
