@@ -55,9 +55,13 @@ class FeesTab(QWidget):
             QAbstractItemView.EditTrigger.AllEditTriggers
             & ~QAbstractItemView.EditTrigger.CurrentChanged
         )
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((0, 80), (CHARGE, 160), (ALLOWED, 130), (4, 260)):
+            header.resizeSection(column, width)
         self.form = FormState(self.errors)
         box = self.form.field("fees", self.table)
         self.table.itemChanged.connect(self._edited)
@@ -106,6 +110,7 @@ class FeesTab(QWidget):
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(CODE_ROLE, row.code)
+                item.setToolTip(text)
                 if column in (CHARGE, ALLOWED):
                     item.setTextAlignment(
                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter

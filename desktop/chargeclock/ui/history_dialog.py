@@ -33,7 +33,7 @@ from chargeclock.ui.forms import (
     DateField,
     FormState,
     date_problem,
-    form_rows,
+    grid_rows,
     group,
     money_problem,
     required,
@@ -117,7 +117,7 @@ class HistoryDialog(QDialog):
 
         self.payments = _table(PAYMENT_COLUMNS)
         self.payments.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.payments.setMaximumHeight(190)
+        self.payments.setMaximumHeight(170)
         self.balance = QLabel()
         self.balance.setStyleSheet("font-weight: 600;")
         self.pay_date = DateField()
@@ -130,24 +130,28 @@ class HistoryDialog(QDialog):
         self.for_visit = QComboBox()
         self.payment_form = FormState(self._payment_errors)
         f = self.payment_form
-        form = form_rows(
-            ("Date", f.field("paid_on", self.pay_date, self.pay_date.changed)),
-            ("Amount ($)", f.field("amount", self.amount, self.amount.textChanged)),
-            ("Method", f.field("method", self.method)),
-            ("For visit", f.field("visit_id", self.for_visit)),
+        form = grid_rows(
+            (
+                ("Date", f.field("paid_on", self.pay_date, self.pay_date.changed)),
+                ("Amount ($)", f.field("amount", self.amount, self.amount.textChanged)),
+            ),
+            (
+                ("Method", f.field("method", self.method)),
+                ("For visit", f.field("visit_id", self.for_visit)),
+            ),
         )
         self.pay_button = QPushButton("Record payment")
         self.pay_button.setObjectName("Primary")
         self.pay_button.clicked.connect(self.record_payment)
-        form.addRow("", f.general)
-        form.addRow("", self.pay_button)
+        form.addWidget(f.general, 2, 0, 1, 4)
+        form.addWidget(self.pay_button, 3, 1, 1, 3)
         pay_left = QVBoxLayout()
         pay_left.addWidget(self.payments, 1)
         pay_left.addWidget(self.balance)
         bottom = QHBoxLayout()
         bottom.addLayout(pay_left, 1)
         form_box = group("New payment", form)
-        form_box.setMaximumWidth(420)
+        form_box.setMaximumWidth(560)
         bottom.addWidget(form_box)
 
         close = QPushButton("Close")
