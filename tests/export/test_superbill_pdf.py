@@ -389,3 +389,19 @@ def test_qpdf_finds_no_problem(which: str, statement: Superbill, tmp_path: Path)
     done = subprocess.run([qpdf, "--check", str(source)], capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "No syntax or stream encoding errors found" in done.stdout
+
+
+def test_a_statement_with_many_payments_runs_over_pages() -> None:
+    from chargeclock.domain.superbill import Payment
+
+    many = [
+        Payment(
+            date(2026, 8, 3) + (date(2026, 8, 4) - date(2026, 8, 3)) * n, Decimal("10.00"), "Cash"
+        )
+        for n in range(60)
+    ]
+    bill = statement_superbill(payments=many)
+    text = " ".join(pages(pdf_bytes(bill)))
+    assert text.count("Cash") == 60
+    assert amount_after("Payments received", text) == Decimal("-600.00")
+    assert "Balance due" in text

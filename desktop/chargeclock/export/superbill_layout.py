@@ -329,6 +329,21 @@ def _lines_table(bill: Superbill, width: float) -> Flowable:
     return table
 
 
+# Up to this many payments sit beside the totals; more get a table of their own that may run
+# over pages (a long statement), and the totals follow it.
+PAYMENTS_BESIDE_TOTALS = 12
+
+
+def _payments_table(bill: Superbill, width: float) -> Table:
+    rows: list[list[Any]] = [["Payment date", "Method", "Amount"]]
+    rows += [[day(p.date), p.method or "-", money(p.amount)] for p in bill.payments]
+    table = Table(rows, colWidths=[1.0 * inch, width - 2.0 * inch, 1.0 * inch], repeatRows=1)
+    style = _grid_style()
+    style.append(("ALIGN", (2, 0), (2, -1), "RIGHT"))
+    table.setStyle(TableStyle(style))
+    return table
+
+
 def _payments_and_totals(bill: Superbill, width: float) -> Flowable:
     totals: list[list[Any]] = [
         ["Units billed", str(bill.total_units)],
@@ -360,13 +375,10 @@ def _payments_and_totals(bill: Superbill, width: float) -> Flowable:
     gap = 0.3 * inch
     left_width = width - totals_width - gap
     left: Any = _p("No payments recorded.", "small")
-    if bill.payments:
-        rows: list[list[Any]] = [["Payment date", "Method", "Amount"]]
-        rows += [[day(p.date), p.method or "-", money(p.amount)] for p in bill.payments]
-        left = Table(rows, colWidths=[1.0 * inch, left_width - 2.0 * inch, 1.0 * inch])
-        style = _grid_style()
-        style.append(("ALIGN", (2, 0), (2, -1), "RIGHT"))
-        left.setStyle(TableStyle(style))
+    if len(bill.payments) > PAYMENTS_BESIDE_TOTALS:
+        left = _p(f"{len(bill.payments)} payments, listed above.", "small")
+    elif bill.payments:
+        left = _payments_table(bill, left_width)
     table = Table([[left, "", totals_table]], colWidths=[left_width, gap, totals_width])
     table.setStyle(
         TableStyle(
@@ -449,6 +461,15 @@ def superbill_story(bill: Superbill, width: float) -> list[Flowable]:
         Spacer(1, 3),
         _lines_table(bill, width),
         Spacer(1, 10),
+    ]
+    if len(bill.payments) > PAYMENTS_BESIDE_TOTALS:
+        story += [
+            _p("Payments received", "heading"),
+            Spacer(1, 3),
+            _payments_table(bill, width),
+            Spacer(1, 10),
+        ]
+    story += [
         # Totals and signatures stay together: a page never holds a signature line alone.
         KeepTogether(
             [

@@ -371,15 +371,28 @@ class MainWindow(QMainWindow):
     # -- the open visit -------------------------------------------------------------------------
 
     def _code_rows(self, state: VisitState) -> list[CodeRow]:
-        rows = [CodeRow(c.code, c.label, c.timed, c) for c in state.codes]
+        """Favourites first in their fixed order (so a row never jumps when tapped), then the
+        visit's other codes in the order they were added. A finalized visit shows its codes."""
+        on_visit = {c.code: c for c in state.codes}
+        rows: list[CodeRow] = []
         if state.status == "open":
-            on_visit = {c.code for c in state.codes}
             year = self.services.book.year(state.date_of_service.year)
             for code in self.services.records.favourite_codes():
                 entry = year.code(code)
-                if entry is not None and code not in on_visit:
-                    rows.append(CodeRow(code, entry.label, entry.timed, None))
+                if entry is not None:
+                    rows.append(CodeRow(code, entry.label, entry.timed, on_visit.get(code)))
+        shown = {r.code for r in rows}
+        rows += [CodeRow(c.code, c.label, c.timed, c) for c in state.codes if c.code not in shown]
         return rows
+
+    def _set_rows(self, state: VisitState) -> None:
+        """New snapshots for the table, keeping the selected code selected."""
+        current = self.table.currentIndex()
+        code = self.rows.row_at(current.row()).code if current.isValid() else None
+        self.rows.set_rows(self._code_rows(state), self.clock.now())
+        row = self.rows.row_of(code) if code else -1
+        if row >= 0 and self.table.currentIndex().row() != row:
+            self.table.selectRow(row)
 
     def _show_visit(self, state: VisitState | None) -> None:
         self.state = state
@@ -406,7 +419,7 @@ class MainWindow(QMainWindow):
         patient = self.services.records.patient(state.patient_id)
         is_open = state.status == "open"
         self.rows.read_only = not is_open
-        self.rows.set_rows(self._code_rows(state), now)
+        self._set_rows(state)
         self.visit_title.setText(f"{patient.first_name} {patient.last_name}")
         payer = next((p for p in self.services.records.payers() if p.id == patient.payer_id), None)
         self.visit_subtitle.setText(

@@ -1,0 +1,316 @@
+"""The visit screen driven as a therapist drives it: clicks, shortcuts and a fake clock."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+from chargeclock.app import apply_recovery
+from chargeclock.clock import FakeClock
+from chargeclock.services.session import Services
+from chargeclock.ui.main_window import MainWindow
+from chargeclock.ui.recovery_dialog import (
+    KEEP,
+    STOP_AT,
+    STOP_AT_LAST_SEEN,
+    RecoveryDialog,
+    RunningTimer,
+)
+from chargeclock.ui.rows_model import CodeRowsModel
+
+pytestmark = pytest.mark.gui
+
+START = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)
+NPI = "1234567893"
+
+
+def setup_clinic(services: Services) -> int:
+    records = services.records
+    records.save_practice("Riverside Physical Therapy", "1 Main St", "555-0100", NPI, "12-3456789")
+    pt = records.add_provider("Dana Reyes", "PT", NPI, credentials="PT, DPT")
+    records.add_provider("Sam Lee", "PTA", supervising_provider_id=pt.id)
+    medicare = records.add_payer("Medicare Part B", medicare=True)
+    patient, _ = records.add_patient(
+        "Doe", "Jane", datetime(1950, 1, 2).date(), payer_id=medicare.id, diagnoses=["M17.11"]
+    )
+    records.set_favourite_codes(["97110", "97140", "97112", "G0283"])
+    return patient.id
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(START)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "clinic.sqlite3"
+
+
+@pytest.fixture
+def services(db_path: Path, clock: FakeClock) -> Iterator[Services]:
+    services = Services.open(db_path, clock, zone=UTC)
+    services.recovery.begin_session()
+    yield services
+    services.close()
+
+
+@pytest.fixture
+def window(qtbot: QtBot, services: Services, clock: FakeClock) -> MainWindow:
+    setup_clinic(services)
+    window = MainWindow(services, clock)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    qtbot.waitExposed(window)
+    window.ticker.stop()  # the test moves the clock and ticks by hand
+    return window
+
+
+def click_cell(qtbot: QtBot, window: MainWindow, code: str, column: int) -> None:
+    row = window.rows.row_of(code)
+    assert row >= 0, f"{code} is not a row"
+    rect = window.table.visualRect(window.rows.index(row, column))
+    qtbot.mouseClick(window.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def start_visit_by_clicks(qtbot: QtBot, window: MainWindow) -> None:
+    qtbot.keyClicks(window.search, "Doe")
+    window.patient_list.setCurrentIndex(window.patient_model.index(0))
+    qtbot.mouseClick(window.start_button, Qt.MouseButton.LeftButton)
+    assert window.state is not None
+
+
+def running_in_db(db_path: Path) -> list[tuple[str, str]]:
+    """What another connection sees: the timers are committed, not just shown."""
+    with sqlite3.connect(db_path) as conn:
+        return [
+            (str(code), str(role))
+            for code, role in conn.execute(
+                "SELECT vc.code, s.role FROM timer_segments s "
+                "JOIN visit_codes vc ON vc.id = s.visit_code_id WHERE s.stopped_at IS NULL "
+                "ORDER BY vc.code, s.role"
+            )
+        ]
+
+
+def test_title_names_the_practice_not_a_patient(window: MainWindow, qtbot: QtBot) -> None:
+    assert window.windowTitle() == "ChargeClock — Riverside Physical Therapy"
+    start_visit_by_clicks(qtbot, window)
+    assert "Doe" not in window.windowTitle()
+
+
+def test_models_pass_the_model_tester(  # type: ignore[no-untyped-def]
+    window: MainWindow, qtbot: QtBot, qtmodeltester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    start_visit_by_clicks(qtbot, window)
+    click_cell(qtbot, window, "97110", CodeRowsModel.PT)
+    qtmodeltester.check(window.rows)
+    qtmodeltester.check(window.today_model)
+    qtmodeltester.check(window.patient_model)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    window.finalize_button.click()
+    assert window.state is not None and window.state.status == "finalized"
+    qtmodeltester.check(window.lines)
+    qtmodeltester.check(window.rows)
+
+
+def test_a_whole_visit_by_clicks(
+    window: MainWindow,
+    qtbot: QtBot,
+    clock: FakeClock,
+    db_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    start_visit_by_clicks(qtbot, window)
+    assert [r.code for r in window.rows.rows()][:3] == ["97110", "97140", "97112"]
+
+    click_cell(qtbot, window, "97110", CodeRowsModel.PT)
+    assert running_in_db(db_path) == [("97110", "PT")]
+    clock.advance(minutes=20)
+    click_cell(qtbot, window, "97140", CodeRowsModel.PT)  # switches the therapist's code
+    assert running_in_db(db_path) == [("97140", "PT")]
+    click_cell(qtbot, window, "97110", CodeRowsModel.PTA)
+    assert running_in_db(db_path) == [("97110", "PTA"), ("97140", "PT")]
+    clock.advance(minutes=13, seconds=30)
+    window.tick()
+
+    row = window.rows.row_of("97110")
+    assert window.rows.index(row, CodeRowsModel.PTA).data() == "PTA ■  13:30"
+    assert window.rows.index(row, CodeRowsModel.PT).data() == "PT ▶  20:00"
+
+    # The panel shows what the engine gives for these minutes: 97110 PT 20 + PTA 13,
+    # 97140 PT 13 -> 46 min, 3 units: 97110 2 (the last one CQ), 97140 1; overlap flagged.
+    assert window.state is not None
+    result = window.services.live_result(window.state)
+    assert result.timed_units == 3
+    units = {s.code: (s.units, s.assistant_units) for s in result.services}
+    assert units["97110"] == (2, 1) and units["97140"] == (1, 0)
+    assert window.panel.headline.text() == "3 units · 46 timed min"
+    assert window.rows.index(row, CodeRowsModel.UNITS).data() == "2 (1 CQ)"
+    assert "overlap" in window.panel.warnings.text()
+    assert "1 of 2 with CQ" in window.panel.assistant.text()
+
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    qtbot.mouseClick(window.finalize_button, Qt.MouseButton.LeftButton)
+    assert running_in_db(db_path) == []
+    assert window.state is not None and window.state.status == "finalized"
+    stored = window.services.visits.claim_lines(window.state.visit_id)
+    assert [(ln.code, ln.modifiers, ln.units) for ln in stored] == [
+        ("97110", ("GP",), 1),
+        ("97110", ("GP", "CQ"), 1),
+        ("97140", ("GP",), 1),
+    ]
+    assert window.lines.rowCount() == 3 and window.lines_view.isVisible()
+    assert window.lines.index(1, 2).data() == "GP CQ"
+    assert not window.finalize_button.isEnabled()
+
+
+def test_the_ticker_only_repaints(window: MainWindow, qtbot: QtBot, clock: FakeClock) -> None:
+    start_visit_by_clicks(qtbot, window)
+    click_cell(qtbot, window, "97110", CodeRowsModel.PT)
+    state = window.state
+    changed: list[QModelIndex] = []
+    window.rows.dataChanged.connect(lambda top, _bottom, *_: changed.append(top))
+    for _ in range(90):
+        clock.advance(seconds=1)
+        window.tick()
+    assert window.state is state  # no new snapshot: nothing was read back from the database
+    assert window.rows.index(0, CodeRowsModel.PT).data() == "PT ■  01:30"
+    assert {(i.row(), i.column()) for i in changed} <= {
+        (0, CodeRowsModel.PT),
+        (0, CodeRowsModel.UNITS),
+    }
+
+
+def test_a_day_of_ticks_does_not_drift(window: MainWindow, qtbot: QtBot, clock: FakeClock) -> None:
+    start_visit_by_clicks(qtbot, window)
+    click_cell(qtbot, window, "97110", CodeRowsModel.PT)
+    for _ in range(8 * 60):
+        clock.advance(seconds=60)
+        window.tick()
+    assert window.rows.index(0, CodeRowsModel.PT).data() == "PT ■  8:00:00"
+
+
+def test_shortcuts_start_stop_and_move(window: MainWindow, qtbot: QtBot, db_path: Path) -> None:
+    start_visit_by_clicks(qtbot, window)
+    window.table.setFocus()
+    window.table.selectRow(0)
+    qtbot.keyClick(window.table, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)
+    assert window.table.currentIndex().row() == 1
+    qtbot.keyClick(window.table, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert running_in_db(db_path) == [("97140", "PT")]
+    qtbot.keyClick(window.table, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert running_in_db(db_path) == [("97140", "PT"), ("97140", "PTA")]
+    qtbot.keyClick(window.table, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert running_in_db(db_path) == [("97140", "PTA")]
+    qtbot.keyClick(window.table, Qt.Key.Key_Up, Qt.KeyboardModifier.ControlModifier)
+    assert window.table.currentIndex().row() == 0
+
+
+def test_add_a_code_by_a_word_of_its_label(window: MainWindow, qtbot: QtBot) -> None:
+    start_visit_by_clicks(qtbot, window)
+    qtbot.keyClicks(window.add_code, "Gait")
+    qtbot.keyClick(window.add_code, Qt.Key.Key_Return)
+    assert window.state is not None and window.state.code("97116") is not None
+    qtbot.keyClicks(window.add_code, "97530")
+    qtbot.keyClick(window.add_code, Qt.Key.Key_Return)
+    assert window.state.code("97530") is not None
+
+
+def test_untimed_code_is_a_tick_box_with_minutes(window: MainWindow, qtbot: QtBot) -> None:
+    start_visit_by_clicks(qtbot, window)
+    row = window.rows.row_of("G0283")
+    assert window.state is not None and window.state.code("G0283") is None
+    window.rows.setData(
+        window.rows.index(row, CodeRowsModel.CODE),
+        Qt.CheckState.Checked.value,
+        Qt.ItemDataRole.CheckStateRole,
+    )
+    assert window.state.code("G0283") is not None
+    window.rows.setData(window.rows.index(row, CodeRowsModel.PTA), 12, Qt.ItemDataRole.EditRole)
+    state = window.state
+    untimed = state.code("G0283").untimed  # type: ignore[union-attr]
+    assert untimed is not None and untimed.pta_minutes == 12 and untimed.furnished_by == "PTA"
+    result = window.services.live_result(state)
+    assert [ln.modifiers for ln in result.claim_lines if ln.code == "G0283"] == [("GP", "CQ")]
+
+
+def test_same_day_second_visit_bills_the_day(
+    window: MainWindow, qtbot: QtBot, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    start_visit_by_clicks(qtbot, window)
+    first = window.visit_id
+    click_cell(qtbot, window, "97110", CodeRowsModel.PT)
+    clock.advance(minutes=5)
+    window.finalize()  # 5 minutes alone: no unit
+    assert window.services.visits.claim_lines(first) == []
+    clock.advance(hours=4)
+    window.start_visit(window.services.visits.visit(first).patient_id)
+    second = window.visit_id
+    assert second != first
+    assert f"#{first}" in window.panel.warnings.text()  # the day note
+    click_cell(qtbot, window, "97110", CodeRowsModel.PT)
+    clock.advance(minutes=5)
+    window.tick()
+    assert window.panel.headline.text() == "1 unit · 10 timed min"  # the day's 5 + 5 minutes
+    window.finalize()
+    lines = window.services.visits.claim_lines(second)
+    assert [(ln.code, ln.units) for ln in lines] == [("97110", 1)]
+    assert window.services.visits.claim_lines(first) == []
+
+
+def test_crash_recovery_choices(db_path: Path, clock: FakeClock, qtbot: QtBot) -> None:
+    services = Services.open(db_path, clock, zone=UTC)
+    services.recovery.begin_session()
+    patient_id = setup_clinic(services)
+    state = services.visits.open_visit(patient_id)
+    services.visits.start_timer(state.visit_id, "97110", "PT")
+    services.visits.start_timer(state.visit_id, "97140", "PTA")
+    clock.advance(minutes=10)
+    services.recovery.beat()
+    last_seen = clock.now()
+    services.close(clean=False)  # the process died
+
+    clock.advance(minutes=30)
+    again = Services.open(db_path, clock, zone=UTC)
+    try:
+        report = again.recovery.begin_session()
+        assert report.needs_attention and len(report.timers) == 2
+        timers = [
+            RunningTimer(t.segment_id, f"{t.code} {t.role}", t.started_at, report.last_seen)
+            for t in report.timers
+        ]
+        dialog = RecoveryDialog(timers)
+        qtbot.addWidget(dialog)
+        by_code = {t.code: i for i, t in enumerate(report.timers)}
+        dialog.choose(by_code["97110"], STOP_AT_LAST_SEEN)
+        dialog.choose(by_code["97140"], KEEP)
+        choices = {c.segment_id: c for c in dialog.choices()}
+        assert {c.action for c in choices.values()} == {STOP_AT_LAST_SEEN, KEEP}
+        apply_recovery(again, dialog)
+        after = again.visits.visit_state(state.visit_id)
+        pt = after.code("97110")
+        assert pt is not None and not pt.is_running("PT")
+        assert pt.role_seconds("PT", clock.now()) == 600  # stopped when last seen alive
+        assert after.code("97140").is_running("PTA")  # type: ignore[union-attr]
+        assert report.last_seen == last_seen
+    finally:
+        again.close()
+
+
+def test_recovery_dialog_stop_at_an_entered_time(qtbot: QtBot) -> None:
+    started = START
+    dialog = RecoveryDialog([RunningTimer(7, "97110 PT", started, started + timedelta(minutes=9))])
+    qtbot.addWidget(dialog)
+    dialog.choose(0, STOP_AT, started + timedelta(minutes=12))
+    [choice] = dialog.choices()
+    assert choice.action == STOP_AT and choice.stop_at == started + timedelta(minutes=12)
