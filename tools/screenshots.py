@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication
 from chargeclock.clock import FakeClock
 from chargeclock.services.demo import build_demo
 from chargeclock.services.session import Services
-from chargeclock.ui.main_window import MainWindow
+from chargeclock.app import build_window
 
 
 def main(out: Path) -> None:
@@ -28,8 +28,7 @@ def main(out: Path) -> None:
     clock = FakeClock(datetime(2026, 11, 24, 15, 5, tzinfo=UTC))
     summary = build_demo(folder / "demo.sqlite3", today=clock.now().date())
     services = Services.open(folder / "demo.sqlite3", clock, zone=UTC)
-    window = MainWindow(services, clock)
-    window.resize(1366, 768)
+    window = build_window(services, clock)  # the window as the app builds it, toolbar included
     window.show()
     app.processEvents()
     window.grab().save(str(out / "window-idle.png"))
