@@ -314,3 +314,48 @@ def test_recovery_dialog_stop_at_an_entered_time(qtbot: QtBot) -> None:
     dialog.choose(0, STOP_AT, started + timedelta(minutes=12))
     [choice] = dialog.choices()
     assert choice.action == STOP_AT and choice.stop_at == started + timedelta(minutes=12)
+
+
+def test_a_tie_is_switched_with_one_click_and_billed_so(
+    window: MainWindow, qtbot: QtBot, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QPushButton
+
+    start_visit_by_clicks(qtbot, window)
+    click_cell(qtbot, window, "97110", CodeRowsModel.PT)
+    clock.advance(minutes=20)
+    click_cell(qtbot, window, "97112", CodeRowsModel.PT)
+    clock.advance(minutes=20)
+    click_cell(qtbot, window, "97112", CodeRowsModel.PT)  # stop
+
+    def units() -> dict[str, str]:
+        return {
+            r.code: window.rows.index(i, CodeRowsModel.UNITS).data()
+            for i, r in enumerate(window.rows.rows())
+        }
+
+    assert units()["97112"] == "2" and units()["97110"] == "1"  # default: the larger amount
+    [switch] = window.panel.findChildren(QPushButton, "TieSwitch")
+    assert "97110 ×2" in switch.text()
+    qtbot.mouseClick(switch, Qt.MouseButton.LeftButton)
+    assert units()["97110"] == "2" and units()["97112"] == "1"
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    window.finalize()
+    assert window.state is not None
+    lines = window.services.visits.claim_lines(window.state.visit_id)
+    assert sorted((ln.code, ln.units) for ln in lines) == [("97110", 2), ("97112", 1)]
+
+
+def test_demo_copy_is_generated_once_and_copied(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chargeclock import app
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    first = app.demo_copy("2026-03-02")
+    cached = next((tmp_path / "cache" / "chargeclock").glob("demo-*-2026-03-02.sqlite3"))
+    stamp = cached.stat().st_mtime_ns
+    second = app.demo_copy("2026-03-02")
+    assert first != second and first.read_bytes() == second.read_bytes()
+    assert cached.stat().st_mtime_ns == stamp  # not rebuilt
+    assert oct(second.stat().st_mode & 0o777) == "0o600"
