@@ -37,5 +37,11 @@ pytest: $(STAMP)
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider tests/perf -o addopts="" -s
 
+## the desktop bundle: dist/chargeclock/ (one folder, windowed; see packaging/INSTALL.md)
+bundle: $(STAMP)
+	$(BIN)/python -m pip install --quiet 'pyinstaller>=6.10'
+	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN \
+		--distpath dist --workpath build/pyinstaller packaging/chargeclock.spec
+
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache

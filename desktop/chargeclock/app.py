@@ -11,6 +11,7 @@ import tempfile
 import traceback
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -20,13 +21,9 @@ from chargeclock.clock import Clock, SystemClock
 from chargeclock.domain.errors import ChargeClockError
 from chargeclock.services.session import Services
 from chargeclock.ui.main_window import MainWindow
-from chargeclock.ui.recovery_dialog import (
-    KEEP,
-    STOP_AT,
-    STOP_AT_LAST_SEEN,
-    RecoveryDialog,
-    RunningTimer,
-)
+
+if TYPE_CHECKING:  # the dialog itself loads only after a crash
+    from chargeclock.ui.recovery_dialog import RecoveryDialog
 
 
 def demo_copy(today_key: str) -> Path:
@@ -53,6 +50,8 @@ def recover(services: Services, window: MainWindow) -> None:
     report = services.recovery.begin_session()
     if not report.needs_attention:
         return
+    from chargeclock.ui.recovery_dialog import RecoveryDialog, RunningTimer
+
     timers = [
         RunningTimer(
             t.segment_id,
@@ -68,6 +67,8 @@ def recover(services: Services, window: MainWindow) -> None:
 
 
 def apply_recovery(services: Services, dialog: RecoveryDialog) -> None:
+    from chargeclock.ui.recovery_dialog import KEEP, STOP_AT, STOP_AT_LAST_SEEN
+
     choices = dialog.choices()
     recovery = services.recovery
     recovery.keep_running([c.segment_id for c in choices if c.action == KEEP])
@@ -132,7 +133,9 @@ def run(
         window.painted.connect(lambda: QTimer.singleShot(0, app.quit))
         window.show()
         status = app.exec()
-        services.close()
+        # No session was begun, so none is ended: a crash left behind by an earlier run stays
+        # on record for the next real start to offer recovery.
+        services.close(clean=False)
         return status
     sys.excepthook = _show_unexpected
     window.show()

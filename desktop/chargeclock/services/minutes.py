@@ -52,21 +52,6 @@ def _length(intervals: Iterable[Interval]) -> int:
     return sum(end - start for start, end in intervals)
 
 
-def _intersect(a: Sequence[Interval], b: Sequence[Interval]) -> list[Interval]:
-    """Intersection of two sorted, merged interval lists."""
-    out: list[Interval] = []
-    i = j = 0
-    while i < len(a) and j < len(b):
-        start, end = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
-        if start < end:
-            out.append((start, end))
-        if a[i][1] < b[j][1]:
-            i += 1
-        else:
-            j += 1
-    return out
-
-
 @dataclass(frozen=True)
 class Span:
     """One timer segment as the read model shows it."""
@@ -105,19 +90,27 @@ class CodeState:
     # Summaries of ``spans`` for the per-second tick; always derived from the spans.
     stopped_us: Mapping[str, int] = field(default_factory=dict)  # role -> stopped microseconds
     running_since: Mapping[str, datetime] = field(default_factory=dict)  # role -> start
+    # The spans in microseconds, (role, start, stop or None), for the live recompute.
+    spans_us: tuple[tuple[str, int, int | None], ...] = field(
+        default=(), init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         stopped: dict[str, int] = {}
         running: dict[str, datetime] = {}
+        spans_us: list[tuple[str, int, int | None]] = []
         for span in self.spans:
+            start = _us(span.started_at)
             if span.stopped_at is None:
                 running[span.role] = span.started_at
+                spans_us.append((span.role, start, None))
             else:
-                stopped[span.role] = stopped.get(span.role, 0) + (
-                    _us(span.stopped_at) - _us(span.started_at)
-                )
+                stop = _us(span.stopped_at)
+                stopped[span.role] = stopped.get(span.role, 0) + (stop - start)
+                spans_us.append((span.role, start, stop))
         object.__setattr__(self, "stopped_us", stopped)
         object.__setattr__(self, "running_since", running)
+        object.__setattr__(self, "spans_us", tuple(spans_us))
 
     def role_seconds(self, role: str, now: datetime) -> int:
         """Whole seconds this role has on this code (raw, before the PT/PTA overlap rule):
@@ -189,21 +182,47 @@ def code_seconds(codes: Sequence[CodeState], now: datetime) -> list[CodeSeconds]
     timed = [c for c in codes if c.timed]
     for code in timed:
         by_role: dict[str, list[Interval]] = {"PT": [], "PTA": []}
-        for span in code.spans:
-            end = _us(span.stopped_at) if span.stopped_at else max(now_us, _us(span.started_at))
-            by_role[span.role].append((_us(span.started_at), end))
+        for role, start, stop in code.spans_us:
+            by_role[role].append((start, stop if stop is not None else max(now_us, start)))
         pt = _union(by_role["PT"])
         pta = _union(by_role["PTA"])
         cover = _union(pt + pta)
         pt_len = _length(pt)
         parts.append((pt_len, _length(cover) - pt_len))
         covers.append(cover)
-    out = []
-    for index, code in enumerate(timed):
-        others = _union(iv for j, c in enumerate(covers) if j != index for iv in c)
-        overlap = _length(_intersect(covers[index], others)) if others else 0
-        out.append(CodeSeconds(code.code, parts[index][0], parts[index][1], overlap))
-    return out
+    overlaps = _shared(covers)
+    return [
+        CodeSeconds(code.code, parts[index][0], parts[index][1], overlaps[index])
+        for index, code in enumerate(timed)
+    ]
+
+
+def _shared(covers: Sequence[Sequence[Interval]]) -> list[int]:
+    """Per cover (a merged interval list): how much of it another cover also covers.
+
+    One sweep over the sorted ends, so the live recompute stays linear-logarithmic in the
+    visit's segments rather than quadratic in its codes. At equal moments an end sorts before
+    a start: intervals that only touch do not overlap.
+    """
+    events = sorted(
+        (moment, kind, index)
+        for index, cover in enumerate(covers)
+        for start, end in cover
+        for moment, kind in ((start, 1), (end, -1))
+    )
+    shared = [0] * len(covers)
+    active: set[int] = set()
+    last = 0
+    for moment, kind, index in events:
+        if len(active) > 1:
+            for other in active:
+                shared[other] += moment - last
+        last = moment
+        if kind == 1:
+            active.add(index)
+        else:
+            active.discard(index)
+    return shared
 
 
 def day_parts(codes: Sequence[CodeState], now: datetime) -> list[DayPart]:

@@ -1,0 +1,28 @@
+"""The startup floor: Python importing PySide6 and painting an empty QMainWindow offscreen.
+
+Exits right after the first paint, as ``chargeclock --smoke-test`` does.
+"""
+
+import sys
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QPaintEvent
+from PySide6.QtWidgets import QApplication, QMainWindow
+
+
+class EmptyWindow(QMainWindow):
+    painted = False
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        super().paintEvent(event)
+        if not self.painted:
+            self.painted = True
+            QTimer.singleShot(0, QApplication.quit)
+
+
+if __name__ == "__main__":
+    app = QApplication(sys.argv[:1])
+    window = EmptyWindow()
+    window.resize(1366, 768)
+    window.show()
+    sys.exit(app.exec())
