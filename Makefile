@@ -7,6 +7,8 @@ STAMP  := $(VENV)/.installed
 .PHONY: run demo test lint typecheck pytest bench bundle clean
 
 $(STAMP): pyproject.toml
+	@# A venv made with the Qt 6.12 wheels (pyside6-pdf) is rebuilt: see pyproject.toml.
+	if $(BIN)/python -m pip show pyside6-pdf >/dev/null 2>&1; then rm -rf $(VENV); fi
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'

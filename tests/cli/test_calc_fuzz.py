@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import random
+from datetime import date
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -150,3 +151,87 @@ def test_mutated_golden_inputs() -> None:
         statuses[check(text[:cut] + text[cut + 1 :])] += 1
     # Both outcomes are exercised, so the fuzzing reaches the engine, not just the parser.
     assert statuses[0] > 300 and statuses[2] > 300
+
+
+well_formed = st.fixed_dictionaries(
+    {
+        "date_of_service": st.dates(min_value=date(2018, 1, 1), max_value=date(2026, 12, 31)).map(
+            date.isoformat
+        ),
+        "services": st.lists(
+            st.fixed_dictionaries(
+                {
+                    "code": st.sampled_from(
+                        [
+                            "97110",
+                            "97112",
+                            "97140",
+                            "97530",
+                            "97161",
+                            "G0283",
+                            "97150",
+                            "98960",
+                            "97010",
+                            "97035",
+                        ]
+                    )
+                },
+                optional={
+                    "pt_minutes": st.integers(0, 1440),
+                    "pta_minutes": st.integers(0, 1440),
+                },
+            ),
+            max_size=6,
+            unique_by=lambda s: s["code"],
+        ),
+    },
+    optional={
+        "discipline": st.sampled_from(["PT", "OT", "SLP"]),
+        "payer": st.fixed_dictionaries(
+            {},
+            optional={
+                "unit_method": st.sampled_from(["cms", "per_code"]),
+                "assistant_modifiers": st.booleans(),
+                "kx": st.booleans(),
+                "medicare": st.booleans(),
+            },
+        ),
+        "ytd_allowed": st.fixed_dictionaries(
+            {},
+            optional={
+                "pt_slp": st.integers(0, 10_000) | st.floats(0, 10_000, allow_nan=False),
+                "ot": st.integers(0, 10_000) | st.floats(0, 10_000, allow_nan=False),
+            },
+        ),
+    },
+)
+
+
+@settings(max_examples=800, deadline=None, suppress_health_check=list(HealthCheck))
+@given(well_formed)
+def test_every_well_formed_input_is_billed(doc: dict[str, Any]) -> None:
+    assert check(json.dumps(doc)) == 0, doc
+
+
+def test_whole_dollar_amounts_are_amounts() -> None:
+    out, err = io.StringIO(), io.StringIO()
+    doc = {
+        "date_of_service": "2026-03-02",
+        "services": [],
+        "ytd_allowed": {"pt_slp": 1200, "ot": 0},
+    }
+    assert run_calc(json.dumps(doc), out, err) == 0, err.getvalue()
+    assert json.loads(out.getvalue())["kx"]["ytd_before"] == 1200.0
+
+
+def test_amounts_are_taken_to_the_cent_half_up() -> None:
+    out, err = io.StringIO(), io.StringIO()
+    doc = {
+        "date_of_service": "2026-03-02",
+        "services": [{"code": "97110", "pt_minutes": 15}],
+        "ytd_allowed": {"pt_slp": 2450.935},
+    }
+    assert run_calc(json.dumps(doc), out, err) == 0
+    kx = json.loads(out.getvalue())["kx"]
+    # 2450.935 -> 2450.94; + 29.06 = 2480.00 reaches the threshold.
+    assert kx["ytd_before"] == 2450.94 and kx["ytd_after"] == 2480.0 and kx["applies"]

@@ -20,19 +20,23 @@ from chargeclock.domain.calculation import (
     VisitResult,
 )
 from chargeclock.domain.errors import InputError
+from chargeclock.domain.fees import round_cents
 from chargeclock.domain.rulebook import Discipline
 
 MINUTE_FIELDS = frozenset({"pt_minutes", "pta_minutes", "overlap_minutes"})
 
 
 def _amount(value: object) -> object:
-    """Dollars are JSON numbers: not strings, not booleans. Floats go through their shortest
-    repr so 1200.1 is Decimal('1200.1'), not its binary neighbour."""
+    """Dollars are JSON numbers (whole or not): not strings, not booleans. Floats go through
+    their shortest repr so 1200.1 is Decimal('1200.1'), not its binary neighbour; amounts are
+    then rounded half-up to cents, as every amount the engine adds is."""
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         raise ValueError("not a number")
     if isinstance(value, float):
-        return Decimal(repr(value))
-    return value
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueError("not a finite number")
+        value = Decimal(repr(value))
+    return round_cents(Decimal(value))
 
 
 Amount = Annotated[Decimal, BeforeValidator(_amount), Field(ge=0, allow_inf_nan=False)]
@@ -161,7 +165,7 @@ def parse_calc_input(text: str | bytes) -> CalcInput:
 
 
 def _money(amount: Decimal | None) -> float | None:
-    return None if amount is None else float(amount.quantize(Decimal("0.01")))
+    return None if amount is None else float(round_cents(amount))
 
 
 def result_document(result: VisitResult) -> dict[str, Any]:

@@ -490,6 +490,7 @@ def calculate(visit: VisitInput, book: RuleBook) -> VisitResult:
             line.code for line, a in zip(chosen.lines, chosen.amounts, strict=True) if a is None
         ],
         kx=kx,
+        kx_tracked=visit.payer.kx,
     )
 
     timed = [i for i, c in enumerate(codes) if c.timed]

@@ -49,17 +49,15 @@ def _rvu_amount(fee: Fee, rules: RuleYear, full_units: int, reduced_units: int) 
 
 def _highest_pe_line(lines: Sequence[LineToPrice], rules: RuleYear) -> int | None:
     """The line whose first unit is paid in full: the first in claim order with the highest PE
-    (ties by the higher total; Novitas), among codes whose RVU parts are known."""
-    best: tuple[Decimal, Decimal] | None = None
+    (rules.md §6), among codes whose RVU parts are known."""
+    best: Decimal | None = None
     best_index: int | None = None
     for index, line in enumerate(lines):
         fee = rules.fee(line.code)
-        if line.units == 0 or fee is None or not fee.has_rvu_parts:
+        if line.units == 0 or fee is None or fee.pe_rvu is None or not fee.has_rvu_parts:
             continue
-        assert fee.pe_rvu is not None and fee.total_rvu is not None
-        key = (fee.pe_rvu, fee.total_rvu)
-        if best is None or key > best:
-            best, best_index = key, index
+        if best is None or fee.pe_rvu > best:
+            best, best_index = fee.pe_rvu, index
     return best_index
 
 

@@ -35,6 +35,10 @@ class _Minutes(Protocol):
     def assistant_furnished(self) -> bool: ...
 
 
+def _article(discipline: Discipline) -> str:
+    return "an" if discipline is Discipline.OT else "a"
+
+
 def _pair_message(column1: str, column2: str, indicator: str) -> str:
     if indicator == "0":
         return f"{column1} and {column2} are never paid together on one day"
@@ -59,6 +63,7 @@ def visit_warnings(
     units: Sequence[int],
     unknown_fee_codes: Sequence[str],
     kx: KxStatus,
+    kx_tracked: bool = True,
 ) -> list[VisitWarning]:
     warnings: list[VisitWarning] = []
     billed = {c.code for c, u in zip(codes, units, strict=True) if u > 0}
@@ -105,7 +110,8 @@ def visit_warnings(
                 VisitWarning(
                     "discipline_mismatch",
                     (code.code,),
-                    f"{code.code} is a {allowed} code on a {discipline} visit; computed anyway",
+                    f"{code.code} is a {allowed} code on {_article(discipline)} {discipline} "
+                    "visit; computed anyway",
                 )
             )
         if service.overlap_minutes:
@@ -127,7 +133,7 @@ def visit_warnings(
                 f"no {rules.year} allowed amount for {names}; KX tracking is incomplete",
             )
         )
-    if kx.over_review_threshold:
+    if kx_tracked and kx.over_review_threshold:
         warnings.append(
             VisitWarning(
                 "review_threshold",
