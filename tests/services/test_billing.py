@@ -142,3 +142,25 @@ def test_the_clinicians_tie_choice_is_kept_and_billed(clinic: Clinic) -> None:
     assert services.visits.set_tie_choice(visit, other).tie_choice == other
     done = services.visits.finalize(visit)
     assert {x.code: x.units for x in done.claim_lines}[picked] == 2
+
+
+def test_reopening_one_visit_of_a_billed_day_reopens_the_day(clinic: Clinic) -> None:
+    services, clock = clinic.services, clinic.clock
+    morning = _timed_visit(clinic, "97110", 20)
+    services.visits.finalize(morning)
+    clock.advance(hours=3)
+    afternoon = _timed_visit(clinic, "97110", 10)
+    services.visits.finalize(afternoon)  # the afternoon visit holds the day's lines
+    services.visits.reopen_for_correction(morning, "wrong code in the morning")
+    # Nothing is left finalized without lines: the whole day is open again.
+    assert services.visits.visit(morning).status == "open"
+    assert services.visits.visit(afternoon).status == "open"
+    assert services.visits.claim_lines(afternoon) == []
+    assert services.ytd_allowed(clinic.patient_id, 2026).clinic == 0
+    entry = services.audit_entries("visit", afternoon)[-1]
+    assert entry.action == "visit_reopened" and f"visit {morning}" in entry.reason
+    # Void the morning; the afternoon alone is billed again.
+    services.visits.void_visit(morning, "entered twice")
+    alone = services.visits.finalize(afternoon)
+    assert [(x.code, x.units) for x in alone.claim_lines] == [("97110", 1)]
+    assert services.ytd_allowed(clinic.patient_id, 2026).clinic == alone.result.allowed_total

@@ -359,3 +359,26 @@ def test_demo_copy_is_generated_once_and_copied(
     assert first != second and first.read_bytes() == second.read_bytes()
     assert cached.stat().st_mtime_ns == stamp  # not rebuilt
     assert oct(second.stat().st_mode & 0o777) == "0o600"
+
+
+@pytest.mark.parametrize(("choice", "still_running"), [("stop", []), ("keep", [("97110", "PT")])])
+def test_closing_with_running_timers_asks(
+    window: MainWindow,
+    qtbot: QtBot,
+    db_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    choice: str,
+    still_running: list[tuple[str, str]],
+) -> None:
+    start_visit_by_clicks(qtbot, window)
+    click_cell(qtbot, window, "97110", CodeRowsModel.PT)
+    asked: list[int] = []
+    monkeypatch.setattr(window, "close_choice", lambda n: asked.append(n) or "cancel")
+    assert not window.close() and window.isVisible()  # cancel: nothing changes
+    assert running_in_db(db_path) == [("97110", "PT")]
+    monkeypatch.setattr(window, "close_choice", lambda n: asked.append(n) or choice)
+    assert window.close()
+    assert asked == [1, 1]
+    assert running_in_db(db_path) == still_running
+    # A timer kept running is put to the user again at the next start.
+    assert window.services.recovery.begin_session().needs_attention == bool(still_running)

@@ -40,7 +40,9 @@ class RecoveryReport:
 
     @property
     def needs_attention(self) -> bool:
-        return bool(self.timers) and not self.clean_exit
+        """Timers were left running: after a crash, or when the app was closed with them
+        running. Either way the user decides; no minute is added or dropped silently."""
+        return bool(self.timers)
 
 
 class RecoveryService:
@@ -71,6 +73,10 @@ class RecoveryService:
             base.clean_exit,
             tuple(t for t in base.timers if t.segment_id in running),
         )
+
+    def running_timers(self) -> tuple[InterruptedTimer, ...]:
+        """Every timer running now, in any visit (asked before the app closes)."""
+        return self._running()
 
     def beat(self) -> None:
         with self.ctx.db.transaction():

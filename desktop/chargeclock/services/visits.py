@@ -608,7 +608,10 @@ class VisitService:
         visit = self.visit(visit_id)
         if visit.status != "finalized":
             raise InputError("visit", f"visit {visit_id} is {visit.status}, not finalized")
-        holders = [v.id for v in [visit, *self._same_day(visit)] if visits.get_bill(conn, v.id)]
+        # The day is billed as a whole: its frozen lines may sit on a sibling visit, so every
+        # finalized visit of the day reopens with this one (none is left finalized with no lines).
+        siblings = self._same_day(visit)
+        holders = [v.id for v in [visit, *siblings] if visits.get_bill(conn, v.id)]
         with self.ctx.db.transaction():
             removed = []
             for holder in holders:
@@ -622,7 +625,16 @@ class VisitService:
                 reason,
                 bill_visit_ids=holders,
                 removed_lines=removed,
+                same_day_visit_ids=[v.id for v in siblings],
             )
+            for sibling in siblings:
+                visits.set_visit_status(conn, sibling.id, "open", None)
+                self.ctx.audit(
+                    "visit_reopened",
+                    "visit",
+                    sibling.id,
+                    f"same-day visit reopened with visit {visit_id}: {reason}",
+                )
         return self.visit_state(visit_id)
 
     def void_visit(self, visit_id: int, reason: str) -> VisitState:

@@ -8,7 +8,9 @@ stored segments and the injected clock.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
+from functools import partial
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QModelIndex, QStringListModel, Qt, QTimer, Signal
@@ -622,6 +624,39 @@ class MainWindow(QMainWindow):
             self._painted = True
             self.painted.emit()
 
+    def close_choice(self, running: int) -> str:
+        """Asked when the window closes with timers running: "stop", "keep" or "cancel"."""
+        box = QMessageBox(self)
+        box.setWindowTitle("ChargeClock")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setText(f"{running} timer{'s are' if running > 1 else ' is'} still running.")
+        box.setInformativeText(
+            "Stop them now, or keep them running while ChargeClock is closed? Timers kept "
+            "running are shown again when ChargeClock starts, to keep or stop."
+        )
+        stop = box.addButton("Stop timers and quit", QMessageBox.ButtonRole.AcceptRole)
+        keep = box.addButton("Keep running and quit", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        clicked = box.clickedButton()
+        return "stop" if clicked is stop else "keep" if clicked is keep else "cancel"
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        try:
+            running = self.services.recovery.running_timers()
+        except Exception as exc:  # the database is already gone: nothing left to ask about
+            print(f"chargeclock: closing without the timer check: {exc}", file=sys.stderr)
+            running = ()
+        if running:
+            choice = self.close_choice(len(running))
+            if choice == "cancel":
+                event.ignore()
+                return
+            if choice == "stop":
+                for visit_id in sorted({t.visit_id for t in running}):
+                    stopped = self._call(partial(self.services.visits.stop_all, visit_id))
+                    if stopped is None:
+                        event.ignore()
+                        return
         self.ticker.stop()
         super().closeEvent(event)
