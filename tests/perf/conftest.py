@@ -240,3 +240,11 @@ def fresh_services(tmp_path: Path) -> Iterator[tuple[Services, FakeClock]]:
     services = Services.open(tmp_path / "bench.sqlite3", clock)
     yield services, clock
     services.close()
+
+
+@pytest.fixture(autouse=True)
+def _keep_timers_when_a_window_closes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A window closed at teardown with timers running would ask "stop / keep"; keep."""
+    from chargeclock.ui.main_window import MainWindow
+
+    monkeypatch.setattr(MainWindow, "close_choice", lambda self, running: "keep")

@@ -7,13 +7,15 @@ as the therapist's (APTA). ``pt_minutes`` therefore already includes the togethe
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fractions import Fraction
 
 from chargeclock.domain.units import midpoint
 
-# The 10 % de minimis standard (CY2019/2020 rule): assistant time above a tenth of the unit or
-# service brings the modifier (rules.md §4.3 and §4.4).
-DE_MINIMIS = Fraction(1, 10)
+
+def _over_de_minimis(part: int, whole: int) -> bool:
+    """The 10 % de minimis standard (CY2019/2020 rule; rules.md §4.3 and §4.4): assistant time
+    above a tenth of the unit or service brings the modifier. Exact in whole numbers: 1.5 of
+    15 minutes is not above it, 2 is."""
+    return 10 * part > whole
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,7 @@ def split_timed(units: int, pt: int, pta: int, unit_minutes: int = 15) -> Assist
                 f"last unit: therapist {r_p} min and assistant {r_a} min both meet the midpoint; "
                 "sources disagree on which decides (assistant chosen)"
             )
-    elif r_a > DE_MINIMIS * unit_minutes:
+    elif _over_de_minimis(r_a, unit_minutes):
         reason = (
             f"{whole}; last unit: neither leftover reaches {mid} min; assistant {r_a} min is more "
             f"than 10% of {unit_minutes} -> assistant"
@@ -85,7 +87,7 @@ def split_timed(units: int, pt: int, pta: int, unit_minutes: int = 15) -> Assist
         and units == 1
         and a_units == 0
         and pt >= mid
-        and pta > DE_MINIMIS * unit_minutes
+        and _over_de_minimis(pta, unit_minutes)
     ):
         review = (
             f"single unit: therapist {pt} min meets the midpoint but the assistant furnished "
@@ -102,7 +104,7 @@ def split_untimed(pt: int, pta: int, assistant_furnished: bool = False) -> Assis
         if assistant_furnished:
             return AssistantSplit(0, 1, "furnished by the assistant, no minutes recorded")
         return AssistantSplit(1, 0, "furnished by the therapist")
-    if pta > DE_MINIMIS * total:
+    if _over_de_minimis(pta, total):
         return AssistantSplit(
             0,
             1,

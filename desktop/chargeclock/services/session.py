@@ -8,7 +8,7 @@ from pathlib import Path
 from chargeclock.clock import Clock, SystemClock
 from chargeclock.domain.calculation import VisitResult, calculate
 from chargeclock.domain.rulebook import RuleBook
-from chargeclock.services import backups, billing, compliance
+from chargeclock.services import billing, compliance
 from chargeclock.services.context import ClinicRuleBook, Context
 from chargeclock.services.minutes import VisitState, visit_input
 from chargeclock.services.records import RecordService
@@ -88,9 +88,13 @@ class Services:
     def backup_now(self) -> Path:
         if self.db.path is None:
             raise ValueError("an in-memory database has no backups")
+        from chargeclock.services import backups
+
         return backups.backup_now(self.db.path, self.clock, self.db)
 
     def daily_backup(self) -> Path | None:
+        from chargeclock.services import backups  # not on the start-up path
+
         return backups.daily_backup(self.db, self.clock)
 
     def close(self, *, clean: bool = True) -> None:

@@ -7,16 +7,20 @@ has Ctrl+L too.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QMessageBox
 
 from chargeclock.services.session import Services
-from chargeclock.ui.history_dialog import HistoryDialog
 from chargeclock.ui.lock_screen import PrivacyLock, lock_shortcut
 from chargeclock.ui.main_window import MainWindow
-from chargeclock.ui.patient_dialog import PatientDialog
-from chargeclock.ui.settings_dialog import SettingsDialog
+
+if TYPE_CHECKING:  # each dialog loads when first opened, off the start-up path
+    from chargeclock.ui.history_dialog import HistoryDialog
+    from chargeclock.ui.patient_dialog import PatientDialog
+    from chargeclock.ui.settings_dialog import SettingsDialog
 
 SHORTCUTS = {
     "new_patient": "Ctrl+N",
@@ -95,6 +99,8 @@ class RecordsUi(QObject):
     # -- the dialogs --------------------------------------------------------------------------
 
     def new_patient(self) -> PatientDialog:
+        from chargeclock.ui.patient_dialog import PatientDialog
+
         dialog = PatientDialog(self.services, None, self.window)
         dialog.saved.connect(self._patient_saved)
         self._show(dialog)
@@ -104,6 +110,8 @@ class RecordsUi(QObject):
         patient_id = self._need_patient()
         if patient_id is None:
             return None
+        from chargeclock.ui.patient_dialog import PatientDialog
+
         dialog = PatientDialog(self.services, patient_id, self.window)
         dialog.saved.connect(self._patient_saved)
         self._show(dialog)
@@ -122,6 +130,8 @@ class RecordsUi(QObject):
         patient_id = self._need_patient()
         if patient_id is None:
             return None
+        from chargeclock.ui.history_dialog import HistoryDialog
+
         dialog = HistoryDialog(self.services, patient_id, self.window)
         dialog.reopened.connect(self._reopened)
         self._show(dialog)
@@ -132,6 +142,8 @@ class RecordsUi(QObject):
         self.window.open_visit(visit_id)
 
     def settings(self) -> SettingsDialog:
+        from chargeclock.ui.settings_dialog import SettingsDialog
+
         dialog = SettingsDialog(self.services, self.window)
         dialog.settings_changed.connect(self._settings_changed)
         self._show(dialog)

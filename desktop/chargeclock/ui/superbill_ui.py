@@ -7,13 +7,17 @@ SuperbillDialog` at a time for the visit asked for.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox
 
 from chargeclock.domain.errors import ChargeClockError
 from chargeclock.services.session import Services
 from chargeclock.ui.main_window import MainWindow
-from chargeclock.ui.superbill_dialog import SuperbillDialog
+
+if TYPE_CHECKING:  # the dialog (QtPdf, the superbill model) loads when first asked for
+    from chargeclock.ui.superbill_dialog import SuperbillDialog
 
 
 class SuperbillLauncher(QObject):
@@ -38,6 +42,8 @@ class SuperbillLauncher(QObject):
             return None
         if self.dialog is not None:
             self.dialog.close()
+        from chargeclock.ui.superbill_dialog import SuperbillDialog
+
         try:
             dialog = SuperbillDialog(self.services, visit_id, self.main_window)
         except ChargeClockError as exc:
