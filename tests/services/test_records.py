@@ -116,3 +116,24 @@ def test_import_fees_command(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     sheet.write_text("code,price\n97116,30.12\n")
     assert main(["import-fees", str(sheet), "--db", str(db)]) == 2
     assert "needs a header with code and amount" in capsys.readouterr().err
+
+
+def test_an_imported_amount_keeps_the_multiple_procedure_reduction(
+    clinic: Clinic, tmp_path: Path
+) -> None:
+    from datetime import date as day
+
+    from chargeclock.domain.calculation import ServiceMinutes, VisitInput, calculate
+
+    sheet = tmp_path / "mac.csv"
+    sheet.write_text("code,amount\n97110,31.00\n97140,30.00\n")
+    clinic.services.records.import_fees(sheet, year=2026)
+    book = clinic.services.book
+    visit = VisitInput(day(2026, 3, 2), services=(ServiceMinutes("97110", 30),))
+    [line] = calculate(visit, book).claim_lines
+    # One full unit at the imported $31.00, the second reduced by the national RVU shares:
+    # 31.00 x (0.45 + 0.01 + 50 % of 0.41) / 0.87 = 23.6954 -> 54.70 for the line.
+    assert line.allowed == Decimal("54.70")
+    # A code known only as a total stays a total: 97140 x1 at the imported $30.00.
+    visit = VisitInput(day(2026, 3, 2), services=(ServiceMinutes("97140", 15),))
+    assert calculate(visit, book).claim_lines[0].allowed == Decimal("30.00")

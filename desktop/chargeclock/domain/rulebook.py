@@ -83,6 +83,24 @@ class Fee:
             return None
         return self.work_rvu + self.pe_rvu + self.mp_rvu
 
+    def at_amount(self, amount: Decimal, conversion_factor: Decimal | None, source: str) -> Fee:
+        """This code at another full amount (a clinic's or MAC's locality figure). When the RVU
+        parts are known they keep their shares, scaled so one full unit is ``amount``: the
+        multiple-procedure reduction still applies to the imported figure."""
+        total = self.total_rvu
+        if total is None or not total or conversion_factor is None:
+            return Fee(self.code, None, None, None, amount, source)
+        assert self.work_rvu is not None and self.pe_rvu is not None and self.mp_rvu is not None
+        factor = amount / (total * conversion_factor)
+        return Fee(
+            self.code,
+            self.work_rvu * factor,
+            self.pe_rvu * factor,
+            self.mp_rvu * factor,
+            amount,
+            f"{source}; RVU shares of the national figures kept for the reduction",
+        )
+
 
 @dataclass(frozen=True)
 class CodePair:

@@ -16,8 +16,9 @@ from chargeclock.storage.database import Database
 
 class ClinicRuleBook(RuleBook):
     """The shipped rule data with the clinic's imported allowed amounts laid over each year's
-    fees (an imported amount replaces the shipped figure for that code; others stay as shipped,
-    and a code in neither stays unknown)."""
+    fees: an imported amount replaces the shipped figure for that code, keeping the shipped RVU
+    shares (so the multiple-procedure reduction still applies); others stay as shipped, and a
+    code in neither stays unknown."""
 
     def __init__(self, base: RuleBook, db: Database) -> None:
         super().__init__(base.directory)
@@ -34,7 +35,12 @@ class ClinicRuleBook(RuleBook):
         if imported:
             fees = dict(shipped.fees)
             for code, (amount, source) in imported.items():
-                fees[code] = Fee(code, None, None, None, amount, source)
+                known = fees.get(code)
+                fees[code] = (
+                    known.at_amount(amount, shipped.conversion_factor, source)
+                    if known is not None
+                    else Fee(code, None, None, None, amount, source)
+                )
             shipped = replace(shipped, fees=fees)
         self._overlaid[year] = shipped
         return shipped
