@@ -24,6 +24,7 @@ from chargeclock.domain.fees import round_cents
 from chargeclock.domain.rulebook import Discipline
 
 MINUTE_FIELDS = frozenset({"pt_minutes", "pta_minutes", "overlap_minutes"})
+MAX_AMOUNT = Decimal("10000000")  # a year's therapy spend is far below ten million dollars
 
 
 def _amount(value: object) -> object:
@@ -36,7 +37,10 @@ def _amount(value: object) -> object:
         if value != value or value in (float("inf"), float("-inf")):
             raise ValueError("not a finite number")
         value = Decimal(repr(value))
-    return round_cents(Decimal(value))
+    amount = Decimal(value)
+    if abs(amount) > MAX_AMOUNT:
+        raise ValueError("out of range")
+    return round_cents(amount)
 
 
 Amount = Annotated[Decimal, BeforeValidator(_amount), Field(ge=0, allow_inf_nan=False)]
@@ -131,7 +135,7 @@ def _problem(error: Any) -> InputError:
     if name in MINUTE_FIELDS:
         return InputError(path, f"must be a whole number of minutes from 0 to {MAX_MINUTES}{got}")
     if name in ("pt_slp", "ot"):
-        return InputError(path, f"must be an amount in dollars, a number >= 0{got}")
+        return InputError(path, f"must be an amount in dollars, a number from 0 to 10000000{got}")
     if name == "unit_method":
         return InputError(path, f'must be "cms" or "per_code"{got}')
     if name == "discipline":

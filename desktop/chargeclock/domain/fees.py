@@ -21,6 +21,13 @@ def round_cents(amount: Decimal) -> Decimal:
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def rvu(value: Decimal | None) -> str:
+    """An RVU figure for the trace: at most four decimals, no trailing zeros."""
+    if value is None:
+        return "?"
+    return f"{value.quantize(Decimal('0.0001'), rounding=ROUND_HALF_UP).normalize():f}"
+
+
 def money(amount: Decimal) -> str:
     """``$1,234.50`` for traces and messages."""
     return f"${amount:,.2f}"
@@ -78,14 +85,14 @@ def price_lines(lines: Sequence[LineToPrice], rules: RuleYear) -> list[PricedLin
             reduced = line.units - full
             raw = _rvu_amount(fee, rules, full, reduced)
             how = (
-                f"{full} unit in full at {fee.total_rvu} RVU"
+                f"{full} unit in full at {rvu(fee.total_rvu)} RVU"
                 if full
                 else "no unit in full (another unit has the highest practice expense)"
             )
             if reduced:
                 how += (
-                    f", {reduced} reduced by MPPR to work {fee.work_rvu} + MP {fee.mp_rvu} + "
-                    f"{rules.mppr_pe_rate:.0%} of PE {fee.pe_rvu}"
+                    f", {reduced} reduced by MPPR to work {rvu(fee.work_rvu)} + MP "
+                    f"{rvu(fee.mp_rvu)} + {rules.mppr_pe_rate:.0%} of PE {rvu(fee.pe_rvu)}"
                 )
             how += f", x CF ${rules.conversion_factor} = ${raw:.4f}"
         elif fee is not None and fee.amount is not None:

@@ -98,7 +98,7 @@ class Fee:
             self.pe_rvu * factor,
             self.mp_rvu * factor,
             amount,
-            f"{source}; RVU shares of the national figures kept for the reduction",
+            source,
         )
 
 

@@ -12,13 +12,13 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
 )
 
 from chargeclock.domain.fees import money
+from chargeclock.ui.table_base import SnapshotTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 ID_ROLE = Qt.ItemDataRole.UserRole + 10
@@ -79,7 +79,7 @@ class LineEntry:
     charge: Decimal | None
 
 
-class ClaimLinesModel(QAbstractTableModel):
+class ClaimLinesModel(SnapshotTableModel):
     HEADERS = ("Code", "Service", "Modifiers", "Units", "Charge", "Expected allowed")
 
     def __init__(self, parent: Any = None) -> None:
@@ -91,19 +91,8 @@ class ClaimLinesModel(QAbstractTableModel):
         self._lines = list(lines)
         self.endResetModel()
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._lines)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        horizontal = orientation == Qt.Orientation.Horizontal
-        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self.HEADERS):
-            return self.HEADERS[section]
-        return None
+    def row_count(self) -> int:
+        return len(self._lines)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._lines):

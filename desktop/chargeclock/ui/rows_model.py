@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from chargeclock.services.minutes import CodeState
 from chargeclock.ui import theme
+from chargeclock.ui.table_base import SnapshotTableModel
 
 ROLES = ("PT", "PTA")
 RUNNING_ROLE = Qt.ItemDataRole.UserRole + 1  # bool: this timer cell is running
@@ -60,7 +61,7 @@ class CodeRow:
         return (untimed.pt_minutes if role == "PT" else untimed.pta_minutes) or 0
 
 
-class CodeRowsModel(QAbstractTableModel):
+class CodeRowsModel(SnapshotTableModel):
     CODE, SERVICE, PT, PTA, UNITS = range(5)
     HEADERS = ("Code", "Service", "Therapist (PT)", "Assistant (PTA)", "Units")
 
@@ -121,19 +122,8 @@ class CodeRowsModel(QAbstractTableModel):
 
     # -- Qt model ---------------------------------------------------------------------------
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        horizontal = orientation == Qt.Orientation.Horizontal
-        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self.HEADERS):
-            return self.HEADERS[section]
-        return None
+    def row_count(self) -> int:
+        return len(self._rows)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
