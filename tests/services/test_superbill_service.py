@@ -320,3 +320,20 @@ def test_a_finalized_visit_with_nothing_billable_says_so(clinic: Clinic, tmp_pat
 )
 def test_split_address(text: str, lines: tuple[str, ...]) -> None:
     assert split_address(text) == lines
+
+
+def test_diagnoses_carry_their_icd10_descriptions(demo: Services) -> None:
+    from chargeclock.services.validation import check_icd10
+
+    patient_id = _busiest_patient(demo)
+    visit = _finalized(demo, patient_id)[-1]
+    superbill = superbill_for_visit(demo, visit.id)
+    assert superbill.diagnoses
+    for diagnosis in superbill.diagnoses:
+        assert diagnosis.description == check_icd10(diagnosis.code, "code").description != ""
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    page = PdfReader(BytesIO(pdf_bytes(superbill))).pages[0].extract_text()
+    assert superbill.diagnoses[0].description.split(",")[0] in " ".join(page.split())

@@ -78,7 +78,7 @@ class Patient:
 @dataclass(frozen=True)
 class Diagnosis:
     code: str  # ICD-10-CM with its dot (M54.50)
-    description: str  # the clinic's own words; may be empty
+    description: str  # ICD-10-CM's text as saved with the diagnosis; may be empty
     pointer: str  # A-L, in the patient's diagnosis order
 
 

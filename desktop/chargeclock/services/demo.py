@@ -24,6 +24,7 @@ from chargeclock.domain.rulebook import Discipline, RuleBook
 from chargeclock.services import billing
 from chargeclock.services.context import ClinicRuleBook, Context
 from chargeclock.services.minutes import CodeState, Span, UntimedState, day_parts, pool
+from chargeclock.services.validation import check_icd10
 from chargeclock.storage import amounts, clinic, visits
 from chargeclock.storage.database import open_database
 from chargeclock.storage.records import BillRow, ClaimLineRow, PatientRow, PracticeRow
@@ -142,6 +143,11 @@ class DemoSummary:
     claim_lines: int
     kx_patient_id: int
     lapsing_patient_id: int
+
+
+def _diagnosis_text(code: str) -> str:
+    """ICD-10-CM's description of a demo diagnosis (the code set loads once)."""
+    return check_icd10(code, "diagnosis").description
 
 
 def npi_with_check_digit(first_nine: str) -> str:
@@ -298,7 +304,9 @@ def _fill(ctx: Context, path: Path, today: date, rng: random.Random) -> DemoSumm
             patient_ids.append(patient_id)
             payer_of[patient_id] = payer
             diagnoses = rng.sample(_DIAGNOSES, rng.randrange(1, 4))
-            clinic.replace_diagnoses(conn, patient_id, [(d, True) for d in diagnoses])
+            clinic.replace_diagnoses(
+                conn, patient_id, [(d, True, _diagnosis_text(d)) for d in diagnoses]
+            )
 
         kx_patient, lapsing_patient = patient_ids[0], patient_ids[1]
         counts = [0, 0, 0]  # visits, segments, lines

@@ -205,7 +205,9 @@ class PatientRecords:
             else:
                 clinic.update_patient(conn, row)
             if before is None or "diagnoses" in changed:
-                clinic.replace_diagnoses(conn, row.id, [(c.code, c.billable) for c in checks])
+                clinic.replace_diagnoses(
+                    conn, row.id, [(c.code, c.billable, c.description) for c in checks]
+                )
             if spend is not None and "prior_spend" in changed:
                 clinic.set_prior_spend(conn, row.id, self.ctx.today().year, "pt_slp", spend)
             if details.plan_of_care is not None and "plan_of_care" in changed:

@@ -227,7 +227,9 @@ class RecordService(PatientRecords, SetupRecords):
         )
         with self.ctx.db.transaction():
             patient_id = clinic.insert_patient(conn, row)
-            clinic.replace_diagnoses(conn, patient_id, [(c.code, c.billable) for c in checks])
+            clinic.replace_diagnoses(
+                conn, patient_id, [(c.code, c.billable, c.description) for c in checks]
+            )
             if spend is not None:
                 clinic.set_prior_spend(conn, patient_id, self.ctx.today().year, "pt_slp", spend)
             self.ctx.audit("patient_added", "patient", patient_id, "")
@@ -251,7 +253,7 @@ class RecordService(PatientRecords, SetupRecords):
         checks = self._check_diagnoses(codes)
         with self.ctx.db.transaction():
             clinic.replace_diagnoses(
-                self.ctx.db.conn, patient_id, [(c.code, c.billable) for c in checks]
+                self.ctx.db.conn, patient_id, [(c.code, c.billable, c.description) for c in checks]
             )
             self.ctx.audit(
                 "diagnoses_set", "patient", patient_id, "", codes=[c.code for c in checks]

@@ -329,7 +329,7 @@ def _build(
     providers = {p.id: p for p in records.providers()}
     medicare = {p.id for p in records.payers() if p.medicare}
     ordered = sorted(records.diagnoses(patient_row.id), key=lambda d: d.position)
-    diagnoses = [(d.code, "") for d in ordered]
+    diagnoses = [(d.code, d.description) for d in ordered]
     default_pointers = "ABCDEFGHIJKL"[: min(len(diagnoses), MAX_LINE_POINTERS)]
     fees = dict(records.charges())
     visits: list[FinalizedVisit] = []

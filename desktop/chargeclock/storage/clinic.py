@@ -226,20 +226,25 @@ def search_patients(conn: sqlite3.Connection, text: str, limit: int = 50) -> lis
 
 def diagnoses_of(conn: sqlite3.Connection, patient_id: int) -> list[DiagnosisRow]:
     rows = conn.execute(
-        "SELECT id, patient_id, position, code, billable FROM diagnoses WHERE patient_id = ? "
-        "ORDER BY position",
+        "SELECT id, patient_id, position, code, billable, description FROM diagnoses "
+        "WHERE patient_id = ? ORDER BY position",
         (patient_id,),
     ).fetchall()
-    return [DiagnosisRow(r[0], r[1], r[2], r[3], bool(r[4])) for r in rows]
+    return [DiagnosisRow(r[0], r[1], r[2], r[3], bool(r[4]), r[5]) for r in rows]
 
 
 def replace_diagnoses(
-    conn: sqlite3.Connection, patient_id: int, codes: Sequence[tuple[str, bool]]
+    conn: sqlite3.Connection, patient_id: int, codes: Sequence[tuple[str, bool, str]]
 ) -> None:
+    """The patient's diagnoses in pointer order: (code, billable, description) each."""
     conn.execute("DELETE FROM diagnoses WHERE patient_id = ?", (patient_id,))
     conn.executemany(
-        "INSERT INTO diagnoses (patient_id, position, code, billable) VALUES (?, ?, ?, ?)",
-        [(patient_id, n + 1, code, int(billable)) for n, (code, billable) in enumerate(codes)],
+        "INSERT INTO diagnoses (patient_id, position, code, billable, description) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [
+            (patient_id, n + 1, code, int(billable), description)
+            for n, (code, billable, description) in enumerate(codes)
+        ],
     )
 
 

@@ -77,6 +77,7 @@ class DiagnosisRow:
     position: int  # 1 = pointer A
     code: str
     billable: bool
+    description: str = ""  # ICD-10-CM's own text, as saved
 
     @property
     def pointer(self) -> str:
