@@ -184,24 +184,29 @@ def _patient(row: Sequence[Any]) -> PatientRow:
     )
 
 
+def _patient_values(patient: PatientRow) -> tuple[object, ...]:
+    """A patient's columns in the order both INSERT and UPDATE name them."""
+    return (
+        patient.last_name,
+        patient.first_name,
+        patient.date_of_birth.isoformat(),
+        patient.sex,
+        patient.address,
+        patient.phone,
+        patient.payer_id,
+        patient.member_id,
+        patient.referring_provider_id,
+        int(patient.active),
+    )
+
+
 def insert_patient(conn: sqlite3.Connection, patient: PatientRow) -> int:
     return _id(
         conn.execute(
             "INSERT INTO patients (last_name, first_name, date_of_birth, sex, address, phone, "
             "payer_id, member_id, referring_provider_id, active) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                patient.last_name,
-                patient.first_name,
-                patient.date_of_birth.isoformat(),
-                patient.sex,
-                patient.address,
-                patient.phone,
-                patient.payer_id,
-                patient.member_id,
-                patient.referring_provider_id,
-                int(patient.active),
-            ),
+            _patient_values(patient),
         )
     )
 
@@ -471,19 +476,7 @@ def update_patient(conn: sqlite3.Connection, patient: PatientRow) -> None:
         "UPDATE patients SET last_name = ?, first_name = ?, date_of_birth = ?, sex = ?, "
         "address = ?, phone = ?, payer_id = ?, member_id = ?, referring_provider_id = ?, "
         "active = ? WHERE id = ?",
-        (
-            patient.last_name,
-            patient.first_name,
-            patient.date_of_birth.isoformat(),
-            patient.sex,
-            patient.address,
-            patient.phone,
-            patient.payer_id,
-            patient.member_id,
-            patient.referring_provider_id,
-            int(patient.active),
-            patient.id,
-        ),
+        (*_patient_values(patient), patient.id),
     )
 
 
