@@ -89,17 +89,7 @@ class RecordService(PatientRecords, SetupRecords):
     ) -> ProviderRow:
         """A PT or PTA; a PTA names the supervising PT."""
         conn = self.ctx.db.conn
-        if role not in ("PT", "PTA"):
-            raise InputError("role", f"must be PT or PTA, got {role!r}")
-        checked_npi = clean_npi(npi, "npi")
-        if supervising_provider_id is not None:
-            supervisor = clinic.get_provider(conn, supervising_provider_id)
-            if supervisor is None or supervisor.role != "PT":
-                raise InputError(
-                    "supervising_provider_id", f"provider {supervising_provider_id} is not a PT"
-                )
-        if role == "PTA" and supervising_provider_id is None:
-            raise InputError("supervising_provider_id", "a PTA needs a supervising PT")
+        checked_npi = self.check_provider(name, role, npi, supervising_provider_id)
         with self.ctx.db.transaction():
             provider_id = clinic.insert_provider(
                 conn,
