@@ -10,12 +10,12 @@ import shutil
 import subprocess
 import sys
 from collections import Counter
-from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from msgspec.structs import replace
 from pypdf import PdfReader
 
 from chargeclock.domain.calculation import ServiceMinutes, VisitInput, calculate

@@ -1,6 +1,7 @@
 """The startup floor: Python importing PySide6 and painting an empty QMainWindow offscreen.
 
-Exits right after the first paint, as ``chargeclock --smoke-test`` does.
+Like ``chargeclock --smoke-test``: at the first paint it writes one line to standard output (the
+benchmark's probe times its arrival) and exits.
 """
 
 import sys
@@ -17,6 +18,8 @@ class EmptyWindow(QMainWindow):
         super().paintEvent(event)
         if not self.painted:
             self.painted = True
+            sys.stdout.write("first paint\n")
+            sys.stdout.flush()
             QTimer.singleShot(0, QApplication.quit)
 
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtGui import QGuiApplication, QKeyEvent
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -149,6 +150,49 @@ def test_idle_minutes_lock_and_input_restarts_the_countdown(
     assert not lock.idle_timer.isActive()
     lock.unlock(clinic.user_id, PIN)
     assert lock.idle_timer.isActive()
+
+
+def test_input_anywhere_in_the_window_restarts_the_countdown(
+    window: MainWindow, ui: RecordsUi
+) -> None:
+    """Real input arrives through the window's QWindow, whichever widget it is for."""
+    lock = ui.lock
+    handle = window.windowHandle()
+    window.search.setFocus()
+    lock.idle_timer.stop()
+    QTest.keyClick(handle, Qt.Key.Key_Q)
+    assert window.search.text() == "q"  # it reached the search box
+    assert lock.idle_timer.isActive()
+    lock.idle_timer.stop()
+    QTest.mouseMove(handle, QPoint(400, 300))
+    assert lock.idle_timer.isActive()
+    lock.idle_timer.stop()
+    QTest.mouseClick(handle, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    assert lock.idle_timer.isActive()
+
+
+def test_input_in_a_dialog_restarts_the_countdown(
+    qtbot: QtBot, window: MainWindow, ui: RecordsUi
+) -> None:
+    lock = ui.lock
+    dialog = ui.settings()
+    qtbot.waitUntil(lambda: QGuiApplication.focusWindow() is dialog.windowHandle())
+    lock.idle_timer.stop()
+    QTest.keyClick(dialog.windowHandle(), Qt.Key.Key_Tab)
+    assert lock.idle_timer.isActive()
+    dialog.reject()
+
+
+def test_a_lock_wired_before_the_window_shows_watches_it(qtbot: QtBot, clinic: Clinic) -> None:
+    window = MainWindow(clinic.services, clinic.clock)
+    qtbot.addWidget(window)
+    ui = records_ui.install(window, clinic.services)  # as the app does: before show()
+    window.show()
+    qtbot.waitExposed(window)
+    ui.lock.idle_timer.stop()
+    QTest.mouseMove(window.windowHandle(), QPoint(400, 300))
+    assert ui.lock.idle_timer.isActive()
+    window.ticker.stop()
 
 
 def test_idle_minutes_follow_the_setting(window: MainWindow, ui: RecordsUi, clinic: Clinic) -> None:

@@ -6,7 +6,7 @@ as the therapist's (APTA). ``pt_minutes`` therefore already includes the togethe
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from chargeclock.domain.units import midpoint
 
@@ -18,8 +18,7 @@ def _over_de_minimis(part: int, whole: int) -> bool:
     return 10 * part > whole
 
 
-@dataclass(frozen=True)
-class AssistantSplit:
+class AssistantSplit(Struct, frozen=True):
     """``units`` split into ``therapist_units`` (no modifier) and ``assistant_units``."""
 
     therapist_units: int

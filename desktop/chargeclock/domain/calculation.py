@@ -10,10 +10,11 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+
+from msgspec import Struct, field
 
 from chargeclock.domain.assistant import AssistantSplit, split_timed, split_untimed
 from chargeclock.domain.errors import InputError, RuleDataError
@@ -40,16 +41,16 @@ class UnitMethod(StrEnum):
     PER_CODE = "per_code"  # AMA midpoint, each code on its own
 
 
-@dataclass(frozen=True)
-class PayerRules:
+class PayerRules(Struct, frozen=True):
+    """How the payer bills: unit method, assistant modifiers, KX, Medicare edits."""
+
     unit_method: UnitMethod = UnitMethod.CMS
     assistant_modifiers: bool = True
     kx: bool = True
     medicare: bool = True
 
 
-@dataclass(frozen=True)
-class ServiceMinutes:
+class ServiceMinutes(Struct, frozen=True):
     """A code's whole minutes: ``pt_minutes`` by the therapist (together-time included),
     ``pta_minutes`` by the assistant alone; ``overlap_minutes`` with another one-on-one code."""
 
@@ -68,8 +69,9 @@ def _zero_ytd() -> dict[str, Decimal]:
     return {"pt_slp": Decimal("0"), "ot": Decimal("0")}
 
 
-@dataclass(frozen=True)
-class VisitInput:
+class VisitInput(Struct, frozen=True):
+    """Everything the engine needs to bill one visit (or a pooled same-day day)."""
+
     date_of_service: date
     discipline: Discipline = Discipline.PT
     payer: PayerRules = field(default_factory=PayerRules)
@@ -80,8 +82,9 @@ class VisitInput:
     tie_choice: tuple[str, ...] | None = None
 
 
-@dataclass(frozen=True)
-class ServiceResult:
+class ServiceResult(Struct, frozen=True):
+    """One code's minutes and units as billed, with its assistant share."""
+
     code: str
     label: str
     timed: bool
@@ -94,8 +97,9 @@ class ServiceResult:
     assistant_reason: str = ""  # why the units carry CQ/CO or not, when an assistant took part
 
 
-@dataclass(frozen=True)
-class ClaimLine:
+class ClaimLine(Struct, frozen=True):
+    """One line of the claim: code, modifiers in order, units, allowed amount."""
+
     code: str
     modifiers: tuple[str, ...]
     units: int
@@ -103,8 +107,9 @@ class ClaimLine:
     assistant: bool
 
 
-@dataclass(frozen=True)
-class KxStatus:
+class KxStatus(Struct, frozen=True):
+    """Where the patient stands against the yearly KX threshold before and after this visit."""
+
     bucket: str
     threshold: Decimal
     ytd_before: Decimal
@@ -120,28 +125,32 @@ class KxStatus:
         return max(Decimal("0.00"), self.threshold - self.ytd_after)
 
 
-@dataclass(frozen=True)
-class AlternativeService:
+class AlternativeService(Struct, frozen=True):
+    """One code's units in an alternative allocation of a tie."""
+
     code: str
     units: int
     assistant_units: int
 
 
-@dataclass(frozen=True)
-class Alternative:
+class Alternative(Struct, frozen=True):
+    """Another allocation of tied units the clinician may pick, with its total."""
+
     services: tuple[AlternativeService, ...]
     allowed_total: Decimal
     tie_choice: tuple[str, ...]  # pass back as ``VisitInput.tie_choice`` to bill this one
 
 
-@dataclass(frozen=True)
-class ReviewItem:
+class ReviewItem(Struct, frozen=True):
+    """A code the biller should look at, and why."""
+
     code: str
     reason: str
 
 
-@dataclass(frozen=True)
-class VisitResult:
+class VisitResult(Struct, frozen=True):
+    """The engine's answer for a visit: units, claim lines, KX, warnings and the trace."""
+
     rule_year: int
     unit_method: UnitMethod
     discipline: Discipline
@@ -169,8 +178,7 @@ class VisitResult:
         return sum(s.assistant_units for s in self.services)
 
 
-@dataclass(frozen=True)
-class _Outcome:
+class _Outcome(Struct, frozen=True):
     """One way to bill the visit: units per service and what follows from them."""
 
     choice: tuple[int, ...]

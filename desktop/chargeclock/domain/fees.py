@@ -8,8 +8,9 @@ cents. Totals add the rounded line amounts. An unknown amount stays ``None`` —
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+
+from msgspec import Struct
 
 from chargeclock.domain.rulebook import Fee, RuleYear
 
@@ -33,15 +34,17 @@ def money(amount: Decimal) -> str:
     return f"${amount:,.2f}"
 
 
-@dataclass(frozen=True)
-class LineToPrice:
+class LineToPrice(Struct, frozen=True):
+    """One claim line to price: its code, units and whether it is assistant time."""
+
     code: str
     units: int
     assistant: bool
 
 
-@dataclass(frozen=True)
-class PricedLine:
+class PricedLine(Struct, frozen=True):
+    """The allowed amount of one line (None when unknown) and how it was reached."""
+
     allowed: Decimal | None
     explanation: str
 

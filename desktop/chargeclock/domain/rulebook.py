@@ -15,6 +15,8 @@ from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
 
+from msgspec import Struct
+
 from chargeclock.domain.errors import RuleDataError
 
 
@@ -39,8 +41,7 @@ class Discipline(StrEnum):
         return "ot" if self is Discipline.OT else "pt_slp"
 
 
-@dataclass(frozen=True)
-class Code:
+class Code(Struct, frozen=True):
     """One billable code with our own short label (never the AMA descriptor)."""
 
     code: str
@@ -62,8 +63,7 @@ class Code:
         return self.first_year <= year and (self.last_year is None or year <= self.last_year)
 
 
-@dataclass(frozen=True)
-class Fee:
+class Fee(Struct, frozen=True):
     """A year's Medicare amount for a code: RVU parts when known, else a total amount."""
 
     code: str
@@ -102,8 +102,7 @@ class Fee:
         )
 
 
-@dataclass(frozen=True)
-class CodePair:
+class CodePair(Struct, frozen=True):
     """An NCCI procedure-to-procedure pair; the distinct-service modifier goes on column 2."""
 
     column1: str
@@ -112,8 +111,7 @@ class CodePair:
     source: str
 
 
-@dataclass(frozen=True)
-class RuleYear:
+class RuleYear(Struct, frozen=True):
     """Everything the engine needs for one calendar year of dates of service."""
 
     year: int

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Literal, Protocol
+
+from msgspec import Struct
 
 from chargeclock.domain.calculation import VisitResult
 from chargeclock.domain.errors import InputError
@@ -42,8 +43,7 @@ _ZERO = Decimal("0.00")
 # The model (what the exporter renders)
 
 
-@dataclass(frozen=True)
-class Practice:
+class Practice(Struct, frozen=True):
     """The billing practice, as printed in the header."""
 
     name: str
@@ -53,8 +53,7 @@ class Practice:
     tax_id: str
 
 
-@dataclass(frozen=True)
-class Provider:
+class Provider(Struct, frozen=True):
     """A rendering provider; ``credentials`` as they sign (``PT, DPT``)."""
 
     name: str
@@ -66,8 +65,9 @@ class Provider:
         return f"{self.name}, {self.credentials}" if self.credentials else self.name
 
 
-@dataclass(frozen=True)
-class Patient:
+class Patient(Struct, frozen=True):
+    """The patient block of a superbill."""
+
     name: str
     date_of_birth: date
     address_lines: tuple[str, ...] = ()
@@ -75,15 +75,17 @@ class Patient:
     member_id: str = ""
 
 
-@dataclass(frozen=True)
-class Diagnosis:
+class Diagnosis(Struct, frozen=True):
+    """One diagnosis on a superbill with its pointer letter."""
+
     code: str  # ICD-10-CM with its dot (M54.50)
     description: str  # ICD-10-CM's text as saved with the diagnosis; may be empty
     pointer: str  # A-L, in the patient's diagnosis order
 
 
-@dataclass(frozen=True)
-class SuperbillLine:
+class SuperbillLine(Struct, frozen=True):
+    """One service line of a superbill, as frozen at finalize."""
+
     date_of_service: date
     place_of_service: str
     code: str
@@ -95,8 +97,9 @@ class SuperbillLine:
     expected_allowed: Decimal | None = None  # the engine's estimate; None when unknown
 
 
-@dataclass(frozen=True)
-class SuperbillVisit:
+class SuperbillVisit(Struct, frozen=True):
+    """One visit's lines on a superbill, with its provider and minutes."""
+
     date_of_service: date
     place_of_service: str
     provider: Provider
@@ -114,15 +117,17 @@ class SuperbillVisit:
         return sum(line.units for line in self.lines)
 
 
-@dataclass(frozen=True)
-class Payment:
+class Payment(Struct, frozen=True):
+    """A payment received, as shown on a statement."""
+
     date: date
     amount: Decimal
     method: str = ""  # cash, card, check …
 
 
-@dataclass(frozen=True)
-class Superbill:
+class Superbill(Struct, frozen=True):
+    """A whole superbill or statement, ready to lay out."""
+
     kind: Kind
     period_from: date
     period_to: date
@@ -179,8 +184,7 @@ class ClaimLineData(Protocol):
     def allowed(self) -> Decimal | None: ...
 
 
-@dataclass(frozen=True)
-class FinalizedVisit:
+class FinalizedVisit(Struct, frozen=True):
     """One finalized visit, as input to :func:`build_superbill`.
 
     ``provider`` is the rendering provider when it is not the superbill's default one.

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 
+from msgspec import Struct
 
-@dataclass(frozen=True)
-class KxWalk:
+
+class KxWalk(Struct, frozen=True):
+    """The KX flag of each line in order, the year-to-date after them, and whether every amount was
+    known."""
+
     flags: tuple[bool, ...]
     ytd_after: Decimal
     complete: bool

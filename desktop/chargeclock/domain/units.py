@@ -7,7 +7,8 @@ midpoint convention for the per-code method (rules.md §2 and §3).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 
 def midpoint(unit_minutes: int) -> int:
@@ -40,8 +41,7 @@ def minutes_to_next_unit(minutes: int, unit_minutes: int = 15) -> int:
     return next_low - minutes
 
 
-@dataclass(frozen=True)
-class Allocation:
+class Allocation(Struct, frozen=True):
     """The CMS allocation of ``total_units`` over the pooled codes (indexes into the input).
 
     ``fixed_extra`` codes receive a leftover unit for certain; among ``tied`` codes exactly

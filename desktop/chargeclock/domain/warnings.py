@@ -7,8 +7,9 @@ Code pairs (NCCI, rules.md §7) come from the year's data; the Medicare warnings
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
+
+from msgspec import Struct
 
 from chargeclock.domain.fees import money
 from chargeclock.domain.rulebook import Code, Discipline, RuleYear
@@ -17,8 +18,9 @@ if TYPE_CHECKING:
     from chargeclock.domain.calculation import KxStatus
 
 
-@dataclass(frozen=True)
-class VisitWarning:
+class VisitWarning(Struct, frozen=True):
+    """A compliance warning about a visit: its kind, the codes it names and the message."""
+
     kind: str
     codes: tuple[str, ...]
     message: str

@@ -9,9 +9,10 @@ The query rides the ``visits (patient_id, status, date_of_service, discipline)``
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+
+from msgspec import Struct
 
 from chargeclock.domain.calculation import PayerRules, UnitMethod
 from chargeclock.domain.errors import InputError
@@ -27,8 +28,9 @@ SELF_PAY = PayerRules(
 )
 
 
-@dataclass(frozen=True)
-class YearToDate:
+class YearToDate(Struct, frozen=True):
+    """A patient's allowed amounts so far in a year and KX bucket, and how many are unknown."""
+
     patient_id: int
     year: int
     bucket: str

@@ -7,8 +7,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
+
+from msgspec import Struct
 
 from chargeclock.services.context import Context
 from chargeclock.storage import clinic, visits
@@ -20,8 +21,9 @@ PLAN_VALID_DAYS = 90
 LAPSE_WARNING_DAYS = 7
 
 
-@dataclass(frozen=True)
-class ProgressReportStatus:
+class ProgressReportStatus(Struct, frozen=True):
+    """Where a patient stands against the progress-report interval."""
+
     treatment_days: int  # since the last report (or since the episode began, counting day one)
     last_report: date | None
     due: bool  # a report is due on or before this treatment day
@@ -29,8 +31,9 @@ class ProgressReportStatus:
     message: str
 
 
-@dataclass(frozen=True)
-class PlanOfCareStatus:
+class PlanOfCareStatus(Struct, frozen=True):
+    """Whether the current plan of care is signed, certified and still in force."""
+
     state: str  # none / ok / unsigned / certification_overdue / lapsing / lapsed
     plan: PlanOfCareRow | None
     valid_through: date | None

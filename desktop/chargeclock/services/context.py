@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
 from datetime import date, datetime, tzinfo
 from decimal import Decimal
 from typing import Any
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from chargeclock.clock import Clock
 from chargeclock.domain.rulebook import Fee, RuleBook, RuleYear
@@ -50,8 +52,10 @@ class ClinicRuleBook(RuleBook):
         self._overlaid.clear()
 
 
-@dataclass
-class Context:
+class Context(Struct):
+    """What every service shares: the database, the clock, the rule book, the actor and the
+    clinic's zone."""
+
     db: Database
     clock: Clock
     book: ClinicRuleBook

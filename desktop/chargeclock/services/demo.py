@@ -12,10 +12,11 @@ transaction.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+
+from msgspec import Struct
 
 from chargeclock.clock import Clock, FakeClock
 from chargeclock.domain.calculation import VisitInput, calculate
@@ -134,8 +135,9 @@ _DIAGNOSES = (
 )
 
 
-@dataclass(frozen=True)
-class DemoSummary:
+class DemoSummary(Struct, frozen=True):
+    """What the demo database holds, and which patients show the interesting cases."""
+
     path: Path
     patients: int
     visits: int

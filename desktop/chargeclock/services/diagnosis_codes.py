@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from chargeclock.domain.errors import InputError
 from chargeclock.services.validation import DiagnosisCheck, _icd10, check_icd10
@@ -17,8 +18,9 @@ from chargeclock.services.validation import DiagnosisCheck, _icd10, check_icd10
 _CODE_PREFIX = re.compile(r"[A-Za-z][0-9][0-9A-Za-z]?\.?[0-9A-Za-z]{0,4}")
 
 
-@dataclass(frozen=True)
-class Icd10Entry:
+class Icd10Entry(Struct, frozen=True):
+    """One ICD-10-CM code or category with its description."""
+
     code: str  # with the dot: M54.50
     description: str
     billable: bool  # a leaf code; a category is not billable

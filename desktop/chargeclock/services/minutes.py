@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from msgspec import Struct
+
 from chargeclock.domain.calculation import PayerRules, ServiceMinutes, VisitInput
 from chargeclock.domain.rulebook import Discipline
 
@@ -52,8 +54,7 @@ def _length(intervals: Iterable[Interval]) -> int:
     return sum(end - start for start, end in intervals)
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(Struct, frozen=True):
     """One timer segment as the read model shows it."""
 
     segment_id: int
@@ -69,8 +70,9 @@ class Span:
         return ((self.stopped_at or now) - self.started_at).total_seconds()
 
 
-@dataclass(frozen=True)
-class UntimedState:
+class UntimedState(Struct, frozen=True):
+    """Who furnished an untimed code and the minutes entered for it."""
+
     furnished_by: str  # PT / PTA / both
     pt_minutes: int | None
     pta_minutes: int | None
@@ -125,8 +127,7 @@ class CodeState:
         return role in self.running_since
 
 
-@dataclass(frozen=True)
-class DayPart:
+class DayPart(Struct, frozen=True):
     """Seconds of one code from the same patient's other finalized visits that day."""
 
     code: str
@@ -139,8 +140,7 @@ class DayPart:
     assistant_furnished: bool = False
 
 
-@dataclass(frozen=True)
-class VisitState:
+class VisitState(Struct, frozen=True):
     """Everything the visit screen shows, as of the last change (poll it after each mutation)."""
 
     visit_id: int
@@ -166,8 +166,9 @@ class VisitState:
         return next((c for c in self.codes if c.code == code), None)
 
 
-@dataclass(frozen=True)
-class CodeSeconds:
+class CodeSeconds(Struct, frozen=True):
+    """One timed code's microseconds: therapist, assistant alone and overlapped."""
+
     code: str
     pt_us: int
     pta_us: int  # assistant alone

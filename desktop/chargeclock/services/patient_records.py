@@ -7,11 +7,12 @@ and only then writes, so a refused save leaves the database as it was.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+
+import msgspec.structs
+from msgspec import Struct, field
 
 from chargeclock.domain.errors import InputError
 from chargeclock.services.context import Context
@@ -28,16 +29,16 @@ from chargeclock.storage.records import (
 SEXES = ("", "F", "M", "X")
 
 
-@dataclass(frozen=True)
-class PlanOfCareInput:
+class PlanOfCareInput(Struct, frozen=True):
+    """A plan of care as entered, before it is checked and saved."""
+
     start_date: date
     certified_through: date
     signed_date: date | None = None
     certifying_provider_id: int | None = None
 
 
-@dataclass(frozen=True)
-class PatientDetails:
+class PatientDetails(Struct, frozen=True):
     """Everything the patient dialog saves. ``prior_spend`` None leaves the stored amount;
     ``plan_of_care`` None adds no plan; ``progress_report`` None records none."""
 
@@ -57,8 +58,7 @@ class PatientDetails:
     progress_report: date | None = None
 
 
-@dataclass(frozen=True)
-class PatientRecord:
+class PatientRecord(Struct, frozen=True):
     """A patient with what the dialog shows around them."""
 
     patient: PatientRow
@@ -69,8 +69,9 @@ class PatientRecord:
     last_progress_report: date | None
 
 
-@dataclass(frozen=True)
-class PatientSaved:
+class PatientSaved(Struct, frozen=True):
+    """What saving a patient did: the row, the diagnosis checks, created or changed."""
+
     patient: PatientRow
     checks: tuple[DiagnosisCheck, ...]
     created: bool
@@ -201,7 +202,7 @@ class PatientRecords:
             changed = _changes(before, row, checks, spend, details)
             if before is None:
                 new_id = clinic.insert_patient(conn, row)
-                row = dataclasses.replace(row, id=new_id)
+                row = msgspec.structs.replace(row, id=new_id)
             else:
                 clinic.update_patient(conn, row)
             if before is None or "diagnoses" in changed:

@@ -10,10 +10,11 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+
+from msgspec import Struct
 
 from chargeclock.domain.errors import InputError
 from chargeclock.services.context import Context
@@ -49,8 +50,9 @@ def _text(value: str, field: str) -> str:
     return value.strip()
 
 
-@dataclass(frozen=True)
-class FeeImport:
+class FeeImport(Struct, frozen=True):
+    """What a fee import loaded and what it left unknown."""
+
     year: int | None  # None for the clinic's charges
     loaded: int
     skipped_blank: int  # rows with no amount: those codes stay unknown

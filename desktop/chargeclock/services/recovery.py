@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
+
+from msgspec import Struct
 
 from chargeclock.domain.errors import InputError
 from chargeclock.services.context import Context
@@ -20,8 +21,9 @@ from chargeclock.storage import heartbeat, visits
 from chargeclock.storage.records import SegmentRow
 
 
-@dataclass(frozen=True)
-class InterruptedTimer:
+class InterruptedTimer(Struct, frozen=True):
+    """A timer left running when the app last stopped."""
+
     segment_id: int
     visit_id: int
     patient_id: int
@@ -30,8 +32,7 @@ class InterruptedTimer:
     started_at: datetime
 
 
-@dataclass(frozen=True)
-class RecoveryReport:
+class RecoveryReport(Struct, frozen=True):
     """What the previous run left: ``last_seen`` is None on a first run."""
 
     last_seen: datetime | None

@@ -8,8 +8,9 @@ audits in one transaction.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from decimal import Decimal
+
+from msgspec import Struct
 
 from chargeclock.domain.errors import InputError
 from chargeclock.services.context import Context
@@ -23,8 +24,7 @@ MAX_LOCK_MINUTES = 240
 USER_ROLES = ("PT", "PTA", "front_desk")
 
 
-@dataclass(frozen=True)
-class FeeRow:
+class FeeRow(Struct, frozen=True):
     """One code of a year's list with the clinic's charge and the allowed amount in force."""
 
     code: str

@@ -28,10 +28,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, BinaryIO, Literal
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from chargeclock.domain.errors import InputError
 from chargeclock.domain.fees import round_cents
@@ -71,8 +73,7 @@ __all__ = [
 MAX_LINE_POINTERS = 4
 
 
-@dataclass(frozen=True)
-class SuperbillRequest:
+class SuperbillRequest(Struct, frozen=True):
     """What the window or the command asks for: a visit, or a patient and a period."""
 
     kind: Literal["visit", "statement"]
@@ -121,8 +122,7 @@ def save_pdf(superbill: Superbill, out: str | os.PathLike[str] | BinaryIO) -> No
 # ---------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Day:
+class _Day(Struct, frozen=True):
     """One billed day: the visit holding the claim lines, its bill and its lines."""
 
     visit: VisitRow

@@ -11,9 +11,10 @@ import hmac
 import re
 import secrets
 import warnings
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
+
+from msgspec import Struct
 
 from chargeclock.domain.errors import InputError
 from chargeclock.domain.rulebook import Code, RuleBook
@@ -51,8 +52,9 @@ def clean_npi(value: str | None, field: str) -> str | None:
 # --- ICD-10-CM ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class DiagnosisCheck:
+class DiagnosisCheck(Struct, frozen=True):
+    """An ICD-10-CM code checked against the code set: billable or what to use instead."""
+
     code: str  # with the dot, upper case: M54.50
     description: str
     billable: bool

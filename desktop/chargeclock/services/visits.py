@@ -8,9 +8,10 @@ A timer start or stop is written at the moment it happens; nothing is counted in
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+
+from msgspec import Struct
 
 from chargeclock.domain.calculation import VisitResult, calculate
 from chargeclock.domain.errors import InputError
@@ -33,8 +34,7 @@ FURNISHED_BY = ("PT", "PTA", "both")
 MAX_DIAGNOSIS_POINTERS = 4  # a claim line points at up to four diagnoses
 
 
-@dataclass(frozen=True)
-class TimerChange:
+class TimerChange(Struct, frozen=True):
     """What a start/stop did: the segment started (if any) and those stopped, and the new state."""
 
     state: VisitState
@@ -42,8 +42,7 @@ class TimerChange:
     stopped: tuple[Span, ...]
 
 
-@dataclass(frozen=True)
-class Finalized:
+class Finalized(Struct, frozen=True):
     """A finalized visit: the engine's result for its day and the claim lines now frozen on it.
 
     ``replaced_visit_ids``: same-day visits whose claim lines this visit's day bill replaced."""

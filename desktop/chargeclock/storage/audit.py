@@ -13,9 +13,10 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+from msgspec import Struct
 
 from chargeclock.storage.timefmt import from_db_time, to_db_time
 
@@ -31,8 +32,9 @@ def entry_hash(prev_hash: str, entry: Mapping[str, Any]) -> str:
     return hashlib.sha256((prev_hash + canonical_json(entry)).encode("utf-8")).hexdigest()
 
 
-@dataclass(frozen=True)
-class AuditEntry:
+class AuditEntry(Struct, frozen=True):
+    """One entry of the audit log, as read back."""
+
     id: int
     at: datetime
     actor: str
@@ -138,8 +140,7 @@ def entries_of_visit(conn: sqlite3.Connection, visit_id: int) -> list[AuditEntry
     return [_entry(r) for r in rows]
 
 
-@dataclass(frozen=True)
-class ChainCheck:
+class ChainCheck(Struct, frozen=True):
     """The result of walking the chain: ``broken_id`` is the first entry that fails, if any."""
 
     entries: int

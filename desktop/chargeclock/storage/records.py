@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from msgspec import Struct
 
-@dataclass(frozen=True)
-class PracticeRow:
+
+class PracticeRow(Struct, frozen=True):
+    """The practice as printed on superbills."""
+
     name: str
     address: str
     phone: str
@@ -16,8 +18,9 @@ class PracticeRow:
     tax_id: str
 
 
-@dataclass(frozen=True)
-class ProviderRow:
+class ProviderRow(Struct, frozen=True):
+    """A treating or supervising clinician (PT or PTA)."""
+
     id: int
     name: str
     credentials: str
@@ -28,8 +31,9 @@ class ProviderRow:
     active: bool
 
 
-@dataclass(frozen=True)
-class UserRow:
+class UserRow(Struct, frozen=True):
+    """Someone who unlocks the app, with a hashed PIN."""
+
     id: int
     name: str
     role: str  # PT / PTA / front_desk
@@ -38,8 +42,9 @@ class UserRow:
     active: bool
 
 
-@dataclass(frozen=True)
-class PayerRow:
+class PayerRow(Struct, frozen=True):
+    """An insurer and how it wants units, modifiers and KX."""
+
     id: int
     name: str
     unit_method: str  # cms / per_code
@@ -48,15 +53,17 @@ class PayerRow:
     medicare: bool
 
 
-@dataclass(frozen=True)
-class ReferringProviderRow:
+class ReferringProviderRow(Struct, frozen=True):
+    """A referring physician."""
+
     id: int
     name: str
     npi: str | None
 
 
-@dataclass(frozen=True)
-class PatientRow:
+class PatientRow(Struct, frozen=True):
+    """A patient's demographics and coverage."""
+
     id: int
     last_name: str
     first_name: str
@@ -70,8 +77,9 @@ class PatientRow:
     active: bool
 
 
-@dataclass(frozen=True)
-class DiagnosisRow:
+class DiagnosisRow(Struct, frozen=True):
+    """One of a patient's diagnoses, in pointer order."""
+
     id: int
     patient_id: int
     position: int  # 1 = pointer A
@@ -84,8 +92,9 @@ class DiagnosisRow:
         return "ABCDEFGHIJKL"[self.position - 1]
 
 
-@dataclass(frozen=True)
-class PlanOfCareRow:
+class PlanOfCareRow(Struct, frozen=True):
+    """A plan of care and its certification dates."""
+
     id: int
     patient_id: int
     certifying_provider_id: int | None
@@ -94,8 +103,9 @@ class PlanOfCareRow:
     signed_date: date | None
 
 
-@dataclass(frozen=True)
-class VisitRow:
+class VisitRow(Struct, frozen=True):
+    """One visit: whose, when, by whom and its status."""
+
     id: int
     patient_id: int
     date_of_service: date
@@ -110,16 +120,18 @@ class VisitRow:
     tie_choice: tuple[str, ...] | None = None  # the clinician's pick in a tie (None: default)
 
 
-@dataclass(frozen=True)
-class VisitCodeRow:
+class VisitCodeRow(Struct, frozen=True):
+    """A code on a visit, in the order of its rows."""
+
     id: int
     visit_id: int
     code: str
     position: int
 
 
-@dataclass(frozen=True)
-class SegmentRow:
+class SegmentRow(Struct, frozen=True):
+    """One start-to-stop of a timer (stopped_at None while it runs)."""
+
     id: int
     visit_id: int
     visit_code_id: int
@@ -133,16 +145,18 @@ class SegmentRow:
         return self.stopped_at is None
 
 
-@dataclass(frozen=True)
-class UntimedRow:
+class UntimedRow(Struct, frozen=True):
+    """An untimed code's furnisher and minutes."""
+
     visit_code_id: int
     furnished_by: str  # PT / PTA / both
     pt_minutes: int | None
     pta_minutes: int | None
 
 
-@dataclass(frozen=True)
-class ClaimLineRow:
+class ClaimLineRow(Struct, frozen=True):
+    """A claim line frozen at finalize."""
+
     id: int
     visit_id: int
     line_number: int
@@ -156,8 +170,9 @@ class ClaimLineRow:
     trace: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class BillRow:
+class BillRow(Struct, frozen=True):
+    """The engine's result for a visit, frozen at finalize."""
+
     visit_id: int
     rule_year: int
     unit_method: str
@@ -172,8 +187,9 @@ class BillRow:
     computed_at: datetime
 
 
-@dataclass(frozen=True)
-class PaymentRow:
+class PaymentRow(Struct, frozen=True):
+    """A payment recorded against a patient (and perhaps a visit)."""
+
     id: int
     patient_id: int
     visit_id: int | None
@@ -182,8 +198,9 @@ class PaymentRow:
     method: str
 
 
-@dataclass(frozen=True)
-class HeartbeatRow:
+class HeartbeatRow(Struct, frozen=True):
+    """The running session's liveness record (for crash recovery)."""
+
     pid: int
     session_started_at: datetime
     last_seen_at: datetime

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 _FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+_WIDTH = len("2026-03-02T14:00:00.000000Z")
 
 
 def to_db_time(moment: datetime) -> str:
@@ -19,7 +20,11 @@ def to_db_time(moment: datetime) -> str:
 
 
 def from_db_time(text: str) -> datetime:
-    return datetime.strptime(text, _FORMAT).replace(tzinfo=UTC)
+    # fromisoformat is many times faster than strptime and needs no locale module; the length
+    # and the "Z" keep it to the one fixed-width form this module writes.
+    if len(text) != _WIDTH or text[-1] != "Z" or text[10] != "T":
+        raise ValueError(f"not a stored UTC time: {text!r}")
+    return datetime.fromisoformat(text)
 
 
 def to_cents(amount: Decimal) -> int:

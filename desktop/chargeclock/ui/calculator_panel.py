@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from msgspec import Struct
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
@@ -28,16 +28,14 @@ from chargeclock.domain.fees import money
 from chargeclock.ui import theme
 
 
-@dataclass(frozen=True)
-class Reminder:
+class Reminder(Struct, frozen=True):
     """A compliance reminder from the services (progress report, plan of care)."""
 
     severity: str  # "info", "warn" or "alert"
     text: str
 
 
-@dataclass(frozen=True)
-class PanelContext:
+class PanelContext(Struct, frozen=True):
     """What the engine does not know: the forecast and the patient's reminders."""
 
     visits_to_kx: int | None = None

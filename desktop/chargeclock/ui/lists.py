@@ -6,10 +6,10 @@ Each holds immutable rows; no I/O in ``data()``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from msgspec import Struct
 from PySide6.QtCore import (
     QAbstractListModel,
     QModelIndex,
@@ -24,8 +24,7 @@ Index = QModelIndex | QPersistentModelIndex
 ID_ROLE = Qt.ItemDataRole.UserRole + 10
 
 
-@dataclass(frozen=True)
-class ListEntry:
+class ListEntry(Struct, frozen=True):
     """One line of a list: what it shows, a tooltip, and the id it stands for."""
 
     text: str
@@ -67,8 +66,7 @@ class EntryListModel(QAbstractListModel):
         return None
 
 
-@dataclass(frozen=True)
-class LineEntry:
+class LineEntry(Struct, frozen=True):
     """A frozen claim line as the visit screen shows it."""
 
     code: str

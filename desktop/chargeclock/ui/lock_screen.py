@@ -8,7 +8,7 @@ a user's PIN; the audit log then names that user for the changes that follow.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QWindow
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -205,10 +205,16 @@ class PrivacyLock(QObject):
         self.idle_timer.timeout.connect(self.lock)
         self.set_idle_minutes(idle_minutes)
         window.lock_requested.connect(self.lock)
+        # Input reaches a top-level window's QWindow before any widget inside it, so watching the
+        # QWindows (the main window's once shown, a dialog's as it takes the focus) sees every
+        # key, click and move. An application-wide filter would see every event of every
+        # object, and its first ones make PySide build Python types for ~180 Qt classes (~40 ms
+        # before the first paint).
         window.installEventFilter(self)
         app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
+        if isinstance(app, QApplication):
+            app.focusWindowChanged.connect(self._watch)
+        self._watch(window.windowHandle())
 
     def set_idle_minutes(self, minutes: int) -> None:
         """0 turns the idle lock off (the key still locks)."""
@@ -219,13 +225,20 @@ class PrivacyLock(QObject):
             if not self.locked:
                 self.idle_timer.start()
 
+    def _watch(self, handle: QWindow | None) -> None:
+        if handle is not None:
+            handle.installEventFilter(self)  # installing twice keeps one
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         kind = event.type()
         if kind in INPUT_EVENTS:
             if not self.locked and self.idle_minutes > 0:
                 self.idle_timer.start()
-        elif watched is self.window and kind == QEvent.Type.Resize and self.locked:
-            self.screen.setGeometry(self.window.rect())
+        elif watched is self.window:
+            if kind == QEvent.Type.Show:
+                self._watch(self.window.windowHandle())
+            elif kind == QEvent.Type.Resize and self.locked:
+                self.screen.setGeometry(self.window.rect())
         return False
 
     def lock(self) -> None:

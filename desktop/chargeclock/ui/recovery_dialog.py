@@ -7,9 +7,9 @@ them through the services.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from msgspec import Struct
 from PySide6.QtCore import QDateTime, Qt, QTimeZone
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -26,16 +26,18 @@ from PySide6.QtWidgets import (
 KEEP, STOP_AT_LAST_SEEN, STOP_AT = "keep", "stop_at_last_seen", "stop_at"
 
 
-@dataclass(frozen=True)
-class RunningTimer:
+class RunningTimer(Struct, frozen=True):
+    """A timer the recovery dialog offers: who, since when, and when the app was last seen."""
+
     segment_id: int
     who: str  # "Visit 12 · 97110 · PT"
     started_at: datetime
     last_seen: datetime | None
 
 
-@dataclass(frozen=True)
-class RecoveryChoice:
+class RecoveryChoice(Struct, frozen=True):
+    """What to do with one timer left running after a crash."""
+
     segment_id: int
     action: str  # KEEP, STOP_AT_LAST_SEEN or STOP_AT
     stop_at: datetime | None = None

@@ -9,10 +9,10 @@ window sends them to the services and hands back fresh snapshots.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from msgspec import Struct
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
@@ -34,8 +34,7 @@ def clock_text(seconds: int) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
 
 
-@dataclass(frozen=True)
-class CodeRow:
+class CodeRow(Struct, frozen=True):
     """One row: a code of the open visit (``state``), or a favourite not yet on it (``None``)."""
 
     code: str
