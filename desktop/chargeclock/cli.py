@@ -68,7 +68,8 @@ class _Parser(argparse.ArgumentParser):
 Command = Callable[[argparse.Namespace], int]
 
 
-def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
+def _window_parser() -> argparse.ArgumentParser:
+    """The program's own options: the ones that open the window."""
     parser = _Parser(
         prog="chargeclock",
         description="PT/PTA treatment timers, Medicare unit calculator and superbills, offline.",
@@ -82,6 +83,11 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
         action="store_true",
         help="open the database, show the window offscreen and exit after the first paint",
     )
+    return parser
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
+    parser = _window_parser()
     sub = cast(
         "argparse._SubParsersAction[argparse.ArgumentParser]",
         parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser),
@@ -98,9 +104,29 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
     return parser, commands
 
 
+def opens_the_window(arguments: Sequence[str]) -> bool:
+    """True when ``arguments`` hold only the window's own options, spelled out in full: no
+    command, no help, nothing argparse would have to explain."""
+    tokens = iter(arguments)
+    for token in tokens:
+        if token == "--db":
+            if next(tokens, None) is None:
+                return False
+        elif not (token.startswith("--db=") or token in ("--demo", "--smoke-test")):
+            return False
+    return True
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser, commands = build_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if opens_the_window(arguments):
+        # The common start: the subcommands' parsers (~10 ms of argparse) are not built.
+        parser, commands = _window_parser(), {}
+        args = parser.parse_args(arguments)
+        args.command = None
+    else:
+        parser, commands = build_parser()
+        args = parser.parse_args(arguments)
     command = commands.get(args.command or "")
     try:
         if command is None:

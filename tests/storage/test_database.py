@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from chargeclock.storage.database import connect, open_database
-from chargeclock.storage.errors import DatabaseInUseError, SchemaTooNewError
+from chargeclock.storage.errors import DatabaseInUseError, SchemaTooNewError, StorageError
 from chargeclock.storage.migrations import applied_names, migrate, migration_files, statements
 
 LATEST = [p.stem for p in migration_files()]
@@ -155,3 +155,13 @@ def test_missing_database_is_not_created_by_readers(tmp_path: Path) -> None:
         open_database(tmp_path / "nope.sqlite3", create=False, lock=False)
     assert not (tmp_path / "nope.sqlite3").exists()
     assert os.listdir(tmp_path) == []
+
+
+def test_a_file_that_is_not_sqlite_is_refused_with_its_name_and_unlocked(tmp_path: Path) -> None:
+    path = tmp_path / "clinic.sqlite3"
+    path.write_bytes(b"not a database at all " * 200)
+    for _ in range(2):  # the lock was released: the second try says the same, not "in use"
+        with pytest.raises(StorageError, match="cannot be read as a ChargeClock database") as info:
+            open_database(path)
+        assert str(path) in str(info.value)
+    assert path.read_bytes().startswith(b"not a database")  # left as it was

@@ -6,10 +6,7 @@ Every failure is an :class:`InputError` naming the field. The ICD-10-CM code set
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
-import secrets
 import warnings
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -104,6 +101,9 @@ def hash_pin(pin: str, field: str = "pin") -> str:
     """``scrypt$n$r$p$salt$hash`` with a random 16-byte salt; the PIN is 4 to 8 digits."""
     if not re.fullmatch(r"\d{4,8}", pin):
         raise InputError(field, "a PIN is 4 to 8 digits")
+    import hashlib  # OpenSSL loads when a PIN is set or checked, not at start-up
+    import secrets
+
     salt = secrets.token_bytes(16)
     digest = hashlib.scrypt(pin.encode(), salt=salt, dklen=32, **_SCRYPT)
     return f"scrypt${_SCRYPT['n']}${_SCRYPT['r']}${_SCRYPT['p']}${salt.hex()}${digest.hex()}"
@@ -116,6 +116,9 @@ def pin_matches(pin: str, stored: str) -> bool:
         return False
     if kind != "scrypt":
         return False
+    import hashlib
+    import hmac
+
     got = hashlib.scrypt(
         pin.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p), dklen=32
     )

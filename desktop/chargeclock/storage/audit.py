@@ -9,7 +9,6 @@ that no longer matches.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from collections.abc import Mapping
@@ -29,6 +28,8 @@ def canonical_json(value: Any) -> str:
 
 
 def entry_hash(prev_hash: str, entry: Mapping[str, Any]) -> str:
+    import hashlib  # OpenSSL loads at the first change, not at start-up
+
     return hashlib.sha256((prev_hash + canonical_json(entry)).encode("utf-8")).hexdigest()
 
 

@@ -123,6 +123,13 @@ def open_database(
         except BaseException:
             conn.close()
             raise
+    except sqlite3.DatabaseError as exc:  # not SQLite at all, or damaged
+        if process_lock is not None:
+            process_lock.release()
+        raise StorageError(
+            f"database {path}: cannot be read as a ChargeClock database ({exc}); "
+            "open another file or restore a backup"
+        ) from None
     except BaseException:
         if process_lock is not None:
             process_lock.release()

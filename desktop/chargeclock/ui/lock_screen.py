@@ -195,8 +195,7 @@ class PrivacyLock(QObject):
         super().__init__(window)
         self.window = window
         self.services = services
-        self.screen = LockScreen(window, services)
-        self.screen.unlock_requested.connect(self.unlock)
+        self._screen: LockScreen | None = None
         self.locked = False
         self._hidden: list[QWidget] = []
         self._disabled: list[object] = []
@@ -215,6 +214,14 @@ class PrivacyLock(QObject):
         if isinstance(app, QApplication):
             app.focusWindowChanged.connect(self._watch)
         self._watch(window.windowHandle())
+
+    @property
+    def screen(self) -> LockScreen:
+        """The cover; made at the first lock, not before the window's first paint."""
+        if self._screen is None:
+            self._screen = LockScreen(self.window, self.services)
+            self._screen.unlock_requested.connect(self.unlock)
+        return self._screen
 
     def set_idle_minutes(self, minutes: int) -> None:
         """0 turns the idle lock off (the key still locks)."""

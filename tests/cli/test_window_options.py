@@ -1,0 +1,60 @@
+"""Starting the window parses only the program's own options; anything else goes through the
+whole parser, so a command, ``--help`` or a mistake is handled as before."""
+
+from __future__ import annotations
+
+import pytest
+
+from chargeclock import cli
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        [],
+        ["--smoke-test"],
+        ["--demo"],
+        ["--db", "clinic.sqlite3"],
+        ["--db=clinic.sqlite3", "--smoke-test"],
+        ["--smoke-test", "--db", "a b.sqlite3", "--demo"],
+    ],
+)
+def test_window_options_parse_as_the_whole_parser_does(arguments: list[str]) -> None:
+    assert cli.opens_the_window(arguments)
+    whole, _ = cli.build_parser()
+    assert vars(cli._window_parser().parse_args(arguments)) | {"command": None} == vars(
+        whole.parse_args(arguments)
+    )
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["calc"],
+        ["--db", "x.sqlite3", "backup"],
+        ["--help"],
+        ["-h"],
+        ["--smoke"],  # an abbreviation: the whole parser decides
+        ["--db"],  # a missing value: the whole parser says so
+        ["bogus"],
+    ],
+)
+def test_anything_else_takes_the_whole_parser(arguments: list[str]) -> None:
+    assert not cli.opens_the_window(arguments)
+
+
+def test_help_still_lists_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["--help"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    for command in ("calc", "backup", "superbill", "demo-db"):
+        assert command in out
+
+
+def test_an_unknown_word_is_a_one_line_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["bogus"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("chargeclock:") and "bogus" in err and "\n" not in err

@@ -1,0 +1,80 @@
+"""``chargeclock --smoke-test``: the start-up probe opens the database, paints the main window
+once, says so and exits 0; and the start path leaves the libraries it does not need unloaded."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from chargeclock.clock import SystemClock
+from chargeclock.services.session import Services
+
+pytestmark = pytest.mark.gui
+
+#: loaded when first needed, never to paint the window
+NOT_AT_START = (
+    "reportlab",  # the superbill PDF
+    "sqlite_utils",  # migrations, only when the schema is not current
+    "pydantic",  # calc input
+    "simple_icd_10_cm",  # the diagnosis code set
+    "hashlib",  # the audit chain and PINs (OpenSSL)
+    "PySide6.QtPdf",  # the superbill preview
+    "PySide6.QtPdfWidgets",
+    "chargeclock.export",
+    "chargeclock.services.backups",
+    "chargeclock.services.demo",
+)
+
+PROBE = """
+import json, sys
+from chargeclock.cli import main
+status = main(sys.argv[1:])
+loaded = [m for m in {names!r} if m in sys.modules]
+sys.stderr.write("LOADED " + json.dumps(loaded) + "\\n")
+sys.exit(status)
+"""
+
+
+def _smoke(*arguments: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_DATA_HOME=str(tmp_path / "data"))
+    env.pop("CHARGECLOCK_DB", None)
+    return subprocess.run(
+        [sys.executable, "-c", PROBE.format(names=NOT_AT_START), "--smoke-test", *arguments],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_smoke_test_paints_says_so_and_exits_0(tmp_path: Path) -> None:
+    database = tmp_path / "clinic.sqlite3"
+    done = _smoke("--db", str(database), tmp_path=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["chargeclock: main window painted"]
+    assert database.exists()  # created and migrated
+    assert not (tmp_path / "data").exists()  # nothing written beside the given database
+
+
+def test_the_start_path_loads_only_what_the_first_paint_needs(tmp_path: Path) -> None:
+    database = tmp_path / "clinic.sqlite3"
+    Services.open(database, SystemClock()).close()  # a current schema, as on any later start
+    done = _smoke("--db", str(database), tmp_path=tmp_path)
+    assert done.returncode == 0, done.stderr
+    loaded = next(line for line in done.stderr.splitlines() if line.startswith("LOADED "))
+    assert json.loads(loaded.removeprefix("LOADED ")) == []
+
+
+def test_a_database_it_cannot_open_is_one_line_and_status_2(tmp_path: Path) -> None:
+    not_a_database = tmp_path / "clinic.sqlite3"
+    not_a_database.write_bytes(b"this is not SQLite" * 100)
+    done = _smoke("--db", str(not_a_database), tmp_path=tmp_path)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert "Traceback" not in done.stderr
