@@ -119,10 +119,10 @@ def opens_the_window(arguments: Sequence[str]) -> bool:
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
+    commands: dict[str, Command] = {}
     if opens_the_window(arguments):
         # The common start: the subcommands' parsers (~10 ms of argparse) are not built.
-        parser, commands = _window_parser(), {}
-        args = parser.parse_args(arguments)
+        args = _window_parser().parse_args(arguments)
         args.command = None
     else:
         parser, commands = build_parser()
