@@ -29,6 +29,7 @@ def window(qtbot: QtBot, clinic: Clinic) -> Iterator[MainWindow]:
     qtbot.addWidget(window)
     window.resize(1366, 768)
     window.show()
+    qtbot.waitUntil(lambda: window.has_painted)
     yield window
     window.ticker.stop()
 
@@ -188,7 +189,7 @@ def test_a_lock_wired_before_the_window_shows_watches_it(qtbot: QtBot, clinic: C
     qtbot.addWidget(window)
     ui = records_ui.install(window, clinic.services)  # as the app does: before show()
     window.show()
-    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: window.has_painted)  # input is watched from the first paint
     ui.lock.idle_timer.stop()
     QTest.mouseMove(window.windowHandle(), QPoint(400, 300))
     assert ui.lock.idle_timer.isActive()

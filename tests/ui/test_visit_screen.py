@@ -24,6 +24,7 @@ from chargeclock.ui.recovery_dialog import (
     RunningTimer,
 )
 from chargeclock.ui.rows_model import CodeRowsModel
+from chargeclock.ui.timer_delegate import TimerCellDelegate
 
 pytestmark = pytest.mark.gui
 
@@ -223,6 +224,20 @@ def test_add_a_code_by_a_word_of_its_label(window: MainWindow, qtbot: QtBot) -> 
     qtbot.keyClicks(window.add_code, "97530")
     qtbot.keyClick(window.add_code, Qt.Key.Key_Return)
     assert window.state.code("97530") is not None
+
+
+def test_the_code_completer_and_timer_cells_come_with_the_first_visit(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    assert window.add_code.completer() is None  # nothing to add to yet: not built
+    start_visit_by_clicks(qtbot, window)
+    assert isinstance(window.table.itemDelegate(), TimerCellDelegate)
+    completer = window.add_code.completer()
+    assert completer is not None
+    completer.setCompletionPrefix("gait")
+    assert completer.currentCompletion().startswith("97116")
+    window.open_visit(window.visit_id)  # shown again: the same ones, not new ones
+    assert window.add_code.completer() is completer
 
 
 def test_untimed_code_is_a_tick_box_with_minutes(window: MainWindow, qtbot: QtBot) -> None:

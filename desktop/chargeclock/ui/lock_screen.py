@@ -204,16 +204,23 @@ class PrivacyLock(QObject):
         self.idle_timer.timeout.connect(self.lock)
         self.set_idle_minutes(idle_minutes)
         window.lock_requested.connect(self.lock)
+        # Input is watched from the window's first paint (nobody types into a window not yet
+        # drawn), so the start-up events do not pass through Python.
+        if window.has_painted:
+            self._arm()
+        else:
+            window.painted.connect(self._arm)
+
+    def _arm(self) -> None:
         # Input reaches a top-level window's QWindow before any widget inside it, so watching the
-        # QWindows (the main window's once shown, a dialog's as it takes the focus) sees every
-        # key, click and move. An application-wide filter would see every event of every
-        # object, and its first ones make PySide build Python types for ~180 Qt classes (~40 ms
-        # before the first paint).
-        window.installEventFilter(self)
+        # QWindows (the main window's, a dialog's as it takes the focus) sees every key, click
+        # and move. An application-wide filter would see every event of every object, and its
+        # first ones make PySide build Python types for ~180 Qt classes (~40 ms).
+        self.window.installEventFilter(self)
         app = QApplication.instance()
         if isinstance(app, QApplication):
             app.focusWindowChanged.connect(self._watch)
-        self._watch(window.windowHandle())
+        self._watch(self.window.windowHandle())
 
     @property
     def screen(self) -> LockScreen:
@@ -241,11 +248,8 @@ class PrivacyLock(QObject):
         if kind in INPUT_EVENTS:
             if not self.locked and self.idle_minutes > 0:
                 self.idle_timer.start()
-        elif watched is self.window:
-            if kind == QEvent.Type.Show:
-                self._watch(self.window.windowHandle())
-            elif kind == QEvent.Type.Resize and self.locked:
-                self.screen.setGeometry(self.window.rect())
+        elif watched is self.window and kind == QEvent.Type.Resize and self.locked:
+            self.screen.setGeometry(self.window.rect())
         return False
 
     def lock(self) -> None:

@@ -44,7 +44,6 @@ from chargeclock.ui import theme
 from chargeclock.ui.calculator_panel import CalculatorPanel, PanelContext, Reminder
 from chargeclock.ui.lists import ClaimLinesModel, EntryListModel, LineEntry, ListEntry
 from chargeclock.ui.rows_model import CodeRow, CodeRowsModel
-from chargeclock.ui.timer_delegate import TimerCellDelegate
 
 T = TypeVar("T")
 HEARTBEAT_SECONDS = 15
@@ -96,6 +95,7 @@ class MainWindow(QMainWindow):
         self._tie_choice: dict[int, tuple[str, ...]] = {}
         self._ticks = 0
         self._painted = False
+        self._tools_ready = False
         practice = services.records.practice()
         name = practice.name if practice and practice.name else "set up your practice"
         self.setWindowTitle(f"ChargeClock — {name}")
@@ -141,6 +141,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(_heading("Today"))
         self.today_model = EntryListModel(self)
         self.today_list = QListView()
+        self.today_list.setUniformItemSizes(True)  # one size query, not one per row
         self.today_list.setModel(self.today_model)
         self.today_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.today_list.clicked.connect(self._today_clicked)
@@ -153,6 +154,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.search)
         self.patient_model = EntryListModel(self)
         self.patient_list = QListView()
+        self.patient_list.setUniformItemSizes(True)
         self.patient_list.setModel(self.patient_model)
         self.patient_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.patient_list.doubleClicked.connect(lambda _: self.start_visit_for_selected())
@@ -181,7 +183,6 @@ class MainWindow(QMainWindow):
         self.rows.untimed_minutes_requested.connect(self.set_untimed_minutes)
         self.table = QTableView()
         self.table.setModel(self.rows)
-        self.table.setItemDelegate(TimerCellDelegate(self.table))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(
@@ -207,17 +208,7 @@ class MainWindow(QMainWindow):
         add_row = QHBoxLayout()
         self.add_code = QLineEdit()
         self.add_code.setPlaceholderText("Add a code: type its number or a word of its label")
-        completer = QCompleter(
-            QStringListModel(
-                [f"{code} — {label}" for code, label in sorted(self._labels.items())], self
-            ),
-            self,
-        )
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        self.add_code.setCompleter(completer)
         self.add_code.returnPressed.connect(self.add_typed_code)
-        completer.activated.connect(lambda text: self.add_code_text(str(text)))
         add_row.addWidget(self.add_code, 1)
         self.remove_button = QPushButton("Remove code")
         self.remove_button.clicked.connect(self.remove_selected_code)
@@ -396,6 +387,26 @@ class MainWindow(QMainWindow):
         if row >= 0 and self.table.currentIndex().row() != row:
             self.table.selectRow(row)
 
+    def _visit_tools(self) -> None:
+        """The timer cells' painter and the code completer, made when the first visit shows:
+        with no visit open there is nothing for them to do, and the window paints sooner."""
+        if self._tools_ready:
+            return
+        self._tools_ready = True
+        from chargeclock.ui.timer_delegate import TimerCellDelegate
+
+        self.table.setItemDelegate(TimerCellDelegate(self.table))
+        completer = QCompleter(
+            QStringListModel(
+                [f"{code} — {label}" for code, label in sorted(self._labels.items())], self
+            ),
+            self,
+        )
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.add_code.setCompleter(completer)
+        completer.activated.connect(lambda text: self.add_code_text(str(text)))
+
     def _show_visit(self, state: VisitState | None) -> None:
         self.state = state
         self._last_minutes = None
@@ -418,6 +429,7 @@ class MainWindow(QMainWindow):
             self.lines_view.setVisible(False)
             self.lines_title.setVisible(False)
             return
+        self._visit_tools()
         patient = self.services.records.patient(state.patient_id)
         is_open = state.status == "open"
         self.rows.read_only = not is_open
@@ -617,6 +629,11 @@ class MainWindow(QMainWindow):
         self.refresh_lists()
         self._show_visit(finalized.state)
         self.visit_changed.emit(self.visit_id)
+
+    @property
+    def has_painted(self) -> bool:
+        """The window has been drawn at least once (``painted`` was emitted)."""
+        return self._painted
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         super().paintEvent(event)
