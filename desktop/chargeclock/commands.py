@@ -221,7 +221,10 @@ def run_window(args: argparse.Namespace) -> int:
     """Open the main window (imports Qt only now)."""
     # The Qt-free modules load first: once PySide6 is imported, it reads the source of every
     # module imported after it (looking for its ``__feature__`` switch), about 0.3 ms a module.
-    import chargeclock.services.session  # noqa: F401
+    import chargeclock.paths
+    import chargeclock.resources
+    import chargeclock.services.session
+    import chargeclock.ui.theme  # noqa: F401
     from chargeclock import app
 
     db = getattr(args, "db", None)

@@ -28,6 +28,9 @@ NOT_AT_START = (
     "chargeclock.export",
     "chargeclock.services.backups",
     "chargeclock.services.demo",
+    "chargeclock.ui.lock_screen",  # the lock's cover: made at the first lock
+    "chargeclock.ui.timer_delegate",  # timer cells: with the first visit
+    "html",
 )
 
 PROBE = """

@@ -6,7 +6,6 @@ calling it every second costs nothing when the minutes did not move.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -43,6 +42,18 @@ class PanelContext(Struct, frozen=True):
     reminders: tuple[Reminder, ...] = ()
     day_note: str = ""  # e.g. "billed with this morning's visit"
     kx_tracked: bool = True  # the payer uses the KX threshold (Medicare)
+
+
+def _escape(text: str) -> str:
+    """Plain text made safe for a rich-text label (``html.escape`` without loading the ``html``
+    package and its entity tables at start-up)."""
+    return (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("'", "&#x27;")
+    )
 
 
 def _section(title: str) -> QLabel:
@@ -174,7 +185,7 @@ class CalculatorPanel(QFrame):
     def _assistant_html(self, result: VisitResult) -> str:
         parts = [
             f"<b>{s.code}</b>: {s.assistant_units} of {s.units} with CQ — "
-            f"{html.escape(s.assistant_reason).replace('-&gt;', '→')}"
+            f"{_escape(s.assistant_reason).replace('-&gt;', '→')}"
             for s in result.services
             if s.assistant_reason
         ]
@@ -227,18 +238,17 @@ class CalculatorPanel(QFrame):
 
     def _warnings_html(self, result: VisitResult, context: PanelContext) -> str:
         items: list[tuple[str, str]] = []
-        items += [("alert", html.escape(w.message)) for w in result.warnings]
+        items += [("alert", _escape(w.message)) for w in result.warnings]
         items += [
-            ("warn", f"<b>Review {html.escape(r.code)}</b>: {html.escape(r.reason)}")
-            for r in result.review
+            ("warn", f"<b>Review {_escape(r.code)}</b>: {_escape(r.reason)}") for r in result.review
         ]
-        items += [(r.severity, html.escape(r.text)) for r in context.reminders]
+        items += [(r.severity, _escape(r.text)) for r in context.reminders]
         if result.alternatives:
             items.append(
                 ("info", "Tie: the clinician chooses which code takes the unit (switch below)")
             )
         if context.day_note:
-            items.append(("info", html.escape(context.day_note)))
+            items.append(("info", _escape(context.day_note)))
         if not items:
             return f"<span style='color:{theme.OK_COLOUR}'>Nothing to flag</span>"
         return "<br>".join(f"<span style='color:{_colour(sev)}'>●</span> {t}" for sev, t in items)

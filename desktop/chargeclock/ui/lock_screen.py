@@ -1,18 +1,11 @@
-"""The privacy lock: one key (Ctrl+L) or some idle minutes cover the whole window, hiding every
-patient detail, while the timers keep running and show as anonymous clocks ("PT 12:34").
-
-Locking changes nothing in the database: no timer stops, nobody is logged out. Unlocking needs
-a user's PIN; the audit log then names that user for the changes that follow.
-"""
+"""The lock's cover: anonymous running clocks ("PT 12:34"), a user and a PIN. Made at the first
+lock (see :mod:`chargeclock.ui.privacy_lock`)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QWindow
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QApplication,
     QComboBox,
-    QDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -26,19 +19,6 @@ from chargeclock.services.session import Services
 from chargeclock.ui import theme
 from chargeclock.ui.main_window import MainWindow
 from chargeclock.ui.rows_model import clock_text
-
-#: what counts as someone at the keyboard or the screen (the idle countdown starts again)
-INPUT_EVENTS = frozenset(
-    {
-        QEvent.Type.KeyPress,
-        QEvent.Type.MouseButtonPress,
-        QEvent.Type.MouseMove,
-        QEvent.Type.Wheel,
-        QEvent.Type.TouchBegin,
-        QEvent.Type.TouchUpdate,
-        QEvent.Type.TabletPress,
-    }
-)
 
 LOCK_STYLE = f"""
 QWidget#LockScreen {{ background: #1d2733; }}
@@ -184,125 +164,3 @@ class LockScreen(QWidget):
 
     def _submit(self) -> None:
         self.unlock_requested.emit(int(self.user.currentData() or 0), self.pin.text())
-
-
-class PrivacyLock(QObject):
-    """Locks ``window`` on its ``lock_requested`` signal or after idle minutes."""
-
-    locked_changed = Signal(bool)
-
-    def __init__(self, window: MainWindow, services: Services, idle_minutes: int = 5) -> None:
-        super().__init__(window)
-        self.window = window
-        self.services = services
-        self._screen: LockScreen | None = None
-        self.locked = False
-        self._hidden: list[QWidget] = []
-        self._disabled: list[object] = []
-        self.idle_timer = QTimer(self)
-        self.idle_timer.setSingleShot(True)
-        self.idle_timer.timeout.connect(self.lock)
-        self.set_idle_minutes(idle_minutes)
-        window.lock_requested.connect(self.lock)
-        # Input is watched from the window's first paint (nobody types into a window not yet
-        # drawn), so the start-up events do not pass through Python.
-        if window.has_painted:
-            self._arm()
-        else:
-            window.painted.connect(self._arm)
-
-    def _arm(self) -> None:
-        # Input reaches a top-level window's QWindow before any widget inside it, so watching the
-        # QWindows (the main window's, a dialog's as it takes the focus) sees every key, click
-        # and move. An application-wide filter would see every event of every object, and its
-        # first ones make PySide build Python types for ~180 Qt classes (~40 ms).
-        self.window.installEventFilter(self)
-        app = QApplication.instance()
-        if isinstance(app, QApplication):
-            app.focusWindowChanged.connect(self._watch)
-        self._watch(self.window.windowHandle())
-
-    @property
-    def screen(self) -> LockScreen:
-        """The cover; made at the first lock, not before the window's first paint."""
-        if self._screen is None:
-            self._screen = LockScreen(self.window, self.services)
-            self._screen.unlock_requested.connect(self.unlock)
-        return self._screen
-
-    def set_idle_minutes(self, minutes: int) -> None:
-        """0 turns the idle lock off (the key still locks)."""
-        self.idle_minutes = minutes
-        self.idle_timer.stop()
-        if minutes > 0:
-            self.idle_timer.setInterval(minutes * 60_000)
-            if not self.locked:
-                self.idle_timer.start()
-
-    def _watch(self, handle: QWindow | None) -> None:
-        if handle is not None:
-            handle.installEventFilter(self)  # installing twice keeps one
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        kind = event.type()
-        if kind in INPUT_EVENTS:
-            if not self.locked and self.idle_minutes > 0:
-                self.idle_timer.start()
-        elif watched is self.window and kind == QEvent.Type.Resize and self.locked:
-            self.screen.setGeometry(self.window.rect())
-        return False
-
-    def lock(self) -> None:
-        """Cover the window and every other window it opened; the timers run on."""
-        if self.locked:
-            return
-        self.locked = True
-        self.idle_timer.stop()
-        window = self.window
-        self._hidden = [
-            w
-            for w in QApplication.topLevelWidgets()
-            if w is not window and w.isVisible() and not isinstance(w, LockScreen)
-        ]
-        central = window.centralWidget()
-        for widget in (central, window.toolbar, window.statusBar()):
-            if widget is not None and widget.isVisible():
-                self._hidden.append(widget)
-        for widget in self._hidden:
-            widget.hide()
-        self._disabled = [a for a in window.actions() if a.isEnabled()]
-        for action in window.actions():
-            action.setEnabled(False)
-        self.screen.cover()
-        self.locked_changed.emit(True)
-
-    def unlock(self, user_id: int, pin: str) -> bool:
-        if not self.locked:
-            return True
-        users = [u for u in self.services.records.users() if u.active]
-        if users:
-            user = next((u for u in users if u.id == user_id), None)
-            if user is None or not self.services.records.check_pin(user_id, pin):
-                self.screen.refuse("Wrong PIN. Try again.")
-                return False
-            self.services.set_actor(user.name)
-        self.locked = False
-        self.screen.uncover()
-        for widget in self._hidden:
-            if widget.parent() is self.window or isinstance(widget, QDialog):
-                widget.show()
-        self._hidden = []
-        for action in self.window.actions():
-            action.setEnabled(action in self._disabled)
-        self._disabled = []
-        if self.idle_minutes > 0:
-            self.idle_timer.start()
-        self.locked_changed.emit(False)
-        return True
-
-
-def lock_shortcut(dialog: QWidget, window: MainWindow) -> QShortcut:
-    """Ctrl+L in a dialog locks too (a modal dialog keeps the window's own shortcut away)."""
-    shortcut = QShortcut(QKeySequence("Ctrl+L"), dialog)
-    shortcut.activated.connect(window.lock_requested.emit)
-    return shortcut

@@ -14,8 +14,8 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QMessageBox
 
 from chargeclock.services.session import Services
-from chargeclock.ui.lock_screen import PrivacyLock, lock_shortcut
 from chargeclock.ui.main_window import MainWindow
+from chargeclock.ui.privacy_lock import PrivacyLock, lock_shortcut
 
 if TYPE_CHECKING:  # each dialog loads when first opened, off the start-up path
     from chargeclock.ui.history_dialog import HistoryDialog
