@@ -5,6 +5,7 @@ Nothing imports this module but ``chargeclock.commands.run_window``.
 
 from __future__ import annotations
 
+import gc
 import shutil
 import sys
 import tempfile
@@ -13,7 +14,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from chargeclock import __version__, paths
@@ -91,6 +92,13 @@ def _show_unexpected(
     )
 
 
+def _settle_after_start() -> None:
+    """Once the window has painted: what start-up made stays for the program's life, so the
+    cycle collector leaves it out of every later pass (``gc.freeze``) and runs again."""
+    gc.freeze()
+    gc.enable()
+
+
 def build_window(services: Services, clock: Clock) -> MainWindow:
     from chargeclock.ui import records_ui, superbill_ui
 
@@ -113,8 +121,20 @@ def run(
     app.setApplicationName("ChargeClock")
     app.setApplicationVersion(__version__)
     clock = clock or SystemClock()
+    scratch: Path | None = None
     if smoke_test and database is None:
-        database = Path(tempfile.mkdtemp(prefix="chargeclock-smoke-")) / "smoke.sqlite3"
+        scratch = Path(tempfile.mkdtemp(prefix="chargeclock-smoke-"))
+        database = scratch / "smoke.sqlite3"
+    try:
+        return _open_and_run(app, clock, database, demo=demo, smoke_test=smoke_test)
+    finally:
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _open_and_run(
+    app: QCoreApplication, clock: Clock, database: Path | None, *, demo: bool, smoke_test: bool
+) -> int:
     if demo:
         database = demo_copy(clock.now().astimezone().date().isoformat())
     path = paths.database_path(database)
@@ -128,6 +148,7 @@ def run(
             QMessageBox.critical(None, "ChargeClock", str(exc))
         return 2
     window = build_window(services, clock)
+    window.painted.connect(_settle_after_start)
     if smoke_test:
         # The startup probe: say so at the first paint (the benchmark times that line), then exit.
         def first_paint() -> None:
@@ -139,6 +160,7 @@ def run(
         window.painted.connect(first_paint)
         window.show()
         status = app.exec()
+        _retire(window)
         # No session was begun, so none is ended: a crash left behind by an earlier run stays
         # on record for the next real start to offer recovery.
         services.close(clean=False)
@@ -148,5 +170,14 @@ def run(
     recover(services, window)
     QTimer.singleShot(2000, services.daily_backup)
     status = app.exec()
+    _retire(window)
     services.close()
     return status
+
+
+def _retire(window: MainWindow) -> None:
+    """The event loop has ended: the window's clock stops (no tick reads a closed database) and
+    the window goes."""
+    window.ticker.stop()
+    window.hide()
+    window.deleteLater()

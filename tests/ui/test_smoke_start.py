@@ -81,3 +81,54 @@ def test_a_database_it_cannot_open_is_one_line_and_status_2(tmp_path: Path) -> N
     assert done.returncode == 2
     assert done.stdout == ""
     assert "Traceback" not in done.stderr
+
+
+GC_PROBE = """
+import gc, sys
+from chargeclock.services.session import Services
+opened = Services.open
+paused = []
+
+def open_and_look(*args, **kwargs):
+    paused.append(not gc.isenabled())
+    return opened(*args, **kwargs)
+
+Services.open = open_and_look
+from chargeclock.cli import main
+status = main(sys.argv[1:])
+sys.stderr.write(f"GC {paused} {gc.isenabled()} {gc.get_freeze_count()}\\n")
+sys.exit(status)
+"""
+
+
+def _gc_run(database: Path, tmp_path: Path) -> tuple[int, str]:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_DATA_HOME=str(tmp_path / "data"))
+    done = subprocess.run(
+        [sys.executable, "-c", GC_PROBE, "--smoke-test", "--db", str(database)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    report = next(line for line in done.stderr.splitlines() if line.startswith("GC "))
+    return done.returncode, report
+
+
+def test_the_collector_is_paused_for_the_start_and_resumes_after_the_first_paint(
+    tmp_path: Path,
+) -> None:
+    status, report = _gc_run(tmp_path / "clinic.sqlite3", tmp_path)
+    _, paused, enabled, frozen = report.split(" ", 3)
+    assert status == 0
+    assert paused == "[True]"  # no collection while the start-up objects are made
+    assert enabled == "True"
+    assert int(frozen) > 10_000  # what start-up made was set aside at the first paint
+
+
+def test_the_collector_resumes_when_the_start_fails(tmp_path: Path) -> None:
+    junk = tmp_path / "clinic.sqlite3"
+    junk.write_bytes(b"not a database " * 100)
+    status, report = _gc_run(junk, tmp_path)
+    assert status == 2
+    assert report.split(" ")[2:] == ["True", "0"]  # running again, nothing frozen
