@@ -164,3 +164,43 @@ def test_reopening_one_visit_of_a_billed_day_reopens_the_day(clinic: Clinic) -> 
     alone = services.visits.finalize(afternoon)
     assert [(x.code, x.units) for x in alone.claim_lines] == [("97110", 1)]
     assert services.ytd_allowed(clinic.patient_id, 2026).clinic == alone.result.allowed_total
+
+
+def _slp_visit(clinic: Clinic, minutes: float) -> int:
+    visits = clinic.services.visits
+    visit = visits.open_visit(clinic.patient_id, discipline="SLP", codes=["97129"]).visit_id
+    visits.start_timer(visit, "97129", "PT")
+    clinic.clock.advance(minutes=minutes)
+    visits.stop_timer(visit, "PT")
+    return visit
+
+
+def test_a_speech_visit_billed_earlier_the_same_day_counts_toward_the_pt_threshold(
+    clinic: Clinic,
+) -> None:
+    """PT and SLP share one KX threshold: the SLP visit finalized this morning comes before the
+    PT visit billed this afternoon, on the same day."""
+    services = clinic.services
+    services.records.save_fees(2026, allowed={"97129": "40.00"})
+    services.records.set_prior_spend(clinic.patient_id, 2026, "2450.00")  # $30 under $2,480
+    speech = services.visits.finalize(_slp_visit(clinic, 15))
+    assert speech.result.allowed_total == Decimal("40.00")
+    physio = _timed_visit(clinic, "97110", 8)
+    state = services.visits.visit_state(physio)
+    assert state.ytd_allowed["pt_slp"] == Decimal("2490.00")  # prior + this morning's speech
+    assert state.ytd_allowed["ot"] == 0
+    done = services.visits.finalize(physio)
+    assert done.claim_lines[0].modifiers == ("GP", "KX")  # over the threshold before it starts
+
+
+def test_a_speech_visit_finalized_later_does_not_move_an_earlier_pt_bill(clinic: Clinic) -> None:
+    services = clinic.services
+    services.records.save_fees(2026, allowed={"97129": "40.00"})
+    physio = _timed_visit(clinic, "97110", 8)
+    services.visits.finalize(physio)
+    speech = _slp_visit(clinic, 15)
+    assert services.visits.visit_state(speech).ytd_allowed["pt_slp"] > 0  # the PT bill came first
+    services.visits.finalize(speech)
+    state = services.visits.visit_state(physio)
+    assert state.status == "finalized"
+    assert state.ytd_allowed["pt_slp"] == 0  # the speech visit was billed after it

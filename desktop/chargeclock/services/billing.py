@@ -9,7 +9,7 @@ The query rides the ``visits (patient_id, status, date_of_service, discipline)``
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from msgspec import Struct
@@ -80,15 +80,39 @@ def ytd_allowed(
 
 
 def ytd_before_day(
-    ctx: Context, patient_id: int, day: date, exclude_visit_ids: Sequence[int] = ()
+    ctx: Context,
+    patient_id: int,
+    day: date,
+    exclude_visit_ids: Sequence[int] = (),
+    *,
+    discipline: str | None = None,
+    finalized_at: datetime | None = None,
 ) -> dict[str, Decimal]:
-    """Both buckets' totals before ``day`` (what the engine's ``ytd_allowed`` takes)."""
-    return {
-        bucket: ytd_allowed(
+    """Both buckets' totals before ``day`` (what the engine's ``ytd_allowed`` takes).
+
+    With ``discipline``, its bucket also counts the visits of the bucket's other disciplines
+    finalized on ``day`` itself (before ``finalized_at``, for a visit already finalized): PT and
+    SLP share one threshold, and a speech visit billed earlier the same day comes before this one.
+    """
+    totals: dict[str, Decimal] = {}
+    for bucket, disciplines in BUCKETS.items():
+        total = ytd_allowed(
             ctx, patient_id, day.year, bucket, before=day, exclude_visit_ids=exclude_visit_ids
         ).total
-        for bucket in BUCKETS
-    }
+        others = [d for d in disciplines if d != discipline] if discipline in disciplines else []
+        if others:
+            cents, _, _ = visits.ytd_allowed_cents(
+                ctx.db.conn,
+                patient_id,
+                day.year,
+                others,
+                since=day,
+                before=day + timedelta(days=1),
+                finalized_before=finalized_at,
+            )
+            total += visits.allowed_decimal(cents)
+        totals[bucket] = total
+    return totals
 
 
 def payer_rules(payer: PayerRow | None) -> PayerRules:
