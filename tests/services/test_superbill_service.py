@@ -337,3 +337,26 @@ def test_diagnoses_carry_their_icd10_descriptions(demo: Services) -> None:
 
     page = PdfReader(BytesIO(pdf_bytes(superbill))).pages[0].extract_text()
     assert superbill.diagnoses[0].description.split(",")[0] in " ".join(page.split())
+
+
+def test_a_diagnosis_saved_before_descriptions_were_kept_prints_the_code_sets_text(
+    clinic: Clinic, tmp_path: Path
+) -> None:
+    """Databases from before migration 0005 hold diagnoses with an empty description."""
+    from chargeclock.services.validation import check_icd10
+
+    _set_up_practice(clinic)
+    _fees(clinic, tmp_path, "65.00")
+    _patient(clinic)
+    visit = _finalized_visit(clinic, 20)
+    conn = clinic.services.db.conn
+    with conn:
+        conn.execute(
+            "UPDATE diagnoses SET description = '' WHERE patient_id = ?", (clinic.patient_id,)
+        )
+    superbill = superbill_for_visit(clinic.services, visit)
+    assert [(d.code, d.description) for d in superbill.diagnoses] == [
+        ("M54.50", check_icd10("M54.50", "code").description),
+        ("M62.81", check_icd10("M62.81", "code").description),
+    ]
+    assert all(d.description for d in superbill.diagnoses)

@@ -313,6 +313,17 @@ def _minutes(services: Services, day: _Day) -> tuple[int, int, tuple[str, ...]]:
     return result.total_timed_minutes, result.total_treatment_minutes, trace
 
 
+def _described(code: str) -> str:
+    """ICD-10-CM's text for a diagnosis saved without one (before the description was kept, in
+    migration 0005); empty if the code set no longer knows the code."""
+    from chargeclock.services.validation import check_icd10
+
+    try:
+        return check_icd10(code, "diagnosis").description
+    except InputError:
+        return ""
+
+
 def _build(
     services: Services,
     patient_row: PatientRow,
@@ -329,7 +340,7 @@ def _build(
     providers = {p.id: p for p in records.providers()}
     medicare = {p.id for p in records.payers() if p.medicare}
     ordered = sorted(records.diagnoses(patient_row.id), key=lambda d: d.position)
-    diagnoses = [(d.code, d.description) for d in ordered]
+    diagnoses = [(d.code, d.description or _described(d.code)) for d in ordered]
     default_pointers = "ABCDEFGHIJKL"[: min(len(diagnoses), MAX_LINE_POINTERS)]
     fees = dict(records.charges())
     visits: list[FinalizedVisit] = []
