@@ -191,3 +191,23 @@ def test_the_code_set_comes_from_a_worker(qtbot: QtBot, clinic: Clinic) -> None:
         dialog.loader.start()
     assert dialog.index is load_index()
     assert "Find a diagnosis" in dialog.search.placeholderText()
+
+
+def test_the_whole_dialog_fits_a_1366_by_768_screen_without_scrolling(
+    qtbot: QtBot, clinic: Clinic
+) -> None:
+    """The busiest state: two diagnoses, a wrapped "not billable" reason, search results."""
+    from PySide6.QtWidgets import QScrollArea
+
+    dialog = open_dialog(qtbot, clinic, clinic.patient_id)
+    dialog.search.setText("M54.5")
+    dialog.add_typed()
+    dialog.search.setText("low back pain")
+    dialog._run_search()
+    qtbot.waitUntil(lambda: dialog.results.count() > 3)
+    qtbot.wait(100)  # the layout settles
+    assert dialog.form.boxes["diagnoses"].error.isVisible()
+    assert dialog.height() <= 768 - 68  # a title bar and a task bar
+    body = dialog.findChild(QScrollArea)
+    assert body is not None
+    assert body.verticalScrollBar().maximum() == 0

@@ -223,7 +223,9 @@ class PatientDialog(QDialog):
         self.search.textChanged.connect(lambda _: self.search_timer.start())
         self.results = QListWidget()
         self.results.setMinimumHeight(100)
-        self.results.setMaximumHeight(150)
+        # Three whole rows: with a wrapped "not billable" message above, a taller list pushed the
+        # dialog past a 1366 × 768 screen's height and brought up a scroll bar.
+        self.results.setMaximumHeight(124)
         self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.results.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.results.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Expanding)
