@@ -204,3 +204,47 @@ def test_a_speech_visit_finalized_later_does_not_move_an_earlier_pt_bill(clinic:
     state = services.visits.visit_state(physio)
     assert state.status == "finalized"
     assert state.ytd_allowed["pt_slp"] == 0  # the speech visit was billed after it
+
+
+def test_correcting_an_earlier_visit_names_the_later_bills_whose_kx_would_change(
+    clinic: Clinic,
+) -> None:
+    services = clinic.services
+    today = clinic.clock.now().date()
+    services.records.set_prior_spend(clinic.patient_id, 2026, "2400.00")  # $80 under $2,480
+    early = _timed_visit(clinic, "97110", 8, day=today - timedelta(days=10))  # 1 unit, $29.06
+    assert services.visits.finalize(early).kx_changed_visit_ids == ()
+    late = _timed_visit(clinic, "97110", 8, day=today - timedelta(days=5))
+    billed_late = services.visits.finalize(late)
+    assert billed_late.claim_lines[0].modifiers == ("GP",)  # $2,458.12: under the threshold
+    # The first visit was 38 minutes, not 8: three units now, and $2,473.48 before the second.
+    services.visits.reopen_for_correction(early, "timer stopped too soon")
+    visits = services.visits
+    visits.start_timer(early, "97110", "PT")
+    clinic.clock.advance(minutes=30)
+    visits.stop_timer(early, "PT")
+    corrected = visits.finalize(early)
+    assert corrected.claim_lines[0].units == 3
+    assert corrected.kx_changed_visit_ids == (late,)  # it would cross $2,480 now: KX
+    frozen = visits.claim_lines(late)
+    assert frozen[0].modifiers == ("GP",)  # the sent claim is not rewritten behind the biller
+
+
+def test_a_later_bill_in_the_other_bucket_is_not_named(clinic: Clinic) -> None:
+    services = clinic.services
+    today = clinic.clock.now().date()
+    services.records.set_prior_spend(clinic.patient_id, 2026, "2400.00")
+    early = _timed_visit(clinic, "97110", 8, day=today - timedelta(days=10))
+    services.visits.finalize(early)
+    occupational = services.visits.open_visit(
+        clinic.patient_id, date_of_service=today - timedelta(days=5), discipline="OT"
+    ).visit_id
+    services.visits.start_timer(occupational, "97110", "PT")
+    clinic.clock.advance(minutes=8)
+    services.visits.stop_timer(occupational, "PT")
+    services.visits.finalize(occupational)
+    services.visits.reopen_for_correction(early, "wrong minutes")
+    services.visits.start_timer(early, "97110", "PT")
+    clinic.clock.advance(minutes=30)
+    services.visits.stop_timer(early, "PT")
+    assert services.visits.finalize(early).kx_changed_visit_ids == ()

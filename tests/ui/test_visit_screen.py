@@ -397,3 +397,35 @@ def test_closing_with_running_timers_asks(
     assert running_in_db(db_path) == still_running
     # A timer kept running is put to the user again at the next start.
     assert window.services.recovery.begin_session().needs_attention == bool(still_running)
+
+
+def test_finalizing_a_correction_warns_of_later_bills_whose_kx_would_change(
+    window: MainWindow, services: Services, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: shown.append(text))
+    patient = services.records.search_patients("Doe")[0].id
+    services.records.set_prior_spend(patient, clock.now().year, "2400.00")
+    visits = services.visits
+    ids = []
+    for days_ago in (10, 5):
+        visit = visits.open_visit(
+            patient, date_of_service=(clock.now() - timedelta(days=days_ago)).date()
+        ).visit_id
+        visits.add_code(visit, "97110")
+        visits.start_timer(visit, "97110", "PT")
+        clock.advance(minutes=8)
+        visits.stop_timer(visit, "PT")
+        visits.finalize(visit)
+        ids.append(visit)
+    early, late = ids
+    visits.reopen_for_correction(early, "timer stopped too soon")
+    visits.start_timer(early, "97110", "PT")
+    clock.advance(minutes=30)
+    visits.stop_timer(early, "PT")
+    window.open_visit(early)
+    window.finalize()
+    assert window.state is not None and window.state.status == "finalized"
+    day = visits.visit(late).date_of_service.strftime("%m/%d/%Y")
+    assert len(shown) == 1 and f"visit #{late} of {day}" in shown[0]
+    assert "KX" in shown[0]

@@ -22,6 +22,12 @@ from chargeclock.storage.records import PayerRow
 
 BUCKETS: dict[str, tuple[str, ...]] = {"pt_slp": ("PT", "SLP"), "ot": ("OT",)}
 
+
+def bucket_of(discipline: str) -> str:
+    """The KX bucket a discipline's amounts count in (PT and SLP share one)."""
+    return next(name for name, disciplines in BUCKETS.items() if discipline in disciplines)
+
+
 # A patient with no payer pays cash: per-code units, no assistant modifiers, no KX.
 SELF_PAY = PayerRules(
     unit_method=UnitMethod.PER_CODE, assistant_modifiers=False, kx=False, medicare=False

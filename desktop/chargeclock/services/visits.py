@@ -13,7 +13,7 @@ from typing import Any
 
 from msgspec import Struct
 
-from chargeclock.domain.calculation import VisitResult, calculate
+from chargeclock.domain.calculation import ClaimLine, VisitResult, calculate
 from chargeclock.domain.errors import InputError
 from chargeclock.services import billing
 from chargeclock.services.context import Context
@@ -45,13 +45,22 @@ class TimerChange(Struct, frozen=True):
 class Finalized(Struct, frozen=True):
     """A finalized visit: the engine's result for its day and the claim lines now frozen on it.
 
-    ``replaced_visit_ids``: same-day visits whose claim lines this visit's day bill replaced."""
+    ``replaced_visit_ids``: same-day visits whose claim lines this visit's day bill replaced.
+    ``kx_changed_visit_ids``: visits billed after this one in its KX bucket and year whose frozen
+    KX modifiers the engine would now set differently (a correction moved the year-to-date):
+    their claims need a look."""
 
     state: VisitState
     result: VisitResult
     claim_lines: tuple[ClaimLineRow, ...]
     pooled_visit_ids: tuple[int, ...]
     replaced_visit_ids: tuple[int, ...]
+    kx_changed_visit_ids: tuple[int, ...] = ()
+
+
+def _kx_marks(lines: Sequence[ClaimLine | ClaimLineRow]) -> list[tuple[str, int, bool]]:
+    """Each line's code, units and whether it carries KX, in claim order."""
+    return [(line.code, line.units, "KX" in line.modifiers) for line in lines]
 
 
 def _span(segment: SegmentRow) -> Span:
@@ -603,7 +612,43 @@ class VisitService:
                 lines=[_line_details(line) for line in lines],
             )
         saved = tuple(visits.claim_lines_of_visits(conn, [visit_id]))
-        return Finalized(self._state(self.visit(visit_id)), result, saved, pooled, tuple(replaced))
+        finalized = self.visit(visit_id)
+        return Finalized(
+            self._state(finalized),
+            result,
+            saved,
+            pooled,
+            tuple(replaced),
+            self._kx_changed_after(finalized, pooled),
+        )
+
+    def _kx_changed_after(self, visit: VisitRow, pooled: Sequence[int]) -> tuple[int, ...]:
+        """The bills after ``visit`` in its KX bucket and year whose KX would now be set
+        otherwise. Only a correction (or a backdated visit) has any: visits are mostly
+        finalized in date order."""
+        conn = self._conn
+        bucket = billing.bucket_of(visit.discipline)
+        later = [
+            v
+            for v in visits.finalized_visits_between(
+                conn,
+                visit.patient_id,
+                visit.date_of_service,
+                date(visit.date_of_service.year, 12, 31),
+            )
+            if v.id not in pooled
+            and billing.bucket_of(v.discipline) == bucket
+            and (v.date_of_service > visit.date_of_service or v.discipline != visit.discipline)
+        ]
+        changed = []
+        for other in later:
+            frozen = visits.claim_lines_of_visits(conn, [other.id])
+            if not frozen:  # the day's lines sit on a same-day sibling, checked as that one
+                continue
+            now = calculate(visit_input(self._state(other), self.ctx.now()), self.ctx.book)
+            if _kx_marks(now.claim_lines) != _kx_marks(frozen):
+                changed.append(other.id)
+        return tuple(changed)
 
     def reopen_for_correction(self, visit_id: int, reason: str) -> VisitState:
         """Reopen a finalized visit to correct it (then edit and finalize again). Needs a reason;

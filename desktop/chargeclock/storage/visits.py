@@ -100,6 +100,18 @@ def visits_of_patient(
     return [_visit(r) for r in rows]
 
 
+def finalized_visits_between(
+    conn: sqlite3.Connection, patient_id: int, first: date, last: date
+) -> list[VisitRow]:
+    """The patient's finalized visits dated ``first`` to ``last`` (both included)."""
+    rows = conn.execute(
+        f"SELECT {_VISIT} FROM visits WHERE patient_id = ? AND status = 'finalized' "
+        "AND date_of_service >= ? AND date_of_service <= ? ORDER BY date_of_service, id",
+        (patient_id, first.isoformat(), last.isoformat()),
+    ).fetchall()
+    return [_visit(r) for r in rows]
+
+
 def set_visit_status(
     conn: sqlite3.Connection, visit_id: int, status: str, finalized_at: datetime | None
 ) -> None:

@@ -40,6 +40,7 @@ from chargeclock.domain.errors import ChargeClockError
 from chargeclock.domain.threshold import visits_until
 from chargeclock.services.minutes import VisitState, service_minutes
 from chargeclock.services.session import Services
+from chargeclock.services.visits import Finalized
 from chargeclock.ui import theme
 from chargeclock.ui.calculator_panel import CalculatorPanel, PanelContext, Reminder
 from chargeclock.ui.lists import ClaimLinesModel, EntryListModel, LineEntry, ListEntry
@@ -629,6 +630,18 @@ class MainWindow(QMainWindow):
         self.refresh_lists()
         self._show_visit(finalized.state)
         self.visit_changed.emit(self.visit_id)
+        if finalized.kx_changed_visit_ids:
+            QMessageBox.warning(self, "Finalize visit", self._kx_review(finalized))
+
+    def _kx_review(self, finalized: Finalized) -> str:
+        """What the biller is told when a correction moves the KX threshold under later bills."""
+        visits = [self.services.visits.visit(i) for i in finalized.kx_changed_visit_ids]
+        named = ", ".join(f"#{v.id} of {v.date_of_service.strftime('%m/%d/%Y')}" for v in visits)
+        return (
+            "This visit's amounts changed the patient's year-to-date. The KX modifier would now "
+            f"be set differently on {'visit' if len(visits) == 1 else 'visits'} {named}, already "
+            "billed: review those claims and correct them if they were sent."
+        )
 
     @property
     def has_painted(self) -> bool:
