@@ -175,35 +175,48 @@ def _slp_visit(clinic: Clinic, minutes: float) -> int:
     return visit
 
 
-def test_a_speech_visit_billed_earlier_the_same_day_counts_toward_the_pt_threshold(
-    clinic: Clinic,
-) -> None:
-    """PT and SLP share one KX threshold: the SLP visit finalized this morning comes before the
-    PT visit billed this afternoon, on the same day."""
+def test_the_days_pt_bill_counts_toward_the_speech_visits_threshold(clinic: Clinic) -> None:
+    """PT and SLP share one KX threshold; on one day the PT bill comes first."""
     services = clinic.services
     services.records.save_fees(2026, allowed={"97129": "40.00"})
     services.records.set_prior_spend(clinic.patient_id, 2026, "2450.00")  # $30 under $2,480
-    speech = services.visits.finalize(_slp_visit(clinic, 15))
-    assert speech.result.allowed_total == Decimal("40.00")
-    physio = _timed_visit(clinic, "97110", 8)
-    state = services.visits.visit_state(physio)
-    assert state.ytd_allowed["pt_slp"] == Decimal("2490.00")  # prior + this morning's speech
+    physio = services.visits.finalize(_timed_visit(clinic, "97110", 8))
+    assert physio.claim_lines[0].modifiers == ("GP",)  # $2,479.06
+    speech = _slp_visit(clinic, 15)
+    state = services.visits.visit_state(speech)
+    assert state.ytd_allowed["pt_slp"] == Decimal("2479.06")  # prior + this day's PT bill
     assert state.ytd_allowed["ot"] == 0
-    done = services.visits.finalize(physio)
-    assert done.claim_lines[0].modifiers == ("GP", "KX")  # over the threshold before it starts
+    assert "KX" in services.visits.finalize(speech).claim_lines[0].modifiers
 
 
-def test_a_speech_visit_finalized_later_does_not_move_an_earlier_pt_bill(clinic: Clinic) -> None:
+def test_the_pt_bill_comes_first_even_when_finalized_after_the_speech_visit(
+    clinic: Clinic,
+) -> None:
     services = clinic.services
     services.records.save_fees(2026, allowed={"97129": "40.00"})
-    physio = _timed_visit(clinic, "97110", 8)
-    services.visits.finalize(physio)
+    services.records.set_prior_spend(clinic.patient_id, 2026, "2420.00")
     speech = _slp_visit(clinic, 15)
-    assert services.visits.visit_state(speech).ytd_allowed["pt_slp"] > 0  # the PT bill came first
+    assert "KX" not in services.visits.finalize(speech).claim_lines[0].modifiers  # $2,460
+    physio = services.visits.finalize(_timed_visit(clinic, "97110", 8))
+    assert physio.state.ytd_allowed["pt_slp"] == Decimal("2420.00")  # not the speech bill
+    # The speech bill now starts from $2,449.06 and would cross $2,480: the biller is told.
+    assert physio.kx_changed_visit_ids == (speech,)
+
+
+def test_a_second_pt_visit_pooled_into_the_day_keeps_the_order(clinic: Clinic) -> None:
+    """PT, then speech, then a second PT visit billed with the first as one day: the speech
+    visit still counts the day's PT bill, and the PT day never counts the speech visit."""
+    services = clinic.services
+    services.records.save_fees(2026, allowed={"97129": "40.00"})
+    first = _timed_visit(clinic, "97110", 8)
+    services.visits.finalize(first)
+    speech = _slp_visit(clinic, 15)
     services.visits.finalize(speech)
-    state = services.visits.visit_state(physio)
-    assert state.status == "finalized"
-    assert state.ytd_allowed["pt_slp"] == 0  # the speech visit was billed after it
+    second = _timed_visit(clinic, "97110", 10)
+    day = services.visits.finalize(second)
+    assert set(day.pooled_visit_ids) == {first, second}
+    assert day.state.ytd_allowed["pt_slp"] == 0
+    assert services.visits.visit_state(speech).ytd_allowed["pt_slp"] == day.result.allowed_total
 
 
 def test_correcting_an_earlier_visit_names_the_later_bills_whose_kx_would_change(

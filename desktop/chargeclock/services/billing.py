@@ -9,7 +9,7 @@ The query rides the ``visits (patient_id, status, date_of_service, discipline)``
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from msgspec import Struct
@@ -92,33 +92,40 @@ def ytd_before_day(
     exclude_visit_ids: Sequence[int] = (),
     *,
     discipline: str | None = None,
-    finalized_at: datetime | None = None,
 ) -> dict[str, Decimal]:
     """Both buckets' totals before ``day`` (what the engine's ``ytd_allowed`` takes).
 
-    With ``discipline``, its bucket also counts the visits of the bucket's other disciplines
-    finalized on ``day`` itself (before ``finalized_at``, for a visit already finalized): PT and
-    SLP share one threshold, and a speech visit billed earlier the same day comes before this one.
+    With ``discipline``, its bucket also counts the finalized visits of the disciplines that come
+    before it on ``day`` itself (:func:`same_day_before`): PT and SLP share one threshold.
     """
     totals: dict[str, Decimal] = {}
-    for bucket, disciplines in BUCKETS.items():
+    for bucket in BUCKETS:
         total = ytd_allowed(
             ctx, patient_id, day.year, bucket, before=day, exclude_visit_ids=exclude_visit_ids
         ).total
-        others = [d for d in disciplines if d != discipline] if discipline in disciplines else []
-        if others:
+        earlier = same_day_before(discipline) if discipline in BUCKETS[bucket] else ()
+        if earlier:
             cents, _, _ = visits.ytd_allowed_cents(
                 ctx.db.conn,
                 patient_id,
                 day.year,
-                others,
+                earlier,
                 since=day,
                 before=day + timedelta(days=1),
-                finalized_before=finalized_at,
             )
             total += visits.allowed_decimal(cents)
         totals[bucket] = total
     return totals
+
+
+def same_day_before(discipline: str | None) -> tuple[str, ...]:
+    """The disciplines whose bills count before ``discipline``'s on the same day: within a
+    bucket, in the bucket's order (PT, then SLP). A fixed order, so that billing a day again
+    (a second visit pooled into it) never reorders it against the other discipline's bill."""
+    for disciplines in BUCKETS.values():
+        if discipline in disciplines:
+            return disciplines[: disciplines.index(discipline)]
+    return ()
 
 
 def payer_rules(payer: PayerRow | None) -> PayerRules:

@@ -169,7 +169,6 @@ class VisitService:
                 visit.patient_id,
                 visit.date_of_service,
                 discipline=visit.discipline,
-                finalized_at=visit.finalized_at,
             ),
             same_day=tuple(parts),
             same_day_visit_ids=tuple(s.id for s in siblings),
@@ -638,7 +637,10 @@ class VisitService:
             )
             if v.id not in pooled
             and billing.bucket_of(v.discipline) == bucket
-            and (v.date_of_service > visit.date_of_service or v.discipline != visit.discipline)
+            and (
+                v.date_of_service > visit.date_of_service
+                or visit.discipline in billing.same_day_before(v.discipline)
+            )
         ]
         changed = []
         for other in later:

@@ -429,11 +429,10 @@ def ytd_allowed_cents(
     before: date | None = None,
     exclude_visit_ids: Sequence[int] = (),
     since: date | None = None,
-    finalized_before: datetime | None = None,
 ) -> tuple[int, int, int]:
     """(sum of known allowed cents, lines of unknown amount, lines) of the patient's finalized
-    visits of ``disciplines`` in ``year`` (from ``since`` and before ``before``, if given;
-    finalized before ``finalized_before``, if given), minus the excluded."""
+    visits of ``disciplines`` in ``year`` (from ``since`` and before ``before``, if given),
+    minus the excluded."""
     start = (since or date(year, 1, 1)).isoformat()
     end = (before or date(year + 1, 1, 1)).isoformat()
     marks = ", ".join("?" for _ in disciplines)
@@ -442,9 +441,6 @@ def ytd_allowed_cents(
     if exclude_visit_ids:
         excluded = f" AND v.id NOT IN ({', '.join('?' for _ in exclude_visit_ids)})"
         params += list(exclude_visit_ids)
-    if finalized_before is not None:
-        excluded += " AND v.finalized_at < ?"
-        params.append(to_db_time(finalized_before))
     row = conn.execute(
         "SELECT coalesce(sum(l.allowed_cents), 0), count(*) - count(l.allowed_cents), count(*) "
         "FROM visits v JOIN claim_lines l ON l.visit_id = v.id "
