@@ -165,3 +165,39 @@ def test_a_file_that_is_not_sqlite_is_refused_with_its_name_and_unlocked(tmp_pat
             open_database(path)
         assert str(path) in str(info.value)
     assert path.read_bytes().startswith(b"not a database")  # left as it was
+
+
+def test_a_database_locked_by_another_program_is_not_called_damaged(tmp_path: Path) -> None:
+    path = tmp_path / "clinic.sqlite3"
+    conn = connect(path)
+    migrate(conn, path, stop_before=LATEST[-1])  # an upgrade to apply: opening must write
+    conn.close()
+    other = sqlite3.connect(path, timeout=0)
+    other.execute("BEGIN EXCLUSIVE")  # another program holds the file
+    try:
+        with pytest.raises(StorageError, match="cannot be opened now") as info:
+            _open_impatiently(path)
+        assert "database is locked" in str(info.value)
+        assert "restore a backup" not in str(info.value)
+    finally:
+        other.rollback()
+        other.close()
+    open_database(path).close()  # and it opens once the other program lets go
+
+
+def _open_impatiently(path: Path) -> None:
+    """open_database with the busy timeout cut short, so the test does not wait ten seconds."""
+    import chargeclock.storage.database as database
+
+    real = database.connect
+
+    def impatient(target: Path | str) -> sqlite3.Connection:
+        conn = real(target)
+        conn.execute("PRAGMA busy_timeout = 50")
+        return conn
+
+    database.connect = impatient  # type: ignore[assignment]
+    try:
+        open_database(path)
+    finally:
+        database.connect = real

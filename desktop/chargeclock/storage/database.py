@@ -123,6 +123,10 @@ def open_database(
         except BaseException:
             conn.close()
             raise
+    except sqlite3.OperationalError as exc:  # locked by another program, read-only, disk full
+        if process_lock is not None:
+            process_lock.release()
+        raise StorageError(f"database {path}: cannot be opened now ({exc})") from None
     except sqlite3.DatabaseError as exc:  # not SQLite at all, or damaged
         if process_lock is not None:
             process_lock.release()
