@@ -144,6 +144,10 @@ def _cmd_superbill(args: argparse.Namespace) -> int:
     # Read-only: no lock and no session end, so this runs beside an open window.
     services = Services(open_database(_database(args), create=False, lock=False), SystemClock())
     try:
+        if services.records.some_diagnosis_lacks_a_description():
+            from chargeclock.services.diagnosis_codes import load_index
+
+            load_index()  # the superbill prints ICD-10-CM's text for diagnoses saved without it
         superbill = build(services, request)
     except InputError as exc:  # name the option the user typed
         option = {"visit_id": "--visit", "visit": "--visit", "patient_id": "--patient"}

@@ -247,3 +247,27 @@ def test_the_command_loads_no_qt(demo: Demo, tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert out.exists()
+
+
+def test_diagnoses_saved_without_a_description_print_the_code_sets_text(
+    demo: Demo, tmp_path: Path
+) -> None:
+    """A database from before descriptions were kept (migration 0005)."""
+    import sqlite3
+
+    from chargeclock.services.validation import check_icd10
+
+    path = tmp_path / "older.sqlite3"
+    shutil.copyfile(demo.path, path)
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE diagnoses SET description = ''")
+        code = conn.execute(
+            "SELECT code FROM diagnoses WHERE patient_id = ? ORDER BY position", (demo.patient_id,)
+        ).fetchone()[0]
+    conn.close()
+    out = tmp_path / "visit.pdf"
+    visit = demo.visits[-1]
+    run = run_cli("superbill", "--db", str(path), "--visit", str(visit.id), "-o", str(out))
+    assert run.status == 0, run.stderr
+    description = check_icd10(code, "code").description
+    assert f"{code} {description.split(',')[0]}" in _text(out)

@@ -32,6 +32,11 @@ class Icd10Index:
     def __init__(self, entries: list[Icd10Entry]) -> None:
         self.entries = entries
         self._lower = [f"{e.code.lower()} {e.description.lower()}" for e in entries]
+        self._described = {e.code: e.description for e in entries}
+
+    def description(self, code: str) -> str:
+        """The code's ICD-10-CM text ("" for a code the set does not hold)."""
+        return self._described.get(code.strip().upper(), "")
 
     def search(self, text: str, limit: int = 60) -> list[Icd10Entry]:
         """Codes starting with ``text`` (dot optional), else entries whose description holds

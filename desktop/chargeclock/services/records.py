@@ -255,6 +255,9 @@ class RecordService(PatientRecords, SetupRecords):
     def diagnoses(self, patient_id: int) -> list[DiagnosisRow]:
         return clinic.diagnoses_of(self.ctx.db.conn, patient_id)
 
+    def some_diagnosis_lacks_a_description(self) -> bool:
+        return clinic.some_diagnosis_lacks_a_description(self.ctx.db.conn)
+
     def patient(self, patient_id: int) -> PatientRow:
         return self._patient(patient_id)
 

@@ -315,13 +315,12 @@ def _minutes(services: Services, day: _Day) -> tuple[int, int, tuple[str, ...]]:
 
 def _described(code: str) -> str:
     """ICD-10-CM's text for a diagnosis saved without one (before the description was kept, in
-    migration 0005); empty if the code set no longer knows the code."""
-    from chargeclock.services.validation import check_icd10
+    migration 0005), when the code set is in memory; loading it takes seconds, which the window
+    never waits for (``chargeclock superbill`` loads it first when a description is missing)."""
+    from chargeclock.services.diagnosis_codes import loaded_index
 
-    try:
-        return check_icd10(code, "diagnosis").description
-    except InputError:
-        return ""
+    index = loaded_index()
+    return index.description(code) if index is not None else ""
 
 
 def _build(

@@ -238,6 +238,14 @@ def diagnoses_of(conn: sqlite3.Connection, patient_id: int) -> list[DiagnosisRow
     return [DiagnosisRow(r[0], r[1], r[2], r[3], bool(r[4]), r[5]) for r in rows]
 
 
+def some_diagnosis_lacks_a_description(conn: sqlite3.Connection) -> bool:
+    """Any diagnosis saved before descriptions were kept (migration 0005)."""
+    return (
+        conn.execute("SELECT 1 FROM diagnoses WHERE description = '' LIMIT 1").fetchone()
+        is not None
+    )
+
+
 def replace_diagnoses(
     conn: sqlite3.Connection, patient_id: int, codes: Sequence[tuple[str, bool, str]]
 ) -> None:
