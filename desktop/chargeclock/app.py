@@ -46,11 +46,13 @@ def demo_copy(today_key: str) -> Path:
     return target
 
 
-def recover(services: Services, window: MainWindow) -> None:
-    """After an unclean exit, ask what to do with the timers that were left running."""
+def recover(services: Services, window: MainWindow) -> RecoveryDialog | None:
+    """After an unclean exit, ask what to do with the timers that were left running. The dialog
+    is modal but does not block: the choices apply when the user presses OK, whatever happens
+    meanwhile (the idle lock may hide it and show it again)."""
     report = services.recovery.begin_session()
     if not report.needs_attention:
-        return
+        return None
     from chargeclock.ui.recovery_dialog import RecoveryDialog, RunningTimer
 
     timers = [
@@ -63,8 +65,9 @@ def recover(services: Services, window: MainWindow) -> None:
         for t in report.timers
     ]
     dialog = RecoveryDialog(timers, window)
-    dialog.exec()
-    apply_recovery(services, dialog)
+    dialog.accepted.connect(lambda: apply_recovery(services, dialog))
+    dialog.open()
+    return dialog
 
 
 def apply_recovery(services: Services, dialog: RecoveryDialog) -> None:
@@ -92,9 +95,16 @@ def _show_unexpected(
     )
 
 
+#: the cycle collector runs again from the first paint, or from this long after start at the latest
+SETTLE_AT_THE_LATEST_MS = 5_000
+
+
 def _settle_after_start() -> None:
-    """Once the window has painted: what start-up made stays for the program's life, so the
-    cycle collector leaves it out of every later pass (``gc.freeze``) and runs again."""
+    """Once the window has painted (or a few seconds in, for a window started minimized): what
+    start-up made stays for the program's life, so the cycle collector leaves it out of every
+    later pass (``gc.freeze``) and runs again. Once only."""
+    if gc.isenabled():
+        return
     gc.freeze()
     gc.enable()
 
@@ -166,6 +176,7 @@ def _open_and_run(
         services.close(clean=False)
         return status
     sys.excepthook = _show_unexpected
+    QTimer.singleShot(SETTLE_AT_THE_LATEST_MS, _settle_after_start)
     window.show()
     recover(services, window)
     QTimer.singleShot(2000, services.daily_backup)

@@ -227,3 +227,39 @@ def test_no_users_yet_unlocks_without_a_pin(qtbot: QtBot, tmp_path, icd10_loaded
         window.close()  # the window closes before its database, as in the app
     finally:
         services.close()
+
+
+def test_a_window_already_up_when_the_watch_begins_is_watched(qtbot: QtBot, clinic: Clinic) -> None:
+    """A dialog shown before the main window's first paint (as the crash-recovery one can be)."""
+    from PySide6.QtWidgets import QDialog
+
+    window = MainWindow(clinic.services, clinic.clock)
+    qtbot.addWidget(window)
+    early = QDialog(window)
+    early.resize(300, 200)
+    ui = records_ui.install(window, clinic.services)
+    early.show()
+    window.show()
+    qtbot.waitUntil(lambda: window.has_painted and ui.lock.armed)
+    qtbot.waitExposed(early)
+    ui.lock.idle_timer.stop()
+    QTest.mouseMove(early.windowHandle(), QPoint(50, 50))
+    assert ui.lock.idle_timer.isActive()
+    early.reject()
+    window.ticker.stop()
+
+
+def test_a_window_that_never_paints_is_watched_a_few_seconds_in(
+    qtbot: QtBot, clinic: Clinic, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Started minimized, the window does not paint; the lock still arms."""
+    from chargeclock.ui import privacy_lock
+
+    monkeypatch.setattr(privacy_lock, "ARM_AT_THE_LATEST_MS", 20)
+    window = MainWindow(clinic.services, clinic.clock)
+    qtbot.addWidget(window)
+    ui = records_ui.install(window, clinic.services)
+    assert not ui.lock.armed and not window.has_painted
+    qtbot.waitUntil(lambda: ui.lock.armed, timeout=2_000)
+    assert not window.has_painted
+    window.ticker.stop()

@@ -132,3 +132,24 @@ def test_the_collector_resumes_when_the_start_fails(tmp_path: Path) -> None:
     status, report = _gc_run(junk, tmp_path)
     assert status == 2
     assert report.split(" ")[2:] == ["True", "0"]  # running again, nothing frozen
+
+
+def test_the_collector_settles_once(qapp: object) -> None:
+    """The first paint and the few-seconds fallback may both call it: the second does nothing."""
+    import gc
+
+    from chargeclock.app import _settle_after_start
+
+    gc.unfreeze()
+    gc.disable()
+    try:
+        _settle_after_start()
+        frozen = gc.get_freeze_count()
+        assert gc.isenabled() and frozen > 0
+        made_since = [[n] for n in range(1_000)]  # tracked objects a second freeze would take
+        _settle_after_start()
+        assert gc.get_freeze_count() == frozen
+        assert len(made_since) == 1_000
+    finally:
+        gc.enable()
+        gc.unfreeze()

@@ -429,3 +429,48 @@ def test_finalizing_a_correction_warns_of_later_bills_whose_kx_would_change(
     day = visits.visit(late).date_of_service.strftime("%m/%d/%Y")
     assert len(shown) == 1 and f"visit #{late} of {day}" in shown[0]
     assert "KX" in shown[0]
+
+
+def test_recovery_asks_without_blocking_and_applies_only_on_ok(
+    db_path: Path, clock: FakeClock, qtbot: QtBot
+) -> None:
+    """Escape does not dismiss it; the idle lock hides it and shows it again; OK applies."""
+    from chargeclock.app import recover
+    from chargeclock.ui import records_ui
+
+    services = Services.open(db_path, clock, zone=UTC)
+    services.recovery.begin_session()
+    patient_id = setup_clinic(services)
+    visit = services.visits.open_visit(patient_id).visit_id
+    services.visits.start_timer(visit, "97110", "PT")
+    clock.advance(minutes=10)
+    services.recovery.beat()
+    services.close(clean=False)  # the process died
+    clock.advance(minutes=30)
+    again = Services.open(db_path, clock, zone=UTC)
+    try:
+        window = MainWindow(again, clock)
+        qtbot.addWidget(window)
+        ui = records_ui.install(window, again)
+        window.show()
+        qtbot.waitUntil(lambda: window.has_painted)
+        dialog = recover(again, window)
+        assert dialog is not None and dialog.isVisible() and dialog.isModal()
+        running = again.visits.visit_state(visit).code("97110")
+        assert running is not None and running.is_running("PT")  # nothing applied yet
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+        assert dialog.isVisible()
+        ui.lock.lock()
+        assert not dialog.isVisible()
+        ui.lock.unlock(0, "")  # no users yet: no PIN
+        assert dialog.isVisible()
+        running = again.visits.visit_state(visit).code("97110")
+        assert running is not None and running.is_running("PT")  # still nothing applied
+        dialog.choose(0, STOP_AT_LAST_SEEN)
+        dialog.accept()
+        stopped = again.visits.visit_state(visit).code("97110")
+        assert stopped is not None and not stopped.is_running("PT")
+        assert stopped.role_seconds("PT", clock.now()) == 600
+        window.ticker.stop()
+    finally:
+        again.close()

@@ -22,6 +22,10 @@ if TYPE_CHECKING:
     from chargeclock.ui.lock_screen import LockScreen
 
 
+#: the idle lock watches input from the first paint, or from this long after start at the latest
+ARM_AT_THE_LATEST_MS = 5_000
+
+
 @cache
 def _input_events() -> frozenset[QEvent.Type]:
     """What counts as someone at the keyboard or the screen (the idle countdown starts again)."""
@@ -57,21 +61,32 @@ class PrivacyLock(QObject):
         self.set_idle_minutes(idle_minutes)
         window.lock_requested.connect(self.lock)
         # Input is watched from the window's first paint (nobody types into a window not yet
-        # drawn), so the start-up events do not pass through Python.
+        # drawn), so the start-up events do not pass through Python; a window started minimized
+        # does not paint, so the watch also begins a few seconds in.
+        self.armed = False
         if window.has_painted:
             self._arm()
         else:
             window.painted.connect(self._arm)
+            QTimer.singleShot(ARM_AT_THE_LATEST_MS, self._arm)
 
     def _arm(self) -> None:
         # Input reaches a top-level window's QWindow before any widget inside it, so watching the
-        # QWindows (the main window's, a dialog's as it takes the focus) sees every key, click
-        # and move. An application-wide filter would see every event of every object, and its
-        # first ones make PySide build Python types for ~180 Qt classes (~40 ms).
+        # QWindows (the main window's, every window already up, and each one that takes the
+        # focus later) sees every key, click and move. An application-wide filter would see every
+        # event of every object, and its first ones make PySide build Python types for ~180 Qt
+        # classes (~40 ms).
+        if self.armed:
+            return
+        self.armed = True
         self.window.installEventFilter(self)
         app = QApplication.instance()
         if isinstance(app, QApplication):
             app.focusWindowChanged.connect(self._watch)
+            self._watch(app.focusWindow())
+            for widget in app.topLevelWidgets():
+                if widget.isVisible():
+                    self._watch(widget.windowHandle())
         self._watch(self.window.windowHandle())
 
     @property

@@ -99,6 +99,9 @@ class RecoveryDialog(QDialog):
         layout.addWidget(buttons)
         self.setWindowFlag(Qt.WindowType.WindowCloseButtonHint, False)
 
+    def reject(self) -> None:
+        """Escape does not dismiss it: every timer needs a choice, which OK applies."""
+
     def choose(self, index: int, action: str, stop_at: datetime | None = None) -> None:
         """Select a choice programmatically (keyboard users and tests)."""
         self._groups[index].button((KEEP, STOP_AT_LAST_SEEN, STOP_AT).index(action)).setChecked(
