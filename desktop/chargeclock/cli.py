@@ -110,20 +110,35 @@ def opens_the_window(arguments: Sequence[str]) -> bool:
     tokens = iter(arguments)
     for token in tokens:
         if token == "--db":
-            if next(tokens, None) is None:
+            value = next(tokens, None)
+            if value is None or value.startswith("-"):  # argparse would call it missing
                 return False
         elif not (token.startswith("--db=") or token in ("--demo", "--smoke-test")):
             return False
     return True
 
 
+def window_options(arguments: Sequence[str]) -> argparse.Namespace:
+    """The options of ``arguments`` that :func:`opens_the_window` accepted, as the whole parser
+    would read them (a repeated ``--db``: the last one)."""
+    options = argparse.Namespace(db=None, demo=False, smoke_test=False, command=None)
+    tokens = iter(arguments)
+    for token in tokens:
+        if token == "--db":
+            options.db = next(tokens)
+        elif token.startswith("--db="):
+            options.db = token.removeprefix("--db=")
+        else:
+            setattr(options, token.removeprefix("--").replace("-", "_"), True)
+    return options
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     commands: dict[str, Command] = {}
     if opens_the_window(arguments):
-        # The common start: the subcommands' parsers (~10 ms of argparse) are not built.
-        args = _window_parser().parse_args(arguments)
-        args.command = None
+        # The common start: no parser is built (~10 ms of argparse and its translations).
+        args = window_options(arguments)
     else:
         parser, commands = build_parser()
         args = parser.parse_args(arguments)
