@@ -64,8 +64,7 @@ def recover(services: Services, window: MainWindow) -> RecoveryDialog | None:
         )
         for t in report.timers
     ]
-    dialog = RecoveryDialog(timers, window)
-    dialog.accepted.connect(lambda: apply_recovery(services, dialog))
+    dialog = RecoveryDialog(timers, window, apply=lambda d: apply_recovery(services, d))
     dialog.open()
     return dialog
 
@@ -75,6 +74,9 @@ def apply_recovery(services: Services, dialog: RecoveryDialog) -> None:
 
     choices = dialog.choices()
     recovery = services.recovery
+    for choice in choices:  # every entered time is checked before anything is applied
+        if choice.action == STOP_AT and choice.stop_at is not None:
+            recovery.check_stop_at(choice.segment_id, choice.stop_at)
     recovery.keep_running([c.segment_id for c in choices if c.action == KEEP])
     recovery.stop_at_last_seen([c.segment_id for c in choices if c.action == STOP_AT_LAST_SEEN])
     for choice in choices:

@@ -200,7 +200,7 @@ def test_the_pt_bill_comes_first_even_when_finalized_after_the_speech_visit(
     physio = services.visits.finalize(_timed_visit(clinic, "97110", 8))
     assert physio.state.ytd_allowed["pt_slp"] == Decimal("2420.00")  # not the speech bill
     # The speech bill now starts from $2,449.06 and would cross $2,480: the biller is told.
-    assert physio.kx_changed_visit_ids == (speech,)
+    assert physio.kx_review_visit_ids == (speech,)
 
 
 def test_a_second_pt_visit_pooled_into_the_day_keeps_the_order(clinic: Clinic) -> None:
@@ -226,7 +226,7 @@ def test_correcting_an_earlier_visit_names_the_later_bills_whose_kx_would_change
     today = clinic.clock.now().date()
     services.records.set_prior_spend(clinic.patient_id, 2026, "2400.00")  # $80 under $2,480
     early = _timed_visit(clinic, "97110", 8, day=today - timedelta(days=10))  # 1 unit, $29.06
-    assert services.visits.finalize(early).kx_changed_visit_ids == ()
+    assert services.visits.finalize(early).kx_review_visit_ids == ()
     late = _timed_visit(clinic, "97110", 8, day=today - timedelta(days=5))
     billed_late = services.visits.finalize(late)
     assert billed_late.claim_lines[0].modifiers == ("GP",)  # $2,458.12: under the threshold
@@ -238,7 +238,7 @@ def test_correcting_an_earlier_visit_names_the_later_bills_whose_kx_would_change
     visits.stop_timer(early, "PT")
     corrected = visits.finalize(early)
     assert corrected.claim_lines[0].units == 3
-    assert corrected.kx_changed_visit_ids == (late,)  # it would cross $2,480 now: KX
+    assert corrected.kx_review_visit_ids == (late,)  # it would cross $2,480 now: KX
     frozen = visits.claim_lines(late)
     assert frozen[0].modifiers == ("GP",)  # the sent claim is not rewritten behind the biller
 
@@ -260,4 +260,23 @@ def test_a_later_bill_in_the_other_bucket_is_not_named(clinic: Clinic) -> None:
     services.visits.start_timer(early, "97110", "PT")
     clinic.clock.advance(minutes=30)
     services.visits.stop_timer(early, "PT")
-    assert services.visits.finalize(early).kx_changed_visit_ids == ()
+    assert services.visits.finalize(early).kx_review_visit_ids == ()
+
+
+def test_a_day_reopened_for_correction_is_reviewed_once_whole_again(clinic: Clinic) -> None:
+    """Reopening one visit of a pooled day reopens the day; finalizing the first of them alone
+    bills part of the day, so later bills are not reviewed against it: only the whole day."""
+    services, visits = clinic.services, clinic.services.visits
+    today = clinic.clock.now().date()
+    services.records.set_prior_spend(clinic.patient_id, 2026, "2400.00")
+    day = today - timedelta(days=10)
+    first = _timed_visit(clinic, "97110", 20, day=day)
+    visits.finalize(first)
+    second = _timed_visit(clinic, "97110", 20, day=day)
+    assert set(visits.finalize(second).pooled_visit_ids) == {first, second}  # 3 units
+    late = visits.finalize(_timed_visit(clinic, "97110", 8, day=today - timedelta(days=5)))
+    assert "KX" in late.claim_lines[0].modifiers
+    visits.reopen_for_correction(first, "checking the minutes")  # the whole day reopens
+    assert visits.visit(second).status == "open"
+    assert visits.finalize(first).kx_review_visit_ids == ()  # the day is not whole yet
+    assert visits.finalize(second).kx_review_visit_ids == ()  # whole again: KX still matches

@@ -201,3 +201,12 @@ def _open_impatiently(path: Path) -> None:
         open_database(path)
     finally:
         database.connect = real
+
+
+def test_another_programs_sqlite_file_is_not_taken_for_ours(tmp_path: Path) -> None:
+    path = tmp_path / "other.sqlite3"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE providers (anything TEXT)")  # clashes with our schema
+    conn.close()
+    with pytest.raises(StorageError, match="cannot be read as a ChargeClock database"):
+        open_database(path)

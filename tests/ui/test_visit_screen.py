@@ -432,22 +432,32 @@ def test_finalizing_a_correction_warns_of_later_bills_whose_kx_would_change(
 
 
 def test_recovery_asks_without_blocking_and_applies_only_on_ok(
-    db_path: Path, clock: FakeClock, qtbot: QtBot
+    db_path: Path, clock: FakeClock, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Escape does not dismiss it; the idle lock hides it and shows it again; OK applies."""
+    """Escape does not dismiss it; the idle lock hides it and shows it again; a stop time it
+    cannot take keeps it open with nothing applied; OK applies every choice."""
     from chargeclock.app import recover
     from chargeclock.ui import records_ui
 
+    warned: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: warned.append(text))
     services = Services.open(db_path, clock, zone=UTC)
     services.recovery.begin_session()
     patient_id = setup_clinic(services)
     visit = services.visits.open_visit(patient_id).visit_id
     services.visits.start_timer(visit, "97110", "PT")
+    services.visits.start_timer(visit, "97140", "PTA")
     clock.advance(minutes=10)
     services.recovery.beat()
     services.close(clean=False)  # the process died
     clock.advance(minutes=30)
     again = Services.open(db_path, clock, zone=UTC)
+
+    def running(code: str, role: str) -> bool:
+        row = again.visits.visit_state(visit).code(code)
+        assert row is not None
+        return row.is_running(role)
+
     try:
         window = MainWindow(again, clock)
         qtbot.addWidget(window)
@@ -456,21 +466,25 @@ def test_recovery_asks_without_blocking_and_applies_only_on_ok(
         qtbot.waitUntil(lambda: window.has_painted)
         dialog = recover(again, window)
         assert dialog is not None and dialog.isVisible() and dialog.isModal()
-        running = again.visits.visit_state(visit).code("97110")
-        assert running is not None and running.is_running("PT")  # nothing applied yet
+        assert running("97110", "PT") and running("97140", "PTA")  # nothing applied yet
         qtbot.keyClick(dialog, Qt.Key.Key_Escape)
         assert dialog.isVisible()
         ui.lock.lock()
         assert not dialog.isVisible()
         ui.lock.unlock(0, "")  # no users yet: no PIN
         assert dialog.isVisible()
-        running = again.visits.visit_state(visit).code("97110")
-        assert running is not None and running.is_running("PT")  # still nothing applied
-        dialog.choose(0, STOP_AT_LAST_SEEN)
+        order = {t.who.split(" · ")[1]: i for i, t in enumerate(dialog.timers)}
+        dialog.choose(order["97110"], STOP_AT_LAST_SEEN)
+        dialog.choose(order["97140"], STOP_AT, clock.now() + timedelta(hours=1))
         dialog.accept()
+        assert dialog.isVisible() and len(warned) == 1 and "in the future" in warned[0]
+        assert running("97110", "PT") and running("97140", "PTA")  # not half applied
+        dialog.choose(order["97140"], KEEP)
+        dialog.accept()
+        assert not dialog.isVisible()
+        assert not running("97110", "PT") and running("97140", "PTA")
         stopped = again.visits.visit_state(visit).code("97110")
-        assert stopped is not None and not stopped.is_running("PT")
-        assert stopped.role_seconds("PT", clock.now()) == 600
+        assert stopped is not None and stopped.role_seconds("PT", clock.now()) == 600
         window.ticker.stop()
     finally:
         again.close()

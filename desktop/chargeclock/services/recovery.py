@@ -146,10 +146,9 @@ class RecoveryService:
                     stopped_at=at,
                 )
 
-    def stop_at(self, segment_id: int, when: datetime, reason: str) -> None:
-        """Stop a timer at a time the user enters (after its start, not in the future)."""
-        if not reason.strip():
-            raise InputError("reason", "a reason is required for this change")
+    def check_stop_at(self, segment_id: int, when: datetime) -> SegmentRow:
+        """The timer ``stop_at`` would stop at ``when``, or an :class:`InputError` saying why it
+        cannot (nothing is changed either way)."""
         if when.tzinfo is None:
             raise InputError("stopped_at", "must carry a time zone (times are stored in UTC)")
         s = self._segment(segment_id)
@@ -157,6 +156,13 @@ class RecoveryService:
             raise InputError("stopped_at", "the stop must come after the start")
         if when > self.ctx.now():
             raise InputError("stopped_at", f"{when.isoformat()} is in the future")
+        return s
+
+    def stop_at(self, segment_id: int, when: datetime, reason: str) -> None:
+        """Stop a timer at a time the user enters (after its start, not in the future)."""
+        if not reason.strip():
+            raise InputError("reason", "a reason is required for this change")
+        s = self.check_stop_at(segment_id, when)
         with self.ctx.db.transaction():
             visits.stop_segment(self.ctx.db.conn, s.id, when)
             self.ctx.audit(

@@ -14,7 +14,7 @@ from typing import Any
 from msgspec import Struct
 
 from chargeclock.domain.calculation import ClaimLine, VisitResult, calculate
-from chargeclock.domain.errors import InputError
+from chargeclock.domain.errors import ChargeClockError, InputError
 from chargeclock.services import billing
 from chargeclock.services.context import Context
 from chargeclock.services.minutes import (
@@ -46,16 +46,16 @@ class Finalized(Struct, frozen=True):
     """A finalized visit: the engine's result for its day and the claim lines now frozen on it.
 
     ``replaced_visit_ids``: same-day visits whose claim lines this visit's day bill replaced.
-    ``kx_changed_visit_ids``: visits billed after this one in its KX bucket and year whose frozen
-    KX modifiers the engine would now set differently (a correction moved the year-to-date):
-    their claims need a look."""
+    ``kx_review_visit_ids``: visits billed after this one in its KX bucket and year whose frozen
+    KX modifiers no longer match what the engine sets now (after a correction or a backdated
+    visit, say): their claims need a look."""
 
     state: VisitState
     result: VisitResult
     claim_lines: tuple[ClaimLineRow, ...]
     pooled_visit_ids: tuple[int, ...]
     replaced_visit_ids: tuple[int, ...]
-    kx_changed_visit_ids: tuple[int, ...] = ()
+    kx_review_visit_ids: tuple[int, ...] = ()
 
 
 def _kx_marks(lines: Sequence[ClaimLine | ClaimLineRow]) -> list[tuple[str, int, bool]]:
@@ -618,14 +618,20 @@ class VisitService:
             saved,
             pooled,
             tuple(replaced),
-            self._kx_changed_after(finalized, pooled),
+            self._kx_to_review_after(finalized, pooled),
         )
 
-    def _kx_changed_after(self, visit: VisitRow, pooled: Sequence[int]) -> tuple[int, ...]:
-        """The bills after ``visit`` in its KX bucket and year whose KX would now be set
-        otherwise. Only a correction (or a backdated visit) has any: visits are mostly
-        finalized in date order."""
+    def _kx_to_review_after(self, visit: VisitRow, pooled: Sequence[int]) -> tuple[int, ...]:
+        """The bills after ``visit`` in its KX bucket and year whose frozen KX no longer matches
+        the engine's. Only a correction (or a backdated visit) has any: visits are mostly
+        finalized in date order. Not while a visit of the same day and discipline is still
+        open (a day reopened for correction): the day's bill is not whole yet."""
         conn = self._conn
+        if any(
+            v.status == "open" and v.discipline == visit.discipline
+            for v in visits.visits_of_patient(conn, visit.patient_id, day=visit.date_of_service)
+        ):
+            return ()
         bucket = billing.bucket_of(visit.discipline)
         later = [
             v
@@ -647,7 +653,10 @@ class VisitService:
             frozen = visits.claim_lines_of_visits(conn, [other.id])
             if not frozen:  # the day's lines sit on a same-day sibling, checked as that one
                 continue
-            now = calculate(visit_input(self._state(other), self.ctx.now()), self.ctx.book)
+            try:
+                now = calculate(visit_input(self._state(other), self.ctx.now()), self.ctx.book)
+            except ChargeClockError:  # e.g. a year without rule data: nothing to compare with
+                continue
             if _kx_marks(now.claim_lines) != _kx_marks(frozen):
                 changed.append(other.id)
         return tuple(changed)

@@ -83,6 +83,24 @@ class Database:
         self.close()
 
 
+#: SQLite's result codes for a file that is fine but cannot be used at the moment
+_PASSING = (
+    "SQLITE_BUSY",
+    "SQLITE_LOCKED",
+    "SQLITE_READONLY",
+    "SQLITE_FULL",
+    "SQLITE_CANTOPEN",
+    "SQLITE_IOERR",
+    "SQLITE_PERM",
+)
+
+
+def _passing(exc: sqlite3.DatabaseError) -> bool:
+    """Locked by another program, read-only, disk full, unreadable: not the file's content."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    return name.startswith(_PASSING)
+
+
 def open_database(
     path: Path | str,
     *,
@@ -123,13 +141,12 @@ def open_database(
         except BaseException:
             conn.close()
             raise
-    except sqlite3.OperationalError as exc:  # locked by another program, read-only, disk full
+    except sqlite3.DatabaseError as exc:
         if process_lock is not None:
             process_lock.release()
-        raise StorageError(f"database {path}: cannot be opened now ({exc})") from None
-    except sqlite3.DatabaseError as exc:  # not SQLite at all, or damaged
-        if process_lock is not None:
-            process_lock.release()
+        if _passing(exc):
+            raise StorageError(f"database {path}: cannot be opened now ({exc})") from None
+        # Not SQLite, damaged, or another program's SQLite file (its tables clash with ours).
         raise StorageError(
             f"database {path}: cannot be read as a ChargeClock database ({exc}); "
             "open another file or restore a backup"

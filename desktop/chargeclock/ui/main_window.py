@@ -630,17 +630,17 @@ class MainWindow(QMainWindow):
         self.refresh_lists()
         self._show_visit(finalized.state)
         self.visit_changed.emit(self.visit_id)
-        if finalized.kx_changed_visit_ids:
+        if finalized.kx_review_visit_ids:
             QMessageBox.warning(self, "Finalize visit", self._kx_review(finalized))
 
     def _kx_review(self, finalized: Finalized) -> str:
-        """What the biller is told when a correction moves the KX threshold under later bills."""
-        visits = [self.services.visits.visit(i) for i in finalized.kx_changed_visit_ids]
+        """What the biller is told when later bills' KX no longer matches the year-to-date."""
+        visits = [self.services.visits.visit(i) for i in finalized.kx_review_visit_ids]
         named = ", ".join(f"#{v.id} of {v.date_of_service.strftime('%m/%d/%Y')}" for v in visits)
         return (
-            "This visit's amounts changed the patient's year-to-date. The KX modifier would now "
-            f"be set differently on {'visit' if len(visits) == 1 else 'visits'} {named}, already "
-            "billed: review those claims and correct them if they were sent."
+            f"The KX modifier frozen on {'visit' if len(visits) == 1 else 'visits'} {named}, "
+            "billed after this one, no longer matches the patient's year-to-date: review "
+            "those claims and correct them if they were sent."
         )
 
     @property

@@ -6,7 +6,7 @@ them through the services.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from msgspec import Struct
@@ -18,10 +18,13 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QGridLayout,
     QLabel,
+    QMessageBox,
     QRadioButton,
     QVBoxLayout,
     QWidget,
 )
+
+from chargeclock.domain.errors import ChargeClockError
 
 KEEP, STOP_AT_LAST_SEEN, STOP_AT = "keep", "stop_at_last_seen", "stop_at"
 
@@ -48,8 +51,17 @@ def _local(moment: datetime) -> str:
 
 
 class RecoveryDialog(QDialog):
-    def __init__(self, timers: Sequence[RunningTimer], parent: QWidget | None = None) -> None:
+    """One choice per timer left running; OK applies them all through ``apply`` (if given), and
+    the dialog stays open with the problem shown when they cannot be applied."""
+
+    def __init__(
+        self,
+        timers: Sequence[RunningTimer],
+        parent: QWidget | None = None,
+        apply: Callable[[RecoveryDialog], None] | None = None,
+    ) -> None:
         super().__init__(parent)
+        self._apply = apply
         self.setWindowTitle("ChargeClock — timers left running")
         self.setModal(True)
         self._timers = list(timers)
@@ -99,8 +111,22 @@ class RecoveryDialog(QDialog):
         layout.addWidget(buttons)
         self.setWindowFlag(Qt.WindowType.WindowCloseButtonHint, False)
 
+    @property
+    def timers(self) -> tuple[RunningTimer, ...]:
+        """The timers offered, in row order."""
+        return tuple(self._timers)
+
     def reject(self) -> None:
         """Escape does not dismiss it: every timer needs a choice, which OK applies."""
+
+    def accept(self) -> None:
+        if self._apply is not None:
+            try:
+                self._apply(self)
+            except ChargeClockError as exc:  # nothing was applied: choose again
+                QMessageBox.warning(self, "ChargeClock", str(exc))
+                return
+        super().accept()
 
     def choose(self, index: int, action: str, stop_at: datetime | None = None) -> None:
         """Select a choice programmatically (keyboard users and tests)."""
