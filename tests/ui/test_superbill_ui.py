@@ -434,3 +434,41 @@ def test_print_through_the_cups_pdf_queue(qtbot: QtBot, window: MainWindow, visi
     finally:
         for leftover in out_dir.glob(f"{title}*.pdf"):
             leftover.unlink()
+
+
+def test_older_diagnoses_get_their_text_once_the_code_set_is_in(
+    qtbot: QtBot,
+    window: MainWindow,
+    services: Services,
+    visit_id: int,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Diagnoses saved before descriptions were kept: the preview opens at once without them,
+    and is rebuilt with ICD-10-CM's text when the code set has loaded off the window's thread."""
+    from chargeclock.services import diagnosis_codes
+
+    conn = services.db.conn
+    kept = conn.execute("SELECT id, description FROM diagnoses").fetchall()
+    monkeypatch.setattr(diagnosis_codes, "_index", None)  # not loaded in this session yet
+    conn.execute("UPDATE diagnoses SET description = ''")
+    try:
+        launcher = _launcher(window)
+        with qtbot.waitSignal(launcher.opened, timeout=10_000):
+            window.superbill_requested.emit(visit_id)
+        dialog = launcher.dialog
+        assert dialog is not None and dialog.superbill is not None
+        assert all(d.description == "" for d in dialog.superbill.diagnoses)  # no wait for it
+        qtbot.waitUntil(
+            lambda: (
+                dialog.superbill is not None
+                and all(d.description for d in dialog.superbill.diagnoses)
+            ),
+            timeout=60_000,
+        )
+        first = dialog.superbill.diagnoses[0]
+        assert first.description == diagnosis_codes.load_index().description(first.code) != ""
+        dialog.reject()
+    finally:
+        conn.executemany(
+            "UPDATE diagnoses SET description = ? WHERE id = ?", [(t, i) for i, t in kept]
+        )

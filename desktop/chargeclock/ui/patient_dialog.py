@@ -8,11 +8,9 @@ the search says so and a diagnosis waits for its check.
 
 from __future__ import annotations
 
-import contextlib
-import threading
 from datetime import date
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -30,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from chargeclock.services.diagnosis_codes import Icd10Index, load_index, loaded_index
+from chargeclock.services.diagnosis_codes import Icd10Index, loaded_index
 from chargeclock.services.patient_records import PatientDetails, PlanOfCareInput
 from chargeclock.services.session import Services
 from chargeclock.services.validation import DiagnosisCheck
@@ -48,28 +46,11 @@ from chargeclock.ui.forms import (
     npi_problem,
     required,
 )
+from chargeclock.ui.icd10_loader import Icd10Loader
 
 CODE_ROLE = Qt.ItemDataRole.UserRole + 1
 POINTERS = "ABCDEFGHIJKL"
 SEX_CHOICES = (("", "—"), ("F", "Female"), ("M", "Male"), ("X", "X"))
-
-
-class Icd10Loader(QObject):
-    """Builds the ICD-10-CM index off the window's thread; ``loaded`` carries it."""
-
-    loaded = Signal(object)
-
-    def start(self) -> None:
-        ready = loaded_index()
-        if ready is not None:
-            QTimer.singleShot(0, lambda: self.loaded.emit(ready))
-            return
-        threading.Thread(target=self._run, name="icd10-index", daemon=True).start()
-
-    def _run(self) -> None:
-        index = load_index()
-        with contextlib.suppress(RuntimeError):  # the dialog closed before the set was in
-            self.loaded.emit(index)
 
 
 class PatientDialog(QDialog):

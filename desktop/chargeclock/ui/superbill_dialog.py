@@ -105,6 +105,23 @@ class SuperbillDialog(QDialog):
         self._build()
         self._fit_to_screen(parent)
         self.refresh()
+        self._describe_older_diagnoses()
+
+    def _describe_older_diagnoses(self) -> None:
+        """Diagnoses saved before their description was kept take ICD-10-CM's text from the
+        code set; it loads off the window's thread, and the preview is rebuilt when it is in."""
+        from chargeclock.services.diagnosis_codes import loaded_index
+
+        if (
+            loaded_index() is not None
+            or not self.services.records.some_diagnosis_lacks_a_description()
+        ):
+            return
+        from chargeclock.ui.icd10_loader import Icd10Loader
+
+        self.code_set = Icd10Loader(self)
+        self.code_set.loaded.connect(lambda _index: self.refresh())
+        self.code_set.start()
 
     # -- layout --------------------------------------------------------------------------------
 
