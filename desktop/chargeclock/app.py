@@ -97,14 +97,10 @@ def _show_unexpected(
     )
 
 
-#: the cycle collector runs again from the first paint, or from this long after start at the latest
-SETTLE_AT_THE_LATEST_MS = 5_000
-
-
 def _settle_after_start() -> None:
-    """Once the window has painted (or a few seconds in, for a window started minimized): what
-    start-up made stays for the program's life, so the cycle collector leaves it out of every
-    later pass (``gc.freeze``) and runs again. Once only."""
+    """Once the start is over (the window's ``settled``: its first paint, or a few seconds in
+    for a window started minimized): what start-up made stays for the program's life, so the
+    cycle collector leaves it out of every later pass (``gc.freeze``) and runs again. Once."""
     if gc.isenabled():
         return
     gc.freeze()
@@ -160,7 +156,7 @@ def _open_and_run(
             QMessageBox.critical(None, "ChargeClock", str(exc))
         return 2
     window = build_window(services, clock)
-    window.painted.connect(_settle_after_start)
+    window.settled.connect(_settle_after_start)
     if smoke_test:
         # The startup probe: say so at the first paint (the benchmark times that line), then exit.
         def first_paint() -> None:
@@ -172,25 +168,16 @@ def _open_and_run(
         window.painted.connect(first_paint)
         window.show()
         status = app.exec()
-        _retire(window)
+        window.ticker.stop()  # no tick reads the closed database
         # No session was begun, so none is ended: a crash left behind by an earlier run stays
         # on record for the next real start to offer recovery.
         services.close(clean=False)
         return status
     sys.excepthook = _show_unexpected
-    QTimer.singleShot(SETTLE_AT_THE_LATEST_MS, _settle_after_start)
     window.show()
     recover(services, window)
     QTimer.singleShot(2000, services.daily_backup)
     status = app.exec()
-    _retire(window)
+    window.ticker.stop()  # no tick reads the closed database
     services.close()
     return status
-
-
-def _retire(window: MainWindow) -> None:
-    """The event loop has ended: the window's clock stops (no tick reads a closed database) and
-    the window goes."""
-    window.ticker.stop()
-    window.hide()
-    window.deleteLater()

@@ -253,9 +253,9 @@ def test_a_window_that_never_paints_is_watched_a_few_seconds_in(
     qtbot: QtBot, clinic: Clinic, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Started minimized, the window does not paint; the lock still arms."""
-    from chargeclock.ui import privacy_lock
+    from chargeclock.ui import main_window
 
-    monkeypatch.setattr(privacy_lock, "ARM_AT_THE_LATEST_MS", 20)
+    monkeypatch.setattr(main_window, "START_SETTLES_MS", 20)
     window = MainWindow(clinic.services, clinic.clock)
     qtbot.addWidget(window)
     ui = records_ui.install(window, clinic.services)

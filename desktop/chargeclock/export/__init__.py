@@ -5,12 +5,14 @@ asked for: importing ``chargeclock.export`` costs nothing until :func:`render_pd
 from __future__ import annotations
 
 import os
+import tempfile
+from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 if TYPE_CHECKING:
     from chargeclock.domain.superbill import Superbill
 
-__all__ = ["pdf_bytes", "render_pdf"]
+__all__ = ["pdf_bytes", "render_pdf", "write_private"]
 
 
 def render_pdf(superbill: Superbill, out: str | os.PathLike[str] | BinaryIO) -> None:
@@ -28,3 +30,16 @@ def pdf_bytes(superbill: Superbill) -> bytes:
     from chargeclock.export.pdf import pdf_bytes as render
 
     return render(superbill)
+
+
+def write_private(target: Path, data: bytes) -> None:
+    """Write ``data`` to ``target``, replaced atomically (a reader never sees half a file) and
+    readable by its owner only: a superbill holds patient information."""
+    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import os
-import tempfile
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -21,6 +20,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
 from chargeclock.domain.superbill import Superbill
+from chargeclock.export import write_private
 from chargeclock.export.superbill_layout import FONT, MUTED, RULE, day, superbill_story
 
 MARGIN = 0.6 * inch
@@ -123,12 +123,4 @@ def render_pdf(bill: Superbill, out: str | os.PathLike[str] | BinaryIO) -> None:
     if hasattr(out, "write"):
         out.write(data)
         return
-    target = Path(out)
-    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    write_private(Path(out), data)

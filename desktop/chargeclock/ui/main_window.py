@@ -48,6 +48,9 @@ from chargeclock.ui.rows_model import CodeRow, CodeRowsModel
 
 T = TypeVar("T")
 HEARTBEAT_SECONDS = 15
+#: the start is over at the first paint, or this long after the window is made at the latest
+#: (a window started minimized does not paint)
+START_SETTLES_MS = 5_000
 
 SHORTCUTS = {
     "pt": "Ctrl+1",
@@ -84,6 +87,8 @@ class MainWindow(QMainWindow):
     lock_requested = Signal()
     #: the window has painted for the first time (the startup probe waits for it)
     painted = Signal()
+    #: the start is over (see :attr:`has_settled`); what can wait for it starts then
+    settled = Signal()
 
     def __init__(self, services: Services, clock: Clock, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -96,6 +101,8 @@ class MainWindow(QMainWindow):
         self._tie_choice: dict[int, tuple[str, ...]] = {}
         self._ticks = 0
         self._painted = False
+        self._settled = False
+        QTimer.singleShot(START_SETTLES_MS, self, self._settle)
         self._tools_ready = False
         practice = services.records.practice()
         name = practice.name if practice and practice.name else "set up your practice"
@@ -648,11 +655,23 @@ class MainWindow(QMainWindow):
         """The window has been drawn at least once (``painted`` was emitted)."""
         return self._painted
 
+    @property
+    def has_settled(self) -> bool:
+        """The start is over: the window has painted, or ``START_SETTLES_MS`` have passed
+        (``settled`` was emitted, once)."""
+        return self._settled
+
+    def _settle(self) -> None:
+        if not self._settled:
+            self._settled = True
+            self.settled.emit()
+
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         super().paintEvent(event)
         if not self._painted:
             self._painted = True
             self.painted.emit()
+            self._settle()
 
     def close_choice(self, running: int) -> str:
         """Asked when the window closes with timers running: "stop", "keep" or "cancel"."""

@@ -22,10 +22,6 @@ if TYPE_CHECKING:
     from chargeclock.ui.lock_screen import LockScreen
 
 
-#: the idle lock watches input from the first paint, or from this long after start at the latest
-ARM_AT_THE_LATEST_MS = 5_000
-
-
 @cache
 def _input_events() -> frozenset[QEvent.Type]:
     """What counts as someone at the keyboard or the screen (the idle countdown starts again)."""
@@ -60,15 +56,13 @@ class PrivacyLock(QObject):
         self.idle_timer.timeout.connect(self.lock)
         self.set_idle_minutes(idle_minutes)
         window.lock_requested.connect(self.lock)
-        # Input is watched from the window's first paint (nobody types into a window not yet
-        # drawn), so the start-up events do not pass through Python; a window started minimized
-        # does not paint, so the watch also begins a few seconds in.
+        # Input is watched once the start is over (the first paint: nobody types into a window
+        # not yet drawn), so the start-up events do not pass through Python.
         self.armed = False
-        if window.has_painted:
+        if window.has_settled:
             self._arm()
         else:
-            window.painted.connect(self._arm)
-            QTimer.singleShot(ARM_AT_THE_LATEST_MS, self._arm)
+            window.settled.connect(self._arm)
 
     def _arm(self) -> None:
         # Input reaches a top-level window's QWindow before any widget inside it, so watching the

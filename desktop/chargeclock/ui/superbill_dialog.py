@@ -9,9 +9,7 @@ job) are shown in the dialog in one line, never as a traceback.
 from __future__ import annotations
 
 import calendar
-import os
 import re
-import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -37,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from chargeclock.domain.errors import ChargeClockError
 from chargeclock.domain.superbill import Paper, Superbill
+from chargeclock.export import write_private
 from chargeclock.services.session import Services
 from chargeclock.services.superbill import SuperbillRequest, build, pdf_bytes
 from chargeclock.ui import theme
@@ -57,17 +56,6 @@ def _pydate(day: QDate) -> date:
 
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    fd, temporary = tempfile.mkstemp(prefix=".superbill-", suffix=".pdf", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 class SuperbillDialog(QDialog):
@@ -344,7 +332,7 @@ class SuperbillDialog(QDialog):
         if path.suffix.lower() != ".pdf":
             path = path.with_name(path.name + ".pdf")
         try:
-            _write_atomically(path, self.pdf)
+            write_private(path, self.pdf)
         except OSError as exc:
             self._show_message(f"Could not save {path}: {exc.strerror or exc}")
             return False

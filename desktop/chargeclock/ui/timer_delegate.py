@@ -6,7 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
-from PySide6.QtWidgets import QSpinBox, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+from PySide6.QtWidgets import QSpinBox, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from chargeclock.ui import theme
 from chargeclock.ui.rows_model import KIND_ROLE, RUNNING_ROLE, CodeRowsModel
@@ -32,10 +32,6 @@ class TimerCellDelegate(QStyledItemDelegate):
                 painter.setBrush(colour)
             else:
                 painter.setPen(QPen(colour, 2))
-                # QStyle's Python enums take ~15 ms to create: made when a timer first paints,
-                # not at startup.
-                from PySide6.QtWidgets import QStyle
-
                 selected = option.state & QStyle.StateFlag.State_Selected
                 painter.setBrush(QColor("#eef3fa") if selected else QColor("white"))
             painter.drawRoundedRect(rect, 8, 8)
