@@ -12,9 +12,12 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO, cast
+from typing import TYPE_CHECKING, TextIO, cast
 
 from chargeclock.domain.errors import ChargeClockError
+
+if TYPE_CHECKING:
+    from chargeclock.domain.rulebook import RuleBook
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -25,15 +28,16 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def run_calc(data: bytes | str, out: TextIO, err: TextIO) -> int:
-    """The calc entry point, in process: JSON in, the result document or one error line out."""
+def run_calc(data: bytes | str, out: TextIO, err: TextIO, book: RuleBook | None = None) -> int:
+    """The calc entry point, in process: JSON in, the result document or one error line out.
+    ``book`` is the rule data (default: the shipped data; a clinic's with ``--db``)."""
     from chargeclock.domain.calc_io import parse_calc_input, result_document
     from chargeclock.domain.calculation import calculate
     from chargeclock.resources import rule_book
 
     try:
         request = parse_calc_input(data)
-        result = calculate(request.to_visit(), rule_book())
+        result = calculate(request.to_visit(), book or rule_book())
     except ChargeClockError as exc:
         err.write(_one_line(str(exc)) + "\n")
         return EXIT_BAD_INPUT
@@ -54,7 +58,16 @@ def _cmd_calc(args: argparse.Namespace) -> int:
         except OSError as exc:
             sys.stderr.write(f"FILE: cannot read {source}: {exc.strerror}\n")
             return EXIT_BAD_INPUT
-    return run_calc(data, sys.stdout, sys.stderr)
+    database = getattr(args, "db", None)
+    if not database:
+        return run_calc(data, sys.stdout, sys.stderr)
+    # The clinic's imported rule data over the shipped data; read-only, beside an open window.
+    from chargeclock.resources import rule_book
+    from chargeclock.services.context import ClinicRuleBook
+    from chargeclock.storage.database import open_database
+
+    with open_database(Path(database), create=False, lock=False) as db:
+        return run_calc(data, sys.stdout, sys.stderr, ClinicRuleBook(rule_book(), db))
 
 
 class _Parser(argparse.ArgumentParser):
@@ -96,6 +109,11 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
 
     calc = sub.add_parser("calc", help="bill one visit: JSON in (FILE or stdin), JSON out")
     calc.add_argument("file", nargs="?", default="-", metavar="FILE")
+    calc.add_argument(
+        "--db",
+        default=argparse.SUPPRESS,
+        help="use the rule data this clinic database imported (import-rules, import-pfs)",
+    )
     commands["calc"] = _cmd_calc
 
     from chargeclock import commands as more_commands

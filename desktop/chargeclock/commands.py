@@ -76,6 +76,19 @@ def _cmd_import_fees(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_import_rules(args: argparse.Namespace) -> int:
+    from chargeclock.services.session import Services
+
+    services = Services.open(_database(args))
+    try:
+        result = services.rules.import_rules(args.file)
+    finally:
+        services.close()
+    years = ", ".join(str(y) for y in result.years)
+    print(f"Medicare figures loaded from {result.file_name} for {years}")
+    return 0
+
+
 def _cmd_demo_db(args: argparse.Namespace) -> int:
     from datetime import date
 
@@ -89,7 +102,12 @@ def _cmd_demo_db(args: argparse.Namespace) -> int:
             raise InputError("--today", f"not a date (YYYY-MM-DD): {args.today!r}") from None
     else:
         today = date.today()
-    summary = build_demo(Path(args.path), today=today, seed=args.seed)
+    try:
+        summary = build_demo(Path(args.path), today=today, seed=args.seed)
+    except InputError as exc:
+        if exc.field == "today":
+            raise InputError("--today", exc.problem) from None
+        raise
     print(
         f"demo database {summary.path}: {summary.patients} patients, {summary.visits} visits, "
         f"{summary.segments} timer segments, {summary.claim_lines} claim lines"
@@ -196,6 +214,20 @@ def register(
     fees.add_argument("--charges", action="store_true", help="load the clinic's fee list instead")
     fees.add_argument("--label", help="where the amounts come from (default: the file name)")
     commands["import-fees"] = _cmd_import_fees
+
+    rules = sub.add_parser(
+        "import-rules",
+        help="load a year's Medicare figures (KX thresholds, conversion factor, …) from a CSV",
+    )
+    _add_db(rules)
+    rules.add_argument(
+        "file",
+        metavar="FILE.csv",
+        help="the columns of years.csv: year, kx_pt_slp, kx_ot, review_threshold, "
+        "conversion_factor, conversion_factor_qp, assistant_modifiers, "
+        "assistant_payment_percent, mppr_pe_percent, source",
+    )
+    commands["import-rules"] = _cmd_import_rules
 
     demo = sub.add_parser("demo-db", help="write a demo database with a year of sample visits")
     _add_db(demo)

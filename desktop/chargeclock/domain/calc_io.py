@@ -177,6 +177,8 @@ def result_document(result: VisitResult) -> dict[str, Any]:
     kx = result.kx
     return {
         "rule_year": result.rule_year,
+        "rule_data_year": result.rule_data_year,
+        "fees_year": result.fees_year,
         "unit_method": result.unit_method.value,
         "discipline": result.discipline.value,
         "total_timed_minutes": result.total_timed_minutes,

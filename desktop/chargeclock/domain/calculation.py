@@ -167,6 +167,33 @@ class VisitResult(Struct, frozen=True):
     review: tuple[ReviewItem, ...]
     warnings: tuple[VisitWarning, ...]
     trace: tuple[str, ...]
+    # The year whose Medicare figures priced the visit: ``rule_year`` itself, or an earlier year
+    # standing in while the year's own are not loaded (then a ``rules_provisional`` warning).
+    rule_data_year: int = 0
+    # The fee schedule year of the amounts (None: no schedule; earlier: ``fees_provisional``).
+    fees_year: int | None = None
+
+    @property
+    def provisional(self) -> bool:
+        """Priced, wholly or partly, with an earlier year's figures."""
+        return self.rule_data_year != self.rule_year or any(
+            w.kind == "fees_provisional" for w in self.warnings
+        )
+
+    @property
+    def priced_with_year(self) -> int:
+        """The earliest year whose figures priced this visit (``rule_year`` when none other)."""
+        years = [self.rule_data_year or self.rule_year]
+        if self.fees_year is not None and any(w.kind == "fees_provisional" for w in self.warnings):
+            years.append(self.fees_year)
+        return min(years)
+
+    @property
+    def borrowed_data_year(self) -> int | None:
+        """The earlier year that priced this visit, or None when its year's own figures did
+        (what a frozen bill keeps, and what the superbill prints a note for)."""
+        year = self.priced_with_year
+        return year if year != self.rule_year else None
 
     @property
     def allowed_total(self) -> Decimal:
@@ -417,6 +444,7 @@ def calculate(visit: VisitInput, book: RuleBook) -> VisitResult:
         f"{discipline} -> {therapy_modifier} on every line; units by the "
         + ("CMS total-time method" if engine.method is UnitMethod.CMS else "per-code method")
     ]
+    trace += [f"rule data: {line}" for line in rules.provenance()]
     trace += _trace_units(engine, chosen, choices)
 
     services: list[ServiceResult] = []
@@ -538,4 +566,6 @@ def calculate(visit: VisitInput, book: RuleBook) -> VisitResult:
         review=tuple(review),
         warnings=tuple(warnings),
         trace=tuple(trace),
+        rule_data_year=rules.figures_year,
+        fees_year=rules.fees_year,
     )

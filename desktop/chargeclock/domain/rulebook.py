@@ -17,7 +17,8 @@ from pathlib import Path
 
 from msgspec import Struct
 
-from chargeclock.domain.errors import RuleDataError
+from chargeclock.domain.errors import InputError, RuleDataError
+from chargeclock.domain.year_figures import YearFigures, parse_year_row
 
 
 class Discipline(StrEnum):
@@ -112,7 +113,11 @@ class CodePair(Struct, frozen=True):
 
 
 class RuleYear(Struct, frozen=True):
-    """Everything the engine needs for one calendar year of dates of service."""
+    """Everything the engine needs for one calendar year of dates of service.
+
+    ``year`` is the year of the dates of service. Its figures may come from an earlier year when
+    the year's own are not loaded yet (``data_year``, ``fees_year``, ``borrowed_fees``): the
+    engine then bills with them and says so (``provisional``)."""
 
     year: int
     kx_threshold: Mapping[str, Decimal]  # bucket -> amount
@@ -124,12 +129,42 @@ class RuleYear(Struct, frozen=True):
     codes: Mapping[str, Code]
     fees: Mapping[str, Fee]
     pairs: tuple[CodePair, ...]
+    data_year: int = 0  # the year whose thresholds, factor and rates these are (0: ``year``)
+    figures_origin: str = "shipped"  # "shipped", or "imported from FILE on DATE"
+    fees_year: int | None = None  # the year of the fee schedule the amounts come from
+    borrowed_fees: frozenset[str] = frozenset()  # codes whose amount is ``fees_year``'s
 
     def code(self, code: str) -> Code | None:
         return self.codes.get(code)
 
     def fee(self, code: str) -> Fee | None:
         return self.fees.get(code)
+
+    @property
+    def figures_year(self) -> int:
+        return self.data_year or self.year
+
+    @property
+    def provisional(self) -> bool:
+        """True when the year's own Medicare figures are not loaded and an earlier year's are
+        used in their place."""
+        return self.figures_year != self.year
+
+    def provenance(self) -> list[str]:
+        """Which figure came from which year, in plain words (the trace's rule-data lines)."""
+        figures = (
+            f"KX thresholds, review level, conversion factor, CQ/CO rate and MPPR: "
+            f"{self.figures_year} ({self.figures_origin})"
+        )
+        if self.provisional:
+            figures += f"; {self.year} figures are not loaded, so these are provisional"
+        lines = [figures]
+        if self.borrowed_fees and self.fees_year is not None:
+            lines.append(
+                f"allowed amounts: the {self.fees_year} fee schedule ({self.year}'s is not "
+                "loaded; provisional)"
+            )
+        return lines
 
 
 def _dec(text: str, where: str) -> Decimal | None:
@@ -140,13 +175,6 @@ def _dec(text: str, where: str) -> Decimal | None:
         return Decimal(text)
     except InvalidOperation:
         raise RuleDataError(f"{where}: not a number: {text!r}") from None
-
-
-def _req_dec(text: str, where: str) -> Decimal:
-    value = _dec(text, where)
-    if value is None:
-        raise RuleDataError(f"{where}: required value is empty")
-    return value
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -179,17 +207,27 @@ def _parse_code(row: Mapping[str, str], where: str) -> Code:
 
 @dataclass
 class RuleBook:
-    """All years of rule data under one directory; ``year(n)`` gives one year or a clear error."""
+    """All years of rule data under one directory; ``year(n)`` gives one year or a clear error.
+
+    A year after the last one with figures is billed with the latest figures, marked provisional
+    (Medicare publishes a year's figures in November, often late, and a clinic offline cannot
+    wait for a release). A year before the first is an error. Subclasses lay a clinic's own
+    imports over the shipped data through :meth:`figures`, :meth:`fee_table` and
+    :meth:`fee_overrides`."""
 
     directory: Path
     _years: dict[int, RuleYear] = field(default_factory=dict, repr=False)
 
     @cached_property
-    def _year_rows(self) -> dict[int, dict[str, str]]:
-        rows: dict[int, dict[str, str]] = {}
-        for row in _rows(self.directory / "years.csv"):
-            rows[int(row["year"])] = row
-        return rows
+    def _shipped_figures(self) -> dict[int, YearFigures]:
+        figures: dict[int, YearFigures] = {}
+        for n, row in enumerate(_rows(self.directory / "years.csv")):
+            try:
+                parsed = parse_year_row(row, f"years.csv line {n + 2}")
+            except InputError as exc:
+                raise RuleDataError(str(exc)) from None
+            figures[parsed.year] = parsed
+        return figures
 
     @cached_property
     def _all_codes(self) -> tuple[Code, ...]:
@@ -212,26 +250,70 @@ class RuleBook:
             out.append((pair, int(row["first_year"]), int(last) if last else None))
         return tuple(out)
 
+    @cached_property
+    def _shipped_fee_years(self) -> frozenset[int]:
+        folder = self.directory / "fees"
+        if not folder.is_dir():
+            return frozenset()
+        return frozenset(
+            int(p.stem) for p in folder.glob("*.csv") if p.stem.isdigit() and len(p.stem) == 4
+        )
+
+    # --- what subclasses lay over the shipped data -----------------------------------------
+
+    def figures(self) -> Mapping[int, YearFigures]:
+        """Each year's figures (the shipped ``years.csv``)."""
+        return self._shipped_figures
+
+    def fee_years(self) -> frozenset[int]:
+        """The years that have a fee schedule of their own."""
+        return self._shipped_fee_years
+
+    def shipped_fee_years(self) -> frozenset[int]:
+        """The years whose fee schedule ships with the program."""
+        return self._shipped_fee_years
+
+    def fee_table(self, year: int) -> dict[str, Fee]:
+        """The fee schedule of a year in :meth:`fee_years` (shipped file)."""
+        return self._load_fees(year)
+
+    def fee_overrides(
+        self, year: int, base: Mapping[str, Fee], figures: YearFigures
+    ) -> dict[str, Fee]:
+        """Amounts that replace ``base`` entries for ``year`` (none in the shipped data)."""
+        return {}
+
+    def forget(self) -> None:
+        """Drop the parsed years (after the data under them changed)."""
+        self._years.clear()
+
+    # --- the years ---------------------------------------------------------------------------
+
     @property
     def years(self) -> tuple[int, ...]:
-        """The calendar years the rule data covers."""
-        return tuple(sorted(self._year_rows))
+        """The calendar years that have figures of their own."""
+        return tuple(sorted(self.figures()))
+
+    @property
+    def shipped_years(self) -> tuple[int, ...]:
+        return tuple(sorted(self._shipped_figures))
 
     def all_codes(self) -> Iterable[Code]:
         return self._all_codes
 
     def year(self, year: int) -> RuleYear:
-        """The rule data for ``year``; a year with no data is a :class:`RuleDataError`."""
+        """The rule data for ``year``: its own figures, or the latest earlier year's marked
+        provisional; a year before the first is a :class:`RuleDataError`."""
         cached = self._years.get(year)
         if cached is not None:
             return cached
-        row = self._year_rows.get(year)
-        if row is None:
-            covered = self.years
-            span = f"{covered[0]}-{covered[-1]}" if covered else "none"
-            raise RuleDataError(f"no rule data for {year}; the rule data covers {span}")
-        where = f"years.csv {year}"
-        fees = self._load_fees(year)
+        figures_by_year = self.figures()
+        covered = sorted(figures_by_year)
+        if not covered or year < covered[0]:
+            span = str(covered[0]) if covered else "no year (years.csv is empty)"
+            raise RuleDataError(f"no rule data for {year}: the rule data starts with {span}")
+        figures = figures_by_year[max(y for y in covered if y <= year)]
+        fees, fees_year, borrowed = self._fees_for(year, figures)
         codes = {c.code: c for c in self._all_codes if c.valid_in(year)}
         pairs = tuple(
             p
@@ -240,21 +322,40 @@ class RuleBook:
         )
         rule_year = RuleYear(
             year=year,
-            kx_threshold={
-                "pt_slp": _req_dec(row["kx_pt_slp"], where),
-                "ot": _req_dec(row["kx_ot"], where),
-            },
-            review_threshold=_req_dec(row["review_threshold"], where),
-            conversion_factor=_dec(row["conversion_factor"], where),
-            assistant_modifiers_exist=row["assistant_modifiers"].strip() == "yes",
-            assistant_payment_rate=_req_dec(row["assistant_payment_percent"], where) / 100,
-            mppr_pe_rate=_req_dec(row["mppr_pe_percent"], where) / 100,
+            kx_threshold=figures.kx_threshold,
+            review_threshold=figures.review_threshold,
+            conversion_factor=figures.conversion_factor,
+            assistant_modifiers_exist=figures.assistant_modifiers,
+            assistant_payment_rate=figures.assistant_payment_percent / 100,
+            mppr_pe_rate=figures.mppr_pe_percent / 100,
             codes=codes,
             fees=fees,
             pairs=pairs,
+            data_year=figures.year,
+            figures_origin=figures.origin,
+            fees_year=fees_year,
+            borrowed_fees=borrowed,
         )
         self._years[year] = rule_year
         return rule_year
+
+    def _fees_for(
+        self, year: int, figures: YearFigures
+    ) -> tuple[dict[str, Fee], int | None, frozenset[str]]:
+        """The year's fee schedule; past the last shipped year, the latest earlier schedule
+        stands in (its codes are ``borrowed``). A shipped year without a schedule of its own
+        stays unknown, as it always was."""
+        have = self.fee_years()
+        fees_year: int | None = year if year in have else None
+        if fees_year is None and self._shipped_figures and year > max(self._shipped_figures):
+            earlier = [y for y in have if y < year]
+            fees_year = max(earlier) if earlier else None
+        base = self.fee_table(fees_year) if fees_year is not None else {}
+        borrowed = set(base) if fees_year is not None and fees_year != year else set()
+        overrides = self.fee_overrides(year, base, figures)
+        fees = {**base, **overrides}
+        borrowed -= set(overrides)
+        return fees, fees_year, frozenset(borrowed)
 
     def _load_fees(self, year: int) -> dict[str, Fee]:
         path = self.directory / "fees" / f"{year}.csv"

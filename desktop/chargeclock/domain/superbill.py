@@ -139,6 +139,8 @@ class Superbill(Struct, frozen=True):
     paper: Paper
     include_trace: bool
     generated_on: date
+    # Plain-words notes printed under the services (e.g. figures that were provisional).
+    notes: tuple[str, ...] = ()
 
     @property
     def lines(self) -> tuple[SuperbillLine, ...]:

@@ -125,6 +125,7 @@ def visit_warnings(
                     "a patient cannot receive two one-on-one services in the same minute",
                 )
             )
+    warnings += provisional_warnings(rules, codes)
     unknown = tuple(dict.fromkeys(unknown_fee_codes))
     if unknown:
         names = ", ".join(unknown)
@@ -145,3 +146,34 @@ def visit_warnings(
             )
         )
     return warnings
+
+
+def provisional_message(year: int, figures_year: int) -> str:
+    """The words of the visit screen's banner and the calc warning."""
+    return (
+        f"{year} Medicare figures are not loaded — using {figures_year}'s; import them "
+        "(Settings → Rule data, or chargeclock import-rules)"
+    )
+
+
+def provisional_warnings(rules: RuleYear, codes: Sequence[Code]) -> list[VisitWarning]:
+    """A year billed with an earlier year's figures or fee schedule says so."""
+    out = []
+    if rules.provisional:
+        out.append(
+            VisitWarning(
+                "rules_provisional", (), provisional_message(rules.year, rules.figures_year)
+            )
+        )
+    borrowed = tuple(dict.fromkeys(c.code for c in codes if c.code in rules.borrowed_fees))
+    if borrowed and rules.fees_year is not None:
+        out.append(
+            VisitWarning(
+                "fees_provisional",
+                borrowed,
+                f"the {rules.year} fee schedule is not loaded: the allowed amounts of "
+                f"{', '.join(borrowed)} are {rules.fees_year}'s (estimates); import the "
+                f"{rules.year} schedule (chargeclock import-pfs)",
+            )
+        )
+    return out

@@ -462,6 +462,8 @@ def superbill_story(bill: Superbill, width: float) -> list[Flowable]:
         _lines_table(bill, width),
         Spacer(1, 10),
     ]
+    for note in bill.notes:
+        story += [_p(_e(note), "small"), Spacer(1, 6)]
     if len(bill.payments) > PAYMENTS_BESIDE_TOTALS:
         story += [
             _p("Payments received", "heading"),

@@ -8,48 +8,84 @@ from decimal import Decimal
 from typing import Any
 
 from msgspec import Struct
-from msgspec.structs import replace
 
 from chargeclock.clock import Clock
-from chargeclock.domain.rulebook import Fee, RuleBook, RuleYear
-from chargeclock.storage import amounts, audit
+from chargeclock.domain.rulebook import Fee, RuleBook
+from chargeclock.domain.year_figures import YearFigures
+from chargeclock.storage import amounts, audit, rule_data
 from chargeclock.storage.database import Database
 
 
 class ClinicRuleBook(RuleBook):
-    """The shipped rule data with the clinic's imported allowed amounts laid over each year's
-    fees: an imported amount replaces the shipped figure for that code, keeping the shipped RVU
-    shares (so the multiple-procedure reduction still applies); others stay as shipped, and a
-    code in neither stays unknown."""
+    """The shipped rule data with the clinic's imports laid over it, year by year:
+
+    * figures (``import-rules``): an imported year replaces the shipped row of that year, and a
+      year after the last shipped one is no longer provisional once imported;
+    * the physician fee schedule (``import-pfs``): the locality amount replaces the shipped
+      figure for that year and code, with the locality-adjusted RVU parts (so the
+      multiple-procedure reduction works on real practice expense);
+    * allowed amounts (``import-fees``): replace the figure for that year and code, keeping the
+      RVU shares it had (so the reduction still applies); a code in none stays unknown."""
 
     def __init__(self, base: RuleBook, db: Database) -> None:
         super().__init__(base.directory)
         self._base = base
         self._db = db
-        self._overlaid: dict[int, RuleYear] = {}
+        self._imported: dict[int, YearFigures] | None = None
+        self._pfs_years: frozenset[int] | None = None
 
-    def year(self, year: int) -> RuleYear:
-        cached = self._overlaid.get(year)
-        if cached is not None:
-            return cached
-        shipped = self._base.year(year)
-        imported = amounts.allowed_amounts(self._db.conn, year)
-        if imported:
-            fees = dict(shipped.fees)
-            for code, (amount, source) in imported.items():
-                known = fees.get(code)
-                fees[code] = (
-                    known.at_amount(amount, shipped.conversion_factor, source)
-                    if known is not None
-                    else Fee(code, None, None, None, amount, source)
-                )
-            shipped = replace(shipped, fees=fees)
-        self._overlaid[year] = shipped
-        return shipped
+    def figures(self) -> Mapping[int, YearFigures]:
+        if self._imported is None:
+            self._imported = {
+                i.figures.year: i.figures for i in rule_data.imported_years(self._db.conn)
+            }
+        return {**self._base.figures(), **self._imported}
+
+    def fee_years(self) -> frozenset[int]:
+        if self._pfs_years is None:
+            self._pfs_years = frozenset(y for y, *_ in rule_data.pfs_years(self._db.conn))
+        return self._base.fee_years() | self._pfs_years
+
+    def fee_table(self, year: int) -> dict[str, Fee]:
+        fees = self._base.fee_table(year) if year in self._base.fee_years() else {}
+        figures = self.figures()
+        earlier = [y for y in figures if y <= year]
+        factor = figures[max(earlier)].conversion_factor if earlier else None
+        for row in rule_data.pfs_fees(self._db.conn, year):
+            if row.amount is None:  # the status pays nothing separately: no amount to estimate
+                fees.pop(row.code, None)
+                continue
+            source = f"CMS PFS {row.year}, locality {row.locality}: {row.source}"
+            # The locality-adjusted parts keep their shares, scaled so one full unit at the
+            # year's conversion factor is the published locality amount.
+            fees[row.code] = Fee(
+                row.code,
+                row.work_rvu * row.work_gpci,
+                row.pe_rvu * row.pe_gpci,
+                row.mp_rvu * row.mp_gpci,
+                row.amount,
+                source,
+            ).at_amount(row.amount, factor, source)
+        return fees
+
+    def fee_overrides(
+        self, year: int, base: Mapping[str, Fee], figures: YearFigures
+    ) -> dict[str, Fee]:
+        overrides: dict[str, Fee] = {}
+        for code, (amount, source) in amounts.allowed_amounts(self._db.conn, year).items():
+            known = base.get(code)
+            overrides[code] = (
+                known.at_amount(amount, figures.conversion_factor, source)
+                if known is not None
+                else Fee(code, None, None, None, amount, source)
+            )
+        return overrides
 
     def invalidate(self) -> None:
-        """Forget the overlays (after an import)."""
-        self._overlaid.clear()
+        """Forget what was read from the database (after an import)."""
+        self._imported = None
+        self._pfs_years = None
+        self.forget()
 
 
 class Context(Struct):

@@ -209,7 +209,11 @@ def build_demo(
 
 def _fill(ctx: Context, path: Path, today: date, rng: random.Random) -> DemoSummary:
     conn = ctx.db.conn
-    start = today - timedelta(days=364)
+    # A year of history, or less when the rule data starts later (a demo dated early in 2018).
+    first_day = date(ctx.book.years[0], 1, 1)
+    if today < first_day:
+        raise InputError("today", f"{today} is before the rule data starts ({first_day})")
+    start = max(today - timedelta(days=364), first_day)
     with ctx.db.transaction():
         clinic.save_practice(
             conn,
@@ -331,10 +335,10 @@ def _episodes(
 ) -> list[tuple[date, date, date]]:
     """(plan start, certified through, last visit) per episode of care."""
     if patient_id == kx:  # one short recent episode: the year's spend is mostly elsewhere
-        first = today - timedelta(days=25)
+        first = max(today - timedelta(days=25), start)
         return [(first, first + timedelta(days=59), today)]
     if patient_id == lapsing:
-        first = today - timedelta(days=84)
+        first = max(today - timedelta(days=84), start)
         return [(first, first + timedelta(days=89), today)]
     out = []
     cursor = start + timedelta(days=rng.randrange(0, 40))
@@ -523,6 +527,7 @@ def _freeze(ctx: Context, visit_id: int, result: object, pointers: str, at: date
             tuple(f"{r.code}: {r.reason}" for r in result.review),
             result.trace,
             at,
+            result.borrowed_data_year,
         ),
     )
     visits.set_visit_status(ctx.db.conn, visit_id, "finalized", at)

@@ -344,8 +344,10 @@ def _build(
     fees = dict(records.charges())
     visits: list[FinalizedVisit] = []
     frozen: list[tuple[Decimal | None, ...]] = []
+    notes: list[str] = []
     for day in days:
         timed, treatment, trace = _minutes(services, day)
+        notes += _provisional_note(services, day)
         for line in day.lines:
             if line.charge is not None and line.code not in fees and line.units:
                 fees[line.code] = line.charge / line.units  # building needs a fee per code
@@ -379,7 +381,23 @@ def _build(
         paper=paper,
         include_trace=include_trace,
     )
-    return _with_frozen_charges(superbill, frozen)
+    return replace(_with_frozen_charges(superbill, frozen), notes=tuple(dict.fromkeys(notes)))
+
+
+def _provisional_note(services: Services, day: _Day) -> list[str]:
+    """A day billed with an earlier year's Medicare figures says so on the page."""
+    year = day.visit.date_of_service.year
+    if day.bill is not None:
+        earlier = day.bill.rule_data_year
+    else:
+        earlier = services.live_result(services.visits.visit_state(day.visit.id)).borrowed_data_year
+    if earlier is None:
+        return []
+    return [
+        f"Provisional figures: the expected allowed amounts and KX of the {year} visits were "
+        f"estimated with {earlier} Medicare figures, because {year}'s were not loaded when "
+        "they were billed. Charges are not affected."
+    ]
 
 
 def _with_frozen_charges(

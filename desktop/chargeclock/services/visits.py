@@ -14,7 +14,7 @@ from typing import Any
 from msgspec import Struct
 
 from chargeclock.domain.calculation import ClaimLine, VisitResult, calculate
-from chargeclock.domain.errors import ChargeClockError, InputError
+from chargeclock.domain.errors import ChargeClockError, InputError, RuleDataError
 from chargeclock.services import billing
 from chargeclock.services.context import Context
 from chargeclock.services.minutes import (
@@ -228,6 +228,10 @@ class VisitService:
             raise InputError(
                 "supervising_provider_id", f"there is no provider {supervising_provider_id}"
             )
+        try:
+            self.ctx.book.year(day.year)
+        except RuleDataError as exc:
+            raise InputError("date_of_service", str(exc)) from None
         checked = [
             catalogue_code(self.ctx.book, day.year, c, f"codes[{i}]").code
             for i, c in enumerate(codes)
@@ -246,7 +250,8 @@ class VisitService:
             )
             for code in dict.fromkeys(checked):
                 self._insert_code(visit_id, code, day.year)
-        return self.visit_state(visit_id)
+            # Read back inside the transaction: a visit that cannot be shown is not left behind.
+            return self.visit_state(visit_id)
 
     def _insert_code(self, visit_id: int, code: str, year: int) -> None:
         row = visits.insert_code(self._conn, visit_id, code)
@@ -599,6 +604,7 @@ class VisitService:
                     review=tuple(f"{r.code}: {r.reason}" for r in result.review),
                     trace=result.trace,
                     computed_at=now,
+                    rule_data_year=result.borrowed_data_year,
                 ),
             )
             visits.set_visit_status(conn, visit_id, "finalized", now)

@@ -185,6 +185,9 @@ class BillRow(Struct, frozen=True):
     review: tuple[str, ...]
     trace: tuple[str, ...]
     computed_at: datetime
+    # The earliest year whose Medicare figures priced the bill when not ``rule_year`` (the
+    # year's own were not loaded at finalize); None: the year's own, or a bill from before 0006.
+    rule_data_year: int | None = None
 
 
 class PaymentRow(Struct, frozen=True):

@@ -318,7 +318,7 @@ def replace_bill(conn: sqlite3.Connection, bill: BillRow) -> None:
     conn.execute(
         "INSERT OR REPLACE INTO visit_bills (visit_id, rule_year, unit_method, pooled_visit_ids, "
         "total_timed_minutes, total_treatment_minutes, timed_units, kx_applies, warnings, review, "
-        "trace, computed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "trace, computed_at, rule_data_year) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             bill.visit_id,
             bill.rule_year,
@@ -332,6 +332,7 @@ def replace_bill(conn: sqlite3.Connection, bill: BillRow) -> None:
             _lines(bill.review),
             _lines(bill.trace),
             to_db_time(bill.computed_at),
+            bill.rule_data_year,
         ),
     )
 
@@ -339,8 +340,8 @@ def replace_bill(conn: sqlite3.Connection, bill: BillRow) -> None:
 def get_bill(conn: sqlite3.Connection, visit_id: int) -> BillRow | None:
     row = conn.execute(
         "SELECT visit_id, rule_year, unit_method, pooled_visit_ids, total_timed_minutes, "
-        "total_treatment_minutes, timed_units, kx_applies, warnings, review, trace, computed_at "
-        "FROM visit_bills WHERE visit_id = ?",
+        "total_treatment_minutes, timed_units, kx_applies, warnings, review, trace, computed_at, "
+        "rule_data_year FROM visit_bills WHERE visit_id = ?",
         (visit_id,),
     ).fetchone()
     if row is None:
@@ -358,6 +359,7 @@ def get_bill(conn: sqlite3.Connection, visit_id: int) -> BillRow | None:
         review=tuple(json.loads(row[9])),
         trace=tuple(json.loads(row[10])),
         computed_at=from_db_time(row[11]),
+        rule_data_year=row[12],
     )
 
 

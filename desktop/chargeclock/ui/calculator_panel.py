@@ -238,7 +238,10 @@ class CalculatorPanel(QFrame):
 
     def _warnings_html(self, result: VisitResult, context: PanelContext) -> str:
         items: list[tuple[str, str]] = []
-        items += [("alert", _escape(w.message)) for w in result.warnings]
+        # The year's provisional figures are said once, by the banner above the visit.
+        items += [
+            ("alert", _escape(w.message)) for w in result.warnings if w.kind != "rules_provisional"
+        ]
         items += [
             ("warn", f"<b>Review {_escape(r.code)}</b>: {_escape(r.reason)}") for r in result.review
         ]

@@ -184,6 +184,12 @@ class MainWindow(QMainWindow):
         self.visit_subtitle.setObjectName("SubHeading")
         layout.addWidget(self.visit_title)
         layout.addWidget(self.visit_subtitle)
+        # The year's Medicare figures are not loaded: the visit is billed with an earlier year's.
+        self.rules_banner = QLabel()
+        self.rules_banner.setObjectName("Banner")
+        self.rules_banner.setWordWrap(True)
+        self.rules_banner.setVisible(False)
+        layout.addWidget(self.rules_banner)
 
         self.rows = CodeRowsModel(self)
         self.rows.timer_toggle_requested.connect(self.toggle_timer)
@@ -425,6 +431,7 @@ class MainWindow(QMainWindow):
             self.panel.clear()
             self.visit_title.setText("No visit open")
             self.visit_subtitle.setText("Pick a patient on the left and start a visit.")
+            self.rules_banner.setVisible(False)
             for widget in (
                 self.finalize_button,
                 self.superbill_button,
@@ -448,6 +455,9 @@ class MainWindow(QMainWindow):
             f"Visit #{state.visit_id} · {state.date_of_service.strftime('%a %m/%d/%Y')} · "
             f"{state.discipline} · {payer.name if payer else 'self-pay'} · {state.status}"
         )
+        banner = self.services.rules.banner(state.date_of_service.year) if is_open else None
+        self.rules_banner.setText(banner or "")
+        self.rules_banner.setVisible(banner is not None)
         for widget in (self.finalize_button, self.add_code, self.remove_button):
             widget.setEnabled(is_open)
         self.superbill_button.setEnabled(state.status == "finalized")

@@ -16,6 +16,10 @@ QWidget {{ font-size: {BASE_POINT_SIZE}pt; }}
 QMainWindow, QDialog {{ background: #f4f6f9; }}
 QLabel#Heading {{ font-size: 15pt; font-weight: 600; color: #1d2733; }}
 QLabel#SubHeading {{ color: {MUTED}; }}
+QLabel#Banner {{
+    background: #fff4d6; border: 1px solid #e0b84d; border-radius: 6px; padding: 6px 10px;
+    color: #4a3700;
+}}
 QFrame#Panel {{ background: white; border: 1px solid #d8dee6; border-radius: 8px; }}
 QPushButton {{
     min-height: 40px; padding: 4px 14px; border-radius: 6px;
