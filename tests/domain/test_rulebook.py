@@ -67,7 +67,9 @@ def test_every_rule_data_row_names_its_source(book: RuleBook) -> None:
 
 
 def test_a_year_without_data_is_a_clear_error(book: RuleBook) -> None:
-    with pytest.raises(RuleDataError, match="no rule data for 2017: the rule data starts with 2018"):
+    with pytest.raises(
+        RuleDataError, match="no rule data for 2017: the rule data starts with 2018"
+    ):
         book.year(2017)
 
 

@@ -342,14 +342,12 @@ class RuleBook:
     def _fees_for(
         self, year: int, figures: YearFigures
     ) -> tuple[dict[str, Fee], int | None, frozenset[str]]:
-        """The year's fee schedule; past the last shipped year, the latest earlier schedule
-        stands in (its codes are ``borrowed``). A shipped year without a schedule of its own
-        stays unknown, as it always was."""
+        """The year's fee schedule; after the latest schedule, the latest stands in (its codes
+        are ``borrowed``). An earlier year without a schedule of its own stays unknown."""
         have = self.fee_years()
         fees_year: int | None = year if year in have else None
-        if fees_year is None and self._shipped_figures and year > max(self._shipped_figures):
-            earlier = [y for y in have if y < year]
-            fees_year = max(earlier) if earlier else None
+        if fees_year is None and have and year > max(have):
+            fees_year = max(have)
         base = self.fee_table(fees_year) if fees_year is not None else {}
         borrowed = set(base) if fees_year is not None and fees_year != year else set()
         overrides = self.fee_overrides(year, base, figures)
