@@ -23,20 +23,20 @@ CREATE TABLE rule_years (
 -- One row per year and code of the code list: the national RVUs (non-facility PE), the status
 -- and multiple-procedure indicator from the PPRRVU file, the locality's GPCIs from the GPCI file,
 -- the conversion factor used, and the locality-adjusted amount (NULL when the status pays nothing
--- separately).
+-- separately, or the file gives no non-facility amount).
 CREATE TABLE pfs_fees (
     year INTEGER NOT NULL CHECK (year BETWEEN 2018 AND 2100),
     code TEXT NOT NULL,
     locality TEXT NOT NULL,
     status TEXT NOT NULL,
     mult_proc TEXT NOT NULL,
-    work_rvu TEXT NOT NULL,
-    pe_rvu TEXT NOT NULL,
-    mp_rvu TEXT NOT NULL,
+    work_rvu TEXT,
+    pe_rvu TEXT,
+    mp_rvu TEXT,
     work_gpci TEXT NOT NULL,
     pe_gpci TEXT NOT NULL,
     mp_gpci TEXT NOT NULL,
-    conversion_factor TEXT NOT NULL,
+    conversion_factor TEXT,
     amount_cents INTEGER CHECK (amount_cents IS NULL OR amount_cents >= 0),
     source TEXT NOT NULL,
     imported_at TEXT NOT NULL,

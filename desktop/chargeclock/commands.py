@@ -89,6 +89,29 @@ def _cmd_import_rules(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_import_pfs(args: argparse.Namespace) -> int:
+    from chargeclock.services.session import Services
+
+    services = Services.open(_database(args))
+    try:
+        result = services.rules.import_pfs(
+            year=args.year,
+            locality=args.locality,
+            rvu_file=args.rvu_file,
+            gpci_file=args.gpci_file,
+        )
+    finally:
+        services.close()
+    print(
+        f"{result.year} fee schedule loaded for locality {result.locality} "
+        f"({result.locality_name}): {result.codes} codes, conversion factor "
+        f"${result.conversion_factor}"
+    )
+    if result.missing:
+        print(f"not in the RVU file (left as they were): {', '.join(result.missing)}")
+    return 0
+
+
 def _cmd_demo_db(args: argparse.Namespace) -> int:
     from datetime import date
 
@@ -228,6 +251,20 @@ def register(
         "assistant_payment_percent, mppr_pe_percent, source",
     )
     commands["import-rules"] = _cmd_import_rules
+
+    pfs = sub.add_parser(
+        "import-pfs",
+        help="load CMS's physician fee schedule (PPRRVU and GPCI files) for a MAC locality",
+    )
+    _add_db(pfs)
+    pfs.add_argument("--year", type=int, required=True, help="the fee schedule's year")
+    pfs.add_argument(
+        "--locality",
+        help="MAC-locality as in the GPCI file, e.g. 01112-05 (default: the clinic's saved one)",
+    )
+    pfs.add_argument("rvu_file", metavar="RVU_FILE", help="PPRRVU….csv from CMS's RVU zip")
+    pfs.add_argument("gpci_file", metavar="GPCI_FILE", help="GPCI….csv from the same zip")
+    commands["import-pfs"] = _cmd_import_pfs
 
     demo = sub.add_parser("demo-db", help="write a demo database with a year of sample visits")
     _add_db(demo)

@@ -52,9 +52,10 @@ class ClinicRuleBook(RuleBook):
         earlier = [y for y in figures if y <= year]
         factor = figures[max(earlier)].conversion_factor if earlier else None
         for row in rule_data.pfs_fees(self._db.conn, year):
-            if row.amount is None:  # the status pays nothing separately: no amount to estimate
-                fees.pop(row.code, None)
+            if row.amount is None or row.work_rvu is None or row.pe_rvu is None:
+                fees.pop(row.code, None)  # the status pays nothing separately: unknown here
                 continue
+            assert row.mp_rvu is not None
             source = f"CMS PFS {row.year}, locality {row.locality}: {row.source}"
             # The locality-adjusted parts keep their shares, scaled so one full unit at the
             # year's conversion factor is the published locality amount.

@@ -52,9 +52,8 @@ class LoadedYear(Struct, frozen=True):
     conversion_factor: str
 
 
-def read_text_file(path: Path, field: str) -> str:
-    """A text file as a clinic may have saved it: UTF-8 (with or without BOM), UTF-16 with a BOM,
-    else Windows-1252. Refuses folders, missing files and huge files by name."""
+def read_file_bytes(path: Path, field: str) -> bytes:
+    """A file's bytes; refuses folders, missing files and huge files by name."""
     if path.is_dir():
         raise InputError(field, f"{path} is a folder, not a file")
     try:
@@ -64,6 +63,13 @@ def read_text_file(path: Path, field: str) -> str:
         raise InputError(field, f"cannot read {path}: {exc.strerror}") from None
     if len(data) > MAX_FILE_BYTES:
         raise InputError(field, f"{path.name} is larger than {MAX_FILE_BYTES // 2**20} MB")
+    return data
+
+
+def read_text_file(path: Path, field: str) -> str:
+    """A text file as a clinic may have saved it: UTF-8 (with or without BOM), UTF-16 with a BOM,
+    else Windows-1252."""
+    data = read_file_bytes(path, field)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
     try:
@@ -139,6 +145,81 @@ class RuleImports:
             )
         self.ctx.book.invalidate()
         return RuleImport(path.name, tuple(f.year for f in years))
+
+    # --- the physician fee schedule -----------------------------------------------------------
+
+    def import_pfs(
+        self,
+        *,
+        year: int,
+        locality: str | None,
+        rvu_file: Path | str,
+        gpci_file: Path | str,
+    ) -> PfsImport:
+        """Load the year's CMS fee schedule for a MAC locality (the typed one, else the saved
+        one) for every code of the code list; all or nothing, audited. The locality is saved
+        as the clinic's when none was."""
+        from chargeclock.domain import pfs  # the CMS file parser: only for this import
+
+        rvu_path, gpci_path = Path(rvu_file), Path(gpci_file)
+        first = self.ctx.book.years[0]
+        if not first <= year <= 2100:
+            raise InputError("--year", f"must be a year from {first}, got {year}")
+        typed = (locality or "").strip() or (self.locality() or "")
+        if not typed:
+            raise InputError("--locality", "give the MAC locality, e.g. 01112-05")
+        rvu = pfs.parse_rvu_file(read_file_bytes(rvu_path, "RVU_FILE"), name=rvu_path.name)
+        if rvu.year is not None and rvu.year != year:
+            raise InputError(
+                "--year", f"{rvu_path.name} is the {rvu.year} fee schedule, not {year}'s"
+            )
+        gpcis = pfs.parse_gpci_file(read_file_bytes(gpci_path, "GPCI_FILE"), name=gpci_path.name)
+        gpci = pfs.find_locality(gpcis, typed, field="--locality")
+        key = pfs.gpci_key(gpci.mac, gpci.locality)
+        codes = [c.code for c in self.ctx.book.all_codes() if c.valid_in(year)]
+        fees = pfs.locality_fees(rvu, gpci, codes)
+        if not fees:
+            raise InputError("RVU_FILE", f"{rvu_path.name} holds none of the code list's codes")
+        source = f"{rvu_path.name} + {gpci_path.name}"
+        rows = [
+            rule_data.PfsFeeRow(
+                year=year,
+                code=f.code,
+                locality=key,
+                status=f.status,
+                mult_proc=f.mult_proc,
+                work_rvu=f.work_rvu,
+                pe_rvu=f.pe_rvu,
+                mp_rvu=f.mp_rvu,
+                work_gpci=f.work_gpci,
+                pe_gpci=f.pe_gpci,
+                mp_gpci=f.mp_gpci,
+                conversion_factor=f.conversion_factor,
+                amount=f.amount,
+                source=source + (f" ({f.note})" if f.note else ""),
+            )
+            for f in fees
+        ]
+        found = {f.code for f in fees}
+        missing = tuple(c for c in codes if c not in found)
+        factor = next((f.conversion_factor for f in fees if f.conversion_factor), None)
+        with self.ctx.db.transaction():
+            rule_data.replace_pfs_year(self.ctx.db.conn, year, rows, self.ctx.now())
+            if self.locality() is None:
+                clinic.set_setting(self.ctx.db.conn, LOCALITY_KEY, key)
+            self.ctx.audit(
+                "pfs_imported",
+                "pfs_fees",
+                None,
+                "",
+                year=year,
+                locality=key,
+                files=source,
+                conversion_factor=factor,
+                amounts={f.code: f.amount for f in fees},
+            )
+        self.ctx.book.invalidate()
+        return PfsImport(year, key, gpci.name, len(rows), missing, str(factor or "—"))
 
     # --- the locality --------------------------------------------------------------------------
 

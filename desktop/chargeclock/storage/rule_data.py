@@ -30,19 +30,23 @@ class PfsFeeRow(Struct, frozen=True):
     locality: str
     status: str
     mult_proc: str
-    work_rvu: Decimal
-    pe_rvu: Decimal
-    mp_rvu: Decimal
+    work_rvu: Decimal | None
+    pe_rvu: Decimal | None
+    mp_rvu: Decimal | None
     work_gpci: Decimal
     pe_gpci: Decimal
     mp_gpci: Decimal
-    conversion_factor: Decimal
+    conversion_factor: Decimal | None
     amount: Decimal | None
     source: str
 
 
 def _text(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
 
 
 def save_years(
@@ -123,13 +127,13 @@ def replace_pfs_year(
                 r.locality,
                 r.status,
                 r.mult_proc,
-                str(r.work_rvu),
-                str(r.pe_rvu),
-                str(r.mp_rvu),
+                _text(r.work_rvu),
+                _text(r.pe_rvu),
+                _text(r.mp_rvu),
                 str(r.work_gpci),
                 str(r.pe_gpci),
                 str(r.mp_gpci),
-                str(r.conversion_factor),
+                _text(r.conversion_factor),
                 to_cents(r.amount) if r.amount is not None else None,
                 r.source,
                 to_db_time(at),
@@ -158,13 +162,13 @@ def pfs_fees(conn: sqlite3.Connection, year: int) -> list[PfsFeeRow]:
             locality=row[2],
             status=row[3],
             mult_proc=row[4],
-            work_rvu=Decimal(row[5]),
-            pe_rvu=Decimal(row[6]),
-            mp_rvu=Decimal(row[7]),
+            work_rvu=_decimal(row[5]),
+            pe_rvu=_decimal(row[6]),
+            mp_rvu=_decimal(row[7]),
             work_gpci=Decimal(row[8]),
             pe_gpci=Decimal(row[9]),
             mp_gpci=Decimal(row[10]),
-            conversion_factor=Decimal(row[11]),
+            conversion_factor=_decimal(row[11]),
             amount=from_cents(row[12]),
             source=row[13],
         )

@@ -43,7 +43,10 @@ class FeesTab(QWidget):
         self.original: dict[tuple[str, int], str] = {}
         self.year = QComboBox()
         today = services.ctx.today().year
-        for year in sorted(services.book.years, reverse=True):
+        # Every year with figures, and through next year: a clinic types a new year's amounts
+        # before a release ships them.
+        years = services.book.years
+        for year in range(max(years[-1], today + 1), years[0] - 1, -1):
             self.year.addItem(str(year), year)
         self.year.setCurrentIndex(max(0, self.year.findData(today)))
         self.year.currentIndexChanged.connect(lambda _: self.fill())

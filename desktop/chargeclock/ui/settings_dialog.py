@@ -32,6 +32,7 @@ from chargeclock.services.setup_records import MAX_LOCK_MINUTES
 from chargeclock.ui import theme
 from chargeclock.ui.fees_tab import FavouritesTab, FeesTab
 from chargeclock.ui.forms import FORM_STYLE, FormState, form_rows, group, npi_problem, required
+from chargeclock.ui.rules_tab import RulesTab
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 USER_ROLES = (
@@ -512,6 +513,7 @@ class SettingsDialog(QDialog):
         self.payers = PayersTab(services)
         self.fees = FeesTab(services)
         self.favourites = FavouritesTab(services)
+        self.rules = RulesTab(services)
         users_page = QWidget()
         users_layout = QVBoxLayout(users_page)
         users_layout.addWidget(self.users, 1)
@@ -523,12 +525,15 @@ class SettingsDialog(QDialog):
             ("Payers", self.payers),
             ("Fees", self.fees),
             ("Favourite codes", self.favourites),
+            ("Rule data", self.rules),
         ):
             self.tabs.addTab(page, title)
         for tab in (self.practice, self.users, self.lock, self.providers, self.payers):
             tab.saved.connect(self.settings_changed.emit)
         self.fees.saved.connect(self.settings_changed.emit)
         self.favourites.saved.connect(self.settings_changed.emit)
+        self.rules.saved.connect(self.settings_changed.emit)
+        self.rules.saved.connect(self.fees.fill)  # amounts by year may have changed
         self.providers.saved.connect(lambda: self.users.load(self.users.current_id))
         close = QPushButton("Close")
         close.clicked.connect(self.accept)
