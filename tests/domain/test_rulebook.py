@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
@@ -14,6 +14,7 @@ from chargeclock.domain.rulebook import RuleBook
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 SHARED = Path(__file__).resolve().parents[3] / "shared"
+CENT = Decimal("0.01")
 
 
 def test_every_year_from_2018_to_2026(book: RuleBook) -> None:
@@ -41,11 +42,21 @@ def test_known_2026_fees_and_unknown_ones(book: RuleBook) -> None:
     year = book.year(2026)
     with (DATA / "reference" / "fee_schedule_2026.csv").open() as handle:
         for row in csv.DictReader(handle):
-            fee = year.fee(row["code"])
             if row["national_nonfac_amount"]:
+                fee = year.fee(row["code"])
                 assert fee is not None and fee.amount == Decimal(row["national_nonfac_amount"])
-            elif row["code"] != "97010":
-                assert fee is None  # unknown stays unknown, never 0
+    with (book.directory / "fees" / "2026.csv").open() as handle:
+        shipped = list(csv.DictReader(handle))
+    for row in shipped:
+        fee = year.fee(row["code"])
+        if not (row["amount"] or row["work_rvu"]):
+            assert fee is None, row["code"]  # an empty row is unknown, never 0
+            continue
+        assert fee is not None and fee.amount is not None, row["code"]
+        if fee.total_rvu is not None:  # the shipped amount is its RVU parts x the 2026 CF, half-up
+            expected = fee.total_rvu * Decimal("33.4009")
+            assert fee.amount == expected.quantize(CENT, ROUND_HALF_UP), row["code"]
+    assert {row["code"] for row in shipped} == set(year.codes)  # every code's state is recorded
     assert year.conversion_factor == Decimal("33.4009")
     assert book.year(2025).conversion_factor == Decimal("32.3465")
     assert book.year(2024).fees == {}

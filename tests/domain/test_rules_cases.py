@@ -108,6 +108,22 @@ def test_kx_lands_on_the_line_that_reaches_the_threshold(book: RuleBook) -> None
     assert r.kx.applies and r.kx.ytd_after == Decimal("2504.94")
 
 
+def test_mppr_ranks_only_codes_whose_rvu_parts_are_shipped(book: RuleBook) -> None:
+    # 97164 ships its parts (PE 1.05 > 97110's 0.41): 97164 is paid in full, 97110 reduced to
+    # (0.45 + 0.01 + 50 % of 0.41) x 33.4009 = 22.21. 97162 ships a total only: never reduced,
+    # and it does not take the full unit from 97110.
+    reeval = calc(book, ServiceMinutes("97110", 15), ServiceMinutes("97164"))
+    assert lines(reeval) == [
+        ("97110", ("GP",), 1, Decimal("22.21")),
+        ("97164", ("GP",), 1, Decimal("67.47")),  # 2.02 x 33.4009
+    ]
+    evaluation = calc(book, ServiceMinutes("97110", 15), ServiceMinutes("97162"))
+    assert lines(evaluation) == [
+        ("97110", ("GP",), 1, Decimal("29.06")),
+        ("97162", ("GP",), 1, Decimal("97.86")),  # 2.93 x 33.4009
+    ]
+
+
 def test_unknown_amount_carries_kx_only_once_reached(book: RuleBook) -> None:
     before = calc(book, ServiceMinutes("G0283"), ServiceMinutes("97110", 15), ytd="2479")
     assert [ln.modifiers for ln in before.claim_lines] == [("GP",), ("GP", "KX")]
