@@ -44,7 +44,7 @@ class RulesTab(QWidget):
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        for column, width in ((0, 70), (1, 120), (2, 150)):
+        for column, width in ((0, 70), (1, 150), (2, 190)):
             header.resizeSection(column, width)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
@@ -59,6 +59,7 @@ class RulesTab(QWidget):
         self.pfs_year = QSpinBox()
         self.pfs_year.setRange(self.services.book.years[0], 2100)
         self.pfs_year.setValue(services.ctx.today().year)
+        self.pfs_year.setMinimumWidth(110)
         import_pfs = QPushButton("Import CMS fee schedule…")
         import_pfs.clicked.connect(self.ask_import_pfs)
 
