@@ -21,6 +21,7 @@ from typing import Literal, Protocol
 from msgspec import Struct
 
 from chargeclock.domain.calculation import VisitResult
+from chargeclock.domain.claim_form import ICD10CM_PRINTED, MAX_LINE_POINTERS, POINTERS
 from chargeclock.domain.errors import InputError
 from chargeclock.domain.fees import round_cents
 from chargeclock.domain.rulebook import Code
@@ -28,12 +29,9 @@ from chargeclock.domain.rulebook import Code
 Kind = Literal["visit", "statement"]
 Paper = Literal["letter", "a4"]
 
-POINTERS = "ABCDEFGHIJKL"  # CMS-1500 item 21: up to 12 diagnoses, A-L
-MAX_LINE_POINTERS = 4  # CMS-1500 item 24E: up to 4 pointers per line
 MAX_MODIFIERS = 4  # CMS-1500 item 24D: up to 4 modifiers per line
 DEFAULT_PLACE_OF_SERVICE = "11"  # office
 
-_ICD10CM = re.compile(r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$")
 _POS = re.compile(r"^[0-9]{2}$")
 _MODIFIER = re.compile(r"^[0-9A-Z]{2}$")
 _ZERO = Decimal("0.00")
@@ -307,7 +305,7 @@ def _icd10cm(code: str, where: str) -> str:
     text = _required(code, where).upper()
     if "." not in text and len(text) > 3:
         text = f"{text[:3]}.{text[3:]}"
-    if not _ICD10CM.match(text):
+    if not ICD10CM_PRINTED.fullmatch(text):
         raise InputError(where, f"{code!r} is not an ICD-10-CM code (like M54.50)")
     return text
 

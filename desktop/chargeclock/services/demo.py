@@ -20,6 +20,7 @@ from msgspec import Struct
 
 from chargeclock.clock import Clock, FakeClock
 from chargeclock.domain.calculation import VisitInput, calculate
+from chargeclock.domain.claim_form import default_pointers, npi_with_check_digit
 from chargeclock.domain.errors import InputError
 from chargeclock.domain.rulebook import Discipline, RuleBook
 from chargeclock.services import billing
@@ -150,19 +151,6 @@ class DemoSummary(Struct, frozen=True):
 def _diagnosis_text(code: str) -> str:
     """ICD-10-CM's description of a demo diagnosis (the code set loads once)."""
     return check_icd10(code, "diagnosis").description
-
-
-def npi_with_check_digit(first_nine: str) -> str:
-    """Complete nine digits into a valid NPI (Luhn over the 80840 prefix)."""
-    digits = [int(c) for c in "80840" + first_nine]
-    total = 0
-    for index, digit in enumerate(reversed(digits)):
-        if index % 2 == 0:
-            digit *= 2
-            if digit > 9:
-                digit -= 9
-        total += digit
-    return first_nine + str((10 - total % 10) % 10)
 
 
 def _clinic_days(start: date, end: date, rng: random.Random, per_week: int) -> list[date]:
@@ -365,7 +353,7 @@ def _patient_visits(
     payer = billing.payer_rules(clinic.get_payer(conn, payer_id) if payer_id else None)
     made: list[tuple[int, date, Decimal]] = []
     ytd: dict[int, Decimal] = {}
-    pointers = "".join("ABCD"[d.position - 1] for d in clinic.diagnoses_of(conn, patient_id)[:4])
+    pointers = default_pointers(len(clinic.diagnoses_of(conn, patient_id)))
     for plan_start, through, last in episodes:
         signed = min(plan_start + timedelta(days=rng.randrange(2, 12)), today)
         clinic.insert_plan_of_care(

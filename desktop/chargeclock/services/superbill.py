@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, BinaryIO, Literal
 from msgspec import Struct
 from msgspec.structs import replace
 
+from chargeclock.domain.claim_form import default_pointers
 from chargeclock.domain.errors import InputError
 from chargeclock.domain.fees import round_cents
 from chargeclock.domain.superbill import (
@@ -69,8 +70,6 @@ __all__ = [
     "statement_for_patient",
     "superbill_for_visit",
 ]
-
-MAX_LINE_POINTERS = 4
 
 
 class SuperbillRequest(Struct, frozen=True):
@@ -340,7 +339,7 @@ def _build(
     medicare = {p.id for p in records.payers() if p.medicare}
     ordered = sorted(records.diagnoses(patient_row.id), key=lambda d: d.position)
     diagnoses = [(d.code, d.description or _described(d.code)) for d in ordered]
-    default_pointers = "ABCDEFGHIJKL"[: min(len(diagnoses), MAX_LINE_POINTERS)]
+    first_pointers = default_pointers(len(diagnoses))
     fees = dict(records.charges())
     visits: list[FinalizedVisit] = []
     frozen: list[tuple[Decimal | None, ...]] = []
@@ -360,7 +359,7 @@ def _build(
                 place_of_service=day.visit.place_of_service,
                 provider=_rendering(day.visit, providers, medicare),
                 line_pointers=tuple(
-                    tuple(line.diagnosis_pointers or default_pointers) for line in day.lines
+                    tuple(line.diagnosis_pointers or first_pointers) for line in day.lines
                 ),
                 trace=trace,
             )

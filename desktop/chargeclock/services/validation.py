@@ -13,25 +13,11 @@ from typing import Any
 
 from msgspec import Struct
 
+from chargeclock.domain.claim_form import ICD10CM_TYPED, npi_check_digit_ok
 from chargeclock.domain.errors import InputError
 from chargeclock.domain.rulebook import Code, RuleBook
 
 # --- NPI ---------------------------------------------------------------------------------------
-
-
-def npi_check_digit_ok(npi: str) -> bool:
-    """Luhn over the 80840 health-industry prefix and the first nine digits (CMS NPI standard)."""
-    if not re.fullmatch(r"\d{10}", npi):
-        return False
-    digits = [int(c) for c in "80840" + npi[:9]]
-    total = 0
-    for index, digit in enumerate(reversed(digits)):
-        if index % 2 == 0:  # the rightmost digit before the check digit is doubled
-            digit *= 2
-            if digit > 9:
-                digit -= 9
-        total += digit
-    return (10 - total % 10) % 10 == int(npi[9])
 
 
 def clean_npi(value: str | None, field: str) -> str | None:
@@ -73,7 +59,7 @@ def check_icd10(value: str, field: str) -> DiagnosisCheck:
     cm = _icd10()
 
     text = value.strip().upper()
-    if not re.fullmatch(r"[A-Z][0-9][0-9A-Z](\.?[0-9A-Z]{1,4})?", text):
+    if not ICD10CM_TYPED.fullmatch(text):
         raise InputError(field, f"{value!r} is not shaped like an ICD-10-CM code (e.g. M54.50)")
     if "." not in text and len(text) > 3:
         text = f"{text[:3]}.{text[3:]}"

@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from msgspec import Struct
 
+from chargeclock.domain.claim_form import pointer_letter
+
 
 class PracticeRow(Struct, frozen=True):
     """The practice as printed on superbills."""
@@ -89,7 +91,7 @@ class DiagnosisRow(Struct, frozen=True):
 
     @property
     def pointer(self) -> str:
-        return "ABCDEFGHIJKL"[self.position - 1]
+        return pointer_letter(self.position)
 
 
 class PlanOfCareRow(Struct, frozen=True):

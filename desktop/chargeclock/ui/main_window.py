@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from chargeclock.clock import Clock
 from chargeclock.domain.calculation import ServiceMinutes
 from chargeclock.domain.errors import ChargeClockError
+from chargeclock.domain.rulebook import Discipline
 from chargeclock.domain.threshold import visits_until
 from chargeclock.services.minutes import VisitState, service_minutes
 from chargeclock.services.session import Services
@@ -353,7 +354,7 @@ class MainWindow(QMainWindow):
         if plan.warn:
             reminders.append(Reminder("alert" if plan.state == "lapsed" else "warn", plan.message))
         year = state.date_of_service.year
-        bucket = "ot" if state.discipline == "OT" else "pt_slp"
+        bucket = Discipline(state.discipline).kx_bucket
         ytd = services.ytd_allowed(patient_id, year, bucket)
         finalized = [
             v

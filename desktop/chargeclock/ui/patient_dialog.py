@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from chargeclock.domain.claim_form import pointer_letter
 from chargeclock.services.diagnosis_codes import Icd10Index, loaded_index
 from chargeclock.services.patient_records import PatientDetails, PlanOfCareInput
 from chargeclock.services.session import Services
@@ -49,7 +50,6 @@ from chargeclock.ui.forms import (
 from chargeclock.ui.icd10_loader import Icd10Loader
 
 CODE_ROLE = Qt.ItemDataRole.UserRole + 1
-POINTERS = "ABCDEFGHIJKL"
 SEX_CHOICES = (("", "—"), ("F", "Female"), ("M", "Male"), ("X", "X"))
 
 
@@ -332,7 +332,7 @@ class PatientDialog(QDialog):
             item = self.diagnoses.item(i)
             code = str(item.data(CODE_ROLE))
             check = self._check(code)
-            pointer = POINTERS[i] if i < len(POINTERS) else "?"
+            pointer = pointer_letter(i + 1)
             if check is None:
                 text, colour = f"{pointer}   {code}   (checking…)", theme.MUTED
             elif isinstance(check, str):
