@@ -127,6 +127,8 @@ def test_a_second_process_is_told_the_first_is_running(tmp_path: Path) -> None:
         assert holder.stdin is not None
         holder.stdin.close()
         holder.wait(timeout=30)
+        if holder.stdout is not None:
+            holder.stdout.close()
     open_database(path).close()  # once the first has gone, the lock is free again
 
 
