@@ -36,6 +36,17 @@ def _cmd_backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def _at_least_one(text: str) -> int:
+    """``--keep``: a whole number of at least 1 (0 would delete every backup)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, got {text!r}")
+    return value
+
+
 def _cmd_restore(args: argparse.Namespace) -> int:
     from chargeclock.clock import SystemClock
     from chargeclock.services.backups import restore
@@ -216,7 +227,9 @@ def register(
     """Add the database subcommands to the parser."""
     backup = sub.add_parser("backup", help="copy the database into backups/ (keeps the last 14)")
     _add_db(backup)
-    backup.add_argument("--keep", type=int, default=14, help="backups to keep (default 14)")
+    backup.add_argument(
+        "--keep", type=_at_least_one, default=14, help="backups to keep, at least 1 (default 14)"
+    )
     commands["backup"] = _cmd_backup
 
     restore = sub.add_parser("restore", help="replace the database with a backup")

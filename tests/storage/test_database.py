@@ -47,9 +47,9 @@ def test_database_and_backups_are_owner_only(tmp_path: Path) -> None:
     db = open_database(path)
     try:
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
-        from chargeclock.storage.backup import backup_open
+        from chargeclock.storage.backup import write_copy
 
-        backup_open(db, tmp_path / "b.sqlite3")
+        write_copy(db.conn, tmp_path / "b.sqlite3", path)
         assert stat.S_IMODE((tmp_path / "b.sqlite3").stat().st_mode) == 0o600
         for extra in ("-wal", "-shm"):
             side = path.with_name(path.name + extra)

@@ -9,6 +9,8 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
+from chargeclock.files import fsync_dir
+
 if TYPE_CHECKING:
     from chargeclock.domain.superbill import Superbill
 
@@ -34,12 +36,19 @@ def pdf_bytes(superbill: Superbill) -> bytes:
 
 def write_private(target: Path, data: bytes) -> None:
     """Write ``data`` to ``target``, replaced atomically (a reader never sees half a file) and
-    readable by its owner only: a superbill holds patient information."""
+    readable by its owner only: a superbill holds patient information.
+
+    The data is synced before the file takes the name and the folder after, so a power loss
+    leaves the old file or the new one, never an empty one under the name.
+    """
     handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
         os.replace(temp, target)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+    fsync_dir(target.parent)
