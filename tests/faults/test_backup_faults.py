@@ -322,6 +322,8 @@ class Command:
         except subprocess.TimeoutExpired:
             self.process.kill()
             status = self.process.wait()
+        finally:
+            self.process.stdin.close()
         if status == -signal.SIGKILL:
             return None
         assert status == 0
@@ -331,6 +333,8 @@ class Command:
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait()
+        if self.process.stdin is not None and not self.process.stdin.closed:
+            self.process.stdin.close()
 
 
 def _kill_at_random_instants(
