@@ -212,3 +212,110 @@ def test_another_programs_sqlite_file_is_not_taken_for_ours(tmp_path: Path) -> N
     conn.close()
     with pytest.raises(StorageError, match="cannot be read as a ChargeClock database"):
         open_database(path)
+
+
+def test_a_failed_commit_rolls_back_and_leaves_no_open_transaction(tmp_path: Path) -> None:
+    db = open_database(tmp_path / "c.sqlite3")
+    try:
+        db.conn.execute("CREATE TABLE parent (id INTEGER PRIMARY KEY)")
+        db.conn.execute("CREATE TABLE child (parent_id INTEGER REFERENCES parent (id))")
+
+        def orphan() -> None:
+            # A deferred foreign key is only checked at COMMIT, which then fails.
+            with db.transaction() as conn:
+                conn.execute("PRAGMA defer_foreign_keys = ON")
+                conn.execute("INSERT INTO child VALUES (42)")
+
+        with pytest.raises(sqlite3.IntegrityError):
+            orphan()
+        assert not db.conn.in_transaction
+        assert db.conn.execute("SELECT COUNT(*) FROM child").fetchone()[0] == 0
+        with db.transaction() as conn:  # the next transaction starts clean and commits
+            conn.execute("INSERT INTO parent VALUES (1)")
+        assert db.conn.execute("SELECT COUNT(*) FROM parent").fetchone()[0] == 1
+    finally:
+        db.close()
+
+
+def test_a_nested_block_is_a_savepoint(tmp_path: Path) -> None:
+    db = open_database(tmp_path / "c.sqlite3")
+    try:
+        db.conn.execute("CREATE TABLE t (v INTEGER)")
+
+        def insert(value: int, *, fail: bool = False) -> None:
+            with db.transaction() as conn:
+                conn.execute("INSERT INTO t VALUES (?)", (value,))
+                if fail:
+                    raise ValueError(f"the step inserting {value} fails")
+
+        with db.transaction():
+            insert(1)
+            with pytest.raises(ValueError):
+                insert(2, fail=True)
+            insert(3)
+        rows = [r[0] for r in db.conn.execute("SELECT v FROM t ORDER BY v")]
+        assert rows == [1, 3]
+
+        def outer_fails_after_inner() -> None:
+            with db.transaction():
+                insert(4)
+                insert(5)
+                raise ValueError("the outer block fails after the inner ones succeeded")
+
+        with pytest.raises(ValueError):
+            outer_fails_after_inner()
+        assert [r[0] for r in db.conn.execute("SELECT v FROM t ORDER BY v")] == [1, 3]
+    finally:
+        db.close()
+
+
+def _migrations_with(tmp_path: Path, name: str, text: str) -> Path:
+    """The shipped migrations plus one more step, in a folder of their own."""
+    folder = tmp_path / "migrations"
+    folder.mkdir()
+    for path in migration_files():
+        (folder / path.name).write_text(path.read_text())
+    (folder / name.format(len(migration_files()) + 1)).write_text(text)
+    return folder
+
+
+def test_a_python_step_runs_in_order_and_is_recorded(tmp_path: Path) -> None:
+    folder = _migrations_with(
+        tmp_path,
+        "{:04d}_fill_settings.py",
+        "def migrate(conn):\n"
+        "    count = conn.execute('SELECT COUNT(*) FROM _sqlite_migrations').fetchone()[0]\n"
+        "    conn.execute(\"INSERT INTO app_settings VALUES ('steps_before', ?)\",\n"
+        "                 (str(count),))\n",
+    )
+    db = open_database(tmp_path / "c.sqlite3", migrations=folder)
+    try:
+        names = applied_names(db.conn)
+        assert names[-1].endswith("_fill_settings") and len(names) == len(migration_files()) + 1
+        value = db.conn.execute("SELECT value FROM app_settings WHERE key = 'steps_before'")
+        assert value.fetchone()[0] == str(len(migration_files()))
+    finally:
+        db.close()
+
+
+def test_a_failing_python_step_leaves_the_schema_where_it_was(tmp_path: Path) -> None:
+    folder = _migrations_with(
+        tmp_path,
+        "{:04d}_broken.py",
+        "def migrate(conn):\n"
+        "    conn.execute(\"INSERT INTO app_settings VALUES ('half', 'done')\")\n"
+        "    raise RuntimeError('the step fails halfway')\n",
+    )
+    path = tmp_path / "c.sqlite3"
+    open_database(path).close()  # the shipped schema
+    with pytest.raises(RuntimeError, match="halfway"):
+        open_database(path, migrations=folder)
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM app_settings").fetchone()[0] == 0
+        assert len(applied_names(conn)) == len(migration_files())
+
+
+def test_a_python_step_without_migrate_is_refused(tmp_path: Path) -> None:
+    folder = _migrations_with(tmp_path, "{:04d}_empty.py", "VALUE = 1\n")
+    with pytest.raises(StorageError, match="defines no migrate"):
+        open_database(tmp_path / "c.sqlite3", migrations=folder)

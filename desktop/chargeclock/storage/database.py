@@ -49,13 +49,32 @@ class Database:
         self.conn = conn
         self.path = path
         self._lock = lock
+        self._savepoints = 0
         self.closed = False
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """All or nothing; committed (and synced) when the block ends. Nested blocks join."""
+        """All or nothing; committed (and synced) when the outermost block ends.
+
+        A nested block is a savepoint: if it fails, its own changes are undone and the error goes
+        on to the enclosing block. A ``COMMIT`` that fails (disk full, a deferred constraint)
+        rolls the whole transaction back before the error goes on, so the connection is never
+        left inside a transaction that a later write would silently join."""
         if self.conn.in_transaction:
-            yield self.conn
+            self._savepoints += 1
+            name = f"cc_{self._savepoints}"
+            self.conn.execute(f"SAVEPOINT {name}")
+            try:
+                yield self.conn
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute(f"ROLLBACK TO {name}")
+                    self.conn.execute(f"RELEASE {name}")
+                raise
+            else:
+                self.conn.execute(f"RELEASE {name}")
+            finally:
+                self._savepoints -= 1
             return
         self.conn.execute("BEGIN IMMEDIATE")
         try:
@@ -64,7 +83,12 @@ class Database:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             raise
-        self.conn.execute("COMMIT")
+        try:
+            self.conn.execute("COMMIT")
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
 
     def close(self) -> None:
         if self.closed:

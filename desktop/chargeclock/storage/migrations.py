@@ -1,4 +1,6 @@
-"""Numbered, forward-only schema migrations: ``db/migrations/NNNN_name.sql``.
+"""Numbered, forward-only schema migrations: ``db/migrations/NNNN_name.sql`` or, for a step
+SQL alone cannot take (moving data with the program's own rules), ``NNNN_name.py`` defining
+``migrate(conn)``, which runs inside the step's transaction and must not commit.
 
 Each file is registered with :class:`sqlite_utils.Migrations` as a small function that executes
 that file, so sqlite-utils records what ran (table ``_sqlite_migrations``) and runs each step in a
@@ -11,16 +13,17 @@ record with the standard ``sqlite3`` module, and only a pending step loads sqlit
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from chargeclock.storage.errors import SchemaTooNewError, StorageError
 
 MIGRATION_SET = "chargeclock"
-_FILE = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+_FILE = re.compile(r"^(\d{4})_[a-z0-9_]+\.(sql|py)$")
 
 
 def migration_files(directory: Path | None = None) -> list[Path]:
@@ -78,7 +81,28 @@ def check_not_too_new(conn: sqlite3.Connection, where: Path | str, files: list[P
     return [name for name in known if name not in applied]
 
 
-def _runner(path: Path) -> Any:
+def _python_step(path: Path) -> Callable[[sqlite3.Connection], None]:
+    """The ``migrate(conn)`` function of a Python step, loaded from its file."""
+    spec = importlib.util.spec_from_file_location(f"_chargeclock_migration_{path.stem}", path)
+    if spec is None or spec.loader is None:
+        raise StorageError(f"migration {path.name} cannot be loaded")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    step = getattr(module, "migrate", None)
+    if not callable(step):
+        raise StorageError(f"migration {path.name} defines no migrate(conn) function")
+    return cast("Callable[[sqlite3.Connection], None]", step)
+
+
+def _runner(path: Path, conn: sqlite3.Connection) -> Any:
+    if path.suffix == ".py":
+        step = _python_step(path)
+
+        def run_python(db: Any) -> None:
+            step(conn)
+
+        return run_python
+
     def run(db: Any) -> None:
         for statement in statements(path.read_text(encoding="utf-8")):
             db.execute(statement)
@@ -104,7 +128,7 @@ def migrate(
 
     migrations = sqlite_utils.Migrations(MIGRATION_SET)
     for path in files:
-        migrations(name=path.stem)(_runner(path))
+        migrations(name=path.stem)(_runner(path, conn))
     db = sqlite_utils.Database(conn, execute_plugins=False)
     # The schema is built with foreign keys off (a step may rebuild a table), then checked.
     conn.execute("PRAGMA foreign_keys = OFF")
