@@ -1,0 +1,1 @@
+-- reserved: rule data imports
