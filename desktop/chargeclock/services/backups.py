@@ -13,6 +13,7 @@ from pathlib import Path
 from chargeclock.clock import Clock
 from chargeclock.domain.errors import InputError
 from chargeclock.paths import backups_dir
+from chargeclock.storage import audit_anchor
 from chargeclock.storage import backup as store_backup
 from chargeclock.storage.database import Database
 
@@ -61,6 +62,7 @@ def backup_now(database: Path, clock: Clock, db: Database | None = None, keep: i
     else:
         store_backup.backup_file(database, target)
     prune(database, keep)
+    audit_anchor.write_beside(target, clock.now())  # the log's head, kept outside the database
     return target
 
 
