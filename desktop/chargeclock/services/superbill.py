@@ -379,7 +379,8 @@ def _build(
         paper=paper,
         include_trace=include_trace,
     )
-    return _with_frozen_charges(superbill, frozen)
+    anchor = services.audit_anchor(days[0].visit.id if kind == "visit" else None)
+    return replace(_with_frozen_charges(superbill, frozen), audit_anchor=anchor)
 
 
 def _with_frozen_charges(
