@@ -11,8 +11,7 @@ from collections.abc import Iterator
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Every database a test writes gets an audit key file: never in the user's own key folder.
 # Set before anything runs, so subprocesses the tests start inherit it.
-KEYS = tempfile.mkdtemp(prefix="chargeclock-test-keys-")
-os.environ["CHARGECLOCK_AUDIT_KEYS"] = KEYS
+os.environ["CHARGECLOCK_AUDIT_KEYS"] = tempfile.mkdtemp(prefix="chargeclock-test-keys-")
 
 import pytest
 
@@ -27,5 +26,6 @@ def book() -> RuleBook:
 
 @pytest.fixture(scope="session", autouse=True)
 def _audit_keys_folder() -> Iterator[str]:
-    yield KEYS
-    shutil.rmtree(KEYS, ignore_errors=True)
+    folder = os.environ["CHARGECLOCK_AUDIT_KEYS"]
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)

@@ -48,9 +48,10 @@ class Table(Struct, frozen=True):
     owner_noun: str = "visit"
     plural: str = ""  # in the report's counts (default: noun + "s")
 
-    @property
-    def counted(self) -> str:
-        return self.plural or f"{self.noun}s"
+    def counted(self, count: int) -> str:
+        """``3 claim lines``, ``1 claim line``."""
+        plural = self.plural or f"{self.noun}s"
+        return f"{count:,} {plural if count != 1 else plural.removesuffix('s')}"
 
     @property
     def names(self) -> tuple[str, ...]:

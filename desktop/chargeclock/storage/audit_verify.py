@@ -37,7 +37,7 @@ class AuditReport(Struct, frozen=True):
     plain_entries: int
     keyed_entries: int
     unchecked_entries: int  # keyed entries whose key file is missing
-    rows: tuple[tuple[str, int], ...]  # (table noun, rows checked)
+    rows: tuple[tuple[str, int], ...]  # (table, rows checked)
     anchors: tuple[str, ...]  # one line per anchor checked
     problems: tuple[str, ...]
     broken_id: int | None = None  # the first entry that fails the chain, if any
@@ -53,7 +53,7 @@ class AuditReport(Struct, frozen=True):
             f"{self.keyed_entries:,} keyed"
             + (f", {self.unchecked_entries:,} not checkable" if self.unchecked_entries else "")
             + ")",
-            "rows: " + ", ".join(f"{count:,} {noun}" for noun, count in self.rows),
+            "rows: " + ", ".join(audit_rows.BY_TAG[tag].counted(count) for tag, count in self.rows),
         ]
         out += [f"anchor: {a}" for a in self.anchors] or ["anchor: none found"]
         if self.ok:
@@ -181,7 +181,7 @@ def _rows(conn: sqlite3.Connection, latest: Latest) -> tuple[list[tuple[str, int
             else:
                 diff = audit_rows.difference(table, text, audited[0])
                 first.append(f"{name}: {diff} (entry {audited[1]})")
-        counts.append((table.counted, count))
+        counts.append((table.tag, count))
     for ref, (text, entry_id) in latest.items():
         if text == audit_rows.DELETED:
             continue
