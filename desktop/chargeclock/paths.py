@@ -51,9 +51,14 @@ def user_cache_dir() -> Path:
 
 
 def user_config_dir() -> Path:
-    """The user's configuration directory (``$XDG_CONFIG_HOME/chargeclock`` on Linux)."""
-    if sys.platform == "win32" or sys.platform == "darwin":
-        return user_data_dir()
+    """The user's configuration directory, apart from the data directory:
+    ``$XDG_CONFIG_HOME/chargeclock`` (``~/.config/chargeclock``) on Linux,
+    ``%LOCALAPPDATA%\\ChargeClock`` on Windows, ``~/Library/Preferences/ChargeClock`` on macOS."""
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+        return base / "ChargeClock"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Preferences" / "ChargeClock"
     base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
     return base / "chargeclock"
 

@@ -196,9 +196,7 @@ def test_deleting_the_last_entries_is_caught_by_the_anchor(
     problems = _problems(_verify(clinic, capsys))
     assert any(
         p.startswith(f"the audit log ends at entry {clinic.head - 3}, but anchor ")
-        and p.endswith(
-            f"names entry {clinic.head}: entries {clinic.head - 2}–{clinic.head} were removed"
-        )
+        and f"names entry {clinic.head}: entries {clinic.head - 2}–{clinic.head} were removed" in p
         for p in problems
     ), problems
 

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from chargeclock.cli import main
 from chargeclock.clock import FakeClock
 from chargeclock.paths import audit_keys_dir
+from chargeclock.services.backups import restore
 from chargeclock.services.session import Services
 from chargeclock.storage import audit, audit_anchor, audit_keys, audit_rows, audit_verify
 from chargeclock.storage.database import open_database, open_read_only
@@ -388,6 +389,31 @@ def test_a_backup_gets_an_anchor_and_old_anchors_go_with_their_backups(tmp_path:
     assert len(list(first.parent.glob("*.anchor"))) == 2
 
 
+def test_after_a_restore_from_an_older_backup_the_next_backup_anchors_the_restored_log(
+    tmp_path: Path,
+) -> None:
+    """A restore does remove entries, and verify-audit says so against the anchor of the copy
+    saved aside before it; a backup made after the restore anchors the restored log."""
+    clock = FakeClock(AT)
+    path = tmp_path / "data" / "c.sqlite3"
+    services = Services.open(path, clock)
+    services.records.add_provider("Dana Reyes", "PT", "1234567893")
+    older = services.backup_now()
+    services.records.add_payer("Medicare", medicare=True)
+    services.close()
+    clock.advance(minutes=1)
+    restore(older, path, clock)
+    services = Services.open(path, clock)
+    try:
+        (problem,) = services.verify_audit().problems
+        assert "were removed (or the database was since restored from an older backup)" in problem
+        clock.advance(minutes=1)
+        services.backup_now()
+        assert services.verify_audit().ok
+    finally:
+        services.close()
+
+
 def test_an_anchor_of_another_database_or_unreadable_is_a_problem(tmp_path: Path) -> None:
     one, other = tmp_path / "one.sqlite3", tmp_path / "other.sqlite3"
     _log(one, 2)
@@ -481,3 +507,15 @@ def test_verify_audit_reads_chargeclock_db_from_the_environment(tmp_path: Path) 
     )
     assert out.returncode == 0, out.stderr
     assert "entries: 2 checked" in out.stdout
+
+
+def test_the_keys_folder_is_the_configuration_folders_unless_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CHARGECLOCK_AUDIT_KEYS")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    if sys.platform.startswith("linux"):
+        assert audit_keys_dir() == tmp_path / "config" / "chargeclock" / "audit-keys"
+    monkeypatch.setenv("CHARGECLOCK_AUDIT_KEYS", str(tmp_path / "usb"))
+    assert audit_keys_dir() == tmp_path / "usb"

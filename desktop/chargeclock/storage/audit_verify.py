@@ -204,7 +204,8 @@ def _check_anchor(conn: sqlite3.Connection, anchor: Anchor, count: int) -> str:
     if count < anchor.entry:
         return (
             f"the audit log ends at entry {count}, but anchor {where} names entry "
-            f"{anchor.entry}: entries {count + 1}–{anchor.entry} were removed"
+            f"{anchor.entry}: entries {count + 1}–{anchor.entry} were removed (or the database "
+            "was since restored from an older backup)"
         )
     stored = conn.execute("SELECT hash FROM audit_log WHERE id = ?", (anchor.entry,)).fetchone()
     if stored is None or stored[0] != anchor.hash:
