@@ -18,6 +18,7 @@ from chargeclock.cli import main
 from chargeclock.clock import FakeClock
 from chargeclock.services.session import Services
 from chargeclock.storage import audit, audit_keys, audit_rows
+from tests.helpers import tamper
 
 START = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)
 
@@ -107,13 +108,7 @@ def clinic(template: Clinic, tmp_path: Path) -> Clinic:
 
 
 def _attack(clinic: Clinic, *sql: str) -> None:
-    conn = sqlite3.connect(clinic.path)
-    for trigger in ("audit_log_no_update", "audit_log_no_delete"):
-        conn.execute(f"DROP TRIGGER IF EXISTS {trigger}")
-    for statement in sql:
-        conn.execute(statement)
-    conn.commit()
-    conn.close()
+    tamper(clinic.path, *sql)
 
 
 def _verify(clinic: Clinic, capsys: pytest.CaptureFixture[str], *options: str) -> list[str]:

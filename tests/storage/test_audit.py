@@ -25,7 +25,9 @@ from chargeclock.services.backups import restore
 from chargeclock.services.session import Services
 from chargeclock.storage import audit, audit_anchor, audit_keys, audit_rows, audit_verify
 from chargeclock.storage.database import open_database, open_read_only
+from chargeclock.storage.errors import StorageError
 from chargeclock.storage.migrations import migrate, migration_files
+from tests.helpers import tamper
 
 AT = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)
 KEYED_STEP = next(p.stem for p in migration_files() if p.name.startswith("0007"))
@@ -49,17 +51,6 @@ def _verify(path: Path, **options: object) -> audit_verify.AuditReport:
         return audit_verify.verify(db.conn, **options)  # type: ignore[arg-type]
 
 
-def _tamper(path: Path, *sql: str) -> None:
-    """What someone with the file and sqlite3 can do: drop the guards and change anything."""
-    conn = sqlite3.connect(path)
-    for trigger in ("audit_log_no_update", "audit_log_no_delete"):
-        conn.execute(f"DROP TRIGGER IF EXISTS {trigger}")
-    for statement in sql:
-        conn.execute(statement)
-    conn.commit()
-    conn.close()
-
-
 @given(
     st.text(),
     st.text(),
@@ -71,34 +62,15 @@ def _tamper(path: Path, *sql: str) -> None:
 def test_the_entry_text_is_the_canonical_json_of_its_fields(
     actor: str, action: str, reason: str, details: str, entity_id: int | None, entry_id: int
 ) -> None:
-    fields = {
-        "id": entry_id, "at": "2026-03-02T14:00:00.000000Z", "actor": actor, "action": action,
+    at = "2026-03-02T14:00:00.000000Z"
+    fields: dict[str, object] = {
+        "id": entry_id, "at": at, "actor": actor, "action": action,
         "entity": "visit", "entity_id": entity_id, "reason": reason, "details": details,
     }  # fmt: skip
-    text = audit.entry_text(
-        entry_id,
-        fields["at"],
-        actor,
-        action,
-        "visit",
-        entity_id,
-        reason,
-        details,
-        None,  # type: ignore[arg-type]
-    )
-    assert text == audit.canonical_json(fields)
-    keyed = audit.entry_text(
-        entry_id,
-        fields["at"],
-        actor,
-        action,
-        "visit",
-        entity_id,
-        reason,
-        details,
-        "rows\n'x'",  # type: ignore[arg-type]
-    )
-    assert keyed == audit.canonical_json({**fields, "rows": "rows\n'x'"})
+    for rows in (None, "rows\n'x'"):
+        text = audit.entry_text(entry_id, at, actor, action, "visit", entity_id, reason, details,
+                                rows)  # fmt: skip
+        assert text == audit.canonical_json(fields if rows is None else {**fields, "rows": rows})
 
 
 @given(
@@ -150,7 +122,7 @@ def test_update_and_delete_are_refused(tmp_path: Path) -> None:
 def test_tampering_is_found_and_named(tmp_path: Path, sql: str, broken: int, problem: str) -> None:
     path = tmp_path / "a.sqlite3"
     _log(path)
-    _tamper(path, sql)
+    tamper(path, sql)
     report = _verify(path)
     assert report.broken_id == broken and problem in report.problems[0]
 
@@ -212,7 +184,7 @@ def test_entries_from_before_the_key_keep_the_plain_rule(tmp_path: Path) -> None
     assert (report.plain_entries, report.keyed_entries) == (2, 2)  # the seal, the payment
     assert dict(report.rows)["payment"] == 2
 
-    _tamper(path, 'UPDATE audit_log SET details = \'{"name":"x"}\' WHERE id = 1')
+    tamper(path, 'UPDATE audit_log SET details = \'{"name":"x"}\' WHERE id = 1')
     assert _verify(path).problems[0] == "entry 1: its contents do not match its hash"
 
 
@@ -244,7 +216,7 @@ def test_a_plain_entry_cannot_carry_rows(tmp_path: Path) -> None:
             f"UPDATE audit_log SET prev_hash = '{prev}', hash = '{digest}' WHERE id = {r[0]}"
         )
         prev = digest
-    _tamper(path, *statements)
+    tamper(path, *statements)
     problems = _verify(path).problems
     assert "lists billing rows but is not keyed" in problems[0]
 
@@ -389,6 +361,26 @@ def test_a_backup_gets_an_anchor_and_old_anchors_go_with_their_backups(tmp_path:
     assert len(list(first.parent.glob("*.anchor"))) == 2
 
 
+def test_an_anchor_that_cannot_be_written_is_said_plainly(tmp_path: Path) -> None:
+    path = tmp_path / "data" / "c.sqlite3"
+    clock = FakeClock(AT)
+    services = Services.open(path, clock)
+    try:
+        services.records.add_provider("Dana Reyes", "PT", "1234567893")
+        name = "chargeclock-20260302-140000.sqlite3"
+        (path.parent / "backups" / f"{name}.anchor.partial").mkdir(parents=True)  # in the way
+        with pytest.raises(StorageError) as caught:
+            services.backup_now()
+    finally:
+        services.close()
+    backup = path.parent / "backups" / name
+    assert str(caught.value).startswith(
+        f"backup {backup} is written, but its anchor {backup}.anchor"
+    )
+    assert str(caught.value).endswith("then back up again")
+    assert backup.is_file()
+
+
 def test_after_a_restore_from_an_older_backup_the_next_backup_anchors_the_restored_log(
     tmp_path: Path,
 ) -> None:
@@ -449,7 +441,7 @@ def test_verify_audit_lists_what_it_checked_and_exits_1_on_a_problem(
         "anchor: none found",
         "audit log ok: 5 entries, chain intact, rows as audited",
     ]
-    _tamper(path, "UPDATE audit_log SET actor = 'someone else' WHERE id = 2")
+    tamper(path, "UPDATE audit_log SET actor = 'someone else' WHERE id = 2")
     assert main(["--db", str(path), "verify-audit"]) == 1
     assert "audit log BROKEN: entry 2: its contents do not match its keyed hash" in (
         capsys.readouterr().out

@@ -116,13 +116,19 @@ def write_beside(backup: Path, at: datetime) -> Path | None:
         + f"written: {to_db_time(at)}\n"
     )
     partial = target.with_name(target.name + ".partial")
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
-        os.write(fd, text.encode("utf-8"))
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(partial, target)
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            os.write(fd, text.encode("utf-8"))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(partial, target)
+    except OSError as exc:
+        raise StorageError(
+            f"backup {backup} is written, but its anchor {target} cannot be "
+            f"({exc.strerror or exc}): free some space or fix the folder, then back up again"
+        ) from None
     for other in backup.parent.glob(f"*{SUFFIX}"):
         if not other.with_name(other.name[: -len(SUFFIX)]).exists():
             other.unlink(missing_ok=True)

@@ -101,6 +101,15 @@ def _passing(exc: sqlite3.DatabaseError) -> bool:
     return name.startswith(_PASSING)
 
 
+def _refuse_older(conn: sqlite3.Connection, path: Path, migrations: Path | None) -> None:
+    """A reader does not migrate: refuse a schema older (or newer) than this build's."""
+    if check_not_too_new(conn, path, migration_files(migrations)):
+        raise StorageError(
+            f"database {path}: its schema is older than this ChargeClock "
+            "(open it in the app once to upgrade it)"
+        )
+
+
 def open_database(
     path: Path | str,
     *,
@@ -132,12 +141,7 @@ def open_database(
             if lock:
                 migrate(conn, path, directory=migrations)
             else:
-                pending = check_not_too_new(conn, path, migration_files(migrations))
-                if pending:
-                    raise StorageError(
-                        f"database {path}: its schema is older than this ChargeClock "
-                        "(open it in the app once to upgrade it)"
-                    )
+                _refuse_older(conn, path, migrations)
         except BaseException:
             conn.close()
             raise
@@ -172,11 +176,7 @@ def open_read_only(path: Path | str, *, migrations: Path | None = None) -> Datab
     try:
         conn = sqlite3.connect(uri, uri=True)
         try:
-            if check_not_too_new(conn, path, migration_files(migrations)):
-                raise StorageError(
-                    f"database {path}: its schema is older than this ChargeClock "
-                    "(open it in the app once to upgrade it)"
-                )
+            _refuse_older(conn, path, migrations)
         except BaseException:
             conn.close()
             raise
