@@ -197,17 +197,13 @@ def test_a_plain_entry_cannot_carry_rows(tmp_path: Path) -> None:
     patient, _ = services.records.add_patient("Doe", "Jane", date(1950, 1, 2))
     services.records.record_payment(patient.id, "10.00", "card")
     services.close()
+    tamper(path, "DROP TRIGGER audit_keys_no_delete", "DELETE FROM audit_keys")
     conn = sqlite3.connect(path)
-    conn.execute("DROP TRIGGER audit_keys_no_delete")
-    conn.execute("DELETE FROM audit_keys")
-    conn.commit()
+    rows = conn.execute(
+        "SELECT id, at, actor, action, entity, entity_id, reason, details, rows "
+        "FROM audit_log ORDER BY id"
+    ).fetchall()
     conn.close()
-    rows = list(
-        sqlite3.connect(path).execute(
-            "SELECT id, at, actor, action, entity, entity_id, reason, details, rows "
-            "FROM audit_log ORDER BY id"
-        )
-    )
     prev = audit.GENESIS
     statements = []
     for r in rows:
