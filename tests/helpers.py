@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -76,3 +77,17 @@ def check_expectations(case: dict[str, Any], doc: dict[str, Any]) -> None:
         amounts = [line["allowed"] for line in doc["claim_lines"]]
         assert None not in amounts, f"{case['id']}: unknown amount in {amounts}"
         assert abs(sum(amounts) - expect["claim_lines_allowed_total"]) < 0.01, case["id"]
+
+
+def tamper(path: Path, *sql: str) -> None:
+    """What someone with the database file and sqlite3 can do: drop the triggers that keep the
+    audit log append-only, then run ``sql``."""
+    conn = sqlite3.connect(path)
+    try:
+        for trigger in ("audit_log_no_update", "audit_log_no_delete"):
+            conn.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+        for statement in sql:
+            conn.execute(statement)
+        conn.commit()
+    finally:
+        conn.close()

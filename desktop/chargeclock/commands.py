@@ -60,16 +60,22 @@ def _cmd_restore(args: argparse.Namespace) -> int:
 
 
 def _cmd_verify_audit(args: argparse.Namespace) -> int:
-    from chargeclock.storage import audit
-    from chargeclock.storage.database import open_database
+    from chargeclock.paths import backups_dir
+    from chargeclock.storage import audit_verify
+    from chargeclock.storage.database import open_read_only
 
-    with open_database(_database(args), create=False, lock=False) as db:
-        check = audit.verify_chain(db.conn)
-    if check.ok:
-        print(f"audit log ok: {check.entries} entries, chain intact")
-        return 0
-    print(f"audit log BROKEN at entry {check.broken_id}: {check.problem}")
-    return 1
+    database = _database(args)
+    with open_read_only(database) as db:  # changes no file, so it runs beside the app
+        report = audit_verify.verify(
+            db.conn,
+            backups=backups_dir(database),
+            anchors=[Path(a) for a in args.anchor],
+            key_files=[Path(k) for k in args.key],
+        )
+    print(f"audit log of {database}")
+    for line in report.lines():
+        print(line)
+    return 0 if report.ok else 1
 
 
 def _cmd_import_fees(args: argparse.Namespace) -> int:
@@ -238,9 +244,25 @@ def register(
     commands["restore"] = _cmd_restore
 
     verify = sub.add_parser(
-        "verify-audit", help="check the audit log's hash chain (exit 1 if broken)"
+        "verify-audit",
+        help="check the audit log, the billing rows it covers and the newest anchor "
+        "(exit 1 on a problem)",
     )
     _add_db(verify)
+    verify.add_argument(
+        "--anchor",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="also check this anchor (a backup's .anchor file, or a superbill's anchor line)",
+    )
+    verify.add_argument(
+        "--key",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="an audit key file kept elsewhere (default: the ones in the audit-keys folder)",
+    )
     commands["verify-audit"] = _cmd_verify_audit
 
     fees = sub.add_parser("import-fees", help="load allowed amounts (or charges) from a CSV")

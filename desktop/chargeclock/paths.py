@@ -1,8 +1,9 @@
-"""User directories: where the database and its backups live.
+"""User directories: where the database, its backups and the audit keys live.
 
 The database is ``--db PATH`` if given, else ``$CHARGECLOCK_DB``, else ``chargeclock.sqlite3`` in
 the user's data directory (``$XDG_DATA_HOME/chargeclock``, ``~/.local/share/chargeclock`` on Linux,
 ``%APPDATA%\\ChargeClock`` on Windows, ``~/Library/Application Support/ChargeClock`` on macOS).
+The audit log's keys are kept apart from it, in the user's configuration directory.
 """
 
 from __future__ import annotations
@@ -47,3 +48,26 @@ def user_cache_dir() -> Path:
     if sys.platform == "darwin":
         return Path.home() / "Library" / "Caches" / "ChargeClock"
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "chargeclock"
+
+
+def user_config_dir() -> Path:
+    """The user's configuration directory, apart from the data directory:
+    ``$XDG_CONFIG_HOME/chargeclock`` (``~/.config/chargeclock``) on Linux,
+    ``%LOCALAPPDATA%\\ChargeClock`` on Windows, ``~/Library/Preferences/ChargeClock`` on macOS."""
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+        return base / "ChargeClock"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Preferences" / "ChargeClock"
+    base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    return base / "chargeclock"
+
+
+def audit_keys_dir() -> Path:
+    """Where the audit log's key files are: ``$CHARGECLOCK_AUDIT_KEYS``, else ``audit-keys/`` in
+    the configuration directory — not beside the database, so a copy of the database or of its
+    backups does not carry the key that signs its audit log."""
+    from_env = os.environ.get("CHARGECLOCK_AUDIT_KEYS")
+    if from_env:
+        return Path(from_env).expanduser()
+    return user_config_dir() / "audit-keys"

@@ -405,3 +405,12 @@ def test_a_statement_with_many_payments_runs_over_pages() -> None:
     assert text.count("Cash") == 60
     assert amount_after("Payments received", text) == Decimal("-600.00")
     assert "Balance due" in text
+
+
+def test_the_audit_anchor_is_printed_small_under_the_signatures(visit: Superbill) -> None:
+    anchor = "Audit anchor: entry 1234, 1234 entries, hash " + "3f" * 32
+    (text,) = pages(pdf_bytes(replace(visit, audit_anchor=anchor)))
+    assert anchor in text
+    assert text.index(anchor) > text.index("Provider signature")
+    (plain,) = pages(pdf_bytes(visit))
+    assert "Audit anchor" not in plain  # a superbill without one prints nothing

@@ -44,6 +44,10 @@ def clinic(tmp_path, clock: FakeClock) -> Iterator[Clinic]:  # type: ignore[no-u
         "Doe", "Jane", date(1950, 1, 2), payer_id=medicare.id, diagnoses=["M17.11", "M54.50"]
     )
     yield Clinic(services, clock, pt.id, pta.id, medicare.id, commercial.id, patient.id)
+    if not services.db.closed:
+        # Whatever a test did through the services, every billing row it left is audited.
+        report = services.verify_audit()
+        assert report.ok, report.problems
     services.close()
 
 

@@ -67,6 +67,33 @@ def test_demo_has_the_described_contents(
     assert services.db.conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
 
 
+def test_the_demo_is_audited_like_any_database(
+    services: Services, demo: tuple[DemoSummary, float], capsys: pytest.CaptureFixture[str]
+) -> None:
+    summary = demo[0]
+    report = services.verify_audit()
+    assert report.ok, report.problems
+    rows = dict(report.rows)
+    assert (rows["visit"], rows["segment"], rows["line"]) == (
+        summary.visits,
+        summary.segments,
+        summary.claim_lines,
+    )
+    assert rows["bill"] > 2400 and rows["payment"] > 500 and rows["untimed"] > 0
+    assert report.plain_entries == 0 and report.keyed_entries == report.entries
+    finalized = _count(services, "SELECT count(*) FROM visits WHERE status = 'finalized'")
+    entries = _count(services, "SELECT count(*) FROM audit_log WHERE action = 'visit_finalized'")
+    assert entries == finalized
+    capsys.readouterr()
+    started = time.perf_counter()
+    assert main(["verify-audit", "--db", str(summary.path)]) == 0
+    seconds = time.perf_counter() - started
+    assert "audit log ok" in capsys.readouterr().out
+    with capsys.disabled():
+        print(f"\nverify-audit on the demo: {report.entries} entries, {sum(rows.values())} rows "
+              f"in {seconds:.2f} s")  # fmt: skip
+
+
 def test_sample_amounts_are_labelled_and_published_ones_kept(services: Services) -> None:
     sources = {
         r[0] for r in services.db.conn.execute("SELECT DISTINCT source FROM allowed_amounts")

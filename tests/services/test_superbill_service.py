@@ -296,6 +296,28 @@ def test_a_pooled_same_day_visit_prints_the_days_bill_once(clinic: Clinic, tmp_p
     assert len(statement.visits) == 1 and statement.total_charges == Decimal("130.00")
 
 
+def test_the_audit_anchor_is_the_head_as_of_the_finalize_and_a_reprint_keeps_it(
+    clinic: Clinic, tmp_path: Path
+) -> None:
+    _set_up_practice(clinic)
+    _fees(clinic, tmp_path, "65.00")
+    _patient(clinic)
+    visit = _finalized_visit(clinic, 23)
+    head = clinic.services.audit_entries()[-1]
+    assert head.action == "visit_finalized"
+    printed = f"Audit anchor: entry {head.id}, {head.id} entries, hash {head.hash}"
+    assert superbill_for_visit(clinic.services, visit).audit_anchor == printed
+    clinic.clock.advance(days=1)
+    _finalized_visit(clinic, 10)  # the log grows
+    assert superbill_for_visit(clinic.services, visit).audit_anchor == printed  # a reprint
+    now = clinic.services.audit_entries()[-1]
+    day = clinic.services.visits.visit(visit).date_of_service
+    statement = statement_for_patient(clinic.services, clinic.patient_id, day, day)
+    assert (
+        statement.audit_anchor == f"Audit anchor: entry {now.id}, {now.id} entries, hash {now.hash}"
+    )
+
+
 def test_a_finalized_visit_with_nothing_billable_says_so(clinic: Clinic, tmp_path: Path) -> None:
     _set_up_practice(clinic)
     _fees(clinic, tmp_path, "65.00")

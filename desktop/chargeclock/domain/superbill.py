@@ -139,6 +139,9 @@ class Superbill(Struct, frozen=True):
     generated_on: date
     # Plain-words notes printed under the services (e.g. figures that were provisional).
     notes: tuple[str, ...] = ()
+    # The audit log's head as of the visit's finalize (a statement: as of its making), printed
+    # small so `chargeclock verify-audit --anchor` can check the database against the paper.
+    audit_anchor: str = ""
 
     @property
     def lines(self) -> tuple[SuperbillLine, ...]:

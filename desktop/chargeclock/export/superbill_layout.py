@@ -48,6 +48,7 @@ SUBTOTAL_INK = colors.HexColor("#3A424D")
 _STYLES = {
     "body": ParagraphStyle("body", fontName=FONT, fontSize=BODY_SIZE, leading=11, textColor=INK),
     "small": ParagraphStyle("small", fontName=FONT, fontSize=7.5, leading=9.5, textColor=MUTED),
+    "anchor": ParagraphStyle("anchor", fontName=FONT, fontSize=5.5, leading=7, textColor=MUTED),
     "cell": ParagraphStyle("cell", fontName=FONT, fontSize=BODY_SIZE, leading=10, textColor=INK),
     "practice": ParagraphStyle(
         "practice", fontName=BOLD, fontSize=15, leading=18, textColor=ACCENT
@@ -393,7 +394,8 @@ def _payments_and_totals(bill: Superbill, width: float) -> Flowable:
 
 
 def _signature(bill: Superbill, width: float) -> list[Flowable]:
-    """The certification and one signature and date line per rendering provider."""
+    """The certification, one signature and date line per rendering provider, and the audit
+    anchor in small type."""
     rows: list[list[Any]] = []
     style: list[tuple[Any, ...]] = [
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -423,7 +425,8 @@ def _signature(bill: Superbill, width: float) -> list[Flowable]:
         "service. Codes are listed with the practice's own short descriptions.",
         "small",
     )
-    return [statement, Spacer(1, 4), table]
+    anchor = [Spacer(1, 6), _p(bill.audit_anchor, "anchor")] if bill.audit_anchor else []
+    return [statement, Spacer(1, 4), table, *anchor]
 
 
 def _appendix(bill: Superbill) -> list[Flowable]:

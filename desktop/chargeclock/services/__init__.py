@@ -50,8 +50,10 @@ Recovery — ``services.recovery``: ``begin_session() -> RecoveryReport``, ``bea
     ``end_session()`` (``services.close()`` calls it)
 
 Audit and backups — ``services.audit_entries(entity=None, entity_id=None)``,
-    ``services.verify_audit() -> ChainCheck``, ``services.backup_now()``,
-    ``services.daily_backup()``; restore: :func:`chargeclock.services.backups.restore`.
+    ``services.verify_audit(anchors=(), key_files=()) -> AuditReport`` (docs/audit.md),
+    ``services.audit_anchor(visit_id=None)`` (the line a superbill prints),
+    ``services.backup_now()``, ``services.daily_backup()``;
+    restore: :func:`chargeclock.services.backups.restore`.
 
 Demo — :func:`chargeclock.services.demo.build_demo(path, today=..., seed=2026)`.
 """

@@ -19,6 +19,7 @@ from pathlib import Path
 from chargeclock.clock import Clock
 from chargeclock.domain.errors import InputError
 from chargeclock.paths import backups_dir
+from chargeclock.storage import audit_anchor
 from chargeclock.storage import backup as store_backup
 from chargeclock.storage.database import Database
 from chargeclock.storage.errors import StorageError
@@ -103,6 +104,9 @@ def backup_now(database: Path, clock: Clock, db: Database | None = None, keep: i
     with store_backup.copy_lock(backups_dir(database), database):
         target = _copy(database, clock.now(), db)
         prune(database, keep)
+        # The log's head, kept outside the database (under the lock: a killed backup's
+        # half-written anchor is cleared by the next one).
+        audit_anchor.write_beside(target, clock.now())
     return target
 
 
@@ -141,9 +145,20 @@ def restore(backup: Path, database: Path, clock: Clock) -> Path | None:
             store_backup.swap_in(staged, database)
         finally:
             store_backup.remove_with_side_files(staged)
+        _anchor_restored(database, clock)
     finally:
         lock.release()
     return saved
+
+
+def _anchor_restored(database: Path, clock: Clock) -> None:
+    """A restore legitimately takes the audit log back to the backup's: the restored log's head
+    becomes the newest anchor (until the next backup anchors again), not the head of the log it
+    replaced, which its own backup's anchor keeps."""
+    folder, moment = backups_dir(database), clock.now()
+    with store_backup.copy_lock(folder, database):
+        anchor = folder / f"{database.stem}-{_stamp(moment)}-restored{database.suffix}"
+        audit_anchor.write_beside(anchor, moment, source=database)
 
 
 def _keep_aside(database: Path, clock: Clock) -> Path | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime, tzinfo
 from decimal import Decimal
 from typing import Any
@@ -13,6 +13,7 @@ from chargeclock.clock import Clock
 from chargeclock.domain.rulebook import Fee, RuleBook
 from chargeclock.domain.year_figures import YearFigures
 from chargeclock.storage import amounts, audit, rule_data
+from chargeclock.storage.audit_rows import RowRef
 from chargeclock.storage.database import Database
 
 
@@ -111,9 +112,13 @@ class Context(Struct):
         entity: str,
         entity_id: int | None,
         reason: str = "",
+        *,
+        covers: Iterable[RowRef] = (),
         **details: Any,
     ) -> int:
-        """Append an audit entry; call inside the transaction that makes the change."""
+        """Append an audit entry; call inside the transaction that makes the change, after it.
+        ``covers``: the billing rows it created, changed or deleted, as ``(tag, key)``
+        (:mod:`chargeclock.storage.audit_rows`): the entry keeps their content as they stand."""
         return audit.append(
             self.db.conn,
             at=self.clock.now(),
@@ -123,6 +128,7 @@ class Context(Struct):
             entity_id=entity_id,
             reason=reason,
             details=_plain(details),
+            covers=covers,
         )
 
 

@@ -2,7 +2,8 @@
 
 One practice, a PT and the PTA she supervises, Medicare and a commercial payer (and cash-pay
 patients), 40 patients, a year of visits up to ``today`` with timer segments and claim lines
-frozen by the engine, payments, plans of care and progress reports. One Medicare patient sits
+frozen by the engine, payments, plans of care and progress reports, each visit and payment with
+its audit entry, as the app writes them. One Medicare patient sits
 just under the KX threshold; one has a plan of care about to lapse. Allowed amounts for codes with
 no published figure are filled in as a clinic would, labelled "sample amounts, not Medicare
 figures". Same seed and same ``today`` give the same database. Everything is written in one
@@ -27,7 +28,8 @@ from chargeclock.services import billing
 from chargeclock.services.context import ClinicRuleBook, Context
 from chargeclock.services.minutes import CodeState, Span, UntimedState, day_parts, pool
 from chargeclock.services.validation import check_icd10
-from chargeclock.storage import amounts, clinic, visits
+from chargeclock.storage import amounts, audit, clinic, visits
+from chargeclock.storage.audit_rows import refs_of_visits
 from chargeclock.storage.database import open_database
 from chargeclock.storage.records import BillRow, ClaimLineRow, PatientRow, PracticeRow
 
@@ -203,6 +205,7 @@ def _fill(ctx: Context, path: Path, today: date, rng: random.Random) -> DemoSumm
         raise InputError("today", f"{today} is before the rule data starts ({first_day})")
     start = max(today - timedelta(days=364), first_day)
     with ctx.db.transaction():
+        audit.start_keyed(conn, at=ctx.now(), actor=ctx.actor)
         clinic.save_practice(
             conn,
             PracticeRow(
@@ -388,8 +391,11 @@ def _patient_visits(
             states = _visit_codes(ctx, visit_id, number, favourite, by_pta, opened, rng, payer)
             counts[0] += 1
             counts[1] += sum(len(s.spans) for s in states)
-            if day == today:
-                continue  # today's visits stay open
+            if day == today:  # today's visits stay open
+                ctx.audit(
+                    "visit_opened", "visit", visit_id, covers=refs_of_visits(conn, [visit_id])
+                )
+                continue
             services = pool(day_parts(states, opened + timedelta(hours=3)))
             result = calculate(
                 VisitInput(
@@ -519,6 +525,13 @@ def _freeze(ctx: Context, visit_id: int, result: object, pointers: str, at: date
         ),
     )
     visits.set_visit_status(ctx.db.conn, visit_id, "finalized", at)
+    ctx.audit(
+        "visit_finalized",
+        "visit",
+        visit_id,
+        pooled_visit_ids=[visit_id],
+        covers=refs_of_visits(ctx.db.conn, [visit_id]),
+    )
 
 
 def _put_just_under_kx(ctx: Context, patient_id: int, today: date) -> None:
@@ -544,22 +557,24 @@ def _payments(
             lines = visits.claim_lines_of_visits(conn, [visit_id])
             total = sum((line.charge or Decimal("0") for line in lines), Decimal("0"))
             if total > 0:
-                clinic.insert_payment(
-                    conn,
-                    patient_id=patient_id,
-                    visit_id=visit_id,
-                    paid_on=day,
-                    amount=total,
-                    method=rng.choice(("cash", "card", "check")),
-                )
+                _pay(ctx, patient_id, visit_id, day, total, rng.choice(("cash", "card", "check")))
         elif paid_on <= today and allowed > 0:
             share = (allowed * Decimal("0.80")).quantize(Decimal("0.01"))
             if share > 0:
-                clinic.insert_payment(
-                    conn,
-                    patient_id=patient_id,
-                    visit_id=visit_id,
-                    paid_on=paid_on,
-                    amount=share,
-                    method="insurance",
-                )
+                _pay(ctx, patient_id, visit_id, paid_on, share, "insurance")
+
+
+def _pay(
+    ctx: Context, patient_id: int, visit_id: int, paid_on: date, amount: Decimal, method: str
+) -> None:
+    payment_id = clinic.insert_payment(
+        ctx.db.conn,
+        patient_id=patient_id,
+        visit_id=visit_id,
+        paid_on=paid_on,
+        amount=amount,
+        method=method,
+    )
+    ctx.audit(
+        "payment_recorded", "payment", payment_id, amount=amount, covers=[("payment", payment_id)]
+    )

@@ -350,7 +350,14 @@ class RecordService(PatientRecords, SetupRecords):
                 amount=value,
                 method=method,
             )
-            self.ctx.audit("payment_recorded", "payment", payment_id, "", amount=value)
+            self.ctx.audit(
+                "payment_recorded",
+                "payment",
+                payment_id,
+                "",
+                amount=value,
+                covers=[("payment", payment_id)],
+            )
         return next(
             p for p in clinic.payments_of(self.ctx.db.conn, patient_id) if p.id == payment_id
         )

@@ -144,6 +144,7 @@ class RecoveryService:
                     "after an unclean exit the timer was stopped when the app was last seen",
                     visit_id=s.visit_id,
                     stopped_at=at,
+                    covers=[("segment", s.id)],
                 )
 
     def check_stop_at(self, segment_id: int, when: datetime) -> SegmentRow:
@@ -172,6 +173,7 @@ class RecoveryService:
                 reason.strip(),
                 visit_id=s.visit_id,
                 stopped_at=when,
+                covers=[("segment", s.id)],
             )
 
     def _last_seen_or_none(self) -> datetime | None:

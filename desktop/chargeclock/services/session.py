@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import tzinfo
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from chargeclock.clock import Clock, SystemClock
 from chargeclock.domain.calculation import VisitResult, calculate
@@ -17,6 +19,9 @@ from chargeclock.services.rule_imports import RuleImports
 from chargeclock.services.visits import VisitService
 from chargeclock.storage import audit
 from chargeclock.storage.database import Database, open_database
+
+if TYPE_CHECKING:
+    from chargeclock.storage.audit_verify import AuditReport
 
 
 class Services:
@@ -52,8 +57,17 @@ class Services:
         book: RuleBook | None = None,
         zone: tzinfo | None = None,
     ) -> Services:
-        """Open (create, migrate, lock) the database at ``path``."""
-        return cls(open_database(path), clock or SystemClock(), book, zone=zone)
+        """Open (create, migrate, lock) the database at ``path``, and give it its audit key if
+        it has none yet (so that no timer tap waits for that)."""
+        services = cls(open_database(path), clock or SystemClock(), book, zone=zone)
+        try:
+            if not audit.is_keyed(services.db.conn):
+                with services.db.transaction():
+                    audit.start_keyed(services.db.conn, at=services.clock.now(), actor="app")
+        except BaseException:
+            services.db.close()
+            raise
+        return services
 
     def set_actor(self, name: str) -> None:
         """Who the audit log names for the next changes (the unlocked user)."""
@@ -84,8 +98,27 @@ class Services:
     ) -> list[audit.AuditEntry]:
         return audit.entries(self.db.conn, entity=entity, entity_id=entity_id)
 
-    def verify_audit(self) -> audit.ChainCheck:
-        return audit.verify_chain(self.db.conn)
+    def verify_audit(
+        self, *, anchors: Sequence[Path] = (), key_files: Sequence[Path] = ()
+    ) -> AuditReport:
+        """Check the audit log, the billing rows and the newest anchor beside the backups
+        (:mod:`chargeclock.storage.audit_verify`); changes nothing."""
+        from chargeclock.paths import backups_dir
+        from chargeclock.storage import audit_verify
+
+        return audit_verify.verify(
+            self.db.conn,
+            backups=backups_dir(self.db.path) if self.db.path else None,
+            anchors=anchors,
+            key_files=key_files,
+        )
+
+    def audit_anchor(self, finalized_visit_id: int | None = None) -> str:
+        """The anchor line printed on a superbill: the audit log's head as of the visit's
+        finalize (so a reprint prints the same), or as of now for a statement."""
+        from chargeclock.storage import audit_anchor
+
+        return audit_anchor.printed(self.db.conn, finalized_visit_id)
 
     def backup_now(self) -> Path:
         if self.db.path is None:

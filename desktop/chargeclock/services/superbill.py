@@ -380,7 +380,12 @@ def _build(
         paper=paper,
         include_trace=include_trace,
     )
-    return replace(_with_frozen_charges(superbill, frozen), notes=tuple(dict.fromkeys(notes)))
+    anchor = services.audit_anchor(days[0].visit.id if kind == "visit" else None)
+    return replace(
+        _with_frozen_charges(superbill, frozen),
+        notes=tuple(dict.fromkeys(notes)),
+        audit_anchor=anchor,
+    )
 
 
 def _provisional_note(services: Services, day: _Day) -> list[str]:

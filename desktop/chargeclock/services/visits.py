@@ -28,6 +28,7 @@ from chargeclock.services.minutes import (
 )
 from chargeclock.services.validation import catalogue_code
 from chargeclock.storage import amounts, clinic, heartbeat, visits
+from chargeclock.storage.audit_rows import refs_of_visits
 from chargeclock.storage.records import BillRow, ClaimLineRow, SegmentRow, VisitRow
 
 FURNISHED_BY = ("PT", "PTA", "both")
@@ -250,14 +251,20 @@ class VisitService:
             )
             for code in dict.fromkeys(checked):
                 self._insert_code(visit_id, code, day.year)
+            self.ctx.audit(
+                "visit_opened", "visit", visit_id, covers=refs_of_visits(conn, [visit_id])
+            )
             # Read back inside the transaction: a visit that cannot be shown is not left behind.
             return self.visit_state(visit_id)
 
-    def _insert_code(self, visit_id: int, code: str, year: int) -> None:
+    def _insert_code(self, visit_id: int, code: str, year: int) -> list[tuple[str, int]]:
+        """Add the code row (an untimed code with its untimed row); the audited rows it made."""
         row = visits.insert_code(self._conn, visit_id, code)
         entry = self.ctx.book.year(year).code(code)
         if entry is not None and not entry.timed:
             visits.upsert_untimed(self._conn, row.id, "PT", None, None)
+            return [("untimed", row.id)]
+        return []
 
     def add_code(self, visit_id: int, code: str) -> VisitState:
         """Add a code row (validated against the year's code list)."""
@@ -266,7 +273,9 @@ class VisitService:
         if any(c.code == entry.code for c in visits.codes_of_visit(self._conn, visit_id)):
             raise InputError("code", f"{entry.code} is already on visit {visit_id}")
         with self.ctx.db.transaction():
-            self._insert_code(visit_id, entry.code, visit.date_of_service.year)
+            made = self._insert_code(visit_id, entry.code, visit.date_of_service.year)
+            if made:
+                self.ctx.audit("code_added", "visit", visit_id, code=entry.code, covers=made)
         return self.visit_state(visit_id)
 
     def remove_code(self, visit_id: int, code: str, reason: str = "") -> VisitState:
@@ -277,17 +286,24 @@ class VisitService:
         segments = [s for s in visits.segments_of_visit(self._conn, visit_id) if s.code == row.code]
         if any(s.running for s in segments):
             raise InputError("code", f"{row.code} has a running timer: stop it first")
+        untimed = [
+            u for u in visits.untimed_of_visits(self._conn, [visit_id]) if u.visit_code_id == row.id
+        ]
+        covers = [("segment", s.id) for s in segments]
+        covers += [("untimed", u.visit_code_id) for u in untimed]
+        why = _reason(reason) if segments else reason.strip()
         with self.ctx.db.transaction():
-            if segments:
+            visits.delete_code(self._conn, row.id)
+            if segments or untimed:
                 self.ctx.audit(
                     "code_removed",
                     "visit",
                     visit_id,
-                    _reason(reason),
+                    why,
                     code=row.code,
                     segments=[_segment_details(s) for s in segments],
+                    covers=covers,
                 )
-            visits.delete_code(self._conn, row.id)
         return self.visit_state(visit_id)
 
     def _code_row(self, visit_id: int, code: str) -> Any:
@@ -320,6 +336,9 @@ class VisitService:
                 raise InputError(name, f"whole minutes from 0 to 1440, got {value!r}")
         with self.ctx.db.transaction():
             visits.upsert_untimed(self._conn, row.id, furnished_by, pt_minutes, pta_minutes)
+            self.ctx.audit(
+                "untimed_set", "visit", visit_id, code=row.code, covers=[("untimed", row.id)]
+            )
         return self.visit_state(visit_id)
 
     def set_tie_choice(self, visit_id: int, codes: Sequence[str] | None) -> VisitState:
@@ -366,6 +385,14 @@ class VisitService:
                 conn, visit_id=visit_id, visit_code_id=row.id, role=role, started_at=now
             )
             started = Span(segment_id, role, now, None)
+            self.ctx.audit(
+                "timer_started",
+                "visit",
+                visit_id,
+                code=entry.code,
+                role=role,
+                covers=[*(("segment", s.segment_id) for s in stopped), ("segment", segment_id)],
+            )
             heartbeat.beat(conn, now)
         return TimerChange(self._state(visit), started, tuple(stopped))
 
@@ -384,8 +411,14 @@ class VisitService:
                 at = max(now, segment.started_at)
                 visits.stop_segment(conn, segment.id, at)
                 stopped.append(Span(segment.id, segment.role, segment.started_at, at))
+            self._audit_stops("timer_stopped", visit_id, stopped, role=role)
             heartbeat.beat(conn, now)
         return TimerChange(self._state(visit), None, tuple(stopped))
+
+    def _audit_stops(self, action: str, visit_id: int, stopped: list[Span], **details: Any) -> None:
+        if stopped:
+            covers = [("segment", s.segment_id) for s in stopped]
+            self.ctx.audit(action, "visit", visit_id, covers=covers, **details)
 
     def toggle_timer(self, visit_id: int, code: str, role: str) -> TimerChange:
         """The PT ▶ / PTA ▶ button: stop it if it runs on this code, else start it."""
@@ -406,6 +439,7 @@ class VisitService:
                 at = max(now, segment.started_at)
                 visits.stop_segment(conn, segment.id, at)
                 stopped.append(Span(segment.id, segment.role, segment.started_at, at))
+            self._audit_stops("timers_stopped", visit_id, stopped)
         return TimerChange(self._state(visit), None, tuple(stopped))
 
     # --- segment edits -------------------------------------------------------------------------
@@ -470,6 +504,7 @@ class VisitService:
                 visit_id=visit.id,
                 before=_segment_details(segment),
                 after={"started_at": started_at, "stopped_at": stopped_at},
+                covers=[("segment", segment.id)],
             )
         return self._state(visit)
 
@@ -512,6 +547,7 @@ class VisitService:
                 role=role,
                 started_at=started_at,
                 stopped_at=stopped_at,
+                covers=[("segment", segment_id)],
             )
         return self._state(visit)
 
@@ -530,6 +566,7 @@ class VisitService:
                 reason,
                 visit_id=visit.id,
                 before=_segment_details(segment),
+                covers=[("segment", segment_id)],
             )
         return self._state(visit)
 
@@ -576,6 +613,7 @@ class VisitService:
                 old = visits.claim_lines_of_visits(conn, [sibling])
                 if visits.get_bill(conn, sibling) is None and not old:
                     continue
+                gone = refs_of_visits(conn, [sibling])
                 visits.delete_bill(conn, sibling)
                 replaced.append(sibling)
                 self.ctx.audit(
@@ -585,7 +623,9 @@ class VisitService:
                     "same-day visit",
                     replaced_by_visit=visit_id,
                     lines=[_line_details(line) for line in old],
+                    covers=gone,
                 )
+            earlier = refs_of_visits(conn, [visit_id])
             visits.delete_bill(conn, visit_id)
             visits.insert_claim_lines(conn, visit_id, lines)
             pooled = (*state.same_day_visit_ids, visit_id)
@@ -615,6 +655,7 @@ class VisitService:
                 "",
                 pooled_visit_ids=list(pooled),
                 lines=[_line_details(line) for line in lines],
+                covers=earlier + refs_of_visits(conn, [visit_id]),
             )
         saved = tuple(visits.claim_lines_of_visits(conn, [visit_id]))
         finalized = self.visit(visit_id)
@@ -681,6 +722,7 @@ class VisitService:
         holders = [v.id for v in [visit, *siblings] if visits.get_bill(conn, v.id)]
         with self.ctx.db.transaction():
             removed = []
+            gone = refs_of_visits(conn, holders)
             for holder in holders:
                 removed += [_line_details(x) for x in visits.claim_lines_of_visits(conn, [holder])]
                 visits.delete_bill(conn, holder)
@@ -693,6 +735,7 @@ class VisitService:
                 bill_visit_ids=holders,
                 removed_lines=removed,
                 same_day_visit_ids=[v.id for v in siblings],
+                covers=[*gone, ("visit", visit_id)],
             )
             for sibling in siblings:
                 visits.set_visit_status(conn, sibling.id, "open", None)
@@ -701,6 +744,7 @@ class VisitService:
                     "visit",
                     sibling.id,
                     f"same-day visit reopened with visit {visit_id}: {reason}",
+                    covers=[("visit", sibling.id)],
                 )
         return self.visit_state(visit_id)
 
@@ -711,10 +755,12 @@ class VisitService:
         visit = self._open_visit_row(visit_id)
         now = self.ctx.now()
         with self.ctx.db.transaction():
-            for segment in visits.running_segments(conn, visit_id):
+            running = visits.running_segments(conn, visit_id)
+            for segment in running:
                 visits.stop_segment(conn, segment.id, max(now, segment.started_at))
             visits.set_visit_status(conn, visit_id, "void", None)
-            self.ctx.audit("visit_voided", "visit", visit_id, reason)
+            covers = [*(("segment", s.id) for s in running), ("visit", visit_id)]
+            self.ctx.audit("visit_voided", "visit", visit_id, reason, covers=covers)
         return self._state(self.visit(visit.id))
 
 

@@ -125,6 +125,15 @@ def _passing(exc: sqlite3.DatabaseError) -> bool:
     return name.startswith(_PASSING)
 
 
+def _refuse_older(conn: sqlite3.Connection, path: Path, migrations: Path | None) -> None:
+    """A reader does not migrate: refuse a schema older (or newer) than this build's."""
+    if check_not_too_new(conn, path, migration_files(migrations)):
+        raise StorageError(
+            f"database {path}: its schema is older than this ChargeClock "
+            "(open it in the app once to upgrade it)"
+        )
+
+
 def open_database(
     path: Path | str,
     *,
@@ -156,12 +165,7 @@ def open_database(
             if lock:
                 migrate(conn, path, directory=migrations)
             else:
-                pending = check_not_too_new(conn, path, migration_files(migrations))
-                if pending:
-                    raise StorageError(
-                        f"database {path}: its schema is older than this ChargeClock "
-                        "(open it in the app once to upgrade it)"
-                    )
+                _refuse_older(conn, path, migrations)
         except BaseException:
             conn.close()
             raise
@@ -180,3 +184,28 @@ def open_database(
             process_lock.release()
         raise
     return Database(conn, path, process_lock)
+
+
+def open_read_only(path: Path | str, *, migrations: Path | None = None) -> Database:
+    """Open the database at ``path`` for reading, changing no file (``verify-audit``).
+
+    With a ``-wal`` file beside it the database may be open in the app, or was left so by a
+    crash: it is read through that log. Without one the file is the whole database and is read
+    as immutable, so SQLite creates no ``-wal`` or ``-shm`` file beside it."""
+    path = Path(path)
+    if not path.exists():
+        raise DatabaseMissingError(f"database {path}: no such file")
+    wal = path.with_name(path.name + "-wal")
+    uri = path.resolve().as_uri() + ("?mode=ro" if wal.exists() else "?mode=ro&immutable=1")
+    try:
+        conn = sqlite3.connect(uri, uri=True)
+        try:
+            _refuse_older(conn, path, migrations)
+        except BaseException:
+            conn.close()
+            raise
+    except sqlite3.DatabaseError as exc:
+        raise StorageError(
+            f"database {path}: cannot be read as a ChargeClock database ({exc})"
+        ) from None
+    return Database(conn, path, None)

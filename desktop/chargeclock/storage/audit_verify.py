@@ -1,0 +1,272 @@
+"""``verify-audit``: the chain, the billing rows against their latest entries, and the anchors.
+
+Read-only: it reads the database, the key files and the anchors, and writes nothing. It checks
+
+1. **the chain**: ids 1, 2, 3 … with no gap, each entry's ``prev_hash`` equal to the hash before
+   it, and each hash recomputed — plain SHA-256 for entries from before the database's first
+   key, HMAC-SHA256 with the key file for the rest;
+2. **the rows**: every row of the covered tables (:mod:`~chargeclock.storage.audit_rows`) rebuilt
+   from the table and compared with the latest entry that listed it; a row with no entry, and a
+   row an entry listed that is gone with no entry recording its deletion, are problems too;
+3. **the anchors**: the newest anchor beside the backups and any given with ``--anchor`` must name
+   an entry the chain still has, with the same hash.
+
+Each check names its first problem; the report lists what was checked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+
+from msgspec import Struct
+
+from chargeclock.storage import audit_anchor, audit_keys, audit_rows
+from chargeclock.storage.audit import GENESIS, entry_text
+from chargeclock.storage.audit_anchor import Anchor
+from chargeclock.storage.errors import StorageError
+
+
+class AuditReport(Struct, frozen=True):
+    """What ``verify-audit`` checked and what it found (``problems`` first first)."""
+
+    entries: int
+    plain_entries: int
+    keyed_entries: int
+    unchecked_entries: int  # keyed entries whose key file is missing
+    rows: tuple[tuple[str, int], ...]  # (table, rows checked)
+    anchors: tuple[str, ...]  # one line per anchor checked
+    problems: tuple[str, ...]
+    broken_id: int | None = None  # the first entry that fails the chain, if any
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def lines(self) -> list[str]:
+        """The report as printed: what was checked, then the verdict."""
+        out = [
+            f"entries: {self.entries:,} checked ({self.plain_entries:,} by the old plain rule, "
+            f"{self.keyed_entries:,} keyed"
+            + (f", {self.unchecked_entries:,} not checkable" if self.unchecked_entries else "")
+            + ")",
+            "rows: " + ", ".join(audit_rows.BY_TAG[tag].counted(count) for tag, count in self.rows),
+        ]
+        out += [f"anchor: {a}" for a in self.anchors] or ["anchor: none found"]
+        if self.ok:
+            out.append(f"audit log ok: {self.entries:,} entries, chain intact, rows as audited")
+        else:
+            out.append(f"audit log BROKEN: {self.problems[0]}")
+            out += [f"also: {p}" for p in self.problems[1:]]
+        return out
+
+
+class _Walk(Struct):
+    """What walking the chain gives the other checks."""
+
+    count: int = 0
+    plain: int = 0
+    keyed: int = 0
+    unchecked: int = 0
+    problem: str = ""
+    broken_id: int | None = None
+
+
+def _keys(
+    conn: sqlite3.Connection, given: Sequence[Path], folder: Path | None
+) -> tuple[list[tuple[int, bytes | None]], list[str]]:
+    """``(keyed_from, key or None)`` per key of the database, and the problems in finding them."""
+    epochs = audit_keys.epochs(conn)
+    problems: list[str] = []
+    for path in given:
+        try:
+            audit_keys.read_key_file(path)
+        except audit_keys.AuditKeyError as exc:
+            problems.append(f"--key: {exc}")
+    found = audit_keys.find_keys(epochs, list(given), folder)
+    out: list[tuple[int, bytes | None]] = []
+    for index, epoch in enumerate(epochs):
+        got = found[epoch.key_id]
+        if isinstance(got, audit_keys.KeyFile):
+            out.append((epoch.keyed_from, got.key))
+            continue
+        last = epochs[index + 1].keyed_from - 1 if index + 1 < len(epochs) else None
+        span = f"{epoch.keyed_from}–{last}" if last else f"{epoch.keyed_from} on"
+        problems.append(f"{got}: keyed entries {span} cannot be checked")
+        out.append((epoch.keyed_from, None))
+    return out, problems
+
+
+Latest = dict[str, tuple[str, int]]  # "tag key" -> (last audited text, its entry id)
+
+
+def _walk(conn: sqlite3.Connection, keys: list[tuple[int, bytes | None]], latest: Latest) -> _Walk:
+    """Check the chain; fill ``latest`` with each row's last audited text and entry id."""
+    walk = _Walk()
+    prev = GENESIS
+    starts = [k[0] for k in keys]
+    first_keyed = starts[0] if starts else None
+    epoch = -1
+    key: bytes | None = None
+    sha256 = hashlib.sha256
+    digest = hmac.digest
+    cursor = conn.execute(
+        "SELECT id, at, actor, action, entity, entity_id, reason, details, prev_hash, hash, rows "
+        "FROM audit_log ORDER BY id"
+    )
+    for row in cursor:
+        entry_id, at, actor, action, entity, entity_id, reason, details, prev_hash, stored, rows = (
+            row
+        )
+        walk.count += 1
+        problem = ""
+        if entry_id != walk.count:
+            problem = f"entry {walk.count} is missing (next is {entry_id})"
+            walk.count = entry_id
+        elif prev_hash != prev:
+            problem = "its previous-hash does not match the entry before"
+        elif first_keyed is None or entry_id < first_keyed:
+            walk.plain += 1
+            if rows:
+                problem = "it lists billing rows but is not keyed: a keyed entry was rewritten"
+            else:
+                text = entry_text(entry_id, at, actor, action, entity, entity_id, reason,
+                                  details, None)  # fmt: skip
+                if sha256((prev + text).encode("utf-8")).hexdigest() != stored:
+                    problem = "its contents do not match its hash"
+        else:
+            while epoch + 1 < len(starts) and starts[epoch + 1] <= entry_id:
+                epoch += 1
+                key = keys[epoch][1]
+            walk.keyed += 1
+            if key is None:
+                walk.unchecked += 1
+            else:
+                text = entry_text(entry_id, at, actor, action, entity, entity_id, reason,
+                                  details, rows)  # fmt: skip
+                if digest(key, (prev + text).encode("utf-8"), "sha256").hex() != stored:
+                    problem = "its contents do not match its keyed hash"
+        if problem and not walk.problem:
+            walk.problem, walk.broken_id = f"entry {entry_id}: {problem}", entry_id
+        prev = stored
+        if rows:
+            for ref, text in audit_rows.parse_rows(rows):
+                latest[ref] = (text, entry_id)
+    return walk
+
+
+def _rows(conn: sqlite3.Connection, latest: Latest) -> tuple[list[tuple[str, int]], list[str]]:
+    """Rows checked per table, and the first row problem (with how many rows have one)."""
+    counts: list[tuple[str, int]] = []
+    first: list[str] = []
+    bad = 0
+    for table in audit_rows.TABLES:
+        count = 0
+        for key, text in audit_rows.scan(conn, table):
+            count += 1
+            audited = latest.pop(f"{table.tag} {key}", None)
+            if audited is not None and audited[0] == text:
+                continue
+            bad += 1
+            if first:
+                continue
+            name = audit_rows.describe(table, key, text)
+            if audited is None:
+                first.append(f"{name} has no audit entry")
+            elif audited[0] == audit_rows.DELETED:
+                first.append(f"{name} exists, but entry {audited[1]} recorded its deletion")
+            else:
+                diff = audit_rows.difference(table, text, audited[0])
+                first.append(f"{name}: {diff} (entry {audited[1]})")
+        counts.append((table.tag, count))
+    for ref, (text, entry_id) in latest.items():
+        if text == audit_rows.DELETED:
+            continue
+        bad += 1
+        if not first:
+            tag, number = ref.split(" ")
+            name = audit_rows.describe(audit_rows.BY_TAG[tag], number, text)
+            first.append(f"{name} was deleted: entry {entry_id} audited it, none its deletion")
+    if bad > 1:
+        first[0] += f" ({bad:,} rows differ from the audit log in all)"
+    return counts, first
+
+
+def _database_id(conn: sqlite3.Connection) -> str | None:
+    row = conn.execute("SELECT database_id FROM audit_keys ORDER BY keyed_from LIMIT 1").fetchone()
+    return str(row[0]) if row is not None else None
+
+
+def _check_anchor(conn: sqlite3.Connection, anchor: Anchor, count: int) -> str:
+    """A problem with the chain against ``anchor``, or ``""``."""
+    where = anchor.source or "the anchor"
+    database_id = _database_id(conn)
+    if anchor.database_id and database_id is not None and anchor.database_id != database_id:
+        return f"anchor {where} is of another database ({anchor.database_id})"
+    if count < anchor.entry:
+        return (
+            f"the audit log ends at entry {count}, but anchor {where} names entry "
+            f"{anchor.entry}: entries {count + 1}–{anchor.entry} were removed (or the database "
+            "was since restored from an older backup)"
+        )
+    stored = conn.execute("SELECT hash FROM audit_log WHERE id = ?", (anchor.entry,)).fetchone()
+    if stored is None or stored[0] != anchor.hash:
+        return (
+            f"entry {anchor.entry} differs from anchor {where}: the log up to it was rewritten"
+            " or replaced"
+        )
+    return ""
+
+
+def verify(
+    conn: sqlite3.Connection,
+    *,
+    backups: Path | None = None,
+    anchors: Sequence[Path] = (),
+    key_files: Sequence[Path] = (),
+    keys_folder: Path | None = None,
+) -> AuditReport:
+    """Check everything (see the module docstring). ``backups``: the folder whose newest anchor
+    is checked; ``anchors``: more anchor files; ``key_files``: key files besides those in
+    ``keys_folder`` (default: the user's, :func:`chargeclock.paths.audit_keys_dir`)."""
+    keys, key_problems = _keys(conn, key_files, keys_folder)
+    latest: Latest = {}
+    walk = _walk(conn, keys, latest)
+    counts, row_problems = _rows(conn, latest)
+    checked: list[str] = []
+    anchor_problems: list[str] = []
+    to_check: list[Anchor] = []
+    if backups is not None:
+        newest, unreadable = audit_anchor.newest_in(backups, _database_id(conn))
+        anchor_problems += unreadable
+        if newest is not None:
+            to_check.append(newest)
+    for path in anchors:
+        try:
+            to_check.append(audit_anchor.read(path))
+        except StorageError as exc:
+            anchor_problems.append(str(exc))
+    for anchor in to_check:
+        problem = _check_anchor(conn, anchor, walk.count)
+        checked.append(
+            f"{anchor.source} (entry {anchor.entry:,}"
+            + (f", written {anchor.written}" if anchor.written else "")
+            + f"): {'MISMATCH' if problem else 'contained in the log'}"
+        )
+        if problem:
+            anchor_problems.append(problem)
+    problems = [walk.problem] if walk.problem else []
+    problems += key_problems + row_problems + anchor_problems
+    return AuditReport(
+        entries=walk.count,
+        plain_entries=walk.plain,
+        keyed_entries=walk.keyed,
+        unchecked_entries=walk.unchecked,
+        rows=tuple(counts),
+        anchors=tuple(checked),
+        problems=tuple(problems),
+        broken_id=walk.broken_id,
+    )
