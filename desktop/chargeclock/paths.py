@@ -47,3 +47,10 @@ def user_cache_dir() -> Path:
     if sys.platform == "darwin":
         return Path.home() / "Library" / "Caches" / "ChargeClock"
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "chargeclock"
+
+
+def user_lock_dir() -> Path:
+    """Where a database's lock named after the file's identity lives: ``locks/`` in the cache
+    directory. One folder per user, always the same one, so every name of one file (a hard
+    link resolves to another path) meets the same lock."""
+    return user_cache_dir() / "locks"
