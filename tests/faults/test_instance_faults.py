@@ -282,16 +282,16 @@ def test_keep_running_and_quit_is_a_clean_exit_and_the_next_start_asks_nothing(
     path = tmp_path / "clinic.sqlite3"
     clock = FakeClock(START)
     services = Services.open(path, clock, zone=UTC)
-    assert recover(services, build_window(services, clock)) is None  # a first start
-    visit = services.visits.open_visit(_clinic(services), codes=["97110"]).visit_id
-    services.visits.start_timer(visit, "97110", "PT")
     window = build_window(services, clock)
     qtbot.addWidget(window)
+    window.ticker.stop()  # the test moves the clock; no tick may outlive the database
+    assert recover(services, window) is None  # a first start
+    visit = services.visits.open_visit(_clinic(services), codes=["97110"]).visit_id
+    services.visits.start_timer(visit, "97110", "PT")
     asked: list[int] = []
     monkeypatch.setattr(MainWindow, "close_choice", lambda self, n: asked.append(n) or "keep")
     window.show()
     assert window.close() and asked == [1]
-    window.ticker.stop()
     services.close()  # as the app does once its window has closed
 
     clock.advance(hours=14)  # the next morning
@@ -299,6 +299,7 @@ def test_keep_running_and_quit_is_a_clean_exit_and_the_next_start_asks_nothing(
     try:
         next_window = build_window(again, clock)
         qtbot.addWidget(next_window)
+        next_window.ticker.stop()
         assert recover(again, next_window) is None  # no "did not close normally"
         assert (
             "kept running while ChargeClock was closed" in next_window.statusBar().currentMessage()
