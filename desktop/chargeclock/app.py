@@ -6,9 +6,9 @@ Nothing imports this module but ``chargeclock.commands.run_window``.
 from __future__ import annotations
 
 import gc
+import os
 import shutil
 import signal
-import socket
 import sys
 import tempfile
 import traceback
@@ -136,23 +136,21 @@ def end_in_order_when_asked(app: QCoreApplication) -> Callable[[], None]:
     session ended. Returns what puts the previous signal handling back.
 
     Python runs a signal handler only between bytecodes, never while Qt's loop waits in C++:
-    the interpreter's wake-up byte, written to a socket pair as the signal arrives, wakes a
+    the interpreter's wake-up byte, written to a pipe as the signal arrives, wakes a
     ``QSocketNotifier`` on the loop (nothing polls)."""
-    reader, writer = socket.socketpair()
-    reader.setblocking(False)
-    writer.setblocking(False)
+    wake = _WakeUp()
     numbers = [int(getattr(signal, n)) for n in END_SIGNALS if hasattr(signal, n)]
 
     def noted(_signum: int, _frame: FrameType | None) -> None:
         """The wake-up byte does the work, on the loop."""
 
     previous = {n: signal.signal(n, noted) for n in numbers}
-    previous_fd = signal.set_wakeup_fd(writer.fileno())
-    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, app)
+    previous_fd = signal.set_wakeup_fd(wake.writer)
+    notifier = QSocketNotifier(wake.reader, QSocketNotifier.Type.Read, app)
 
     def woken() -> None:
         try:
-            arrived = reader.recv(64)
+            arrived = wake.read()
         except OSError:
             return
         if any(byte in numbers for byte in arrived):
@@ -169,10 +167,40 @@ def end_in_order_when_asked(app: QCoreApplication) -> Callable[[], None]:
         signal.set_wakeup_fd(previous_fd)
         for number, handler in previous.items():
             signal.signal(number, handler)
-        reader.close()
-        writer.close()
+        wake.close()
 
     return undo
+
+
+class _WakeUp:
+    """A non-blocking pipe for the signal wake-up byte. Windows takes only a socket there (the
+    socket module is loaded only there: it costs the start about 7 ms)."""
+
+    def __init__(self) -> None:
+        if sys.platform == "win32":
+            import socket
+
+            self._pair = socket.socketpair()
+            for end in self._pair:
+                end.setblocking(False)
+            self.reader, self.writer = (end.fileno() for end in self._pair)
+        else:
+            self.reader, self.writer = os.pipe()
+            os.set_blocking(self.reader, False)
+            os.set_blocking(self.writer, False)
+
+    def read(self) -> bytes:
+        if sys.platform == "win32":
+            return bytes(self._pair[0].recv(64))
+        return os.read(self.reader, 64)
+
+    def close(self) -> None:
+        if sys.platform == "win32":
+            for end in self._pair:
+                end.close()
+        else:
+            os.close(self.reader)
+            os.close(self.writer)
 
 
 def _settle_after_start() -> None:
