@@ -189,22 +189,35 @@ def _crash(services: Services) -> None:
     services.db.close()
 
 
+def _start(path: Path, clock: FakeClock) -> Services:
+    services = Services.open(path, clock, zone=UTC)
+    services.recovery.begin_session()  # a recovery it shows stays unanswered
+    return services
+
+
+def _timer_then_crash(
+    services: Services, clock: FakeClock, patient: int, code: str, seen_after: timedelta
+) -> tuple[int, int]:
+    """A PT timer on a new visit, the run seen alive ``seen_after`` later, then the process
+    dies: the visit and the timer's segment."""
+    visit = services.visits.open_visit(patient, codes=[code]).visit_id
+    started = services.visits.start_timer(visit, code, "PT").started
+    assert started is not None
+    clock.advance(seen_after.total_seconds())
+    services.recovery.beat()
+    _crash(services)
+    return visit, started.segment_id
+
+
 def test_two_crashes_in_a_row_offer_the_first_runs_last_seen(tmp_path: Path) -> None:
     path = tmp_path / "clinic.sqlite3"
     clock = FakeClock(START)
-    first = Services.open(path, clock, zone=UTC)
-    first.recovery.begin_session()
-    visit = first.visits.open_visit(_clinic(first), codes=["97110"]).visit_id
-    started = first.visits.start_timer(visit, "97110", "PT").started
-    assert started is not None
-    clock.advance(minutes=10)
-    first.recovery.beat()  # last seen alive at 10 minutes
-    clock.advance(seconds=10)
-    _crash(first)
+    first = _start(path, clock)
+    visit, segment = _timer_then_crash(first, clock, _clinic(first), "97110", timedelta(minutes=10))
 
     clock.advance(hours=4)  # the outage
-    second = Services.open(path, clock, zone=UTC)
-    assert second.recovery.begin_session().needs_attention
+    second = _start(path, clock)
+    assert second.recovery.report().needs_attention
     clock.advance(minutes=1)
     second.recovery.beat()  # the dialog stays unanswered ...
     _crash(second)  # ... and this start dies too
@@ -213,8 +226,8 @@ def test_two_crashes_in_a_row_offer_the_first_runs_last_seen(tmp_path: Path) -> 
     third = Services.open(path, clock, zone=UTC)
     try:
         report = third.recovery.begin_session()
-        assert [t.segment_id for t in report.timers] == [started.segment_id]
-        third.recovery.stop_at_last_seen([started.segment_id])
+        assert [t.segment_id for t in report.timers] == [segment]
+        third.recovery.stop_at_last_seen([segment])
         row = third.visits.visit_state(visit).code("97110")
         assert row is not None and row.role_seconds("PT", clock.now()) == 10 * 60  # not 4 h 11
         assert [t.last_seen for t in report.timers] == [START + timedelta(minutes=10)]
@@ -227,34 +240,23 @@ def test_an_unanswered_recovery_survives_a_clean_exit(tmp_path: Path) -> None:
     offers the same moment again; a timer started in that start gets its own last seen."""
     path = tmp_path / "clinic.sqlite3"
     clock = FakeClock(START)
-    first = Services.open(path, clock, zone=UTC)
-    first.recovery.begin_session()
+    first = _start(path, clock)
     patient = _clinic(first)
-    visit = first.visits.open_visit(patient, codes=["97110"]).visit_id
-    old = first.visits.start_timer(visit, "97110", "PT").started
-    clock.advance(minutes=10)
-    first.recovery.beat()
-    _crash(first)
-
+    visit, old = _timer_then_crash(first, clock, patient, "97110", timedelta(minutes=10))
     clock.advance(hours=4)
-    second = Services.open(path, clock, zone=UTC)
-    second.recovery.begin_session()  # not answered
-    other = second.visits.open_visit(patient, codes=["97140"]).visit_id
-    new = second.visits.start_timer(other, "97140", "PT").started
-    clock.advance(minutes=3)
-    second.recovery.beat()
-    _crash(second)
+    other, new = _timer_then_crash(
+        _start(path, clock), clock, patient, "97140", timedelta(minutes=3)
+    )
 
     clock.advance(minutes=5)
-    third = Services.open(path, clock, zone=UTC)
-    assert old is not None and new is not None
+    third = _start(path, clock)
     try:
-        assert third.recovery.begin_session().needs_attention
+        assert third.recovery.report().needs_attention
         third.close()  # closed in order, the dialog still unanswered
         fourth = Services.open(path, clock, zone=UTC)
         again = fourth.recovery.begin_session()
         assert again.clean_exit and len(again.timers) == 2
-        fourth.recovery.stop_at_last_seen([old.segment_id, new.segment_id])
+        fourth.recovery.stop_at_last_seen([old, new])
         now = clock.now()
         first_row = fourth.visits.visit_state(visit).code("97110")
         second_row = fourth.visits.visit_state(other).code("97140")
