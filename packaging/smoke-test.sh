@@ -4,7 +4,8 @@
 #      window once, exit 0;
 #   2. a superbill from a demo database: `chargeclock demo-db`, then
 #      `chargeclock superbill --visit ID -o out.pdf` for a finalized visit, and the PDF must
-#      hold a CPT code (pdftotext).
+#      hold a CPT code (pdftotext); then the same visit's patient renamed in Polish, Arabic and
+#      Chinese, whose superbill must embed the bundled fonts (pdffonts).
 # Exits non-zero on any failure. Needs: make, python3, pdftotext (poppler-utils) and the Qt
 # runtime libraries of packaging/debian-packages.txt.
 set -euo pipefail
@@ -63,6 +64,25 @@ if "$app" --help 2>/dev/null | grep -q superbill; then
   code=$(grep -Eo '\b(97[0-9]{3}|G0283)\b' <<<"$text" | head -1 || true)
   [ -n "$code" ] || { echo "$text"; fail "no CPT code in the superbill text"; }
   echo "superbill PDF: $(wc -c <"$work/out.pdf") bytes, shows code $code"
+
+  step "a superbill for a patient named in Polish, Arabic and Chinese (the bundled fonts)"
+  python3 - "$work/demo.sqlite3" "$visit" <<'PY'
+import sqlite3, sys
+conn = sqlite3.connect(sys.argv[1])
+conn.execute(
+    "UPDATE patients SET last_name = ?, first_name = ? "
+    "WHERE id = (SELECT patient_id FROM visits WHERE id = ?)",
+    ("Wiśniewska 王", "محمد", int(sys.argv[2])),
+)
+conn.commit()
+PY
+  timeout 120 "$app" superbill --db "$work/demo.sqlite3" --visit "$visit" -o "$work/names.pdf" \
+    || fail "superbill with a non-Latin name failed"
+  fonts=$(pdffonts "$work/names.pdf") || fail "pdffonts cannot read names.pdf"
+  grep -q 'DejaVuSans' <<<"$fonts" && grep -q 'WenQuanYiMicroHei' <<<"$fonts" \
+    || { echo "$fonts"; fail "the bundled fonts are not embedded"; }
+  pdftotext "$work/names.pdf" - | grep -q 'Wiśniewska' || fail "the Polish name is not in the PDF"
+  echo "names set in the bundled fonts"
 else
   step "chargeclock calc (this build has no superbill command)"
   result=$(echo '{"date_of_service": "2026-03-02", "services": [{"code": "97110", "pt_minutes": 23}]}' \

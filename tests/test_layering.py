@@ -1,6 +1,7 @@
 """The house layering: the domain imports no Qt, SQL or reportlab; SQL only in storage/;
-reportlab only in export/; Qt only in ui/ and app.py. Checked statically (every import statement
-of every module) and dynamically (what importing the core actually loads)."""
+reportlab and the right-to-left text helpers only in export/; Qt only in ui/ and app.py. Checked
+statically (every import statement of every module) and dynamically (what importing the core
+actually loads)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "desktop" / "chargeclock"
 
-QT, SQL, PDF = {"PySide6", "shiboken6"}, {"sqlite3", "sqlite_utils"}, {"reportlab"}
+QT, SQL = {"PySide6", "shiboken6"}, {"sqlite3", "sqlite_utils"}
+PDF = {"reportlab", "bidi", "arabic_reshaper"}  # the PDF and its text shaping
 ALL_HEAVY = QT | SQL | PDF
 
 

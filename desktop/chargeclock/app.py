@@ -6,20 +6,25 @@ Nothing imports this module but ``chargeclock.commands.run_window``.
 from __future__ import annotations
 
 import gc
+import os
 import shutil
+import signal
 import sys
 import tempfile
 import traceback
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from types import TracebackType
+from types import FrameType, TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtCore import QCoreApplication, QSocketNotifier, QTimer
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from chargeclock import __version__, paths
 from chargeclock.clock import Clock, SystemClock
 from chargeclock.domain.errors import ChargeClockError
+from chargeclock.services.recovery import InterruptedTimer
 from chargeclock.services.session import Services
 from chargeclock.ui.main_window import MainWindow
 
@@ -49,8 +54,11 @@ def demo_copy(today_key: str) -> Path:
 def recover(services: Services, window: MainWindow) -> RecoveryDialog | None:
     """After an unclean exit, ask what to do with the timers that were left running. The dialog
     is modal but does not block: the choices apply when the user presses OK, whatever happens
-    meanwhile (the idle lock may hide it and show it again)."""
+    meanwhile (the idle lock may hide it and show it again). Timers kept running through a
+    clean exit go on: one line in the status bar says so."""
     report = services.recovery.begin_session()
+    if report.kept:
+        _say_kept_running(window, report.kept)
     if not report.needs_attention:
         return None
     from chargeclock.ui.recovery_dialog import RecoveryDialog, RunningTimer
@@ -60,13 +68,32 @@ def recover(services: Services, window: MainWindow) -> RecoveryDialog | None:
             t.segment_id,
             f"Visit #{t.visit_id} · {t.code} · {t.role}",
             t.started_at,
-            report.last_seen,
+            t.last_seen,
         )
         for t in report.timers
     ]
     dialog = RecoveryDialog(timers, window, apply=lambda d: apply_recovery(services, d))
     dialog.open()
     return dialog
+
+
+#: how long the line about timers kept running stays in the status bar
+KEPT_RUNNING_NOTE_MS = 60_000
+
+
+def _say_kept_running(window: MainWindow, kept: Sequence[InterruptedTimer]) -> None:
+    bar = window.statusBar()
+    hints = bar.currentMessage()
+    since = ", ".join(
+        f"visit #{t.visit_id} {t.code} {t.role} since {t.started_at.astimezone():%H:%M}"
+        for t in kept
+    )
+    many = len(kept) > 1
+    bar.showMessage(
+        f"{len(kept)} timer{'s' if many else ''} kept running while ChargeClock was closed "
+        f"{'are' if many else 'is'} still running: {since}."
+    )
+    QTimer.singleShot(KEPT_RUNNING_NOTE_MS, window, lambda: bar.showMessage(hints))
 
 
 def apply_recovery(services: Services, dialog: RecoveryDialog) -> None:
@@ -95,6 +122,85 @@ def _show_unexpected(
         f"Something went wrong: {value}. Your timers are saved; the details were written to "
         "the log.",
     )
+
+
+#: what asks the program to end: ``kill`` and shutdown (SIGTERM), a closed terminal or a lost
+#: session (SIGHUP), Ctrl+C in a terminal (SIGINT); the names that exist on this system count
+END_SIGNALS = ("SIGTERM", "SIGHUP", "SIGINT")
+
+
+def end_in_order_when_asked(app: QCoreApplication) -> Callable[[], None]:
+    """Make an end asked for by the system a clean exit: on one of :data:`END_SIGNALS`, or
+    when the desktop session logs out, the event loop ends without a question (so the timers
+    keep running, each already stored) and the caller closes the services, which marks the
+    session ended. Returns what puts the previous signal handling back.
+
+    Python runs a signal handler only between bytecodes, never while Qt's loop waits in C++:
+    the interpreter's wake-up byte, written to a pipe as the signal arrives, wakes a
+    ``QSocketNotifier`` on the loop (nothing polls)."""
+    wake = _WakeUp()
+    numbers = [int(getattr(signal, n)) for n in END_SIGNALS if hasattr(signal, n)]
+
+    def noted(_signum: int, _frame: FrameType | None) -> None:
+        """The wake-up byte does the work, on the loop."""
+
+    previous = {n: signal.signal(n, noted) for n in numbers}
+    previous_fd = signal.set_wakeup_fd(wake.writer)
+    notifier = QSocketNotifier(wake.reader, QSocketNotifier.Type.Read, app)
+
+    def woken() -> None:
+        try:
+            arrived = wake.read()
+        except OSError:
+            return
+        if any(byte in numbers for byte in arrived):
+            app.exit(0)  # every loop, a modal dialog's too; no window is asked to close
+
+    notifier.activated.connect(woken)
+    if isinstance(app, QGuiApplication):
+        # Logging out: the session manager may end the process after this; end first, in
+        # order. (A logout cancelled afterwards leaves ChargeClock closed, its timers running.)
+        app.commitDataRequest.connect(lambda _manager: QTimer.singleShot(0, lambda: app.exit(0)))
+
+    def undo() -> None:
+        notifier.setEnabled(False)
+        signal.set_wakeup_fd(previous_fd)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        wake.close()
+
+    return undo
+
+
+class _WakeUp:
+    """A non-blocking pipe for the signal wake-up byte. Windows takes only a socket there (the
+    socket module is loaded only there: it costs the start about 7 ms)."""
+
+    def __init__(self) -> None:
+        if sys.platform == "win32":
+            import socket
+
+            self._pair = socket.socketpair()
+            for end in self._pair:
+                end.setblocking(False)
+            self.reader, self.writer = (end.fileno() for end in self._pair)
+        else:
+            self.reader, self.writer = os.pipe()
+            os.set_blocking(self.reader, False)
+            os.set_blocking(self.writer, False)
+
+    def read(self) -> bytes:
+        if sys.platform == "win32":
+            return bytes(self._pair[0].recv(64))
+        return os.read(self.reader, 64)
+
+    def close(self) -> None:
+        if sys.platform == "win32":
+            for end in self._pair:
+                end.close()
+        else:
+            os.close(self.reader)
+            os.close(self.writer)
 
 
 def _settle_after_start() -> None:
@@ -174,10 +280,14 @@ def _open_and_run(
         services.close(clean=False)
         return status
     sys.excepthook = _show_unexpected
+    restore_signals = end_in_order_when_asked(app)
     window.show()
     recover(services, window)
     QTimer.singleShot(2000, services.daily_backup)
-    status = app.exec()
+    try:
+        status = app.exec()
+    finally:
+        restore_signals()
     window.ticker.stop()  # no tick reads the closed database
     services.close()
     return status

@@ -71,3 +71,10 @@ def audit_keys_dir() -> Path:
     if from_env:
         return Path(from_env).expanduser()
     return user_config_dir() / "audit-keys"
+
+
+def user_lock_dir() -> Path:
+    """Where a database's lock named after the file's identity lives: ``locks/`` in the cache
+    directory. One folder per user, always the same one, so every name of one file (a hard
+    link resolves to another path) meets the same lock."""
+    return user_cache_dir() / "locks"

@@ -47,3 +47,9 @@ def migrations_dir() -> Path:
 def rule_book(directory: Path | None = None) -> RuleBook:
     """The rule data, parsed once per directory."""
     return RuleBook((directory or resources_dir()) / "rules")
+
+
+def fonts_dir() -> Path:
+    """The fonts the superbill embeds for text Helvetica cannot set (``CHARGECLOCK_RESOURCES``
+    moves the rule data only)."""
+    return data_dir("resources") / "fonts"

@@ -395,8 +395,11 @@ def test_closing_with_running_timers_asks(
     assert window.close()
     assert asked == [1, 1]
     assert running_in_db(db_path) == still_running
-    # A timer kept running is put to the user again at the next start.
-    assert window.services.recovery.begin_session().needs_attention == bool(still_running)
+    # A timer kept running through a clean exit goes on: the next start asks nothing.
+    window.services.recovery.end_session()  # what the app does once the window has closed
+    report = window.services.recovery.begin_session()
+    assert report.clean_exit and not report.needs_attention
+    assert [(t.code, t.role) for t in report.kept] == still_running
 
 
 def test_finalizing_a_correction_warns_of_later_bills_whose_kx_would_change(

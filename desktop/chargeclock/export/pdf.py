@@ -20,23 +20,40 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
 from chargeclock.domain.superbill import Superbill
-from chargeclock.export import write_private
+from chargeclock.export import text, write_private
 from chargeclock.export.superbill_layout import FONT, MUTED, RULE, day, superbill_story
 
 MARGIN = 0.6 * inch
 FOOTER_Y = 0.38 * inch
+FOOTER_SIZE = 7
+#: room kept on the footer's right for "Page N of M" and a gap before it
+PAGE_NUMBER_ROOM = 72.0
 
 _PAGE_SIZES = {"letter": LETTER, "a4": A4}
 
 
-def _footer_text(bill: Superbill) -> str:
+def _footer_text(bill: Superbill, room: float) -> str:
+    """Practice · what · patient (DOB) in one line of ``room`` points: a long practice or
+    patient name is cut with "…", the longer first, so the date of birth always shows."""
     patient = bill.patient
     what = (
         f"Superbill {day(bill.period_from)}"
         if bill.kind == "visit"
         else f"Statement {day(bill.period_from)} – {day(bill.period_to)}"
     )
-    return f"{bill.practice.name} · {what} · {patient.name} (DOB {day(patient.date_of_birth)})"
+
+    def line(practice: str, name: str) -> str:
+        return f"{practice} · {what} · {name} (DOB {day(patient.date_of_birth)})"
+
+    practice, name = bill.practice.name, patient.name
+    spare = room - text.width(line("", ""), FOOTER_SIZE)
+    if text.width(practice + name, FOOTER_SIZE) > spare:
+        # each gets half, and what one does not use goes to the other
+        half = spare / 2
+        practice_room = max(half, spare - text.width(name, FOOTER_SIZE))
+        practice = text.fit(practice, practice_room, FOOTER_SIZE)
+        name = text.fit(name, spare - text.width(practice, FOOTER_SIZE), FOOTER_SIZE)
+    return line(practice, name)
 
 
 class _NumberedCanvas(Canvas):  # type: ignore[misc]
@@ -65,9 +82,10 @@ class _NumberedCanvas(Canvas):  # type: ignore[misc]
         self.setStrokeColor(RULE)
         self.setLineWidth(0.5)
         self.line(MARGIN, FOOTER_Y + 10, width - MARGIN, FOOTER_Y + 10)
-        self.setFont(FONT, 7)
+        self.setFont(FONT, FOOTER_SIZE)
         self.setFillColor(MUTED)
-        self.drawString(MARGIN, FOOTER_Y, self._footer)
+        text.draw(self, MARGIN, FOOTER_Y, self._footer, FOOTER_SIZE)
+        self.setFont(FONT, FOOTER_SIZE)
         self.drawRightString(width - MARGIN, FOOTER_Y, f"Page {number} of {total}")
         self.restoreState()
 
@@ -105,7 +123,7 @@ def pdf_bytes(bill: Superbill) -> bytes:
         producer="ChargeClock",
         invariant=1,
     )
-    footer = _footer_text(bill)
+    footer = _footer_text(bill, page_width - 2 * MARGIN - PAGE_NUMBER_ROOM)
 
     def make_canvas(*args: Any, **kwargs: Any) -> _NumberedCanvas:
         return _NumberedCanvas(*args, footer=footer, **kwargs)

@@ -4,20 +4,19 @@ Top to bottom: the practice and the title, patient and rendering provider side b
 diagnoses with their pointers, one table row per claim line (the header row repeats on every
 page, each visit closes with its minutes and subtotal and stays on one page), payments and
 totals kept together with the signature lines, and optionally the calculation trace.
-Fonts: the built-in Helvetica family, so nothing is embedded or looked up.
+Fonts: the built-in Helvetica family, so nothing is embedded or looked up, for text it can set;
+names, addresses and other text the clinic typed go through :mod:`chargeclock.export.text`, which
+sets what Helvetica cannot in the shipped fonts, in reading order, within the column's width.
+Single-line cells that hold such text are paragraphs, so that a long name wraps inside its cell.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from decimal import Decimal
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_RIGHT
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
@@ -30,73 +29,31 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from chargeclock.domain.superbill import Provider, Superbill, SuperbillVisit
+from chargeclock.domain.superbill import Superbill, SuperbillVisit
+from chargeclock.export.styles import (
+    ACCENT,
+    BODY_SIZE,
+    BOLD,
+    BOX_PADDING,
+    FILL,
+    FONT,
+    INK,
+    ITALIC,
+    LABEL_WIDTH,
+    MUTED,
+    RULE,
+    STYLES,
+    SUBTOTAL_FILL,
+    SUBTOTAL_INK,
+    day,
+    money,
+)
+from chargeclock.export.styles import esc as _e
+from chargeclock.export.styles import para as _p
+from chargeclock.export.styles import provider_markup as _provider
+from chargeclock.export.styles import typed as _t
 
-FONT = "Helvetica"
-BOLD = "Helvetica-Bold"
-ITALIC = "Helvetica-Oblique"
-BODY_SIZE = 8.5
-
-INK = colors.HexColor("#1B1F24")
-MUTED = colors.HexColor("#5B6470")
-ACCENT = colors.HexColor("#1F4E79")
-RULE = colors.HexColor("#C9D1DB")
-FILL = colors.HexColor("#EAF0F6")
-SUBTOTAL_FILL = colors.HexColor("#F5F7FA")
-SUBTOTAL_INK = colors.HexColor("#3A424D")
-
-_STYLES = {
-    "body": ParagraphStyle("body", fontName=FONT, fontSize=BODY_SIZE, leading=11, textColor=INK),
-    "small": ParagraphStyle("small", fontName=FONT, fontSize=7.5, leading=9.5, textColor=MUTED),
-    "anchor": ParagraphStyle("anchor", fontName=FONT, fontSize=5.5, leading=7, textColor=MUTED),
-    "cell": ParagraphStyle("cell", fontName=FONT, fontSize=BODY_SIZE, leading=10, textColor=INK),
-    "practice": ParagraphStyle(
-        "practice", fontName=BOLD, fontSize=15, leading=18, textColor=ACCENT
-    ),
-    "title": ParagraphStyle(
-        "title", fontName=BOLD, fontSize=20, leading=24, textColor=ACCENT, alignment=TA_RIGHT
-    ),
-    "title_detail": ParagraphStyle(
-        "title_detail", fontName=FONT, fontSize=9, leading=12, textColor=INK, alignment=TA_RIGHT
-    ),
-    "heading": ParagraphStyle(
-        "heading", fontName=BOLD, fontSize=10, leading=13, textColor=ACCENT, spaceBefore=2
-    ),
-    "box_label": ParagraphStyle("box_label", fontName=BOLD, fontSize=7, leading=9, textColor=MUTED),
-    "trace_heading": ParagraphStyle(
-        "trace_heading", fontName=FONT, fontSize=BODY_SIZE, leading=11, keepWithNext=1
-    ),
-    "trace": ParagraphStyle(
-        "trace",
-        fontName=FONT,
-        fontSize=7.5,
-        leading=9.5,
-        textColor=INK,
-        leftIndent=16,
-        bulletIndent=6,
-        bulletFontName=FONT,
-        bulletFontSize=7.5,
-    ),
-}
-
-
-def money(amount: Decimal) -> str:
-    """``$1,234.50``; a negative amount as ``-$10.00``."""
-    sign = "-" if amount < 0 else ""
-    return f"{sign}${abs(amount):,.2f}"
-
-
-def day(value: date) -> str:
-    """US claim-form style: ``11/24/2026``."""
-    return value.strftime("%m/%d/%Y")
-
-
-def _p(text: str, style: str = "body") -> Paragraph:
-    return Paragraph(text, _STYLES[style])
-
-
-def _e(text: str) -> str:
-    return escape(text)
+__all__ = ["FONT", "MUTED", "RULE", "day", "money", "superbill_story"]
 
 
 def _title_words(bill: Superbill) -> tuple[str, list[str]]:
@@ -118,10 +75,11 @@ def _title_words(bill: Superbill) -> tuple[str, list[str]]:
 
 def _header(bill: Superbill, width: float) -> Flowable:
     practice = bill.practice
-    left = [_p(_e(practice.name), "practice")]
-    left += [_p(_e(line)) for line in practice.address_lines]
-    left.append(_p(f"Phone {_e(practice.phone)}"))
-    left.append(_p(f"NPI {_e(practice.npi)} &nbsp;&nbsp; Tax ID {_e(practice.tax_id)}"))
+    room = width * 0.6
+    left = [_p(_t(practice.name, "practice", room), "practice")]
+    left += [_p(_t(line, room=room)) for line in practice.address_lines]
+    left.append(_p(f"Phone {_t(practice.phone, room=room)}"))
+    left.append(_p(f"NPI {_t(practice.npi)} &nbsp;&nbsp; Tax ID {_t(practice.tax_id)}"))
     title, details = _title_words(bill)
     right = [_p(title, "title"), *(_p(d, "title_detail") for d in details)]
     table = Table([[left, right]], colWidths=[width * 0.6, width * 0.4])
@@ -146,7 +104,7 @@ def _field_rows(pairs: Sequence[tuple[str, str]]) -> list[list[Any]]:
 def _box(title: str, pairs: Sequence[tuple[str, str]], width: float) -> Table:
     rows: list[list[Any]] = [[_p(title, "heading"), ""]]
     rows += _field_rows(pairs)
-    table = Table(rows, colWidths=[0.95 * inch, width - 0.95 * inch])
+    table = Table(rows, colWidths=[LABEL_WIDTH, width - LABEL_WIDTH])
     table.setStyle(
         TableStyle(
             [
@@ -164,31 +122,33 @@ def _box(title: str, pairs: Sequence[tuple[str, str]], width: float) -> Table:
     return table
 
 
-def _provider_text(provider: Provider) -> str:
-    return f"{_e(provider.display_name)}"
-
-
 def _parties(bill: Superbill, width: float) -> Flowable:
     patient = bill.patient
+    gap = 0.2 * inch
+    half = (width - gap) / 2
+    room = half - LABEL_WIDTH - BOX_PADDING
     patient_rows = [
-        ("Name", f"<b>{_e(patient.name)}</b>"),
+        ("Name", f"<b>{_t(patient.name, room=room, bold=True)}</b>"),
         ("Date of birth", day(patient.date_of_birth)),
     ]
     if patient.address_lines:
-        patient_rows.append(("Address", "<br/>".join(_e(x) for x in patient.address_lines)))
+        address = "<br/>".join(_t(x, room=room) for x in patient.address_lines)
+        patient_rows.append(("Address", address))
     if patient.payer_name:
         patient_rows += [
-            ("Insurance", _e(patient.payer_name)),
-            ("Member ID", _e(patient.member_id)),
+            ("Insurance", _t(patient.payer_name, room=room)),
+            ("Member ID", _t(patient.member_id, room=room)),
         ]
     else:
         patient_rows.append(("Insurance", "Self-pay"))
     provider_rows: list[tuple[str, str]] = []
     for provider in bill.providers:
-        provider_rows += [("Name", f"<b>{_provider_text(provider)}</b>"), ("NPI", provider.npi)]
-    provider_rows += [("Billing", _e(bill.practice.name)), ("Billing NPI", bill.practice.npi)]
-    gap = 0.2 * inch
-    half = (width - gap) / 2
+        name = _provider(provider, room=room, bold=True)
+        provider_rows += [("Name", f"<b>{name}</b>"), ("NPI", _t(provider.npi))]
+    provider_rows += [
+        ("Billing", _t(bill.practice.name, room=room)),
+        ("Billing NPI", _t(bill.practice.npi)),
+    ]
     title = "Rendering provider" + ("s" if len(bill.providers) > 1 else "")
     table = Table(
         [[_box("Patient", patient_rows, half), "", _box(title, provider_rows, half)]],
@@ -244,7 +204,7 @@ def _diagnoses(bill: Superbill, width: float) -> Flowable:
             at = group * per_group + index
             if at < len(bill.diagnoses):
                 dx = bill.diagnoses[at]
-                row += [dx.pointer, dx.code, _p(_e(dx.description), "cell")]
+                row += [dx.pointer, dx.code, _p(_t(dx.description, "cell", col[2] - 8), "cell")]
             else:
                 row += ["", "", ""]
         rows.append(row)
@@ -271,14 +231,17 @@ def _line_widths(width: float) -> list[float]:
     return fixed
 
 
-def _visit_summary(visit: SuperbillVisit, several_providers: bool) -> str:
+def _visit_summary(visit: SuperbillVisit, several_providers: bool, room: float) -> Any:
+    """The visit's closing line: plain text, or a paragraph where it names the provider (a
+    name may need other fonts, or more than one line)."""
     text = (
         f"{day(visit.date_of_service)} visit · total timed minutes: "
         f"{visit.total_timed_minutes} · total treatment time: {visit.total_treatment_minutes} min"
     )
-    if several_providers:
-        text += f" · {visit.provider.display_name}"
-    return text
+    if not several_providers:
+        return text
+    name = _provider(visit.provider, "summary", room)
+    return _p(f"{_e(text)} · {name}", "summary")
 
 
 def _lines_table(bill: Superbill, width: float) -> Flowable:
@@ -311,7 +274,7 @@ def _lines_table(bill: Superbill, width: float) -> Flowable:
                 ]
             )
         row = len(rows)
-        summary = _visit_summary(visit, several)
+        summary = _visit_summary(visit, several, sum(widths[:6]) - 8)
         rows.append(
             [summary, "", "", "", "", "", str(visit.total_units), money(visit.total_charges)]
         )
@@ -402,12 +365,14 @@ def _signature(bill: Superbill, width: float) -> list[Flowable]:
         ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
         ("TOPPADDING", (0, 0), (-1, -1), 2),
     ]
+    room = width * 0.62 - 6  # the column less its right padding
     for provider in bill.providers:
         top = len(rows)
+        name = f"{_provider(provider, 'cell', room)} · NPI {_e(provider.npi)}"
         rows += [
             ["", "", ""],
             ["Provider signature", "", "Date"],
-            [f"{provider.display_name} · NPI {provider.npi}", "", ""],
+            [_p(name, "cell"), "", ""],
         ]
         style += [
             ("LINEBELOW", (0, top), (0, top), 0.8, INK),
@@ -441,10 +406,11 @@ def _appendix(bill: Superbill) -> list[Flowable]:
         Spacer(1, 6),
     ]
     for visit in bill.visits:
-        heading = f"Visit {day(visit.date_of_service)} ({_e(visit.provider.display_name)})"
-        story.append(Paragraph(f"<b>{heading}</b>", _STYLES["trace_heading"]))
+        name = _provider(visit.provider, "trace_heading", bold=True)
+        heading = f"Visit {day(visit.date_of_service)} ({name})"
+        story.append(Paragraph(f"<b>{heading}</b>", STYLES["trace_heading"]))
         steps = visit.trace or ("No trace recorded for this visit.",)
-        story += [Paragraph(_e(step), _STYLES["trace"], bulletText="–") for step in steps]
+        story += [Paragraph(_e(step), STYLES["trace"], bulletText="–") for step in steps]
         story.append(Spacer(1, 5))
     return story
 

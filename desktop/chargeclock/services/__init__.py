@@ -45,7 +45,8 @@ Records — ``services.records`` (:class:`~chargeclock.services.records.RecordSe
 Status — ``services.ytd_allowed(patient_id, year, bucket="pt_slp") -> YearToDate``,
     ``services.progress_report_status(patient_id)``, ``services.plan_of_care_status(patient_id)``
 
-Recovery — ``services.recovery``: ``begin_session() -> RecoveryReport``, ``beat()``,
+Recovery — ``services.recovery``: ``begin_session() -> RecoveryReport`` (``timers`` left by a
+    crash, each with its own ``last_seen``; ``kept``: running after a clean exit), ``beat()``,
     ``report()``, ``keep_running(ids)``, ``stop_at_last_seen(ids)``, ``stop_at(id, when, reason)``,
     ``end_session()`` (``services.close()`` calls it)
 

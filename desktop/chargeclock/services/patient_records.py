@@ -16,7 +16,15 @@ from msgspec import Struct, field
 
 from chargeclock.domain.errors import InputError
 from chargeclock.services.context import Context
-from chargeclock.services.validation import DiagnosisCheck, check_icd10, clean_npi, parse_money
+from chargeclock.services.validation import (
+    ADDRESS_LENGTH,
+    SHORT_LENGTH,
+    DiagnosisCheck,
+    check_icd10,
+    clean_npi,
+    clean_text,
+    parse_money,
+)
 from chargeclock.storage import audit, clinic
 from chargeclock.storage.audit import AuditEntry
 from chargeclock.storage.records import (
@@ -78,12 +86,6 @@ class PatientSaved(Struct, frozen=True):
     changed: tuple[str, ...] = field(default=())  # the fields that changed
 
 
-def _text(value: str, name: str) -> str:
-    if not value or not value.strip():
-        raise InputError(name, "must not be empty")
-    return value.strip()
-
-
 class PatientRecords:
     """Mixed into :class:`~chargeclock.services.records.RecordService`."""
 
@@ -117,8 +119,12 @@ class PatientRecords:
         """Every check of :meth:`save_patient` without saving (the first problem is raised)."""
         conn = self.ctx.db.conn
         today = self.ctx.today()
-        _text(details.last_name, "last_name")
-        _text(details.first_name, "first_name")
+        clean_text(details.last_name, "last_name")
+        clean_text(details.first_name, "first_name")
+        clean_text(details.address, "address", ADDRESS_LENGTH, required=False)
+        clean_text(details.phone, "phone", SHORT_LENGTH, required=False)
+        clean_text(details.member_id, "member_id", SHORT_LENGTH, required=False)
+        clean_text(details.referring_name, "referring_name", required=False)
         if details.date_of_birth > today:
             raise InputError("date_of_birth", f"{details.date_of_birth} is in the future")
         if details.date_of_birth.year < 1890:

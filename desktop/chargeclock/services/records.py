@@ -21,10 +21,13 @@ from chargeclock.services.context import Context
 from chargeclock.services.patient_records import PatientRecords
 from chargeclock.services.setup_records import SetupRecords
 from chargeclock.services.validation import (
+    ADDRESS_LENGTH,
+    SHORT_LENGTH,
     DiagnosisCheck,
     catalogue_code,
     check_icd10,
     clean_npi,
+    clean_text,
     hash_pin,
     parse_money,
     pin_matches,
@@ -42,12 +45,6 @@ from chargeclock.storage.records import (
 )
 
 PAYMENT_METHODS = ("cash", "check", "card", "insurance", "other")
-
-
-def _text(value: str, field: str) -> str:
-    if not value or not value.strip():
-        raise InputError(field, "must not be empty")
-    return value.strip()
 
 
 class FeeImport(Struct, frozen=True):
@@ -70,7 +67,13 @@ class RecordService(PatientRecords, SetupRecords):
     def save_practice(
         self, name: str, address: str = "", phone: str = "", npi: str = "", tax_id: str = ""
     ) -> PracticeRow:
-        row = PracticeRow(_text(name, "name"), address, phone, clean_npi(npi, "npi"), tax_id)
+        row = PracticeRow(
+            clean_text(name, "name"),
+            clean_text(address, "address", ADDRESS_LENGTH, required=False),
+            clean_text(phone, "phone", SHORT_LENGTH, required=False),
+            clean_npi(npi, "npi"),
+            clean_text(tax_id, "tax_id", SHORT_LENGTH, required=False),
+        )
         with self.ctx.db.transaction():
             clinic.save_practice(self.ctx.db.conn, row)
             self.ctx.audit("practice_saved", "practice", 1, "", name=row.name, npi=row.npi)
@@ -91,15 +94,17 @@ class RecordService(PatientRecords, SetupRecords):
     ) -> ProviderRow:
         """A PT or PTA; a PTA names the supervising PT."""
         conn = self.ctx.db.conn
-        checked_npi = self.check_provider(name, role, npi, supervising_provider_id)
+        checked_npi = self.check_provider(
+            name, role, npi, supervising_provider_id, credentials=credentials, licence=licence
+        )
         with self.ctx.db.transaction():
             provider_id = clinic.insert_provider(
                 conn,
-                name=_text(name, "name"),
-                credentials=credentials,
+                name=name.strip(),
+                credentials=credentials.strip(),
                 role=role,
                 npi=checked_npi,
-                licence=licence,
+                licence=licence.strip(),
                 supervising_provider_id=supervising_provider_id if role == "PTA" else None,
             )
             self.ctx.audit("provider_added", "provider", provider_id, "", name=name, role=role)
@@ -116,11 +121,12 @@ class RecordService(PatientRecords, SetupRecords):
             raise InputError("role", f"must be PT, PTA or front_desk, got {role!r}")
         if provider_id is not None and clinic.get_provider(self.ctx.db.conn, provider_id) is None:
             raise InputError("provider_id", f"there is no provider {provider_id}")
+        checked_name = clean_text(name, "name")
         pin_hash = hash_pin(pin)
         with self.ctx.db.transaction():
             user_id = clinic.insert_user(
                 self.ctx.db.conn,
-                name=_text(name, "name"),
+                name=checked_name,
                 role=role,
                 provider_id=provider_id,
                 pin_hash=pin_hash,
@@ -153,11 +159,11 @@ class RecordService(PatientRecords, SetupRecords):
         method = unit_method or ("cms" if medicare else "per_code")
         if method not in ("cms", "per_code"):
             raise InputError("unit_method", f"must be cms or per_code, got {method!r}")
-        self.check_payer_name(name)
+        checked_name = self.check_payer_name(name)
         with self.ctx.db.transaction():
             payer_id = clinic.insert_payer(
                 self.ctx.db.conn,
-                name=_text(name, "name"),
+                name=checked_name,
                 unit_method=method,
                 assistant_modifiers=medicare
                 if assistant_modifiers is None
@@ -178,7 +184,9 @@ class RecordService(PatientRecords, SetupRecords):
     def add_referring_provider(self, name: str, npi: str | None = None) -> int:
         checked = clean_npi(npi, "npi")
         with self.ctx.db.transaction():
-            return clinic.insert_referring_provider(self.ctx.db.conn, _text(name, "name"), checked)
+            return clinic.insert_referring_provider(
+                self.ctx.db.conn, clean_text(name, "name"), checked
+            )
 
     def add_patient(
         self,
@@ -206,14 +214,14 @@ class RecordService(PatientRecords, SetupRecords):
         spend = parse_money(prior_spend, "prior_spend") if prior_spend is not None else None
         row = PatientRow(
             0,
-            _text(last_name, "last_name"),
-            _text(first_name, "first_name"),
+            clean_text(last_name, "last_name"),
+            clean_text(first_name, "first_name"),
             date_of_birth,
             sex,
-            address,
-            phone,
+            clean_text(address, "address", ADDRESS_LENGTH, required=False),
+            clean_text(phone, "phone", SHORT_LENGTH, required=False),
             payer_id,
-            member_id,
+            clean_text(member_id, "member_id", SHORT_LENGTH, required=False),
             referring_provider_id,
             True,
         )

@@ -1,10 +1,17 @@
 """Heartbeat and crash recovery.
 
 The app calls :meth:`RecoveryService.begin_session` at start (it returns what the previous run
-left behind), :meth:`beat` every few seconds, and :meth:`end_session` on a clean exit. After an
-unclean exit, timers that were running are listed with the moment the app was last seen alive;
-the user keeps each running (time went on in the room), stops it at the last-seen moment, or
-stops it at an edited time. Each choice is audited; no minute is lost or invented silently.
+left behind), :meth:`beat` every few seconds, and :meth:`end_session` on a clean exit — which
+includes quitting with timers kept running, and a close asked for by the system (SIGTERM, a
+logout). After an unclean exit, timers that were running are listed, each with the moment the
+run that had it was last seen alive; the user keeps each running (time went on in the room),
+stops it at the last-seen moment, or stops it at an edited time. Each choice is audited; no
+minute is lost or invented silently.
+
+A timer's last-seen moment is its crashed run's own last heartbeat, kept until the user decides:
+a start that shows the dialog and then dies (or is closed) without an answer offers the same
+moment again at the next start, not the dead start's own heartbeat. Timers that were running
+after a clean exit were kept running on purpose; they are reported, not put up for a decision.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from msgspec import Struct
+from msgspec.structs import replace
 
 from chargeclock.domain.errors import InputError
 from chargeclock.services.context import Context
@@ -30,19 +38,23 @@ class InterruptedTimer(Struct, frozen=True):
     code: str
     role: str
     started_at: datetime
+    #: when the run that had it running was last seen alive (never before ``started_at``)
+    last_seen: datetime | None = None
 
 
 class RecoveryReport(Struct, frozen=True):
-    """What the previous run left: ``last_seen`` is None on a first run."""
+    """What the previous run left: ``last_seen`` (its last heartbeat) is None on a first run;
+    ``timers`` wait for the user's decision; ``kept`` were running after a clean exit."""
 
     last_seen: datetime | None
     clean_exit: bool
     timers: tuple[InterruptedTimer, ...]
+    kept: tuple[InterruptedTimer, ...] = ()
 
     @property
     def needs_attention(self) -> bool:
-        """Timers were left running: after a crash, or when the app was closed with them
-        running. Either way the user decides; no minute is added or dropped silently."""
+        """Timers were left running by a crash (this one or an earlier one not yet answered):
+        the user decides; no minute is added or dropped silently."""
         return bool(self.timers)
 
 
@@ -52,16 +64,32 @@ class RecoveryService:
         self._report: RecoveryReport | None = None
 
     def begin_session(self) -> RecoveryReport:
-        """Read what the last run left, then start this run's heartbeat."""
+        """Read what the last run left, then start this run's heartbeat; the undecided timers'
+        last-seen moments are saved with it, for a start after this one if this one dies."""
         conn = self.ctx.db.conn
         previous = heartbeat.get(conn)
+        crashed = previous is not None and not previous.clean_exit
+        undecided = heartbeat.pending(conn)
+        timers, kept, offered = [], [], {}
+        for timer in self._running():
+            seen = undecided.get(timer.segment_id)
+            if seen is None and crashed:
+                assert previous is not None
+                seen = previous.last_seen_at
+            if seen is None:
+                kept.append(timer)
+            else:
+                offered[timer.segment_id] = max(seen, timer.started_at)
+                timers.append(replace(timer, last_seen=offered[timer.segment_id]))
         report = RecoveryReport(
             last_seen=previous.last_seen_at if previous else None,
-            clean_exit=previous.clean_exit if previous else True,
-            timers=self._running(),
+            clean_exit=not crashed,
+            timers=tuple(timers),
+            kept=tuple(kept),
         )
         with self.ctx.db.transaction():
             heartbeat.start_session(conn, os.getpid(), self.ctx.now())
+            heartbeat.set_pending(conn, offered)
         self._report = report
         return report
 
@@ -69,11 +97,7 @@ class RecoveryService:
         """The report of :meth:`begin_session` with the timers still undecided."""
         base = self._report or RecoveryReport(None, True, ())
         running = {t.segment_id for t in self._running()}
-        return RecoveryReport(
-            base.last_seen,
-            base.clean_exit,
-            tuple(t for t in base.timers if t.segment_id in running),
-        )
+        return replace(base, timers=tuple(t for t in base.timers if t.segment_id in running))
 
     def running_timers(self) -> tuple[InterruptedTimer, ...]:
         """Every timer running now, in any visit (asked before the app closes)."""
@@ -113,10 +137,18 @@ class RecoveryService:
             raise InputError("segment_id", f"segment {segment_id} is not running")
         return segment
 
+    def _last_seen(self, segment_id: int) -> datetime:
+        """The last-seen moment this run's report offers for the timer."""
+        for timer in self._report.timers if self._report else ():
+            if timer.segment_id == segment_id and timer.last_seen is not None:
+                return timer.last_seen
+        raise InputError("last_seen", f"timer {segment_id} was not left running by a crash")
+
     def keep_running(self, segment_ids: Iterable[int]) -> None:
         """The user says time went on: leave the timers running (audited)."""
         segments = [self._segment(i) for i in segment_ids]
         with self.ctx.db.transaction():
+            heartbeat.settle(self.ctx.db.conn, [s.id for s in segments])
             for s in segments:
                 self.ctx.audit(
                     "recovery_kept_running",
@@ -124,18 +156,16 @@ class RecoveryService:
                     s.id,
                     "after an unclean exit the timer was kept running",
                     visit_id=s.visit_id,
-                    last_seen=self._last_seen_or_none(),
+                    last_seen=self._last_seen(s.id),
                 )
 
     def stop_at_last_seen(self, segment_ids: Iterable[int]) -> None:
-        """Stop the timers at the moment the app was last seen alive (audited)."""
-        last_seen = self._last_seen_or_none()
-        if last_seen is None:
-            raise InputError("last_seen", "there is no last-seen moment to stop at")
+        """Stop each timer at the moment the run that had it was last seen alive (audited)."""
         segments = [self._segment(i) for i in segment_ids]
+        stops = [(s, max(self._last_seen(s.id), s.started_at)) for s in segments]
         with self.ctx.db.transaction():
-            for s in segments:
-                at = max(last_seen, s.started_at)
+            heartbeat.settle(self.ctx.db.conn, [s.id for s in segments])
+            for s, at in stops:
                 visits.stop_segment(self.ctx.db.conn, s.id, at)
                 self.ctx.audit(
                     "recovery_stopped_at_last_seen",
@@ -165,6 +195,7 @@ class RecoveryService:
             raise InputError("reason", "a reason is required for this change")
         s = self.check_stop_at(segment_id, when)
         with self.ctx.db.transaction():
+            heartbeat.settle(self.ctx.db.conn, [s.id])
             visits.stop_segment(self.ctx.db.conn, s.id, when)
             self.ctx.audit(
                 "recovery_stopped_at_edited_time",
@@ -175,6 +206,3 @@ class RecoveryService:
                 stopped_at=when,
                 covers=[("segment", s.id)],
             )
-
-    def _last_seen_or_none(self) -> datetime | None:
-        return self._report.last_seen if self._report else None

@@ -14,7 +14,14 @@ from msgspec import Struct
 
 from chargeclock.domain.errors import InputError
 from chargeclock.services.context import Context
-from chargeclock.services.validation import catalogue_code, clean_npi, hash_pin, parse_money
+from chargeclock.services.validation import (
+    SHORT_LENGTH,
+    catalogue_code,
+    clean_npi,
+    clean_text,
+    hash_pin,
+    parse_money,
+)
 from chargeclock.storage import amounts, clinic
 from chargeclock.storage.records import PayerRow, ProviderRow, UserRow
 
@@ -35,12 +42,6 @@ class FeeRow(Struct, frozen=True):
     allowed_source: str
 
 
-def _text(value: str, name: str) -> str:
-    if not value or not value.strip():
-        raise InputError(name, "must not be empty")
-    return value.strip()
-
-
 class SetupRecords:
     """Mixed into :class:`~chargeclock.services.records.RecordService`."""
 
@@ -55,10 +56,15 @@ class SetupRecords:
         npi: str | None,
         supervising_provider_id: int | None,
         provider_id: int | None = None,
+        *,
+        credentials: str = "",
+        licence: str = "",
     ) -> str | None:
         """The checks of a provider (its cleaned NPI), shared by adding and changing."""
         conn = self.ctx.db.conn
-        _text(name, "name")
+        clean_text(name, "name")
+        clean_text(credentials, "credentials", SHORT_LENGTH, required=False)
+        clean_text(licence, "licence", SHORT_LENGTH, required=False)
         if role not in ("PT", "PTA"):
             raise InputError("role", f"must be PT or PTA, got {role!r}")
         checked = clean_npi(npi, "npi")
@@ -92,7 +98,15 @@ class SetupRecords:
         before = clinic.get_provider(conn, provider_id)
         if before is None:
             raise InputError("provider_id", f"there is no provider {provider_id}")
-        checked = self.check_provider(name, role, npi, supervising_provider_id, provider_id)
+        checked = self.check_provider(
+            name,
+            role,
+            npi,
+            supervising_provider_id,
+            provider_id,
+            credentials=credentials,
+            licence=licence,
+        )
         with self.ctx.db.transaction():
             clinic.update_provider(
                 conn,
@@ -128,7 +142,7 @@ class SetupRecords:
         conn = self.ctx.db.conn
         if clinic.get_user(conn, user_id) is None:
             raise InputError("user_id", f"there is no user {user_id}")
-        _text(name, "name")
+        clean_text(name, "name")
         if role not in USER_ROLES:
             raise InputError("role", f"must be PT, PTA or front_desk, got {role!r}")
         if provider_id is not None and clinic.get_provider(conn, provider_id) is None:
@@ -195,7 +209,7 @@ class SetupRecords:
         return found
 
     def check_payer_name(self, name: str, payer_id: int | None = None) -> str:
-        text = _text(name, "name")
+        text = clean_text(name, "name")
         other = clinic.payer_named(self.ctx.db.conn, text)
         if other is not None and other != payer_id:
             raise InputError("name", f"there is already a payer named {text!r}")

@@ -1,4 +1,5 @@
-"""Checks on what people type: NPI check digits, ICD-10-CM codes, PINs, money, codes.
+"""Checks on what people type: names and other text, NPI check digits, ICD-10-CM codes, PINs,
+money, codes.
 
 Every failure is an :class:`InputError` naming the field. The ICD-10-CM code set
 (``simple_icd_10_cm``) is loaded the first time a diagnosis is checked, not at start.
@@ -16,6 +17,28 @@ from msgspec import Struct
 from chargeclock.domain.claim_form import ICD10CM_TYPED, npi_check_digit_ok
 from chargeclock.domain.errors import InputError
 from chargeclock.domain.rulebook import Code, RuleBook
+
+# --- text ------------------------------------------------------------------------------------
+
+#: the longest name part: a first or a last name, a provider's, user's, payer's or practice's
+NAME_LENGTH = 100
+#: the longest address (its lines together)
+ADDRESS_LENGTH = 300
+#: the longest phone number, member id, tax id, credentials or licence
+SHORT_LENGTH = 40
+
+
+def clean_text(value: str, field: str, limit: int = NAME_LENGTH, *, required: bool = True) -> str:
+    """``value`` without the spaces around it; an :class:`InputError` naming ``field`` when it is
+    empty (and ``required``) or longer than ``limit`` characters: every field must fit, whole,
+    on a superbill."""
+    text = (value or "").strip()
+    if required and not text:
+        raise InputError(field, "must not be empty")
+    if len(text) > limit:
+        raise InputError(field, f"is {len(text)} characters long; shorten it to {limit} at most")
+    return text
+
 
 # --- NPI ---------------------------------------------------------------------------------------
 

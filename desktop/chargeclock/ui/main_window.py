@@ -692,7 +692,7 @@ class MainWindow(QMainWindow):
         box.setText(f"{running} timer{'s are' if running > 1 else ' is'} still running.")
         box.setInformativeText(
             "Stop them now, or keep them running while ChargeClock is closed? Timers kept "
-            "running are shown again when ChargeClock starts, to keep or stop."
+            "running go on counting and are still running when ChargeClock starts again."
         )
         stop = box.addButton("Stop timers and quit", QMessageBox.ButtonRole.AcceptRole)
         keep = box.addButton("Keep running and quit", QMessageBox.ButtonRole.DestructiveRole)
