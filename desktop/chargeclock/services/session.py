@@ -13,6 +13,7 @@ from chargeclock.services.context import ClinicRuleBook, Context
 from chargeclock.services.minutes import VisitState, visit_input
 from chargeclock.services.records import RecordService
 from chargeclock.services.recovery import RecoveryService
+from chargeclock.services.unlock import UnlockService
 from chargeclock.services.visits import VisitService
 from chargeclock.storage import audit
 from chargeclock.storage.database import Database, open_database
@@ -40,6 +41,7 @@ class Services:
         self.visits = VisitService(self.ctx)
         self.records = RecordService(self.ctx)
         self.recovery = RecoveryService(self.ctx)
+        self.unlock = UnlockService(self.ctx)
 
     @classmethod
     def open(
