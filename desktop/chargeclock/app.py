@@ -5,7 +5,9 @@ Nothing imports this module but ``chargeclock.commands.run_window``.
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import os
 import shutil
 import sys
 import tempfile
@@ -22,6 +24,7 @@ from chargeclock.clock import Clock, SystemClock
 from chargeclock.domain.errors import ChargeClockError
 from chargeclock.services.session import Services
 from chargeclock.ui.main_window import MainWindow
+from chargeclock.ui.privacy_lock import PrivacyLock
 
 if TYPE_CHECKING:  # the dialog itself loads only after a crash
     from chargeclock.ui.recovery_dialog import RecoveryDialog
@@ -46,11 +49,25 @@ def demo_copy(today_key: str) -> Path:
     return target
 
 
-def recover(services: Services, window: MainWindow) -> RecoveryDialog | None:
-    """After an unclean exit, ask what to do with the timers that were left running. The dialog
-    is modal but does not block: the choices apply when the user presses OK, whatever happens
-    meanwhile (the idle lock may hide it and show it again)."""
+def recover(
+    services: Services, window: MainWindow, lock: PrivacyLock | None = None
+) -> RecoveryDialog | None:
+    """Begin this run's session and, after an unclean exit, ask what to do with the timers that
+    were left running. The dialog is modal but does not block: the choices apply when the user
+    presses OK, whatever happens meanwhile (the idle lock may hide it and show it again). Its
+    choices stop timers, so while ``lock`` is on it waits for the PIN and opens at the unlock
+    (then None is returned)."""
     report = services.recovery.begin_session()
+    if not report.needs_attention:
+        return None
+    if lock is not None and lock.locked:
+        lock.after_unlock(lambda: _recovery_dialog(services, window))
+        return None
+    return _recovery_dialog(services, window)
+
+
+def _recovery_dialog(services: Services, window: MainWindow) -> RecoveryDialog | None:
+    report = services.recovery.report()  # the timers still running, as of now
     if not report.needs_attention:
         return None
     from chargeclock.ui.recovery_dialog import RecoveryDialog, RunningTimer
@@ -107,14 +124,45 @@ def _settle_after_start() -> None:
     gc.enable()
 
 
-def build_window(services: Services, clock: Clock) -> MainWindow:
+def _exit_on_terminate(app: QCoreApplication) -> None:
+    """SIGTERM or SIGHUP (the session ends, the system shuts down, ``kill``): leave the event
+    loop without closing the window, so neither the lock's PIN nor the stop-or-keep question
+    stands in the way. The timers keep running (they are stored) and the exit is recorded as a
+    clean one; the next start shows them to keep or stop. Set up once the start is over."""
+    if sys.platform == "win32":  # no such signals; the session's end arrives as a Qt event
+        return
+    import signal
+
+    from PySide6.QtCore import QSocketNotifier
+
+    # Python runs a signal handler only when Python code runs; the wake-up pipe makes the
+    # event loop call into Python as soon as a signal arrives.
+    wake, wake_write = os.pipe()
+    os.set_blocking(wake, False)
+    os.set_blocking(wake_write, False)
+    signal.set_wakeup_fd(wake_write, warn_on_full_buffer=False)
+    notifier = QSocketNotifier(wake, QSocketNotifier.Type.Read, app)
+
+    def drain() -> None:
+        with contextlib.suppress(BlockingIOError):
+            os.read(wake, 64)
+
+    notifier.activated.connect(drain)
+    for number in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(number, lambda *_: app.exit(0))
+
+
+def build_window(services: Services, clock: Clock) -> tuple[MainWindow, PrivacyLock]:
+    """The window with its toolbar dialogs, superbill and lock; locked already if anyone has a
+    PIN, so its first paint shows the cover."""
     from chargeclock.ui import records_ui, superbill_ui
 
     window = MainWindow(services, clock)
-    records_ui.install(window, services)
+    lock = records_ui.install(window, services).lock
     superbill_ui.install(window, services)
     window.resize(1366, 768)
-    return window
+    lock.lock_at_start()
+    return window, lock
 
 
 def run(
@@ -155,7 +203,7 @@ def _open_and_run(
         else:
             QMessageBox.critical(None, "ChargeClock", str(exc))
         return 2
-    window = build_window(services, clock)
+    window, lock = build_window(services, clock)
     window.settled.connect(_settle_after_start)
     if smoke_test:
         # The startup probe: say so at the first paint (the benchmark times that line), then exit.
@@ -163,7 +211,9 @@ def _open_and_run(
             if sys.stdout is not None:  # a windowed program on Windows has no standard output
                 sys.stdout.write("chargeclock: main window painted\n")
                 sys.stdout.flush()
-            QTimer.singleShot(0, app.quit)
+            # exit, not quit: quit asks the window to close, which the lock (a database where
+            # someone has a PIN) refuses, and with timers running would ask stop-or-keep.
+            QTimer.singleShot(0, lambda: app.exit(0))
 
         window.painted.connect(first_paint)
         window.show()
@@ -174,8 +224,9 @@ def _open_and_run(
         services.close(clean=False)
         return status
     sys.excepthook = _show_unexpected
+    window.settled.connect(lambda: _exit_on_terminate(app))
     window.show()
-    recover(services, window)
+    recover(services, window, lock)
     QTimer.singleShot(2000, services.daily_backup)
     status = app.exec()
     window.ticker.stop()  # no tick reads the closed database
