@@ -1,9 +1,11 @@
-"""Screenshots of the main window for the README: idle, and mid-visit with timers running.
+"""Screenshots of the main window for the README: idle, mid-visit with timers running, and
+locked.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python tools/screenshots.py docs/
 
-Builds a demo database in a temporary folder, drives a visit with a fake clock (so the figures
-are the same every time) and saves ``window-idle.png`` and ``window-visit.png``.
+Builds a demo database in a temporary folder, unlocks the window (the demo's users have PINs, so
+it starts locked), drives a visit with a fake clock (so the figures are the same every time) and
+saves ``window-idle.png``, ``window-visit.png`` and ``lock-screen.png``.
 """
 
 from __future__ import annotations
@@ -15,10 +17,10 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
-from chargeclock.clock import FakeClock
-from chargeclock.services.demo import build_demo
-from chargeclock.services.session import Services
 from chargeclock.app import build_window
+from chargeclock.clock import FakeClock
+from chargeclock.services.demo import DEMO_PINS, build_demo
+from chargeclock.services.session import Services
 
 
 def main(out: Path) -> None:
@@ -28,8 +30,10 @@ def main(out: Path) -> None:
     clock = FakeClock(datetime(2026, 11, 24, 15, 5, tzinfo=UTC))
     summary = build_demo(folder / "demo.sqlite3", today=clock.now().date())
     services = Services.open(folder / "demo.sqlite3", clock, zone=UTC)
-    window = build_window(services, clock)  # the window as the app builds it, toolbar included
+    window, lock = build_window(services, clock)  # as the app builds it, toolbar included
     window.show()
+    dana = next(u for u in services.records.users() if u.name == "Dana Reyes")
+    lock.unlock(dana.id, DEMO_PINS[dana.name])
     app.processEvents()
     window.grab().save(str(out / "window-idle.png"))
 
@@ -49,6 +53,9 @@ def main(out: Path) -> None:
     window.tick()
     app.processEvents()
     window.grab().save(str(out / "window-visit.png"))
+    lock.lock()
+    app.processEvents()
+    window.grab().save(str(out / "lock-screen.png"))
     services.close()
 
 

@@ -27,6 +27,7 @@ from chargeclock.domain.errors import ChargeClockError
 from chargeclock.services.recovery import InterruptedTimer
 from chargeclock.services.session import Services
 from chargeclock.ui.main_window import MainWindow
+from chargeclock.ui.privacy_lock import PrivacyLock
 
 if TYPE_CHECKING:  # the dialog itself loads only after a crash
     from chargeclock.ui.recovery_dialog import RecoveryDialog
@@ -51,14 +52,28 @@ def demo_copy(today_key: str) -> Path:
     return target
 
 
-def recover(services: Services, window: MainWindow) -> RecoveryDialog | None:
-    """After an unclean exit, ask what to do with the timers that were left running. The dialog
-    is modal but does not block: the choices apply when the user presses OK, whatever happens
-    meanwhile (the idle lock may hide it and show it again). Timers kept running through a
-    clean exit go on: one line in the status bar says so."""
+def recover(
+    services: Services, window: MainWindow, lock: PrivacyLock | None = None
+) -> RecoveryDialog | None:
+    """Begin this run's session and, after an unclean exit, ask what to do with the timers that
+    were left running. The dialog is modal but does not block: the choices apply when the user
+    presses OK, whatever happens meanwhile (the idle lock may hide it and show it again). Its
+    choices stop timers, so while ``lock`` is on it waits for the PIN and opens at the unlock
+    (then None is returned). Timers kept running through a clean exit go on: one line in
+    the status bar says so."""
     report = services.recovery.begin_session()
     if report.kept:
         _say_kept_running(window, report.kept)
+    if not report.needs_attention:
+        return None
+    if lock is not None and lock.locked:
+        lock.after_unlock(lambda: _recovery_dialog(services, window))
+        return None
+    return _recovery_dialog(services, window)
+
+
+def _recovery_dialog(services: Services, window: MainWindow) -> RecoveryDialog | None:
+    report = services.recovery.report()  # the timers still running, as of now
     if not report.needs_attention:
         return None
     from chargeclock.ui.recovery_dialog import RecoveryDialog, RunningTimer
@@ -213,14 +228,17 @@ def _settle_after_start() -> None:
     gc.enable()
 
 
-def build_window(services: Services, clock: Clock) -> MainWindow:
+def build_window(services: Services, clock: Clock) -> tuple[MainWindow, PrivacyLock]:
+    """The window with its toolbar dialogs, superbill and lock; locked already if anyone has a
+    PIN, so its first paint shows the cover."""
     from chargeclock.ui import records_ui, superbill_ui
 
     window = MainWindow(services, clock)
-    records_ui.install(window, services)
+    lock = records_ui.install(window, services).lock
     superbill_ui.install(window, services)
     window.resize(1366, 768)
-    return window
+    lock.lock_at_start()
+    return window, lock
 
 
 def run(
@@ -261,7 +279,7 @@ def _open_and_run(
         else:
             QMessageBox.critical(None, "ChargeClock", str(exc))
         return 2
-    window = build_window(services, clock)
+    window, lock = build_window(services, clock)
     window.settled.connect(_settle_after_start)
     if smoke_test:
         # The startup probe: say so at the first paint (the benchmark times that line), then exit.
@@ -269,7 +287,9 @@ def _open_and_run(
             if sys.stdout is not None:  # a windowed program on Windows has no standard output
                 sys.stdout.write("chargeclock: main window painted\n")
                 sys.stdout.flush()
-            QTimer.singleShot(0, app.quit)
+            # exit, not quit: quit asks the window to close, which the lock (a database where
+            # someone has a PIN) refuses, and with timers running would ask stop-or-keep.
+            QTimer.singleShot(0, lambda: app.exit(0))
 
         window.painted.connect(first_paint)
         window.show()
@@ -282,7 +302,7 @@ def _open_and_run(
     sys.excepthook = _show_unexpected
     restore_signals = end_in_order_when_asked(app)
     window.show()
-    recover(services, window)
+    recover(services, window, lock)
     QTimer.singleShot(2000, services.daily_backup)
     try:
         status = app.exec()

@@ -284,7 +284,7 @@ def test_keep_running_and_quit_is_a_clean_exit_and_the_next_start_asks_nothing(
     path = tmp_path / "clinic.sqlite3"
     clock = FakeClock(START)
     services = Services.open(path, clock, zone=UTC)
-    window = build_window(services, clock)
+    window, _ = build_window(services, clock)
     qtbot.addWidget(window)
     window.ticker.stop()  # the test moves the clock; no tick may outlive the database
     assert recover(services, window) is None  # a first start
@@ -299,7 +299,7 @@ def test_keep_running_and_quit_is_a_clean_exit_and_the_next_start_asks_nothing(
     clock.advance(hours=14)  # the next morning
     again = Services.open(path, clock, zone=UTC)
     try:
-        next_window = build_window(again, clock)
+        next_window, _ = build_window(again, clock)
         qtbot.addWidget(next_window)
         next_window.ticker.stop()
         assert recover(again, next_window) is None  # no "did not close normally"

@@ -1,10 +1,11 @@
-"""The privacy lock: it hides every patient detail, the timers keep running as anonymous
-clocks, a wrong PIN is refused, the right one unlocks and names the user in the audit log, and
-idle minutes lock by themselves."""
+"""The privacy lock: it hides every patient detail, the timers keep running and show by the
+patient's initials, a wrong PIN is refused, the right one unlocks and names the user in the
+audit log, and idle minutes lock by themselves."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
 from PySide6.QtCore import QEvent, QPoint, Qt
@@ -69,19 +70,45 @@ def test_lock_hides_names_and_timers_keep_running(
     assert ui.lock.locked and ui.lock.screen.isVisible()
     texts = visible_texts()
     assert not any("Quintero" in t or "Marisol" in t for t in texts), texts
-    assert not any("97110" in t or "97112" in t for t in texts), texts
     assert not window.centralWidget().isVisible()
     assert ui.lock.screen.geometry() == window.rect()
-    assert ui.lock.screen.clock_texts() == ["PT 12:34", "PTA 03:10"]
+    assert ui.lock.screen.clock_texts() == ["MQ · 97110 · PT 12:34", "MQ · 97112 · PTA 03:10"]
     # time goes on, nothing stopped: the segments are still open in the database
     assert running_segments(clinic) == 2
     clinic.clock.advance(seconds=61)
     window.tick()
-    ui.lock.screen.refresh_clocks()
+    ui.lock.screen.refresh()
     shown = [label.text() for label in ui.lock.screen.clock_labels if label.isVisible()]
-    assert shown == ["PT 13:35", "PTA 04:11"]
+    assert shown == ["MQ · 97110 · PT 13:35", "MQ · 97112 · PTA 04:11"]
     assert running_segments(clinic) == 2
     assert window.ticker.isActive()
+
+
+def test_the_lock_shows_every_running_timer_by_initials_only(
+    window: MainWindow, ui: RecordsUi, clinic: Clinic
+) -> None:
+    """Not only the open visit's: a timer left running on another patient's visit shows too,
+    by initials, with the time that role has on that code (earlier segments included)."""
+    records, visits = clinic.services.records, clinic.services.visits
+    other, _ = records.add_patient(
+        "Oyelaran", "Tobi", date(1948, 5, 6), payer_id=clinic.payer_id, diagnoses=["M17.11"]
+    )
+    first = visits.open_visit(other.id).visit_id
+    visits.start_timer(first, "97140", "PT")
+    clinic.clock.advance(minutes=2)
+    visits.stop_timer(first, "PT")
+    visits.start_timer(first, "97140", "PT")  # 2:00 earlier, then running again
+    clinic.clock.advance(minutes=1)
+    mid_visit(window, clinic)  # Quintero's visit is the open one
+    ui.lock.lock()
+    assert ui.lock.screen.clock_texts() == [
+        "TO · 97140 · PT 15:34",
+        "MQ · 97110 · PT 12:34",
+        "MQ · 97112 · PTA 03:10",
+    ]
+    texts = visible_texts()
+    for name in ("Quintero", "Marisol", "Oyelaran", "Tobi"):
+        assert not any(name in t for t in texts), (name, texts)
 
 
 def test_shortcuts_do_nothing_while_locked(

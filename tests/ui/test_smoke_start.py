@@ -28,7 +28,7 @@ NOT_AT_START = (
     "chargeclock.export",
     "chargeclock.services.backups",
     "chargeclock.services.demo",
-    "chargeclock.ui.lock_screen",  # the lock's cover: made at the first lock
+    "chargeclock.ui.lock_screen",  # the lock's cover: at the first lock (no PIN here yet)
     "chargeclock.ui.timer_delegate",  # timer cells: with the first visit
     "html",
 )
@@ -72,6 +72,20 @@ def test_the_start_path_loads_only_what_the_first_paint_needs(tmp_path: Path) ->
     assert done.returncode == 0, done.stderr
     loaded = next(line for line in done.stderr.splitlines() if line.startswith("LOADED "))
     assert json.loads(loaded.removeprefix("LOADED ")) == []
+
+
+def test_a_clinic_with_a_pin_starts_locked_and_the_probe_still_exits_0(tmp_path: Path) -> None:
+    """The probe leaves without closing the window: a close is refused while locked."""
+    database = tmp_path / "clinic.sqlite3"
+    services = Services.open(database, SystemClock())
+    services.records.add_user("Dana Reyes", "PT", "2468")
+    services.close()
+    done = _smoke("--db", str(database), tmp_path=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["chargeclock: main window painted"]
+    loaded = next(line for line in done.stderr.splitlines() if line.startswith("LOADED "))
+    # the cover is made for the first paint; nothing else (no OpenSSL: no PIN is checked yet)
+    assert json.loads(loaded.removeprefix("LOADED ")) == ["chargeclock.ui.lock_screen"]
 
 
 def test_a_database_it_cannot_open_is_one_line_and_status_2(tmp_path: Path) -> None:

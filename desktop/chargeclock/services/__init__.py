@@ -50,6 +50,10 @@ Recovery — ``services.recovery``: ``begin_session() -> RecoveryReport`` (``tim
     ``report()``, ``keep_running(ids)``, ``stop_at_last_seen(ids)``, ``stop_at(id, when, reason)``,
     ``end_session()`` (``services.close()`` calls it)
 
+The privacy lock — ``services.unlock``: ``pin_needed()``, ``try_pin(user_id, pin) -> PinAttempt``
+    (wrong PINs back off, persisted and audited), ``backoff()``, ``wait_seconds()``,
+    ``running_clocks()`` (running timers by patient initials)
+
 Audit and backups — ``services.audit_entries(entity=None, entity_id=None)``,
     ``services.verify_audit(anchors=(), key_files=()) -> AuditReport`` (docs/audit.md),
     ``services.audit_anchor(visit_id=None)`` (the line a superbill prints),

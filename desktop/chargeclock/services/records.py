@@ -20,6 +20,7 @@ from chargeclock.domain.errors import InputError
 from chargeclock.services.context import Context
 from chargeclock.services.patient_records import PatientRecords
 from chargeclock.services.setup_records import SetupRecords
+from chargeclock.services.unlock import UnlockService
 from chargeclock.services.validation import (
     ADDRESS_LENGTH,
     SHORT_LENGTH,
@@ -30,7 +31,6 @@ from chargeclock.services.validation import (
     clean_text,
     hash_pin,
     parse_money,
-    pin_matches,
 )
 from chargeclock.storage import amounts, clinic
 from chargeclock.storage.records import (
@@ -140,9 +140,9 @@ class RecordService(PatientRecords, SetupRecords):
         return clinic.list_users(self.ctx.db.conn)
 
     def check_pin(self, user_id: int, pin: str) -> bool:
-        """Unlock: does ``pin`` belong to the user?"""
-        user = clinic.get_user(self.ctx.db.conn, user_id)
-        return bool(user and user.active and pin_matches(pin, user.pin_hash))
+        """Does ``pin`` belong to the active user? Every check counts towards the wrong-PIN
+        back-off, and none is made while its wait runs (:mod:`chargeclock.services.unlock`)."""
+        return UnlockService(self.ctx).try_pin(user_id, pin).accepted
 
     # --- payers --------------------------------------------------------------------------------
 

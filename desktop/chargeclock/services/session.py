@@ -16,6 +16,7 @@ from chargeclock.services.minutes import VisitState, visit_input
 from chargeclock.services.records import RecordService
 from chargeclock.services.recovery import RecoveryService
 from chargeclock.services.rule_imports import RuleImports
+from chargeclock.services.unlock import UnlockService
 from chargeclock.services.visits import VisitService
 from chargeclock.storage import audit
 from chargeclock.storage.database import Database, open_database
@@ -47,6 +48,7 @@ class Services:
         self.records = RecordService(self.ctx)
         self.recovery = RecoveryService(self.ctx)
         self.rules = RuleImports(self.ctx)
+        self.unlock = UnlockService(self.ctx)
 
     @classmethod
     def open(

@@ -1,4 +1,5 @@
-"""The lock's cover: anonymous running clocks ("PT 12:34"), a user and a PIN. Made at the first
+"""The lock's cover: the running timers by the patient's initials ("MQ · 97110 · PT 12:34"),
+never a name; a user and a PIN, with the wait after wrong PINs counting down. Made at the first
 lock (see :mod:`chargeclock.ui.privacy_lock`)."""
 
 from __future__ import annotations
@@ -7,6 +8,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -15,29 +17,40 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from chargeclock.domain.backoff import FREE_TRIES, PinBackoff, wait_after, wait_text
 from chargeclock.services.session import Services
+from chargeclock.services.unlock import LockClock
 from chargeclock.ui import theme
 from chargeclock.ui.main_window import MainWindow
 from chargeclock.ui.rows_model import clock_text
 
+#: Qt's own arrow (a styled drop-down no longer draws the platform's)
+ARROW_DOWN = ":/qt-project.org/styles/commonstyle/images/arrow-down-16.png"
 LOCK_STYLE = f"""
 QWidget#LockScreen {{ background: #1d2733; }}
 QLabel#LockTitle {{ color: white; font-size: 24pt; font-weight: 600; }}
 QLabel#LockNote {{ color: #c9d3df; font-size: 13pt; }}
 QLabel#LockClock {{
-    color: white; font-size: 30pt; font-weight: 600; padding: 10px 22px; border-radius: 10px;
+    color: white; font-size: 22pt; font-weight: 600; padding: 8px 20px; border-radius: 10px;
 }}
 QLabel#LockIdle {{ color: #c9d3df; font-size: 16pt; }}
 QFrame#LockCard {{ background: white; border-radius: 12px; }}
 QLabel#LockError {{ color: {theme.ALERT_COLOUR}; font-weight: 600; }}
 QLineEdit#Pin {{ font-size: 20pt; min-height: 48px; letter-spacing: 6px; }}
+QLineEdit#Pin:disabled {{ background: #e4e8ee; }}
 QComboBox {{ min-height: 44px; }}
+QComboBox::drop-down {{ border: none; width: 32px; }}
+QComboBox::down-arrow {{ image: url({ARROW_DOWN}); }}
 QPushButton {{ min-height: 48px; }}
 """
 
 
+#: the clocks are laid out this many to a row
+CLOCKS_PER_ROW = 2
+
+
 class LockScreen(QWidget):
-    """The cover: anonymous running clocks, a user and a PIN."""
+    """The cover: the running timers by initials, a user and a PIN."""
 
     unlock_requested = Signal(int, str)  # user id (0: no users yet), PIN
 
@@ -52,9 +65,13 @@ class LockScreen(QWidget):
         title.setObjectName("LockTitle")
         note = QLabel("Timers keep running. Unlock with your PIN.")
         note.setObjectName("LockNote")
-        self.clocks_row = QHBoxLayout()
-        self.clocks_row.setSpacing(16)
+        self.clocks_grid = QGridLayout()
+        self.clocks_grid.setSpacing(16)
         self.clock_labels: list[QLabel] = []
+        self.clocks: list[LockClock] = []
+        self.backoff = PinBackoff()
+        self.waiting = False  # wrong PINs: the PIN field is closed until the wait is over
+        self.has_users = False
         self.idle_note = QLabel("No timer running")
         self.idle_note.setObjectName("LockIdle")
 
@@ -91,7 +108,7 @@ class LockScreen(QWidget):
         layout.addSpacing(24)
         clocks = QHBoxLayout()
         clocks.addStretch(1)
-        clocks.addLayout(self.clocks_row)
+        clocks.addLayout(self.clocks_grid)
         clocks.addWidget(self.idle_note)
         clocks.addStretch(1)
         layout.addLayout(clocks)
@@ -100,39 +117,75 @@ class LockScreen(QWidget):
         layout.addStretch(3)
         self.ticker = QTimer(self)
         self.ticker.setInterval(1000)
-        self.ticker.timeout.connect(self.refresh_clocks)
+        self.ticker.timeout.connect(self.refresh)
         self.hide()
 
     def clock_texts(self) -> list[str]:
-        """ "PT 12:34" per running timer (no code, no patient): from the window's rows."""
+        """ "MQ · 97110 · PT 12:34" per running timer, in any visit: initials, never a name.
+        The timers are read at :meth:`cover` (none starts or stops while the lock is on); the
+        time is the clock's."""
         now = self.window_.clock.now()
-        texts = []
-        for role in ("PT", "PTA"):
-            for row in self.window_.rows.rows():
-                if row.running(role):
-                    texts.append(f"{role} {clock_text(row.seconds(role, now))}")
-        return texts
+        return [
+            f"{c.initials} · {c.code} · {c.role} {clock_text(c.seconds(now))}" for c in self.clocks
+        ]
+
+    def refresh(self) -> None:
+        """Once a second while covered: the clocks and the wait."""
+        self.refresh_clocks()
+        self.refresh_wait()
 
     def refresh_clocks(self) -> None:
         texts = self.clock_texts()
         while len(self.clock_labels) < len(texts):
             label = QLabel()
             label.setObjectName("LockClock")
-            self.clocks_row.addWidget(label)
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            at = len(self.clock_labels)
+            self.clocks_grid.addWidget(label, at // CLOCKS_PER_ROW, at % CLOCKS_PER_ROW)
             self.clock_labels.append(label)
         for i, label in enumerate(self.clock_labels):
             if i < len(texts):
-                colour = theme.PTA_COLOUR if texts[i].startswith("PTA") else theme.PT_COLOUR
+                colour = theme.PTA_COLOUR if self.clocks[i].role == "PTA" else theme.PT_COLOUR
                 label.setStyleSheet(f"background: {colour};")
                 label.setText(texts[i])
                 label.show()
             else:
                 label.hide()
+        shown = self.clock_labels[: len(texts)]
+        widest = max((label.sizeHint().width() for label in shown), default=0)
+        for label in shown:  # one width for all, so the grid reads as a grid
+            label.setMinimumWidth(widest)
         self.idle_note.setVisible(not texts)
 
+    def refresh_wait(self) -> None:
+        """While wrong PINs make the lock wait, the PIN field takes nothing and the seconds
+        count down; when the wait is over the field is open again."""
+        if not self.has_users:
+            return
+        left = self.backoff.wait_seconds(self.window_.clock.now())
+        waiting = left > 0
+        if waiting:
+            self.error.setText(
+                f"{self.backoff.failures} wrong PINs in a row. Try again in {wait_text(left)}."
+            )
+        elif self.waiting:
+            self.error.setText("You can try again.")
+        if waiting != self.waiting:
+            self.waiting = waiting
+            self.pin.setEnabled(not waiting)
+            self.unlock_button.setEnabled(not waiting)
+            if waiting:
+                self.pin.clear()
+            else:
+                self.pin.setFocus()
+
     def cover(self) -> None:
+        self.clocks = self.services.unlock.running_clocks()
+        self.backoff = self.services.unlock.backoff()
+        self.waiting = False
         self.user.clear()
         users = [u for u in self.services.records.users() if u.active]
+        self.has_users = bool(users)
         for user in users:
             self.user.addItem(user.name, user.id)
         if not users:
@@ -143,9 +196,10 @@ class LockScreen(QWidget):
             self.pin.setPlaceholderText("PIN")
             self.error.setText("")
         self.pin.setEnabled(bool(users))
+        self.unlock_button.setEnabled(True)
         self.pin.clear()
         self.setGeometry(self.window_.rect())
-        self.refresh_clocks()
+        self.refresh()
         self.ticker.start()
         self.show()
         self.raise_()
@@ -157,10 +211,25 @@ class LockScreen(QWidget):
         self.error.setText("")
         self.hide()
 
-    def refuse(self, message: str) -> None:
-        self.error.setText(message)
+    def refuse(self, backoff: PinBackoff) -> None:
+        """A PIN was refused; ``backoff`` is the state it left."""
+        self.backoff = backoff
         self.pin.clear()
-        self.pin.setFocus()
+        left = FREE_TRIES - backoff.failures
+        if 0 < left <= 2:
+            wait = wait_text(int(wait_after(FREE_TRIES).total_seconds()))
+            tries = "one more wrong PIN" if left == 1 else f"{left} more wrong PINs"
+            self.error.setText(f"Wrong PIN. After {tries} the lock waits {wait}.")
+        else:
+            self.error.setText("Wrong PIN. Try again.")
+        self.refresh_wait()
+        if self.pin.isEnabled():
+            self.pin.setFocus()
+
+    def refuse_close(self) -> None:
+        """The window was asked to close while locked."""
+        if not self.waiting:
+            self.error.setText("Unlock first to close ChargeClock. The timers keep running.")
 
     def _submit(self) -> None:
         self.unlock_requested.emit(int(self.user.currentData() or 0), self.pin.text())

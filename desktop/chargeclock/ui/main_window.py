@@ -90,6 +90,9 @@ class MainWindow(QMainWindow):
     painted = Signal()
     #: the start is over (see :attr:`has_settled`); what can wait for it starts then
     settled = Signal()
+    #: asked first when the window is to close; False refuses the close (the privacy lock
+    #: sets it: nobody quits, or stops timers, without a PIN)
+    close_guard: Callable[[], bool] | None = None
 
     def __init__(self, services: Services, clock: Clock, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -702,6 +705,9 @@ class MainWindow(QMainWindow):
         return "stop" if clicked is stop else "keep" if clicked is keep else "cancel"
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self.close_guard is not None and not self.close_guard():
+            event.ignore()
+            return
         try:
             running = self.services.recovery.running_timers()
         except Exception as exc:  # the database is already gone: nothing left to ask about

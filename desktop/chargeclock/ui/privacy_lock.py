@@ -1,19 +1,25 @@
 """The privacy lock: one key (Ctrl+L) or some idle minutes cover the whole window, hiding every
-patient detail, while the timers keep running and show as anonymous clocks ("PT 12:34").
+patient detail, while the timers keep running and show by the patient's initials
+("MQ · 97110 · PT 12:34").
 
 Locking changes nothing in the database: no timer stops, nobody is logged out. Unlocking needs
-a user's PIN; the audit log then names that user for the changes that follow. The cover itself
+a user's PIN; the audit log then names that user for the changes that follow. Wrong PINs back
+off (:mod:`chargeclock.services.unlock`). When anyone has a PIN the window starts locked
+(:meth:`PrivacyLock.lock_at_start`). While locked the window refuses to close: quitting would
+offer to stop the timers, and a restart would open unlocked. The cover itself
 (:mod:`chargeclock.ui.lock_screen`) is made at the first lock.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QWindow
-from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from chargeclock.services.session import Services
 from chargeclock.ui.main_window import MainWindow
@@ -51,11 +57,13 @@ class PrivacyLock(QObject):
         self.locked = False
         self._hidden: list[QWidget] = []
         self._disabled: list[object] = []
+        self._after_unlock: list[Callable[[], object]] = []
         self.idle_timer = QTimer(self)
         self.idle_timer.setSingleShot(True)
         self.idle_timer.timeout.connect(self.lock)
         self.set_idle_minutes(idle_minutes)
         window.lock_requested.connect(self.lock)
+        window.close_guard = self._may_close
         # Input is watched once the start is over (the first paint: nobody types into a window
         # not yet drawn), so the start-up events do not pass through Python.
         self.armed = False
@@ -115,6 +123,28 @@ class PrivacyLock(QObject):
             self.screen.setGeometry(self.window.rect())
         return False
 
+    def lock_at_start(self) -> bool:
+        """Lock before the window first shows if anyone has a PIN (a restart must not open the
+        window unlocked); with no PIN yet the window opens as it is. True if it locked."""
+        if self.services.unlock.pin_needed():
+            self.lock()
+        return self.locked
+
+    def after_unlock(self, callback: Callable[[], object]) -> None:
+        """Run ``callback`` once, at the next unlock (now if not locked)."""
+        if self.locked:
+            self._after_unlock.append(callback)
+        else:
+            callback()
+
+    def _may_close(self) -> bool:
+        """The window's close guard: while locked nothing closes it (the close button, the
+        window manager, ``QApplication.quit``); the cover says to unlock first."""
+        if self.locked:
+            self.screen.refuse_close()
+            return False
+        return True
+
     def lock(self) -> None:
         """Cover the window and every other window it opened; the timers run on."""
         if self.locked:
@@ -122,14 +152,18 @@ class PrivacyLock(QObject):
         self.locked = True
         self.idle_timer.stop()
         window = self.window
+        # The cover follows the window's size from now on, also before the first paint.
+        window.installEventFilter(self)
         self._hidden = [
             w
             for w in QApplication.topLevelWidgets()
             if w is not window and w.isVisible() and w is not self.screen
         ]
         central = window.centralWidget()
+        # isHidden, not isVisible: locked before the window is shown, its parts are not
+        # visible yet but would show with it.
         for widget in (central, window.toolbar, window.statusBar()):
-            if widget is not None and widget.isVisible():
+            if widget is not None and not widget.isHidden():
                 self._hidden.append(widget)
         for widget in self._hidden:
             widget.hide()
@@ -140,18 +174,23 @@ class PrivacyLock(QObject):
         self.locked_changed.emit(True)
 
     def unlock(self, user_id: int, pin: str) -> bool:
+        """Uncover with the PIN of active user ``user_id`` (any PIN while nobody has one)."""
         if not self.locked:
             return True
-        users = [u for u in self.services.records.users() if u.active]
-        if users:
-            user = next((u for u in users if u.id == user_id), None)
-            if user is None or not self.services.records.check_pin(user_id, pin):
-                self.screen.refuse("Wrong PIN. Try again.")
+        unlock = self.services.unlock
+        if unlock.pin_needed():
+            attempt = unlock.try_pin(user_id, pin)
+            if attempt.user is None:
+                self.screen.refuse(attempt.backoff)
                 return False
-            self.services.set_actor(user.name)
+            self.services.set_actor(attempt.user.name)
         self.locked = False
         self.screen.uncover()
         for widget in self._hidden:
+            # A message box hidden by the lock has already returned (hiding ends its exec):
+            # it is gone, or an empty shell not to be shown again.
+            if not shiboken6.isValid(widget) or isinstance(widget, QMessageBox):
+                continue
             if widget.parent() is self.window or isinstance(widget, QDialog):
                 widget.show()
         self._hidden = []
@@ -161,6 +200,9 @@ class PrivacyLock(QObject):
         if self.idle_minutes > 0:
             self.idle_timer.start()
         self.locked_changed.emit(False)
+        waiting, self._after_unlock = self._after_unlock, []
+        for callback in waiting:
+            callback()
         return True
 
 
