@@ -155,7 +155,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # last resort: a user never sees a traceback
-        sys.stderr.write(f"chargeclock: internal error: {_one_line(repr(exc))}\n")
+        from chargeclock.errorlog import log_error
+
+        log = log_error(exc, f"chargeclock {args.command or 'window'}")
+        where = f"the details are in {log}" if log else "the log could not be written"
+        sys.stderr.write(f"chargeclock: internal error ({type(exc).__name__}); {where}\n")
         return EXIT_INTERNAL
 
 

@@ -30,8 +30,11 @@ def _add_db(parser: argparse.ArgumentParser) -> None:
 def _cmd_backup(args: argparse.Namespace) -> int:
     from chargeclock.clock import SystemClock
     from chargeclock.services.backups import backup_now
+    from chargeclock.storage.database import open_existing
 
-    target = backup_now(_database(args), SystemClock(), keep=args.keep)
+    database = _database(args)
+    with open_existing(database, write=False) as db:
+        target = backup_now(database, SystemClock(), db, keep=args.keep)
     print(f"backup written: {target}")
     return 0
 
@@ -39,8 +42,11 @@ def _cmd_backup(args: argparse.Namespace) -> int:
 def _cmd_restore(args: argparse.Namespace) -> int:
     from chargeclock.clock import SystemClock
     from chargeclock.services.backups import restore
+    from chargeclock.storage.database import check_database_file
 
     database = _database(args)
+    check_database_file(Path(args.file), new_ok=False, what="backup")  # never another
+    check_database_file(database, new_ok=True)  # program's file read, nor replaced
     saved = restore(Path(args.file), database, SystemClock())
     if saved is not None:
         print(f"the database as it was is kept in {saved}")
@@ -50,9 +56,9 @@ def _cmd_restore(args: argparse.Namespace) -> int:
 
 def _cmd_verify_audit(args: argparse.Namespace) -> int:
     from chargeclock.storage import audit
-    from chargeclock.storage.database import open_database
+    from chargeclock.storage.database import open_existing
 
-    with open_database(_database(args), create=False, lock=False) as db:
+    with open_existing(_database(args), write=False) as db:
         check = audit.verify_chain(db.conn)
     if check.ok:
         print(f"audit log ok: {check.entries} entries, chain intact")
@@ -62,9 +68,11 @@ def _cmd_verify_audit(args: argparse.Namespace) -> int:
 
 
 def _cmd_import_fees(args: argparse.Namespace) -> int:
+    from chargeclock.clock import SystemClock
     from chargeclock.services.session import Services
+    from chargeclock.storage.database import open_existing
 
-    services = Services.open(_database(args))
+    services = Services(open_existing(_database(args), write=True), SystemClock())
     try:
         result = services.records.import_fees(
             args.file, year=args.year, charges=args.charges, label=args.label
@@ -104,7 +112,7 @@ def _cmd_superbill(args: argparse.Namespace) -> int:
     from chargeclock.domain.errors import InputError
     from chargeclock.services.session import Services
     from chargeclock.services.superbill import SuperbillRequest, build, save_pdf
-    from chargeclock.storage.database import open_database
+    from chargeclock.storage.database import open_existing
 
     def day(value: str | None, field: str) -> date | None:
         if value is None:
@@ -142,7 +150,7 @@ def _cmd_superbill(args: argparse.Namespace) -> int:
     if not output.parent.is_dir():
         raise InputError("-o", f"no such folder: {output.parent}")
     # Read-only: no lock and no session end, so this runs beside an open window.
-    services = Services(open_database(_database(args), create=False, lock=False), SystemClock())
+    services = Services(open_existing(_database(args), write=False), SystemClock())
     try:
         if services.records.some_diagnosis_lacks_a_description():
             from chargeclock.services.diagnosis_codes import load_index

@@ -3,6 +3,7 @@
 The database is ``--db PATH`` if given, else ``$CHARGECLOCK_DB``, else ``chargeclock.sqlite3`` in
 the user's data directory (``$XDG_DATA_HOME/chargeclock``, ``~/.local/share/chargeclock`` on Linux,
 ``%APPDATA%\\ChargeClock`` on Windows, ``~/Library/Application Support/ChargeClock`` on macOS).
+The error log lives in that data directory too.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import sys
 from pathlib import Path
 
 DB_FILENAME = "chargeclock.sqlite3"
+LOG_FILENAME = "chargeclock.log"
 
 
 def user_data_dir() -> Path:
@@ -32,6 +34,11 @@ def database_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     if from_env:
         return Path(from_env).expanduser()
     return user_data_dir() / DB_FILENAME
+
+
+def log_path() -> Path:
+    """The error log (``chargeclock.log``) in the user's data directory, whatever ``--db`` says."""
+    return user_data_dir() / LOG_FILENAME
 
 
 def backups_dir(database: Path) -> Path:

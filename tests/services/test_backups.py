@@ -10,6 +10,7 @@ import pytest
 
 from chargeclock.cli import main
 from chargeclock.services.backups import list_backups, restore
+from chargeclock.services.session import Services
 from chargeclock.storage.errors import DatabaseInUseError, StorageError
 from tests.services.conftest import Clinic
 
@@ -57,6 +58,8 @@ def test_backup_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     db = tmp_path / "c.sqlite3"
     assert main(["backup", "--db", str(db)]) == 2
     assert "no such file" in capsys.readouterr().err
-    assert main(["import-fees", "/dev/null", "--db", str(db)]) == 2  # creates the database
+    assert main(["import-fees", "/dev/null", "--db", str(db)]) == 2  # nor does this create it
+    assert not db.exists()
+    Services.open(db).close()  # the window creates it
     assert main(["--db", str(db), "backup"]) == 0
     assert len(list_backups(db)) == 1
