@@ -80,6 +80,8 @@ def _cmd_import_fees(args: argparse.Namespace) -> int:
     finally:
         services.close()
     what = "clinic charges" if args.charges else f"allowed amounts for {result.year}"
+    if result.note:
+        print(f"note: {result.note}")
     print(f"{result.loaded} {what} loaded; {result.skipped_blank} rows without an amount skipped")
     return 0
 

@@ -100,10 +100,14 @@ def test_import_fees_is_all_or_nothing(clinic: Clinic, tmp_path: Path) -> None:
     sheet = tmp_path / "bad.csv"
     sheet.write_text("code,amount\n97116,30.12\n99999,1.00\n")
     before = dump(clinic.services)
-    with pytest.raises(InputError, match=r"^bad.csv line 3: code: '99999' is not a code"):
+    with pytest.raises(
+        InputError, match=r"^bad.csv line 3, column 1 \(code\): '99999' is not a code"
+    ):
         clinic.services.records.import_fees(sheet, year=2026)
     sheet.write_text("code,amount\n97116,-3\n")
-    with pytest.raises(InputError, match=r"^bad.csv line 2: amount: must be \$0 or more"):
+    with pytest.raises(
+        InputError, match=r"^bad.csv line 2, column 2 \(amount\): must be \$0 or more"
+    ):
         clinic.services.records.import_fees(sheet, year=2026)
     assert dump(clinic.services) == before
 

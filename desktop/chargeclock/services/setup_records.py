@@ -14,7 +14,7 @@ from msgspec import Struct
 
 from chargeclock.domain.errors import InputError
 from chargeclock.services.context import Context
-from chargeclock.services.validation import catalogue_code, clean_npi, hash_pin, parse_money
+from chargeclock.services.validation import catalogue_code, clean_npi, hash_pin, parse_fee
 from chargeclock.storage import amounts, clinic
 from chargeclock.storage.records import PayerRow, ProviderRow, UserRow
 
@@ -243,7 +243,7 @@ class SetupRecords:
                 if value is None or (isinstance(value, str) and not value.strip()):
                     drop.append(code)
                 else:
-                    put.append((code, parse_money(value, f"{code} {what}")))
+                    put.append((code, parse_fee(value, f"{code} {what}")))
             return put, drop
 
         put_charges, drop_charges = checked(charges, "charge")
