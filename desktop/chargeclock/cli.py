@@ -45,12 +45,16 @@ def run_calc(data: bytes | str, out: TextIO, err: TextIO) -> int:
 
 
 def _cmd_calc(args: argparse.Namespace) -> int:
+    from chargeclock.domain.calc_io import MAX_INPUT_BYTES
+
     source: str = args.file
+    # At most one byte past the cap: enough to tell it is too big (/dev/zero never ends).
     if source == "-":
-        data = sys.stdin.buffer.read()
+        data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
     else:
         try:
-            data = Path(source).read_bytes()
+            with Path(source).open("rb") as file:
+                data = file.read(MAX_INPUT_BYTES + 1)
         except OSError as exc:
             sys.stderr.write(f"FILE: cannot read {source}: {exc.strerror}\n")
             return EXIT_BAD_INPUT
