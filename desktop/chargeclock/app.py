@@ -11,7 +11,6 @@ import shutil
 import signal
 import sys
 import tempfile
-import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import FrameType, TracebackType
@@ -126,16 +125,32 @@ def apply_recovery(services: Services, dialog: RecoveryDialog) -> None:
             recovery.stop_at(choice.segment_id, choice.stop_at, "stop time entered after a crash")
 
 
+def failure_text(exc: BaseException, where: str) -> str:
+    """What to tell the user about ``exc``, after writing it to the log: our own errors say
+    what and what to do; anything else names the log that holds the details."""
+    from chargeclock.errorlog import log_error
+
+    log = log_error(exc, where)
+    if isinstance(exc, ChargeClockError):
+        return str(exc)
+    text = f"an unexpected error ({type(exc).__name__})"
+    if log is None:
+        return f"{text}; the log {paths.log_path()} could not be written, so no details were kept"
+    return f"{text}; the details were written to the log {log}"
+
+
 def _show_unexpected(
     kind: type[BaseException], value: BaseException, tb: TracebackType | None
 ) -> None:
-    """The last resort: a short message to the user, the details on standard error."""
-    traceback.print_exception(kind, value, tb, file=sys.stderr)
+    """The last resort for an error no one caught while the window runs: one line on standard
+    error and a message saying the last action may not have been saved; the log has the rest."""
+    text = failure_text(value, "while the window was open")
+    _say(text)
     QMessageBox.critical(
         None,
         "ChargeClock",
-        f"Something went wrong: {value}. Your timers are saved; the details were written to "
-        "the log.",
+        f"Something went wrong: {text}. The last action may not have been saved: check what the "
+        "window shows before going on.",
     )
 
 
@@ -218,6 +233,26 @@ class _WakeUp:
             os.close(self.writer)
 
 
+def _say(text: str) -> None:
+    """``text`` as one line on standard error (a windowed program on Windows has none)."""
+    if sys.stderr is not None:
+        sys.stderr.write(f"chargeclock: {' '.join(text.split())}\n")
+
+
+def _cannot_start(exc: BaseException, *, smoke_test: bool) -> int:
+    """One dialog (none for the smoke test) and one line on standard error; the exit status."""
+    from chargeclock.storage.errors import WriteFailedError
+
+    detail = failure_text(exc, "at start")
+    if isinstance(exc, WriteFailedError):  # the session's first write: nothing could be saved
+        detail = f"database {exc.path}: {exc.reason}, so nothing could be saved; {exc.remedy}"
+    text = f"ChargeClock cannot start: {detail}"
+    _say(text)
+    if not smoke_test:
+        QMessageBox.critical(None, "ChargeClock", text)
+    return 2 if isinstance(exc, ChargeClockError) else 70
+
+
 def _settle_after_start() -> None:
     """Once the start is over (the window's ``settled``: its first paint, or a few seconds in
     for a window started minimized): what start-up made stays for the program's life, so the
@@ -267,18 +302,13 @@ def run(
 def _open_and_run(
     app: QCoreApplication, clock: Clock, database: Path | None, *, demo: bool, smoke_test: bool
 ) -> int:
-    if demo:
-        database = demo_copy(clock.now().astimezone().date().isoformat())
-    path = paths.database_path(database)
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        services = Services.open(path, clock)
-    except ChargeClockError as exc:
-        if smoke_test:
-            sys.stderr.write(f"chargeclock: {exc}\n")
-        else:
-            QMessageBox.critical(None, "ChargeClock", str(exc))
-        return 2
+        if demo:
+            database = demo_copy(clock.now().astimezone().date().isoformat())
+        # A new database gets its folder (owner-only) from open_database.
+        services = Services.open(paths.database_path(database), clock)
+    except Exception as exc:  # read-only, full disk, a folder, another program's file, …
+        return _cannot_start(exc, smoke_test=smoke_test)
     window, lock = build_window(services, clock)
     window.settled.connect(_settle_after_start)
     if smoke_test:
@@ -302,7 +332,14 @@ def _open_and_run(
     sys.excepthook = _show_unexpected
     restore_signals = end_in_order_when_asked(app)
     window.show()
-    recover(services, window, lock)
+    try:
+        # The first write: a full disk or a read-only file says so here.
+        recover(services, window, lock)
+    except Exception as exc:
+        window.ticker.stop()
+        window.hide()
+        services.close(clean=False)
+        return _cannot_start(exc, smoke_test=False)
     QTimer.singleShot(2000, services.daily_backup)
     try:
         status = app.exec()

@@ -49,12 +49,16 @@ def run_calc(data: bytes | str, out: TextIO, err: TextIO, book: RuleBook | None 
 
 
 def _cmd_calc(args: argparse.Namespace) -> int:
+    from chargeclock.domain.calc_io import MAX_INPUT_BYTES
+
     source: str = args.file
+    # At most one byte past the cap: enough to tell it is too big (/dev/zero never ends).
     if source == "-":
-        data = sys.stdin.buffer.read()
+        data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
     else:
         try:
-            data = Path(source).read_bytes()
+            with Path(source).open("rb") as file:
+                data = file.read(MAX_INPUT_BYTES + 1)
         except OSError as exc:
             sys.stderr.write(f"FILE: cannot read {source}: {exc.strerror}\n")
             return EXIT_BAD_INPUT
@@ -173,7 +177,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # last resort: a user never sees a traceback
-        sys.stderr.write(f"chargeclock: internal error: {_one_line(repr(exc))}\n")
+        from chargeclock.errorlog import log_error
+
+        log = log_error(exc, f"chargeclock {args.command or 'window'}")
+        where = f"the details are in {log}" if log else "the log could not be written"
+        sys.stderr.write(f"chargeclock: internal error ({type(exc).__name__}); {where}\n")
         return EXIT_INTERNAL
 
 

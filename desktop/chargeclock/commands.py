@@ -30,8 +30,11 @@ def _add_db(parser: argparse.ArgumentParser) -> None:
 def _cmd_backup(args: argparse.Namespace) -> int:
     from chargeclock.clock import SystemClock
     from chargeclock.services.backups import backup_now
+    from chargeclock.storage.database import open_existing
 
-    target = backup_now(_database(args), SystemClock(), keep=args.keep)
+    database = _database(args)
+    with open_existing(database, write=False) as db:
+        target = backup_now(database, SystemClock(), db, keep=args.keep)
     print(f"backup written: {target}")
     return 0
 
@@ -50,8 +53,11 @@ def _at_least_one(text: str) -> int:
 def _cmd_restore(args: argparse.Namespace) -> int:
     from chargeclock.clock import SystemClock
     from chargeclock.services.backups import restore
+    from chargeclock.storage.database import check_database_file, check_restore_target
 
     database = _database(args)
+    check_database_file(Path(args.file), new_ok=False, what="backup")  # never another
+    check_restore_target(database)  # program's file read, nor replaced
     saved = restore(Path(args.file), database, SystemClock())
     if saved is not None:
         print(f"the database as it was is kept in {saved}")
@@ -79,9 +85,11 @@ def _cmd_verify_audit(args: argparse.Namespace) -> int:
 
 
 def _cmd_import_fees(args: argparse.Namespace) -> int:
+    from chargeclock.clock import SystemClock
     from chargeclock.services.session import Services
+    from chargeclock.storage.database import open_existing
 
-    services = Services.open(_database(args))
+    services = Services(open_existing(_database(args), write=True), SystemClock())
     try:
         result = services.records.import_fees(
             args.file, year=args.year, charges=args.charges, label=args.label
@@ -89,6 +97,8 @@ def _cmd_import_fees(args: argparse.Namespace) -> int:
     finally:
         services.close()
     what = "clinic charges" if args.charges else f"allowed amounts for {result.year}"
+    if result.note:
+        print(f"note: {result.note}")
     print(f"{result.loaded} {what} loaded; {result.skipped_blank} rows without an amount skipped")
     return 0
 
@@ -162,7 +172,7 @@ def _cmd_superbill(args: argparse.Namespace) -> int:
     from chargeclock.domain.errors import InputError
     from chargeclock.services.session import Services
     from chargeclock.services.superbill import SuperbillRequest, build, save_pdf
-    from chargeclock.storage.database import open_database
+    from chargeclock.storage.database import open_existing
 
     def day(value: str | None, field: str) -> date | None:
         if value is None:
@@ -200,7 +210,7 @@ def _cmd_superbill(args: argparse.Namespace) -> int:
     if not output.parent.is_dir():
         raise InputError("-o", f"no such folder: {output.parent}")
     # Read-only: no lock and no session end, so this runs beside an open window.
-    services = Services(open_database(_database(args), create=False, lock=False), SystemClock())
+    services = Services(open_existing(_database(args), write=False), SystemClock())
     try:
         if services.records.some_diagnosis_lacks_a_description():
             from chargeclock.services.diagnosis_codes import load_index

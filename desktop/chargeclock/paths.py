@@ -4,6 +4,7 @@ The database is ``--db PATH`` if given, else ``$CHARGECLOCK_DB``, else ``chargec
 the user's data directory (``$XDG_DATA_HOME/chargeclock``, ``~/.local/share/chargeclock`` on Linux,
 ``%APPDATA%\\ChargeClock`` on Windows, ``~/Library/Application Support/ChargeClock`` on macOS).
 The audit log's keys are kept apart from it, in the user's configuration directory.
+The error log lives in that data directory too.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import sys
 from pathlib import Path
 
 DB_FILENAME = "chargeclock.sqlite3"
+LOG_FILENAME = "chargeclock.log"
 
 
 def user_data_dir() -> Path:
@@ -33,6 +35,11 @@ def database_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     if from_env:
         return Path(from_env).expanduser()
     return user_data_dir() / DB_FILENAME
+
+
+def log_path() -> Path:
+    """The error log (``chargeclock.log``) in the user's data directory, whatever ``--db`` says."""
+    return user_data_dir() / LOG_FILENAME
 
 
 def backups_dir(database: Path) -> Path:

@@ -24,6 +24,7 @@ from chargeclock.domain.backoff import wait_after, wait_text
 from chargeclock.services.session import Services
 from chargeclock.storage import clinic as clinic_store
 from chargeclock.storage import heartbeat
+from chargeclock.storage.errors import WriteFailedError
 from chargeclock.ui.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
@@ -181,9 +182,14 @@ def test_a_wrong_pin_the_database_cannot_count_leaves_the_lock_on(
     audit_before = len(app.services.audit_entries())
     conn.execute("PRAGMA query_only = ON")  # every write now fails, as on a read-only disk
     try:
-        with pytest.raises(sqlite3.OperationalError):
+        with pytest.raises(WriteFailedError):
             app.lock.unlock(user_id, "1357")
         assert app.lock.locked and app.lock.screen.isVisible()
+        # Through the screen: said there, nothing raised, still locked.
+        app.lock.screen.pin.setText("1357")
+        app.lock.screen.unlock_requested.emit(user_id, "1357")
+        assert app.lock.screen.error.text().startswith("Not unlocked: database ")
+        assert "NOT saved" in app.lock.screen.error.text() and app.lock.locked
         assert not app.window.centralWidget().isVisible()
         assert app.services.unlock.backoff().failures == 0
         assert len(app.services.audit_entries()) == audit_before

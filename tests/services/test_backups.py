@@ -75,7 +75,9 @@ def test_backup_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     db = tmp_path / "c.sqlite3"
     assert main(["backup", "--db", str(db)]) == 2
     assert "no such file" in capsys.readouterr().err
-    assert main(["import-fees", "/dev/null", "--db", str(db)]) == 2  # creates the database
+    assert main(["import-fees", "/dev/null", "--db", str(db)]) == 2  # nor does this create it
+    assert not db.exists()
+    Services.open(db).close()  # the window creates it
     assert main(["--db", str(db), "backup"]) == 0
     assert len(list_backups(db)) == 1
 
@@ -171,7 +173,9 @@ def test_restore_refuses_a_bad_backup_in_one_line_changing_nothing(
     assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == files
 
 
-@pytest.mark.parametrize("state", ["damaged", "truncated", "zero-byte", "missing", "foreign"])
+# Another program's SQLite file in the database's place is refused instead, left as it is
+# (tests/faults/test_hostile_input.py): the path is more likely mistyped than the file broken.
+@pytest.mark.parametrize("state", ["damaged", "truncated", "zero-byte", "missing", "junk"])
 def test_restore_works_over_a_broken_database_and_keeps_it_aside(
     tmp_path: Path, state: str, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -11,6 +11,7 @@ import pytest
 
 from chargeclock.cli import main
 from chargeclock.domain.errors import InputError
+from chargeclock.services.session import Services
 from chargeclock.services.validation import check_icd10, npi_check_digit_ok
 from tests.services.conftest import Clinic, dump
 
@@ -99,10 +100,14 @@ def test_import_fees_is_all_or_nothing(clinic: Clinic, tmp_path: Path) -> None:
     sheet = tmp_path / "bad.csv"
     sheet.write_text("code,amount\n97116,30.12\n99999,1.00\n")
     before = dump(clinic.services)
-    with pytest.raises(InputError, match=r"^bad.csv line 3: code: '99999' is not a code"):
+    with pytest.raises(
+        InputError, match=r"^bad.csv line 3, column 1 \(code\): '99999' is not a code"
+    ):
         clinic.services.records.import_fees(sheet, year=2026)
     sheet.write_text("code,amount\n97116,-3\n")
-    with pytest.raises(InputError, match=r"^bad.csv line 2: amount: must be \$0 or more"):
+    with pytest.raises(
+        InputError, match=r"^bad.csv line 2, column 2 \(amount\): must be \$0 or more"
+    ):
         clinic.services.records.import_fees(sheet, year=2026)
     assert dump(clinic.services) == before
 
@@ -111,6 +116,7 @@ def test_import_fees_command(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     sheet = tmp_path / "fees.csv"
     sheet.write_text("code,amount,year\n97116,30.12,2026\n97116,29.00,2025\n")
     db = tmp_path / "c.sqlite3"
+    Services.open(db).close()  # the window creates the database; import-fees only fills it
     assert main(["import-fees", str(sheet), "--db", str(db)]) == 0
     assert "2 allowed amounts" in capsys.readouterr().out
     sheet.write_text("code,price\n97116,30.12\n")

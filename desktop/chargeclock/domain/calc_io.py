@@ -153,8 +153,54 @@ def _problem(error: Any) -> InputError:
     return InputError(path, f"{error.get('msg', 'is not valid')}{got}")
 
 
+#: a visit's input is a few kilobytes; anything past this is not one
+MAX_INPUT_BYTES = 1024 * 1024
+
+
+class _Object(list[tuple[str, Any]]):
+    """A JSON object as its key/value pairs, in order, duplicates kept (to find them)."""
+
+
+def _duplicate_key(node: Any, path: str = "") -> str | None:
+    """The path of the first key written twice in one object (``services[1].pt_minutes``)."""
+    if isinstance(node, _Object):
+        seen: set[str] = set()
+        for key, value in node:
+            where = f"{path}.{key}" if path else key
+            if key in seen:
+                return where
+            seen.add(key)
+            found = _duplicate_key(value, where)
+            if found is not None:
+                return found
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found = _duplicate_key(value, f"{path}[{index}]")
+            if found is not None:
+                return found
+    return None
+
+
+def _check_no_duplicate_keys(text: str | bytes) -> None:
+    """A key twice in one object is refused: JSON parsers disagree on which one counts."""
+    try:
+        tree = json.loads(text, object_pairs_hook=_Object)
+    except ValueError:
+        return  # not JSON (or a number too long to read): the validation below says which
+    found = _duplicate_key(tree)
+    if found is not None:
+        raise InputError(found, "appears twice in the same object (write each key once)")
+
+
 def parse_calc_input(text: str | bytes) -> CalcInput:
-    """Validate the calc input; bad input raises :class:`InputError` naming the first field."""
+    """Validate the calc input; bad input raises :class:`InputError` naming the first field.
+    Refused before anything else: more than :data:`MAX_INPUT_BYTES`, a key written twice."""
+    size = len(text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text)
+    if size > MAX_INPUT_BYTES:
+        raise InputError(
+            "input", f"larger than 1 MiB ({MAX_INPUT_BYTES:,} bytes); a visit's JSON is a few KB"
+        )
+    _check_no_duplicate_keys(text)
     try:
         return CalcInput.model_validate_json(text)
     except ValidationError as exc:

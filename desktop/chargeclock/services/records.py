@@ -7,8 +7,7 @@ one transaction: nothing is half-saved.
 
 from __future__ import annotations
 
-import csv
-import io
+import re
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
@@ -18,6 +17,7 @@ from msgspec import Struct
 
 from chargeclock.domain.errors import InputError
 from chargeclock.services.context import Context
+from chargeclock.services.fee_file import read_fee_csv
 from chargeclock.services.patient_records import PatientRecords
 from chargeclock.services.setup_records import SetupRecords
 from chargeclock.services.unlock import UnlockService
@@ -30,7 +30,9 @@ from chargeclock.services.validation import (
     clean_npi,
     clean_text,
     hash_pin,
+    parse_fee,
     parse_money,
+    quoted,
 )
 from chargeclock.storage import amounts, clinic
 from chargeclock.storage.records import (
@@ -53,6 +55,7 @@ class FeeImport(Struct, frozen=True):
     year: int | None  # None for the clinic's charges
     loaded: int
     skipped_blank: int  # rows with no amount: those codes stay unknown
+    note: str = ""  # how the file was read, when that was a guess (not UTF-8: Windows-1252)
 
 
 class RecordService(PatientRecords, SetupRecords):
@@ -403,30 +406,22 @@ class RecordService(PatientRecords, SetupRecords):
         clinic's fee list. A row with no amount is skipped: that code stays unknown. All rows
         are checked before any is saved."""
         path = Path(source)
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except OSError as exc:
-            raise InputError("FILE", f"cannot read {path}: {exc.strerror}") from None
-        reader = csv.DictReader(io.StringIO(text))
-        fields = {f.strip().lower() for f in reader.fieldnames or []}
-        if not {"code", "amount"} <= fields:
-            raise InputError("FILE", f"{path.name}: needs a header with code and amount columns")
+        sheet = read_fee_csv(path)
         default_year = year or self.ctx.today().year
         by_year: dict[int, list[tuple[str, Decimal]]] = {}
         blank = 0
-        for n, raw in enumerate(reader, start=2):
-            row = {k.strip().lower(): (v or "").strip() for k, v in raw.items() if k}
-            where = f"{path.name} line {n}"
-            if not row.get("amount"):
+        for row in sheet.rows:
+            if not row["amount"].text:
                 blank += 1
                 continue
             row_year = default_year
-            if row.get("year"):
-                if not row["year"].isdigit():
-                    raise InputError(f"{where}: year", f"{row['year']!r} is not a year")
-                row_year = int(row["year"])
-            code = catalogue_code(self.ctx.book, row_year, row.get("code", ""), f"{where}: code")
-            amount = parse_money(row["amount"], f"{where}: amount")
+            cell = row.get("year")
+            if cell is not None and cell.text:
+                if not re.fullmatch(r"[0-9]{4}", cell.text):
+                    raise InputError(cell.where, f"{quoted(cell.text)} is not a year (YYYY)")
+                row_year = int(cell.text)
+            code = catalogue_code(self.ctx.book, row_year, row["code"].text, row["code"].where)
+            amount = parse_fee(row["amount"].text, row["amount"].where)
             by_year.setdefault(row_year, []).append((code.code, amount))
         label = label or path.name
         loaded = sum(len(v) for v in by_year.values())
@@ -446,4 +441,4 @@ class RecordService(PatientRecords, SetupRecords):
                 loaded=loaded,
             )
         self.ctx.book.invalidate()
-        return FeeImport(None if charges else default_year, loaded, blank)
+        return FeeImport(None if charges else default_year, loaded, blank, sheet.note)

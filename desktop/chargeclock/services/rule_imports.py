@@ -18,6 +18,7 @@ from chargeclock.domain.errors import InputError
 from chargeclock.domain.warnings import provisional_message
 from chargeclock.domain.year_figures import COLUMNS, YearFigures, parse_year_row
 from chargeclock.services.context import Context
+from chargeclock.services.text_files import decode, read_bytes
 from chargeclock.storage import clinic, rule_data
 
 LOCALITY_KEY = "mac_locality"
@@ -52,32 +53,6 @@ class LoadedYear(Struct, frozen=True):
     conversion_factor: str
 
 
-def read_file_bytes(path: Path, field: str) -> bytes:
-    """A file's bytes; refuses folders, missing files and huge files by name."""
-    if path.is_dir():
-        raise InputError(field, f"{path} is a folder, not a file")
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        raise InputError(field, f"cannot read {path}: {exc.strerror}") from None
-    if len(data) > MAX_FILE_BYTES:
-        raise InputError(field, f"{path.name} is larger than {MAX_FILE_BYTES // 2**20} MB")
-    return data
-
-
-def read_text_file(path: Path, field: str) -> str:
-    """A text file as a clinic may have saved it: UTF-8 (with or without BOM), UTF-16 with a BOM,
-    else Windows-1252."""
-    data = read_file_bytes(path, field)
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
 class RuleImports:
     """Import and list the clinic's rule data."""
 
@@ -90,7 +65,7 @@ class RuleImports:
         """Every row of a ``years.csv``-shaped file, checked; one error names the row and
         column of the first problem."""
         path = Path(source)
-        text = read_text_file(path, "FILE")
+        text, _ = decode(read_bytes(path, "FILE", MAX_FILE_BYTES, "rule-data CSV"), path.name)
         reader = csv.DictReader(io.StringIO(text))
         header = [h.strip().lower() for h in reader.fieldnames or []]
         missing = [c for c in COLUMNS if c not in header]
@@ -168,12 +143,16 @@ class RuleImports:
         typed = (locality or "").strip() or (self.locality() or "")
         if not typed:
             raise InputError("--locality", "give the MAC locality, e.g. 01112-05")
-        rvu = pfs.parse_rvu_file(read_file_bytes(rvu_path, "RVU_FILE"), name=rvu_path.name)
+        rvu = pfs.parse_rvu_file(
+            read_bytes(rvu_path, "RVU_FILE", MAX_FILE_BYTES, "PPRRVU file"), name=rvu_path.name
+        )
         if rvu.year is not None and rvu.year != year:
             raise InputError(
                 "--year", f"{rvu_path.name} is the {rvu.year} fee schedule, not {year}'s"
             )
-        gpcis = pfs.parse_gpci_file(read_file_bytes(gpci_path, "GPCI_FILE"), name=gpci_path.name)
+        gpcis = pfs.parse_gpci_file(
+            read_bytes(gpci_path, "GPCI_FILE", MAX_FILE_BYTES, "GPCI file"), name=gpci_path.name
+        )
         gpci = pfs.find_locality(gpcis, typed, field="--locality")
         key = pfs.gpci_key(gpci.mac, gpci.locality)
         codes = [c.code for c in self.ctx.book.all_codes() if c.valid_in(year)]

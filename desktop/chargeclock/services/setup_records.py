@@ -20,7 +20,7 @@ from chargeclock.services.validation import (
     clean_npi,
     clean_text,
     hash_pin,
-    parse_money,
+    parse_fee,
 )
 from chargeclock.storage import amounts, clinic
 from chargeclock.storage.records import PayerRow, ProviderRow, UserRow
@@ -257,7 +257,7 @@ class SetupRecords:
                 if value is None or (isinstance(value, str) and not value.strip()):
                     drop.append(code)
                 else:
-                    put.append((code, parse_money(value, f"{code} {what}")))
+                    put.append((code, parse_fee(value, f"{code} {what}")))
             return put, drop
 
         put_charges, drop_charges = checked(charges, "charge")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from msgspec import Struct
@@ -137,20 +137,60 @@ def pin_matches(pin: str, stored: str) -> bool:
 # --- money and codes ---------------------------------------------------------------------------
 
 
-def parse_money(value: str | Decimal, field: str, *, allow_zero: bool = True) -> Decimal:
-    """A non-negative amount in dollars with at most two decimals."""
-    try:
-        amount = value if isinstance(value, Decimal) else Decimal(str(value).strip().lstrip("$"))
-    except InvalidOperation:
-        raise InputError(field, f"{value!r} is not an amount") from None
-    if not amount.is_finite():
-        raise InputError(field, f"{value!r} is not an amount")
+#: dollars written with the digits 0-9: an optional ``$``, thousands commas in groups of three
+_AMOUNT = re.compile(r"\$?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?")
+#: no amount anyone types (a payment, a year's spend) comes near ten million dollars
+MAX_AMOUNT = Decimal("9999999.99")
+#: no charge or allowed amount for one unit of one code comes near a hundred thousand dollars
+MAX_UNIT_FEE = Decimal("99999.99")
+
+
+def quoted(value: str, limit: int = 40) -> str:
+    """``value`` quoted for a message, cut to ``limit`` characters (a message never echoes a
+    whole file)."""
+    return repr(value if len(value) <= limit else value[:limit] + "…")
+
+
+def parse_money(
+    value: str | Decimal,
+    field: str,
+    *,
+    allow_zero: bool = True,
+    most: Decimal = MAX_AMOUNT,
+    what: str = "an amount",
+) -> Decimal:
+    """A non-negative amount in dollars with at most two decimals, up to ``most``. Text is
+    digits 0-9 with an optional ``$`` and thousands commas in groups of three (``$1,234.50``):
+    no exponent, no underscores, no other script's digits."""
+    shown = quoted(str(value).strip())
+    if isinstance(value, Decimal):
+        amount = value
+        if not amount.is_finite():
+            raise InputError(field, f"{shown} is not an amount")
+    else:
+        text = str(value).strip()
+        negative = text.startswith("-")
+        if not _AMOUNT.fullmatch(text[1:] if negative else text):
+            raise InputError(
+                field,
+                f"{shown} is not an amount: write dollars with the digits 0-9 "
+                "(e.g. 1234.50 or $1,234.50)",
+            )
+        amount = Decimal(text.replace("$", "").replace(",", ""))
     if amount < 0 or (amount == 0 and not allow_zero):
         least = "$0 or more" if allow_zero else "more than $0"
-        raise InputError(field, f"must be {least}, got {amount}")
+        raise InputError(field, f"must be {least}, got {shown}")
+    if amount > most:  # before any arithmetic: a 30-digit amount would overflow the context
+        raise InputError(field, f"{shown} is more than {what} can be (${most:,.2f})")
     if amount != amount.quantize(Decimal("0.01")):
         raise InputError(field, f"{amount} has fractions of a cent")
     return amount.quantize(Decimal("0.01"))
+
+
+def parse_fee(value: str | Decimal, field: str) -> Decimal:
+    """A charge or an allowed amount for one unit of one code: :func:`parse_money` up to
+    :data:`MAX_UNIT_FEE`."""
+    return parse_money(value, field, most=MAX_UNIT_FEE, what="a unit's fee")
 
 
 def catalogue_code(book: RuleBook, year: int, code: str, field: str = "code") -> Code:

@@ -1,25 +1,47 @@
 """The database connection: one SQLite file, WAL, ``synchronous=FULL``, foreign keys on.
 
 :func:`open_database` creates the file owner-only (0600), takes the one-process lock, refuses a
-database from a newer ChargeClock and applies pending migrations. Every write goes through
-:meth:`Database.transaction` (``BEGIN IMMEDIATE`` … ``COMMIT``): when it returns, the change is on
-disk — WAL with ``synchronous=FULL`` syncs the log at each commit — so a timer start or stop
-survives kill -9 and power loss the moment the call returns.
+database from a newer ChargeClock and applies pending migrations. :func:`open_existing` opens a
+database that must already be ChargeClock's, for reading (``mode=ro``: the file is never changed)
+or for writing. Both look at the path first (:func:`check_database_file`) and refuse, touching
+nothing, a folder, a file that is not SQLite and another program's SQLite database.
+
+Every write goes through :meth:`Database.transaction` (``BEGIN IMMEDIATE`` … ``COMMIT``): when it
+returns, the change is on disk — WAL with ``synchronous=FULL`` syncs the log at each commit — so a
+timer start or stop survives kill -9 and power loss the moment the call returns. When the disk
+refuses the write (full, read-only, failing, busy) the whole change is rolled back and
+:class:`WriteFailedError` says so and what to do.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import shutil
 import sqlite3
+import stat
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from chargeclock.storage.errors import DatabaseMissingError, StorageError
-from chargeclock.storage.lock import ProcessLock
-from chargeclock.storage.migrations import check_not_too_new, migrate, migration_files
+from chargeclock.storage.errors import (
+    DatabaseMissingError,
+    ForeignDatabaseError,
+    NotSqliteError,
+    StorageError,
+    WriteFailedError,
+)
+from chargeclock.storage.lock import ProcessLock, lock_path
+from chargeclock.storage.migrations import (
+    applied_names,
+    check_not_too_new,
+    migrate,
+    migration_files,
+)
 
 MEMORY = ":memory:"
+#: the first 16 bytes of every SQLite 3 database file
+SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 def create_owner_only(path: Path) -> None:
@@ -42,12 +64,92 @@ def connect(path: Path | str) -> sqlite3.Connection:
     return conn
 
 
-class Database:
-    """An open ChargeClock database: the connection, the lock and the transaction helper."""
+def read_only_uri(path: Path, *, immutable: bool = False) -> str:
+    """The ``file:`` URI that opens ``path`` read-only (``immutable``: without even a lock)."""
+    return path.resolve().as_uri() + "?mode=ro" + ("&immutable=1" if immutable else "")
 
-    def __init__(self, conn: sqlite3.Connection, path: Path | None, lock: ProcessLock | None):
+
+# --- what went wrong with the file, and what to do --------------------------------------------
+
+
+def trouble(exc: BaseException, path: Path | str) -> tuple[str, str] | None:
+    """``(reason, remedy)`` when ``exc`` says the file cannot be used now — disk full, read-only,
+    no permission, disk error, busy — rather than that its content is wrong; else ``None``."""
+    folder = Path(path).parent
+    if isinstance(exc, OSError):
+        code = exc.errno
+        name = ""
+    elif isinstance(exc, sqlite3.Error):
+        code = None
+        name = getattr(exc, "sqlite_errorname", "") or ""
+    else:
+        return None
+    if code in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)) or name.startswith(
+        "SQLITE_FULL"
+    ):
+        return _disk_full(folder)
+    if code == errno.EROFS or name.startswith("SQLITE_READONLY"):
+        return (
+            "the file or its folder is read-only",
+            f"make {path} and its folder {folder} writable for you, "
+            "or open another database (--db PATH)",
+        )
+    if code in (errno.EACCES, errno.EPERM) or name.startswith(("SQLITE_PERM", "SQLITE_CANTOPEN")):
+        return (
+            "it cannot be opened here (no permission, or its folder is missing or read-only)",
+            f"check that you may read and write {path} and its folder {folder}",
+        )
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+        return "another program is using it", "close that program, then try again"
+    if name.startswith("SQLITE_IOERR") and _no_space_left(folder):
+        # SQLite reports some writes a full disk refuses (growing the -shm) as I/O errors.
+        return _disk_full(folder)
+    if name.startswith("SQLITE_IOERR") or isinstance(exc, OSError):
+        what = name or (exc.strerror if isinstance(exc, OSError) else "") or "an error"
+        return f"the disk reported a problem ({what})", "check the disk, then try again"
+    return None
+
+
+def _disk_full(folder: Path) -> tuple[str, str]:
+    return "the disk is full", f"free space on the disk that holds {folder}, then try again"
+
+
+def _no_space_left(folder: Path) -> bool:
+    try:
+        return shutil.disk_usage(folder).free == 0
+    except OSError:
+        return False
+
+
+def _unusable(exc: sqlite3.DatabaseError, path: Path, what: str = "database") -> StorageError:
+    """The error for a database that could not be opened: now (with what to do), or at all."""
+    found = trouble(exc, path)
+    if found is not None:
+        reason, remedy = found
+        return StorageError(f"{what} {path}: cannot be opened now ({exc}): {reason}; {remedy}")
+    # Not SQLite, or damaged.
+    return StorageError(
+        f"{what} {path}: cannot be read as a ChargeClock database ({exc}); "
+        "open another file or restore a backup"
+    )
+
+
+class Database:
+    """An open ChargeClock database: the connection, the lock and the transaction helper.
+
+    ``read_only``: opened with ``mode=ro`` (no lock; nothing can be written)."""
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        path: Path | None,
+        lock: ProcessLock | None,
+        *,
+        read_only: bool = False,
+    ):
         self.conn = conn
         self.path = path
+        self.read_only = read_only
         self._lock = lock
         self._savepoints = 0
         self.closed = False
@@ -57,9 +159,10 @@ class Database:
         """All or nothing; committed (and synced) when the outermost block ends.
 
         A nested block is a savepoint: if it fails, its own changes are undone and the error goes
-        on to the enclosing block. A ``COMMIT`` that fails (disk full, a deferred constraint)
-        rolls the whole transaction back before the error goes on, so the connection is never
-        left inside a transaction that a later write would silently join."""
+        on to the enclosing block. A write the disk refuses (full, read-only, failing, busy) — in
+        the block or at the commit — rolls the whole transaction back and raises
+        :class:`WriteFailedError`; a ``COMMIT`` that fails for any reason rolls back too, so the
+        connection is never left inside a transaction that a later write would join."""
         if self.conn.in_transaction:
             self._savepoints += 1
             name = f"cc_{self._savepoints}"
@@ -76,19 +179,31 @@ class Database:
             finally:
                 self._savepoints -= 1
             return
-        self.conn.execute("BEGIN IMMEDIATE")
         try:
-            yield self.conn
-        except BaseException:
-            if self.conn.in_transaction:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                self._rollback()
+                raise
+            try:
+                self.conn.execute("COMMIT")
+            except BaseException:
+                # A commit that failed (a full disk while writing the log) leaves the
+                # transaction open: without this, the next change would join it.
+                self._rollback()
+                raise
+        except sqlite3.Error as exc:
+            found = trouble(exc, self.path or MEMORY)
+            if found is None:
+                raise
+            raise WriteFailedError(self.path or MEMORY, *found) from exc
+
+    def _rollback(self) -> None:
+        if self.conn.in_transaction:
+            # SQLite may have rolled back already (it does, after some I/O errors).
+            with suppress(sqlite3.Error):
                 self.conn.execute("ROLLBACK")
-            raise
-        try:
-            self.conn.execute("COMMIT")
-        except BaseException:
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
-            raise
 
     def close(self) -> None:
         if self.closed:
@@ -107,22 +222,113 @@ class Database:
         self.close()
 
 
-#: SQLite's result codes for a file that is fine but cannot be used at the moment
-_PASSING = (
-    "SQLITE_BUSY",
-    "SQLITE_LOCKED",
-    "SQLITE_READONLY",
-    "SQLITE_FULL",
-    "SQLITE_CANTOPEN",
-    "SQLITE_IOERR",
-    "SQLITE_PERM",
-)
+# --- is it a ChargeClock database? ------------------------------------------------------------
 
 
-def _passing(exc: sqlite3.DatabaseError) -> bool:
-    """Locked by another program, read-only, disk full, unreadable: not the file's content."""
-    name = getattr(exc, "sqlite_errorname", "") or ""
-    return name.startswith(_PASSING)
+def _schema_names(path: Path, what: str) -> tuple[list[str], bool]:
+    """The names in the file's schema, and whether ChargeClock's migration record is among
+    them. Read without writing anything: with no ``-wal`` beside it the file is the whole
+    database and is read ``immutable`` (no ``-wal``/``-shm`` is created); otherwise plain
+    ``mode=ro``, reading the log another program is writing."""
+    immutable = not path.with_name(path.name + "-wal").exists()
+    try:
+        conn = sqlite3.connect(read_only_uri(path, immutable=immutable), uri=True, timeout=10.0)
+        try:
+            names = [
+                str(r[0])
+                for r in conn.execute(
+                    "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+                )
+            ]
+            ours = "_sqlite_migrations" in names and bool(applied_names(conn))
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise _unusable(exc, path, what) from None
+    return names, ours
+
+
+def check_database_file(path: Path, *, new_ok: bool, what: str = "database") -> bool:
+    """Look at ``path`` without changing it: ``False`` when it holds a ChargeClock database;
+    ``True`` when it is new — nothing there, an empty file, an SQLite file without a single
+    table — and ``new_ok``. Anything else raises, naming the path and what to do: a missing
+    path (unless ``new_ok``), a folder, a device, a file that is not SQLite, a damaged file,
+    another program's SQLite database (tables of its own, no ChargeClock migration record).
+    ``what`` names the file in the messages ("database", "backup")."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        if new_ok:
+            return True
+        raise DatabaseMissingError(
+            f"{what} {path}: no such file; give the path of an existing ChargeClock database "
+            "(--db PATH or CHARGECLOCK_DB)"
+        ) from None
+    except OSError as exc:
+        raise StorageError(
+            f"{what} {path}: cannot be read ({exc.strerror}); check that you may read it"
+        ) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise ForeignDatabaseError(
+            f"{what} {path}: is a folder, not a database file; give the path of the "
+            "database file itself"
+        )
+    if not stat.S_ISREG(info.st_mode):
+        raise ForeignDatabaseError(
+            f"{what} {path}: is not a regular file; give the path of a ChargeClock database"
+        )
+    if info.st_size == 0:
+        if new_ok:
+            return True
+        raise ForeignDatabaseError(
+            f"{what} {path}: the file is empty, no ChargeClock database yet; open it in the "
+            "ChargeClock window first, or give the path of an existing database"
+        )
+    try:
+        with path.open("rb") as file:
+            head = file.read(len(SQLITE_MAGIC))
+    except OSError as exc:
+        raise StorageError(
+            f"{what} {path}: cannot be read ({exc.strerror}); check that you may read it"
+        ) from None
+    if head != SQLITE_MAGIC:
+        raise NotSqliteError(
+            f"{what} {path}: cannot be read as a ChargeClock database (it is not an SQLite "
+            "database file); open another file or restore a backup"
+        )
+    names, ours = _schema_names(path, what)
+    if ours:
+        return False
+    if not names:
+        if new_ok:
+            return True
+        raise ForeignDatabaseError(
+            f"{what} {path}: an SQLite file without ChargeClock's tables; open it in the "
+            "ChargeClock window first, or give the path of an existing database"
+        )
+    shown = ", ".join(sorted(names)[:3]) + (", …" if len(names) > 3 else "")
+    raise ForeignDatabaseError(
+        f"{what} {path}: cannot be read as a ChargeClock database: it is another program's "
+        f"SQLite database (it holds {shown} and no ChargeClock schema), left as it is; give "
+        "the path of a ChargeClock database, or of a new file"
+    )
+
+
+def check_restore_target(path: Path) -> None:
+    """The database a restore replaces: missing, empty, damaged or not SQLite any more is what a
+    restore is for (it is kept aside); a folder, a device or another program's SQLite database
+    is refused, left as it is."""
+    try:
+        check_database_file(path, new_ok=True)
+    except NotSqliteError:
+        return
+    except ForeignDatabaseError:
+        raise
+    except StorageError:  # damaged past its header
+        return
+
+
+# --- opening -----------------------------------------------------------------------------------
 
 
 def _refuse_older(conn: sqlite3.Connection, path: Path, migrations: Path | None) -> None:
@@ -143,69 +349,85 @@ def open_database(
 ) -> Database:
     """Open (creating if allowed) and migrate the database at ``path`` (``":memory:"`` works).
 
-    ``lock=False`` is for read-only tools (verify-audit, backup) that may run beside the app.
+    ``lock=False`` opens read-only (``mode=ro``, see :func:`open_existing`): for the tools that
+    only read (verify-audit, backup, superbill) and may run beside the app.
     """
     if str(path) == MEMORY:
         conn = connect(MEMORY)
         migrate(conn, MEMORY, directory=migrations)
         return Database(conn, None, None)
-    path = Path(path)
-    if not path.exists():
-        if not create:
-            raise DatabaseMissingError(f"database {path}: no such file")
-        create_owner_only(path)
-    elif os.name == "posix" and path.stat().st_mode & 0o077:
-        path.chmod(0o600)
-    process_lock = ProcessLock(path) if lock else None
-    if process_lock is not None:
+    return _open(Path(path), create=create, write=lock, migrations=migrations)
+
+
+def open_existing(path: Path | str, *, write: bool, migrations: Path | None = None) -> Database:
+    """Open an existing ChargeClock database — the one way the commands open theirs.
+
+    Refused with a message naming the path, and left exactly as it was (bytes, mode, times, no
+    file created beside it): a missing path, a folder, a file that is not SQLite, another
+    program's SQLite database. ``write=False``: ``mode=ro``, no lock, the file is never changed;
+    a schema older than this build is refused. ``write=True``: the one-process lock, pending
+    migrations applied."""
+    return _open(Path(path), create=False, write=write, migrations=migrations)
+
+
+def _open(path: Path, *, create: bool, write: bool, migrations: Path | None) -> Database:
+    check_database_file(path, new_ok=create and write)
+    if not write:
+        return _open_read_only(path, migrations)
+    try:
+        if not path.exists():
+            create_owner_only(path)
+        elif os.name == "posix" and path.stat().st_mode & 0o077:
+            path.chmod(0o600)  # ours (checked above), or the empty file it now makes its own
+    except OSError as exc:
+        raise _cannot_write(exc, path, "cannot create or secure the file") from None
+    process_lock = ProcessLock(path)
+    try:
         process_lock.acquire()
+    except OSError as exc:
+        raise _cannot_write(exc, path, f"cannot create its lock file {lock_path(path)}") from None
     try:
         conn = connect(path)
         try:
-            if lock:
-                migrate(conn, path, directory=migrations)
-            else:
-                _refuse_older(conn, path, migrations)
+            migrate(conn, path, directory=migrations)
         except BaseException:
             conn.close()
             raise
     except sqlite3.DatabaseError as exc:
-        if process_lock is not None:
-            process_lock.release()
-        if _passing(exc):
-            raise StorageError(f"database {path}: cannot be opened now ({exc})") from None
-        # Not SQLite, damaged, or another program's SQLite file (its tables clash with ours).
-        raise StorageError(
-            f"database {path}: cannot be read as a ChargeClock database ({exc}); "
-            "open another file or restore a backup"
-        ) from None
+        process_lock.release()
+        raise _unusable(exc, path) from None
     except BaseException:
-        if process_lock is not None:
-            process_lock.release()
+        process_lock.release()
         raise
     return Database(conn, path, process_lock)
 
 
-def open_read_only(path: Path | str, *, migrations: Path | None = None) -> Database:
-    """Open the database at ``path`` for reading, changing no file (``verify-audit``).
+def _cannot_write(exc: OSError, path: Path, what: str) -> StorageError:
+    reason, remedy = trouble(exc, path) or ("", "")
+    return StorageError(f"database {path}: {what} ({exc.strerror}): {reason}; {remedy}")
 
-    With a ``-wal`` file beside it the database may be open in the app, or was left so by a
-    crash: it is read through that log. Without one the file is the whole database and is read
-    as immutable, so SQLite creates no ``-wal`` or ``-shm`` file beside it."""
-    path = Path(path)
-    if not path.exists():
-        raise DatabaseMissingError(f"database {path}: no such file")
-    wal = path.with_name(path.name + "-wal")
-    uri = path.resolve().as_uri() + ("?mode=ro" if wal.exists() else "?mode=ro&immutable=1")
+
+def open_read_only(path: Path | str, *, migrations: Path | None = None) -> Database:
+    """Open an existing ChargeClock database for reading, changing no file (``verify-audit``):
+    :func:`open_existing` with ``write=False``."""
+    return open_existing(path, write=False, migrations=migrations)
+
+
+def _open_read_only(path: Path, migrations: Path | None) -> Database:
+    """``mode=ro``. With a ``-wal`` file beside it the database may be open in the app, or was
+    left so by a crash: it is read through that log. Without one the file is the whole database
+    and is read as immutable, so SQLite creates no ``-wal`` or ``-shm`` file beside it."""
+    immutable = not path.with_name(path.name + "-wal").exists()
     try:
-        conn = sqlite3.connect(uri, uri=True)
+        conn = sqlite3.connect(
+            read_only_uri(path, immutable=immutable), uri=True, isolation_level=None, timeout=10.0
+        )
         try:
+            conn.execute("PRAGMA foreign_keys = ON")
             _refuse_older(conn, path, migrations)
         except BaseException:
             conn.close()
             raise
     except sqlite3.DatabaseError as exc:
-        raise StorageError(
-            f"database {path}: cannot be read as a ChargeClock database ({exc})"
-        ) from None
-    return Database(conn, path, None)
+        raise _unusable(exc, path) from None
+    return Database(conn, path, None, read_only=True)

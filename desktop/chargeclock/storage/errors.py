@@ -19,3 +19,23 @@ class DatabaseInUseError(StorageError):
 
 class DatabaseMissingError(StorageError):
     """A command that only reads found no database at the path."""
+
+
+class ForeignDatabaseError(StorageError):
+    """The path holds something that is not a ChargeClock database (a folder, another program's
+    SQLite file, a file that is not SQLite): refused, left exactly as it was."""
+
+
+class NotSqliteError(ForeignDatabaseError):
+    """The file is not an SQLite database at all (or its header is destroyed)."""
+
+
+class WriteFailedError(StorageError):
+    """A change could not be written (disk full, read-only, disk error, busy): it was rolled back
+    whole, nothing of it is saved. ``reason`` and ``remedy`` are the two halves of the message."""
+
+    def __init__(self, path: object, reason: str, remedy: str) -> None:
+        self.path = path
+        self.reason = reason
+        self.remedy = remedy
+        super().__init__(f"database {path}: {reason}, so this change was NOT saved; {remedy}")

@@ -132,7 +132,7 @@ class FeesTab(QWidget):
 
     def _edited(self, item: QTableWidgetItem) -> None:
         if item.column() in (CHARGE, ALLOWED):
-            bad = bool(money_problem(item.text()))
+            bad = bool(money_problem(item.text(), fee=True))
             item.setBackground(QBrush(BAD_CELL) if bad else QBrush())
             self.form.edited("fees")
 
@@ -157,7 +157,7 @@ class FeesTab(QWidget):
                 item = self.table.item(n, column)
                 if item is None:
                     continue
-                problem = money_problem(item.text())
+                problem = money_problem(item.text(), fee=True)
                 if problem:
                     problems.append(f"{item.data(CODE_ROLE)} {what}: {problem}")
         return {"fees": "; ".join(problems[:4])} if problems else {}
@@ -199,7 +199,8 @@ class FeesTab(QWidget):
             if result.skipped_blank
             else ""
         )
-        self.note.setText(f"Imported {result.loaded} amount(s) from {path.name}{skipped}.")
+        note = f" ({result.note})" if result.note else ""
+        self.note.setText(f"Imported {result.loaded} amount(s) from {path.name}{skipped}.{note}")
         self.saved.emit()
         return True
 

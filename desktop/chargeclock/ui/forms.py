@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from chargeclock.domain.errors import InputError
-from chargeclock.services.validation import clean_npi, parse_money
+from chargeclock.services.validation import clean_npi, parse_fee, parse_money
 from chargeclock.ui import theme
 
 T = TypeVar("T")
@@ -249,11 +249,17 @@ def npi_problem(text: str) -> str:
     return ""
 
 
-def money_problem(text: str, *, blank_ok: bool = True, allow_zero: bool = True) -> str:
+def money_problem(
+    text: str, *, blank_ok: bool = True, allow_zero: bool = True, fee: bool = False
+) -> str:
+    """What is wrong with an amount typed in a cell ("" if nothing); ``fee``: a unit's fee."""
     if not text.strip():
         return "" if blank_ok else "an amount is required"
     try:
-        parse_money(text, "amount", allow_zero=allow_zero)
+        if fee:
+            parse_fee(text, "amount")
+        else:
+            parse_money(text, "amount", allow_zero=allow_zero)
     except InputError as exc:
         return exc.problem
     return ""

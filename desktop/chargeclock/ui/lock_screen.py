@@ -226,6 +226,11 @@ class LockScreen(QWidget):
         if self.pin.isEnabled():
             self.pin.setFocus()
 
+    def say(self, text: str) -> None:
+        """A message under the PIN field (the PIN is cleared)."""
+        self.pin.clear()
+        self.error.setText(text)
+
     def refuse_close(self) -> None:
         """The window was asked to close while locked."""
         if not self.waiting:

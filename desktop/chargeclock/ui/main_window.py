@@ -104,6 +104,7 @@ class MainWindow(QMainWindow):
         self._context = PanelContext()
         self._tie_choice: dict[int, tuple[str, ...]] = {}
         self._ticks = 0
+        self._beat_failing = False
         self._painted = False
         self._settled = False
         QTimer.singleShot(START_SETTLES_MS, self, self._settle)
@@ -284,12 +285,13 @@ class MainWindow(QMainWindow):
 
     # -- calling the services ---------------------------------------------------------------
 
-    def _call(self, what: Callable[[], T]) -> T | None:
-        """Run a service call; a bad input is shown with its message, never a traceback."""
+    def _call(self, what: Callable[[], T], failed: str = "") -> T | None:
+        """Run a service call; a bad input or a refused write is shown with its message (after
+        ``failed``, what did not happen), never a traceback."""
         try:
             return what()
         except ChargeClockError as exc:
-            QMessageBox.warning(self, "ChargeClock", str(exc))
+            QMessageBox.warning(self, "ChargeClock", f"{failed}{exc}")
             return None
 
     def refresh_lists(self) -> None:
@@ -498,7 +500,15 @@ class MainWindow(QMainWindow):
         self.recompute()
         self._ticks += 1
         if self._ticks % HEARTBEAT_SECONDS == 0:
-            self.services.recovery.beat()
+            try:
+                self.services.recovery.beat()
+                self._beat_failing = False
+            except ChargeClockError as exc:  # disk full, read-only: "last seen" stays older,
+                if not self._beat_failing:  # the next tap tells the user; the log, once
+                    from chargeclock.errorlog import log_error
+
+                    log_error(exc, "heartbeat")
+                self._beat_failing = True
 
     def recompute(self, *, force: bool = False) -> None:
         state = self.state
@@ -534,7 +544,12 @@ class MainWindow(QMainWindow):
     def toggle_timer(self, code: str, role: str) -> None:
         if self.state is None or self.state.status != "open":
             return
-        change = self._call(lambda: self.services.visits.toggle_timer(self.visit_id, code, role))
+        row = self.state.code(code)
+        verb = "stop" if row is not None and row.is_running(role) else "start"
+        change = self._call(
+            lambda: self.services.visits.toggle_timer(self.visit_id, code, role),
+            failed=f"The {role} tap on {code} was NOT saved: its timer did not {verb}.\n\n",
+        )
         if change is not None:
             self._apply(change.state)
 

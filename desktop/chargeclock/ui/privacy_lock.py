@@ -21,6 +21,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QWindow
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
+from chargeclock.domain.errors import ChargeClockError
 from chargeclock.services.session import Services
 from chargeclock.ui.main_window import MainWindow
 
@@ -98,7 +99,7 @@ class PrivacyLock(QObject):
             from chargeclock.ui.lock_screen import LockScreen
 
             self._screen = LockScreen(self.window, self.services)
-            self._screen.unlock_requested.connect(self.unlock)
+            self._screen.unlock_requested.connect(self._unlock_from_screen)
         return self._screen
 
     def set_idle_minutes(self, minutes: int) -> None:
@@ -172,6 +173,14 @@ class PrivacyLock(QObject):
             action.setEnabled(False)
         self.screen.cover()
         self.locked_changed.emit(True)
+
+    def _unlock_from_screen(self, user_id: int, pin: str) -> None:
+        """The lock screen's Unlock: a PIN the database cannot check (read-only, full disk) is
+        said on the screen, which stays locked."""
+        try:
+            self.unlock(user_id, pin)
+        except ChargeClockError as exc:
+            self.screen.say(f"Not unlocked: {exc}")
 
     def unlock(self, user_id: int, pin: str) -> bool:
         """Uncover with the PIN of active user ``user_id`` (any PIN while nobody has one)."""
