@@ -125,6 +125,18 @@ def apply_recovery(services: Services, dialog: RecoveryDialog) -> None:
             recovery.stop_at(choice.segment_id, choice.stop_at, "stop time entered after a crash")
 
 
+def daily_backup(services: Services, window: MainWindow) -> None:
+    """Today's copy, a moment after the start. A copy that cannot be made (a damaged database, a
+    full disk) is said in the status bar and the log; the window goes on."""
+    try:
+        services.daily_backup()
+    except ChargeClockError as exc:
+        from chargeclock.errorlog import log_error
+
+        log_error(exc, "daily backup")
+        window.statusBar().showMessage(f"Today's backup was not made: {exc}")
+
+
 def failure_text(exc: BaseException, where: str) -> str:
     """What to tell the user about ``exc``, after writing it to the log: our own errors say
     what and what to do; anything else names the log that holds the details."""
@@ -340,7 +352,7 @@ def _open_and_run(
         window.hide()
         services.close(clean=False)
         return _cannot_start(exc, smoke_test=False)
-    QTimer.singleShot(2000, services.daily_backup)
+    QTimer.singleShot(2000, lambda: daily_backup(services, window))
     try:
         status = app.exec()
     finally:

@@ -341,3 +341,31 @@ def test_a_commands_internal_error_names_the_log_not_the_data(
     assert "chargeclock verify-audit:" in text and "builtins.RuntimeError" in text
     for word in PATIENT_WORDS:
         assert word not in text
+
+
+def test_a_daily_backup_that_cannot_be_made_is_said_and_the_window_goes_on(
+    tmp_path: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chargeclock.app import build_window, daily_backup
+    from chargeclock.storage.errors import StorageError
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    services = Services.open(tmp_path / "clinic.sqlite3", FakeClock(START), zone=UTC)
+    window, _ = build_window(services, FakeClock(START))
+    qtbot.addWidget(window)
+    window.ticker.stop()
+
+    def refused() -> None:
+        raise StorageError("backup of clinic.sqlite3: the disk is full; free space, then retry")
+
+    monkeypatch.setattr(services, "daily_backup", refused)
+    try:
+        daily_backup(services, window)  # raises nothing
+        assert window.statusBar().currentMessage() == (
+            "Today's backup was not made: backup of clinic.sqlite3: the disk is full; "
+            "free space, then retry"
+        )
+        assert (tmp_path / "data" / "chargeclock" / "chargeclock.log").is_file()
+    finally:
+        window.close()
+        services.close()
