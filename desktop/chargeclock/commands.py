@@ -73,7 +73,7 @@ def _cmd_verify_audit(args: argparse.Namespace) -> int:
     database = _database(args)
     with open_read_only(database) as db:  # changes no file, so it runs beside the app
         report = audit_verify.verify(
-            db.conn,
+            db,
             backups=backups_dir(database),
             anchors=[Path(a) for a in args.anchor],
             key_files=[Path(k) for k in args.key],

@@ -67,14 +67,14 @@ def ytd_allowed(
     if bucket not in BUCKETS:
         raise InputError("bucket", f"must be one of {', '.join(BUCKETS)}, got {bucket!r}")
     cents, unknown, _ = visits.ytd_allowed_cents(
-        ctx.db.conn,
+        ctx.db,
         patient_id,
         year,
         BUCKETS[bucket],
         before=before,
         exclude_visit_ids=exclude_visit_ids,
     )
-    prior = clinic.prior_spend_cents(ctx.db.conn, patient_id, year, bucket)
+    prior = clinic.prior_spend_cents(ctx.db, patient_id, year, bucket)
     return YearToDate(
         patient_id,
         year,
@@ -106,7 +106,7 @@ def ytd_before_day(
         earlier = same_day_before(discipline) if discipline in BUCKETS[bucket] else ()
         if earlier:
             cents, _, _ = visits.ytd_allowed_cents(
-                ctx.db.conn,
+                ctx.db,
                 patient_id,
                 day.year,
                 earlier,
@@ -140,4 +140,4 @@ def payer_rules(payer: PayerRow | None) -> PayerRules:
 
 
 def visit_payer_rules(ctx: Context, payer_id: int | None) -> PayerRules:
-    return payer_rules(clinic.get_payer(ctx.db.conn, payer_id) if payer_id else None)
+    return payer_rules(clinic.get_payer(ctx.db, payer_id) if payer_id else None)

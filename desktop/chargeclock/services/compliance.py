@@ -46,12 +46,12 @@ class PlanOfCareStatus(Struct, frozen=True):
 
 
 def _current_plan(ctx: Context, patient_id: int, on: date) -> PlanOfCareRow | None:
-    plans = [p for p in clinic.plans_of_care(ctx.db.conn, patient_id) if p.start_date <= on]
+    plans = [p for p in clinic.plans_of_care(ctx.db, patient_id) if p.start_date <= on]
     return plans[-1] if plans else None
 
 
 def progress_report_status(ctx: Context, patient_id: int, on: date) -> ProgressReportStatus:
-    conn = ctx.db.conn
+    conn = ctx.db
     plan = _current_plan(ctx, patient_id, on)
     last = clinic.last_progress_report(conn, patient_id)
     episode_start = plan.start_date if plan else date(on.year, 1, 1)
@@ -72,7 +72,7 @@ def progress_report_status(ctx: Context, patient_id: int, on: date) -> ProgressR
 
 def _treatment_days(ctx: Context, patient_id: int, since: date, until: date) -> int:
     """Distinct dates of service with a visit (open or finalized) in the range."""
-    rows = visits.visits_of_patient(ctx.db.conn, patient_id)
+    rows = visits.visits_of_patient(ctx.db, patient_id)
     return len(
         {
             v.date_of_service
@@ -92,7 +92,7 @@ def plan_of_care_status(ctx: Context, patient_id: int, on: date) -> PlanOfCareSt
         return PlanOfCareStatus(
             "lapsed", plan, through, days_left, f"plan of care lapsed on {through.isoformat()}"
         )
-    first = visits.first_treatment_day(ctx.db.conn, patient_id, plan.start_date) or on
+    first = visits.first_treatment_day(ctx.db, patient_id, plan.start_date) or on
     sign_by = first + timedelta(days=CERTIFY_WITHIN_DAYS)
     if plan.signed_date is None or plan.signed_date > sign_by:
         if on > sign_by or (plan.signed_date is not None and plan.signed_date > sign_by):

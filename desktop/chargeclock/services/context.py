@@ -37,14 +37,12 @@ class ClinicRuleBook(RuleBook):
 
     def figures(self) -> Mapping[int, YearFigures]:
         if self._imported is None:
-            self._imported = {
-                i.figures.year: i.figures for i in rule_data.imported_years(self._db.conn)
-            }
+            self._imported = {i.figures.year: i.figures for i in rule_data.imported_years(self._db)}
         return {**self._base.figures(), **self._imported}
 
     def fee_years(self) -> frozenset[int]:
         if self._pfs_years is None:
-            self._pfs_years = frozenset(y for y, *_ in rule_data.pfs_years(self._db.conn))
+            self._pfs_years = frozenset(y for y, *_ in rule_data.pfs_years(self._db))
         return self._base.fee_years() | self._pfs_years
 
     def fee_table(self, year: int) -> dict[str, Fee]:
@@ -52,7 +50,7 @@ class ClinicRuleBook(RuleBook):
         figures = self.figures()
         earlier = [y for y in figures if y <= year]
         factor = figures[max(earlier)].conversion_factor if earlier else None
-        for row in rule_data.pfs_fees(self._db.conn, year):
+        for row in rule_data.pfs_fees(self._db, year):
             if row.amount is None or row.work_rvu is None or row.pe_rvu is None:
                 fees.pop(row.code, None)  # the status pays nothing separately: unknown here
                 continue
@@ -74,7 +72,7 @@ class ClinicRuleBook(RuleBook):
         self, year: int, base: Mapping[str, Fee], figures: YearFigures
     ) -> dict[str, Fee]:
         overrides: dict[str, Fee] = {}
-        for code, (amount, source) in amounts.allowed_amounts(self._db.conn, year).items():
+        for code, (amount, source) in amounts.allowed_amounts(self._db, year).items():
             known = base.get(code)
             overrides[code] = (
                 known.at_amount(amount, figures.conversion_factor, source)
@@ -120,7 +118,7 @@ class Context(Struct):
         ``covers``: the billing rows it created, changed or deleted, as ``(tag, key)``
         (:mod:`chargeclock.storage.audit_rows`): the entry keeps their content as they stand."""
         return audit.append(
-            self.db.conn,
+            self.db,
             at=self.clock.now(),
             actor=self.actor,
             action=action,

@@ -198,7 +198,7 @@ def build_demo(
 
 
 def _fill(ctx: Context, path: Path, today: date, rng: random.Random) -> DemoSummary:
-    conn = ctx.db.conn
+    conn = ctx.db
     # A year of history, or less when the rule data starts later (a demo dated early in 2018).
     first_day = date(ctx.book.years[0], 1, 1)
     if today < first_day:
@@ -352,7 +352,7 @@ def _patient_visits(
     pta_id: int,
     counts: list[int],
 ) -> list[tuple[int, date, Decimal]]:
-    conn = ctx.db.conn
+    conn = ctx.db
     payer = billing.payer_rules(clinic.get_payer(conn, payer_id) if payer_id else None)
     made: list[tuple[int, date, Decimal]] = []
     ytd: dict[int, Decimal] = {}
@@ -420,7 +420,7 @@ def _patient_visits(
 
 
 def _prior(ctx: Context, patient_id: int, year: int) -> Decimal:
-    return visits.allowed_decimal(clinic.prior_spend_cents(ctx.db.conn, patient_id, year, "pt_slp"))
+    return visits.allowed_decimal(clinic.prior_spend_cents(ctx.db, patient_id, year, "pt_slp"))
 
 
 def _visit_codes(
@@ -433,7 +433,7 @@ def _visit_codes(
     rng: random.Random,
     payer: object,
 ) -> list[CodeState]:
-    conn = ctx.db.conn
+    conn = ctx.db
     states: list[CodeState] = []
     cursor = opened
     codes = list(favourite)
@@ -505,9 +505,9 @@ def _freeze(ctx: Context, visit_id: int, result: object, pointers: str, at: date
         )
         for n, line in enumerate(result.claim_lines)
     ]
-    visits.insert_claim_lines(ctx.db.conn, visit_id, lines)
+    visits.insert_claim_lines(ctx.db, visit_id, lines)
     visits.replace_bill(
-        ctx.db.conn,
+        ctx.db,
         BillRow(
             visit_id,
             result.rule_year,
@@ -524,13 +524,13 @@ def _freeze(ctx: Context, visit_id: int, result: object, pointers: str, at: date
             result.borrowed_data_year,
         ),
     )
-    visits.set_visit_status(ctx.db.conn, visit_id, "finalized", at)
+    visits.set_visit_status(ctx.db, visit_id, "finalized", at)
     ctx.audit(
         "visit_finalized",
         "visit",
         visit_id,
         pooled_visit_ids=[visit_id],
-        covers=refs_of_visits(ctx.db.conn, [visit_id]),
+        covers=refs_of_visits(ctx.db, [visit_id]),
     )
 
 
@@ -539,7 +539,7 @@ def _put_just_under_kx(ctx: Context, patient_id: int, today: date) -> None:
     threshold = ctx.book.year(today.year).kx_threshold["pt_slp"]
     clinic_total = billing.ytd_allowed(ctx, patient_id, today.year).clinic
     prior = max(Decimal("0.00"), threshold - clinic_total - Decimal("62.40"))
-    clinic.set_prior_spend(ctx.db.conn, patient_id, today.year, "pt_slp", prior)
+    clinic.set_prior_spend(ctx.db, patient_id, today.year, "pt_slp", prior)
 
 
 def _payments(
@@ -550,7 +550,7 @@ def _payments(
     today: date,
     rng: random.Random,
 ) -> None:
-    conn = ctx.db.conn
+    conn = ctx.db
     for visit_id, day, allowed in made:
         paid_on = day + timedelta(days=21)
         if payer_id is None:
@@ -568,7 +568,7 @@ def _pay(
     ctx: Context, patient_id: int, visit_id: int, paid_on: date, amount: Decimal, method: str
 ) -> None:
     payment_id = clinic.insert_payment(
-        ctx.db.conn,
+        ctx.db,
         patient_id=patient_id,
         visit_id=visit_id,
         paid_on=paid_on,

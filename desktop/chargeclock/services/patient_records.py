@@ -92,10 +92,10 @@ class PatientRecords:
     ctx: Context
 
     def referring_providers(self) -> list[ReferringProviderRow]:
-        return clinic.list_referring_providers(self.ctx.db.conn)
+        return clinic.list_referring_providers(self.ctx.db)
 
     def patient_record(self, patient_id: int) -> PatientRecord:
-        conn = self.ctx.db.conn
+        conn = self.ctx.db
         patient = clinic.get_patient(conn, patient_id)
         if patient is None:
             raise InputError("patient_id", f"there is no patient {patient_id}")
@@ -117,7 +117,7 @@ class PatientRecords:
 
     def check_patient(self, details: PatientDetails) -> tuple[DiagnosisCheck, ...]:
         """Every check of :meth:`save_patient` without saving (the first problem is raised)."""
-        conn = self.ctx.db.conn
+        conn = self.ctx.db
         today = self.ctx.today()
         clean_text(details.last_name, "last_name")
         clean_text(details.first_name, "first_name")
@@ -168,7 +168,7 @@ class PatientRecords:
             if plan.signed_date < plan.start_date:
                 raise InputError("signed_date", "is before the plan's start date")
         if plan.certifying_provider_id is not None:
-            provider = clinic.get_provider(self.ctx.db.conn, plan.certifying_provider_id)
+            provider = clinic.get_provider(self.ctx.db, plan.certifying_provider_id)
             if provider is None or provider.role != "PT":
                 raise InputError("certifying_provider_id", "the certifying provider must be a PT")
 
@@ -176,7 +176,7 @@ class PatientRecords:
         """Add a patient (``patient_id`` None) or change one, with everything around them, in
         one transaction; non-billable diagnoses are refused here (the dialog names the codes to
         use instead)."""
-        conn = self.ctx.db.conn
+        conn = self.ctx.db
         before = self.patient_record(patient_id) if patient_id is not None else None
         checks = self.check_patient(details)
         npi = clean_npi(details.referring_npi, "referring_npi")
@@ -232,7 +232,7 @@ class PatientRecords:
     def _save_plan(
         self, patient_id: int, plan: PlanOfCareInput, before: PatientRecord | None
     ) -> None:
-        conn = self.ctx.db.conn
+        conn = self.ctx.db
         latest = before.plan_of_care if before else None
         if latest is not None and latest.start_date == plan.start_date:
             clinic.update_plan_of_care(
@@ -254,7 +254,7 @@ class PatientRecords:
 
     def visit_audit(self, visit_id: int) -> list[AuditEntry]:
         """The audit entries of a visit and of its timer segments, oldest first."""
-        return audit.entries_of_visit(self.ctx.db.conn, visit_id)
+        return audit.entries_of_visit(self.ctx.db, visit_id)
 
 
 def _fields(row: PatientRow) -> tuple[object, ...]:

@@ -78,12 +78,12 @@ class RecordService(PatientRecords, SetupRecords):
             clean_text(tax_id, "tax_id", SHORT_LENGTH, required=False),
         )
         with self.ctx.db.transaction():
-            clinic.save_practice(self.ctx.db.conn, row)
+            clinic.save_practice(self.ctx.db, row)
             self.ctx.audit("practice_saved", "practice", 1, "", name=row.name, npi=row.npi)
         return row
 
     def practice(self) -> PracticeRow | None:
-        return clinic.get_practice(self.ctx.db.conn)
+        return clinic.get_practice(self.ctx.db)
 
     def add_provider(
         self,
@@ -96,7 +96,7 @@ class RecordService(PatientRecords, SetupRecords):
         supervising_provider_id: int | None = None,
     ) -> ProviderRow:
         """A PT or PTA; a PTA names the supervising PT."""
-        conn = self.ctx.db.conn
+        conn = self.ctx.db
         checked_npi = self.check_provider(
             name, role, npi, supervising_provider_id, credentials=credentials, licence=licence
         )
@@ -116,31 +116,31 @@ class RecordService(PatientRecords, SetupRecords):
         return found
 
     def providers(self) -> list[ProviderRow]:
-        return clinic.list_providers(self.ctx.db.conn)
+        return clinic.list_providers(self.ctx.db)
 
     def add_user(self, name: str, role: str, pin: str, provider_id: int | None = None) -> UserRow:
         """A user with a PIN (stored only as a salted scrypt hash)."""
         if role not in ("PT", "PTA", "front_desk"):
             raise InputError("role", f"must be PT, PTA or front_desk, got {role!r}")
-        if provider_id is not None and clinic.get_provider(self.ctx.db.conn, provider_id) is None:
+        if provider_id is not None and clinic.get_provider(self.ctx.db, provider_id) is None:
             raise InputError("provider_id", f"there is no provider {provider_id}")
         checked_name = clean_text(name, "name")
         pin_hash = hash_pin(pin)
         with self.ctx.db.transaction():
             user_id = clinic.insert_user(
-                self.ctx.db.conn,
+                self.ctx.db,
                 name=checked_name,
                 role=role,
                 provider_id=provider_id,
                 pin_hash=pin_hash,
             )
             self.ctx.audit("user_added", "user", user_id, "", name=name, role=role)
-        found = clinic.get_user(self.ctx.db.conn, user_id)
+        found = clinic.get_user(self.ctx.db, user_id)
         assert found is not None
         return found
 
     def users(self) -> list[UserRow]:
-        return clinic.list_users(self.ctx.db.conn)
+        return clinic.list_users(self.ctx.db)
 
     def check_pin(self, user_id: int, pin: str) -> bool:
         """Does ``pin`` belong to the active user? Every check counts towards the wrong-PIN
@@ -165,7 +165,7 @@ class RecordService(PatientRecords, SetupRecords):
         checked_name = self.check_payer_name(name)
         with self.ctx.db.transaction():
             payer_id = clinic.insert_payer(
-                self.ctx.db.conn,
+                self.ctx.db,
                 name=checked_name,
                 unit_method=method,
                 assistant_modifiers=medicare
@@ -175,21 +175,19 @@ class RecordService(PatientRecords, SetupRecords):
                 medicare=medicare,
             )
             self.ctx.audit("payer_added", "payer", payer_id, "", name=name, unit_method=method)
-        found = clinic.get_payer(self.ctx.db.conn, payer_id)
+        found = clinic.get_payer(self.ctx.db, payer_id)
         assert found is not None
         return found
 
     def payers(self) -> list[PayerRow]:
-        return clinic.list_payers(self.ctx.db.conn)
+        return clinic.list_payers(self.ctx.db)
 
     # --- patients and diagnoses ----------------------------------------------------------------
 
     def add_referring_provider(self, name: str, npi: str | None = None) -> int:
         checked = clean_npi(npi, "npi")
         with self.ctx.db.transaction():
-            return clinic.insert_referring_provider(
-                self.ctx.db.conn, clean_text(name, "name"), checked
-            )
+            return clinic.insert_referring_provider(self.ctx.db, clean_text(name, "name"), checked)
 
     def add_patient(
         self,
@@ -208,7 +206,7 @@ class RecordService(PatientRecords, SetupRecords):
     ) -> tuple[PatientRow, tuple[DiagnosisCheck, ...]]:
         """A patient with ordered diagnoses (A, B, …) and this year's prior-provider spend.
         Returns the row and each diagnosis' check (``billable`` False flags a category)."""
-        conn = self.ctx.db.conn
+        conn = self.ctx.db
         if date_of_birth > self.ctx.today():
             raise InputError("date_of_birth", f"{date_of_birth} is in the future")
         if payer_id is not None and clinic.get_payer(conn, payer_id) is None:
@@ -256,7 +254,7 @@ class RecordService(PatientRecords, SetupRecords):
         checks = self._check_diagnoses(codes)
         with self.ctx.db.transaction():
             clinic.replace_diagnoses(
-                self.ctx.db.conn, patient_id, [(c.code, c.billable, c.description) for c in checks]
+                self.ctx.db, patient_id, [(c.code, c.billable, c.description) for c in checks]
             )
             self.ctx.audit(
                 "diagnoses_set", "patient", patient_id, "", codes=[c.code for c in checks]
@@ -264,22 +262,22 @@ class RecordService(PatientRecords, SetupRecords):
         return checks
 
     def diagnoses(self, patient_id: int) -> list[DiagnosisRow]:
-        return clinic.diagnoses_of(self.ctx.db.conn, patient_id)
+        return clinic.diagnoses_of(self.ctx.db, patient_id)
 
     def some_diagnosis_lacks_a_description(self) -> bool:
-        return clinic.some_diagnosis_lacks_a_description(self.ctx.db.conn)
+        return clinic.some_diagnosis_lacks_a_description(self.ctx.db)
 
     def patient(self, patient_id: int) -> PatientRow:
         return self._patient(patient_id)
 
     def _patient(self, patient_id: int) -> PatientRow:
-        found = clinic.get_patient(self.ctx.db.conn, patient_id)
+        found = clinic.get_patient(self.ctx.db, patient_id)
         if found is None:
             raise InputError("patient_id", f"there is no patient {patient_id}")
         return found
 
     def search_patients(self, text: str) -> list[PatientRow]:
-        return clinic.search_patients(self.ctx.db.conn, text)
+        return clinic.search_patients(self.ctx.db, text)
 
     def set_prior_spend(
         self, patient_id: int, year: int, amount: Decimal | str, bucket: str = "pt_slp"
@@ -290,7 +288,7 @@ class RecordService(PatientRecords, SetupRecords):
             raise InputError("bucket", f"must be pt_slp or ot, got {bucket!r}")
         value = parse_money(amount, "prior_spend")
         with self.ctx.db.transaction():
-            clinic.set_prior_spend(self.ctx.db.conn, patient_id, year, bucket, value)
+            clinic.set_prior_spend(self.ctx.db, patient_id, year, bucket, value)
             self.ctx.audit(
                 "prior_spend_set", "patient", patient_id, "", year=year, bucket=bucket, amount=value
             )
@@ -315,7 +313,7 @@ class RecordService(PatientRecords, SetupRecords):
             raise InputError("signed_date", f"{signed_date} is in the future")
         with self.ctx.db.transaction():
             plan_id = clinic.insert_plan_of_care(
-                self.ctx.db.conn,
+                self.ctx.db,
                 patient_id=patient_id,
                 certifying_provider_id=certifying_provider_id,
                 start_date=start_date,
@@ -323,9 +321,7 @@ class RecordService(PatientRecords, SetupRecords):
                 signed_date=signed_date,
             )
             self.ctx.audit("plan_of_care_added", "patient", patient_id, "", plan_id=plan_id)
-        return next(
-            p for p in clinic.plans_of_care(self.ctx.db.conn, patient_id) if p.id == plan_id
-        )
+        return next(p for p in clinic.plans_of_care(self.ctx.db, patient_id) if p.id == plan_id)
 
     def record_progress_report(
         self,
@@ -337,7 +333,7 @@ class RecordService(PatientRecords, SetupRecords):
         self._patient(patient_id)
         with self.ctx.db.transaction():
             return clinic.insert_progress_report(
-                self.ctx.db.conn, patient_id, report_date, visit_id, provider_id
+                self.ctx.db, patient_id, report_date, visit_id, provider_id
             )
 
     def record_payment(
@@ -354,7 +350,7 @@ class RecordService(PatientRecords, SetupRecords):
             raise InputError("method", f"must be one of {', '.join(PAYMENT_METHODS)}")
         with self.ctx.db.transaction():
             payment_id = clinic.insert_payment(
-                self.ctx.db.conn,
+                self.ctx.db,
                 patient_id=patient_id,
                 visit_id=visit_id,
                 paid_on=paid_on or self.ctx.today(),
@@ -369,17 +365,15 @@ class RecordService(PatientRecords, SetupRecords):
                 amount=value,
                 covers=[("payment", payment_id)],
             )
-        return next(
-            p for p in clinic.payments_of(self.ctx.db.conn, patient_id) if p.id == payment_id
-        )
+        return next(p for p in clinic.payments_of(self.ctx.db, patient_id) if p.id == payment_id)
 
     def payments(self, patient_id: int) -> list[PaymentRow]:
-        return clinic.payments_of(self.ctx.db.conn, patient_id)
+        return clinic.payments_of(self.ctx.db, patient_id)
 
     # --- codes and fees ------------------------------------------------------------------------
 
     def favourite_codes(self) -> list[str]:
-        return clinic.favourite_codes(self.ctx.db.conn)
+        return clinic.favourite_codes(self.ctx.db)
 
     def set_favourite_codes(self, codes: Sequence[str]) -> list[str]:
         year = self.ctx.today().year
@@ -387,11 +381,11 @@ class RecordService(PatientRecords, SetupRecords):
             catalogue_code(self.ctx.book, year, c, f"codes[{i}]").code for i, c in enumerate(codes)
         ]
         with self.ctx.db.transaction():
-            clinic.set_favourite_codes(self.ctx.db.conn, list(dict.fromkeys(checked)))
+            clinic.set_favourite_codes(self.ctx.db, list(dict.fromkeys(checked)))
         return self.favourite_codes()
 
     def charges(self) -> dict[str, Decimal]:
-        return amounts.charges(self.ctx.db.conn)
+        return amounts.charges(self.ctx.db)
 
     def import_fees(
         self,
@@ -428,9 +422,9 @@ class RecordService(PatientRecords, SetupRecords):
         with self.ctx.db.transaction():
             for row_year, rows in by_year.items():
                 if charges:
-                    amounts.set_charges(self.ctx.db.conn, rows)
+                    amounts.set_charges(self.ctx.db, rows)
                 else:
-                    amounts.set_allowed_amounts(self.ctx.db.conn, row_year, rows, label)
+                    amounts.set_allowed_amounts(self.ctx.db, row_year, rows, label)
             self.ctx.audit(
                 "fees_imported",
                 "fee_list" if charges else "allowed_amounts",

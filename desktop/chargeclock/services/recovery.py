@@ -66,7 +66,7 @@ class RecoveryService:
     def begin_session(self) -> RecoveryReport:
         """Read what the last run left, then start this run's heartbeat; the undecided timers'
         last-seen moments are saved with it, for a start after this one if this one dies."""
-        conn = self.ctx.db.conn
+        conn = self.ctx.db
         previous = heartbeat.get(conn)
         crashed = previous is not None and not previous.clean_exit
         undecided = heartbeat.pending(conn)
@@ -105,14 +105,14 @@ class RecoveryService:
 
     def beat(self) -> None:
         with self.ctx.db.transaction():
-            heartbeat.beat(self.ctx.db.conn, self.ctx.now())
+            heartbeat.beat(self.ctx.db, self.ctx.now())
 
     def end_session(self) -> None:
         with self.ctx.db.transaction():
-            heartbeat.end_session(self.ctx.db.conn, self.ctx.now())
+            heartbeat.end_session(self.ctx.db, self.ctx.now())
 
     def _running(self) -> tuple[InterruptedTimer, ...]:
-        conn = self.ctx.db.conn
+        conn = self.ctx.db
         out = []
         for segment in visits.running_segments(conn):
             visit = visits.get_visit(conn, segment.visit_id)
@@ -130,7 +130,7 @@ class RecoveryService:
         return tuple(out)
 
     def _segment(self, segment_id: int) -> SegmentRow:
-        segment = visits.get_segment(self.ctx.db.conn, segment_id)
+        segment = visits.get_segment(self.ctx.db, segment_id)
         if segment is None:
             raise InputError("segment_id", f"there is no segment {segment_id}")
         if not segment.running:
@@ -148,7 +148,7 @@ class RecoveryService:
         """The user says time went on: leave the timers running (audited)."""
         segments = [self._segment(i) for i in segment_ids]
         with self.ctx.db.transaction():
-            heartbeat.settle(self.ctx.db.conn, [s.id for s in segments])
+            heartbeat.settle(self.ctx.db, [s.id for s in segments])
             for s in segments:
                 self.ctx.audit(
                     "recovery_kept_running",
@@ -164,9 +164,9 @@ class RecoveryService:
         segments = [self._segment(i) for i in segment_ids]
         stops = [(s, max(self._last_seen(s.id), s.started_at)) for s in segments]
         with self.ctx.db.transaction():
-            heartbeat.settle(self.ctx.db.conn, [s.id for s in segments])
+            heartbeat.settle(self.ctx.db, [s.id for s in segments])
             for s, at in stops:
-                visits.stop_segment(self.ctx.db.conn, s.id, at)
+                visits.stop_segment(self.ctx.db, s.id, at)
                 self.ctx.audit(
                     "recovery_stopped_at_last_seen",
                     "timer_segment",
@@ -195,8 +195,8 @@ class RecoveryService:
             raise InputError("reason", "a reason is required for this change")
         s = self.check_stop_at(segment_id, when)
         with self.ctx.db.transaction():
-            heartbeat.settle(self.ctx.db.conn, [s.id])
-            visits.stop_segment(self.ctx.db.conn, s.id, when)
+            heartbeat.settle(self.ctx.db, [s.id])
+            visits.stop_segment(self.ctx.db, s.id, when)
             self.ctx.audit(
                 "recovery_stopped_at_edited_time",
                 "timer_segment",

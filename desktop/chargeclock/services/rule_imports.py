@@ -98,7 +98,7 @@ class RuleImports:
         path = Path(source)
         years = self.parse_rules_file(path)
         with self.ctx.db.transaction():
-            rule_data.save_years(self.ctx.db.conn, years, path.name, self.ctx.now())
+            rule_data.save_years(self.ctx.db, years, path.name, self.ctx.now())
             self.ctx.audit(
                 "rules_imported",
                 "rule_years",
@@ -183,9 +183,9 @@ class RuleImports:
         missing = tuple(c for c in codes if c not in found)
         factor = next((f.conversion_factor for f in fees if f.conversion_factor), None)
         with self.ctx.db.transaction():
-            rule_data.replace_pfs_year(self.ctx.db.conn, year, rows, self.ctx.now())
+            rule_data.replace_pfs_year(self.ctx.db, year, rows, self.ctx.now())
             if self.locality() is None:
-                clinic.set_setting(self.ctx.db.conn, LOCALITY_KEY, key)
+                clinic.set_setting(self.ctx.db, LOCALITY_KEY, key)
             self.ctx.audit(
                 "pfs_imported",
                 "pfs_fees",
@@ -204,14 +204,14 @@ class RuleImports:
 
     def locality(self) -> str | None:
         """The clinic's MAC locality (``MAC-locality``, e.g. ``01112-05``), if set."""
-        return clinic.get_setting(self.ctx.db.conn, LOCALITY_KEY)
+        return clinic.get_setting(self.ctx.db, LOCALITY_KEY)
 
     def set_locality(self, value: str) -> str:
         text = value.strip()
         if not text:
             raise InputError("locality", "enter the MAC locality, e.g. 01112-05")
         with self.ctx.db.transaction():
-            clinic.set_setting(self.ctx.db.conn, LOCALITY_KEY, text)
+            clinic.set_setting(self.ctx.db, LOCALITY_KEY, text)
             self.ctx.audit("setting_changed", "settings", None, "", mac_locality=text)
         return text
 
@@ -236,7 +236,7 @@ class RuleImports:
         book = self.ctx.book
         last = through or self.ctx.today().year + 1
         shipped_fees = book.shipped_fee_years()
-        pfs = {y: (loc, n, at) for y, loc, n, at in rule_data.pfs_years(self.ctx.db.conn)}
+        pfs = {y: (loc, n, at) for y, loc, n, at in rule_data.pfs_years(self.ctx.db)}
         out = []
         for year in range(last, book.years[0] - 1, -1):
             rules = book.year(year)

@@ -63,9 +63,9 @@ class Services:
         it has none yet (so that no timer tap waits for that)."""
         services = cls(open_database(path), clock or SystemClock(), book, zone=zone)
         try:
-            if not audit.is_keyed(services.db.conn):
+            if not audit.is_keyed(services.db):
                 with services.db.transaction():
-                    audit.start_keyed(services.db.conn, at=services.clock.now(), actor="app")
+                    audit.start_keyed(services.db, at=services.clock.now(), actor="app")
         except BaseException:
             services.db.close()
             raise
@@ -98,7 +98,7 @@ class Services:
     def audit_entries(
         self, entity: str | None = None, entity_id: int | None = None
     ) -> list[audit.AuditEntry]:
-        return audit.entries(self.db.conn, entity=entity, entity_id=entity_id)
+        return audit.entries(self.db, entity=entity, entity_id=entity_id)
 
     def verify_audit(
         self, *, anchors: Sequence[Path] = (), key_files: Sequence[Path] = ()
@@ -109,7 +109,7 @@ class Services:
         from chargeclock.storage import audit_verify
 
         return audit_verify.verify(
-            self.db.conn,
+            self.db,
             backups=backups_dir(self.db.path) if self.db.path else None,
             anchors=anchors,
             key_files=key_files,
@@ -120,7 +120,7 @@ class Services:
         finalize (so a reprint prints the same), or as of now for a statement."""
         from chargeclock.storage import audit_anchor
 
-        return audit_anchor.printed(self.db.conn, finalized_visit_id)
+        return audit_anchor.printed(self.db, finalized_visit_id)
 
     def backup_now(self) -> Path:
         if self.db.path is None:

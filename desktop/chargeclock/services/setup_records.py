@@ -61,7 +61,7 @@ class SetupRecords:
         licence: str = "",
     ) -> str | None:
         """The checks of a provider (its cleaned NPI), shared by adding and changing."""
-        conn = self.ctx.db.conn
+        conn = self.ctx.db
         clean_text(name, "name")
         clean_text(credentials, "credentials", SHORT_LENGTH, required=False)
         clean_text(licence, "licence", SHORT_LENGTH, required=False)
@@ -94,7 +94,7 @@ class SetupRecords:
         supervising_provider_id: int | None = None,
         active: bool = True,
     ) -> ProviderRow:
-        conn = self.ctx.db.conn
+        conn = self.ctx.db
         before = clinic.get_provider(conn, provider_id)
         if before is None:
             raise InputError("provider_id", f"there is no provider {provider_id}")
@@ -139,7 +139,7 @@ class SetupRecords:
         active: bool = True,
     ) -> UserRow:
         """Change a user; ``pin`` None (or blank) keeps the PIN."""
-        conn = self.ctx.db.conn
+        conn = self.ctx.db
         if clinic.get_user(conn, user_id) is None:
             raise InputError("user_id", f"there is no user {user_id}")
         clean_text(name, "name")
@@ -177,7 +177,7 @@ class SetupRecords:
         assistant_modifiers: bool,
         kx: bool,
     ) -> PayerRow:
-        conn = self.ctx.db.conn
+        conn = self.ctx.db
         if clinic.get_payer(conn, payer_id) is None:
             raise InputError("payer_id", f"there is no payer {payer_id}")
         self.check_payer_name(name, payer_id)
@@ -210,7 +210,7 @@ class SetupRecords:
 
     def check_payer_name(self, name: str, payer_id: int | None = None) -> str:
         text = clean_text(name, "name")
-        other = clinic.payer_named(self.ctx.db.conn, text)
+        other = clinic.payer_named(self.ctx.db, text)
         if other is not None and other != payer_id:
             raise InputError("name", f"there is already a payer named {text!r}")
         return text
@@ -220,7 +220,7 @@ class SetupRecords:
     def fee_schedule(self, year: int) -> list[FeeRow]:
         """The year's codes with the clinic's charge and the allowed amount in force."""
         rules = self.ctx.book.year(year)
-        charges = amounts.charges(self.ctx.db.conn)
+        charges = amounts.charges(self.ctx.db)
         rows = []
         for code in sorted(rules.codes.values(), key=lambda c: c.code):
             fee = rules.fee(code.code)
@@ -262,7 +262,7 @@ class SetupRecords:
 
         put_charges, drop_charges = checked(charges, "charge")
         put_allowed, drop_allowed = checked(allowed, "allowed")
-        conn = self.ctx.db.conn
+        conn = self.ctx.db
         with self.ctx.db.transaction():
             amounts.set_charges(conn, put_charges)
             amounts.delete_charges(conn, drop_charges)
@@ -284,7 +284,7 @@ class SetupRecords:
 
     def lock_minutes(self) -> int:
         """Idle minutes before the privacy lock closes over the window (0: only by key)."""
-        value = clinic.get_setting(self.ctx.db.conn, LOCK_MINUTES_KEY)
+        value = clinic.get_setting(self.ctx.db, LOCK_MINUTES_KEY)
         return int(value) if value is not None and value.isdigit() else DEFAULT_LOCK_MINUTES
 
     def set_lock_minutes(self, minutes: int) -> int:
@@ -293,6 +293,6 @@ class SetupRecords:
                 "lock_minutes", f"must be 0 (key only) to {MAX_LOCK_MINUTES} minutes, got {minutes}"
             )
         with self.ctx.db.transaction():
-            clinic.set_setting(self.ctx.db.conn, LOCK_MINUTES_KEY, str(minutes))
+            clinic.set_setting(self.ctx.db, LOCK_MINUTES_KEY, str(minutes))
             self.ctx.audit("setting_changed", "settings", None, "", lock_idle_minutes=minutes)
         return minutes

@@ -63,11 +63,11 @@ class UnlockService:
 
     def pin_needed(self) -> bool:
         """Some active user has a PIN: the window starts locked and unlocks only with a PIN."""
-        return any(u.active for u in clinic.list_users(self.ctx.db.conn))
+        return any(u.active for u in clinic.list_users(self.ctx.db))
 
     def backoff(self) -> PinBackoff:
         """The stored state; a value that does not read back is taken as no wait."""
-        conn = self.ctx.db.conn
+        conn = self.ctx.db
         count = clinic.get_setting(conn, PIN_FAILURES_KEY) or "0"
         failures = int(count) if count.isdigit() else 0
         retry_text = clinic.get_setting(conn, PIN_RETRY_AT_KEY)
@@ -87,7 +87,7 @@ class UnlockService:
         state = self.backoff()
         if state.wait_seconds(now):
             return PinAttempt(False, None, state, checked=False)
-        user = clinic.get_user(self.ctx.db.conn, user_id)
+        user = clinic.get_user(self.ctx.db, user_id)
         if user is not None and user.active and pin_matches(pin, user.pin_hash):
             if state.failures:
                 self._store(
@@ -105,7 +105,7 @@ class UnlockService:
         return PinAttempt(False, None, after)
 
     def _store(self, state: PinBackoff, user_id: int | None, action: str, **counts: int) -> None:
-        conn = self.ctx.db.conn
+        conn = self.ctx.db
         with self.ctx.db.transaction():
             clinic.set_setting(conn, PIN_FAILURES_KEY, str(state.failures))
             retry = to_db_time(state.retry_at) if state.retry_at else ""
@@ -115,7 +115,7 @@ class UnlockService:
 
     def running_clocks(self) -> list[LockClock]:
         """Every timer running now, in any visit, as the lock may show it."""
-        conn = self.ctx.db.conn
+        conn = self.ctx.db
         running = visits.running_segments(conn)
         shown = []
         for visit_id in sorted({s.visit_id for s in running}):

@@ -91,7 +91,7 @@ class VisitService:
 
     @property
     def _conn(self) -> Any:
-        return self.ctx.db.conn
+        return self.ctx.db
 
     # --- reading -------------------------------------------------------------------------------
 

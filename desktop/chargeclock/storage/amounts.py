@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
 from decimal import Decimal
 
+from chargeclock.storage.store import Store
 from chargeclock.storage.timefmt import from_cents, to_cents
 
 
-def set_charges(conn: sqlite3.Connection, charges: Iterable[tuple[str, Decimal]]) -> None:
+def set_charges(conn: Store, charges: Iterable[tuple[str, Decimal]]) -> None:
     conn.executemany(
         "INSERT INTO fee_list (code, charge_cents) VALUES (?, ?) "
         "ON CONFLICT (code) DO UPDATE SET charge_cents = excluded.charge_cents",
@@ -17,7 +17,7 @@ def set_charges(conn: sqlite3.Connection, charges: Iterable[tuple[str, Decimal]]
     )
 
 
-def charges(conn: sqlite3.Connection) -> dict[str, Decimal]:
+def charges(conn: Store) -> dict[str, Decimal]:
     out: dict[str, Decimal] = {}
     for code, cents in conn.execute("SELECT code, charge_cents FROM fee_list"):
         value = from_cents(cents)
@@ -27,7 +27,7 @@ def charges(conn: sqlite3.Connection) -> dict[str, Decimal]:
 
 
 def set_allowed_amounts(
-    conn: sqlite3.Connection, year: int, amounts: Iterable[tuple[str, Decimal]], source: str
+    conn: Store, year: int, amounts: Iterable[tuple[str, Decimal]], source: str
 ) -> None:
     conn.executemany(
         "INSERT INTO allowed_amounts (year, code, amount_cents, source) VALUES (?, ?, ?, ?) "
@@ -37,7 +37,7 @@ def set_allowed_amounts(
     )
 
 
-def allowed_amounts(conn: sqlite3.Connection, year: int) -> dict[str, tuple[Decimal, str]]:
+def allowed_amounts(conn: Store, year: int) -> dict[str, tuple[Decimal, str]]:
     """``code -> (amount, source)`` for one year; a missing code is unknown."""
     out: dict[str, tuple[Decimal, str]] = {}
     for code, cents, source in conn.execute(
@@ -49,12 +49,12 @@ def allowed_amounts(conn: sqlite3.Connection, year: int) -> dict[str, tuple[Deci
     return out
 
 
-def delete_charges(conn: sqlite3.Connection, codes: Iterable[str]) -> None:
+def delete_charges(conn: Store, codes: Iterable[str]) -> None:
     """Forget the clinic's charge for ``codes`` (the superbill then shows no charge)."""
     conn.executemany("DELETE FROM fee_list WHERE code = ?", [(c,) for c in codes])
 
 
-def delete_allowed_amounts(conn: sqlite3.Connection, year: int, codes: Iterable[str]) -> None:
+def delete_allowed_amounts(conn: Store, year: int, codes: Iterable[str]) -> None:
     """Forget imported or entered allowed amounts (the shipped figure applies again)."""
     conn.executemany(
         "DELETE FROM allowed_amounts WHERE year = ? AND code = ?", [(year, c) for c in codes]

@@ -16,7 +16,6 @@ Triggers refuse UPDATE and DELETE, so changing history means bypassing the datab
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from json.encoder import encode_basestring
@@ -25,6 +24,7 @@ from typing import Any
 from msgspec import Struct
 
 from chargeclock.storage import audit_keys, audit_rows
+from chargeclock.storage.store import Store
 from chargeclock.storage.timefmt import from_db_time, to_db_time
 
 GENESIS = "0" * 64
@@ -95,7 +95,7 @@ class AuditEntry(Struct, frozen=True):
 
 
 def append(
-    conn: sqlite3.Connection,
+    conn: Store,
     *,
     at: datetime,
     actor: str,
@@ -113,19 +113,19 @@ def append(
                    canonical_json(details), covers)  # fmt: skip
 
 
-def is_keyed(conn: sqlite3.Connection) -> bool:
+def is_keyed(conn: Store) -> bool:
     """Whether the database has its audit key (its entries from then on are keyed)."""
     return conn.execute("SELECT 1 FROM audit_keys LIMIT 1").fetchone() is not None
 
 
-def start_keyed(conn: sqlite3.Connection, *, at: datetime, actor: str) -> None:
+def start_keyed(conn: Store, *, at: datetime, actor: str) -> None:
     """Give the database its first key now, if it has none (call inside a transaction): the
     app does it when it opens a database, so that no timer tap waits for it."""
     if not is_keyed(conn):
         _signing_key(conn, at, actor)
 
 
-def _signing_key(conn: sqlite3.Connection, at: datetime, actor: str) -> bytes:
+def _signing_key(conn: Store, at: datetime, actor: str) -> bytes:
     """The key for the next entry. With a database's first key comes an entry that seals every
     billing row the database already holds, so rows from before the key are covered too."""
     _, key, first = audit_keys.signing_key(conn)
@@ -137,7 +137,7 @@ def _signing_key(conn: sqlite3.Connection, at: datetime, actor: str) -> bytes:
 
 
 def _insert(
-    conn: sqlite3.Connection,
+    conn: Store,
     key: bytes,
     at: datetime,
     actor: str,
@@ -182,24 +182,29 @@ def _entry(row: tuple[Any, ...]) -> AuditEntry:
 
 
 def entries(
-    conn: sqlite3.Connection, *, entity: str | None = None, entity_id: int | None = None
+    conn: Store, *, entity: str | None = None, entity_id: int | None = None
 ) -> list[AuditEntry]:
     """Entries in order, all or those of one entity."""
     if entity is None:
         rows = conn.execute(f"SELECT {_COLUMNS} FROM audit_log ORDER BY id").fetchall()
     else:
         rows = conn.execute(
-            f"SELECT {_COLUMNS} FROM audit_log WHERE entity = ? AND entity_id IS ? ORDER BY id",
+            f"SELECT {_COLUMNS} FROM audit_log WHERE entity = ? "
+            "AND entity_id IS NOT DISTINCT FROM ? ORDER BY id",
             (entity, entity_id),
         ).fetchall()
     return [_entry(r) for r in rows]
 
 
-def entries_of_visit(conn: sqlite3.Connection, visit_id: int) -> list[AuditEntry]:
-    """A visit's entries and those of its timer segments (which name the visit), in order."""
+def entries_of_visit(conn: Store, visit_id: int) -> list[AuditEntry]:
+    """A visit's entries and those of its timer segments (which name the visit), in order.
+
+    No JSON function of one engine: the details text (canonical, compact JSON) is narrowed with
+    ``LIKE``, and each segment entry's ``visit_id`` checked exactly (7 is not 70)."""
     rows = conn.execute(
         f"SELECT {_COLUMNS} FROM audit_log WHERE (entity = 'visit' AND entity_id = ?) OR "
-        "(entity = 'timer_segment' AND json_extract(details, '$.visit_id') = ?) ORDER BY id",
-        (visit_id, visit_id),
+        "(entity = 'timer_segment' AND details LIKE ?) ORDER BY id",
+        (visit_id, f'%"visit_id":{int(visit_id)}%'),
     ).fetchall()
-    return [_entry(r) for r in rows]
+    entries = [_entry(r) for r in rows]
+    return [e for e in entries if e.entity == "visit" or e.details.get("visit_id") == visit_id]

@@ -21,6 +21,7 @@ from pathlib import Path
 from msgspec import Struct
 
 from chargeclock.storage.errors import StorageError
+from chargeclock.storage.store import Store
 from chargeclock.storage.timefmt import to_db_time
 
 SUFFIX = ".anchor"
@@ -43,7 +44,7 @@ def anchor_line(entry: int, entries: int, digest: str) -> str:
     return f"Audit anchor: entry {entry}, {entries} entries, hash {digest}"
 
 
-def printed(conn: sqlite3.Connection, visit_id: int | None = None) -> str:
+def printed(conn: Store, visit_id: int | None = None) -> str:
     """The anchor line a superbill prints: the head as of ``visit_id``'s finalize (the last
     entry its finalize wrote), or the head now (a statement); ``""`` if there is none."""
     if visit_id is None:
@@ -57,7 +58,7 @@ def printed(conn: sqlite3.Connection, visit_id: int | None = None) -> str:
     return anchor_line(int(row[0]), int(row[0]), str(row[1])) if row else ""
 
 
-def head_of(conn: sqlite3.Connection) -> Anchor | None:
+def head_of(conn: Store) -> Anchor | None:
     """The anchor of a database as it stands (``None`` while its log is empty)."""
     row = conn.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
     if row is None:

@@ -12,12 +12,12 @@ check without the missing file.
 from __future__ import annotations
 
 import os
-import sqlite3
 from pathlib import Path
 
 from msgspec import Struct
 
 from chargeclock.storage.errors import StorageError
+from chargeclock.storage.store import Store
 
 SUFFIX = ".key"
 _FIELDS = ("key-id", "database", "keyed-from", "key")
@@ -59,7 +59,7 @@ def key_path(key_id: str, folder: Path | None = None) -> Path:
     return (folder or keys_dir()) / f"{key_id}{SUFFIX}"
 
 
-def epochs(conn: sqlite3.Connection) -> list[Epoch]:
+def epochs(conn: Store) -> list[Epoch]:
     """The database's keys in entry order (empty: nothing was signed yet)."""
     rows = conn.execute(
         "SELECT keyed_from, key_id, database_id FROM audit_keys ORDER BY keyed_from"
@@ -67,7 +67,7 @@ def epochs(conn: sqlite3.Connection) -> list[Epoch]:
     return [Epoch(*r) for r in rows]
 
 
-def database_id(conn: sqlite3.Connection) -> str | None:
+def database_id(conn: Store) -> str | None:
     """The random id the database got with its first key (anchors name it)."""
     row = conn.execute("SELECT database_id FROM audit_keys ORDER BY keyed_from LIMIT 1").fetchone()
     return str(row[0]) if row else None
@@ -125,7 +125,7 @@ def _write_key_file(path: Path, epoch: Epoch, key: bytes) -> None:
         ) from None
 
 
-def _new_epoch(conn: sqlite3.Connection, db_id: str | None) -> tuple[Epoch, bytes]:
+def _new_epoch(conn: Store, db_id: str | None) -> tuple[Epoch, bytes]:
     """A new key for the entries from the next one on: its file first, then its row (a file
     left by a rolled-back change names no entry and does no harm)."""
     next_id = int(conn.execute("SELECT coalesce(max(id), 0) + 1 FROM audit_log").fetchone()[0])
@@ -140,7 +140,7 @@ def _new_epoch(conn: sqlite3.Connection, db_id: str | None) -> tuple[Epoch, byte
     return epoch, key
 
 
-def signing_key(conn: sqlite3.Connection) -> tuple[Epoch, bytes, bool]:
+def signing_key(conn: Store) -> tuple[Epoch, bytes, bool]:
     """The key that signs the next entry, and whether it is the database's first (so its rows
     are still to be sealed). Call inside the transaction that appends the entry."""
     row = conn.execute(

@@ -19,11 +19,12 @@ text keeps the values (not only a digest) so a difference can be named: "claim l
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from msgspec import Struct
+
+from chargeclock.storage.store import Store
 
 DELETED = "-"
 
@@ -187,14 +188,14 @@ def _text(row: tuple[Any, ...]) -> str:
     return _one_line(f"{row[1][:-1]},'{digest}')")
 
 
-def row_text(conn: sqlite3.Connection, tag: str, key: int) -> str | None:
+def row_text(conn: Store, tag: str, key: int) -> str | None:
     """The canonical text of one row as it stands, or ``None`` if there is no such row."""
     table = BY_TAG[tag]
     row = conn.execute(f"{table.select} WHERE {table.key} = ?", (key,)).fetchone()
     return None if row is None else _text(row)
 
 
-def rows_field(conn: sqlite3.Connection, refs: Iterable[RowRef]) -> str:
+def rows_field(conn: Store, refs: Iterable[RowRef]) -> str:
     """The ``rows`` field of an entry covering ``refs`` (each listed once, in order)."""
     out = []
     for tag, key in dict.fromkeys(refs):
@@ -212,7 +213,7 @@ def parse_rows(field: str) -> Iterator[tuple[str, str]]:
         yield line[:cut], line[cut + 1 :]
 
 
-def refs_of_visits(conn: sqlite3.Connection, visit_ids: Iterable[int]) -> list[RowRef]:
+def refs_of_visits(conn: Store, visit_ids: Iterable[int]) -> list[RowRef]:
     """Every covered row of these visits: the visit, its segments and untimed services, its
     bill and claim lines (payments are the patient's, covered where they are recorded)."""
     ids = list(dict.fromkeys(visit_ids))
@@ -234,7 +235,7 @@ def refs_of_visits(conn: sqlite3.Connection, visit_ids: Iterable[int]) -> list[R
     return refs
 
 
-def scan(conn: sqlite3.Connection, table: Table) -> Iterator[tuple[int, str]]:
+def scan(conn: Store, table: Table) -> Iterator[tuple[int, str]]:
     """``(key, canonical text)`` of every row of ``table``, in key order."""
     rows = conn.execute(f"{table.select} ORDER BY {table.key}")
     if table.long:
@@ -245,7 +246,7 @@ def scan(conn: sqlite3.Connection, table: Table) -> Iterator[tuple[int, str]]:
         yield key, (_one_line(text) if "\\" in text or "\n" in text else text)
 
 
-def all_refs(conn: sqlite3.Connection) -> list[RowRef]:
+def all_refs(conn: Store) -> list[RowRef]:
     """Every covered row in the database (sealing a database's rows when it is first keyed)."""
     refs: list[RowRef] = []
     for table in TABLES:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -28,6 +27,7 @@ from chargeclock.storage import audit_anchor, audit_keys, audit_rows
 from chargeclock.storage.audit import GENESIS, entry_text
 from chargeclock.storage.audit_anchor import Anchor
 from chargeclock.storage.errors import StorageError
+from chargeclock.storage.store import Store
 
 
 class AuditReport(Struct, frozen=True):
@@ -76,7 +76,7 @@ class _Walk(Struct):
 
 
 def _keys(
-    conn: sqlite3.Connection, given: Sequence[Path], folder: Path | None
+    conn: Store, given: Sequence[Path], folder: Path | None
 ) -> tuple[list[tuple[int, bytes | None]], list[str]]:
     """``(keyed_from, key or None)`` per key of the database, and the problems in finding them."""
     epochs = audit_keys.epochs(conn)
@@ -103,7 +103,7 @@ def _keys(
 Latest = dict[str, tuple[str, int]]  # "tag key" -> (last audited text, its entry id)
 
 
-def _walk(conn: sqlite3.Connection, keys: list[tuple[int, bytes | None]], latest: Latest) -> _Walk:
+def _walk(conn: Store, keys: list[tuple[int, bytes | None]], latest: Latest) -> _Walk:
     """Check the chain; fill ``latest`` with each row's last audited text and entry id."""
     walk = _Walk()
     prev = GENESIS
@@ -158,7 +158,7 @@ def _walk(conn: sqlite3.Connection, keys: list[tuple[int, bytes | None]], latest
     return walk
 
 
-def _rows(conn: sqlite3.Connection, latest: Latest) -> tuple[list[tuple[str, int]], list[str]]:
+def _rows(conn: Store, latest: Latest) -> tuple[list[tuple[str, int]], list[str]]:
     """Rows checked per table, and the first row problem (with how many rows have one)."""
     counts: list[tuple[str, int]] = []
     first: list[str] = []
@@ -195,12 +195,12 @@ def _rows(conn: sqlite3.Connection, latest: Latest) -> tuple[list[tuple[str, int
     return counts, first
 
 
-def _database_id(conn: sqlite3.Connection) -> str | None:
+def _database_id(conn: Store) -> str | None:
     row = conn.execute("SELECT database_id FROM audit_keys ORDER BY keyed_from LIMIT 1").fetchone()
     return str(row[0]) if row is not None else None
 
 
-def _check_anchor(conn: sqlite3.Connection, anchor: Anchor, count: int) -> str:
+def _check_anchor(conn: Store, anchor: Anchor, count: int) -> str:
     """A problem with the chain against ``anchor``, or ``""``."""
     where = anchor.source or "the anchor"
     database_id = _database_id(conn)
@@ -222,7 +222,7 @@ def _check_anchor(conn: sqlite3.Connection, anchor: Anchor, count: int) -> str:
 
 
 def verify(
-    conn: sqlite3.Connection,
+    conn: Store,
     *,
     backups: Path | None = None,
     anchors: Sequence[Path] = (),

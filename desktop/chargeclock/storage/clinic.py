@@ -3,7 +3,6 @@ plans of care, prior spend, progress reports, payments, favourite codes."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
@@ -20,11 +19,8 @@ from chargeclock.storage.records import (
     ReferringProviderRow,
     UserRow,
 )
+from chargeclock.storage.store import Store, insert_id
 from chargeclock.storage.timefmt import from_cents, to_cents
-
-
-def _id(cursor: sqlite3.Cursor) -> int:
-    return int(cursor.lastrowid or 0)
 
 
 def _day(text: str | None) -> date | None:
@@ -34,7 +30,7 @@ def _day(text: str | None) -> date | None:
 # --- practice ----------------------------------------------------------------------------------
 
 
-def save_practice(conn: sqlite3.Connection, practice: PracticeRow) -> None:
+def save_practice(conn: Store, practice: PracticeRow) -> None:
     conn.execute(
         "INSERT INTO practice (id, name, address, phone, npi, tax_id) VALUES (1, ?, ?, ?, ?, ?) "
         "ON CONFLICT (id) DO UPDATE SET name = excluded.name, address = excluded.address, "
@@ -43,7 +39,7 @@ def save_practice(conn: sqlite3.Connection, practice: PracticeRow) -> None:
     )
 
 
-def get_practice(conn: sqlite3.Connection) -> PracticeRow | None:
+def get_practice(conn: Store) -> PracticeRow | None:
     row = conn.execute("SELECT name, address, phone, npi, tax_id FROM practice").fetchone()
     return PracticeRow(*row) if row else None
 
@@ -58,7 +54,7 @@ def _provider(row: Sequence[Any]) -> ProviderRow:
 
 
 def insert_provider(
-    conn: sqlite3.Connection,
+    conn: Store,
     *,
     name: str,
     credentials: str,
@@ -67,44 +63,42 @@ def insert_provider(
     licence: str,
     supervising_provider_id: int | None,
 ) -> int:
-    return _id(
-        conn.execute(
-            "INSERT INTO providers (name, credentials, role, npi, licence, "
-            "supervising_provider_id) VALUES (?, ?, ?, ?, ?, ?)",
-            (name, credentials, role, npi, licence, supervising_provider_id),
-        )
+    return insert_id(
+        conn,
+        "INSERT INTO providers (name, credentials, role, npi, licence, "
+        "supervising_provider_id) VALUES (?, ?, ?, ?, ?, ?)",
+        (name, credentials, role, npi, licence, supervising_provider_id),
     )
 
 
-def get_provider(conn: sqlite3.Connection, provider_id: int) -> ProviderRow | None:
+def get_provider(conn: Store, provider_id: int) -> ProviderRow | None:
     row = conn.execute(f"SELECT {_PROVIDER} FROM providers WHERE id = ?", (provider_id,)).fetchone()
     return _provider(row) if row else None
 
 
-def list_providers(conn: sqlite3.Connection) -> list[ProviderRow]:
+def list_providers(conn: Store) -> list[ProviderRow]:
     rows = conn.execute(f"SELECT {_PROVIDER} FROM providers ORDER BY id").fetchall()
     return [_provider(r) for r in rows]
 
 
 def insert_user(
-    conn: sqlite3.Connection, *, name: str, role: str, provider_id: int | None, pin_hash: str
+    conn: Store, *, name: str, role: str, provider_id: int | None, pin_hash: str
 ) -> int:
-    return _id(
-        conn.execute(
-            "INSERT INTO users (name, role, provider_id, pin_hash) VALUES (?, ?, ?, ?)",
-            (name, role, provider_id, pin_hash),
-        )
+    return insert_id(
+        conn,
+        "INSERT INTO users (name, role, provider_id, pin_hash) VALUES (?, ?, ?, ?)",
+        (name, role, provider_id, pin_hash),
     )
 
 
-def get_user(conn: sqlite3.Connection, user_id: int) -> UserRow | None:
+def get_user(conn: Store, user_id: int) -> UserRow | None:
     row = conn.execute(
         "SELECT id, name, role, provider_id, pin_hash, active FROM users WHERE id = ?", (user_id,)
     ).fetchone()
     return UserRow(row[0], row[1], row[2], row[3], row[4], bool(row[5])) if row else None
 
 
-def list_users(conn: sqlite3.Connection) -> list[UserRow]:
+def list_users(conn: Store) -> list[UserRow]:
     rows = conn.execute(
         "SELECT id, name, role, provider_id, pin_hash, active FROM users ORDER BY id"
     ).fetchall()
@@ -115,7 +109,7 @@ def list_users(conn: sqlite3.Connection) -> list[UserRow]:
 
 
 def insert_payer(
-    conn: sqlite3.Connection,
+    conn: Store,
     *,
     name: str,
     unit_method: str,
@@ -123,16 +117,15 @@ def insert_payer(
     kx: bool,
     medicare: bool,
 ) -> int:
-    return _id(
-        conn.execute(
-            "INSERT INTO payers (name, unit_method, assistant_modifiers, kx, medicare) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (name, unit_method, int(assistant_modifiers), int(kx), int(medicare)),
-        )
+    return insert_id(
+        conn,
+        "INSERT INTO payers (name, unit_method, assistant_modifiers, kx, medicare) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (name, unit_method, int(assistant_modifiers), int(kx), int(medicare)),
     )
 
 
-def get_payer(conn: sqlite3.Connection, payer_id: int) -> PayerRow | None:
+def get_payer(conn: Store, payer_id: int) -> PayerRow | None:
     row = conn.execute(
         "SELECT id, name, unit_method, assistant_modifiers, kx, medicare FROM payers WHERE id = ?",
         (payer_id,),
@@ -142,18 +135,16 @@ def get_payer(conn: sqlite3.Connection, payer_id: int) -> PayerRow | None:
     return PayerRow(row[0], row[1], row[2], bool(row[3]), bool(row[4]), bool(row[5]))
 
 
-def list_payers(conn: sqlite3.Connection) -> list[PayerRow]:
+def list_payers(conn: Store) -> list[PayerRow]:
     rows = conn.execute("SELECT id FROM payers ORDER BY id").fetchall()
     return [p for (pid,) in rows if (p := get_payer(conn, pid)) is not None]
 
 
-def insert_referring_provider(conn: sqlite3.Connection, name: str, npi: str | None) -> int:
-    return _id(
-        conn.execute("INSERT INTO referring_providers (name, npi) VALUES (?, ?)", (name, npi))
-    )
+def insert_referring_provider(conn: Store, name: str, npi: str | None) -> int:
+    return insert_id(conn, "INSERT INTO referring_providers (name, npi) VALUES (?, ?)", (name, npi))
 
 
-def get_referring_provider(conn: sqlite3.Connection, ref_id: int) -> ReferringProviderRow | None:
+def get_referring_provider(conn: Store, ref_id: int) -> ReferringProviderRow | None:
     row = conn.execute(
         "SELECT id, name, npi FROM referring_providers WHERE id = ?", (ref_id,)
     ).fetchone()
@@ -200,23 +191,22 @@ def _patient_values(patient: PatientRow) -> tuple[object, ...]:
     )
 
 
-def insert_patient(conn: sqlite3.Connection, patient: PatientRow) -> int:
-    return _id(
-        conn.execute(
-            "INSERT INTO patients (last_name, first_name, date_of_birth, sex, address, phone, "
-            "payer_id, member_id, referring_provider_id, active) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            _patient_values(patient),
-        )
+def insert_patient(conn: Store, patient: PatientRow) -> int:
+    return insert_id(
+        conn,
+        "INSERT INTO patients (last_name, first_name, date_of_birth, sex, address, phone, "
+        "payer_id, member_id, referring_provider_id, active) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        _patient_values(patient),
     )
 
 
-def get_patient(conn: sqlite3.Connection, patient_id: int) -> PatientRow | None:
+def get_patient(conn: Store, patient_id: int) -> PatientRow | None:
     row = conn.execute(f"SELECT {_PATIENT} FROM patients WHERE id = ?", (patient_id,)).fetchone()
     return _patient(row) if row else None
 
 
-def search_patients(conn: sqlite3.Connection, text: str, limit: int = 50) -> list[PatientRow]:
+def search_patients(conn: Store, text: str, limit: int = 50) -> list[PatientRow]:
     like = f"%{text.strip()}%"
     rows = conn.execute(
         f"SELECT {_PATIENT} FROM patients WHERE active = 1 AND (last_name LIKE ? OR "
@@ -229,7 +219,7 @@ def search_patients(conn: sqlite3.Connection, text: str, limit: int = 50) -> lis
 # --- diagnoses ---------------------------------------------------------------------------------
 
 
-def diagnoses_of(conn: sqlite3.Connection, patient_id: int) -> list[DiagnosisRow]:
+def diagnoses_of(conn: Store, patient_id: int) -> list[DiagnosisRow]:
     rows = conn.execute(
         "SELECT id, patient_id, position, code, billable, description FROM diagnoses "
         "WHERE patient_id = ? ORDER BY position",
@@ -238,7 +228,7 @@ def diagnoses_of(conn: sqlite3.Connection, patient_id: int) -> list[DiagnosisRow
     return [DiagnosisRow(r[0], r[1], r[2], r[3], bool(r[4]), r[5]) for r in rows]
 
 
-def some_diagnosis_lacks_a_description(conn: sqlite3.Connection) -> bool:
+def some_diagnosis_lacks_a_description(conn: Store) -> bool:
     """Any diagnosis saved before descriptions were kept (migration 0005)."""
     return (
         conn.execute("SELECT 1 FROM diagnoses WHERE description = '' LIMIT 1").fetchone()
@@ -246,9 +236,7 @@ def some_diagnosis_lacks_a_description(conn: sqlite3.Connection) -> bool:
     )
 
 
-def replace_diagnoses(
-    conn: sqlite3.Connection, patient_id: int, codes: Sequence[tuple[str, bool, str]]
-) -> None:
+def replace_diagnoses(conn: Store, patient_id: int, codes: Sequence[tuple[str, bool, str]]) -> None:
     """The patient's diagnoses in pointer order: (code, billable, description) each."""
     conn.execute("DELETE FROM diagnoses WHERE patient_id = ?", (patient_id,))
     conn.executemany(
@@ -265,7 +253,7 @@ def replace_diagnoses(
 
 
 def insert_plan_of_care(
-    conn: sqlite3.Connection,
+    conn: Store,
     *,
     patient_id: int,
     certifying_provider_id: int | None,
@@ -273,22 +261,21 @@ def insert_plan_of_care(
     certified_through: date,
     signed_date: date | None,
 ) -> int:
-    return _id(
-        conn.execute(
-            "INSERT INTO plans_of_care (patient_id, certifying_provider_id, start_date, "
-            "certified_through, signed_date) VALUES (?, ?, ?, ?, ?)",
-            (
-                patient_id,
-                certifying_provider_id,
-                start_date.isoformat(),
-                certified_through.isoformat(),
-                signed_date.isoformat() if signed_date else None,
-            ),
-        )
+    return insert_id(
+        conn,
+        "INSERT INTO plans_of_care (patient_id, certifying_provider_id, start_date, "
+        "certified_through, signed_date) VALUES (?, ?, ?, ?, ?)",
+        (
+            patient_id,
+            certifying_provider_id,
+            start_date.isoformat(),
+            certified_through.isoformat(),
+            signed_date.isoformat() if signed_date else None,
+        ),
     )
 
 
-def plans_of_care(conn: sqlite3.Connection, patient_id: int) -> list[PlanOfCareRow]:
+def plans_of_care(conn: Store, patient_id: int) -> list[PlanOfCareRow]:
     rows = conn.execute(
         "SELECT id, patient_id, certifying_provider_id, start_date, certified_through, "
         "signed_date FROM plans_of_care WHERE patient_id = ? ORDER BY start_date, id",
@@ -303,31 +290,28 @@ def plans_of_care(conn: sqlite3.Connection, patient_id: int) -> list[PlanOfCareR
 
 
 def insert_progress_report(
-    conn: sqlite3.Connection,
+    conn: Store,
     patient_id: int,
     report_date: date,
     visit_id: int | None,
     provider_id: int | None,
 ) -> int:
-    return _id(
-        conn.execute(
-            "INSERT INTO progress_reports (patient_id, visit_id, report_date, provider_id) "
-            "VALUES (?, ?, ?, ?)",
-            (patient_id, visit_id, report_date.isoformat(), provider_id),
-        )
+    return insert_id(
+        conn,
+        "INSERT INTO progress_reports (patient_id, visit_id, report_date, provider_id) "
+        "VALUES (?, ?, ?, ?)",
+        (patient_id, visit_id, report_date.isoformat(), provider_id),
     )
 
 
-def last_progress_report(conn: sqlite3.Connection, patient_id: int) -> date | None:
+def last_progress_report(conn: Store, patient_id: int) -> date | None:
     row = conn.execute(
         "SELECT max(report_date) FROM progress_reports WHERE patient_id = ?", (patient_id,)
     ).fetchone()
     return _day(row[0]) if row else None
 
 
-def set_prior_spend(
-    conn: sqlite3.Connection, patient_id: int, year: int, bucket: str, amount: Decimal
-) -> None:
+def set_prior_spend(conn: Store, patient_id: int, year: int, bucket: str, amount: Decimal) -> None:
     conn.execute(
         "INSERT INTO prior_spend (patient_id, year, bucket, amount_cents) VALUES (?, ?, ?, ?) "
         "ON CONFLICT (patient_id, year, bucket) DO UPDATE SET amount_cents = excluded.amount_cents",
@@ -335,7 +319,7 @@ def set_prior_spend(
     )
 
 
-def prior_spend_cents(conn: sqlite3.Connection, patient_id: int, year: int, bucket: str) -> int:
+def prior_spend_cents(conn: Store, patient_id: int, year: int, bucket: str) -> int:
     row = conn.execute(
         "SELECT amount_cents FROM prior_spend WHERE patient_id = ? AND year = ? AND bucket = ?",
         (patient_id, year, bucket),
@@ -347,7 +331,7 @@ def prior_spend_cents(conn: sqlite3.Connection, patient_id: int, year: int, buck
 
 
 def insert_payment(
-    conn: sqlite3.Connection,
+    conn: Store,
     *,
     patient_id: int,
     visit_id: int | None,
@@ -355,16 +339,15 @@ def insert_payment(
     amount: Decimal,
     method: str,
 ) -> int:
-    return _id(
-        conn.execute(
-            "INSERT INTO payments (patient_id, visit_id, paid_on, amount_cents, method) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (patient_id, visit_id, paid_on.isoformat(), to_cents(amount), method),
-        )
+    return insert_id(
+        conn,
+        "INSERT INTO payments (patient_id, visit_id, paid_on, amount_cents, method) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (patient_id, visit_id, paid_on.isoformat(), to_cents(amount), method),
     )
 
 
-def payments_of(conn: sqlite3.Connection, patient_id: int) -> list[PaymentRow]:
+def payments_of(conn: Store, patient_id: int) -> list[PaymentRow]:
     rows = conn.execute(
         "SELECT id, patient_id, visit_id, paid_on, amount_cents, method FROM payments "
         "WHERE patient_id = ? ORDER BY paid_on, id",
@@ -381,11 +364,11 @@ def payments_of(conn: sqlite3.Connection, patient_id: int) -> list[PaymentRow]:
 # --- favourite codes ---------------------------------------------------------------------------
 
 
-def favourite_codes(conn: sqlite3.Connection) -> list[str]:
+def favourite_codes(conn: Store) -> list[str]:
     return [r[0] for r in conn.execute("SELECT code FROM favourite_codes ORDER BY position")]
 
 
-def set_favourite_codes(conn: sqlite3.Connection, codes: Sequence[str]) -> None:
+def set_favourite_codes(conn: Store, codes: Sequence[str]) -> None:
     conn.execute("DELETE FROM favourite_codes")
     conn.executemany(
         "INSERT INTO favourite_codes (position, code) VALUES (?, ?)",
@@ -397,7 +380,7 @@ def set_favourite_codes(conn: sqlite3.Connection, codes: Sequence[str]) -> None:
 
 
 def update_provider(
-    conn: sqlite3.Connection,
+    conn: Store,
     provider_id: int,
     *,
     name: str,
@@ -415,7 +398,7 @@ def update_provider(
     )
 
 
-def supervised_by(conn: sqlite3.Connection, provider_id: int) -> list[int]:
+def supervised_by(conn: Store, provider_id: int) -> list[int]:
     """Ids of the providers whose supervising PT is ``provider_id``."""
     rows = conn.execute(
         "SELECT id FROM providers WHERE supervising_provider_id = ? ORDER BY id", (provider_id,)
@@ -424,7 +407,7 @@ def supervised_by(conn: sqlite3.Connection, provider_id: int) -> list[int]:
 
 
 def update_user(
-    conn: sqlite3.Connection,
+    conn: Store,
     user_id: int,
     *,
     name: str,
@@ -442,7 +425,7 @@ def update_user(
 
 
 def update_payer(
-    conn: sqlite3.Connection,
+    conn: Store,
     payer_id: int,
     *,
     name: str,
@@ -458,7 +441,7 @@ def update_payer(
     )
 
 
-def payer_named(conn: sqlite3.Connection, name: str) -> int | None:
+def payer_named(conn: Store, name: str) -> int | None:
     """The id of the payer with this name (any case), if one exists."""
     row = conn.execute(
         "SELECT id FROM payers WHERE lower(name) = lower(?)", (name.strip(),)
@@ -466,20 +449,21 @@ def payer_named(conn: sqlite3.Connection, name: str) -> int | None:
     return int(row[0]) if row else None
 
 
-def list_referring_providers(conn: sqlite3.Connection) -> list[ReferringProviderRow]:
+def list_referring_providers(conn: Store) -> list[ReferringProviderRow]:
     rows = conn.execute("SELECT id, name, npi FROM referring_providers ORDER BY name, id")
     return [ReferringProviderRow(*r) for r in rows.fetchall()]
 
 
-def find_referring_provider(conn: sqlite3.Connection, name: str, npi: str | None) -> int | None:
+def find_referring_provider(conn: Store, name: str, npi: str | None) -> int | None:
     row = conn.execute(
-        "SELECT id FROM referring_providers WHERE name = ? AND npi IS ? ORDER BY id LIMIT 1",
+        "SELECT id FROM referring_providers WHERE name = ? AND npi IS NOT DISTINCT FROM ? "
+        "ORDER BY id LIMIT 1",
         (name, npi),
     ).fetchone()
     return int(row[0]) if row else None
 
 
-def update_patient(conn: sqlite3.Connection, patient: PatientRow) -> None:
+def update_patient(conn: Store, patient: PatientRow) -> None:
     conn.execute(
         "UPDATE patients SET last_name = ?, first_name = ?, date_of_birth = ?, sex = ?, "
         "address = ?, phone = ?, payer_id = ?, member_id = ?, referring_provider_id = ?, "
@@ -489,7 +473,7 @@ def update_patient(conn: sqlite3.Connection, patient: PatientRow) -> None:
 
 
 def update_plan_of_care(
-    conn: sqlite3.Connection,
+    conn: Store,
     plan_id: int,
     *,
     certifying_provider_id: int | None,
@@ -511,12 +495,12 @@ def update_plan_of_care(
 # --- the clinic's settings (key/value) -------------------------------------------------------
 
 
-def get_setting(conn: sqlite3.Connection, key: str) -> str | None:
+def get_setting(conn: Store, key: str) -> str | None:
     row = conn.execute("SELECT value FROM app_settings WHERE key = ?", (key,)).fetchone()
     return str(row[0]) if row else None
 
 
-def set_setting(conn: sqlite3.Connection, key: str, value: str) -> None:
+def set_setting(conn: Store, key: str, value: str) -> None:
     conn.execute(
         "INSERT INTO app_settings (key, value) VALUES (?, ?) "
         "ON CONFLICT (key) DO UPDATE SET value = excluded.value",

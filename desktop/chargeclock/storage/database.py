@@ -20,7 +20,7 @@ import os
 import shutil
 import sqlite3
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -38,6 +38,7 @@ from chargeclock.storage.migrations import (
     migrate,
     migration_files,
 )
+from chargeclock.storage.store import Params
 
 MEMORY = ":memory:"
 #: the first 16 bytes of every SQLite 3 database file
@@ -204,6 +205,20 @@ class Database:
             # SQLite may have rolled back already (it does, after some I/O errors).
             with suppress(sqlite3.Error):
                 self.conn.execute("ROLLBACK")
+
+    # --- the storage seam (:class:`~chargeclock.storage.store.Store`) ----------------------
+
+    dialect = "sqlite"
+
+    def execute(self, sql: str, params: Params = (), /) -> sqlite3.Cursor:
+        return self.conn.execute(sql, params)
+
+    def executemany(self, sql: str, rows: Iterable[Params], /) -> sqlite3.Cursor:
+        return self.conn.executemany(sql, rows)
+
+    @property
+    def in_transaction(self) -> bool:
+        return self.conn.in_transaction
 
     def close(self) -> None:
         if self.closed:

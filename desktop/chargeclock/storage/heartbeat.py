@@ -11,17 +11,17 @@ clean exit alike.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 from chargeclock.storage.records import HeartbeatRow
+from chargeclock.storage.store import Store
 from chargeclock.storage.timefmt import from_db_time, to_db_time
 
 PENDING_KEY = "recovery.pending"
 
 
-def get(conn: sqlite3.Connection) -> HeartbeatRow | None:
+def get(conn: Store) -> HeartbeatRow | None:
     row = conn.execute(
         "SELECT pid, session_started_at, last_seen_at, clean_exit FROM heartbeat WHERE id = 1"
     ).fetchone()
@@ -30,25 +30,27 @@ def get(conn: sqlite3.Connection) -> HeartbeatRow | None:
     return HeartbeatRow(row[0], from_db_time(row[1]), from_db_time(row[2]), bool(row[3]))
 
 
-def start_session(conn: sqlite3.Connection, pid: int, at: datetime) -> None:
+def start_session(conn: Store, pid: int, at: datetime) -> None:
     conn.execute(
-        "INSERT OR REPLACE INTO heartbeat (id, pid, session_started_at, last_seen_at, clean_exit) "
-        "VALUES (1, ?, ?, ?, 0)",
+        "INSERT INTO heartbeat (id, pid, session_started_at, last_seen_at, clean_exit) "
+        "VALUES (1, ?, ?, ?, 0) ON CONFLICT (id) DO UPDATE SET pid = excluded.pid, "
+        "session_started_at = excluded.session_started_at, "
+        "last_seen_at = excluded.last_seen_at, clean_exit = 0",
         (pid, to_db_time(at), to_db_time(at)),
     )
 
 
-def beat(conn: sqlite3.Connection, at: datetime) -> None:
+def beat(conn: Store, at: datetime) -> None:
     conn.execute("UPDATE heartbeat SET last_seen_at = ? WHERE id = 1", (to_db_time(at),))
 
 
-def end_session(conn: sqlite3.Connection, at: datetime) -> None:
+def end_session(conn: Store, at: datetime) -> None:
     conn.execute(
         "UPDATE heartbeat SET last_seen_at = ?, clean_exit = 1 WHERE id = 1", (to_db_time(at),)
     )
 
 
-def pending(conn: sqlite3.Connection) -> dict[int, datetime]:
+def pending(conn: Store) -> dict[int, datetime]:
     """Segment id → the last-seen moment its undecided recovery offers (empty if none; an
     unreadable value counts as none rather than stopping the start)."""
     row = conn.execute("SELECT value FROM app_settings WHERE key = ?", (PENDING_KEY,)).fetchone()
@@ -60,7 +62,7 @@ def pending(conn: sqlite3.Connection) -> dict[int, datetime]:
         return {}
 
 
-def set_pending(conn: sqlite3.Connection, last_seen: Mapping[int, datetime]) -> None:
+def set_pending(conn: Store, last_seen: Mapping[int, datetime]) -> None:
     """Replace the undecided timers' last-seen moments (none: the key is removed)."""
     if not last_seen:
         conn.execute("DELETE FROM app_settings WHERE key = ?", (PENDING_KEY,))
@@ -73,7 +75,7 @@ def set_pending(conn: sqlite3.Connection, last_seen: Mapping[int, datetime]) -> 
     )
 
 
-def settle(conn: sqlite3.Connection, segment_ids: Iterable[int]) -> None:
+def settle(conn: Store, segment_ids: Iterable[int]) -> None:
     """These timers' recovery is decided: they no longer carry a crashed run's last seen."""
     left = pending(conn)
     for segment_id in segment_ids:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
@@ -11,6 +10,7 @@ from decimal import Decimal
 from msgspec import Struct
 
 from chargeclock.domain.year_figures import YearFigures
+from chargeclock.storage.store import Store
 from chargeclock.storage.timefmt import from_cents, from_db_time, to_cents, to_db_time
 
 
@@ -49,9 +49,7 @@ def _decimal(text: str | None) -> Decimal | None:
     return None if text is None else Decimal(text)
 
 
-def save_years(
-    conn: sqlite3.Connection, years: Iterable[YearFigures], file_name: str, at: datetime
-) -> None:
+def save_years(conn: Store, years: Iterable[YearFigures], file_name: str, at: datetime) -> None:
     """Insert or replace each year's figures (a year imported again replaces the last import)."""
     conn.executemany(
         "INSERT INTO rule_years (year, kx_pt_slp, kx_ot, review_threshold, conversion_factor, "
@@ -85,7 +83,7 @@ def save_years(
     )
 
 
-def imported_years(conn: sqlite3.Connection) -> list[ImportedYear]:
+def imported_years(conn: Store) -> list[ImportedYear]:
     """Every imported year, oldest first."""
     out = []
     for row in conn.execute(
@@ -111,9 +109,7 @@ def imported_years(conn: sqlite3.Connection) -> list[ImportedYear]:
     return out
 
 
-def replace_pfs_year(
-    conn: sqlite3.Connection, year: int, rows: Iterable[PfsFeeRow], at: datetime
-) -> None:
+def replace_pfs_year(conn: Store, year: int, rows: Iterable[PfsFeeRow], at: datetime) -> None:
     """The year's fee schedule becomes exactly ``rows`` (an import replaces the last one)."""
     conn.execute("DELETE FROM pfs_fees WHERE year = ?", (year,))
     conn.executemany(
@@ -143,7 +139,7 @@ def replace_pfs_year(
     )
 
 
-def pfs_years(conn: sqlite3.Connection) -> list[tuple[int, str, int, datetime]]:
+def pfs_years(conn: Store) -> list[tuple[int, str, int, datetime]]:
     """``(year, locality, codes, imported_at)`` of each imported fee schedule."""
     return [
         (row[0], row[1], row[2], from_db_time(row[3]))
@@ -154,7 +150,7 @@ def pfs_years(conn: sqlite3.Connection) -> list[tuple[int, str, int, datetime]]:
     ]
 
 
-def pfs_fees(conn: sqlite3.Connection, year: int) -> list[PfsFeeRow]:
+def pfs_fees(conn: Store, year: int) -> list[PfsFeeRow]:
     return [
         PfsFeeRow(
             year=row[0],

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -17,6 +16,7 @@ from chargeclock.storage.records import (
     VisitCodeRow,
     VisitRow,
 )
+from chargeclock.storage.store import Store, insert_id
 from chargeclock.storage.timefmt import from_cents, from_db_time, to_cents, to_db_time
 
 _VISIT = (
@@ -43,7 +43,7 @@ def _visit(row: Sequence[Any]) -> VisitRow:
 
 
 def insert_visit(
-    conn: sqlite3.Connection,
+    conn: Store,
     *,
     patient_id: int,
     date_of_service: date,
@@ -54,7 +54,8 @@ def insert_visit(
     supervising_provider_id: int | None,
     opened_at: datetime,
 ) -> int:
-    cursor = conn.execute(
+    return insert_id(
+        conn,
         "INSERT INTO visits (patient_id, date_of_service, discipline, place_of_service, payer_id, "
         "rendering_provider_id, supervising_provider_id, status, opened_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?)",
@@ -69,24 +70,21 @@ def insert_visit(
             to_db_time(opened_at),
         ),
     )
-    return int(cursor.lastrowid or 0)
 
 
-def get_visit(conn: sqlite3.Connection, visit_id: int) -> VisitRow | None:
+def get_visit(conn: Store, visit_id: int) -> VisitRow | None:
     row = conn.execute(f"SELECT {_VISIT} FROM visits WHERE id = ?", (visit_id,)).fetchone()
     return _visit(row) if row else None
 
 
-def visits_of_day(conn: sqlite3.Connection, day: date) -> list[VisitRow]:
+def visits_of_day(conn: Store, day: date) -> list[VisitRow]:
     rows = conn.execute(
         f"SELECT {_VISIT} FROM visits WHERE date_of_service = ? ORDER BY id", (day.isoformat(),)
     ).fetchall()
     return [_visit(r) for r in rows]
 
 
-def visits_of_patient(
-    conn: sqlite3.Connection, patient_id: int, *, day: date | None = None
-) -> list[VisitRow]:
+def visits_of_patient(conn: Store, patient_id: int, *, day: date | None = None) -> list[VisitRow]:
     if day is None:
         rows = conn.execute(
             f"SELECT {_VISIT} FROM visits WHERE patient_id = ? ORDER BY date_of_service, id",
@@ -101,7 +99,7 @@ def visits_of_patient(
 
 
 def finalized_visits_between(
-    conn: sqlite3.Connection, patient_id: int, first: date, last: date
+    conn: Store, patient_id: int, first: date, last: date
 ) -> list[VisitRow]:
     """The patient's finalized visits dated ``first`` to ``last`` (both included)."""
     rows = conn.execute(
@@ -113,7 +111,7 @@ def finalized_visits_between(
 
 
 def set_visit_status(
-    conn: sqlite3.Connection, visit_id: int, status: str, finalized_at: datetime | None
+    conn: Store, visit_id: int, status: str, finalized_at: datetime | None
 ) -> None:
     conn.execute(
         "UPDATE visits SET status = ?, finalized_at = ? WHERE id = ?",
@@ -121,14 +119,14 @@ def set_visit_status(
     )
 
 
-def set_tie_choice(conn: sqlite3.Connection, visit_id: int, codes: Sequence[str] | None) -> None:
+def set_tie_choice(conn: Store, visit_id: int, codes: Sequence[str] | None) -> None:
     conn.execute(
         "UPDATE visits SET tie_choice = ? WHERE id = ?",
         (None if codes is None else " ".join(codes), visit_id),
     )
 
 
-def treatment_days(conn: sqlite3.Connection, patient_id: int, since: date, until: date) -> int:
+def treatment_days(conn: Store, patient_id: int, since: date, until: date) -> int:
     """Distinct dates of service with a finalized visit, ``since`` to ``until`` inclusive."""
     row = conn.execute(
         "SELECT count(DISTINCT date_of_service) FROM visits WHERE patient_id = ? "
@@ -138,7 +136,7 @@ def treatment_days(conn: sqlite3.Connection, patient_id: int, since: date, until
     return int(row[0])
 
 
-def first_treatment_day(conn: sqlite3.Connection, patient_id: int, since: date) -> date | None:
+def first_treatment_day(conn: Store, patient_id: int, since: date) -> date | None:
     row = conn.execute(
         "SELECT min(date_of_service) FROM visits WHERE patient_id = ? AND status <> 'void' "
         "AND date_of_service >= ?",
@@ -150,7 +148,7 @@ def first_treatment_day(conn: sqlite3.Connection, patient_id: int, since: date) 
 # --- codes -------------------------------------------------------------------------------------
 
 
-def codes_of_visit(conn: sqlite3.Connection, visit_id: int) -> list[VisitCodeRow]:
+def codes_of_visit(conn: Store, visit_id: int) -> list[VisitCodeRow]:
     rows = conn.execute(
         "SELECT id, visit_id, code, position FROM visit_codes WHERE visit_id = ? ORDER BY position",
         (visit_id,),
@@ -158,18 +156,19 @@ def codes_of_visit(conn: sqlite3.Connection, visit_id: int) -> list[VisitCodeRow
     return [VisitCodeRow(*r) for r in rows]
 
 
-def insert_code(conn: sqlite3.Connection, visit_id: int, code: str) -> VisitCodeRow:
+def insert_code(conn: Store, visit_id: int, code: str) -> VisitCodeRow:
     position = conn.execute(
         "SELECT coalesce(max(position), 0) + 1 FROM visit_codes WHERE visit_id = ?", (visit_id,)
     ).fetchone()[0]
-    cursor = conn.execute(
+    row_id = insert_id(
+        conn,
         "INSERT INTO visit_codes (visit_id, code, position) VALUES (?, ?, ?)",
         (visit_id, code, position),
     )
-    return VisitCodeRow(int(cursor.lastrowid or 0), visit_id, code, int(position))
+    return VisitCodeRow(row_id, visit_id, code, int(position))
 
 
-def delete_code(conn: sqlite3.Connection, visit_code_id: int) -> None:
+def delete_code(conn: Store, visit_code_id: int) -> None:
     conn.execute("DELETE FROM timer_segments WHERE visit_code_id = ?", (visit_code_id,))
     conn.execute("DELETE FROM untimed_services WHERE visit_code_id = ?", (visit_code_id,))
     conn.execute("DELETE FROM visit_codes WHERE id = ?", (visit_code_id,))
@@ -195,14 +194,14 @@ def _segment(row: Sequence[Any]) -> SegmentRow:
     )
 
 
-def segments_of_visit(conn: sqlite3.Connection, visit_id: int) -> list[SegmentRow]:
+def segments_of_visit(conn: Store, visit_id: int) -> list[SegmentRow]:
     rows = conn.execute(
         f"SELECT {_SEGMENT} WHERE s.visit_id = ? ORDER BY s.started_at, s.id", (visit_id,)
     ).fetchall()
     return [_segment(r) for r in rows]
 
 
-def segments_of_visits(conn: sqlite3.Connection, visit_ids: Iterable[int]) -> list[SegmentRow]:
+def segments_of_visits(conn: Store, visit_ids: Iterable[int]) -> list[SegmentRow]:
     ids = list(visit_ids)
     if not ids:
         return []
@@ -213,12 +212,12 @@ def segments_of_visits(conn: sqlite3.Connection, visit_ids: Iterable[int]) -> li
     return [_segment(r) for r in rows]
 
 
-def get_segment(conn: sqlite3.Connection, segment_id: int) -> SegmentRow | None:
+def get_segment(conn: Store, segment_id: int) -> SegmentRow | None:
     row = conn.execute(f"SELECT {_SEGMENT} WHERE s.id = ?", (segment_id,)).fetchone()
     return _segment(row) if row else None
 
 
-def running_segments(conn: sqlite3.Connection, visit_id: int | None = None) -> list[SegmentRow]:
+def running_segments(conn: Store, visit_id: int | None = None) -> list[SegmentRow]:
     if visit_id is None:
         rows = conn.execute(
             f"SELECT {_SEGMENT} WHERE s.stopped_at IS NULL ORDER BY s.started_at, s.id"
@@ -232,7 +231,7 @@ def running_segments(conn: sqlite3.Connection, visit_id: int | None = None) -> l
 
 
 def insert_segment(
-    conn: sqlite3.Connection,
+    conn: Store,
     *,
     visit_id: int,
     visit_code_id: int,
@@ -240,7 +239,8 @@ def insert_segment(
     started_at: datetime,
     stopped_at: datetime | None = None,
 ) -> int:
-    cursor = conn.execute(
+    return insert_id(
+        conn,
         "INSERT INTO timer_segments (visit_id, visit_code_id, role, started_at, stopped_at) "
         "VALUES (?, ?, ?, ?, ?)",
         (
@@ -251,11 +251,10 @@ def insert_segment(
             to_db_time(stopped_at) if stopped_at else None,
         ),
     )
-    return int(cursor.lastrowid or 0)
 
 
 def set_segment_times(
-    conn: sqlite3.Connection, segment_id: int, started_at: datetime, stopped_at: datetime | None
+    conn: Store, segment_id: int, started_at: datetime, stopped_at: datetime | None
 ) -> None:
     conn.execute(
         "UPDATE timer_segments SET started_at = ?, stopped_at = ? WHERE id = ?",
@@ -263,21 +262,21 @@ def set_segment_times(
     )
 
 
-def stop_segment(conn: sqlite3.Connection, segment_id: int, stopped_at: datetime) -> None:
+def stop_segment(conn: Store, segment_id: int, stopped_at: datetime) -> None:
     conn.execute(
         "UPDATE timer_segments SET stopped_at = ? WHERE id = ? AND stopped_at IS NULL",
         (to_db_time(stopped_at), segment_id),
     )
 
 
-def delete_segment(conn: sqlite3.Connection, segment_id: int) -> None:
+def delete_segment(conn: Store, segment_id: int) -> None:
     conn.execute("DELETE FROM timer_segments WHERE id = ?", (segment_id,))
 
 
 # --- untimed services --------------------------------------------------------------------------
 
 
-def untimed_of_visits(conn: sqlite3.Connection, visit_ids: Iterable[int]) -> list[UntimedRow]:
+def untimed_of_visits(conn: Store, visit_ids: Iterable[int]) -> list[UntimedRow]:
     ids = list(visit_ids)
     if not ids:
         return []
@@ -292,7 +291,7 @@ def untimed_of_visits(conn: sqlite3.Connection, visit_ids: Iterable[int]) -> lis
 
 
 def upsert_untimed(
-    conn: sqlite3.Connection,
+    conn: Store,
     visit_code_id: int,
     furnished_by: str,
     pt_minutes: int | None,
@@ -314,11 +313,18 @@ def _lines(values: Sequence[str]) -> str:
     return json.dumps(list(values), ensure_ascii=False)
 
 
-def replace_bill(conn: sqlite3.Connection, bill: BillRow) -> None:
+def replace_bill(conn: Store, bill: BillRow) -> None:
     conn.execute(
-        "INSERT OR REPLACE INTO visit_bills (visit_id, rule_year, unit_method, pooled_visit_ids, "
+        "INSERT INTO visit_bills (visit_id, rule_year, unit_method, pooled_visit_ids, "
         "total_timed_minutes, total_treatment_minutes, timed_units, kx_applies, warnings, review, "
-        "trace, computed_at, rule_data_year) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "trace, computed_at, rule_data_year) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (visit_id) DO UPDATE SET rule_year = excluded.rule_year, "
+        "unit_method = excluded.unit_method, pooled_visit_ids = excluded.pooled_visit_ids, "
+        "total_timed_minutes = excluded.total_timed_minutes, "
+        "total_treatment_minutes = excluded.total_treatment_minutes, "
+        "timed_units = excluded.timed_units, kx_applies = excluded.kx_applies, "
+        "warnings = excluded.warnings, review = excluded.review, trace = excluded.trace, "
+        "computed_at = excluded.computed_at, rule_data_year = excluded.rule_data_year",
         (
             bill.visit_id,
             bill.rule_year,
@@ -337,7 +343,7 @@ def replace_bill(conn: sqlite3.Connection, bill: BillRow) -> None:
     )
 
 
-def get_bill(conn: sqlite3.Connection, visit_id: int) -> BillRow | None:
+def get_bill(conn: Store, visit_id: int) -> BillRow | None:
     row = conn.execute(
         "SELECT visit_id, rule_year, unit_method, pooled_visit_ids, total_timed_minutes, "
         "total_treatment_minutes, timed_units, kx_applies, warnings, review, trace, computed_at, "
@@ -363,14 +369,12 @@ def get_bill(conn: sqlite3.Connection, visit_id: int) -> BillRow | None:
     )
 
 
-def delete_bill(conn: sqlite3.Connection, visit_id: int) -> None:
+def delete_bill(conn: Store, visit_id: int) -> None:
     conn.execute("DELETE FROM claim_lines WHERE visit_id = ?", (visit_id,))
     conn.execute("DELETE FROM visit_bills WHERE visit_id = ?", (visit_id,))
 
 
-def insert_claim_lines(
-    conn: sqlite3.Connection, visit_id: int, lines: Sequence[ClaimLineRow]
-) -> None:
+def insert_claim_lines(conn: Store, visit_id: int, lines: Sequence[ClaimLineRow]) -> None:
     conn.executemany(
         "INSERT INTO claim_lines (visit_id, line_number, code, modifiers, units, assistant, "
         "allowed_cents, charge_cents, diagnosis_pointers, trace) "
@@ -393,7 +397,7 @@ def insert_claim_lines(
     )
 
 
-def claim_lines_of_visits(conn: sqlite3.Connection, visit_ids: Iterable[int]) -> list[ClaimLineRow]:
+def claim_lines_of_visits(conn: Store, visit_ids: Iterable[int]) -> list[ClaimLineRow]:
     ids = list(visit_ids)
     if not ids:
         return []
@@ -423,7 +427,7 @@ def claim_lines_of_visits(conn: sqlite3.Connection, visit_ids: Iterable[int]) ->
 
 
 def ytd_allowed_cents(
-    conn: sqlite3.Connection,
+    conn: Store,
     patient_id: int,
     year: int,
     disciplines: Sequence[str],
@@ -454,7 +458,7 @@ def ytd_allowed_cents(
     return int(row[0]), int(row[1]), int(row[2])
 
 
-def visit_count(conn: sqlite3.Connection) -> int:
+def visit_count(conn: Store) -> int:
     return int(conn.execute("SELECT count(*) FROM visits").fetchone()[0])
 
 
