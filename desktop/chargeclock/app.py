@@ -253,7 +253,7 @@ def _say(text: str) -> None:
 
 def _cannot_start(exc: BaseException, *, smoke_test: bool) -> int:
     """One dialog (none for the smoke test) and one line on standard error; the exit status."""
-    from chargeclock.storage.errors import WriteFailedError
+    from chargeclock.services.errors import WriteFailedError
 
     detail = failure_text(exc, "at start")
     if isinstance(exc, WriteFailedError):  # the session's first write: nothing could be saved

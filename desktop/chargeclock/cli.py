@@ -67,11 +67,10 @@ def _cmd_calc(args: argparse.Namespace) -> int:
         return run_calc(data, sys.stdout, sys.stderr)
     # The clinic's imported rule data over the shipped data; read-only, beside an open window.
     from chargeclock.resources import rule_book
-    from chargeclock.services.context import ClinicRuleBook
-    from chargeclock.storage.database import open_database
+    from chargeclock.services.context import clinic_rule_book
 
-    with open_database(Path(database), create=False, lock=False) as db:
-        return run_calc(data, sys.stdout, sys.stderr, ClinicRuleBook(rule_book(), db))
+    with clinic_rule_book(Path(database), rule_book()) as book:
+        return run_calc(data, sys.stdout, sys.stderr, book)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -28,13 +28,14 @@ def _add_db(parser: argparse.ArgumentParser) -> None:
 
 
 def _cmd_backup(args: argparse.Namespace) -> int:
-    from chargeclock.clock import SystemClock
-    from chargeclock.services.backups import backup_now
-    from chargeclock.storage.database import open_existing
+    from chargeclock.services.session import Services
 
     database = _database(args)
-    with open_existing(database, write=False) as db:
-        target = backup_now(database, SystemClock(), db, keep=args.keep)
+    services = Services.open_existing(database, write=False)
+    try:
+        target = services.backup_now(keep=args.keep)
+    finally:
+        services.close(clean=False)
     print(f"backup written: {target}")
     return 0
 
@@ -53,11 +54,8 @@ def _at_least_one(text: str) -> int:
 def _cmd_restore(args: argparse.Namespace) -> int:
     from chargeclock.clock import SystemClock
     from chargeclock.services.backups import restore
-    from chargeclock.storage.database import check_database_file, check_restore_target
 
     database = _database(args)
-    check_database_file(Path(args.file), new_ok=False, what="backup")  # never another
-    check_restore_target(database)  # program's file read, nor replaced
     saved = restore(Path(args.file), database, SystemClock())
     if saved is not None:
         print(f"the database as it was is kept in {saved}")
@@ -66,18 +64,17 @@ def _cmd_restore(args: argparse.Namespace) -> int:
 
 
 def _cmd_verify_audit(args: argparse.Namespace) -> int:
-    from chargeclock.paths import backups_dir
-    from chargeclock.storage import audit_verify
-    from chargeclock.storage.database import open_read_only
+    from chargeclock.services.session import Services
 
     database = _database(args)
-    with open_read_only(database) as db:  # changes no file, so it runs beside the app
-        report = audit_verify.verify(
-            db,
-            backups=backups_dir(database),
-            anchors=[Path(a) for a in args.anchor],
-            key_files=[Path(k) for k in args.key],
+    # Changes no file, so it runs beside the app.
+    services = Services.open_existing(database, write=False)
+    try:
+        report = services.verify_audit(
+            anchors=[Path(a) for a in args.anchor], key_files=[Path(k) for k in args.key]
         )
+    finally:
+        services.close(clean=False)
     print(f"audit log of {database}")
     for line in report.lines():
         print(line)
@@ -85,11 +82,9 @@ def _cmd_verify_audit(args: argparse.Namespace) -> int:
 
 
 def _cmd_import_fees(args: argparse.Namespace) -> int:
-    from chargeclock.clock import SystemClock
     from chargeclock.services.session import Services
-    from chargeclock.storage.database import open_existing
 
-    services = Services(open_existing(_database(args), write=True), SystemClock())
+    services = Services.open_existing(_database(args), write=True)
     try:
         result = services.records.import_fees(
             args.file, year=args.year, charges=args.charges, label=args.label
@@ -106,7 +101,7 @@ def _cmd_import_fees(args: argparse.Namespace) -> int:
 def _cmd_import_rules(args: argparse.Namespace) -> int:
     from chargeclock.services.session import Services
 
-    services = Services.open(_database(args))
+    services = Services.open_existing(_database(args), write=True)
     try:
         result = services.rules.import_rules(args.file)
     finally:
@@ -119,7 +114,7 @@ def _cmd_import_rules(args: argparse.Namespace) -> int:
 def _cmd_import_pfs(args: argparse.Namespace) -> int:
     from chargeclock.services.session import Services
 
-    services = Services.open(_database(args))
+    services = Services.open_existing(_database(args), write=True)
     try:
         result = services.rules.import_pfs(
             year=args.year,
@@ -168,11 +163,9 @@ def _cmd_demo_db(args: argparse.Namespace) -> int:
 def _cmd_superbill(args: argparse.Namespace) -> int:
     from datetime import date
 
-    from chargeclock.clock import SystemClock
     from chargeclock.domain.errors import InputError
     from chargeclock.services.session import Services
     from chargeclock.services.superbill import SuperbillRequest, build, save_pdf
-    from chargeclock.storage.database import open_existing
 
     def day(value: str | None, field: str) -> date | None:
         if value is None:
@@ -210,7 +203,7 @@ def _cmd_superbill(args: argparse.Namespace) -> int:
     if not output.parent.is_dir():
         raise InputError("-o", f"no such folder: {output.parent}")
     # Read-only: no lock and no session end, so this runs beside an open window.
-    services = Services(open_existing(_database(args), write=False), SystemClock())
+    services = Services.open_existing(_database(args), write=False)
     try:
         if services.records.some_diagnosis_lacks_a_description():
             from chargeclock.services.diagnosis_codes import load_index

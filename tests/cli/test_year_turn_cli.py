@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from chargeclock.domain.rulebook import RuleBook
+from chargeclock.services.session import Services
 from tests.helpers import run_cli
 from tests.services.test_rule_imports import HEADER, row
 
@@ -41,6 +42,9 @@ def test_import_rules_then_calc_with_the_clinic_database(tmp_path: Path, book: R
     database = tmp_path / "clinic.db"
     figures = tmp_path / "figures.csv"
     figures.write_text(HEADER + row(year, kx_pt_slp="2550", kx_ot="2550"))
+    missing = run_cli("import-rules", "--db", str(database), str(figures))
+    assert missing.status == 2 and "no such file" in missing.stderr  # never creates one
+    Services.open(database).close()
 
     imported = run_cli("import-rules", "--db", str(database), str(figures))
     assert imported.status == 0, imported.stderr
@@ -60,6 +64,7 @@ def test_import_rules_then_calc_with_the_clinic_database(tmp_path: Path, book: R
 
 def test_import_rules_refuses_a_bad_file_in_one_line(tmp_path: Path) -> None:
     database = tmp_path / "clinic.db"
+    Services.open(database).close()
     figures = tmp_path / "figures.csv"
     figures.write_text(HEADER + row(2027, source=""))
     run = run_cli("import-rules", "--db", str(database), str(figures))

@@ -67,7 +67,7 @@ def test_restore_brings_back_the_backup_and_refuses_while_open(clinic: Clinic) -
 def test_restore_refuses_what_is_not_a_backup(tmp_path: Path) -> None:
     junk = tmp_path / "junk.sqlite3"
     junk.write_bytes(b"not a database at all" * 100)
-    with pytest.raises(StorageError, match="not a database"):
+    with pytest.raises(StorageError, match="it is not an SQLite database file"):
         restore(junk, tmp_path / "c.sqlite3", None)  # type: ignore[arg-type]
 
 

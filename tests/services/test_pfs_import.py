@@ -10,6 +10,7 @@ import pytest
 
 from chargeclock.domain.calculation import ServiceMinutes, VisitInput, calculate
 from chargeclock.domain.errors import InputError
+from chargeclock.services.session import Services
 from chargeclock.storage import rule_data
 from tests.helpers import DATA, run_cli
 from tests.services.conftest import Clinic, dump
@@ -135,6 +136,7 @@ def test_a_bad_import_names_the_field_and_saves_nothing(
 
 def test_the_command_line(tmp_path: Path) -> None:
     database = tmp_path / "clinic.db"
+    Services.open(database).close()
     args = ["import-pfs", "--db", str(database), "--year", "2026", "--locality", LOS_ANGELES]
     run = run_cli(*args, str(RVU), str(GPCI))
     assert run.status == 0, run.stderr

@@ -21,7 +21,7 @@ from chargeclock.domain.errors import InputError
 from chargeclock.paths import backups_dir
 from chargeclock.storage import audit_anchor
 from chargeclock.storage import backup as store_backup
-from chargeclock.storage.database import Database
+from chargeclock.storage.database import Database, check_database_file, check_restore_target
 from chargeclock.storage.errors import StorageError
 from chargeclock.storage.lock import ProcessLock
 
@@ -131,6 +131,9 @@ def restore(backup: Path, database: Path, clock: Clock) -> Path | None:
     """
     if not backup.is_file():
         raise InputError("FILE", f"no backup at {backup}")
+    # Never another program's file read as a backup, nor put in its place.
+    check_database_file(backup, new_ok=False, what="backup")
+    check_restore_target(database)
     store_backup.check_backup(backup)
     lock = ProcessLock(database)
     try:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import date, datetime, tzinfo
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from msgspec import Struct
@@ -86,6 +88,15 @@ class ClinicRuleBook(RuleBook):
         self._imported = None
         self._pfs_years = None
         self.forget()
+
+
+@contextmanager
+def clinic_rule_book(path: Path, base: RuleBook) -> Iterator[ClinicRuleBook]:
+    """The rule data a clinic's database holds, read without changing any file."""
+    from chargeclock.storage.database import open_existing
+
+    with open_existing(path, write=False) as db:
+        yield ClinicRuleBook(base, db)
 
 
 class Context(Struct):

@@ -51,6 +51,17 @@ class Services:
         self.unlock = UnlockService(self.ctx)
 
     @classmethod
+    def open_existing(
+        cls, path: Path | str, *, write: bool, clock: Clock | None = None
+    ) -> Services:
+        """An existing ChargeClock database, for a command: ``write=False`` reads it without
+        changing any file (no lock: it runs beside the window); ``write=True`` takes the lock.
+        A missing path, a folder or another program's file is refused, left as it is."""
+        from chargeclock.storage.database import open_existing
+
+        return cls(open_existing(path, write=write), clock or SystemClock())
+
+    @classmethod
     def open(
         cls,
         path: Path | str,
@@ -122,12 +133,14 @@ class Services:
 
         return audit_anchor.printed(self.db, finalized_visit_id)
 
-    def backup_now(self) -> Path:
+    def backup_now(self, *, keep: int | None = None) -> Path:
         if self.db.path is None:
             raise ValueError("an in-memory database has no backups")
         from chargeclock.services import backups
 
-        return backups.backup_now(self.db.path, self.clock, self.db)
+        return backups.backup_now(
+            self.db.path, self.clock, self.db, backups.KEEP if keep is None else keep
+        )
 
     def daily_backup(self) -> Path | None:
         from chargeclock.services import backups  # not on the start-up path

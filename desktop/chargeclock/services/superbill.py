@@ -30,6 +30,7 @@ import os
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Literal
 
 from msgspec import Struct
@@ -116,6 +117,14 @@ def save_pdf(superbill: Superbill, out: str | os.PathLike[str] | BinaryIO) -> No
     from chargeclock import export
 
     export.render_pdf(superbill, out)
+
+
+def save_pdf_bytes(path: Path, pdf: bytes) -> None:
+    """Write an already rendered PDF (the preview's) to ``path``: owner-only, synced, replaced
+    in one step."""
+    from chargeclock import export
+
+    export.write_private(path, pdf)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ _FILE = re.compile(r"^(\d{4})_[a-z0-9_]+\.(sql|py)$")
 def migration_files(directory: Path | None = None) -> list[Path]:
     """The migration files in order (``0001_…`` first)."""
     if directory is None:
-        from chargeclock.resources import migrations_dir
+        from chargeclock.shipped import migrations_dir
 
         directory = migrations_dir()
     files = sorted(p for p in directory.iterdir() if _FILE.match(p.name))

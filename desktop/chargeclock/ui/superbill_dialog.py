@@ -35,9 +35,8 @@ from PySide6.QtWidgets import (
 
 from chargeclock.domain.errors import ChargeClockError
 from chargeclock.domain.superbill import Paper, Superbill
-from chargeclock.export import write_private
 from chargeclock.services.session import Services
-from chargeclock.services.superbill import SuperbillRequest, build, pdf_bytes
+from chargeclock.services.superbill import SuperbillRequest, build, pdf_bytes, save_pdf_bytes
 from chargeclock.ui import theme
 from chargeclock.ui.superbill_print import PrintError, print_document
 
@@ -332,7 +331,7 @@ class SuperbillDialog(QDialog):
         if path.suffix.lower() != ".pdf":
             path = path.with_name(path.name + ".pdf")
         try:
-            write_private(path, self.pdf)
+            save_pdf_bytes(path, self.pdf)
         except OSError as exc:
             self._show_message(f"Could not save {path}: {exc.strerror or exc}")
             return False
