@@ -6,7 +6,9 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import UTC, tzinfo
+from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Every database a test writes gets an audit key file: never in the user's own key folder.
@@ -15,13 +17,41 @@ os.environ["CHARGECLOCK_AUDIT_KEYS"] = tempfile.mkdtemp(prefix="chargeclock-test
 
 import pytest
 
+from chargeclock.clock import Clock
 from chargeclock.domain.rulebook import RuleBook
 from chargeclock.resources import rule_book
+from chargeclock.services.session import Services
 
 
 @pytest.fixture(scope="session")
 def book() -> RuleBook:
     return rule_book()
+
+
+#: the engines a test's store can be: the fixtures below are parametrised over these once a
+#: second engine exists (a server started for the test run)
+STORES = ("sqlite",)
+
+OpenServices = Callable[..., Services]
+
+
+@pytest.fixture(params=STORES)
+def open_services(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[OpenServices]:
+    """The one way a test opens services over a store of its own:
+    ``open_services(clock, name="clinic", zone=UTC)``; opening the same name again reopens the
+    same store (a restart). Everything opened is closed at the end, cleanly unless the test
+    closed it itself."""
+    opened: list[Services] = []
+
+    def open_(clock: Clock, name: str = "clinic", *, zone: tzinfo | None = UTC) -> Services:
+        assert request.param == "sqlite"
+        services = Services.open(tmp_path / f"{name}.sqlite3", clock, zone=zone)
+        opened.append(services)
+        return services
+
+    yield open_
+    for services in opened:
+        services.close()
 
 
 @pytest.fixture(scope="session", autouse=True)

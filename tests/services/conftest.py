@@ -10,6 +10,7 @@ import pytest
 
 from chargeclock.clock import FakeClock
 from chargeclock.services.session import Services
+from tests.conftest import OpenServices
 
 START = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)  # a Monday, 14:00 UTC
 VALID_NPI = "1234567893"
@@ -32,8 +33,8 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def clinic(tmp_path, clock: FakeClock) -> Iterator[Clinic]:  # type: ignore[no-untyped-def]
-    services = Services.open(tmp_path / "clinic.sqlite3", clock, zone=UTC)
+def clinic(open_services: OpenServices, clock: FakeClock) -> Iterator[Clinic]:
+    services = open_services(clock)
     services.recovery.begin_session()
     records = services.records
     pt = records.add_provider("Dana Reyes", "PT", VALID_NPI, credentials="PT, DPT")
