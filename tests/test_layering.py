@@ -81,6 +81,70 @@ def test_module_respects_the_layers(relative: str) -> None:
         assert all(m.startswith("chargeclock.domain") for m in ours), ours
 
 
+# Our own modules a layer must not import (every import statement counts, lazy ones too).
+_OURS_FORBIDDEN = {
+    "storage": {"services", "ui", "export", "resources", "app", "cli", "commands"},
+    "export": {"storage", "services", "ui", "app", "cli", "commands"},
+    "services": {"ui", "app", "cli", "commands"},
+    "ui": {"storage", "export", "cli", "commands"},
+    "app.py": {"storage", "export", "cli", "commands"},
+    "commands.py": {"storage", "export"},  # its window launcher loads ui/ in order
+    "cli.py": {"storage", "ui", "export"},
+}
+
+
+def _our_imports(tree: ast.Module) -> set[str]:
+    """The first part below ``chargeclock`` of every module of ours that ``tree`` imports."""
+    parts: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = node.module.split(".")
+            if names[0] == "chargeclock":
+                if len(names) > 1:
+                    parts.add(names[1])
+                else:
+                    parts |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                names = alias.name.split(".")
+                if names[0] == "chargeclock" and len(names) > 1:
+                    parts.add(names[1])
+    return {p.removesuffix(".py") for p in parts}
+
+
+def _layer(relative: str) -> str:
+    return relative.split("/")[0] if "/" in relative else relative
+
+
+def our_layer_problems(relative: str, source: str) -> set[str]:
+    forbidden = _OURS_FORBIDDEN.get(_layer(relative), set())
+    return _our_imports(ast.parse(source)) & forbidden
+
+
+@pytest.mark.parametrize("relative", MODULES)
+def test_module_reaches_our_other_layers_only_as_allowed(relative: str) -> None:
+    problems = our_layer_problems(relative, (PACKAGE / relative).read_text())
+    assert not problems, f"{relative} imports chargeclock.{sorted(problems)}"
+
+
+@pytest.mark.parametrize(
+    ("relative", "planted"),
+    [
+        ("ui/history_dialog.py", "from chargeclock.storage.records import VisitRow"),
+        ("ui/main_window.py", "    from chargeclock.storage import visits"),
+        ("ui/superbill_dialog.py", "from chargeclock.export import write_private"),
+        ("commands.py", "    from chargeclock.storage.database import open_existing"),
+        ("storage/migrations.py", "    from chargeclock.resources import migrations_dir"),
+        ("export/pdf.py", "from chargeclock import services"),
+    ],
+)
+def test_a_planted_import_across_the_layers_is_caught(relative: str, planted: str) -> None:
+    source = (PACKAGE / relative).read_text() + f"\n\ndef _planted() -> None:\n{planted}\n"
+    if not planted.startswith(" "):
+        source = (PACKAGE / relative).read_text() + f"\n{planted}\n"
+    assert our_layer_problems(relative, source)
+
+
 def test_importing_the_core_loads_no_heavy_library() -> None:
     probe = (
         "import sys, pkgutil, importlib, chargeclock.domain\n"
