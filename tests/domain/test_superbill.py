@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from msgspec.structs import replace
 
-from chargeclock.domain.calculation import ClaimLine, VisitInput, calculate
+from chargeclock.domain.calculation import calculate
 from chargeclock.domain.errors import InputError
 from chargeclock.domain.superbill import (
     FinalizedVisit,
@@ -20,6 +20,7 @@ from chargeclock.domain.superbill import (
     build_superbill,
     npi_is_valid,
 )
+from chargeclock.domain.visit_types import ClaimLine, VisitInput
 from chargeclock.resources import rule_book
 from tests.export.samples import (
     DIAGNOSES,

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from chargeclock.domain.calculation import ServiceMinutes, VisitInput, calculate
+from chargeclock.domain.calculation import calculate
 from chargeclock.domain.superbill import (
     FinalizedVisit,
     Patient,
@@ -17,6 +17,7 @@ from chargeclock.domain.superbill import (
     build_superbill,
     code_labels,
 )
+from chargeclock.domain.visit_types import ServiceMinutes, VisitInput
 from chargeclock.resources import rule_book
 
 PRACTICE = Practice(

@@ -18,8 +18,9 @@ import pytest
 from msgspec.structs import replace
 from pypdf import PdfReader
 
-from chargeclock.domain.calculation import ServiceMinutes, VisitInput, calculate
+from chargeclock.domain.calculation import calculate
 from chargeclock.domain.superbill import FinalizedVisit, Provider, Superbill, SuperbillLine
+from chargeclock.domain.visit_types import ServiceMinutes, VisitInput
 from chargeclock.export import pdf_bytes, render_pdf
 from chargeclock.resources import rule_book
 from tests.export.samples import (

@@ -20,11 +20,11 @@ from typing import Literal, Protocol
 
 from msgspec import Struct
 
-from chargeclock.domain.calculation import VisitResult
 from chargeclock.domain.claim_form import ICD10CM_PRINTED, MAX_LINE_POINTERS, POINTERS
 from chargeclock.domain.errors import InputError
 from chargeclock.domain.fees import round_cents
 from chargeclock.domain.rulebook import Code
+from chargeclock.domain.visit_types import VisitResult
 
 Kind = Literal["visit", "statement"]
 Paper = Literal["letter", "a4"]
@@ -175,7 +175,7 @@ class Superbill(Struct, frozen=True):
 
 
 class ClaimLineData(Protocol):
-    """A finalized claim line as the engine (``calculation.ClaimLine``) or the store gives it."""
+    """A finalized claim line as the engine (``visit_types.ClaimLine``) or the store gives it."""
 
     @property
     def code(self) -> str: ...

@@ -14,8 +14,8 @@ from decimal import Decimal
 
 from msgspec import Struct
 
-from chargeclock.domain.calculation import PayerRules, UnitMethod
 from chargeclock.domain.errors import InputError
+from chargeclock.domain.visit_types import PayerRules, UnitMethod
 from chargeclock.services.context import Context
 from chargeclock.storage import clinic, visits
 from chargeclock.storage.records import PayerRow

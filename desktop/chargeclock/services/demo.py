@@ -20,10 +20,11 @@ from pathlib import Path
 from msgspec import Struct
 
 from chargeclock.clock import Clock, FakeClock
-from chargeclock.domain.calculation import VisitInput, calculate
+from chargeclock.domain.calculation import calculate
 from chargeclock.domain.claim_form import default_pointers, npi_with_check_digit
 from chargeclock.domain.errors import InputError
 from chargeclock.domain.rulebook import Discipline, RuleBook
+from chargeclock.domain.visit_types import VisitInput
 from chargeclock.services import billing
 from chargeclock.services.context import ClinicRuleBook, Context
 from chargeclock.services.minutes import CodeState, Span, UntimedState, day_parts, pool
@@ -485,7 +486,7 @@ def _segment(
 
 
 def _freeze(ctx: Context, visit_id: int, result: object, pointers: str, at: datetime) -> None:
-    from chargeclock.domain.calculation import VisitResult
+    from chargeclock.domain.visit_types import VisitResult
 
     assert isinstance(result, VisitResult)
     charges = {c: Decimal(a) for c, a in _CHARGES.items()}
