@@ -37,7 +37,7 @@ from chargeclock.services.demo_data import (
 )
 from chargeclock.services.demo_visits import episodes_of_care, patient_visits
 from chargeclock.services.validation import check_icd10
-from chargeclock.storage import amounts, audit, clinic, visits
+from chargeclock.storage import amounts, audit, patients, payers, payments, practice, staff, visits
 from chargeclock.storage.database import open_database
 from chargeclock.storage.records import PatientRow, PracticeRow
 
@@ -105,7 +105,7 @@ def _fill(
     start = max(today - timedelta(days=364), first_day)
     with ctx.db.transaction():
         audit.start_keyed(conn, at=ctx.now(), actor=ctx.actor)
-        clinic.save_practice(
+        practice.save_practice(
             conn,
             PracticeRow(
                 "Riverside Physical Therapy",
@@ -115,7 +115,7 @@ def _fill(
                 "37-1234567",
             ),
         )
-        pt_id = clinic.insert_provider(
+        pt_id = staff.insert_provider(
             conn,
             name="Dana Reyes",
             credentials="PT, DPT",
@@ -124,7 +124,7 @@ def _fill(
             licence="IL 070-012345",
             supervising_provider_id=None,
         )
-        pta_id = clinic.insert_provider(
+        pta_id = staff.insert_provider(
             conn,
             name="Sam Lee",
             credentials="PTA",
@@ -136,13 +136,13 @@ def _fill(
         from chargeclock.services.validation import hash_pin
 
         for name, role, provider in (("Dana Reyes", "PT", pt_id), ("Sam Lee", "PTA", pta_id)):
-            clinic.insert_user(
+            staff.insert_user(
                 conn, name=name, role=role, provider_id=provider, pin_hash=hash_pin(DEMO_PINS[name])
             )
-        clinic.insert_user(
+        staff.insert_user(
             conn, name="Front Desk", role="front_desk", provider_id=None, pin_hash=hash_pin("0000")
         )
-        medicare = clinic.insert_payer(
+        medicare = payers.insert_payer(
             conn,
             name="Medicare Part B",
             unit_method="cms",
@@ -150,7 +150,7 @@ def _fill(
             kx=True,
             medicare=True,
         )
-        commercial = clinic.insert_payer(
+        commercial = payers.insert_payer(
             conn,
             name="Blue Harbor Health",
             unit_method="per_code",
@@ -159,10 +159,10 @@ def _fill(
             medicare=False,
         )
         referrers = [
-            clinic.insert_referring_provider(conn, name, npi_with_check_digit(nine))
+            payers.insert_referring_provider(conn, name, npi_with_check_digit(nine))
             for name, nine in (("Dr. Ruth Okoye", "198273645"), ("Dr. Paul Wen", "128374659"))
         ]
-        clinic.set_favourite_codes(conn, TIMED_CODES)
+        practice.set_favourite_codes(conn, TIMED_CODES)
         amounts.set_charges(conn, [(c, Decimal(a)) for c, a in CHARGES.items()])
         for year in sorted({start.year, today.year}):
             published = ctx.book.year(year).fees
@@ -181,7 +181,7 @@ def _fill(
             born = date(1938 + rng.randrange(50), rng.randrange(1, 13), rng.randrange(1, 29))
             if payer == medicare and born.year > 1960:
                 born = born.replace(year=born.year - 25)
-            patient_id = clinic.insert_patient(
+            patient_id = patients.insert_patient(
                 conn,
                 PatientRow(
                     0,
@@ -200,7 +200,7 @@ def _fill(
             patient_ids.append(patient_id)
             payer_of[patient_id] = payer
             diagnoses = rng.sample(DIAGNOSES, rng.randrange(1, 4))
-            clinic.replace_diagnoses(
+            patients.replace_diagnoses(
                 conn, patient_id, [(d, True, _diagnosis_text(d)) for d in diagnoses]
             )
 
@@ -234,7 +234,7 @@ def _put_just_under_kx(ctx: Context, patient_id: int, today: date) -> None:
     threshold = ctx.book.year(today.year).kx_threshold["pt_slp"]
     clinic_total = billing.ytd_allowed(ctx, patient_id, today.year).clinic
     prior = max(Decimal("0.00"), threshold - clinic_total - Decimal("62.40"))
-    clinic.set_prior_spend(ctx.db, patient_id, today.year, "pt_slp", prior)
+    patients.set_prior_spend(ctx.db, patient_id, today.year, "pt_slp", prior)
 
 
 def _payments(
@@ -262,7 +262,7 @@ def _payments(
 def _pay(
     ctx: Context, patient_id: int, visit_id: int, paid_on: date, amount: Decimal, method: str
 ) -> None:
-    payment_id = clinic.insert_payment(
+    payment_id = payments.insert_payment(
         ctx.db,
         patient_id=patient_id,
         visit_id=visit_id,

@@ -13,7 +13,7 @@ from chargeclock.services.context import Context
 from chargeclock.services.demo_data import TIMED_CODES
 from chargeclock.services.minutes import CodeState, Span, UntimedState, day_parts, pool
 from chargeclock.services.visits import VisitService
-from chargeclock.storage import clinic, visits
+from chargeclock.storage import patients, payers, visits
 from chargeclock.storage.audit_rows import refs_of_visits
 
 
@@ -66,12 +66,12 @@ def patient_visits(
     one. ``clock`` (the one ``ctx`` reads) is moved to each visit's end and put back after."""
     conn = ctx.db
     resume = clock.now()
-    payer = billing.payer_rules(clinic.get_payer(conn, payer_id) if payer_id else None)
+    payer = billing.payer_rules(payers.get_payer(conn, payer_id) if payer_id else None)
     made: list[tuple[int, date, Decimal]] = []
     finalizer = VisitService(ctx)
     for plan_start, through, last in episodes:
         signed = min(plan_start + timedelta(days=rng.randrange(2, 12)), today)
-        clinic.insert_plan_of_care(
+        patients.insert_plan_of_care(
             conn,
             patient_id=patient_id,
             certifying_provider_id=pt_id,
@@ -83,7 +83,7 @@ def patient_visits(
         favourite = rng.sample(TIMED_CODES, 3)
         for number, day in enumerate(days):
             if number and number % 10 == 0:
-                clinic.insert_progress_report(conn, patient_id, day, None, pt_id)
+                patients.insert_progress_report(conn, patient_id, day, None, pt_id)
             by_pta = number > 0 and rng.random() < 0.3
             rendering = pta_id if by_pta else pt_id
             opened = datetime.combine(day, datetime.min.time(), UTC) + timedelta(

@@ -25,7 +25,7 @@ from chargeclock.services.validation import (
     clean_text,
     parse_money,
 )
-from chargeclock.storage import audit, clinic
+from chargeclock.storage import audit, patients, payers, staff
 from chargeclock.storage.audit import AuditEntry
 from chargeclock.storage.records import (
     DiagnosisRow,
@@ -92,27 +92,27 @@ class PatientRecords:
     ctx: Context
 
     def referring_providers(self) -> list[ReferringProviderRow]:
-        return clinic.list_referring_providers(self.ctx.db)
+        return payers.list_referring_providers(self.ctx.db)
 
     def patient_record(self, patient_id: int) -> PatientRecord:
         conn = self.ctx.db
-        patient = clinic.get_patient(conn, patient_id)
+        patient = patients.get_patient(conn, patient_id)
         if patient is None:
             raise InputError("patient_id", f"there is no patient {patient_id}")
         referring = (
-            clinic.get_referring_provider(conn, patient.referring_provider_id)
+            payers.get_referring_provider(conn, patient.referring_provider_id)
             if patient.referring_provider_id is not None
             else None
         )
-        plans = clinic.plans_of_care(conn, patient_id)
-        cents = clinic.prior_spend_cents(conn, patient_id, self.ctx.today().year, "pt_slp")
+        plans = patients.plans_of_care(conn, patient_id)
+        cents = patients.prior_spend_cents(conn, patient_id, self.ctx.today().year, "pt_slp")
         return PatientRecord(
             patient,
-            tuple(clinic.diagnoses_of(conn, patient_id)),
+            tuple(patients.diagnoses_of(conn, patient_id)),
             referring,
             plans[-1] if plans else None,
             (Decimal(cents) / 100).quantize(Decimal("0.01")),
-            clinic.last_progress_report(conn, patient_id),
+            patients.last_progress_report(conn, patient_id),
         )
 
     def check_patient(self, details: PatientDetails) -> tuple[DiagnosisCheck, ...]:
@@ -132,7 +132,7 @@ class PatientRecords:
         if details.sex not in SEXES:
             raise InputError("sex", "must be F, M, X or left blank")
         if details.payer_id is not None:
-            if clinic.get_payer(conn, details.payer_id) is None:
+            if payers.get_payer(conn, details.payer_id) is None:
                 raise InputError("payer_id", f"there is no payer {details.payer_id}")
             if not details.member_id.strip():
                 raise InputError("member_id", "the payer needs the patient's member id")
@@ -168,7 +168,7 @@ class PatientRecords:
             if plan.signed_date < plan.start_date:
                 raise InputError("signed_date", "is before the plan's start date")
         if plan.certifying_provider_id is not None:
-            provider = clinic.get_provider(self.ctx.db, plan.certifying_provider_id)
+            provider = staff.get_provider(self.ctx.db, plan.certifying_provider_id)
             if provider is None or provider.role != "PT":
                 raise InputError("certifying_provider_id", "the certifying provider must be a PT")
 
@@ -189,9 +189,9 @@ class PatientRecords:
             referring_id: int | None = None
             if details.referring_name.strip():
                 name = details.referring_name.strip()
-                referring_id = clinic.find_referring_provider(conn, name, npi)
+                referring_id = payers.find_referring_provider(conn, name, npi)
                 if referring_id is None:
-                    referring_id = clinic.insert_referring_provider(conn, name, npi)
+                    referring_id = payers.insert_referring_provider(conn, name, npi)
             row = PatientRow(
                 patient_id or 0,
                 details.last_name.strip(),
@@ -207,25 +207,25 @@ class PatientRecords:
             )
             changed = _changes(before, row, checks, spend, details)
             if before is None:
-                new_id = clinic.insert_patient(conn, row)
+                new_id = patients.insert_patient(conn, row)
                 row = msgspec.structs.replace(row, id=new_id)
             else:
-                clinic.update_patient(conn, row)
+                patients.update_patient(conn, row)
             if before is None or "diagnoses" in changed:
-                clinic.replace_diagnoses(
+                patients.replace_diagnoses(
                     conn, row.id, [(c.code, c.billable, c.description) for c in checks]
                 )
             if spend is not None and "prior_spend" in changed:
-                clinic.set_prior_spend(conn, row.id, self.ctx.today().year, "pt_slp", spend)
+                patients.set_prior_spend(conn, row.id, self.ctx.today().year, "pt_slp", spend)
             if details.plan_of_care is not None and "plan_of_care" in changed:
                 self._save_plan(row.id, details.plan_of_care, before)
             if details.progress_report is not None and "progress_report" in changed:
-                clinic.insert_progress_report(conn, row.id, details.progress_report, None, None)
+                patients.insert_progress_report(conn, row.id, details.progress_report, None, None)
             if before is None:
                 self.ctx.audit("patient_added", "patient", row.id, "", fields=list(changed))
             elif changed:
                 self.ctx.audit("patient_changed", "patient", row.id, "", fields=list(changed))
-        found = clinic.get_patient(conn, row.id)
+        found = patients.get_patient(conn, row.id)
         assert found is not None
         return PatientSaved(found, checks, before is None, changed)
 
@@ -235,7 +235,7 @@ class PatientRecords:
         conn = self.ctx.db
         latest = before.plan_of_care if before else None
         if latest is not None and latest.start_date == plan.start_date:
-            clinic.update_plan_of_care(
+            patients.update_plan_of_care(
                 conn,
                 latest.id,
                 certifying_provider_id=plan.certifying_provider_id,
@@ -243,7 +243,7 @@ class PatientRecords:
                 signed_date=plan.signed_date,
             )
             return
-        clinic.insert_plan_of_care(
+        patients.insert_plan_of_care(
             conn,
             patient_id=patient_id,
             certifying_provider_id=plan.certifying_provider_id,

@@ -34,7 +34,7 @@ from chargeclock.services.validation import (
     parse_money,
     quoted,
 )
-from chargeclock.storage import amounts, clinic
+from chargeclock.storage import amounts, patients, payers, payments, practice, staff
 from chargeclock.storage.records import (
     DiagnosisRow,
     PatientRow,
@@ -78,12 +78,12 @@ class RecordService(PatientRecords, SetupRecords):
             clean_text(tax_id, "tax_id", SHORT_LENGTH, required=False),
         )
         with self.ctx.db.transaction():
-            clinic.save_practice(self.ctx.db, row)
+            practice.save_practice(self.ctx.db, row)
             self.ctx.audit("practice_saved", "practice", 1, "", name=row.name, npi=row.npi)
         return row
 
     def practice(self) -> PracticeRow | None:
-        return clinic.get_practice(self.ctx.db)
+        return practice.get_practice(self.ctx.db)
 
     def add_provider(
         self,
@@ -101,7 +101,7 @@ class RecordService(PatientRecords, SetupRecords):
             name, role, npi, supervising_provider_id, credentials=credentials, licence=licence
         )
         with self.ctx.db.transaction():
-            provider_id = clinic.insert_provider(
+            provider_id = staff.insert_provider(
                 conn,
                 name=name.strip(),
                 credentials=credentials.strip(),
@@ -111,23 +111,23 @@ class RecordService(PatientRecords, SetupRecords):
                 supervising_provider_id=supervising_provider_id if role == "PTA" else None,
             )
             self.ctx.audit("provider_added", "provider", provider_id, "", name=name, role=role)
-        found = clinic.get_provider(conn, provider_id)
+        found = staff.get_provider(conn, provider_id)
         assert found is not None
         return found
 
     def providers(self) -> list[ProviderRow]:
-        return clinic.list_providers(self.ctx.db)
+        return staff.list_providers(self.ctx.db)
 
     def add_user(self, name: str, role: str, pin: str, provider_id: int | None = None) -> UserRow:
         """A user with a PIN (stored only as a salted scrypt hash)."""
         if role not in ("PT", "PTA", "front_desk"):
             raise InputError("role", f"must be PT, PTA or front_desk, got {role!r}")
-        if provider_id is not None and clinic.get_provider(self.ctx.db, provider_id) is None:
+        if provider_id is not None and staff.get_provider(self.ctx.db, provider_id) is None:
             raise InputError("provider_id", f"there is no provider {provider_id}")
         checked_name = clean_text(name, "name")
         pin_hash = hash_pin(pin)
         with self.ctx.db.transaction():
-            user_id = clinic.insert_user(
+            user_id = staff.insert_user(
                 self.ctx.db,
                 name=checked_name,
                 role=role,
@@ -135,12 +135,12 @@ class RecordService(PatientRecords, SetupRecords):
                 pin_hash=pin_hash,
             )
             self.ctx.audit("user_added", "user", user_id, "", name=name, role=role)
-        found = clinic.get_user(self.ctx.db, user_id)
+        found = staff.get_user(self.ctx.db, user_id)
         assert found is not None
         return found
 
     def users(self) -> list[UserRow]:
-        return clinic.list_users(self.ctx.db)
+        return staff.list_users(self.ctx.db)
 
     def check_pin(self, user_id: int, pin: str) -> bool:
         """Does ``pin`` belong to the active user? Every check counts towards the wrong-PIN
@@ -164,7 +164,7 @@ class RecordService(PatientRecords, SetupRecords):
             raise InputError("unit_method", f"must be cms or per_code, got {method!r}")
         checked_name = self.check_payer_name(name)
         with self.ctx.db.transaction():
-            payer_id = clinic.insert_payer(
+            payer_id = payers.insert_payer(
                 self.ctx.db,
                 name=checked_name,
                 unit_method=method,
@@ -175,19 +175,19 @@ class RecordService(PatientRecords, SetupRecords):
                 medicare=medicare,
             )
             self.ctx.audit("payer_added", "payer", payer_id, "", name=name, unit_method=method)
-        found = clinic.get_payer(self.ctx.db, payer_id)
+        found = payers.get_payer(self.ctx.db, payer_id)
         assert found is not None
         return found
 
     def payers(self) -> list[PayerRow]:
-        return clinic.list_payers(self.ctx.db)
+        return payers.list_payers(self.ctx.db)
 
     # --- patients and diagnoses ----------------------------------------------------------------
 
     def add_referring_provider(self, name: str, npi: str | None = None) -> int:
         checked = clean_npi(npi, "npi")
         with self.ctx.db.transaction():
-            return clinic.insert_referring_provider(self.ctx.db, clean_text(name, "name"), checked)
+            return payers.insert_referring_provider(self.ctx.db, clean_text(name, "name"), checked)
 
     def add_patient(
         self,
@@ -209,7 +209,7 @@ class RecordService(PatientRecords, SetupRecords):
         conn = self.ctx.db
         if date_of_birth > self.ctx.today():
             raise InputError("date_of_birth", f"{date_of_birth} is in the future")
-        if payer_id is not None and clinic.get_payer(conn, payer_id) is None:
+        if payer_id is not None and payers.get_payer(conn, payer_id) is None:
             raise InputError("payer_id", f"there is no payer {payer_id}")
         checks = self._check_diagnoses(diagnoses)
         spend = parse_money(prior_spend, "prior_spend") if prior_spend is not None else None
@@ -227,14 +227,14 @@ class RecordService(PatientRecords, SetupRecords):
             True,
         )
         with self.ctx.db.transaction():
-            patient_id = clinic.insert_patient(conn, row)
-            clinic.replace_diagnoses(
+            patient_id = patients.insert_patient(conn, row)
+            patients.replace_diagnoses(
                 conn, patient_id, [(c.code, c.billable, c.description) for c in checks]
             )
             if spend is not None:
-                clinic.set_prior_spend(conn, patient_id, self.ctx.today().year, "pt_slp", spend)
+                patients.set_prior_spend(conn, patient_id, self.ctx.today().year, "pt_slp", spend)
             self.ctx.audit("patient_added", "patient", patient_id, "")
-        found = clinic.get_patient(conn, patient_id)
+        found = patients.get_patient(conn, patient_id)
         assert found is not None
         return found, checks
 
@@ -253,7 +253,7 @@ class RecordService(PatientRecords, SetupRecords):
         self._patient(patient_id)
         checks = self._check_diagnoses(codes)
         with self.ctx.db.transaction():
-            clinic.replace_diagnoses(
+            patients.replace_diagnoses(
                 self.ctx.db, patient_id, [(c.code, c.billable, c.description) for c in checks]
             )
             self.ctx.audit(
@@ -262,22 +262,22 @@ class RecordService(PatientRecords, SetupRecords):
         return checks
 
     def diagnoses(self, patient_id: int) -> list[DiagnosisRow]:
-        return clinic.diagnoses_of(self.ctx.db, patient_id)
+        return patients.diagnoses_of(self.ctx.db, patient_id)
 
     def some_diagnosis_lacks_a_description(self) -> bool:
-        return clinic.some_diagnosis_lacks_a_description(self.ctx.db)
+        return patients.some_diagnosis_lacks_a_description(self.ctx.db)
 
     def patient(self, patient_id: int) -> PatientRow:
         return self._patient(patient_id)
 
     def _patient(self, patient_id: int) -> PatientRow:
-        found = clinic.get_patient(self.ctx.db, patient_id)
+        found = patients.get_patient(self.ctx.db, patient_id)
         if found is None:
             raise InputError("patient_id", f"there is no patient {patient_id}")
         return found
 
     def search_patients(self, text: str) -> list[PatientRow]:
-        return clinic.search_patients(self.ctx.db, text)
+        return patients.search_patients(self.ctx.db, text)
 
     def set_prior_spend(
         self, patient_id: int, year: int, amount: Decimal | str, bucket: str = "pt_slp"
@@ -288,7 +288,7 @@ class RecordService(PatientRecords, SetupRecords):
             raise InputError("bucket", f"must be pt_slp or ot, got {bucket!r}")
         value = parse_money(amount, "prior_spend")
         with self.ctx.db.transaction():
-            clinic.set_prior_spend(self.ctx.db, patient_id, year, bucket, value)
+            patients.set_prior_spend(self.ctx.db, patient_id, year, bucket, value)
             self.ctx.audit(
                 "prior_spend_set", "patient", patient_id, "", year=year, bucket=bucket, amount=value
             )
@@ -312,7 +312,7 @@ class RecordService(PatientRecords, SetupRecords):
         if signed_date is not None and signed_date > self.ctx.today():
             raise InputError("signed_date", f"{signed_date} is in the future")
         with self.ctx.db.transaction():
-            plan_id = clinic.insert_plan_of_care(
+            plan_id = patients.insert_plan_of_care(
                 self.ctx.db,
                 patient_id=patient_id,
                 certifying_provider_id=certifying_provider_id,
@@ -321,7 +321,7 @@ class RecordService(PatientRecords, SetupRecords):
                 signed_date=signed_date,
             )
             self.ctx.audit("plan_of_care_added", "patient", patient_id, "", plan_id=plan_id)
-        return next(p for p in clinic.plans_of_care(self.ctx.db, patient_id) if p.id == plan_id)
+        return next(p for p in patients.plans_of_care(self.ctx.db, patient_id) if p.id == plan_id)
 
     def record_progress_report(
         self,
@@ -332,7 +332,7 @@ class RecordService(PatientRecords, SetupRecords):
     ) -> int:
         self._patient(patient_id)
         with self.ctx.db.transaction():
-            return clinic.insert_progress_report(
+            return patients.insert_progress_report(
                 self.ctx.db, patient_id, report_date, visit_id, provider_id
             )
 
@@ -349,7 +349,7 @@ class RecordService(PatientRecords, SetupRecords):
         if method not in PAYMENT_METHODS:
             raise InputError("method", f"must be one of {', '.join(PAYMENT_METHODS)}")
         with self.ctx.db.transaction():
-            payment_id = clinic.insert_payment(
+            payment_id = payments.insert_payment(
                 self.ctx.db,
                 patient_id=patient_id,
                 visit_id=visit_id,
@@ -365,15 +365,15 @@ class RecordService(PatientRecords, SetupRecords):
                 amount=value,
                 covers=[("payment", payment_id)],
             )
-        return next(p for p in clinic.payments_of(self.ctx.db, patient_id) if p.id == payment_id)
+        return next(p for p in payments.payments_of(self.ctx.db, patient_id) if p.id == payment_id)
 
     def payments(self, patient_id: int) -> list[PaymentRow]:
-        return clinic.payments_of(self.ctx.db, patient_id)
+        return payments.payments_of(self.ctx.db, patient_id)
 
     # --- codes and fees ------------------------------------------------------------------------
 
     def favourite_codes(self) -> list[str]:
-        return clinic.favourite_codes(self.ctx.db)
+        return practice.favourite_codes(self.ctx.db)
 
     def set_favourite_codes(self, codes: Sequence[str]) -> list[str]:
         year = self.ctx.today().year
@@ -381,7 +381,7 @@ class RecordService(PatientRecords, SetupRecords):
             catalogue_code(self.ctx.book, year, c, f"codes[{i}]").code for i, c in enumerate(codes)
         ]
         with self.ctx.db.transaction():
-            clinic.set_favourite_codes(self.ctx.db, list(dict.fromkeys(checked)))
+            practice.set_favourite_codes(self.ctx.db, list(dict.fromkeys(checked)))
         return self.favourite_codes()
 
     def charges(self) -> dict[str, Decimal]:

@@ -22,7 +22,7 @@ from chargeclock.services.validation import (
     hash_pin,
     parse_fee,
 )
-from chargeclock.storage import amounts, clinic
+from chargeclock.storage import amounts, payers, practice, staff
 from chargeclock.storage.records import PayerRow, ProviderRow, UserRow
 
 LOCK_MINUTES_KEY = "lock_idle_minutes"
@@ -68,14 +68,14 @@ class SetupRecords:
         if role not in ("PT", "PTA"):
             raise InputError("role", f"must be PT or PTA, got {role!r}")
         checked = clean_npi(npi, "npi")
-        if provider_id is not None and role != "PT" and clinic.supervised_by(conn, provider_id):
+        if provider_id is not None and role != "PT" and staff.supervised_by(conn, provider_id):
             raise InputError("role", "supervises PTAs: give them another supervising PT first")
         if role == "PTA":
             if supervising_provider_id is None:
                 raise InputError("supervising_provider_id", "a PTA needs a supervising PT")
             if supervising_provider_id == provider_id:
                 raise InputError("supervising_provider_id", "cannot supervise themselves")
-            supervisor = clinic.get_provider(conn, supervising_provider_id)
+            supervisor = staff.get_provider(conn, supervising_provider_id)
             if supervisor is None or supervisor.role != "PT":
                 raise InputError(
                     "supervising_provider_id", f"provider {supervising_provider_id} is not a PT"
@@ -95,7 +95,7 @@ class SetupRecords:
         active: bool = True,
     ) -> ProviderRow:
         conn = self.ctx.db
-        before = clinic.get_provider(conn, provider_id)
+        before = staff.get_provider(conn, provider_id)
         if before is None:
             raise InputError("provider_id", f"there is no provider {provider_id}")
         checked = self.check_provider(
@@ -108,7 +108,7 @@ class SetupRecords:
             licence=licence,
         )
         with self.ctx.db.transaction():
-            clinic.update_provider(
+            staff.update_provider(
                 conn,
                 provider_id,
                 name=name.strip(),
@@ -122,7 +122,7 @@ class SetupRecords:
             self.ctx.audit(
                 "provider_changed", "provider", provider_id, "", name=name.strip(), role=role
             )
-        found = clinic.get_provider(conn, provider_id)
+        found = staff.get_provider(conn, provider_id)
         assert found is not None
         return found
 
@@ -140,16 +140,16 @@ class SetupRecords:
     ) -> UserRow:
         """Change a user; ``pin`` None (or blank) keeps the PIN."""
         conn = self.ctx.db
-        if clinic.get_user(conn, user_id) is None:
+        if staff.get_user(conn, user_id) is None:
             raise InputError("user_id", f"there is no user {user_id}")
         clean_text(name, "name")
         if role not in USER_ROLES:
             raise InputError("role", f"must be PT, PTA or front_desk, got {role!r}")
-        if provider_id is not None and clinic.get_provider(conn, provider_id) is None:
+        if provider_id is not None and staff.get_provider(conn, provider_id) is None:
             raise InputError("provider_id", f"there is no provider {provider_id}")
         pin_hash = hash_pin(pin) if pin else None
         with self.ctx.db.transaction():
-            clinic.update_user(
+            staff.update_user(
                 conn,
                 user_id,
                 name=name.strip(),
@@ -161,7 +161,7 @@ class SetupRecords:
             self.ctx.audit(
                 "user_changed", "user", user_id, "", name=name.strip(), pin_changed=bool(pin_hash)
             )
-        found = clinic.get_user(conn, user_id)
+        found = staff.get_user(conn, user_id)
         assert found is not None
         return found
 
@@ -178,13 +178,13 @@ class SetupRecords:
         kx: bool,
     ) -> PayerRow:
         conn = self.ctx.db
-        if clinic.get_payer(conn, payer_id) is None:
+        if payers.get_payer(conn, payer_id) is None:
             raise InputError("payer_id", f"there is no payer {payer_id}")
         self.check_payer_name(name, payer_id)
         if unit_method not in ("cms", "per_code"):
             raise InputError("unit_method", f"must be cms or per_code, got {unit_method!r}")
         with self.ctx.db.transaction():
-            clinic.update_payer(
+            payers.update_payer(
                 conn,
                 payer_id,
                 name=name.strip(),
@@ -204,13 +204,13 @@ class SetupRecords:
                 kx=kx,
                 medicare=medicare,
             )
-        found = clinic.get_payer(conn, payer_id)
+        found = payers.get_payer(conn, payer_id)
         assert found is not None
         return found
 
     def check_payer_name(self, name: str, payer_id: int | None = None) -> str:
         text = clean_text(name, "name")
-        other = clinic.payer_named(self.ctx.db, text)
+        other = payers.payer_named(self.ctx.db, text)
         if other is not None and other != payer_id:
             raise InputError("name", f"there is already a payer named {text!r}")
         return text
@@ -284,7 +284,7 @@ class SetupRecords:
 
     def lock_minutes(self) -> int:
         """Idle minutes before the privacy lock closes over the window (0: only by key)."""
-        value = clinic.get_setting(self.ctx.db, LOCK_MINUTES_KEY)
+        value = practice.get_setting(self.ctx.db, LOCK_MINUTES_KEY)
         return int(value) if value is not None and value.isdigit() else DEFAULT_LOCK_MINUTES
 
     def set_lock_minutes(self, minutes: int) -> int:
@@ -293,6 +293,6 @@ class SetupRecords:
                 "lock_minutes", f"must be 0 (key only) to {MAX_LOCK_MINUTES} minutes, got {minutes}"
             )
         with self.ctx.db.transaction():
-            clinic.set_setting(self.ctx.db, LOCK_MINUTES_KEY, str(minutes))
+            practice.set_setting(self.ctx.db, LOCK_MINUTES_KEY, str(minutes))
             self.ctx.audit("setting_changed", "settings", None, "", lock_idle_minutes=minutes)
         return minutes
