@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from chargeclock.services.practice_records import MAX_LOCK_MINUTES
 from chargeclock.services.session import Services
-from chargeclock.services.setup_records import MAX_LOCK_MINUTES
 from chargeclock.ui.forms import FormState, form_rows, group, required
 from chargeclock.ui.list_form_tab import ListFormTab
 
