@@ -34,8 +34,7 @@ class PayerRecords:
     ) -> PayerRow:
         """Medicare defaults: CMS units, CQ on, KX on; others: per-code, CQ off, KX off."""
         method = unit_method or ("cms" if medicare else "per_code")
-        if method not in ("cms", "per_code"):
-            raise InputError("unit_method", f"must be cms or per_code, got {method!r}")
+        _check_unit_method(method)
         checked_name = self.check_payer_name(name)
         with self.ctx.db.transaction():
             payer_id = payers.insert_payer(
@@ -67,8 +66,7 @@ class PayerRecords:
         if payers.get_payer(conn, payer_id) is None:
             raise InputError("payer_id", f"there is no payer {payer_id}")
         self.check_payer_name(name, payer_id)
-        if unit_method not in ("cms", "per_code"):
-            raise InputError("unit_method", f"must be cms or per_code, got {unit_method!r}")
+        _check_unit_method(unit_method)
         with self.ctx.db.transaction():
             payers.update_payer(
                 conn,
@@ -96,3 +94,8 @@ class PayerRecords:
 
     def payers(self) -> list[PayerRow]:
         return payers.list_payers(self.ctx.db)
+
+
+def _check_unit_method(unit_method: str) -> None:
+    if unit_method not in ("cms", "per_code"):
+        raise InputError("unit_method", f"must be cms or per_code, got {unit_method!r}")
