@@ -8,16 +8,16 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chargeclock.domain.calculation import (
+from chargeclock.domain.calculation import calculate
+from chargeclock.domain.rulebook import Discipline
+from chargeclock.domain.units import units_for_minutes
+from chargeclock.domain.visit_types import (
     PayerRules,
     ServiceMinutes,
     UnitMethod,
     VisitInput,
     VisitResult,
-    calculate,
 )
-from chargeclock.domain.rulebook import Discipline
-from chargeclock.domain.units import units_for_minutes
 from chargeclock.resources import rule_book
 
 BOOK = rule_book()

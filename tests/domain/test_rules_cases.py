@@ -7,16 +7,16 @@ from decimal import Decimal
 
 import pytest
 
-from chargeclock.domain.calculation import (
+from chargeclock.domain.calculation import calculate
+from chargeclock.domain.errors import InputError
+from chargeclock.domain.rulebook import Discipline, RuleBook
+from chargeclock.domain.visit_types import (
     PayerRules,
     ServiceMinutes,
     UnitMethod,
     VisitInput,
     VisitResult,
-    calculate,
 )
-from chargeclock.domain.errors import InputError
-from chargeclock.domain.rulebook import Discipline, RuleBook
 
 D26 = date(2026, 3, 2)
 

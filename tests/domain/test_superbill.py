@@ -11,15 +11,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from msgspec.structs import replace
 
-from chargeclock.domain.calculation import ClaimLine, VisitInput, calculate
+from chargeclock.domain.calculation import calculate
 from chargeclock.domain.errors import InputError
-from chargeclock.domain.superbill import (
-    FinalizedVisit,
-    Payment,
-    Provider,
-    build_superbill,
-    npi_is_valid,
-)
+from chargeclock.domain.superbill import build_superbill
+from chargeclock.domain.superbill_checks import npi_is_valid
+from chargeclock.domain.superbill_model import FinalizedVisit, Payment, Provider
+from chargeclock.domain.visit_types import ClaimLine, VisitInput
 from chargeclock.resources import rule_book
 from tests.export.samples import (
     DIAGNOSES,

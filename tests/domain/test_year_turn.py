@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from chargeclock.domain.calculation import ServiceMinutes, VisitInput, calculate
+from chargeclock.domain.calculation import calculate
 from chargeclock.domain.errors import InputError
 from chargeclock.domain.rulebook import RuleBook
+from chargeclock.domain.visit_types import ServiceMinutes, VisitInput
 
 
 def last_year(book: RuleBook) -> int:

@@ -6,17 +6,18 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from chargeclock.domain.calculation import ServiceMinutes, VisitInput, calculate
-from chargeclock.domain.superbill import (
+from chargeclock.domain.calculation import calculate
+from chargeclock.domain.superbill import build_superbill
+from chargeclock.domain.superbill_model import (
     FinalizedVisit,
     Patient,
     Payment,
     Practice,
     Provider,
     Superbill,
-    build_superbill,
     code_labels,
 )
+from chargeclock.domain.visit_types import ServiceMinutes, VisitInput
 from chargeclock.resources import rule_book
 
 PRACTICE = Practice(

@@ -18,8 +18,9 @@ import pytest
 from msgspec.structs import replace
 from pypdf import PdfReader
 
-from chargeclock.domain.calculation import ServiceMinutes, VisitInput, calculate
-from chargeclock.domain.superbill import FinalizedVisit, Provider, Superbill, SuperbillLine
+from chargeclock.domain.calculation import calculate
+from chargeclock.domain.superbill_model import FinalizedVisit, Provider, Superbill, SuperbillLine
+from chargeclock.domain.visit_types import ServiceMinutes, VisitInput
 from chargeclock.export import pdf_bytes, render_pdf
 from chargeclock.resources import rule_book
 from tests.export.samples import (
@@ -392,7 +393,7 @@ def test_qpdf_finds_no_problem(which: str, statement: Superbill, tmp_path: Path)
 
 
 def test_a_statement_with_many_payments_runs_over_pages() -> None:
-    from chargeclock.domain.superbill import Payment
+    from chargeclock.domain.superbill_model import Payment
 
     many = [
         Payment(

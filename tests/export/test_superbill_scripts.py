@@ -22,7 +22,7 @@ from msgspec.structs import replace
 from pypdf import PdfReader
 
 from chargeclock.domain.errors import RuleDataError
-from chargeclock.domain.superbill import Superbill
+from chargeclock.domain.superbill_model import Superbill
 from chargeclock.export import pdf_bytes, text
 from chargeclock.resources import fonts_dir
 from tests.export.samples import (

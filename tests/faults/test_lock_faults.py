@@ -22,8 +22,8 @@ from chargeclock.app import build_window
 from chargeclock.clock import FakeClock
 from chargeclock.domain.backoff import wait_after, wait_text
 from chargeclock.services.session import Services
-from chargeclock.storage import clinic as clinic_store
 from chargeclock.storage import heartbeat
+from chargeclock.storage import staff as staff_store
 from chargeclock.storage.errors import WriteFailedError
 from chargeclock.ui.main_window import MainWindow
 
@@ -51,7 +51,7 @@ def make_clinic(path: Path, clock: FakeClock) -> tuple[int, int]:
         pt = records.add_provider("Dana Reyes", "PT", NPI)
         payer = records.add_payer("Medicare Part B", medicare=True)
         with services.db.transaction():
-            user_id = clinic_store.insert_user(
+            user_id = staff_store.insert_user(
                 services.db.conn,
                 name="Dana Reyes",
                 role="PT",

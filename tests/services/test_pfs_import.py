@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from chargeclock.domain.calculation import ServiceMinutes, VisitInput, calculate
+from chargeclock.domain.calculation import calculate
 from chargeclock.domain.errors import InputError
+from chargeclock.domain.visit_types import ServiceMinutes, VisitInput
 from chargeclock.services.session import Services
 from chargeclock.storage import rule_data
 from tests.helpers import DATA, run_cli

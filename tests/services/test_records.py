@@ -129,7 +129,8 @@ def test_an_imported_amount_keeps_the_multiple_procedure_reduction(
 ) -> None:
     from datetime import date as day
 
-    from chargeclock.domain.calculation import ServiceMinutes, VisitInput, calculate
+    from chargeclock.domain.calculation import calculate
+    from chargeclock.domain.visit_types import ServiceMinutes, VisitInput
 
     sheet = tmp_path / "mac.csv"
     sheet.write_text("code,amount\n97110,31.00\n97140,30.00\n")

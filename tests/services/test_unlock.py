@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from chargeclock.services.session import Services
 from chargeclock.services.unlock import PIN_FAILURES_KEY, PIN_RETRY_AT_KEY
-from chargeclock.storage import clinic as clinic_store
+from chargeclock.storage import practice as practice_store
 from tests.services.conftest import Clinic
 
 PIN = "2468"
@@ -112,8 +112,8 @@ def test_the_back_off_survives_a_restart(clinic: Clinic) -> None:
 def test_a_stored_state_that_does_not_read_back_is_no_wait(clinic: Clinic) -> None:
     conn = clinic.services.db.conn
     with clinic.services.db.transaction():
-        clinic_store.set_setting(conn, PIN_FAILURES_KEY, "lots")
-        clinic_store.set_setting(conn, PIN_RETRY_AT_KEY, "tomorrow")
+        practice_store.set_setting(conn, PIN_FAILURES_KEY, "lots")
+        practice_store.set_setting(conn, PIN_RETRY_AT_KEY, "tomorrow")
     state = clinic.services.unlock.backoff()
     assert (state.failures, state.retry_at) == (0, None)
 

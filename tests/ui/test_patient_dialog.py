@@ -92,35 +92,35 @@ def test_non_billable_diagnosis_is_flagged_beside_the_list_and_refused(
     dialog = open_dialog(qtbot, clinic)
     fill_valid(dialog)
     before = dump(clinic.services)
-    dialog.search.setText("M54.5")
-    dialog.add_typed()
-    assert dialog.codes() == ["M54.5"]
+    dialog.picker.search.setText("M54.5")
+    dialog.picker.add_typed()
+    assert dialog.picker.codes() == ["M54.5"]
     reason = dialog.form.boxes["diagnoses"].error
     assert reason.isVisible()
     assert "M54.5 is a category, not billable" in reason.text()
     assert "M54.50" in reason.text() and "M54.59" in reason.text()
-    assert "not billable" in dialog.diagnoses.item(0).text()
+    assert "not billable" in dialog.picker.diagnoses.item(0).text()
     dialog.save()
     assert dump(clinic.services) == before
     # picking the specific code from the search fixes it
-    dialog.diagnoses.setCurrentRow(0)
-    dialog.remove_selected()
-    dialog.search.setText("low back pain")
-    dialog._run_search()
+    dialog.picker.diagnoses.setCurrentRow(0)
+    dialog.picker.remove_selected()
+    dialog.picker.search.setText("low back pain")
+    dialog.picker.run_search()
     codes = [
-        dialog.results.item(i).data(Qt.ItemDataRole.UserRole + 1)
-        for i in range(dialog.results.count())
+        dialog.picker.results.item(i).data(Qt.ItemDataRole.UserRole + 1)
+        for i in range(dialog.picker.results.count())
     ]
     assert "M54.50" in codes
-    dialog.results.setCurrentRow(codes.index("M54.50"))
-    dialog.add_selected_result()
-    assert dialog.codes() == ["M54.50"]
+    dialog.picker.results.setCurrentRow(codes.index("M54.50"))
+    dialog.picker.add_selected_result()
+    assert dialog.picker.codes() == ["M54.50"]
     assert not dialog.form.boxes["diagnoses"].error.isVisible()
 
 
 def test_unknown_code_is_named(qtbot: QtBot, clinic: Clinic) -> None:
     dialog = open_dialog(qtbot, clinic)
-    dialog.add_code("Q99.99")
+    dialog.picker.add_code("Q99.99")
     assert "Q99.99 is not an ICD-10-CM code" in dialog.form.boxes["diagnoses"].error.text()
 
 
@@ -143,8 +143,8 @@ def test_plan_of_care_dates_are_checked(qtbot: QtBot, clinic: Clinic) -> None:
 def test_a_valid_patient_is_saved_whole(qtbot: QtBot, clinic: Clinic) -> None:
     dialog = open_dialog(qtbot, clinic)
     fill_valid(dialog)
-    dialog.add_code("m17.11")
-    dialog.add_code("M54.50")
+    dialog.picker.add_code("m17.11")
+    dialog.picker.add_code("M54.50")
     dialog.plan.setChecked(True)
     dialog.plan_start.edit.setText("02/23/2026")
     dialog.plan_through.edit.setText("05/20/2026")
@@ -169,13 +169,13 @@ def test_editing_loads_the_patient_and_saves_changes(qtbot: QtBot, clinic: Clini
     dialog = open_dialog(qtbot, clinic, clinic.patient_id)
     assert dialog.last_name.text() == "Quintero"
     assert dialog.date_of_birth.edit.text() == "01/02/1950"
-    assert dialog.codes() == ["M17.11"]
-    assert "✓" in dialog.diagnoses.item(0).text()
+    assert dialog.picker.codes() == ["M17.11"]
+    assert "✓" in dialog.picker.diagnoses.item(0).text()
     dialog.phone.setText("217-555-0123")
-    dialog.add_code("M25.561")
-    dialog.diagnoses.setCurrentRow(1)
-    dialog.move_selected(-1)
-    assert dialog.codes() == ["M25.561", "M17.11"]
+    dialog.picker.add_code("M25.561")
+    dialog.picker.diagnoses.setCurrentRow(1)
+    dialog.picker.move_selected(-1)
+    assert dialog.picker.codes() == ["M25.561", "M17.11"]
     dialog.save()
     record = clinic.services.records.patient_record(clinic.patient_id)
     assert record.patient.phone == "217-555-0123"
@@ -189,8 +189,8 @@ def test_the_code_set_comes_from_a_worker(qtbot: QtBot, clinic: Clinic) -> None:
     dialog = open_dialog(qtbot, clinic)
     with qtbot.waitSignal(dialog.loader.loaded, timeout=30_000):
         dialog.loader.start()
-    assert dialog.index is load_index()
-    assert "Find a diagnosis" in dialog.search.placeholderText()
+    assert dialog.picker.index is load_index()
+    assert "Find a diagnosis" in dialog.picker.search.placeholderText()
 
 
 def test_the_whole_dialog_fits_a_1366_by_768_screen_without_scrolling(
@@ -200,11 +200,11 @@ def test_the_whole_dialog_fits_a_1366_by_768_screen_without_scrolling(
     from PySide6.QtWidgets import QScrollArea
 
     dialog = open_dialog(qtbot, clinic, clinic.patient_id)
-    dialog.search.setText("M54.5")
-    dialog.add_typed()
-    dialog.search.setText("low back pain")
-    dialog._run_search()
-    qtbot.waitUntil(lambda: dialog.results.count() > 3)
+    dialog.picker.search.setText("M54.5")
+    dialog.picker.add_typed()
+    dialog.picker.search.setText("low back pain")
+    dialog.picker.run_search()
+    qtbot.waitUntil(lambda: dialog.picker.results.count() > 3)
     qtbot.wait(100)  # the layout settles
     assert dialog.form.boxes["diagnoses"].error.isVisible()
     assert dialog.height() <= 768 - 68  # a title bar and a task bar

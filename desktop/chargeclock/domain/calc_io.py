@@ -11,7 +11,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
-from chargeclock.domain.calculation import (
+from chargeclock.domain.errors import InputError
+from chargeclock.domain.fees import round_cents
+from chargeclock.domain.rulebook import Discipline
+from chargeclock.domain.visit_types import (
     MAX_MINUTES,
     PayerRules,
     ServiceMinutes,
@@ -19,9 +22,6 @@ from chargeclock.domain.calculation import (
     VisitInput,
     VisitResult,
 )
-from chargeclock.domain.errors import InputError
-from chargeclock.domain.fees import round_cents
-from chargeclock.domain.rulebook import Discipline
 
 MINUTE_FIELDS = frozenset({"pt_minutes", "pta_minutes", "overlap_minutes"})
 MAX_AMOUNT = Decimal("10000000")  # a year's therapy spend is far below ten million dollars

@@ -15,7 +15,7 @@ from chargeclock.domain.fees import money
 from chargeclock.domain.rulebook import Code, Discipline, RuleYear
 
 if TYPE_CHECKING:
-    from chargeclock.domain.calculation import KxStatus
+    from chargeclock.domain.visit_types import KxStatus
 
 
 class VisitWarning(Struct, frozen=True):

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, BinaryIO
 from chargeclock.files import fsync_dir
 
 if TYPE_CHECKING:
-    from chargeclock.domain.superbill import Superbill
+    from chargeclock.domain.superbill_model import Superbill
 
 __all__ = ["pdf_bytes", "render_pdf", "write_private"]
 

@@ -19,7 +19,7 @@ from reportlab.lib.units import inch
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
-from chargeclock.domain.superbill import Superbill
+from chargeclock.domain.superbill_model import Superbill
 from chargeclock.export import text, write_private
 from chargeclock.export.superbill_layout import FONT, MUTED, RULE, day, superbill_story
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -13,7 +14,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
 from reportlab.platypus import Paragraph
 
-from chargeclock.domain.superbill import Provider
+from chargeclock.domain.superbill_model import Provider
 from chargeclock.export.text import BOLD, ITALIC, markup
 from chargeclock.export.text import REGULAR as FONT
 
@@ -34,6 +35,7 @@ __all__ = [
     "SUBTOTAL_INK",
     "day",
     "esc",
+    "grid_style",
     "money",
     "para",
     "provider_markup",
@@ -130,3 +132,21 @@ def provider_markup(
     if not provider.credentials:
         return name
     return f"{name}, {typed(provider.credentials, style, bold=bold)}"
+
+
+def grid_style(header_rows: int = 1) -> list[tuple[Any, ...]]:
+    """A table's style: ``header_rows`` in the accent colour on a fill, rules between rows."""
+    return [
+        ("FONT", (0, 0), (-1, -1), FONT, BODY_SIZE),
+        ("TEXTCOLOR", (0, 0), (-1, -1), INK),
+        ("FONT", (0, 0), (-1, header_rows - 1), BOLD, 7.5),
+        ("TEXTCOLOR", (0, 0), (-1, header_rows - 1), ACCENT),
+        ("BACKGROUND", (0, 0), (-1, header_rows - 1), FILL),
+        ("LINEBELOW", (0, header_rows - 1), (-1, header_rows - 1), 0.8, ACCENT),
+        ("LINEBELOW", (0, header_rows), (-1, -1), 0.4, RULE),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.6),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+    ]

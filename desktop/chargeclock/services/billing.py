@@ -14,10 +14,10 @@ from decimal import Decimal
 
 from msgspec import Struct
 
-from chargeclock.domain.calculation import PayerRules, UnitMethod
 from chargeclock.domain.errors import InputError
+from chargeclock.domain.visit_types import PayerRules, UnitMethod
 from chargeclock.services.context import Context
-from chargeclock.storage import clinic, visits
+from chargeclock.storage import patients, payers, visits
 from chargeclock.storage.records import PayerRow
 
 BUCKETS: dict[str, tuple[str, ...]] = {"pt_slp": ("PT", "SLP"), "ot": ("OT",)}
@@ -74,7 +74,7 @@ def ytd_allowed(
         before=before,
         exclude_visit_ids=exclude_visit_ids,
     )
-    prior = clinic.prior_spend_cents(ctx.db, patient_id, year, bucket)
+    prior = patients.prior_spend_cents(ctx.db, patient_id, year, bucket)
     return YearToDate(
         patient_id,
         year,
@@ -140,4 +140,4 @@ def payer_rules(payer: PayerRow | None) -> PayerRules:
 
 
 def visit_payer_rules(ctx: Context, payer_id: int | None) -> PayerRules:
-    return payer_rules(clinic.get_payer(ctx.db, payer_id) if payer_id else None)
+    return payer_rules(payers.get_payer(ctx.db, payer_id) if payer_id else None)

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from msgspec import Struct
 
 from chargeclock.services.context import Context
-from chargeclock.storage import clinic, visits
+from chargeclock.storage import patients, visits
 from chargeclock.storage.records import PlanOfCareRow
 
 PROGRESS_REPORT_EVERY = 10
@@ -46,14 +46,14 @@ class PlanOfCareStatus(Struct, frozen=True):
 
 
 def _current_plan(ctx: Context, patient_id: int, on: date) -> PlanOfCareRow | None:
-    plans = [p for p in clinic.plans_of_care(ctx.db, patient_id) if p.start_date <= on]
+    plans = [p for p in patients.plans_of_care(ctx.db, patient_id) if p.start_date <= on]
     return plans[-1] if plans else None
 
 
 def progress_report_status(ctx: Context, patient_id: int, on: date) -> ProgressReportStatus:
     conn = ctx.db
     plan = _current_plan(ctx, patient_id, on)
-    last = clinic.last_progress_report(conn, patient_id)
+    last = patients.last_progress_report(conn, patient_id)
     episode_start = plan.start_date if plan else date(on.year, 1, 1)
     if last is not None and last >= episode_start:
         since = last + timedelta(days=1)

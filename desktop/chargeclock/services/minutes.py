@@ -24,8 +24,8 @@ from decimal import Decimal
 
 from msgspec import Struct
 
-from chargeclock.domain.calculation import PayerRules, ServiceMinutes, VisitInput
 from chargeclock.domain.rulebook import Discipline
+from chargeclock.domain.visit_types import PayerRules, ServiceMinutes, VisitInput
 
 ROLES = ("PT", "PTA")
 _US = 1_000_000

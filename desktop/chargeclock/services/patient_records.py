@@ -1,5 +1,5 @@
-"""Saving a patient as the patient dialog shows it: demographics, payer, referring provider,
-diagnoses, plan of care, prior spend and the last progress report, all in one transaction.
+"""Patients and what belongs to each: referring provider, diagnoses, prior spend, plans of care
+and progress reports, and saving a patient as the patient dialog shows it, all in one transaction.
 
 :meth:`PatientRecords.save_patient` checks every field first (an :class:`InputError` naming it)
 and only then writes, so a refused save leaves the database as it was.
@@ -16,6 +16,7 @@ from msgspec import Struct, field
 
 from chargeclock.domain.errors import InputError
 from chargeclock.services.context import Context
+from chargeclock.services.patient_changes import changes
 from chargeclock.services.validation import (
     ADDRESS_LENGTH,
     SHORT_LENGTH,
@@ -25,7 +26,7 @@ from chargeclock.services.validation import (
     clean_text,
     parse_money,
 )
-from chargeclock.storage import audit, clinic
+from chargeclock.storage import audit, patients, payers, staff
 from chargeclock.storage.audit import AuditEntry
 from chargeclock.storage.records import (
     DiagnosisRow,
@@ -86,34 +87,186 @@ class PatientSaved(Struct, frozen=True):
     changed: tuple[str, ...] = field(default=())  # the fields that changed
 
 
+def existing_patient(ctx: Context, patient_id: int) -> PatientRow:
+    """The patient ``patient_id``, or an :class:`InputError` naming the field."""
+    found = patients.get_patient(ctx.db, patient_id)
+    if found is None:
+        raise InputError("patient_id", f"there is no patient {patient_id}")
+    return found
+
+
 class PatientRecords:
     """Mixed into :class:`~chargeclock.services.records.RecordService`."""
 
     ctx: Context
 
     def referring_providers(self) -> list[ReferringProviderRow]:
-        return clinic.list_referring_providers(self.ctx.db)
+        return payers.list_referring_providers(self.ctx.db)
+
+    def add_referring_provider(self, name: str, npi: str | None = None) -> int:
+        checked = clean_npi(npi, "npi")
+        with self.ctx.db.transaction():
+            return payers.insert_referring_provider(self.ctx.db, clean_text(name, "name"), checked)
+
+    def patient(self, patient_id: int) -> PatientRow:
+        return existing_patient(self.ctx, patient_id)
+
+    def search_patients(self, text: str) -> list[PatientRow]:
+        return patients.search_patients(self.ctx.db, text)
 
     def patient_record(self, patient_id: int) -> PatientRecord:
         conn = self.ctx.db
-        patient = clinic.get_patient(conn, patient_id)
+        patient = patients.get_patient(conn, patient_id)
         if patient is None:
             raise InputError("patient_id", f"there is no patient {patient_id}")
         referring = (
-            clinic.get_referring_provider(conn, patient.referring_provider_id)
+            payers.get_referring_provider(conn, patient.referring_provider_id)
             if patient.referring_provider_id is not None
             else None
         )
-        plans = clinic.plans_of_care(conn, patient_id)
-        cents = clinic.prior_spend_cents(conn, patient_id, self.ctx.today().year, "pt_slp")
+        plans = patients.plans_of_care(conn, patient_id)
+        cents = patients.prior_spend_cents(conn, patient_id, self.ctx.today().year, "pt_slp")
         return PatientRecord(
             patient,
-            tuple(clinic.diagnoses_of(conn, patient_id)),
+            tuple(patients.diagnoses_of(conn, patient_id)),
             referring,
             plans[-1] if plans else None,
             (Decimal(cents) / 100).quantize(Decimal("0.01")),
-            clinic.last_progress_report(conn, patient_id),
+            patients.last_progress_report(conn, patient_id),
         )
+
+    def add_patient(
+        self,
+        last_name: str,
+        first_name: str,
+        date_of_birth: date,
+        *,
+        payer_id: int | None = None,
+        member_id: str = "",
+        sex: str = "",
+        address: str = "",
+        phone: str = "",
+        referring_provider_id: int | None = None,
+        diagnoses: Sequence[str] = (),
+        prior_spend: Decimal | str | None = None,
+    ) -> tuple[PatientRow, tuple[DiagnosisCheck, ...]]:
+        """A patient with ordered diagnoses (A, B, …) and this year's prior-provider spend.
+        Returns the row and each diagnosis' check (``billable`` False flags a category)."""
+        conn = self.ctx.db
+        if date_of_birth > self.ctx.today():
+            raise InputError("date_of_birth", f"{date_of_birth} is in the future")
+        if payer_id is not None and payers.get_payer(conn, payer_id) is None:
+            raise InputError("payer_id", f"there is no payer {payer_id}")
+        checks = self._check_diagnoses(diagnoses)
+        spend = parse_money(prior_spend, "prior_spend") if prior_spend is not None else None
+        row = PatientRow(
+            0,
+            clean_text(last_name, "last_name"),
+            clean_text(first_name, "first_name"),
+            date_of_birth,
+            sex,
+            clean_text(address, "address", ADDRESS_LENGTH, required=False),
+            clean_text(phone, "phone", SHORT_LENGTH, required=False),
+            payer_id,
+            clean_text(member_id, "member_id", SHORT_LENGTH, required=False),
+            referring_provider_id,
+            True,
+        )
+        with self.ctx.db.transaction():
+            patient_id = patients.insert_patient(conn, row)
+            patients.replace_diagnoses(
+                conn, patient_id, [(c.code, c.billable, c.description) for c in checks]
+            )
+            if spend is not None:
+                patients.set_prior_spend(conn, patient_id, self.ctx.today().year, "pt_slp", spend)
+            self.ctx.audit("patient_added", "patient", patient_id, "")
+        found = patients.get_patient(conn, patient_id)
+        assert found is not None
+        return found, checks
+
+    def _check_diagnoses(self, codes: Sequence[str]) -> tuple[DiagnosisCheck, ...]:
+        if len(codes) > 12:
+            raise InputError("diagnoses", "at most 12 diagnoses (pointers A to L)")
+        checks = tuple(check_icd10(c, f"diagnoses[{i}]") for i, c in enumerate(codes))
+        seen: set[str] = set()
+        for i, c in enumerate(checks):
+            if c.code in seen:
+                raise InputError(f"diagnoses[{i}]", f"{c.code} is listed twice")
+            seen.add(c.code)
+        return checks
+
+    def set_diagnoses(self, patient_id: int, codes: Sequence[str]) -> tuple[DiagnosisCheck, ...]:
+        existing_patient(self.ctx, patient_id)
+        checks = self._check_diagnoses(codes)
+        with self.ctx.db.transaction():
+            patients.replace_diagnoses(
+                self.ctx.db, patient_id, [(c.code, c.billable, c.description) for c in checks]
+            )
+            self.ctx.audit(
+                "diagnoses_set", "patient", patient_id, "", codes=[c.code for c in checks]
+            )
+        return checks
+
+    def diagnoses(self, patient_id: int) -> list[DiagnosisRow]:
+        return patients.diagnoses_of(self.ctx.db, patient_id)
+
+    def some_diagnosis_lacks_a_description(self) -> bool:
+        return patients.some_diagnosis_lacks_a_description(self.ctx.db)
+
+    def set_prior_spend(
+        self, patient_id: int, year: int, amount: Decimal | str, bucket: str = "pt_slp"
+    ) -> None:
+        """Therapy already paid this year at other providers (from the eligibility check)."""
+        existing_patient(self.ctx, patient_id)
+        if bucket not in ("pt_slp", "ot"):
+            raise InputError("bucket", f"must be pt_slp or ot, got {bucket!r}")
+        value = parse_money(amount, "prior_spend")
+        with self.ctx.db.transaction():
+            patients.set_prior_spend(self.ctx.db, patient_id, year, bucket, value)
+            self.ctx.audit(
+                "prior_spend_set", "patient", patient_id, "", year=year, bucket=bucket, amount=value
+            )
+
+    def add_plan_of_care(
+        self,
+        patient_id: int,
+        start_date: date,
+        certified_through: date,
+        *,
+        certifying_provider_id: int | None = None,
+        signed_date: date | None = None,
+    ) -> PlanOfCareRow:
+        existing_patient(self.ctx, patient_id)
+        if certified_through < start_date:
+            raise InputError("certified_through", "must be on or after the start date")
+        if (certified_through - start_date).days >= 90:
+            raise InputError("certified_through", "a plan of care is valid up to 90 days")
+        if signed_date is not None and signed_date > self.ctx.today():
+            raise InputError("signed_date", f"{signed_date} is in the future")
+        with self.ctx.db.transaction():
+            plan_id = patients.insert_plan_of_care(
+                self.ctx.db,
+                patient_id=patient_id,
+                certifying_provider_id=certifying_provider_id,
+                start_date=start_date,
+                certified_through=certified_through,
+                signed_date=signed_date,
+            )
+            self.ctx.audit("plan_of_care_added", "patient", patient_id, "", plan_id=plan_id)
+        return next(p for p in patients.plans_of_care(self.ctx.db, patient_id) if p.id == plan_id)
+
+    def record_progress_report(
+        self,
+        patient_id: int,
+        report_date: date,
+        visit_id: int | None = None,
+        provider_id: int | None = None,
+    ) -> int:
+        existing_patient(self.ctx, patient_id)
+        with self.ctx.db.transaction():
+            return patients.insert_progress_report(
+                self.ctx.db, patient_id, report_date, visit_id, provider_id
+            )
 
     def check_patient(self, details: PatientDetails) -> tuple[DiagnosisCheck, ...]:
         """Every check of :meth:`save_patient` without saving (the first problem is raised)."""
@@ -132,7 +285,7 @@ class PatientRecords:
         if details.sex not in SEXES:
             raise InputError("sex", "must be F, M, X or left blank")
         if details.payer_id is not None:
-            if clinic.get_payer(conn, details.payer_id) is None:
+            if payers.get_payer(conn, details.payer_id) is None:
                 raise InputError("payer_id", f"there is no payer {details.payer_id}")
             if not details.member_id.strip():
                 raise InputError("member_id", "the payer needs the patient's member id")
@@ -168,7 +321,7 @@ class PatientRecords:
             if plan.signed_date < plan.start_date:
                 raise InputError("signed_date", "is before the plan's start date")
         if plan.certifying_provider_id is not None:
-            provider = clinic.get_provider(self.ctx.db, plan.certifying_provider_id)
+            provider = staff.get_provider(self.ctx.db, plan.certifying_provider_id)
             if provider is None or provider.role != "PT":
                 raise InputError("certifying_provider_id", "the certifying provider must be a PT")
 
@@ -189,9 +342,9 @@ class PatientRecords:
             referring_id: int | None = None
             if details.referring_name.strip():
                 name = details.referring_name.strip()
-                referring_id = clinic.find_referring_provider(conn, name, npi)
+                referring_id = payers.find_referring_provider(conn, name, npi)
                 if referring_id is None:
-                    referring_id = clinic.insert_referring_provider(conn, name, npi)
+                    referring_id = payers.insert_referring_provider(conn, name, npi)
             row = PatientRow(
                 patient_id or 0,
                 details.last_name.strip(),
@@ -205,27 +358,27 @@ class PatientRecords:
                 referring_id,
                 True,
             )
-            changed = _changes(before, row, checks, spend, details)
+            changed = changes(before, row, checks, spend, details)
             if before is None:
-                new_id = clinic.insert_patient(conn, row)
+                new_id = patients.insert_patient(conn, row)
                 row = msgspec.structs.replace(row, id=new_id)
             else:
-                clinic.update_patient(conn, row)
+                patients.update_patient(conn, row)
             if before is None or "diagnoses" in changed:
-                clinic.replace_diagnoses(
+                patients.replace_diagnoses(
                     conn, row.id, [(c.code, c.billable, c.description) for c in checks]
                 )
             if spend is not None and "prior_spend" in changed:
-                clinic.set_prior_spend(conn, row.id, self.ctx.today().year, "pt_slp", spend)
+                patients.set_prior_spend(conn, row.id, self.ctx.today().year, "pt_slp", spend)
             if details.plan_of_care is not None and "plan_of_care" in changed:
                 self._save_plan(row.id, details.plan_of_care, before)
             if details.progress_report is not None and "progress_report" in changed:
-                clinic.insert_progress_report(conn, row.id, details.progress_report, None, None)
+                patients.insert_progress_report(conn, row.id, details.progress_report, None, None)
             if before is None:
                 self.ctx.audit("patient_added", "patient", row.id, "", fields=list(changed))
             elif changed:
                 self.ctx.audit("patient_changed", "patient", row.id, "", fields=list(changed))
-        found = clinic.get_patient(conn, row.id)
+        found = patients.get_patient(conn, row.id)
         assert found is not None
         return PatientSaved(found, checks, before is None, changed)
 
@@ -235,7 +388,7 @@ class PatientRecords:
         conn = self.ctx.db
         latest = before.plan_of_care if before else None
         if latest is not None and latest.start_date == plan.start_date:
-            clinic.update_plan_of_care(
+            patients.update_plan_of_care(
                 conn,
                 latest.id,
                 certifying_provider_id=plan.certifying_provider_id,
@@ -243,7 +396,7 @@ class PatientRecords:
                 signed_date=plan.signed_date,
             )
             return
-        clinic.insert_plan_of_care(
+        patients.insert_plan_of_care(
             conn,
             patient_id=patient_id,
             certifying_provider_id=plan.certifying_provider_id,
@@ -255,67 +408,3 @@ class PatientRecords:
     def visit_audit(self, visit_id: int) -> list[AuditEntry]:
         """The audit entries of a visit and of its timer segments, oldest first."""
         return audit.entries_of_visit(self.ctx.db, visit_id)
-
-
-def _fields(row: PatientRow) -> tuple[object, ...]:
-    return (
-        row.id,
-        row.last_name,
-        row.first_name,
-        row.date_of_birth,
-        row.sex,
-        row.address,
-        row.phone,
-        row.payer_id,
-        row.member_id,
-        row.referring_provider_id,
-        row.active,
-    )
-
-
-_NAMES = (
-    "id",
-    "last_name",
-    "first_name",
-    "date_of_birth",
-    "sex",
-    "address",
-    "phone",
-    "payer_id",
-    "member_id",
-    "referring_provider",
-    "active",
-)
-
-
-def _changes(
-    before: PatientRecord | None,
-    row: PatientRow,
-    checks: Sequence[DiagnosisCheck],
-    spend: Decimal | None,
-    details: PatientDetails,
-) -> tuple[str, ...]:
-    """The names of the fields this save changes (all given ones for a new patient)."""
-    old = _fields(before.patient) if before else (None,) * len(_NAMES)
-    changed = [n for n, a, b in zip(_NAMES, old, _fields(row), strict=True) if n != "id" and a != b]
-    if before is None:
-        changed = [n for n in changed if n != "active"]
-    codes = [c.code for c in checks]
-    if before is None or codes != [d.code for d in before.diagnoses]:
-        changed.append("diagnoses")
-    if spend is not None and (before is None or spend != before.prior_spend):
-        changed.append("prior_spend")
-    plan = details.plan_of_care
-    if plan is not None:
-        latest = before.plan_of_care if before else None
-        wanted = (plan.start_date, plan.certified_through, plan.signed_date)
-        if (
-            latest is None
-            or (latest.start_date, latest.certified_through, latest.signed_date) != wanted
-            or latest.certifying_provider_id != plan.certifying_provider_id
-        ):
-            changed.append("plan_of_care")
-    report = details.progress_report
-    if report is not None and (before is None or before.last_progress_report != report):
-        changed.append("progress_report")
-    return tuple(changed)

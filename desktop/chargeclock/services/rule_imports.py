@@ -19,7 +19,7 @@ from chargeclock.domain.warnings import provisional_message
 from chargeclock.domain.year_figures import COLUMNS, YearFigures, parse_year_row
 from chargeclock.services.context import Context
 from chargeclock.services.text_files import decode, read_bytes
-from chargeclock.storage import clinic, rule_data
+from chargeclock.storage import practice, rule_data
 
 LOCALITY_KEY = "mac_locality"
 MAX_FILE_BYTES = 64 * 1024 * 1024  # a PPRRVU file is ~3 MB; anything far larger is not one
@@ -185,7 +185,7 @@ class RuleImports:
         with self.ctx.db.transaction():
             rule_data.replace_pfs_year(self.ctx.db, year, rows, self.ctx.now())
             if self.locality() is None:
-                clinic.set_setting(self.ctx.db, LOCALITY_KEY, key)
+                practice.set_setting(self.ctx.db, LOCALITY_KEY, key)
             self.ctx.audit(
                 "pfs_imported",
                 "pfs_fees",
@@ -204,14 +204,14 @@ class RuleImports:
 
     def locality(self) -> str | None:
         """The clinic's MAC locality (``MAC-locality``, e.g. ``01112-05``), if set."""
-        return clinic.get_setting(self.ctx.db, LOCALITY_KEY)
+        return practice.get_setting(self.ctx.db, LOCALITY_KEY)
 
     def set_locality(self, value: str) -> str:
         text = value.strip()
         if not text:
             raise InputError("locality", "enter the MAC locality, e.g. 01112-05")
         with self.ctx.db.transaction():
-            clinic.set_setting(self.ctx.db, LOCALITY_KEY, text)
+            practice.set_setting(self.ctx.db, LOCALITY_KEY, text)
             self.ctx.audit("setting_changed", "settings", None, "", mac_locality=text)
         return text
 

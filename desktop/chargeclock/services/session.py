@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from chargeclock.clock import Clock, SystemClock
-from chargeclock.domain.calculation import VisitResult, calculate
+from chargeclock.domain.calculation import calculate
 from chargeclock.domain.rulebook import RuleBook
+from chargeclock.domain.visit_types import VisitResult
 from chargeclock.services import billing, compliance
 from chargeclock.services.context import ClinicRuleBook, Context
 from chargeclock.services.minutes import VisitState, visit_input

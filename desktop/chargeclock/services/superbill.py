@@ -39,7 +39,8 @@ from msgspec.structs import replace
 from chargeclock.domain.claim_form import default_pointers
 from chargeclock.domain.errors import InputError
 from chargeclock.domain.fees import round_cents
-from chargeclock.domain.superbill import (
+from chargeclock.domain.superbill import build_superbill
+from chargeclock.domain.superbill_model import (
     FinalizedVisit,
     Paper,
     Patient,
@@ -47,7 +48,6 @@ from chargeclock.domain.superbill import (
     Practice,
     Provider,
     Superbill,
-    build_superbill,
     code_labels,
 )
 from chargeclock.storage.records import (

@@ -19,7 +19,7 @@ from msgspec import Struct
 from chargeclock.domain.backoff import PinBackoff
 from chargeclock.services.context import Context
 from chargeclock.services.validation import pin_matches
-from chargeclock.storage import clinic, visits
+from chargeclock.storage import patients, practice, staff, visits
 from chargeclock.storage.records import SegmentRow, UserRow
 from chargeclock.storage.timefmt import from_db_time, to_db_time
 
@@ -63,14 +63,14 @@ class UnlockService:
 
     def pin_needed(self) -> bool:
         """Some active user has a PIN: the window starts locked and unlocks only with a PIN."""
-        return any(u.active for u in clinic.list_users(self.ctx.db))
+        return any(u.active for u in staff.list_users(self.ctx.db))
 
     def backoff(self) -> PinBackoff:
         """The stored state; a value that does not read back is taken as no wait."""
         conn = self.ctx.db
-        count = clinic.get_setting(conn, PIN_FAILURES_KEY) or "0"
+        count = practice.get_setting(conn, PIN_FAILURES_KEY) or "0"
         failures = int(count) if count.isdigit() else 0
-        retry_text = clinic.get_setting(conn, PIN_RETRY_AT_KEY)
+        retry_text = practice.get_setting(conn, PIN_RETRY_AT_KEY)
         try:
             retry_at = from_db_time(retry_text) if retry_text else None
         except ValueError:
@@ -87,7 +87,7 @@ class UnlockService:
         state = self.backoff()
         if state.wait_seconds(now):
             return PinAttempt(False, None, state, checked=False)
-        user = clinic.get_user(self.ctx.db, user_id)
+        user = staff.get_user(self.ctx.db, user_id)
         if user is not None and user.active and pin_matches(pin, user.pin_hash):
             if state.failures:
                 self._store(
@@ -107,9 +107,9 @@ class UnlockService:
     def _store(self, state: PinBackoff, user_id: int | None, action: str, **counts: int) -> None:
         conn = self.ctx.db
         with self.ctx.db.transaction():
-            clinic.set_setting(conn, PIN_FAILURES_KEY, str(state.failures))
+            practice.set_setting(conn, PIN_FAILURES_KEY, str(state.failures))
             retry = to_db_time(state.retry_at) if state.retry_at else ""
-            clinic.set_setting(conn, PIN_RETRY_AT_KEY, retry)
+            practice.set_setting(conn, PIN_RETRY_AT_KEY, retry)
             details: dict[str, Any] = dict(counts)
             self.ctx.audit(action, "user", user_id, "", **details)
 
@@ -120,7 +120,7 @@ class UnlockService:
         shown = []
         for visit_id in sorted({s.visit_id for s in running}):
             visit = visits.get_visit(conn, visit_id)
-            patient = clinic.get_patient(conn, visit.patient_id) if visit else None
+            patient = patients.get_patient(conn, visit.patient_id) if visit else None
             letters = initials(patient.first_name, patient.last_name) if patient else "?"
             segments = visits.segments_of_visit(conn, visit_id)
             for s in sorted((s for s in running if s.visit_id == visit_id), key=_by_role):

@@ -1,6 +1,6 @@
 """The storage seam: what a repository needs of a database, and nothing of SQLite's own API.
 
-Repositories (``storage/clinic.py``, ``visits.py``, ``amounts.py``, …) take a :class:`Store`, not a
+Repositories (``patients.py``, ``visits.py``, ``amounts.py``, …) take a :class:`Store`, not a
 ``sqlite3.Connection``: the open :class:`~chargeclock.storage.database.Database` is one, and a
 second engine is another implementation of the same few calls. Their statements keep to forms
 both SQLite and PostgreSQL accept (``ON CONFLICT … DO UPDATE``, ``IS NOT DISTINCT FROM``,

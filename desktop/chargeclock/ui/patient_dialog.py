@@ -10,30 +10,24 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
-from chargeclock.domain.claim_form import pointer_letter
-from chargeclock.services.diagnosis_codes import Icd10Index, loaded_index
+from chargeclock.services.diagnosis_codes import loaded_index
 from chargeclock.services.patient_records import PatientDetails, PlanOfCareInput
 from chargeclock.services.session import Services
-from chargeclock.services.validation import DiagnosisCheck
 from chargeclock.ui import theme
+from chargeclock.ui.diagnosis_picker import DiagnosisPicker
 from chargeclock.ui.forms import (
     FORM_STYLE,
     DateField,
@@ -49,7 +43,6 @@ from chargeclock.ui.forms import (
 )
 from chargeclock.ui.icd10_loader import Icd10Loader
 
-CODE_ROLE = Qt.ItemDataRole.UserRole + 1
 SEX_CHOICES = (("", "—"), ("F", "Female"), ("M", "Male"), ("X", "X"))
 
 
@@ -65,8 +58,6 @@ class PatientDialog(QDialog):
         super().__init__(parent)
         self.services = services
         self.patient_id = patient_id
-        self.index: Icd10Index | None = loaded_index()
-        self.checks: dict[str, DiagnosisCheck | str] = {}
         self.setWindowTitle("New patient" if patient_id is None else "Edit patient")
         self.setStyleSheet(theme.STYLESHEET + FORM_STYLE)
         self.form = FormState(self.errors)
@@ -75,11 +66,11 @@ class PatientDialog(QDialog):
             self._load(patient_id)
         self.form.reset()
         self.loader = Icd10Loader(self)
-        self.loader.loaded.connect(self._index_loaded)
-        if self.index is None:
+        self.loader.loaded.connect(self.picker.index_loaded)
+        if self.picker.index is None:
             self.loader.start()
         else:
-            self._index_loaded(self.index)
+            self.picker.index_loaded(self.picker.index)
         self.resize(1220, 700)
 
     # -- layout ---------------------------------------------------------------------------------
@@ -157,7 +148,8 @@ class PatientDialog(QDialog):
         left.addStretch(1)
 
         right = QVBoxLayout()
-        right.addWidget(self._build_diagnoses(), 1)
+        self.picker = DiagnosisPicker(self.form, self, loaded_index())
+        right.addWidget(self.picker.box, 1)
         right.addWidget(self._build_plan())
 
         columns = QHBoxLayout()
@@ -185,60 +177,6 @@ class PatientDialog(QDialog):
         outer = QVBoxLayout(self)
         outer.addWidget(scroll, 1)
         outer.addLayout(buttons)
-
-    def _build_diagnoses(self) -> QGroupBox:
-        self.diagnoses = QListWidget()
-        self.diagnoses.setMinimumHeight(100)
-        self.diagnoses.setMaximumHeight(136)
-        self.diagnoses.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.diagnoses.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.diagnoses.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Expanding)
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("Loading the ICD-10-CM code set…")
-        self.search.setClearButtonEnabled(True)
-        self.search.returnPressed.connect(self.add_typed)
-        self.search_timer = QTimer(self)
-        self.search_timer.setSingleShot(True)
-        self.search_timer.setInterval(150)
-        self.search_timer.timeout.connect(self._run_search)
-        self.search.textChanged.connect(lambda _: self.search_timer.start())
-        self.results = QListWidget()
-        self.results.setMinimumHeight(100)
-        # Three whole rows: with a wrapped "not billable" message above, a taller list pushed the
-        # dialog past a 1366 × 768 screen's height and brought up a scroll bar.
-        self.results.setMaximumHeight(124)
-        self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.results.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.results.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Expanding)
-        self.results.itemActivated.connect(lambda item: self.add_code(item.data(CODE_ROLE)))
-        self.search_note = QLabel()
-        self.search_note.setObjectName("SubHeading")
-        self.search_note.setWordWrap(True)
-        self.search_note.setVisible(False)
-        add = QPushButton("Add")
-        add.clicked.connect(self.add_selected_result)
-        remove = QPushButton("Remove")
-        remove.clicked.connect(self.remove_selected)
-        up = QPushButton("▲ Up")
-        up.clicked.connect(lambda: self.move_selected(-1))
-        down = QPushButton("▼ Down")
-        down.clicked.connect(lambda: self.move_selected(1))
-        side = QVBoxLayout()
-        for button in (up, down, remove):
-            side.addWidget(button)
-        side.addStretch(1)
-        chosen = QHBoxLayout()
-        chosen.addWidget(self.form.field("diagnoses", self.diagnoses), 1)
-        chosen.addLayout(side)
-        search_row = QHBoxLayout()
-        search_row.addWidget(self.search, 1)
-        search_row.addWidget(add)
-        layout = QVBoxLayout()
-        layout.addLayout(chosen, 1)
-        layout.addLayout(search_row)
-        layout.addWidget(self.search_note)
-        layout.addWidget(self.results, 1)
-        return group("Diagnoses (ICD-10-CM, in pointer order A, B, C …)", layout)
 
     def _build_plan(self) -> QGroupBox:
         f = self.form
@@ -289,7 +227,7 @@ class PatientDialog(QDialog):
             self.referring_name.setText(record.referring.name)
             self.referring_npi.setText(record.referring.npi or "")
         for diagnosis in record.diagnoses:
-            self._append(diagnosis.code)
+            self.picker.append(diagnosis.code)
         self.prior_spend.setText(str(record.prior_spend) if record.prior_spend else "")
         self.progress_report.set_value(record.last_progress_report)
         plan = record.plan_of_care
@@ -301,125 +239,6 @@ class PatientDialog(QDialog):
             self.certifying.setCurrentIndex(
                 max(0, self.certifying.findData(plan.certifying_provider_id))
             )
-
-    def _index_loaded(self, index: Icd10Index) -> None:
-        self.index = index
-        self.search.setPlaceholderText("Find a diagnosis: code (M54.50) or words (low back pain)")
-        self.checks.clear()
-        self._refresh_diagnoses()
-        self._run_search()
-
-    # -- diagnoses ------------------------------------------------------------------------------
-
-    def codes(self) -> list[str]:
-        return [str(self.diagnoses.item(i).data(CODE_ROLE)) for i in range(self.diagnoses.count())]
-
-    def _check(self, code: str) -> DiagnosisCheck | str | None:
-        if self.index is None:
-            return None
-        if code not in self.checks:
-            self.checks[code] = self.index.check(code)
-        return self.checks[code]
-
-    def _append(self, code: str) -> None:
-        item = QListWidgetItem(code)
-        item.setData(CODE_ROLE, code)
-        self.diagnoses.addItem(item)
-        self._refresh_diagnoses()
-
-    def _refresh_diagnoses(self) -> None:
-        for i in range(self.diagnoses.count()):
-            item = self.diagnoses.item(i)
-            code = str(item.data(CODE_ROLE))
-            check = self._check(code)
-            pointer = pointer_letter(i + 1)
-            if check is None:
-                text, colour = f"{pointer}   {code}   (checking…)", theme.MUTED
-            elif isinstance(check, str):
-                text, colour = f"{pointer}   {code}   ✗ {check}", theme.ALERT_COLOUR
-            elif check.billable:
-                text, colour = f"{pointer}   {check.code}   {check.description}   ✓", "#1d2733"
-            else:
-                text = f"{pointer}   {check.code}   {check.description}   ✗ not billable"
-                colour = theme.ALERT_COLOUR
-            item.setText(text)
-            item.setForeground(_brush(colour))
-        if self.diagnoses.count():
-            self.form.edited("diagnoses")
-        else:
-            self.form.revalidate()
-
-    def add_code(self, code: str) -> None:
-        code = code.strip().upper()
-        if not code:
-            return
-        if self.index is not None:
-            check = self._check(code)
-            if isinstance(check, DiagnosisCheck):
-                code = check.code
-        if code in self.codes():
-            self._note(f"{code} is already on the list.")
-            return
-        self._append(code)
-        self.search.clear()
-
-    def add_typed(self) -> None:
-        item = self.results.currentItem()
-        if item is not None and self.results.count():
-            self.add_code(str(item.data(CODE_ROLE)))
-        else:
-            self.add_code(self.search.text())
-
-    def add_selected_result(self) -> None:
-        item = self.results.currentItem()
-        if item is not None:
-            self.add_code(str(item.data(CODE_ROLE)))
-        elif self.search.text().strip():
-            self.add_code(self.search.text())
-
-    def remove_selected(self) -> None:
-        row = self.diagnoses.currentRow()
-        if row >= 0:
-            self.diagnoses.takeItem(row)
-            self._refresh_diagnoses()
-            self.form.edited("diagnoses")
-
-    def move_selected(self, step: int) -> None:
-        row = self.diagnoses.currentRow()
-        target = row + step
-        if row < 0 or not 0 <= target < self.diagnoses.count():
-            return
-        item = self.diagnoses.takeItem(row)
-        self.diagnoses.insertItem(target, item)
-        self.diagnoses.setCurrentRow(target)
-        self._refresh_diagnoses()
-
-    def _note(self, text: str) -> None:
-        self.search_note.setText(text)
-        self.search_note.setVisible(bool(text))
-
-    def _run_search(self) -> None:
-        self.results.clear()
-        text = self.search.text()
-        if self.index is None:
-            self._note("The ICD-10-CM code set is loading…" if text else "")
-            return
-        found = self.index.search(text)
-        for entry in found:
-            mark = "" if entry.billable else "   (category — not billable)"
-            item = QListWidgetItem(f"{entry.code}   {entry.description}{mark}")
-            item.setData(CODE_ROLE, entry.code)
-            if not entry.billable:
-                item.setForeground(_brush(theme.MUTED))
-            self.results.addItem(item)
-        if found:
-            self.results.setCurrentRow(0)
-        if not text.strip():
-            self._note("")
-        elif not found:
-            self._note(f"No ICD-10-CM code matches {text.strip()!r}.")
-        else:
-            self._note("Double-click a line or press Add.")
 
     # -- checks and saving ----------------------------------------------------------------------
 
@@ -444,27 +263,12 @@ class PatientDialog(QDialog):
         put("referring_npi", npi_problem(self.referring_npi.text()))
         if self.referring_npi.text().strip() and not self.referring_name.text().strip():
             put("referring_name", "Name the referring provider of this NPI")
-        put("diagnoses", self._diagnoses_problem())
+        put("diagnoses", self.picker.problem())
         put("prior_spend", money_problem(self.prior_spend.text()))
         put("progress_report", date_problem(self.progress_report, not_after=today))
         if self.plan.isChecked():
             self._plan_errors(errors, today)
         return errors
-
-    def _diagnoses_problem(self) -> str:
-        codes = self.codes()
-        if len(codes) > 12:
-            return "At most 12 diagnoses (pointers A to L)"
-        problems = []
-        for code in codes:
-            check = self._check(code)
-            if check is None:
-                return "The ICD-10-CM code set is still loading; the codes are checked then"
-            if isinstance(check, str):
-                problems.append(f"{code}: {check}")
-            elif not check.billable:
-                problems.append(check.message)
-        return "; ".join(problems)
 
     def _plan_errors(self, errors: dict[str, str], today: date) -> None:
         start_problem = date_problem(self.plan_start, blank_ok=False, what="The start date")
@@ -512,7 +316,7 @@ class PatientDialog(QDialog):
             member_id=self.member_id.text(),
             referring_name=self.referring_name.text(),
             referring_npi=self.referring_npi.text(),
-            diagnoses=self.codes(),
+            diagnoses=self.picker.codes(),
             prior_spend=money(self.prior_spend.text()) or "0",
             plan_of_care=plan,
             progress_report=self.progress_report.value(),
@@ -532,7 +336,3 @@ class PatientDialog(QDialog):
         self.patient_id = saved.patient.id
         self.saved.emit(saved.patient.id)
         self.accept()
-
-
-def _brush(colour: str) -> QBrush:
-    return QBrush(QColor(colour))

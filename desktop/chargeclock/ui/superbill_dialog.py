@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from chargeclock.domain.errors import ChargeClockError
-from chargeclock.domain.superbill import Paper, Superbill
+from chargeclock.domain.superbill_model import Paper, Superbill
 from chargeclock.services.session import Services
 from chargeclock.services.superbill import SuperbillRequest, build, pdf_bytes, save_pdf_bytes
 from chargeclock.ui import theme

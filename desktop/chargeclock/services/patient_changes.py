@@ -1,0 +1,77 @@
+"""Which fields a patient save changes: the names the audit entry of the save lists."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from chargeclock.services.validation import DiagnosisCheck
+from chargeclock.storage.records import PatientRow
+
+if TYPE_CHECKING:
+    from chargeclock.services.patient_records import PatientDetails, PatientRecord
+
+
+def _fields(row: PatientRow) -> tuple[object, ...]:
+    return (
+        row.id,
+        row.last_name,
+        row.first_name,
+        row.date_of_birth,
+        row.sex,
+        row.address,
+        row.phone,
+        row.payer_id,
+        row.member_id,
+        row.referring_provider_id,
+        row.active,
+    )
+
+
+_NAMES = (
+    "id",
+    "last_name",
+    "first_name",
+    "date_of_birth",
+    "sex",
+    "address",
+    "phone",
+    "payer_id",
+    "member_id",
+    "referring_provider",
+    "active",
+)
+
+
+def changes(
+    before: PatientRecord | None,
+    row: PatientRow,
+    checks: Sequence[DiagnosisCheck],
+    spend: Decimal | None,
+    details: PatientDetails,
+) -> tuple[str, ...]:
+    """The names of the fields this save changes (all given ones for a new patient)."""
+    old = _fields(before.patient) if before else (None,) * len(_NAMES)
+    changed = [n for n, a, b in zip(_NAMES, old, _fields(row), strict=True) if n != "id" and a != b]
+    if before is None:
+        changed = [n for n in changed if n != "active"]
+    codes = [c.code for c in checks]
+    if before is None or codes != [d.code for d in before.diagnoses]:
+        changed.append("diagnoses")
+    if spend is not None and (before is None or spend != before.prior_spend):
+        changed.append("prior_spend")
+    plan = details.plan_of_care
+    if plan is not None:
+        latest = before.plan_of_care if before else None
+        wanted = (plan.start_date, plan.certified_through, plan.signed_date)
+        if (
+            latest is None
+            or (latest.start_date, latest.certified_through, latest.signed_date) != wanted
+            or latest.certifying_provider_id != plan.certifying_provider_id
+        ):
+            changed.append("plan_of_care")
+    report = details.progress_report
+    if report is not None and (before is None or before.last_progress_report != report):
+        changed.append("progress_report")
+    return tuple(changed)

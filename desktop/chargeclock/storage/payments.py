@@ -1,0 +1,43 @@
+"""Payments a patient made or a payer sent, each against a visit or none."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from chargeclock.storage.records import (
+    PaymentRow,
+)
+from chargeclock.storage.store import Store, insert_id
+from chargeclock.storage.timefmt import from_cents, to_cents
+
+
+def insert_payment(
+    conn: Store,
+    *,
+    patient_id: int,
+    visit_id: int | None,
+    paid_on: date,
+    amount: Decimal,
+    method: str,
+) -> int:
+    return insert_id(
+        conn,
+        "INSERT INTO payments (patient_id, visit_id, paid_on, amount_cents, method) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (patient_id, visit_id, paid_on.isoformat(), to_cents(amount), method),
+    )
+
+
+def payments_of(conn: Store, patient_id: int) -> list[PaymentRow]:
+    rows = conn.execute(
+        "SELECT id, patient_id, visit_id, paid_on, amount_cents, method FROM payments "
+        "WHERE patient_id = ? ORDER BY paid_on, id",
+        (patient_id,),
+    ).fetchall()
+    out = []
+    for r in rows:
+        amount = from_cents(r[4])
+        assert amount is not None
+        out.append(PaymentRow(r[0], r[1], r[2], date.fromisoformat(r[3]), amount, r[5]))
+    return out
