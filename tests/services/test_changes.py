@@ -118,3 +118,14 @@ def test_every_audited_entity_has_a_kind() -> None:
     assert entities <= known, entities - known
     for entity in entities - EVERYTHING_ENTITIES:
         assert Changes.of_audit(entity, 1, {"visit_id": 1}) != Changes.everything(), entity
+
+
+def test_a_visit_edit_without_an_audit_entry_is_named_by_its_result(clinic: Clinic) -> None:
+    visits = clinic.services.visits
+    visit = visits.open_visit(clinic.patient_id).visit_id
+    _take(clinic)
+    state = visits.add_code(visit, "97116")  # a timed code: no billing row yet, no audit entry
+    assert _take(clinic) | Changes.of_result(state) == Changes(visits=frozenset({visit}))
+    change = visits.start_timer(visit, "97116", "PT")
+    assert Changes.of_result(change) == Changes(visits=frozenset({visit}))
+    assert Changes.of_result(3) == Changes() and Changes.of_result(None) == Changes()

@@ -60,6 +60,17 @@ class Changes(Struct, frozen=True):
             return cls(fees=True)
         return cls.everything()
 
+    @classmethod
+    def of_result(cls, result: object) -> Changes:
+        """What a visit call's result names: the visit of a returned visit state (``visit_id``)
+        or of one it carries (``state``). Some visit edits write no billing row and so no audit
+        entry (a timed code added, the tie choice kept): their result still says which visit."""
+        state = getattr(result, "state", result)
+        visit_id = getattr(state, "visit_id", None)
+        if isinstance(visit_id, int) and not isinstance(visit_id, bool):
+            return cls(visits=frozenset({visit_id}))
+        return cls()
+
     def __or__(self, other: Changes) -> Changes:
         return Changes(
             visits=self.visits | other.visits,

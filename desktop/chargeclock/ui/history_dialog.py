@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from chargeclock.services.changes import Changes
 from chargeclock.services.records import PAYMENT_METHODS
 from chargeclock.services.session import Services
 from chargeclock.storage.audit import AuditEntry
@@ -165,6 +166,11 @@ class HistoryDialog(QDialog):
         layout.addLayout(buttons)
 
     # -- showing --------------------------------------------------------------------------------
+
+    def store_changed(self, changes: Changes) -> None:
+        """Read again when a visit, a payment or this patient changed anywhere."""
+        if changes.any_visit or changes.any_payment or changes.patient(self.patient_id):
+            self.refresh()
 
     def refresh(self) -> None:
         selected = self.selected_visit()
