@@ -11,7 +11,6 @@ from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListView,
@@ -23,15 +22,6 @@ from PySide6.QtWidgets import (
 from chargeclock.services.changes import Changes
 from chargeclock.services.session import Services
 from chargeclock.ui.lists import EntryListModel, ListEntry
-
-
-def panel_frame(layout: QVBoxLayout | QHBoxLayout) -> QFrame:
-    """A rounded panel of the visit screen around ``layout``."""
-    frame = QFrame()
-    frame.setObjectName("Panel")
-    frame.setLayout(layout)
-    layout.setContentsMargins(12, 10, 12, 10)
-    return frame
 
 
 def heading(text: str) -> QLabel:
