@@ -9,11 +9,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from msgspec import Struct
+from msgspec import Struct, field
 
 from chargeclock.clock import Clock
 from chargeclock.domain.rulebook import Fee, RuleBook
 from chargeclock.domain.year_figures import YearFigures
+from chargeclock.services.changes import Changes
 from chargeclock.storage import amounts, audit, rule_data
 from chargeclock.storage.audit_rows import RowRef
 from chargeclock.storage.database import Database
@@ -101,13 +102,14 @@ def clinic_rule_book(path: Path, base: RuleBook) -> Iterator[ClinicRuleBook]:
 
 class Context(Struct):
     """What every service shares: the database, the clock, the rule book, the actor and the
-    clinic's zone."""
+    clinic's zone; and what the calls since the last :meth:`take_changes` changed."""
 
     db: Database
     clock: Clock
     book: ClinicRuleBook
     actor: str = "user"
     zone: tzinfo | None = None  # the clinic's zone for dates of service; None = this computer's
+    changes: Changes = field(default_factory=Changes)
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -127,7 +129,9 @@ class Context(Struct):
     ) -> int:
         """Append an audit entry; call inside the transaction that makes the change, after it.
         ``covers``: the billing rows it created, changed or deleted, as ``(tag, key)``
-        (:mod:`chargeclock.storage.audit_rows`): the entry keeps their content as they stand."""
+        (:mod:`chargeclock.storage.audit_rows`): the entry keeps their content as they stand.
+        What the entry is about joins :attr:`changes`."""
+        self.changes = self.changes | Changes.of_audit(entity, entity_id, details)
         return audit.append(
             self.db,
             at=self.clock.now(),
@@ -139,6 +143,12 @@ class Context(Struct):
             details=_plain(details),
             covers=covers,
         )
+
+    def take_changes(self) -> Changes:
+        """What changed since the last call (a refused call may add a change that was rolled
+        back: a view reads again for nothing, never misses one)."""
+        taken, self.changes = self.changes, Changes()
+        return taken
 
 
 def _plain(value: Any) -> Any:

@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from chargeclock.services.changes import Changes
 from chargeclock.services.records import PAYMENT_METHODS
+from chargeclock.services.rows import AuditEntry, VisitRow
 from chargeclock.services.session import Services
-from chargeclock.storage.audit import AuditEntry
-from chargeclock.storage.records import VisitRow
 from chargeclock.ui import theme
 from chargeclock.ui.forms import (
     FORM_STYLE,
@@ -165,6 +165,11 @@ class HistoryDialog(QDialog):
         layout.addLayout(buttons)
 
     # -- showing --------------------------------------------------------------------------------
+
+    def store_changed(self, changes: Changes) -> None:
+        """Read again when a visit, a payment or this patient changed anywhere."""
+        if changes.any_visit or changes.any_payment or changes.patient(self.patient_id):
+            self.refresh()
 
     def refresh(self) -> None:
         selected = self.selected_visit()

@@ -40,6 +40,9 @@ class EntryListModel(QAbstractListModel):
         self._entries: list[ListEntry] = []
 
     def set_entries(self, entries: Sequence[ListEntry]) -> None:
+        """Show ``entries``; the same entries again change nothing (the selection stays)."""
+        if list(entries) == self._entries:
+            return
         self.beginResetModel()
         self._entries = list(entries)
         self.endResetModel()

@@ -2,7 +2,9 @@
 
 ``install`` adds their actions to the main window's toolbar and connects its signals. Dialogs
 open window-modal without blocking (``open``), so the idle lock can still close over them; each
-has Ctrl+L too.
+has Ctrl+L too. What a dialog saves is published through the window's runner (one
+``store_changed``) when the dialog says it saved and again when it closes; each view, the dialog
+too, reads again what that names.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QMessageBox
 
+from chargeclock.services.changes import Changes
 from chargeclock.services.session import Services
 from chargeclock.ui.main_window import MainWindow
 from chargeclock.ui.privacy_lock import PrivacyLock, lock_shortcut
@@ -62,18 +65,14 @@ class RecordsUi(QObject):
         self.actions["lock"] = lock
         window.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         window.toolbar.setStyleSheet("QToolButton { min-height: 40px; padding: 0 14px; }")
+        window.runner.store_changed.connect(self._store_changed)
 
     # -- which patient ------------------------------------------------------------------------
 
     def current_patient_id(self) -> int | None:
         """The open visit's patient, else the one picked in the patient list."""
-        window = self.window
-        if window.state is not None:
-            return window.state.patient_id
-        index = window.patient_list.currentIndex()
-        if index.isValid():
-            return window.patient_model.entry(index.row()).item_id
-        return None
+        state = self.window.state
+        return state.patient_id if state is not None else self.window.patients.selected_patient_id()
 
     def _need_patient(self) -> int | None:
         patient_id = self.current_patient_id()
@@ -95,6 +94,11 @@ class RecordsUi(QObject):
     def _closed(self, dialog: QDialog) -> None:
         if self.dialog is dialog:
             self.dialog = None
+        self.window.runner.publish()  # whatever it saved without saying so
+
+    def _store_changed(self, changes: Changes) -> None:
+        if changes.any_setup:
+            self.lock.set_idle_minutes(self.services.records.lock_minutes())
 
     # -- the dialogs --------------------------------------------------------------------------
 
@@ -118,13 +122,8 @@ class RecordsUi(QObject):
         return dialog
 
     def _patient_saved(self, patient_id: int) -> None:
-        window = self.window
-        patient = self.services.records.patient(patient_id)
-        if not window.search.text().strip():
-            window.search.setText(patient.last_name)
-        window.refresh_lists()
-        if window.state is not None and window.state.patient_id == patient_id:
-            window.open_visit(window.state.visit_id)
+        self.window.patients.show_patient(patient_id)
+        self.window.runner.publish()
 
     def history(self) -> HistoryDialog | None:
         patient_id = self._need_patient()
@@ -134,27 +133,22 @@ class RecordsUi(QObject):
 
         dialog = HistoryDialog(self.services, patient_id, self.window)
         dialog.reopened.connect(self._reopened)
+        dialog.payment_recorded.connect(lambda _: self.window.runner.publish())
+        self.window.runner.store_changed.connect(dialog.store_changed)
         self._show(dialog)
         return dialog
 
     def _reopened(self, visit_id: int) -> None:
-        self.window.refresh_lists()
+        self.window.runner.publish()
         self.window.open_visit(visit_id)
 
     def settings(self) -> SettingsDialog:
         from chargeclock.ui.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(self.services, self.window)
-        dialog.settings_changed.connect(self._settings_changed)
+        dialog.settings_changed.connect(self.window.runner.publish)
         self._show(dialog)
         return dialog
-
-    def _settings_changed(self) -> None:
-        practice = self.services.records.practice()
-        name = practice.name if practice and practice.name else "set up your practice"
-        self.window.setWindowTitle(f"ChargeClock — {name}")
-        self.lock.set_idle_minutes(self.services.records.lock_minutes())
-        self.window.refresh_lists()
 
 
 def install(window: MainWindow, services: Services) -> RecordsUi:

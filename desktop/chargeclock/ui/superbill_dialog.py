@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from chargeclock.domain.errors import ChargeClockError
 from chargeclock.domain.superbill_model import Paper, Superbill
+from chargeclock.services.changes import Changes
 from chargeclock.services.session import Services
 from chargeclock.services.superbill import SuperbillRequest, build, pdf_bytes, save_pdf_bytes
 from chargeclock.ui import theme
@@ -255,6 +256,12 @@ class SuperbillDialog(QDialog):
         return f"{when}-{_slug(self.patient_name)}"
 
     # -- building and showing ------------------------------------------------------------------
+
+    def store_changed(self, changes: Changes) -> None:
+        """Build again once shown if anything changed (visits, payments, the practice, fees can
+        each change what the superbill says)."""
+        if changes and (self.superbill is not None or self.error_label.isVisible()):
+            self.refresh()
 
     def refresh(self) -> None:
         """Rebuild the superbill and reload the preview; a problem is shown, not raised."""

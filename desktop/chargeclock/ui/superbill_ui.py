@@ -50,6 +50,7 @@ class SuperbillLauncher(QObject):
             QMessageBox.warning(self.main_window, "Superbill", " ".join(str(exc).split()))
             return None
         dialog.finished.connect(lambda _result: self._forget(dialog))
+        self.main_window.runner.store_changed.connect(dialog.store_changed)
         self.dialog = dialog
         dialog.open()
         self.opened.emit(dialog)

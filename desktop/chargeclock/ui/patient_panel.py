@@ -1,0 +1,122 @@
+"""The visit screen's left panel: today's visits, a patient search and the Start visit button.
+
+It reads the store and asks for nothing itself: picking a visit or starting one is a signal the
+window routes to the visit panel. It reads its lists again when ``store_changed`` says visits,
+patients or anything changed.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+)
+
+from chargeclock.services.changes import Changes
+from chargeclock.services.session import Services
+from chargeclock.ui.lists import EntryListModel, ListEntry
+
+
+def heading(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("Heading")
+    return label
+
+
+class PatientPanel(QFrame):
+    #: a visit in the Today list was clicked: its id
+    visit_picked = Signal(int)
+    #: Start visit (or a double click) for a patient: the patient's id
+    start_requested = Signal(int)
+
+    def __init__(self, services: Services) -> None:
+        super().__init__()
+        self.services = services
+        self.setObjectName("Panel")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 10)
+        layout.addWidget(heading("Today"))
+        self.today_model = EntryListModel(self)
+        self.today_list = QListView()
+        self.today_list.setUniformItemSizes(True)  # one size query, not one per row
+        self.today_list.setModel(self.today_model)
+        self.today_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.today_list.clicked.connect(self._today_clicked)
+        layout.addWidget(self.today_list, 2)
+        layout.addWidget(heading("Patients"))
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Find a patient…")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self.search_patients)
+        layout.addWidget(self.search)
+        self.patient_model = EntryListModel(self)
+        self.patient_list = QListView()
+        self.patient_list.setUniformItemSizes(True)
+        self.patient_list.setModel(self.patient_model)
+        self.patient_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.patient_list.doubleClicked.connect(lambda _: self.start_for_selected())
+        layout.addWidget(self.patient_list, 3)
+        self.start_button = QPushButton("Start visit")
+        self.start_button.setObjectName("Primary")
+        self.start_button.clicked.connect(self.start_for_selected)
+        layout.addWidget(self.start_button)
+        self.setMinimumWidth(240)
+        self.setMaximumWidth(320)
+
+    def store_changed(self, changes: Changes) -> None:
+        if changes.any_visit or changes.any_patient or changes.any_setup:
+            self.refresh_lists()
+
+    def refresh_lists(self) -> None:
+        records = self.services.records
+        entries = []
+        for visit in self.services.visits.visits_of_day(self.services.ctx.today()):
+            patient = records.patient(visit.patient_id)
+            status = {"open": "open", "finalized": "finalized ✓", "void": "void"}[visit.status]
+            entries.append(
+                ListEntry(f"{patient.last_name}, {patient.first_name} · {status}", visit.id)
+            )
+        self.today_model.set_entries(entries)
+        self.search_patients(self.search.text())
+
+    def search_patients(self, text: str) -> None:
+        found = self.services.records.search_patients(text.strip())
+        self.patient_model.set_entries(
+            [
+                ListEntry(
+                    f"{p.last_name}, {p.first_name}",
+                    p.id,
+                    f"born {p.date_of_birth.strftime('%m/%d/%Y')}",
+                )
+                for p in found
+            ]
+        )
+
+    def show_patient(self, patient_id: int) -> None:
+        """Make a just-saved patient findable: with no search typed, search for their name."""
+        if not self.search.text().strip():
+            self.search.setText(self.services.records.patient(patient_id).last_name)
+
+    def select_visit(self, visit_id: int) -> None:
+        self.today_list.setCurrentIndex(self.today_model.index(self.today_model.row_of(visit_id)))
+
+    def selected_patient_id(self) -> int | None:
+        index = self.patient_list.currentIndex()
+        return self.patient_model.entry(index.row()).item_id if index.isValid() else None
+
+    def _today_clicked(self, index: QModelIndex) -> None:
+        self.visit_picked.emit(self.today_model.entry(index.row()).item_id)
+
+    def start_for_selected(self) -> None:
+        patient_id = self.selected_patient_id()
+        if patient_id is None:
+            QMessageBox.information(self, "ChargeClock", "Pick a patient first.")
+            return
+        self.start_requested.emit(patient_id)

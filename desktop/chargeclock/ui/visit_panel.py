@@ -1,0 +1,443 @@
+"""The visit screen's centre: the open visit's title, the rules banner, the code rows with their
+PT ▶ / PTA ▶ timers, the claim lines once finalized, and Superbill / Finalize.
+
+Every change goes through the :class:`~chargeclock.ui.runner.Runner` (committed to the database
+first); the panel shows it when ``store_changed`` names its visit, so a change made anywhere
+(the history dialog, a same-day visit) shows here the same way. The calculator panel on the
+right shows the live result the panel computes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from PySide6.QtCore import QModelIndex, QStringListModel, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCompleter,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+)
+
+from chargeclock.clock import Clock
+from chargeclock.domain.calculation import ServiceMinutes
+from chargeclock.domain.errors import ChargeClockError
+from chargeclock.services.changes import Changes
+from chargeclock.services.minutes import VisitState, service_minutes
+from chargeclock.services.session import Services
+from chargeclock.ui import theme
+from chargeclock.ui.calculator_panel import CalculatorPanel, PanelContext
+from chargeclock.ui.lists import ClaimLinesModel, LineEntry
+from chargeclock.ui.patient_panel import heading
+from chargeclock.ui.rows_model import CodeRowsModel
+from chargeclock.ui.runner import Runner
+from chargeclock.ui.visit_context import code_rows, kx_review, load_context
+
+T = TypeVar("T")
+
+
+class VisitPanel(QFrame):
+    #: the superbill was asked for, for the open visit's id
+    superbill_requested = Signal(int)
+    #: a visit was opened: its id
+    visit_opened = Signal(int)
+
+    def __init__(
+        self,
+        services: Services,
+        clock: Clock,
+        runner: Runner,
+        calculator: CalculatorPanel,
+        shortcuts: dict[str, str],
+    ) -> None:
+        super().__init__()
+        self.services = services
+        self.clock = clock
+        self.runner = runner
+        self.panel = calculator
+        self.visit_id = 0
+        self.state: VisitState | None = None
+        self._last_minutes: tuple[ServiceMinutes, ...] | None = None
+        self._context = PanelContext()
+        self._tools_ready = False
+        self._labels = {c.code: c.label for c in services.book.all_codes()}
+        self.setObjectName("Panel")
+        self._build(shortcuts)
+        calculator.alternative_chosen.connect(self.choose_alternative)
+
+    def _build(self, shortcuts: dict[str, str]) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 10)
+        self.visit_title = heading("No visit open")
+        self.visit_title.setStyleSheet("font-size: 17pt;")
+        self.visit_subtitle = QLabel("Pick a patient on the left and start a visit.")
+        self.visit_subtitle.setObjectName("SubHeading")
+        layout.addWidget(self.visit_title)
+        layout.addWidget(self.visit_subtitle)
+        # The year's Medicare figures are not loaded: the visit is billed with an earlier year's.
+        self.rules_banner = QLabel()
+        self.rules_banner.setObjectName("Banner")
+        self.rules_banner.setWordWrap(True)
+        self.rules_banner.setVisible(False)
+        layout.addWidget(self.rules_banner)
+
+        self.rows = CodeRowsModel(self)
+        self.rows.timer_toggle_requested.connect(self.toggle_timer)
+        self.rows.untimed_toggle_requested.connect(self.toggle_untimed)
+        self.rows.untimed_minutes_requested.connect(self.set_untimed_minutes)
+        self.table = QTableView()
+        self.table.setModel(self.rows)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(
+            QAbstractItemView.EditTrigger.SelectedClicked
+            | QAbstractItemView.EditTrigger.DoubleClicked
+        )
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(theme.ROW_HEIGHT)
+        self.table.setShowGrid(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(CodeRowsModel.SERVICE, QHeaderView.ResizeMode.Stretch)
+        for column, width in (
+            (CodeRowsModel.CODE, 90),
+            (CodeRowsModel.PT, 170),
+            (CodeRowsModel.PTA, 170),
+            (CodeRowsModel.UNITS, 90),
+        ):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(column, width)
+        self.table.clicked.connect(self._cell_clicked)
+        layout.addWidget(self.table, 3)
+
+        add_row = QHBoxLayout()
+        self.add_code = QLineEdit()
+        self.add_code.setPlaceholderText("Add a code: type its number or a word of its label")
+        self.add_code.returnPressed.connect(self.add_typed_code)
+        add_row.addWidget(self.add_code, 1)
+        self.remove_button = QPushButton("Remove code")
+        self.remove_button.clicked.connect(self.remove_selected_code)
+        add_row.addWidget(self.remove_button)
+        layout.addLayout(add_row)
+
+        self.lines_title = QLabel("Claim lines (frozen at finalize)")
+        self.lines_title.setStyleSheet("font-weight: 600;")
+        self.lines = ClaimLinesModel(self)
+        self.lines_view = QTableView()
+        self.lines_view.setModel(self.lines)
+        self.lines_view.verticalHeader().setVisible(False)
+        self.lines_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.lines_view.setMaximumHeight(190)
+        layout.addWidget(self.lines_title)
+        layout.addWidget(self.lines_view)
+
+        buttons = QHBoxLayout()
+        self.superbill_button = QPushButton(f"Superbill ({shortcuts['superbill']})")
+        self.superbill_button.clicked.connect(lambda: self.superbill_requested.emit(self.visit_id))
+        self.finalize_button = QPushButton(f"Finalize visit ({shortcuts['finalize']})")
+        self.finalize_button.setObjectName("Primary")
+        self.finalize_button.clicked.connect(self.finalize)
+        buttons.addStretch(1)
+        buttons.addWidget(self.superbill_button)
+        buttons.addWidget(self.finalize_button)
+        layout.addLayout(buttons)
+
+    # -- what the store says ----------------------------------------------------------------------
+
+    def store_changed(self, changes: Changes) -> None:
+        """Read the open visit again when the change touches it: all of it (with the reminders
+        and forecast) when its patient, the setup or the fees changed; else its rows."""
+        state = self.state
+        if state is None:
+            return
+        if changes.patient(state.patient_id) or changes.any_setup or changes.any_fees:
+            self.open_visit(state.visit_id)
+        elif any(changes.visit(v) for v in (state.visit_id, *state.same_day_visit_ids)):
+            try:
+                fresh = self.services.visits.visit_state(state.visit_id)
+            except ChargeClockError:  # the call that changed it has said why already
+                return
+            self._apply(fresh)
+
+    def _apply(self, state: VisitState) -> None:
+        """Show a committed change of the open visit."""
+        current = self.state
+        if (
+            current is None
+            or state.status != current.status
+            or [c.code for c in state.codes] != [c.code for c in current.codes]
+        ):
+            self._show_visit(state)
+        else:
+            self.state = state
+            self.rows.set_rows(code_rows(self.services, state), self.clock.now())
+            self.recompute(force=True)
+
+    # -- opening --------------------------------------------------------------------------------
+
+    def start_visit(self, patient_id: int) -> None:
+        state = self.runner.run(lambda: self.services.visits.open_visit(patient_id), self)
+        if state is not None:
+            self.open_visit(state.visit_id)
+
+    def open_visit(self, visit_id: int) -> None:
+        state = self.runner.read(lambda: self.services.visits.visit_state(visit_id), self)
+        if state is None:
+            return
+        self.visit_id = visit_id
+        self._context = load_context(self.services, state)
+        self._show_visit(state)
+        self.visit_opened.emit(visit_id)
+
+    def _set_rows(self, state: VisitState) -> None:
+        """New snapshots for the table, keeping the selected code selected."""
+        current = self.table.currentIndex()
+        code = self.rows.row_at(current.row()).code if current.isValid() else None
+        self.rows.set_rows(code_rows(self.services, state), self.clock.now())
+        row = self.rows.row_of(code) if code else -1
+        if row >= 0 and self.table.currentIndex().row() != row:
+            self.table.selectRow(row)
+
+    def _visit_tools(self) -> None:
+        """The timer cells' painter and the code completer, made when the first visit shows:
+        with no visit open there is nothing for them to do, and the window paints sooner."""
+        if self._tools_ready:
+            return
+        self._tools_ready = True
+        from chargeclock.ui.timer_delegate import TimerCellDelegate
+
+        self.table.setItemDelegate(TimerCellDelegate(self.table))
+        completer = QCompleter(
+            QStringListModel(
+                [f"{code} — {label}" for code, label in sorted(self._labels.items())], self
+            ),
+            self,
+        )
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.add_code.setCompleter(completer)
+        completer.activated.connect(lambda text: self.add_code_text(str(text)))
+
+    def show_nothing(self) -> None:
+        self._show_visit(None)
+
+    def _show_visit(self, state: VisitState | None) -> None:
+        self.state = state
+        self._last_minutes = None
+        now = self.clock.now()
+        if state is None:
+            self.rows.set_rows([], now)
+            self.lines.set_lines([])
+            self.panel.clear()
+            self.visit_title.setText("No visit open")
+            self.visit_subtitle.setText("Pick a patient on the left and start a visit.")
+            self.rules_banner.setVisible(False)
+            for widget in (
+                self.finalize_button,
+                self.superbill_button,
+                self.add_code,
+                self.remove_button,
+                self.lines_view,
+                self.lines_title,
+            ):
+                widget.setEnabled(False)
+            self.lines_view.setVisible(False)
+            self.lines_title.setVisible(False)
+            return
+        self._visit_tools()
+        patient = self.services.records.patient(state.patient_id)
+        is_open = state.status == "open"
+        self.rows.read_only = not is_open
+        self._set_rows(state)
+        self.visit_title.setText(f"{patient.first_name} {patient.last_name}")
+        payer = next((p for p in self.services.records.payers() if p.id == patient.payer_id), None)
+        self.visit_subtitle.setText(
+            f"Visit #{state.visit_id} · {state.date_of_service.strftime('%a %m/%d/%Y')} · "
+            f"{state.discipline} · {payer.name if payer else 'self-pay'} · {state.status}"
+        )
+        banner = self.services.rules.banner(state.date_of_service.year) if is_open else None
+        self.rules_banner.setText(banner or "")
+        self.rules_banner.setVisible(banner is not None)
+        for widget in (self.finalize_button, self.add_code, self.remove_button):
+            widget.setEnabled(is_open)
+        self.superbill_button.setEnabled(state.status == "finalized")
+        self._show_lines(state)
+        self.recompute(force=True)
+
+    def _show_lines(self, state: VisitState) -> None:
+        finalized = state.status == "finalized"
+        self.lines_view.setVisible(finalized)
+        self.lines_title.setVisible(finalized)
+        self.lines_view.setEnabled(finalized)
+        self.lines_title.setEnabled(finalized)
+        if not finalized:
+            self.lines.set_lines([])
+            return
+        self.lines.set_lines(
+            [
+                LineEntry(
+                    ln.code,
+                    self._labels.get(ln.code, ""),
+                    ln.modifiers,
+                    ln.units,
+                    ln.allowed,
+                    ln.charge,
+                )
+                for ln in self.services.visits.claim_lines(state.visit_id)
+            ]
+        )
+
+    # -- live -------------------------------------------------------------------------------------
+
+    def tick(self) -> None:
+        """Repaint the running timers and recompute if a minute turned over."""
+        self.rows.tick(self.clock.now())
+        self.recompute()
+
+    def recompute(self, *, force: bool = False) -> None:
+        state = self.state
+        if state is None:
+            return
+        minutes = service_minutes(state, self.clock.now())
+        if not force and minutes == self._last_minutes:
+            return
+        self._last_minutes = minutes
+        try:
+            result = self.services.live_result(state)  # with the tie choice the visit keeps
+        except ChargeClockError as exc:
+            self.panel.clear(str(exc))
+            return
+        self.rows.set_units({s.code: (s.units, s.assistant_units) for s in result.services})
+        self.panel.show_result(result, self._context)
+
+    # -- changing the visit -----------------------------------------------------------------------
+
+    def _run_on_visit(self, op: Callable[[], T], failed: str = "") -> T | None:
+        return self.runner.run(op, self, failed)
+
+    def toggle_timer(self, code: str, role: str) -> None:
+        if self.state is None or self.state.status != "open":
+            return
+        row = self.state.code(code)
+        verb = "stop" if row is not None and row.is_running(role) else "start"
+        self._run_on_visit(
+            lambda: self.services.visits.toggle_timer(self.visit_id, code, role),
+            failed=f"The {role} tap on {code} was NOT saved: its timer did not {verb}.\n\n",
+        )
+
+    def toggle_selected(self, role: str) -> None:
+        index = self.table.currentIndex()
+        if index.isValid():
+            row = self.rows.row_at(index.row())
+            if row.timed:
+                self.toggle_timer(row.code, role)
+
+    def move_selection(self, step: int) -> None:
+        count = self.rows.rowCount()
+        if not count:
+            return
+        current = self.table.currentIndex().row()
+        target = max(0, min(count - 1, (current if current >= 0 else -step) + step))
+        self.table.selectRow(target)
+
+    def _cell_clicked(self, index: QModelIndex) -> None:
+        row = self.rows.row_at(index.row())
+        if row.timed and index.column() in (CodeRowsModel.PT, CodeRowsModel.PTA):
+            self.toggle_timer(row.code, "PT" if index.column() == CodeRowsModel.PT else "PTA")
+
+    def toggle_untimed(self, code: str, performed: bool) -> None:
+        visits = self.services.visits
+        if performed:
+            self._run_on_visit(lambda: visits.add_code(self.visit_id, code))
+        else:
+            self._run_on_visit(lambda: visits.remove_code(self.visit_id, code))
+
+    def set_untimed_minutes(self, code: str, role: str, minutes: int) -> None:
+        state = self.state
+        if state is None:
+            return
+        current = state.code(code)
+        if current is None:
+            added = self._run_on_visit(lambda: self.services.visits.add_code(self.visit_id, code))
+            if added is None:
+                return
+            current = added.code(code)
+        untimed = current.untimed if current else None
+        pt = minutes if role == "PT" else (untimed.pt_minutes if untimed else None) or 0
+        pta = minutes if role == "PTA" else (untimed.pta_minutes if untimed else None) or 0
+        furnished = "both" if pt and pta else ("PTA" if pta else "PT")
+        self._run_on_visit(
+            lambda: self.services.visits.set_untimed(self.visit_id, code, furnished, pt, pta)
+        )
+
+    def add_code_text(self, text: str) -> None:
+        code = text.split("—")[0].strip().split(" ")[0].upper()
+        if not code:
+            return
+        if code not in self._labels:
+            matches = [c for c, label in self._labels.items() if text.lower() in label.lower()]
+            if len(matches) != 1:
+                QMessageBox.information(
+                    self, "ChargeClock", f"No single code matches {text!r}: pick one from the list."
+                )
+                return
+            code = matches[0]
+        if self.state is not None and self.state.code(code) is None:
+            self._run_on_visit(lambda: self.services.visits.add_code(self.visit_id, code))
+        self.add_code.clear()
+
+    def add_typed_code(self) -> None:
+        self.add_code_text(self.add_code.text())
+
+    def remove_selected_code(self) -> None:
+        index = self.table.currentIndex()
+        if not index.isValid() or self.state is None:
+            return
+        row = self.rows.row_at(index.row())
+        if row.state is None:
+            return
+        reason = ""
+        if any(row.seconds(r, self.clock.now()) for r in ("PT", "PTA")):
+            answer = QMessageBox.question(
+                self,
+                "Remove code",
+                f"{row.code} has recorded time. Remove it and its time? (the log keeps a record)",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+            reason = "removed on the visit screen"
+        self._run_on_visit(
+            lambda: self.services.visits.remove_code(self.visit_id, row.code, reason)
+        )
+
+    def choose_alternative(self, tie_choice: tuple[str, ...]) -> None:
+        """The clinician's pick in a tie, kept with the visit (shown once it is saved)."""
+        state = self.state
+        if state is not None:
+            choice = tuple(tie_choice)
+            self._run_on_visit(lambda: self.services.visits.set_tie_choice(state.visit_id, choice))
+
+    def finalize(self) -> None:
+        state = self.state
+        if state is None or state.status != "open":
+            return
+        if state.running:
+            answer = QMessageBox.question(
+                self,
+                "Finalize visit",
+                "Timers are still running. Stop them now and finalize?",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+            if self._run_on_visit(lambda: self.services.visits.stop_all(self.visit_id)) is None:
+                return
+        finalized = self._run_on_visit(lambda: self.services.visits.finalize(self.visit_id))
+        if finalized is not None and finalized.kx_review_visit_ids:
+            QMessageBox.warning(self, "Finalize visit", kx_review(self.services, finalized))

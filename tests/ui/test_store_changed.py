@@ -1,0 +1,72 @@
+"""A change made in one view arrives as ONE ``store_changed`` and every other view shows it:
+finalizing on the visit screen updates the Today list and an open history; reopening or paying
+in the history updates the Today list and the visit screen."""
+
+from __future__ import annotations
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from chargeclock.services.changes import Changes
+from chargeclock.ui.main_window import MainWindow
+from chargeclock.ui.records_ui import RecordsUi
+from tests.ui.records_fixtures import Clinic, clinic, icd10_loaded
+from tests.ui.test_lock import ui, window
+
+__all__ = ["clinic", "icd10_loaded", "ui", "window"]
+
+pytestmark = pytest.mark.gui
+
+
+def _today(window: MainWindow) -> list[str]:
+    """The Today list's statuses."""
+    model = window.today_model
+    return [model.entry(i).text.split(" · ")[-1] for i in range(model.rowCount())]
+
+
+def _timed_visit(window: MainWindow, clinic: Clinic) -> int:
+    window.start_visit(clinic.patient_id)
+    assert window.state is not None
+    window.visits.toggle_timer("97110", "PT")
+    clinic.clock.advance(minutes=23)
+    window.visits.toggle_timer("97110", "PT")
+    return window.state.visit_id
+
+
+def test_finalizing_reaches_the_today_list_and_an_open_history(
+    qtbot: QtBot, window: MainWindow, ui: RecordsUi, clinic: Clinic
+) -> None:
+    visit = _timed_visit(window, clinic)
+    assert _today(window) == ["open"]
+    history = ui.history()
+    assert history is not None
+    assert history.visits.item(0, 2).text() == "open"
+    seen: list[Changes] = []
+    window.runner.store_changed.connect(seen.append)
+    window.finalize()
+    assert len(seen) == 1 and seen[0].visit(visit)
+    assert _today(window) == ["finalized ✓"]
+    assert history.visits.item(0, 2).text() == "finalized"
+    assert window.state is not None and window.state.status == "finalized"
+    assert window.lines.rowCount() == 1
+
+
+def test_reopening_and_paying_in_the_history_reach_the_visit_screen(
+    qtbot: QtBot, window: MainWindow, ui: RecordsUi, clinic: Clinic
+) -> None:
+    visit = _timed_visit(window, clinic)
+    window.finalize()
+    history = ui.history()
+    assert history is not None
+    seen: list[Changes] = []
+    window.runner.store_changed.connect(seen.append)
+    history.reason.setText("the wrong code was timed")
+    history.reopen()
+    assert len(seen) == 1 and seen[0].visit(visit)
+    assert _today(window) == ["open"]
+    assert window.state is not None and window.state.status == "open"
+    assert window.finalize_button.isEnabled()
+    history.amount.setText("15.00")
+    history.record_payment()
+    assert len(seen) == 2 and seen[1] == Changes(payments=True)
+    assert len(clinic.services.records.payments(clinic.patient_id)) == 1
