@@ -319,3 +319,19 @@ def test_a_python_step_without_migrate_is_refused(tmp_path: Path) -> None:
     folder = _migrations_with(tmp_path, "{:04d}_empty.py", "VALUE = 1\n")
     with pytest.raises(StorageError, match="defines no migrate"):
         open_database(tmp_path / "c.sqlite3", migrations=folder)
+
+
+def test_a_timer_tap_reads_a_visits_segments_by_index(tmp_path: Path) -> None:
+    """Each tap reads the visit's segments back: by an index, never a scan of every segment of
+    every year (migration 0008)."""
+    with open_database(tmp_path / "c.sqlite3") as db:
+        plan = " / ".join(
+            str(row[3])
+            for row in db.conn.execute(
+                "EXPLAIN QUERY PLAN SELECT id FROM timer_segments WHERE visit_id = ? "
+                "ORDER BY started_at",
+                (1,),
+            )
+        )
+    assert "USING INDEX timer_segments_visit" in plan or "USING COVERING INDEX" in plan, plan
+    assert "SCAN timer_segments" not in plan
