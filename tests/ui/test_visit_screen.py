@@ -334,7 +334,6 @@ def test_recovery_dialog_stop_at_an_entered_time(qtbot: QtBot) -> None:
 def test_a_tie_is_switched_with_one_click_and_billed_so(
     window: MainWindow, qtbot: QtBot, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from PySide6.QtWidgets import QPushButton
 
     start_visit_by_clicks(qtbot, window)
     click_cell(qtbot, window, "97110", CodeRowsModel.PT)
@@ -350,7 +349,7 @@ def test_a_tie_is_switched_with_one_click_and_billed_so(
         }
 
     assert units()["97112"] == "2" and units()["97110"] == "1"  # default: the larger amount
-    [switch] = window.panel.findChildren(QPushButton, "TieSwitch")
+    [switch] = window.panel.visible_tie_buttons()
     assert "97110 ×2" in switch.text()
     qtbot.mouseClick(switch, Qt.MouseButton.LeftButton)
     assert units()["97110"] == "2" and units()["97112"] == "1"

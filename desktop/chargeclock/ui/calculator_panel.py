@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from msgspec import Struct
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 from chargeclock.domain.calculation import Alternative, VisitResult
 from chargeclock.domain.fees import money
 from chargeclock.ui import theme
+from chargeclock.ui.steady import SteadyBox
 
 
 class Reminder(Struct, frozen=True):
@@ -71,6 +73,9 @@ def _rich(parent: QWidget) -> QLabel:
     return label
 
 
+MAX_TIE_SWITCHES = 4  # alternatives offered as switches (the engine may find more)
+
+
 def _colour(severity: str) -> str:
     return {"alert": theme.ALERT_COLOUR, "warn": theme.WARN_COLOUR}.get(severity, theme.MUTED)
 
@@ -114,19 +119,45 @@ class CalculatorPanel(QFrame):
         self.review_text = _rich(body)
         self.warnings = _rich(body)
         self.ties = QVBoxLayout()
+        # A fixed pool of switches, shown and hidden: made once, so a minute that moves a tie
+        # creates and deletes no widget (and restyles nothing).
+        self.tie_buttons: list[QPushButton] = []
+        self._tie_choices: list[tuple[str, ...]] = []
+        for index in range(MAX_TIE_SWITCHES):
+            button = QPushButton(body)
+            button.setObjectName("TieSwitch")
+            button.setVisible(False)
+            button.clicked.connect(partial(self._tie_clicked, index))
+            self.tie_buttons.append(button)
+            self.ties.addWidget(button)
+        self._kx_colour = ""
 
-        layout.addWidget(self.headline)
-        layout.addWidget(self.next_unit)
+        # The texts that change as the minutes go sit in steady boxes: a new text lays out the
+        # panel again only when it needs another height.
+        self._boxes = {
+            label: SteadyBox(label, body)
+            for label in (
+                self.headline,
+                self.next_unit,
+                self.units,
+                self.assistant,
+                self.kx_text,
+                self.review_text,
+                self.warnings,
+            )
+        }
+        layout.addWidget(self._boxes[self.headline])
+        layout.addWidget(self._boxes[self.next_unit])
         layout.addWidget(_section("Units per code"))
-        layout.addWidget(self.units)
+        layout.addWidget(self._boxes[self.units])
         layout.addWidget(_section("Assistant time (CQ / CO)"))
-        layout.addWidget(self.assistant)
+        layout.addWidget(self._boxes[self.assistant])
         layout.addWidget(_section("KX threshold this year"))
         layout.addWidget(self.kx_bar)
-        layout.addWidget(self.kx_text)
-        layout.addWidget(self.review_text)
+        layout.addWidget(self._boxes[self.kx_text])
+        layout.addWidget(self._boxes[self.review_text])
         layout.addWidget(_section("Warnings and reminders"))
-        layout.addWidget(self.warnings)
+        layout.addWidget(self._boxes[self.warnings])
         layout.addLayout(self.ties)
         layout.addStretch(1)
         self.clear()
@@ -195,8 +226,9 @@ class CalculatorPanel(QFrame):
 
     def _show_kx(self, result: VisitResult, context: PanelContext) -> None:
         kx = result.kx
-        self.kx_bar.setVisible(context.kx_tracked)
-        self.review_text.setVisible(context.kx_tracked)
+        if self.kx_bar.isVisibleTo(self) != context.kx_tracked:
+            self.kx_bar.setVisible(context.kx_tracked)
+            self._boxes[self.review_text].setVisible(context.kx_tracked)
         if not context.kx_tracked:
             self.kx_text.setText(
                 f"<span style='color:{theme.MUTED}'>This payer does not use the KX threshold."
@@ -206,7 +238,9 @@ class CalculatorPanel(QFrame):
         share = int(min(Decimal(1), kx.ytd_after / kx.threshold) * 100) if kx.threshold else 0
         self.kx_bar.setValue(share)
         colour = theme.ALERT_COLOUR if kx.applies else theme.OK_COLOUR
-        self.kx_bar.setStyleSheet(f"QProgressBar::chunk {{ background: {colour}; }}")
+        if colour != self._kx_colour:  # a style sheet set restyles the bar: only on a change
+            self._kx_colour = colour
+            self.kx_bar.setStyleSheet(f"QProgressBar::chunk {{ background: {colour}; }}")
         if kx.applies and kx.ytd_before < kx.threshold:
             status = f"<b style='color:{theme.ALERT_COLOUR}'>KX applies from this visit</b>"
         elif kx.applies:
@@ -257,16 +291,22 @@ class CalculatorPanel(QFrame):
         return "<br>".join(f"<span style='color:{_colour(sev)}'>●</span> {t}" for sev, t in items)
 
     def _set_ties(self, alternatives: Sequence[Alternative]) -> None:
-        while self.ties.count():
-            item = self.ties.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.deleteLater()
-        for alt in alternatives[:4]:
-            text = ", ".join(f"{s.code} ×{s.units}" for s in alt.services if s.units)
-            button = QPushButton(f"Switch to {text} ({money(alt.allowed_total)})")
-            button.setObjectName("TieSwitch")
-            button.clicked.connect(
-                lambda _=False, c=alt.tie_choice: self.alternative_chosen.emit(c)
-            )
-            self.ties.addWidget(button)
+        shown = list(alternatives[:MAX_TIE_SWITCHES])
+        self._tie_choices = [alt.tie_choice for alt in shown]
+        for index, button in enumerate(self.tie_buttons):
+            if index < len(shown):
+                alt = shown[index]
+                text = ", ".join(f"{s.code} ×{s.units}" for s in alt.services if s.units)
+                label = f"Switch to {text} ({money(alt.allowed_total)})"
+                if button.text() != label:
+                    button.setText(label)
+            if button.isVisibleTo(self) != (index < len(shown)):
+                button.setVisible(index < len(shown))
+
+    def visible_tie_buttons(self) -> list[QPushButton]:
+        """The switches offered now, in order."""
+        return [b for b in self.tie_buttons if b.isVisibleTo(self)]
+
+    def _tie_clicked(self, index: int, _checked: bool = False) -> None:
+        if index < len(self._tie_choices):
+            self.alternative_chosen.emit(self._tie_choices[index])

@@ -89,9 +89,11 @@ class CodeRowsModel(SnapshotTableModel):
             self._rows = new
             self.endResetModel()
             return
-        self._rows = new
-        if new:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(new) - 1, self.UNITS))
+        old, self._rows = self._rows, new
+        # Only the rows that changed repaint (a tap changes one or two).
+        for row, (before, after) in enumerate(zip(old, new, strict=True)):
+            if before != after:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, self.UNITS))
 
     def set_units(self, units: Mapping[str, tuple[int, int]]) -> None:
         """Units and assistant units per code, from the engine; repaints the changed cells."""

@@ -1,0 +1,82 @@
+"""The calculator panel as the minutes go by: the tie switches are a fixed pool, shown and hidden,
+never made again; a new text that needs no other height does not lay the panel out again."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QApplication, QPushButton, QWidget
+from pytestqt.qtbot import QtBot
+
+from chargeclock.domain.calculation import ServiceMinutes, VisitInput, VisitResult, calculate
+from chargeclock.resources import rule_book
+from chargeclock.ui.calculator_panel import CalculatorPanel, PanelContext
+
+pytestmark = pytest.mark.gui
+
+
+def _result(*minutes: tuple[str, int]) -> VisitResult:
+    services = tuple(ServiceMinutes(code, pt_minutes=m) for code, m in minutes)
+    return calculate(VisitInput(date(2026, 3, 2), services=services), rule_book())
+
+
+class _Layouts(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.requests = 0
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.LayoutRequest:
+            self.requests += 1
+        return False
+
+
+@pytest.fixture
+def panel(qtbot: QtBot) -> CalculatorPanel:
+    shown = CalculatorPanel()
+    qtbot.addWidget(shown)
+    shown.resize(380, 700)
+    shown.show()
+    qtbot.waitExposed(shown)
+    return shown
+
+
+def test_tie_switches_are_a_pool(panel: CalculatorPanel, qtbot: QtBot) -> None:
+    tie = _result(("97110", 20), ("97112", 20))
+    assert tie.alternatives, "20 + 20 minutes leave a tie for the third unit"
+    buttons = panel.findChildren(QPushButton)
+    panel.show_result(tie, PanelContext())
+    [switch] = panel.visible_tie_buttons()
+    assert switch.text().startswith("Switch to ")
+    panel.show_result(_result(("97110", 23)), PanelContext())
+    assert panel.visible_tie_buttons() == []
+    panel.show_result(tie, PanelContext())
+    assert panel.visible_tie_buttons() == [switch]
+    assert panel.findChildren(QPushButton) == buttons  # none made, none deleted
+    with qtbot.waitSignal(panel.alternative_chosen) as chosen:
+        switch.click()
+    assert chosen.args == [tie.alternatives[0].tie_choice]
+
+
+def test_a_minute_that_keeps_the_heights_lays_nothing_out(
+    panel: CalculatorPanel, qapp: QApplication
+) -> None:
+    panel.show_result(_result(("97110", 30), ("97140", 16)), PanelContext())
+    qapp.processEvents()
+    qapp.processEvents()  # laid out and settled
+    body = panel.findChild(QWidget, "PanelBody")
+    assert body is not None
+    layouts = _Layouts()
+    body.installEventFilter(layouts)
+    below = panel.kx_bar.y()
+    panel.show_result(_result(("97110", 31), ("97140", 16)), PanelContext())
+    qapp.processEvents()
+    assert panel.headline.text() == "3 units · 47 timed min"  # and the minutes per code
+    assert layouts.requests == 0
+    assert panel.kx_bar.y() == below
+    before, below = panel.units.height(), panel.kx_bar.y()
+    panel.show_result(_result(("97110", 31), ("97140", 16), ("97530", 12)), PanelContext())
+    qapp.processEvents()  # one pass: the table grows, what is below moves down
+    assert panel.units.height() > before and panel.kx_bar.y() > below
