@@ -25,7 +25,7 @@ from decimal import Decimal
 from msgspec import Struct
 
 from chargeclock.domain.rulebook import Discipline
-from chargeclock.domain.visit_types import PayerRules, ServiceMinutes, VisitInput
+from chargeclock.domain.visit_types import MAX_MINUTES, PayerRules, ServiceMinutes, VisitInput
 
 ROLES = ("PT", "PTA")
 _US = 1_000_000
@@ -296,6 +296,56 @@ def pool(parts: Iterable[DayPart]) -> tuple[ServiceMinutes, ...]:
 def service_minutes(state: VisitState, now: datetime) -> tuple[ServiceMinutes, ...]:
     """This visit's minutes alone (running timers counted up to ``now``)."""
     return pool(day_parts(state.codes, now))
+
+
+class LongSpan(Struct, frozen=True):
+    """A timer segment of more minutes than the engine bills for one code and role in a day
+    (``MAX_MINUTES``, 24 hours): a timer left running, most likely. Shown, never billed."""
+
+    code: str
+    role: str  # PT / PTA
+    segment_id: int
+    started_at: datetime
+    stopped_at: datetime | None  # None: still running
+    hours: int  # whole hours, up to now while it runs
+
+    @property
+    def running(self) -> bool:
+        return self.stopped_at is None
+
+    @property
+    def message(self) -> str:
+        """What the screen says about it, and what to do."""
+        if self.running:
+            what = f"{self.code} {self.role} timer running for {self.hours} h"
+            return f"{what}: stop it at the right time"
+        return (
+            f"{self.code} {self.role} timer ran {self.hours} h, more than a day: set the time it "
+            "really stopped"
+        )
+
+
+def long_spans(state: VisitState, now: datetime) -> tuple[LongSpan, ...]:
+    """The visit's segments longer than a day of billable minutes (running ones up to ``now``):
+    the engine refuses more than ``MAX_MINUTES`` per code and role, so the screen shows these
+    instead of a result, and finalize asks for their real stop time."""
+    now_us = _us(now)
+    out = []
+    for code in state.codes:
+        for span, (_, start, stop) in zip(code.spans, code.spans_us, strict=True):
+            length = (now_us if stop is None else stop) - start
+            if length // _MINUTE_US > MAX_MINUTES:
+                out.append(
+                    LongSpan(
+                        code.code,
+                        span.role,
+                        span.segment_id,
+                        span.started_at,
+                        span.stopped_at,
+                        length // (60 * _MINUTE_US),
+                    )
+                )
+    return tuple(out)
 
 
 def visit_input(

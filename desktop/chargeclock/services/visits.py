@@ -24,6 +24,7 @@ from chargeclock.services.minutes import (
     UntimedState,
     VisitState,
     day_parts,
+    long_spans,
     visit_input,
 )
 from chargeclock.services.validation import catalogue_code
@@ -585,6 +586,14 @@ class VisitService:
         if not visits.codes_of_visit(conn, visit_id):
             raise InputError("codes", f"visit {visit_id} has no codes to bill")
         state = self._state(visit)
+        too_long = long_spans(state, self.ctx.now())
+        if too_long:
+            names = ", ".join(f"{s.code} {s.role} ({s.hours} h)" for s in too_long)
+            raise InputError(
+                "timers",
+                f"a timer ran more than a day: {names}; set the time each really stopped "
+                "(the window asks when you finalize) and finalize again",
+            )
         result = calculate(visit_input(state, self.ctx.now()), self.ctx.book)
         pointers = "".join(
             d.pointer for d in clinic.diagnoses_of(conn, visit.patient_id)[:MAX_DIAGNOSIS_POINTERS]

@@ -177,6 +177,15 @@ class CalculatorPanel(QFrame):
         self.kx_bar.setValue(0)
         self._set_ties(())
 
+    def show_problems(self, headline: str, problems: Sequence[str]) -> None:
+        """No result to show: what stands in the way, and what to do (as alerts)."""
+        self.clear(headline)
+        self.warnings.setText(
+            "<br>".join(
+                f"<span style='color:{theme.ALERT_COLOUR}'>●</span> {_escape(p)}" for p in problems
+            )
+        )
+
     def show_result(self, result: VisitResult, context: PanelContext) -> None:
         key = (result, context)
         if key == self._last:

@@ -9,7 +9,8 @@ right shows the live result the panel computes.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import TypeVar
 
 from PySide6.QtCore import QModelIndex, QStringListModel, Qt, Signal
@@ -31,7 +32,7 @@ from chargeclock.clock import Clock
 from chargeclock.domain.calculation import ServiceMinutes
 from chargeclock.domain.errors import ChargeClockError
 from chargeclock.services.changes import Changes
-from chargeclock.services.minutes import VisitState, service_minutes
+from chargeclock.services.minutes import LongSpan, VisitState, long_spans, service_minutes
 from chargeclock.services.session import Services
 from chargeclock.ui import theme
 from chargeclock.ui.calculator_panel import CalculatorPanel, PanelContext
@@ -39,6 +40,7 @@ from chargeclock.ui.lists import ClaimLinesModel, LineEntry
 from chargeclock.ui.patient_panel import heading
 from chargeclock.ui.rows_model import CodeRowsModel
 from chargeclock.ui.runner import Runner
+from chargeclock.ui.stop_time_dialog import ask_stop_times, set_stop_times
 from chargeclock.ui.visit_context import code_rows, kx_review, load_context
 
 T = TypeVar("T")
@@ -309,6 +311,14 @@ class VisitPanel(QFrame):
         if not force and minutes == self._last_minutes:
             return
         self._last_minutes = minutes
+        too_long = long_spans(state, self.clock.now())
+        if too_long:  # a timer left running: the time is shown, the bill waits for a stop time
+            self.rows.set_units({})
+            self.panel.show_problems(
+                "Timer running over a day" if any(s.running for s in too_long) else "Over a day",
+                [s.message for s in too_long],
+            )
+            return
         try:
             result = self.services.live_result(state)  # with the tie choice the visit keeps
         except ChargeClockError as exc:
@@ -424,10 +434,20 @@ class VisitPanel(QFrame):
             choice = tuple(tie_choice)
             self._run_on_visit(lambda: self.services.visits.set_tie_choice(state.visit_id, choice))
 
+    def stop_times(self, spans: Sequence[LongSpan]) -> list[tuple[LongSpan, datetime]] | None:
+        """Asked at finalize: when each timer that ran more than a day really stopped."""
+        return ask_stop_times(spans, self.clock.now(), self)
+
     def finalize(self) -> None:
         state = self.state
         if state is None or state.status != "open":
             return
+        # A timer that ran more than a day: ask when it really stopped (nothing is guessed).
+        if not set_stop_times(
+            self.services, state, self.clock.now(), self.stop_times, self._run_on_visit
+        ):
+            return
+        state = self.state or state
         if state.running:
             answer = QMessageBox.question(
                 self,
