@@ -15,6 +15,7 @@ from reportlab.platypus import (
 )
 
 from chargeclock.domain.superbill_model import Superbill, SuperbillVisit
+from chargeclock.export.block_table import Block, BlockTable
 from chargeclock.export.styles import (
     ACCENT,
     BODY_SIZE,
@@ -57,18 +58,16 @@ def _visit_summary(visit: SuperbillVisit, several_providers: bool, room: float) 
 
 
 def lines_table(bill: Superbill, width: float) -> Flowable:
+    """One row per claim line, each visit closed by its minutes and subtotal; a visit stays on
+    one page and the header repeats on every page. A :class:`BlockTable`: a statement of many
+    visits renders in time linear in its visits (one Table of every line was re-measured at
+    each page break)."""
     widths = _line_widths(width)
     label_room = widths[3] - 8
-    rows: list[list[Any]] = [list(_LINE_HEADER)]
-    style = grid_style()
-    style += [
-        ("ALIGN", (6, 0), (7, -1), "RIGHT"),
-        ("ALIGN", (1, 0), (1, -1), "CENTER"),
-        ("FONT", (2, 1), (2, -1), BOLD, BODY_SIZE),
-    ]
     several = len(bill.providers) > 1
+    blocks = []
     for visit in bill.visits:
-        first = len(rows)
+        rows: list[list[Any]] = []
         for line in visit.lines:
             label: Any = line.label
             if stringWidth(line.label, FONT, BODY_SIZE) > label_room:
@@ -90,19 +89,26 @@ def lines_table(bill: Superbill, width: float) -> Flowable:
         rows.append(
             [summary, "", "", "", "", "", str(visit.total_units), money(visit.total_charges)]
         )
-        style += [
-            ("SPAN", (0, row), (5, row)),
-            # A visit's lines and its subtotal stay on one page (when they fit on one).
-            ("NOSPLIT", (0, first), (-1, row)),
-            ("BACKGROUND", (0, row), (-1, row), SUBTOTAL_FILL),
-            ("FONT", (0, row), (5, row), ITALIC, 8),
-            ("TEXTCOLOR", (0, row), (5, row), SUBTOTAL_INK),
-            ("FONT", (6, row), (7, row), BOLD, BODY_SIZE),
-            ("LINEBELOW", (0, row), (-1, row), 0.6, RULE),
-        ]
-    table = Table(rows, colWidths=widths, repeatRows=1)
-    table.setStyle(TableStyle(style))
-    return table
+        blocks.append(
+            Block(
+                rows,
+                [
+                    ("SPAN", (0, row), (5, row)),
+                    ("BACKGROUND", (0, row), (-1, row), SUBTOTAL_FILL),
+                    ("FONT", (0, row), (5, row), ITALIC, 8),
+                    ("TEXTCOLOR", (0, row), (5, row), SUBTOTAL_INK),
+                    ("FONT", (6, row), (7, row), BOLD, BODY_SIZE),
+                    ("LINEBELOW", (0, row), (-1, row), 0.6, RULE),
+                ],
+            )
+        )
+    style = grid_style()
+    style += [
+        ("ALIGN", (6, 0), (7, -1), "RIGHT"),
+        ("ALIGN", (1, 0), (1, -1), "CENTER"),
+        ("FONT", (2, 1), (2, -1), BOLD, BODY_SIZE),
+    ]
+    return BlockTable(list(_LINE_HEADER), blocks, widths, style)
 
 
 # Up to this many payments sit beside the totals; more get a table of their own that may run
