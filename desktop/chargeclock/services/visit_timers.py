@@ -1,0 +1,288 @@
+"""The visit service, part 2: opening a visit, its codes and untimed services, the tie choice,
+and the timers (each start and stop committed, and audited, before it returns)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from chargeclock.domain.errors import InputError, RuleDataError
+from chargeclock.services.minutes import (
+    Span,
+    VisitState,
+)
+from chargeclock.services.validation import catalogue_code
+from chargeclock.services.visit_reads import (
+    FURNISHED_BY,
+    TimerChange,
+    VisitReads,
+    _reason,
+    _role,
+    _segment_details,
+)
+from chargeclock.storage import clinic, heartbeat, visits
+from chargeclock.storage.audit_rows import refs_of_visits
+
+
+class VisitTimers(VisitReads):
+    """Opening visits, codes and timers."""
+
+    # --- opening, codes ------------------------------------------------------------------------
+
+    def open_visit(
+        self,
+        patient_id: int,
+        *,
+        date_of_service: date | None = None,
+        rendering_provider_id: int | None = None,
+        supervising_provider_id: int | None = None,
+        place_of_service: str = "11",
+        discipline: str = "PT",
+        codes: Sequence[str] = (),
+    ) -> VisitState:
+        """A new open visit for today (or ``date_of_service``), rendering provider the first
+        active PT unless given; a PTA's supervising PT is filled in from the provider."""
+        conn = self._conn
+        patient = clinic.get_patient(conn, patient_id)
+        if patient is None:
+            raise InputError("patient_id", f"there is no patient {patient_id}")
+        day = date_of_service or self.ctx.today()
+        if day > self.ctx.today():
+            raise InputError("date_of_service", f"{day} is in the future")
+        if discipline not in ("PT", "OT", "SLP"):
+            raise InputError("discipline", f"must be PT, OT or SLP, got {discipline!r}")
+        if not (len(place_of_service) == 2 and place_of_service.isdigit()):
+            raise InputError("place_of_service", f"a two-digit code, got {place_of_service!r}")
+        providers = clinic.list_providers(conn)
+        if rendering_provider_id is None:
+            rendering_provider_id = next(
+                (p.id for p in providers if p.role == "PT" and p.active), None
+            )
+        rendering = (
+            clinic.get_provider(conn, rendering_provider_id) if rendering_provider_id else None
+        )
+        if rendering_provider_id is not None and rendering is None:
+            raise InputError(
+                "rendering_provider_id", f"there is no provider {rendering_provider_id}"
+            )
+        if supervising_provider_id is None and rendering is not None and rendering.role == "PTA":
+            supervising_provider_id = rendering.supervising_provider_id
+        if supervising_provider_id is not None and not clinic.get_provider(
+            conn, supervising_provider_id
+        ):
+            raise InputError(
+                "supervising_provider_id", f"there is no provider {supervising_provider_id}"
+            )
+        try:
+            self.ctx.book.year(day.year)
+        except RuleDataError as exc:
+            raise InputError("date_of_service", str(exc)) from None
+        checked = [
+            catalogue_code(self.ctx.book, day.year, c, f"codes[{i}]").code
+            for i, c in enumerate(codes)
+        ]
+        with self.ctx.db.transaction():
+            visit_id = visits.insert_visit(
+                conn,
+                patient_id=patient_id,
+                date_of_service=day,
+                discipline=discipline,
+                place_of_service=place_of_service,
+                payer_id=patient.payer_id,
+                rendering_provider_id=rendering_provider_id,
+                supervising_provider_id=supervising_provider_id,
+                opened_at=self.ctx.now(),
+            )
+            for code in dict.fromkeys(checked):
+                self._insert_code(visit_id, code, day.year)
+            self.ctx.audit(
+                "visit_opened", "visit", visit_id, covers=refs_of_visits(conn, [visit_id])
+            )
+            # Read back inside the transaction: a visit that cannot be shown is not left behind.
+            return self.visit_state(visit_id)
+
+    def _insert_code(self, visit_id: int, code: str, year: int) -> list[tuple[str, int]]:
+        """Add the code row (an untimed code with its untimed row); the audited rows it made."""
+        row = visits.insert_code(self._conn, visit_id, code)
+        entry = self.ctx.book.year(year).code(code)
+        if entry is not None and not entry.timed:
+            visits.upsert_untimed(self._conn, row.id, "PT", None, None)
+            return [("untimed", row.id)]
+        return []
+
+    def add_code(self, visit_id: int, code: str) -> VisitState:
+        """Add a code row (validated against the year's code list)."""
+        visit = self._open_visit_row(visit_id)
+        entry = catalogue_code(self.ctx.book, visit.date_of_service.year, code)
+        if any(c.code == entry.code for c in visits.codes_of_visit(self._conn, visit_id)):
+            raise InputError("code", f"{entry.code} is already on visit {visit_id}")
+        with self.ctx.db.transaction():
+            made = self._insert_code(visit_id, entry.code, visit.date_of_service.year)
+            if made:
+                self.ctx.audit("code_added", "visit", visit_id, code=entry.code, covers=made)
+        return self.visit_state(visit_id)
+
+    def remove_code(self, visit_id: int, code: str, reason: str = "") -> VisitState:
+        """Remove a code row. One with recorded time needs a reason; it is audited with its
+        segments. A running timer must be stopped first."""
+        self._open_visit_row(visit_id)
+        row = self._code_row(visit_id, code)
+        segments = [s for s in visits.segments_of_visit(self._conn, visit_id) if s.code == row.code]
+        if any(s.running for s in segments):
+            raise InputError("code", f"{row.code} has a running timer: stop it first")
+        untimed = [
+            u for u in visits.untimed_of_visits(self._conn, [visit_id]) if u.visit_code_id == row.id
+        ]
+        covers = [("segment", s.id) for s in segments]
+        covers += [("untimed", u.visit_code_id) for u in untimed]
+        why = _reason(reason) if segments else reason.strip()
+        with self.ctx.db.transaction():
+            visits.delete_code(self._conn, row.id)
+            if segments or untimed:
+                self.ctx.audit(
+                    "code_removed",
+                    "visit",
+                    visit_id,
+                    why,
+                    code=row.code,
+                    segments=[_segment_details(s) for s in segments],
+                    covers=covers,
+                )
+        return self.visit_state(visit_id)
+
+    def _code_row(self, visit_id: int, code: str) -> Any:
+        wanted = code.strip().upper()
+        for row in visits.codes_of_visit(self._conn, visit_id):
+            if row.code == wanted:
+                return row
+        raise InputError("code", f"{code!r} is not on visit {visit_id}")
+
+    def set_untimed(
+        self,
+        visit_id: int,
+        code: str,
+        furnished_by: str,
+        pt_minutes: int | None = None,
+        pta_minutes: int | None = None,
+    ) -> VisitState:
+        """Who furnished an untimed service, with optional minutes per role."""
+        self._open_visit_row(visit_id)
+        row = self._code_row(visit_id, code)
+        state = self.visit_state(visit_id).code(row.code)
+        if state is not None and state.timed:
+            raise InputError("code", f"{row.code} is timed: use its PT/PTA timers")
+        if furnished_by not in FURNISHED_BY:
+            raise InputError("furnished_by", f"must be PT, PTA or both, got {furnished_by!r}")
+        for name, value in (("pt_minutes", pt_minutes), ("pta_minutes", pta_minutes)):
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 1440
+            ):
+                raise InputError(name, f"whole minutes from 0 to 1440, got {value!r}")
+        with self.ctx.db.transaction():
+            visits.upsert_untimed(self._conn, row.id, furnished_by, pt_minutes, pta_minutes)
+            self.ctx.audit(
+                "untimed_set", "visit", visit_id, code=row.code, covers=[("untimed", row.id)]
+            )
+        return self.visit_state(visit_id)
+
+    def set_tie_choice(self, visit_id: int, codes: Sequence[str] | None) -> VisitState:
+        """Keep the clinician's pick in a tie (the codes that take the contested units; the
+        ``tie_choice`` of one of the result's alternatives); ``None`` returns to the default.
+        Finalize bills it; if the minutes change so the tie no longer exists, it is ignored."""
+        visit = self._open_visit_row(visit_id)
+        choice = None
+        if codes is not None:
+            on_visit = {c.code for c in visits.codes_of_visit(self._conn, visit_id)}
+            choice = tuple(c.strip().upper() for c in codes)
+            for index, code in enumerate(choice):
+                if code not in on_visit:
+                    raise InputError(f"tie_choice[{index}]", f"{code} is not on visit {visit_id}")
+        with self.ctx.db.transaction():
+            visits.set_tie_choice(self._conn, visit.id, choice)
+        return self.visit_state(visit_id)
+
+    # --- timers --------------------------------------------------------------------------------
+
+    def start_timer(self, visit_id: int, code: str, role: str) -> TimerChange:
+        """Start ``role``'s timer on ``code`` now, stopping that role's other running code in the
+        same transaction. Adds the code row if missing. Already running: nothing changes."""
+        _role(role)
+        conn = self._conn
+        visit = self._open_visit_row(visit_id)
+        entry = catalogue_code(self.ctx.book, visit.date_of_service.year, code)
+        if not entry.timed:
+            raise InputError("code", f"{entry.code} is untimed: tick it and enter its minutes")
+        now = self.ctx.now()
+        stopped: list[Span] = []
+        started: Span | None = None
+        with self.ctx.db.transaction():
+            rows = {r.code: r for r in visits.codes_of_visit(conn, visit_id)}
+            row = rows.get(entry.code) or visits.insert_code(conn, visit_id, entry.code)
+            running = [s for s in visits.running_segments(conn, visit_id) if s.role == role]
+            if running and running[0].visit_code_id == row.id:
+                return TimerChange(self._state(visit), None, ())
+            for segment in running:
+                at = max(now, segment.started_at)
+                visits.stop_segment(conn, segment.id, at)
+                stopped.append(Span(segment.id, segment.role, segment.started_at, at))
+            segment_id = visits.insert_segment(
+                conn, visit_id=visit_id, visit_code_id=row.id, role=role, started_at=now
+            )
+            started = Span(segment_id, role, now, None)
+            self.ctx.audit(
+                "timer_started",
+                "visit",
+                visit_id,
+                code=entry.code,
+                role=role,
+                covers=[*(("segment", s.segment_id) for s in stopped), ("segment", segment_id)],
+            )
+            heartbeat.beat(conn, now)
+        return TimerChange(self._state(visit), started, tuple(stopped))
+
+    def stop_timer(self, visit_id: int, role: str, code: str | None = None) -> TimerChange:
+        """Stop ``role``'s running timer (only if it runs on ``code``, when given). Nothing
+        running: nothing changes."""
+        _role(role)
+        conn = self._conn
+        visit = self._open_visit_row(visit_id)
+        now = self.ctx.now()
+        stopped: list[Span] = []
+        with self.ctx.db.transaction():
+            for segment in visits.running_segments(conn, visit_id):
+                if segment.role != role or (code is not None and segment.code != code):
+                    continue
+                at = max(now, segment.started_at)
+                visits.stop_segment(conn, segment.id, at)
+                stopped.append(Span(segment.id, segment.role, segment.started_at, at))
+            self._audit_stops("timer_stopped", visit_id, stopped, role=role)
+            heartbeat.beat(conn, now)
+        return TimerChange(self._state(visit), None, tuple(stopped))
+
+    def _audit_stops(self, action: str, visit_id: int, stopped: list[Span], **details: Any) -> None:
+        if stopped:
+            covers = [("segment", s.segment_id) for s in stopped]
+            self.ctx.audit(action, "visit", visit_id, covers=covers, **details)
+
+    def toggle_timer(self, visit_id: int, code: str, role: str) -> TimerChange:
+        """The PT ▶ / PTA ▶ button: stop it if it runs on this code, else start it."""
+        state = self.visit_state(visit_id)
+        row = state.code(code.strip().upper())
+        if row is not None and row.is_running(role):
+            return self.stop_timer(visit_id, role, row.code)
+        return self.start_timer(visit_id, code, role)
+
+    def stop_all(self, visit_id: int) -> TimerChange:
+        """Stop every running timer of the visit now."""
+        conn = self._conn
+        visit = self._open_visit_row(visit_id)
+        now = self.ctx.now()
+        stopped: list[Span] = []
+        with self.ctx.db.transaction():
+            for segment in visits.running_segments(conn, visit_id):
+                at = max(now, segment.started_at)
+                visits.stop_segment(conn, segment.id, at)
+                stopped.append(Span(segment.id, segment.role, segment.started_at, at))
+            self._audit_stops("timers_stopped", visit_id, stopped)
+        return TimerChange(self._state(visit), None, tuple(stopped))
