@@ -80,33 +80,3 @@ def test_a_minute_that_keeps_the_heights_lays_nothing_out(
     panel.show_result(_result(("97110", 31), ("97140", 16), ("97530", 12)), PanelContext())
     qapp.processEvents()  # one pass: the table grows, what is below moves down
     assert panel.units.height() > before and panel.kx_bar.y() > below
-
-
-def test_a_tie_that_comes_and_goes_lays_out_once(
-    panel: CalculatorPanel, qapp: QApplication
-) -> None:
-    """Two timers a few seconds apart make a tie (its switch, a warning line, a CQ reason) appear
-    and go each minute: the room it took is kept while the visit is shown."""
-    tie, no_tie = _result(("97110", 20), ("97112", 20)), _result(("97110", 21), ("97112", 20))
-    later_tie = _result(("97110", 21), ("97112", 21))
-    assert tie.alternatives and later_tie.alternatives and not no_tie.alternatives
-    context = PanelContext(day_note="a visit")
-    panel.show_result(tie, context)
-    qapp.processEvents()
-    qapp.processEvents()
-    body = panel.findChild(QWidget, "PanelBody")
-    assert body is not None
-    layouts = _Layouts()
-    body.installEventFilter(layouts)
-    height = panel.warnings.height()
-    panel.show_result(no_tie, context)
-    qapp.processEvents()
-    assert panel.visible_tie_buttons() == [] and "Tie" not in panel.warnings.text()
-    panel.show_result(later_tie, context)
-    qapp.processEvents()
-    assert len(panel.visible_tie_buttons()) == 1 and "Tie" in panel.warnings.text()
-    assert layouts.requests == 0 and panel.warnings.height() == height
-    panel.show_result(no_tie, PanelContext(day_note="another visit"))  # the room is given back
-    qapp.processEvents()
-    qapp.processEvents()
-    assert panel.warnings.height() < height

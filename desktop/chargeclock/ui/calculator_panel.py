@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from chargeclock.domain.calculation import Alternative, VisitResult
 from chargeclock.domain.fees import money
 from chargeclock.ui import theme
-from chargeclock.ui.steady import SteadyBox, SteadyStack
+from chargeclock.ui.steady import SteadyBox
 
 
 class Reminder(Struct, frozen=True):
@@ -94,7 +94,6 @@ class CalculatorPanel(QFrame):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         body = QWidget()
         body.setObjectName("PanelBody")
         body.setStyleSheet("QWidget#PanelBody { background: white; }")
@@ -119,6 +118,7 @@ class CalculatorPanel(QFrame):
         self.kx_bar.setFixedHeight(12)
         self.review_text = _rich(body)
         self.warnings = _rich(body)
+        self.ties = QVBoxLayout()
         # A fixed pool of switches, shown and hidden: made once, so a minute that moves a tie
         # creates and deletes no widget (and restyles nothing).
         self.tie_buttons: list[QPushButton] = []
@@ -129,7 +129,7 @@ class CalculatorPanel(QFrame):
             button.setVisible(False)
             button.clicked.connect(partial(self._tie_clicked, index))
             self.tie_buttons.append(button)
-        self.ties = SteadyStack(self.tie_buttons, parent=body)
+            self.ties.addWidget(button)
         self._kx_colour = ""
 
         # The texts that change as the minutes go sit in steady boxes: a new text lays out the
@@ -158,18 +158,12 @@ class CalculatorPanel(QFrame):
         layout.addWidget(self._boxes[self.review_text])
         layout.addWidget(_section("Warnings and reminders"))
         layout.addWidget(self._boxes[self.warnings])
-        layout.addWidget(self.ties)
+        layout.addLayout(self.ties)
         layout.addStretch(1)
         self.clear()
 
-    def _release(self) -> None:
-        """Fit the texts and switches to what is shown now (the heights kept are dropped)."""
-        for box in (*self._boxes.values(), self.ties):
-            box.release()
-
     def clear(self, message: str = "No visit open") -> None:
         self._last = None
-        self._release()
         self.headline.setText(message)
         self.next_unit.setText("")
         for label in (self.units, self.assistant, self.kx_text, self.review_text, self.warnings):
@@ -190,8 +184,6 @@ class CalculatorPanel(QFrame):
         key = (result, context)
         if key == self._last:
             return
-        if self._last is None or self._last[1] != context:  # another visit (or a new context)
-            self._release()
         self._last = key
         self.headline.setText(
             f"{result.timed_units} unit{'s' * (result.timed_units != 1)} · "
@@ -317,12 +309,12 @@ class CalculatorPanel(QFrame):
                 label = f"Switch to {text} ({money(alt.allowed_total)})"
                 if button.text() != label:
                     button.setText(label)
-            if button.isHidden() == (index < len(shown)):
+            if button.isVisibleTo(self) != (index < len(shown)):
                 button.setVisible(index < len(shown))
 
     def visible_tie_buttons(self) -> list[QPushButton]:
         """The switches offered now, in order."""
-        return [b for b in self.tie_buttons if not b.isHidden()]
+        return [b for b in self.tie_buttons if b.isVisibleTo(self)]
 
     def _tie_clicked(self, index: int, _checked: bool = False) -> None:
         if index < len(self._tie_choices):
