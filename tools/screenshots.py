@@ -42,12 +42,12 @@ def main(out: Path) -> None:
     window.start_visit(patient.id)
     # The therapist does 7 min of manual therapy, then 20 of exercise; the assistant takes over
     # the exercise alone for the last 13 min (running when the picture is taken).
-    window.toggle_timer("97140", "PT")
+    window.visits.toggle_timer("97140", "PT")
     clock.advance(minutes=7, seconds=40)
-    window.toggle_timer("97110", "PT")
+    window.visits.toggle_timer("97110", "PT")
     clock.advance(minutes=20, seconds=5)
-    window.toggle_timer("97110", "PTA")
-    window.toggle_timer("97110", "PT")
+    window.visits.toggle_timer("97110", "PTA")
+    window.visits.toggle_timer("97110", "PT")
     clock.advance(minutes=13, seconds=21)
     window.table.selectRow(0)
     window.tick()
