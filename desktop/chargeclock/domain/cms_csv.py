@@ -13,6 +13,7 @@ import io
 import re
 from decimal import Decimal
 
+from chargeclock.domain import text_decoding
 from chargeclock.domain.errors import InputError
 
 Row = tuple[int, list[str]]  # (line number where the record starts, cells)
@@ -33,19 +34,9 @@ def decode(data: bytes, name: str) -> str:
             "is a zip archive or an Excel workbook, not a CSV file: unzip the CMS RVU zip "
             "and give the .csv file inside",
         )
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            raise InputError(name, "is not a readable text file") from None
-    if b"\x00" in data:
+    if b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError(name, "is not a CSV text file (it holds binary data)")
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")  # every byte is a Latin-1 character: cannot fail
+    return text_decoding.decode(data, name, latin1_fallback=True)[0]
 
 
 def read_rows(data: bytes, name: str) -> list[Row]:
