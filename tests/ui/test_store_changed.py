@@ -70,3 +70,29 @@ def test_reopening_and_paying_in_the_history_reach_the_visit_screen(
     history.record_payment()
     assert len(seen) == 2 and seen[1] == Changes(payments=True)
     assert len(clinic.services.records.payments(clinic.patient_id)) == 1
+
+
+def test_settings_tabs_follow_the_one_signal_and_keep_what_is_typed(
+    qtbot: QtBot, window: MainWindow, ui: RecordsUi, clinic: Clinic
+) -> None:
+    dialog = ui.settings()
+    providers, users, payers = dialog.providers, dialog.users, dialog.payers
+    users.list.setCurrentRow(0)
+    shown_user = users.current_id
+    providers.new()
+    providers.name.setText("Pat Kim")
+    providers.role.setCurrentIndex(providers.role.findData("PTA"))
+    providers.credentials.setText("PTA")
+    providers.supervisor.setCurrentIndex(providers.supervisor.findData(clinic.pt_id))
+    providers.save()
+    added = clinic.services.records.providers()[-1]
+    assert added.name == "Pat Kim"
+    # the Users tab, untouched, offers the new provider for the user it shows
+    assert users.current_id == shown_user and users.provider.findData(added.id) >= 0
+    # what is being typed survives a change made elsewhere
+    users.name.setText("Typed, not saved")
+    before = payers.list.count()
+    clinic.services.records.add_payer("Outside Health", medicare=False)
+    window.runner.publish()  # a payer added outside the dialog (another window or workstation)
+    assert payers.list.count() == before + 1
+    assert users.name.text() == "Typed, not saved"

@@ -82,6 +82,20 @@ class ListFormTab(QWidget):
                 self.list.setCurrentItem(item)
         self.list.blockSignals(False)
 
+    def refresh(self) -> None:
+        """Read the list again after a change made elsewhere (another tab, the window, another
+        workstation). The open form is read again too unless the user has typed in it: a change
+        elsewhere never throws away what is being typed."""
+        known = {record_id for record_id, _ in self.entries()}
+        if self.current_id is not None and self.current_id not in known:
+            self.fill_list()
+            self.new()
+            return
+        self.fill_list()
+        if not self.form.touched:
+            self.load(self.current_id)
+            self.form.reset()
+
     def _picked(self, item: QListWidgetItem | None) -> None:
         if item is not None:
             self.current_id = int(item.data(ID_ROLE))

@@ -147,6 +147,7 @@ class RecordsUi(QObject):
 
         dialog = SettingsDialog(self.services, self.window)
         dialog.settings_changed.connect(self.window.runner.publish)
+        self.window.runner.store_changed.connect(dialog.store_changed)
         self._show(dialog)
         return dialog
 

@@ -2,7 +2,8 @@
 fee list with allowed amounts by year (typed in or imported from CSV), favourite codes.
 
 Each tab saves on its own button with one service call; every field shows its reason beside it
-and a tab with a bad field saves nothing.
+and a tab with a bad field saves nothing. What a tab saves reaches the other tabs the way every
+change reaches every view: through the window's one ``store_changed`` (:meth:`store_changed`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from chargeclock.services.changes import Changes
 from chargeclock.services.session import Services
 from chargeclock.ui import theme
 from chargeclock.ui.fees_tab import FavouritesTab, FeesTab
@@ -66,8 +68,6 @@ class SettingsDialog(QDialog):
         self.fees.saved.connect(self.settings_changed.emit)
         self.favourites.saved.connect(self.settings_changed.emit)
         self.rules.saved.connect(self.settings_changed.emit)
-        self.rules.saved.connect(self.fees.fill)  # amounts by year may have changed
-        self.providers.saved.connect(lambda: self.users.load(self.users.current_id))
         close = QPushButton("Close")
         close.clicked.connect(self.accept)
         buttons = QHBoxLayout()
@@ -77,3 +77,12 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.tabs, 1)
         layout.addLayout(buttons)
         self.resize(1180, 700)
+
+    def store_changed(self, changes: Changes) -> None:
+        """Read again what a save elsewhere changed: a provider added in its tab is offered in
+        the Users tab, a rule-data import shows in the Fees tab's amounts by year."""
+        if changes.any_setup:
+            for tab in (self.users, self.providers, self.payers):
+                tab.refresh()
+        if changes.any_fees and not any(self.fees.changes()):  # never over cells being typed
+            self.fees.fill()
