@@ -2,10 +2,10 @@
 
 Both are fresh processes, run alternately so that a busy moment of the machine hits both alike:
 the floor (``floor_window.py``) and the installed ``chargeclock --smoke-test --db`` on a copy of
-the decade database (ten years of every table). Each writes a line at its first paint; the time from the
-fork to that line is the measure (the whole run, to the process's exit, is recorded beside it).
-The smoke test exits right after its first paint, so its peak resident memory is its memory at
-the first paint.
+the decade database (ten years of every table). Each writes a line at its first paint; the time
+from the fork to that line is the measure (the whole run, to the process's exit, is recorded
+beside it). The smoke test exits right after its first paint, so its peak resident memory is its
+memory at the first paint.
 """
 
 from __future__ import annotations
