@@ -19,6 +19,7 @@ from pytestqt.qtbot import QtBot
 from chargeclock.clock import FakeClock
 from chargeclock.services import superbill
 from chargeclock.services.session import Services
+from chargeclock.ui.history_dialog import HistoryDialog
 from chargeclock.ui.main_window import MainWindow
 from chargeclock.ui.rows_model import CodeRowsModel
 from tests.perf.conftest import clocked, load, percentile, record
@@ -31,6 +32,7 @@ TAP_BUDGET_MS = 1.0
 IDLE_COMMIT_MS = 0.19
 CLICK_P99_BUDGET_MS = 16.0
 SEARCH_BUDGET_MS = 4.0
+HISTORY_BUDGET_MS = 50.0
 STATEMENT_DECADE_BUDGET_MS = 2000.0
 STATEMENT_VISITS = 877
 STATEMENT_YEAR_BUDGET_MS = 250.0
@@ -282,3 +284,43 @@ def test_statements_on_the_decade(decade: tuple[Services, FakeClock, date]) -> N
     assert decade_visits == STATEMENT_VISITS
     assert whole.ok
     assert year.ok
+
+
+def test_history_open_on_the_decade(
+    qtbot: QtBot, qapp: QApplication, decade: tuple[Services, FakeClock, date]
+) -> None:
+    """History of the patient with the most visits (1,110), from the call to its first paint."""
+    services, _, _ = decade
+    patient_id, visits = services.db.execute(
+        "SELECT patient_id, count(*) FROM visits GROUP BY patient_id ORDER BY 2 DESC LIMIT 1"
+    ).fetchone()
+    opened: list[HistoryDialog] = []
+
+    def open_history() -> None:
+        dialog = HistoryDialog(services, patient_id)
+        dialog.show()
+        qapp.processEvents()  # laid out and painted
+        opened.append(dialog)
+
+    walls, cpus = [], []
+    for n in range(8):
+        wall, cpu = clocked(open_history)
+        dialog = opened.pop()
+        assert dialog.visit_model.rowCount() == visits
+        dialog.close()
+        dialog.deleteLater()
+        qapp.processEvents()
+        if n >= 2:
+            walls.append(wall)
+            cpus.append(cpu)
+    result = record(
+        "History open (1,110 visits, CPU)",
+        statistics.median(cpus),
+        HISTORY_BUDGET_MS,
+        "ms",
+        len(cpus),
+        visits=visits,
+        wall_ms=round(statistics.median(walls), 1),
+        load=load(),
+    )
+    assert result.ok

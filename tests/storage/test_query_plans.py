@@ -139,7 +139,8 @@ def _work_a_day(services: Services, clock: FakeClock, patient_id: int) -> None:
     visits.reopen_for_correction(visit_id, "wrong code")
     visits.finalize(visit_id)
     records.record_payment(patient_id, "20.00", "card", TODAY, visit_id)
-    for visit in visits.visits_of_patient(patient_id):  # what History reads
+    visits.history(patient_id)  # what History reads
+    for visit in visits.visits_of_patient(patient_id):
         visits.claim_lines(visit.id)
         visits.bill(visit.id)
         records.visit_audit(visit.id)
