@@ -28,7 +28,7 @@ from chargeclock import __version__
 from chargeclock.clock import FakeClock
 from chargeclock.resources import migrations_dir
 from chargeclock.services.session import Services
-from tests.perf.decade import add_patients, build_decade
+from tests.perf.decade import YEARS, add_patients, build_decade
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "out" / "bench.json"
@@ -111,7 +111,7 @@ def _format(value: float, unit: str) -> str:
     if unit == "x floor":
         return f"{value:.2f} × floor"
     if unit == "MB":
-        return f"{value:.0f} MB"
+        return f"{value:.2f} MB" if abs(value) < 10 else f"{value:.0f} MB"
     return f"{value:g} {unit}"
 
 
@@ -210,6 +210,18 @@ def _build_crowded(path: Path) -> None:
 
 def decade_database() -> Path:
     return _cached("demo-decade", _build_decade)
+
+
+def years_database(years: int) -> Path:
+    """The clinic with ``years`` years of history (1: the demo year; 10: the decade)."""
+    if years == 1:
+        return demo_database()
+    if years == YEARS:
+        return decade_database()
+    return _cached(
+        f"demo-{years}-years",
+        lambda path: build_decade(path, demo_database(), shutil.copyfile, years=years),
+    )
 
 
 def demo_database() -> Path:

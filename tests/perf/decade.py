@@ -111,8 +111,9 @@ def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
     return [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
 
 
-def _copy_rows(conn: sqlite3.Connection) -> dict[str, int]:
-    """Copy the demo year's rows into the nine years before it; the source's top ids."""
+def _copy_rows(conn: sqlite3.Connection, years: int) -> dict[str, int]:
+    """Copy the demo year's rows into the ``years - 1`` years before it; the source's top
+    ids."""
     conn.execute(
         "CREATE TEMP TABLE copied AS SELECT id FROM visits WHERE status <> 'open' ORDER BY id"
     )
@@ -124,7 +125,7 @@ def _copy_rows(conn: sqlite3.Connection) -> dict[str, int]:
         for table in _COPIES
         if "id" in _columns(conn, table)
     }
-    for back in range(1, YEARS):
+    for back in range(1, years):
         offsets = {table: back * top for table, top in tops.items()}
         for table, (rewrites, where) in _COPIES.items():
             columns = _columns(conn, table)
@@ -138,7 +139,7 @@ def _copy_rows(conn: sqlite3.Connection) -> dict[str, int]:
     return tops
 
 
-def _audit_copies(db: Database, tops: dict[str, int]) -> int:
+def _audit_copies(db: Database, tops: dict[str, int], years: int) -> int:
     """One audit entry per copied visit and payment, like the demo year's own; their count."""
     conn = db.conn
     source = conn.execute(
@@ -147,7 +148,7 @@ def _audit_copies(db: Database, tops: dict[str, int]) -> int:
         "OR action = 'payment_recorded' ORDER BY id"
     ).fetchall()
     written = 0
-    for back in range(1, YEARS):
+    for back in range(1, years):
         for at, actor, action, entity, entity_id, details in source:
             moment = from_db_time(at)
             moment = moment.replace(year=moment.year - back)
@@ -182,14 +183,17 @@ def _earlier_diagnoses(db: Database, rng: random.Random) -> None:
         patients.replace_diagnoses(db, patient_id, codes)
 
 
-def build_decade(path: Path, demo_year: Path, copy: Callable[[Path, Path], object]) -> None:
-    """Write the ten-year clinic to ``path`` from a copy of ``demo_year``."""
+def build_decade(
+    path: Path, demo_year: Path, copy: Callable[[Path, Path], object], years: int = YEARS
+) -> None:
+    """Write the clinic's ``years`` years (ten by default) to ``path`` from a copy of
+    ``demo_year``."""
     copy(demo_year, path)
     db = open_existing(path, write=True)
     try:
         with db.transaction():
-            tops = _copy_rows(db.conn)
-            _audit_copies(db, tops)
+            tops = _copy_rows(db.conn, years)
+            _audit_copies(db, tops, years)
             _earlier_diagnoses(db, random.Random(10))
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:

@@ -21,7 +21,7 @@ from pathlib import Path
 from tests.perf.conftest import ROOT, record
 
 RUNS = 15
-RATIO_BUDGET = 2.0
+RATIO_BUDGET = 1.5
 MEMORY_BUDGET_MB = 150.0
 FLOOR = Path(__file__).with_name("floor_window.py")
 PROBE = Path(__file__).with_name("spawn_probe.py")
