@@ -19,7 +19,7 @@ from tests.perf.conftest import median_ms, record
 
 TAP_ENTRY_BUDGET_MS = 0.5  # "well under a millisecond" on top of the tap's own commit
 VERIFY_DEMO_BUDGET_MS = 3000.0
-VERIFY_DECADE_BUDGET_MS = 10_000.0  # ten times the year's rows and entries
+VERIFY_DECADE_BUDGET_MS = 10 * VERIFY_DEMO_BUDGET_MS  # ten times the year's rows and entries
 
 
 def test_the_audit_entry_of_a_timer_tap(
