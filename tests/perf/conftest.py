@@ -129,13 +129,25 @@ def table() -> str:
 
 ORDER = (
     "startup to first paint (decade db)",
+    "memory after start (RSS at first paint)",
+    "timer tap committed (decade), beyond a bare commit",
+    "click on a timer cell to its repaint (decade, p99 CPU)",
     "live recompute (12 codes, 40 segments)",
     "timer tick repaint (12 rows)",
+    "History open (1,110 visits, CPU)",
+    "patient search per keystroke (5,000 patients, CPU)",
     "KX year-to-date query (10 years × ~3,400 visits)",
     "one-visit superbill PDF (warm)",
     "3-month statement PDF (36 visits)",
-    "memory after start (RSS at first paint)",
+    "statement PDF, one patient's year (CPU)",
+    "statement PDF, 877 visits of one patient (CPU)",
+    "audit entry of a timer tap (HMAC, 2 segment rows)",
+    "verify-audit on the demo year",
+    "verify-audit on the decade",
     "timer drift over 8 hours (28,800 ticks)",
+    "10-hour day: resident memory growth",
+    "10-hour day: a minute turnover (CPU, p99)",
+    "tap and a year's statement: 10 years ÷ 1 year (worst)",
 )
 
 
