@@ -27,25 +27,51 @@ def month_day_year(day: date) -> str:
     return f"{day.month:02d}/{day.day:02d}/{day.year:04d}"
 
 
-class VisitHistoryModel(SnapshotTableModel):
-    """The patient's visits (newest first) with what was paid against each."""
+class _TextRows(SnapshotTableModel):
+    """Rows kept as given; each cell's text made by :meth:`text` when the view asks for it;
+    ``RIGHT_ALIGNED`` columns (amounts, counts) set to the right."""
 
-    HEADERS = VISIT_COLUMNS
-    RIGHT_ALIGNED = frozenset({4, 5, 6})
+    RIGHT_ALIGNED: frozenset[int] = frozenset()
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[VisitSummary] = []
-        self._paid: Mapping[int, Decimal] = {}
+        self._rows: list[Any] = []
 
-    def set_rows(self, rows: Sequence[VisitSummary], paid: Mapping[int, Decimal]) -> None:
+    def _reset(self, rows: Sequence[Any]) -> None:
         self.beginResetModel()
         self._rows = list(rows)
-        self._paid = dict(paid)
         self.endResetModel()
 
     def row_count(self) -> int:
         return len(self._rows)
+
+    def text(self, row: int, column: int) -> str:
+        raise NotImplementedError
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.text(index.row(), index.column())
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in self.RIGHT_ALIGNED:
+            return _RIGHT
+        return None
+
+
+class VisitHistoryModel(_TextRows):
+    """The patient's visits (newest first) with what was paid against each."""
+
+    HEADERS = VISIT_COLUMNS
+    RIGHT_ALIGNED = frozenset({4, 5, 6})
+    _rows: list[VisitSummary]
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._paid: Mapping[int, Decimal] = {}
+
+    def set_rows(self, rows: Sequence[VisitSummary], paid: Mapping[int, Decimal]) -> None:
+        self._paid = dict(paid)
+        self._reset(rows)
 
     def summary(self, row: int) -> VisitSummary:
         return self._rows[row]
@@ -77,35 +103,19 @@ class VisitHistoryModel(SnapshotTableModel):
             return dollars(summary.charge)
         return dollars(self._paid.get(summary.visit_id))
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.text(index.row(), index.column())
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in self.RIGHT_ALIGNED:
-            return _RIGHT
-        return None
-
 
 PAYMENT_COLUMNS = ("Date", "Amount", "Method", "Visit")
 
 
-class PaymentsModel(SnapshotTableModel):
+class PaymentsModel(_TextRows):
     """The patient's payments, as the store lists them."""
 
     HEADERS = PAYMENT_COLUMNS
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[PaymentRow] = []
+    RIGHT_ALIGNED = frozenset({1})
+    _rows: list[PaymentRow]
 
     def set_payments(self, rows: Sequence[PaymentRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row_count(self) -> int:
-        return len(self._rows)
+        self._reset(rows)
 
     def text(self, row: int, column: int) -> str:
         payment = self._rows[row]
@@ -116,15 +126,6 @@ class PaymentsModel(SnapshotTableModel):
         if column == 2:
             return payment.method
         return f"#{payment.visit_id}" if payment.visit_id else "—"
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.text(index.row(), index.column())
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 1:
-            return _RIGHT
-        return None
 
 
 class VisitChoicesModel(QAbstractListModel):
