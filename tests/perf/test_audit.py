@@ -19,6 +19,7 @@ from tests.perf.conftest import median_ms, record
 
 TAP_ENTRY_BUDGET_MS = 0.5  # "well under a millisecond" on top of the tap's own commit
 VERIFY_DEMO_BUDGET_MS = 3000.0
+VERIFY_DECADE_BUDGET_MS = 10 * VERIFY_DEMO_BUDGET_MS  # ten times the year's rows and entries
 
 
 def test_the_audit_entry_of_a_timer_tap(
@@ -51,6 +52,23 @@ def test_the_audit_entry_of_a_timer_tap(
         "ms",
         len(spent),
         p99_ms=round(spent[int(len(spent) * 0.99)], 3),
+    )
+    assert result.ok
+
+
+def test_verify_audit_on_the_decade(decade_db: Path) -> None:
+    with open_read_only(decade_db) as db:
+        report = audit_verify.verify(db.conn)
+        assert report.ok, report.problems
+        median = median_ms(lambda: audit_verify.verify(db.conn), 3, warmup=1)
+    result = record(
+        "verify-audit on the decade",
+        median,
+        VERIFY_DECADE_BUDGET_MS,
+        "ms",
+        3,
+        entries=report.entries,
+        rows=sum(count for _, count in report.rows),
     )
     assert result.ok
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import Qt
+from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from chargeclock.ui.history_dialog import HistoryDialog
@@ -40,7 +41,7 @@ def dialog(qtbot: QtBot, clinic: Clinic) -> HistoryDialog:
 
 
 def test_visits_show_units_modifiers_charges(dialog: HistoryDialog) -> None:
-    row = [dialog.visits.item(0, c).text() for c in range(dialog.visits.columnCount())]
+    row = [dialog.visit_model.text(0, c) for c in range(dialog.visit_model.columnCount())]
     assert row[2] == "finalized"
     assert "97110 GP ×2" in row[3]
     assert row[4] == "2" and row[5] == "$90.00"
@@ -76,7 +77,7 @@ def test_a_correction_leaves_an_audit_entry_shown_in_history(
     assert any("visit reopened" in t and "wrong patient" in t and "97110 ×2" in t for t in shown), (
         shown
     )
-    assert dialog.visits.item(0, 2).text() == "open"
+    assert dialog.visit_model.text(0, 2) == "open"
     assert not dialog.reopen_button.isEnabled()
 
 
@@ -96,6 +97,44 @@ def test_payment_is_checked_and_recorded(dialog: HistoryDialog, clinic: Clinic) 
     [payment] = clinic.services.records.payments(clinic.patient_id)
     assert (payment.amount, payment.method) == (Decimal("20.00"), "card")
     assert payment.visit_id == clinic.services.visits.visits_of_patient(clinic.patient_id)[0].id
-    assert dialog.payments.rowCount() == 1
-    assert dialog.visits.item(0, 6).text() == "$20.00"
+    assert dialog.payment_model.rowCount() == 1
+    assert dialog.visit_model.text(0, 6) == "$20.00"
     assert "balance $70.00" in dialog.balance.text()
+
+
+def test_the_tables_are_sound_models(qtmodeltester: ModelTester, dialog: HistoryDialog) -> None:
+    qtmodeltester.check(dialog.visit_model)
+    qtmodeltester.check(dialog.payment_model)
+    dialog.amount.setText("12.50")
+    dialog.record_payment()
+    qtmodeltester.check(dialog.visit_model)
+    qtmodeltester.check(dialog.payment_model)
+    assert dialog.payment_model.data(dialog.payment_model.index(0, 1)) == "$12.50"
+
+
+def test_rows_are_the_visits_newest_first_as_each_reads_alone(
+    dialog: HistoryDialog, clinic: Clinic
+) -> None:
+    """The one read gives each visit what its own reads give: status, lines, units, charges."""
+    services = clinic.services
+    clinic.clock.advance(days=1)
+    second = finalized_visit(clinic)
+    clinic.clock.advance(days=1)
+    still_open = services.visits.open_visit(clinic.patient_id, codes=["97140"]).visit_id
+    dialog.refresh()
+    model = dialog.visit_model
+    expected = sorted(
+        services.visits.visits_of_patient(clinic.patient_id),
+        key=lambda v: (v.date_of_service, v.id),
+        reverse=True,
+    )
+    assert [model.summary(r).visit_id for r in range(model.rowCount())] == [v.id for v in expected]
+    assert model.summary(0).visit_id == still_open and model.summary(1).visit_id == second
+    for row, visit in enumerate(expected):
+        lines = services.visits.claim_lines(visit.id)
+        assert model.text(row, 2) == visit.status
+        assert model.text(row, 4) == (str(sum(ln.units for ln in lines)) if lines else "")
+        charges = [ln.charge for ln in lines if ln.charge is not None]
+        assert model.text(row, 5) == (f"${sum(charges):,.2f}" if charges else "—")
+    assert model.text(0, 3) == "open — not billed yet"
+    assert "balance $180.00" in dialog.balance.text()

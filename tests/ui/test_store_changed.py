@@ -40,13 +40,13 @@ def test_finalizing_reaches_the_today_list_and_an_open_history(
     assert _today(window) == ["open"]
     history = ui.history()
     assert history is not None
-    assert history.visits.item(0, 2).text() == "open"
+    assert history.visit_model.text(0, 2) == "open"
     seen: list[Changes] = []
     window.runner.store_changed.connect(seen.append)
     window.finalize()
     assert len(seen) == 1 and seen[0].visit(visit)
     assert _today(window) == ["finalized ✓"]
-    assert history.visits.item(0, 2).text() == "finalized"
+    assert history.visit_model.text(0, 2) == "finalized"
     assert window.state is not None and window.state.status == "finalized"
     assert window.lines.rowCount() == 1
 

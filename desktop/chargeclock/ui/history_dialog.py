@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -17,8 +17,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -37,33 +36,27 @@ from chargeclock.ui.forms import (
     group,
     money_problem,
     required,
-    show_date,
+)
+from chargeclock.ui.history_model import (
+    PaymentsModel,
+    VisitChoicesModel,
+    VisitHistoryModel,
+    dollars,
 )
 
-VISIT_COLUMNS = ("Date", "Visit", "Status", "Claim lines", "Units", "Charges", "Paid")
-PAYMENT_COLUMNS = ("Date", "Amount", "Method", "Visit")
+# Column widths, in characters of the dialog's font, of the columns that are not stretched
+# (sizing to contents would measure every cell of every row).
+VISIT_WIDTHS = {0: 12, 1: 9, 2: 11, 4: 7, 5: 11, 6: 11}
 
 
-def dollars(amount: Decimal | None) -> str:
-    return "—" if amount is None else f"${amount:,.2f}"
-
-
-def _item(text: str, align_right: bool = False) -> QTableWidgetItem:
-    item = QTableWidgetItem(text)
-    item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-    if align_right:
-        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    return item
-
-
-def _table(columns: tuple[str, ...]) -> QTableWidget:
-    table = QTableWidget(0, len(columns))
-    table.setHorizontalHeaderLabels(list(columns))
+def _table() -> QTableView:
+    table = QTableView()
     table.verticalHeader().setVisible(False)
     table.verticalHeader().setDefaultSectionSize(40)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setWordWrap(False)
     return table
 
 
@@ -80,17 +73,21 @@ class HistoryDialog(QDialog):
         patient = services.records.patient(patient_id)
         self.setWindowTitle(f"History — {patient.last_name}, {patient.first_name}")
         self.setStyleSheet(theme.STYLESHEET + FORM_STYLE)
-        self.visit_rows: list[VisitRow] = []
         self._build()
         self.refresh()
         self.resize(1240, 700)
 
     def _build(self) -> None:
-        self.visits = _table(VISIT_COLUMNS)
+        self.visits = _table()
+        self.visit_model = VisitHistoryModel(self.visits)
+        self.visits.setModel(self.visit_model)
         header = self.visits.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        char = self.visits.fontMetrics().horizontalAdvance("0")
+        for column, chars in VISIT_WIDTHS.items():
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(column, chars * char + 16)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        self.visits.itemSelectionChanged.connect(self._visit_selected)
+        self.visits.selectionModel().selectionChanged.connect(lambda *_: self._visit_selected())
 
         self.audit = QListWidget()
         self.audit.setWordWrap(True)
@@ -115,7 +112,9 @@ class HistoryDialog(QDialog):
         top.addWidget(self.visits, 1)
         top.addWidget(right)
 
-        self.payments = _table(PAYMENT_COLUMNS)
+        self.payments = _table()
+        self.payment_model = PaymentsModel(self.payments)
+        self.payments.setModel(self.payment_model)
         self.payments.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.payments.setMaximumHeight(170)
         self.balance = QLabel()
@@ -128,6 +127,15 @@ class HistoryDialog(QDialog):
         for method in PAYMENT_METHODS:
             self.method.addItem(method.capitalize(), method)
         self.for_visit = QComboBox()
+        self.visit_choices = VisitChoicesModel(self.for_visit)
+        self.for_visit.setModel(self.visit_choices)
+        # Sized by a fixed length and its first item, not by measuring each of a decade's
+        # visits (the style sheet's list view would ask every item for its size).
+        self.for_visit.view().setUniformItemSizes(True)  # type: ignore[attr-defined]
+        self.for_visit.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.for_visit.setMinimumContentsLength(len("#000000 · 00/00/0000"))
         self.payment_form = FormState(self._payment_errors)
         f = self.payment_form
         form = grid_rows(
@@ -174,11 +182,7 @@ class HistoryDialog(QDialog):
     def refresh(self) -> None:
         selected = self.selected_visit()
         services = self.services
-        self.visit_rows = sorted(
-            services.visits.visits_of_patient(self.patient_id),
-            key=lambda v: (v.date_of_service, v.id),
-            reverse=True,
-        )
+        summaries = services.visits.history(self.patient_id)
         payments = services.records.payments(self.patient_id)
         paid_by_visit: dict[int, Decimal] = {}
         for payment in payments:
@@ -186,67 +190,32 @@ class HistoryDialog(QDialog):
                 paid_by_visit[payment.visit_id] = (
                     paid_by_visit.get(payment.visit_id, Decimal(0)) + payment.amount
                 )
-        self.visits.setRowCount(len(self.visit_rows))
-        total_charges = Decimal(0)
-        for row, visit in enumerate(self.visit_rows):
-            lines = services.visits.claim_lines(visit.id) if visit.status == "finalized" else []
-            described = " · ".join(
-                f"{ln.code}{' ' + ' '.join(ln.modifiers) if ln.modifiers else ''} ×{ln.units}"
-                for ln in lines
-            )
-            if visit.status == "finalized" and not lines:
-                bill = services.visits.bill(visit.id)
-                described = "billed with the day's other visit" if bill is None else "no lines"
-            charges = [ln.charge for ln in lines if ln.charge is not None]
-            charge = sum(charges, Decimal(0)) if charges else None
-            total_charges += charge or Decimal(0)
-            cells = (
-                _item(visit.date_of_service.strftime("%m/%d/%Y")),
-                _item(f"#{visit.id}"),
-                _item(visit.status),
-                _item(described or ("open — not billed yet" if visit.status == "open" else "")),
-                _item(str(sum(ln.units for ln in lines)) if lines else "", True),
-                _item(dollars(charge), True),
-                _item(dollars(paid_by_visit.get(visit.id)), True),
-            )
-            for column, cell in enumerate(cells):
-                self.visits.setItem(row, column, cell)
-        self.payments.setRowCount(len(payments))
-        for row, payment in enumerate(payments):
-            pay_cells = (
-                _item(show_date(payment.paid_on)),
-                _item(dollars(payment.amount), True),
-                _item(payment.method),
-                _item(f"#{payment.visit_id}" if payment.visit_id else "—"),
-            )
-            for column, cell in enumerate(pay_cells):
-                self.payments.setItem(row, column, cell)
+        self.visit_model.set_rows(summaries, paid_by_visit)
+        self.payment_model.set_payments(payments)
+        total_charges = self.visit_model.total_charges()
         paid = sum((p.amount for p in payments), Decimal(0))
         self.balance.setText(
             f"Charges {dollars(total_charges)} · paid {dollars(paid)} · "
             f"balance {dollars(total_charges - paid)}"
         )
-        self.for_visit.clear()
-        self.for_visit.addItem("Not for one visit", None)
-        for visit in self.visit_rows:
-            label = f"#{visit.id} · {visit.date_of_service.strftime('%m/%d/%Y')}"
-            self.for_visit.addItem(label, visit.id)
+        self.visit_choices.set_visits(summaries)
+        self.for_visit.setCurrentIndex(0)
         if selected is not None:
             self.select_visit(selected.id)
-        elif self.visit_rows:
+        elif summaries:
             self.visits.selectRow(0)
         self._visit_selected()
 
     def selected_visit(self) -> VisitRow | None:
         rows = self.visits.selectionModel().selectedRows() if self.visits.selectionModel() else []
-        if not rows or rows[0].row() >= len(self.visit_rows):
+        if not rows or rows[0].row() >= self.visit_model.rowCount():
             return None
-        return self.visit_rows[rows[0].row()]
+        return self.services.visits.visit(self.visit_model.summary(rows[0].row()).visit_id)
 
     def select_visit(self, visit_id: int) -> None:
-        for row, visit in enumerate(self.visit_rows):
-            if visit.id == visit_id:
-                self.visits.selectRow(row)
+        row = self.visit_model.row_of(visit_id)
+        if row >= 0:
+            self.visits.selectRow(row)
 
     def _visit_selected(self) -> None:
         visit = self.selected_visit()
@@ -259,9 +228,9 @@ class HistoryDialog(QDialog):
         for entry in self.services.records.visit_audit(visit.id):
             self.audit.addItem(self.describe(entry))
         self.reopen_button.setEnabled(visit.status == "finalized")
-        index = self.for_visit.findData(visit.id)
-        if index >= 0:
-            self.for_visit.setCurrentIndex(index)
+        row = self.visit_model.row_of(visit.id)
+        if row >= 0:
+            self.for_visit.setCurrentIndex(self.visit_choices.row_of(row))
 
     def describe(self, entry: AuditEntry) -> str:
         when = entry.at.astimezone(self.services.ctx.zone).strftime("%m/%d/%Y %H:%M")

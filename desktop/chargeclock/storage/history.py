@@ -1,0 +1,59 @@
+"""A patient's history in one statement: each visit with its bill's presence and its claim
+lines, newest first (what History lists; a decade's 1,110 visits in one read)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+from msgspec import Struct
+
+from chargeclock.storage.store import Store
+
+
+class VisitHistory(Struct, frozen=True):
+    """A visit's id, date and status, whether it has a bill of its own, and its frozen lines
+    (finalized visits only) as ``(code, modifiers, units, charge in cents)``."""
+
+    visit_id: int
+    date_of_service: date
+    status: str
+    billed: bool
+    lines: tuple[tuple[str, str, int, int | None], ...]
+
+
+def visit_history(conn: Store, patient_id: int) -> list[VisitHistory]:
+    """The patient's visits, newest first (by date of service, then id), with their lines in
+    claim order."""
+    rows = conn.execute(
+        "SELECT v.id, v.date_of_service, v.status, b.visit_id, "
+        "l.code, l.modifiers, l.units, l.charge_cents "
+        "FROM visits v LEFT JOIN visit_bills b ON b.visit_id = v.id "
+        "LEFT JOIN claim_lines l ON l.visit_id = v.id AND v.status = 'finalized' "
+        "WHERE v.patient_id = ? ORDER BY v.date_of_service DESC, v.id DESC, l.line_number",
+        (patient_id,),
+    )
+    return list(_grouped(rows))
+
+
+def _grouped(rows: Any) -> Iterator[VisitHistory]:
+    """One entry per visit from the rows of the join (a visit's rows are consecutive)."""
+    head: tuple[int, str, str, bool] | None = None
+    lines: list[tuple[str, str, int, int | None]] = []
+    for visit_id, day, status, bill, code, modifiers, units, charge in rows:
+        if head is None or visit_id != head[0]:
+            if head is not None:
+                yield _entry(head, lines)
+            head, lines = (visit_id, day, status, bill is not None), []
+        if code is not None:
+            lines.append((code, modifiers, units, charge))
+    if head is not None:
+        yield _entry(head, lines)
+
+
+def _entry(
+    head: tuple[int, str, str, bool], lines: list[tuple[str, str, int, int | None]]
+) -> VisitHistory:
+    visit_id, day, status, billed = head
+    return VisitHistory(visit_id, date.fromisoformat(day), status, billed, tuple(lines))

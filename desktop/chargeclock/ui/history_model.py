@@ -1,0 +1,166 @@
+"""History's visit table as a model: one row per visit, texts made when a cell is shown (a
+decade's 1,110 visits open without building a widget per cell)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt
+
+from chargeclock.services.history import VisitSummary
+from chargeclock.services.rows import PaymentRow
+from chargeclock.ui.table_base import Index, SnapshotTableModel
+
+VISIT_COLUMNS = ("Date", "Visit", "Status", "Claim lines", "Units", "Charges", "Paid")
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+
+def dollars(amount: Decimal | None) -> str:
+    return "—" if amount is None else f"${amount:,.2f}"
+
+
+def month_day_year(day: date) -> str:
+    """``03/02/2026`` (as ``strftime("%m/%d/%Y")``, at a fraction of its cost per row)."""
+    return f"{day.month:02d}/{day.day:02d}/{day.year:04d}"
+
+
+class _TextRows(SnapshotTableModel):
+    """Rows kept as given; each cell's text made by :meth:`text` when the view asks for it;
+    ``RIGHT_ALIGNED`` columns (amounts, counts) set to the right."""
+
+    RIGHT_ALIGNED: frozenset[int] = frozenset()
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[Any] = []
+
+    def _reset(self, rows: Sequence[Any]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row_count(self) -> int:
+        return len(self._rows)
+
+    def text(self, row: int, column: int) -> str:
+        raise NotImplementedError
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.text(index.row(), index.column())
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in self.RIGHT_ALIGNED:
+            return _RIGHT
+        return None
+
+
+class VisitHistoryModel(_TextRows):
+    """The patient's visits (newest first) with what was paid against each."""
+
+    HEADERS = VISIT_COLUMNS
+    RIGHT_ALIGNED = frozenset({4, 5, 6})
+    _rows: list[VisitSummary]
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._paid: Mapping[int, Decimal] = {}
+
+    def set_rows(self, rows: Sequence[VisitSummary], paid: Mapping[int, Decimal]) -> None:
+        self._paid = dict(paid)
+        self._reset(rows)
+
+    def summary(self, row: int) -> VisitSummary:
+        return self._rows[row]
+
+    def summaries(self) -> list[VisitSummary]:
+        return list(self._rows)
+
+    def row_of(self, visit_id: int) -> int:
+        """The row of a visit, or -1."""
+        return next((n for n, r in enumerate(self._rows) if r.visit_id == visit_id), -1)
+
+    def total_charges(self) -> Decimal:
+        cents = sum(r.charge_cents for r in self._rows if r.charge_cents is not None)
+        return (Decimal(cents) / 100).quantize(Decimal("0.01"))
+
+    def text(self, row: int, column: int) -> str:
+        summary = self._rows[row]
+        if column == 0:
+            return month_day_year(summary.date_of_service)
+        if column == 1:
+            return f"#{summary.visit_id}"
+        if column == 2:
+            return summary.status
+        if column == 3:
+            return summary.described
+        if column == 4:
+            return "" if summary.units is None else str(summary.units)
+        if column == 5:
+            return dollars(summary.charge)
+        return dollars(self._paid.get(summary.visit_id))
+
+
+PAYMENT_COLUMNS = ("Date", "Amount", "Method", "Visit")
+
+
+class PaymentsModel(_TextRows):
+    """The patient's payments, as the store lists them."""
+
+    HEADERS = PAYMENT_COLUMNS
+    RIGHT_ALIGNED = frozenset({1})
+    _rows: list[PaymentRow]
+
+    def set_payments(self, rows: Sequence[PaymentRow]) -> None:
+        self._reset(rows)
+
+    def text(self, row: int, column: int) -> str:
+        payment = self._rows[row]
+        if column == 0:
+            return month_day_year(payment.paid_on)
+        if column == 1:
+            return dollars(payment.amount)
+        if column == 2:
+            return payment.method
+        return f"#{payment.visit_id}" if payment.visit_id else "—"
+
+
+class VisitChoicesModel(QAbstractListModel):
+    """The "For visit" choices: "Not for one visit", then each visit (its id as ``UserRole``);
+    labels made when shown."""
+
+    NONE = "Not for one visit"
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[VisitSummary] = []
+
+    def set_visits(self, rows: Sequence[VisitSummary]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows) + 1
+
+    @staticmethod
+    def row_of(history_row: int) -> int:
+        """The choice of the visit in History's row ``history_row`` (both list the same
+        visits in the same order, after "Not for one visit")."""
+        return history_row + 1
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() <= len(self._rows):
+            return None
+        row = index.row()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if row == 0:
+                return self.NONE
+            summary = self._rows[row - 1]
+            return f"#{summary.visit_id} · {month_day_year(summary.date_of_service)}"
+        if role == Qt.ItemDataRole.UserRole:
+            return None if row == 0 else self._rows[row - 1].visit_id
+        return None
