@@ -1,0 +1,104 @@
+"""``chargeclock export`` (and the other practice commands) on the command line: files written,
+one summary line, bad input one line naming the option with exit status 2, no Qt loaded."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from chargeclock.clock import FakeClock
+from chargeclock.services.session import Services
+from tests.helpers import run_cli
+from tests.services.conftest import START, VALID_NPI, Clinic
+from tests.services.practice_data import DAY, Practice, small_practice
+
+
+@dataclass
+class SmallDb:
+    path: Path
+    practice: Practice
+
+
+@pytest.fixture(scope="module")
+def small_db(tmp_path_factory: pytest.TempPathFactory) -> SmallDb:
+    path = tmp_path_factory.mktemp("report-cli") / "clinic.sqlite3"
+    clock = FakeClock(START)
+    services = Services.open(path, clock)
+    records = services.records
+    records.save_practice(
+        "Riverside PT",
+        "1 Main St, Springfield, IL 62701",
+        "(217) 555-0100",
+        VALID_NPI,
+        "12-3456789",
+    )
+    pt = records.add_provider("Dana Reyes", "PT", VALID_NPI, credentials="PT, DPT")
+    pta = records.add_provider("Sam Lee", "PTA", supervising_provider_id=pt.id)
+    medicare = records.add_payer("Medicare", medicare=True)
+    commercial = records.add_payer("Blue Harbor", medicare=False)
+    patient, _ = records.add_patient(
+        "Doe", "Jane", date(1950, 1, 2), payer_id=medicare.id, diagnoses=["M17.11", "M54.50"]
+    )
+    clinic = Clinic(services, clock, pt.id, pta.id, medicare.id, commercial.id, patient.id)
+    practice = small_practice(clinic)
+    services.close()
+    return SmallDb(path, practice)
+
+
+def test_export_writes_the_files_and_says_what(small_db: SmallDb, tmp_path: Path) -> None:
+    out = tmp_path / "export"
+    run = run_cli(
+        "export",
+        "--db",
+        str(small_db.path),
+        "--from",
+        "2026-03-02",
+        "--to",
+        "2026-03-04",
+        "--format",
+        "json",
+        "-o",
+        str(out),
+    )
+    assert run.status == 0, run.stderr
+    assert run.stdout.startswith("exported 2026-03-02 to 2026-03-04 as json into")
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert {f["table"]: f["rows"] for f in manifest["files"]}["visits"] == 5
+    assert (out / "claim_lines.json").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--from", "2026-13-01", "--to", "2026-03-04"], "--from: not a date"),
+        (["--from", "2026-03-05", "--to", "2026-03-04"], "--from: 2026-03-05 is after --to"),
+        (["--from", "2026-03-01", "--to", "2026-03-04", "--format", "xls"], "invalid choice"),
+    ],
+)
+def test_export_bad_input_is_one_line(
+    small_db: SmallDb, tmp_path: Path, args: list[str], message: str
+) -> None:
+    run = run_cli("export", "--db", str(small_db.path), *args, "-o", str(tmp_path / "x"))
+    assert run.status == 2
+    assert message in run.stderr and len(run.stderr.splitlines()) == 1, run.stderr
+    assert not (tmp_path / "x").exists()
+
+
+def test_export_of_a_missing_database_changes_nothing(tmp_path: Path) -> None:
+    run = run_cli(
+        "export",
+        "--db",
+        str(tmp_path / "none.sqlite3"),
+        "--from",
+        str(DAY),
+        "--to",
+        str(DAY),
+        "-o",
+        str(tmp_path / "x"),
+    )
+    assert run.status == 2 and "none.sqlite3" in run.stderr
+    assert not (tmp_path / "none.sqlite3").exists()

@@ -1,0 +1,70 @@
+"""The practice views from the window: the Practice menu on the toolbar, the export dialog
+writing the same files as the command, and its problems said in the dialog."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QDate
+from pytestqt.qtbot import QtBot
+
+from chargeclock.ui import practice_ui
+from chargeclock.ui.export_dialog import ExportDialog
+from chargeclock.ui.main_window import MainWindow
+from tests.services.conftest import Clinic, clinic, clock  # noqa: F401
+from tests.services.practice_data import DAY, Practice, small_practice
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def practice(clinic: Clinic) -> Practice:  # noqa: F811
+    return small_practice(clinic)
+
+
+@pytest.fixture
+def window(qtbot: QtBot, practice: Practice) -> MainWindow:
+    services = practice.clinic.services
+    window = MainWindow(services, practice.clinic.clock)
+    qtbot.addWidget(window)
+    return window
+
+
+def test_the_practice_menu_exports_the_period(
+    qtbot: QtBot, window: MainWindow, practice: Practice, tmp_path: Path
+) -> None:
+    ui = practice_ui.install(window, practice.clinic.services)
+    assert "Export data…" in [a.text() for a in ui.menu.actions()]
+    ui.actions["export"].trigger()
+    dialog = ui.dialog
+    assert isinstance(dialog, ExportDialog)
+    dialog.first.setDate(QDate(DAY.year, DAY.month, DAY.day))
+    dialog.last.setDate(QDate(DAY.year, DAY.month, DAY.day))
+    dialog.format.setCurrentText("json")
+    dialog.export_button.click()
+    assert "Choose a folder" in dialog.message.text()
+    dialog.folder.setText(str(tmp_path / "out"))
+    dialog.export_button.click()
+    assert dialog.summary is not None
+    assert dialog.message.text().startswith("Exported 2026-03-02 to 2026-03-02 as json")
+    visits = json.loads((tmp_path / "out" / "visits.json").read_text())["rows"]
+    assert {v["date_of_service"] for v in visits} == {DAY.isoformat()}
+    assert len(visits) == 2
+
+
+def test_an_export_problem_is_said_in_the_dialog(
+    qtbot: QtBot, window: MainWindow, practice: Practice, tmp_path: Path
+) -> None:
+    dialog = ExportDialog(practice.clinic.services, window)
+    qtbot.addWidget(dialog)
+    (tmp_path / "file").write_text("x")
+    dialog.folder.setText(str(tmp_path / "file"))
+    assert dialog.export() is None
+    assert "is a file: name a folder" in dialog.message.text()
+    dialog.first.setDate(QDate(2026, 5, 1))
+    dialog.last.setDate(QDate(2026, 4, 1))
+    dialog.folder.setText(str(tmp_path))
+    assert dialog.export() is None
+    assert "is after" in dialog.message.text()
