@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from chargeclock.domain.errors import InputError
-from chargeclock.export.open_data import FORMULA_STARTS, dollars, read_csv_cell
+from chargeclock.export.open_data import read_csv_cell
 from chargeclock.services.open_export import ExportError, export_period
-from chargeclock.storage.open_tables import TABLES
+from chargeclock.storage.open_tables import FORMULA_STARTS, TABLES
 from tests.faults.conftest import SmallDisk, read_only, small_disk  # noqa: F401
 from tests.services.conftest import Clinic
 from tests.services.practice_data import DAY, HOSTILE, Practice, small_practice
@@ -27,6 +27,11 @@ PERIOD = (DAY, DAY + timedelta(days=2))
 @pytest.fixture
 def practice(clinic: Clinic) -> Practice:
     return small_practice(clinic)
+
+
+def dollars(cents: int) -> str:
+    sign = "-" if cents < 0 else ""
+    return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"
 
 
 def _db(practice: Practice, sql: str, *params: Any) -> list[tuple[Any, ...]]:
@@ -230,16 +235,25 @@ def test_an_adjustments_table_where_the_schema_has_one(practice: Practice, tmp_p
             "amount_cents INTEGER)"
         )
         services.db.execute(
-            "INSERT INTO adjustments (visit_id, kind, amount_cents) VALUES (?, ?, ?), (?, ?, ?)",
-            (visit, "-write-off", -1250, 999, "discount", 100),
+            "INSERT INTO adjustments (visit_id, kind, amount_cents) VALUES "
+            "(?, '-write-off', -1250), (?, 'refund', -5), (?, '@fee', 7), (?, NULL, NULL), "
+            "(999, 'discount', 100)",
+            (visit, visit, visit, visit),
         )
     summary = export_period(services, *PERIOD, tmp_path, "csv")
-    assert summary.files[-1].table == "adjustments" and summary.files[-1].rows == 1
+    assert summary.files[-1].table == "adjustments" and summary.files[-1].rows == 4
     with (tmp_path / "adjustments.csv").open(newline="") as stream:
         assert list(csv.reader(stream)) == [
             ["id", "visit_id", "kind", "amount"],
             ["1", str(visit), "'-write-off", "-12.50"],
+            ["2", str(visit), "refund", "-0.05"],
+            ["3", str(visit), "'@fee", "0.07"],
+            ["4", str(visit), "", ""],
         ]
+    export_period(services, *PERIOD, tmp_path, "json")
+    rows = json.loads((tmp_path / "adjustments.json").read_text())["rows"]
+    assert [r["amount"] for r in rows] == ["-12.50", "-0.05", "0.07", None]
+    assert rows[0]["kind"] == "-write-off"
 
 
 def test_bad_requests_are_refused_naming_the_option(practice: Practice, tmp_path: Path) -> None:

@@ -86,12 +86,12 @@ def export_period(
         for spec in open_tables.present_tables(conn):
             names = [c.name for c in spec.columns]
             kinds = [c.kind for c in spec.columns]
-            rows = open_tables.rows(conn, spec, first, last)
+            rows = open_tables.rows(conn, spec, first, last, inert_text=fmt == "csv")
             target = folder / f"{spec.name}.{fmt}"
             if fmt == "csv":
 
                 def table(stream: IO[str]) -> int:
-                    return open_data.write_csv(stream, names, kinds, rows)  # noqa: B023
+                    return open_data.write_csv(stream, names, rows)  # noqa: B023
 
                 count = _stage(target, staged, text=table)
             else:
