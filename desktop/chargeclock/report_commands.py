@@ -64,6 +64,34 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_packet(args: argparse.Namespace) -> int:
+    from chargeclock.domain.errors import InputError
+    from chargeclock.services.packet import build_packet, save_packet
+
+    first, last = _period(args)
+    output = _pdf_target(args.output)
+    services = _read_only(args)
+    try:
+        packet = build_packet(services, args.patient, first, last)
+    except InputError as exc:  # name the option the user typed
+        if exc.field in ("patient_id", "patient"):
+            raise InputError("--patient", exc.problem) from None
+        raise
+    finally:
+        services.close(clean=False)
+    try:
+        save_packet(packet, output)
+    except OSError as exc:
+        raise InputError("-o", f"cannot write {output}: {exc.strerror}") from None
+    verdict = "intact" if packet.audit_ok else "BROKEN"
+    print(
+        f"audit packet written: {output} ({len(packet.visits)} visit(s), "
+        f"{len(packet.billed)} billed day(s), {packet.total_units} unit(s), "
+        f"charges ${packet.total_charges:,.2f}; audit log {verdict})"
+    )
+    return 0
+
+
 def _add_period(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--db", default=argparse.SUPPRESS, help="database file (default: $CHARGECLOCK_DB)"
@@ -83,3 +111,13 @@ def register(
     export.add_argument("--format", choices=("csv", "json"), default="csv")
     export.add_argument("-o", "--output", required=True, metavar="DIR", help="folder to write")
     commands["export"] = _cmd_export
+
+    packet = sub.add_parser(
+        "packet",
+        help="write a patient's audit packet for a period as a PDF: superbills as billed, "
+        "the timer runs behind each unit, the trace, the audit entries and their check",
+    )
+    _add_period(packet)
+    packet.add_argument("--patient", type=int, required=True, metavar="ID")
+    packet.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
+    commands["packet"] = _cmd_packet

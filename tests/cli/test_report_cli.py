@@ -102,3 +102,46 @@ def test_export_of_a_missing_database_changes_nothing(tmp_path: Path) -> None:
     )
     assert run.status == 2 and "none.sqlite3" in run.stderr
     assert not (tmp_path / "none.sqlite3").exists()
+
+
+def test_packet_writes_the_pdf(small_db: SmallDb, tmp_path: Path) -> None:
+    out = tmp_path / "packet.pdf"
+    patient = str(small_db.practice.patient_id)
+    run = run_cli(
+        "packet",
+        "--db",
+        str(small_db.path),
+        "--patient",
+        patient,
+        "--from",
+        "2026-03-01",
+        "--to",
+        "2026-03-31",
+        "-o",
+        str(out),
+    )
+    assert run.status == 0, run.stderr
+    assert run.stdout.startswith(f"audit packet written: {out} (4 visit(s), 3 billed day(s)")
+    assert run.stdout.rstrip().endswith("audit log intact)")
+    assert out.read_bytes().startswith(b"%PDF") and out.stat().st_mode & 0o077 == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--patient", "999", "-o", "P.pdf"], "--patient: there is no patient 999"),
+        (["--patient", "1", "-o", "P.txt"], "-o: the file must end in .pdf"),
+        (["--patient", "1", "-o", "missing/P.pdf"], "-o: no such folder"),
+        (["--patient", "x", "-o", "P.pdf"], "invalid int value"),
+    ],
+)
+def test_packet_bad_input_is_one_line(
+    small_db: SmallDb, tmp_path: Path, args: list[str], message: str
+) -> None:
+    args = [str(tmp_path / a) if a.endswith((".pdf", ".txt")) else a for a in args]
+    run = run_cli(
+        "packet", "--db", str(small_db.path), "--from", "2026-03-01", "--to", "2026-03-31", *args
+    )
+    assert run.status == 2
+    assert message in run.stderr and len(run.stderr.splitlines()) == 1, run.stderr
+    assert list(tmp_path.iterdir()) == []

@@ -8,11 +8,13 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from chargeclock.ui import practice_ui
 from chargeclock.ui.export_dialog import ExportDialog
 from chargeclock.ui.main_window import MainWindow
+from chargeclock.ui.packet_dialog import PacketDialog
 from tests.services.conftest import Clinic, clinic, clock  # noqa: F401
 from tests.services.practice_data import DAY, Practice, small_practice
 
@@ -68,3 +70,33 @@ def test_an_export_problem_is_said_in_the_dialog(
     dialog.folder.setText(str(tmp_path))
     assert dialog.export() is None
     assert "is after" in dialog.message.text()
+
+
+def test_the_packet_of_the_open_visit_patient(
+    qtbot: QtBot, window: MainWindow, practice: Practice, tmp_path: Path
+) -> None:
+    ui = practice_ui.install(window, practice.clinic.services)
+    window.visits.open_visit(practice.finalized[1])
+    dialog = ui.packet()
+    assert isinstance(dialog, PacketDialog) and dialog.patient_id == practice.patient_id
+    dialog.first.setDate(QDate(2026, 3, 1))
+    dialog.last.setDate(QDate(2026, 3, 31))
+    saved = dialog.save(tmp_path / "packet")
+    assert saved == tmp_path / "packet.pdf" and saved.read_bytes().startswith(b"%PDF")
+    assert dialog.message.text().startswith("Saved packet.pdf: 4 visits, 3 billed days")
+    assert dialog.message.text().endswith("audit log intact.")
+    dialog.first.setDate(QDate(2025, 1, 1))
+    dialog.last.setDate(QDate(2025, 2, 1))
+    assert dialog.save(tmp_path / "none.pdf") is None
+    assert "no finalized visits" in dialog.message.text()
+    assert not (tmp_path / "none.pdf").exists()
+
+
+def test_the_packet_asks_for_a_patient_first(
+    qtbot: QtBot, window: MainWindow, practice: Practice, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    said: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: said.append(a[2]))
+    ui = practice_ui.install(window, practice.clinic.services)
+    assert ui.packet() is None
+    assert said == ["Pick a patient in the list, or open a visit, first."]

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDialog, QMenu, QToolButton
+from PySide6.QtWidgets import QDialog, QMenu, QMessageBox, QToolButton
 
 from chargeclock.services.session import Services
 from chargeclock.ui.main_window import MainWindow
@@ -26,7 +26,10 @@ class PracticeUi(QObject):
         self.dialog: QDialog | None = None
         self.menu = QMenu("Practice", window)
         self.actions: dict[str, QAction] = {}
-        for name, text, slot in (("export", "Export data…", self.export),):
+        for name, text, slot in (
+            ("packet", "Audit packet…", self.packet),
+            ("export", "Export data…", self.export),
+        ):
             self._add(name, text, slot)
         button = QToolButton(window)
         button.setText("Practice")
@@ -52,6 +55,22 @@ class PracticeUi(QObject):
     def _closed(self, dialog: QDialog) -> None:
         if self.dialog is dialog:
             self.dialog = None
+
+    def current_patient_id(self) -> int | None:
+        """The open visit's patient, else the one picked in the patient list."""
+        state = self.window.state
+        return state.patient_id if state is not None else self.window.patients.selected_patient_id()
+
+    def packet(self) -> QDialog | None:
+        patient_id = self.current_patient_id()
+        if patient_id is None:
+            QMessageBox.information(
+                self.window, "Audit packet", "Pick a patient in the list, or open a visit, first."
+            )
+            return None
+        from chargeclock.ui.packet_dialog import PacketDialog
+
+        return self._show(PacketDialog(self.services, patient_id, self.window))
 
     def export(self) -> QDialog:
         from chargeclock.ui.export_dialog import ExportDialog
