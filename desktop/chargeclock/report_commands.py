@@ -92,6 +92,27 @@ def _cmd_packet(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_day_sheet(args: argparse.Namespace) -> int:
+    from chargeclock.services.day_sheet import day_sheet, save_day_sheet
+
+    day = _day(args.date, "--date")
+    output = _pdf_target(args.output)
+    services = _read_only(args)
+    try:
+        sheet = day_sheet(services, day)
+    finally:
+        services.close(clean=False)
+    save_day_sheet(sheet, output)
+    flags = ""
+    if sheet.open_visits or sheet.running_timers:
+        flags = f"; {sheet.open_visits} open visit(s), {sheet.running_timers} timer(s) running"
+    print(
+        f"day sheet written: {output} ({len(sheet.visits)} visit(s), {sheet.units} unit(s), "
+        f"charges ${sheet.charges:,.2f}, payments ${sheet.payments:,.2f}{flags})"
+    )
+    return 0
+
+
 def _add_period(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--db", default=argparse.SUPPRESS, help="database file (default: $CHARGECLOCK_DB)"
@@ -121,3 +142,15 @@ def register(
     packet.add_argument("--patient", type=int, required=True, metavar="ID")
     packet.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
     commands["packet"] = _cmd_packet
+
+    sheet = sub.add_parser(
+        "day-sheet",
+        help="write a day's visits, open visits and running timers, and totals by "
+        "code and payer as a PDF",
+    )
+    sheet.add_argument(
+        "--db", default=argparse.SUPPRESS, help="database file (default: $CHARGECLOCK_DB)"
+    )
+    sheet.add_argument("--date", required=True, metavar="DATE")
+    sheet.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
+    commands["day-sheet"] = _cmd_day_sheet

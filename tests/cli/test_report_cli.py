@@ -145,3 +145,13 @@ def test_packet_bad_input_is_one_line(
     assert run.status == 2
     assert message in run.stderr and len(run.stderr.splitlines()) == 1, run.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_day_sheet_writes_the_pdf(small_db: SmallDb, tmp_path: Path) -> None:
+    out = tmp_path / "day.pdf"
+    run = run_cli("day-sheet", "--db", str(small_db.path), "--date", "2026-03-04", "-o", str(out))
+    assert run.status == 0, run.stderr
+    assert run.stdout.startswith(f"day sheet written: {out} (2 visit(s)")
+    assert run.stdout.rstrip().endswith("1 open visit(s), 1 timer(s) running)")
+    bad = run_cli("day-sheet", "--db", str(small_db.path), "--date", "04/03/2026", "-o", str(out))
+    assert bad.status == 2 and "--date: not a date" in bad.stderr

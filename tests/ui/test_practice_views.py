@@ -4,6 +4,7 @@ writing the same files as the command, and its problems said in the dialog."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from chargeclock.ui import practice_ui
+from chargeclock.ui.day_sheet_dialog import DaySheetDialog
 from chargeclock.ui.export_dialog import ExportDialog
 from chargeclock.ui.main_window import MainWindow
 from chargeclock.ui.packet_dialog import PacketDialog
@@ -100,3 +102,30 @@ def test_the_packet_asks_for_a_patient_first(
     ui = practice_ui.install(window, practice.clinic.services)
     assert ui.packet() is None
     assert said == ["Pick a patient in the list, or open a visit, first."]
+
+
+def test_the_day_sheet_flags_the_open_visit_and_totals_the_day(
+    qtbot: QtBot, window: MainWindow, practice: Practice, tmp_path: Path
+) -> None:
+    ui = practice_ui.install(window, practice.clinic.services)
+    ui.actions["day_sheet"].trigger()
+    dialog = ui.dialog
+    assert isinstance(dialog, DaySheetDialog)
+    last = DAY + timedelta(days=2)
+    dialog.day.setDate(QDate(last.year, last.month, last.day))  # refreshes
+    sheet = dialog.sheet
+    assert sheet is not None and sheet.day == last
+    assert "Not ready to close: 1 open visit(s), 1 timer(s) running." in dialog.summary.text()
+    statuses = [dialog.visits.item(r, 4).text() for r in range(dialog.visits.rowCount())]  # type: ignore[union-attr]
+    assert statuses == ["finalized", "OPEN; TIMER RUNNING: 97112 PT"]
+    flagged = dialog.visits.item(1, 4)
+    assert flagged is not None and flagged.font().bold()
+    codes = {
+        dialog.codes.item(r, 0).text(): dialog.codes.item(r, 1).text()  # type: ignore[union-attr]
+        for r in range(dialog.codes.rowCount())
+    }
+    assert codes == {c.code: str(c.units) for c in sheet.by_code} and codes
+    chart = dialog.chart_view.chart()
+    assert [s.label() for s in chart.series()[0].barSets()] == ["PT units", "CQ/CO units"]  # type: ignore[attr-defined]
+    saved = dialog.save(tmp_path / "day")
+    assert saved is not None and saved.read_bytes().startswith(b"%PDF")

@@ -8,6 +8,7 @@ it rather than only in a legend.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
@@ -161,17 +162,18 @@ def bar_chart(
     of swatches; values written above the bars when there is room."""
     drawing = Drawing(width, height)
     left, bottom, right, top = 30.0, 22.0, width - 8.0, height - 26.0
-    highest = max((v for _, values in series for v in values), default=0.0) or 1.0
+    peak = max((v for _, values in series for v in values), default=0.0)
+    step = max(1, math.ceil(peak / 4))  # whole-number gridlines: units and visits are counts
+    highest = float(step * 4)
     drawing.add(String(left, height - 9, title, fontName=BOLD, fontSize=8, fillColor=INK))
     for i in range(5):
-        value = highest * i / 4
         level = bottom + (top - bottom) * i / 4
         drawing.add(Line(left, level, right, level, strokeColor=GRID, strokeWidth=0.4))
         drawing.add(
             String(
                 left - 3,
                 level - 2.5,
-                f"{value:.0f}",
+                str(step * i),
                 fontName=FONT,
                 fontSize=6,
                 textAnchor="end",

@@ -28,6 +28,7 @@ from chargeclock.domain.packet_model import (
     TimerRun,
     UntimedService,
 )
+from chargeclock.services.pdf_out import write_pdf
 from chargeclock.services.superbill import superbill_for_visit
 from chargeclock.storage import patients, practice_reads, visits
 from chargeclock.storage.audit import AuditEntry
@@ -162,12 +163,4 @@ def packet_pdf(packet: Packet) -> bytes:
 
 def save_packet(packet: Packet, out: str | os.PathLike[str] | BinaryIO) -> None:
     """Write the packet's PDF to a path (owner-only, replaced in one step) or a binary file."""
-    from pathlib import Path
-
-    from chargeclock import export
-
-    data = packet_pdf(packet)
-    if hasattr(out, "write"):
-        out.write(data)
-        return
-    export.write_private(Path(out), data)
+    write_pdf(packet_pdf(packet), out)

@@ -16,3 +16,13 @@ def progress_report_dates(conn: Store, patient_id: int) -> list[date]:
         (patient_id,),
     ).fetchall()
     return [date.fromisoformat(r[0]) for r in rows]
+
+
+def payments_on(conn: Store, day: date) -> list[tuple[int, int, int | None, int, str]]:
+    """The payments received on ``day``: (id, patient id, visit id, cents, method)."""
+    rows = conn.execute(
+        "SELECT id, patient_id, visit_id, amount_cents, method FROM payments WHERE paid_on = ? "
+        "ORDER BY id",
+        (day.isoformat(),),
+    ).fetchall()
+    return [(r[0], r[1], r[2], r[3], r[4]) for r in rows]

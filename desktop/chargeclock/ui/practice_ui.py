@@ -27,6 +27,7 @@ class PracticeUi(QObject):
         self.menu = QMenu("Practice", window)
         self.actions: dict[str, QAction] = {}
         for name, text, slot in (
+            ("day_sheet", "Day sheet…", self.day_sheet),
             ("packet", "Audit packet…", self.packet),
             ("export", "Export data…", self.export),
         ):
@@ -55,6 +56,11 @@ class PracticeUi(QObject):
     def _closed(self, dialog: QDialog) -> None:
         if self.dialog is dialog:
             self.dialog = None
+
+    def day_sheet(self) -> QDialog:
+        from chargeclock.ui.day_sheet_dialog import DaySheetDialog
+
+        return self._show(DaySheetDialog(self.services, self.window))
 
     def current_patient_id(self) -> int | None:
         """The open visit's patient, else the one picked in the patient list."""
