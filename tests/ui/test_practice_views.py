@@ -12,9 +12,11 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
+from chargeclock.services.kx_watch import kx_watch
 from chargeclock.ui import practice_ui
 from chargeclock.ui.day_sheet_dialog import DaySheetDialog
 from chargeclock.ui.export_dialog import ExportDialog
+from chargeclock.ui.kx_watch_dialog import KxWatchDialog
 from chargeclock.ui.main_window import MainWindow
 from chargeclock.ui.packet_dialog import PacketDialog
 from tests.services.conftest import Clinic, clinic, clock  # noqa: F401
@@ -129,3 +131,25 @@ def test_the_day_sheet_flags_the_open_visit_and_totals_the_day(
     assert [s.label() for s in chart.series()[0].barSets()] == ["PT units", "CQ/CO units"]  # type: ignore[attr-defined]
     saved = dialog.save(tmp_path / "day")
     assert saved is not None and saved.read_bytes().startswith(b"%PDF")
+
+
+def test_the_kx_watch_lists_medicare_patients_and_draws_the_picked_one(
+    qtbot: QtBot, window: MainWindow, practice: Practice
+) -> None:
+    services = practice.clinic.services
+    ui = practice_ui.install(window, services)
+    window.visits.open_visit(practice.finalized[1])
+    ui.actions["kx_watch"].trigger()
+    dialog = ui.dialog
+    assert isinstance(dialog, KxWatchDialog)
+    rows = kx_watch(services, 2026)
+    assert dialog.table.rowCount() == len(rows) == 3
+    assert dialog.shown_patient == practice.patient_id  # the open visit's patient
+    names = [s.name() for s in dialog.chart_view.chart().series()]
+    assert names == ["year to date", "KX threshold $2,480", "review level $3,000"]
+    curve = dialog.chart_view.chart().series()[0]
+    last = curve.at(curve.count() - 1)  # type: ignore[attr-defined]
+    assert last.y() == pytest.approx(float(services.ytd_allowed(practice.patient_id, 2026).total))
+    other = next(i for i, r in enumerate(rows) if r.patient_id == practice.hostile_id)
+    dialog.table.selectRow(other)
+    assert dialog.shown_patient == practice.hostile_id

@@ -125,12 +125,17 @@ def kx_year_chart(curve: YearCurve, width: float, height: float) -> Drawing:
         last = curve.points[-1][0]
         points += [x(max(last, first)), previous]
         drawing.add(PolyLine(points, strokeColor=PALETTE[0], strokeWidth=1.6))
-        total = curve.points[-1][1]
+        # named in the right margin at its height, clear of the two levels' names
+        label_y = previous - 2.5
+        for value in (curve.threshold, curve.review_level):
+            level_y = y(value) - 2.5
+            if abs(label_y - level_y) < 8:
+                label_y = level_y + (8 if label_y >= level_y else -8)
         drawing.add(
             String(
-                min(x(last) + 3, right + 3),
-                previous + 3,
-                f"YTD {money(total)}",
+                right + 3,
+                label_y,
+                f"YTD {money(curve.points[-1][1])}",
                 fontName=BOLD,
                 fontSize=6.5,
                 fillColor=INK,

@@ -28,6 +28,7 @@ from chargeclock.domain.packet_model import (
     TimerRun,
     UntimedService,
 )
+from chargeclock.services.kx_watch import year_curve
 from chargeclock.services.pdf_out import write_pdf
 from chargeclock.services.superbill import superbill_for_visit
 from chargeclock.storage import patients, practice_reads, visits
@@ -64,7 +65,14 @@ def build_packet(
             "period", f"patient {patient_id} has no finalized visits from {first} to {last}"
         )
     providers = {p.id: p.name for p in services.records.providers()}
-    payer = next((p.name for p in services.records.payers() if p.id == patient.payer_id), "")
+    payer_row = next((p for p in services.records.payers() if p.id == patient.payer_id), None)
+    payer = payer_row.name if payer_row else ""
+    # the KX year-to-date, for a patient Medicare pays (the threshold is Medicare's)
+    curves = (
+        tuple(year_curve(services, patient_id, y) for y in range(first.year, last.year + 1))
+        if payer_row is not None and payer_row.medicare
+        else ()
+    )
     plans = tuple(
         CarePlan(
             p.start_date,
@@ -96,6 +104,7 @@ def build_packet(
         audit_ok=report.ok,
         audit_report=tuple(report.lines()),
         anchor=services.audit_anchor(None),
+        curves=curves,
         full_superbills=full_superbills,
     )
 

@@ -4,6 +4,7 @@ Medicare patients' year-to-date allowed amounts. Plain SQL both SQLite and Postg
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from chargeclock.storage.store import Store
@@ -26,3 +27,40 @@ def payments_on(conn: Store, day: date) -> list[tuple[int, int, int | None, int,
         (day.isoformat(),),
     ).fetchall()
     return [(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+
+
+def medicare_year(
+    conn: Store, year: int, disciplines: Sequence[str]
+) -> list[tuple[int, str, str, str, int, int, int, str | None, str | None]]:
+    """Every active patient whose payer is Medicare, with their finalized visits of
+    ``disciplines`` in ``year``: (patient id, last name, first name, payer, known allowed cents,
+    lines of unknown amount, visits, first and last date of service or None)."""
+    marks = ", ".join("?" for _ in disciplines)
+    rows = conn.execute(
+        "SELECT p.id, p.last_name, p.first_name, y.name, "
+        "coalesce(sum(l.allowed_cents), 0), count(l.id) - count(l.allowed_cents), "
+        "count(DISTINCT v.id), min(v.date_of_service), max(v.date_of_service) "
+        "FROM patients p JOIN payers y ON y.id = p.payer_id AND y.medicare = 1 "
+        "LEFT JOIN visits v ON v.patient_id = p.id AND v.status = 'finalized' "
+        f"AND v.date_of_service >= ? AND v.date_of_service < ? AND v.discipline IN ({marks}) "
+        "LEFT JOIN claim_lines l ON l.visit_id = v.id "
+        "WHERE p.active = 1 GROUP BY p.id, p.last_name, p.first_name, y.name ORDER BY p.id",
+        [date(year, 1, 1).isoformat(), date(year + 1, 1, 1).isoformat(), *disciplines],
+    ).fetchall()
+    return [tuple(r) for r in rows]
+
+
+def allowed_by_day(
+    conn: Store, patient_id: int, year: int, disciplines: Sequence[str]
+) -> list[tuple[date, int]]:
+    """The patient's known allowed cents of finalized visits of ``disciplines`` per date of
+    service in ``year``, in date order."""
+    marks = ", ".join("?" for _ in disciplines)
+    rows = conn.execute(
+        "SELECT v.date_of_service, coalesce(sum(l.allowed_cents), 0) FROM visits v "
+        "JOIN claim_lines l ON l.visit_id = v.id WHERE v.patient_id = ? "
+        "AND v.status = 'finalized' AND v.date_of_service >= ? AND v.date_of_service < ? "
+        f"AND v.discipline IN ({marks}) GROUP BY v.date_of_service ORDER BY v.date_of_service",
+        [patient_id, date(year, 1, 1).isoformat(), date(year + 1, 1, 1).isoformat(), *disciplines],
+    ).fetchall()
+    return [(date.fromisoformat(r[0]), int(r[1])) for r in rows]

@@ -28,6 +28,7 @@ class PracticeUi(QObject):
         self.actions: dict[str, QAction] = {}
         for name, text, slot in (
             ("day_sheet", "Day sheet…", self.day_sheet),
+            ("kx_watch", "KX watch…", self.kx_watch),
             ("packet", "Audit packet…", self.packet),
             ("export", "Export data…", self.export),
         ):
@@ -61,6 +62,12 @@ class PracticeUi(QObject):
         from chargeclock.ui.day_sheet_dialog import DaySheetDialog
 
         return self._show(DaySheetDialog(self.services, self.window))
+
+    def kx_watch(self) -> QDialog:
+        from chargeclock.ui.kx_watch_dialog import KxWatchDialog
+
+        dialog = KxWatchDialog(self.services, self.current_patient_id(), self.window)
+        return self._show(dialog)
 
     def current_patient_id(self) -> int | None:
         """The open visit's patient, else the one picked in the patient list."""

@@ -8,19 +8,19 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 
 from PySide6.QtCharts import (
     QBarCategoryAxis,
     QBarSeries,
     QBarSet,
+    QCategoryAxis,
     QChart,
     QChartView,
-    QDateTimeAxis,
     QLineSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QDateTime, QMargins, Qt
+from PySide6.QtCore import QMargins, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPen
 
 #: Okabe–Ito: blue, orange, bluish green, vermillion, reddish purple
@@ -86,8 +86,8 @@ def bars(
     return chart
 
 
-def _moment(day: date) -> QDateTime:
-    return QDateTime(day.year, day.month, day.day, 12, 0, 0)
+def _day_number(day: date) -> float:
+    return float(day.timetuple().tm_yday)
 
 
 def year_lines(
@@ -97,33 +97,38 @@ def year_lines(
     levels: Sequence[tuple[str, float]],
 ) -> QChart:
     """A year-to-date step line through ``year`` with each of ``levels`` (the KX threshold, the
-    review level) as a dashed or dotted line across the year, each named in the legend."""
+    review level) as a dashed or dotted line across the year, each named in the legend. The
+    x axis is the day of the year, labelled by month."""
     chart = _chart(title)
-    start, end = date(year, 1, 1), date(year, 12, 31)
+    end = _day_number(date(year, 12, 31))
     ytd = QLineSeries()
     ytd.setName("year to date")
     previous = points[0][1] if points else 0.0
-    ytd.append(_moment(start).toMSecsSinceEpoch(), points[0][1] if points else 0.0)
+    ytd.append(1.0, previous)
     for day, value in points:
-        ytd.append(_moment(day).toMSecsSinceEpoch(), previous)
-        ytd.append(_moment(day).toMSecsSinceEpoch(), value)
+        ytd.append(_day_number(day), previous)
+        ytd.append(_day_number(day), value)
         previous = value
     ytd.setPen(QPen(QColor(PALETTE[0]), 2.5, LINES[0]))
     every = [ytd]
     for index, (name, value) in enumerate(levels, start=1):
         line = QLineSeries()
         line.setName(f"{name} ${value:,.0f}")
-        line.append(_moment(start).toMSecsSinceEpoch(), value)
-        line.append(_moment(end).toMSecsSinceEpoch(), value)
+        line.append(1.0, value)
+        line.append(end, value)
         line.setPen(QPen(QColor(PALETTE[index % len(PALETTE)]), 2, LINES[index % len(LINES)]))
         every.append(line)
-    axis_x = QDateTimeAxis()
-    axis_x.setFormat("MMM")
-    axis_x.setTickCount(13)
-    axis_x.setRange(_moment(start), _moment(end))
+    axis_x = QCategoryAxis()
+    axis_x.setRange(1.0, end)
+    for month in range(1, 13):
+        last = date(year, month % 12 + 1, 1) if month < 12 else date(year + 1, 1, 1)
+        axis_x.append(date(year, month, 1).strftime("%b"), _day_number(last - timedelta(1)))
     axis_y = QValueAxis()
-    top = max([v for _, v in levels] + [v for _, v in points] + [1.0])
-    axis_y.setRange(0, top * 1.1)
+    top = max([v for _, v in levels] + [v for _, v in points] + [1.0]) * 1.05
+    # four round steps: more labels than that crowd a chart of this height
+    step = next(s for s in (250, 500, 1000, 2500, 5000, 10_000, 25_000, 50_000) if s * 4 >= top)
+    axis_y.setRange(0, step * 4)
+    axis_y.setTickCount(5)
     axis_y.setLabelFormat("$%.0f")
     chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
     chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
