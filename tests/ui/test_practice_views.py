@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from chargeclock.services.kx_watch import kx_watch
 from chargeclock.ui import practice_ui
+from chargeclock.ui.charts_dialog import ChartsDialog
 from chargeclock.ui.day_sheet_dialog import DaySheetDialog
 from chargeclock.ui.export_dialog import ExportDialog
 from chargeclock.ui.kx_watch_dialog import KxWatchDialog
@@ -153,3 +154,23 @@ def test_the_kx_watch_lists_medicare_patients_and_draws_the_picked_one(
     other = next(i for i, r in enumerate(rows) if r.patient_id == practice.hostile_id)
     dialog.table.selectRow(other)
     assert dialog.shown_patient == practice.hostile_id
+
+
+def test_the_charts_draw_the_period(
+    qtbot: QtBot, window: MainWindow, practice: Practice, tmp_path: Path
+) -> None:
+    ui = practice_ui.install(window, practice.clinic.services)
+    ui.actions["charts"].trigger()
+    dialog = ui.dialog
+    assert isinstance(dialog, ChartsDialog)
+    dialog.first.setDate(QDate(DAY.year, DAY.month, DAY.day))
+    assert dialog.figures is not None and dialog.figures.first == DAY
+    chart = dialog.views["Units per code"].chart()
+    (series,) = chart.series()
+    sets = {s.label(): [s.at(i) for i in range(s.count())] for s in series.barSets()}  # type: ignore[attr-defined]
+    codes = dialog.figures.codes
+    assert sets["CQ/CO units"] == [c.assistant_units for c in codes]
+    assert sets["PT units"] == [c.units - c.assistant_units for c in codes]
+    assert "the assistant's share (CQ/CO)" in dialog.summary.text()
+    saved = dialog.save(tmp_path / "charts.pdf")
+    assert saved is not None and saved.read_bytes().startswith(b"%PDF")

@@ -64,3 +64,35 @@ def allowed_by_day(
         [patient_id, date(year, 1, 1).isoformat(), date(year + 1, 1, 1).isoformat(), *disciplines],
     ).fetchall()
     return [(date.fromisoformat(r[0]), int(r[1])) for r in rows]
+
+
+#: a claim line carries CQ (an assistant's service) or CO: modifiers are stored space-separated
+_ASSISTANT = "(' ' || l.modifiers || ' ' LIKE '% CQ %' OR ' ' || l.modifiers || ' ' LIKE '% CO %')"
+
+
+def units_by_day(conn: Store, first: date, last: date) -> list[tuple[date, int, int, int]]:
+    """Per date of service from ``first`` to ``last`` with a finalized visit: (date, finalized
+    visits, units on their claim lines, of which on lines with CQ or CO)."""
+    rows = conn.execute(
+        "SELECT v.date_of_service, count(DISTINCT v.id), coalesce(sum(l.units), 0), "
+        f"coalesce(sum(CASE WHEN {_ASSISTANT} THEN l.units ELSE 0 END), 0) "
+        "FROM visits v LEFT JOIN claim_lines l ON l.visit_id = v.id "
+        "WHERE v.status = 'finalized' AND v.date_of_service BETWEEN ? AND ? "
+        "GROUP BY v.date_of_service ORDER BY v.date_of_service",
+        (first.isoformat(), last.isoformat()),
+    ).fetchall()
+    return [(date.fromisoformat(r[0]), int(r[1]), int(r[2]), int(r[3])) for r in rows]
+
+
+def units_by_code(conn: Store, first: date, last: date) -> list[tuple[str, int, int, int]]:
+    """Per code billed on finalized visits from ``first`` to ``last``: (code, visits billing
+    it, units, of which on lines with CQ or CO)."""
+    rows = conn.execute(
+        "SELECT l.code, count(DISTINCT v.id), sum(l.units), "
+        f"sum(CASE WHEN {_ASSISTANT} THEN l.units ELSE 0 END) "
+        "FROM visits v JOIN claim_lines l ON l.visit_id = v.id "
+        "WHERE v.status = 'finalized' AND v.date_of_service BETWEEN ? AND ? "
+        "GROUP BY l.code ORDER BY l.code",
+        (first.isoformat(), last.isoformat()),
+    ).fetchall()
+    return [(r[0], int(r[1]), int(r[2]), int(r[3])) for r in rows]

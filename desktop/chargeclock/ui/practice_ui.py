@@ -29,6 +29,7 @@ class PracticeUi(QObject):
         for name, text, slot in (
             ("day_sheet", "Day sheet…", self.day_sheet),
             ("kx_watch", "KX watch…", self.kx_watch),
+            ("charts", "Charts…", self.charts),
             ("packet", "Audit packet…", self.packet),
             ("export", "Export data…", self.export),
         ):
@@ -68,6 +69,11 @@ class PracticeUi(QObject):
 
         dialog = KxWatchDialog(self.services, self.current_patient_id(), self.window)
         return self._show(dialog)
+
+    def charts(self) -> QDialog:
+        from chargeclock.ui.charts_dialog import ChartsDialog
+
+        return self._show(ChartsDialog(self.services, self.window))
 
     def current_patient_id(self) -> int | None:
         """The open visit's patient, else the one picked in the patient list."""

@@ -21,7 +21,7 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QMargins, Qt
-from PySide6.QtGui import QBrush, QColor, QPainter, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen
 
 #: Okabe–Ito: blue, orange, bluish green, vermillion, reddish purple
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7")
@@ -73,6 +73,11 @@ def bars(
     chart.addSeries(bar_series)
     axis_x = QBarCategoryAxis()
     axis_x.append(list(labels))
+    small = QFont()
+    small.setPointSizeF(7.5)
+    axis_x.setLabelsFont(small)
+    if len(labels) > 10:  # upright labels would be cut to "11/…"
+        axis_x.setLabelsAngle(-60)
     axis_y = QValueAxis()
     peak = max((v for _, values in series for v in values), default=0)
     step = max(1, math.ceil(peak / 4))  # whole-number gridlines: units and visits are counts
