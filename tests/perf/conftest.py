@@ -110,6 +110,10 @@ ORDER = (
     "3-month statement PDF (36 visits)",
     "memory after start (RSS at first paint)",
     "timer drift over 8 hours (28,800 ticks)",
+    "audit packet PDF, a year of the busiest patient (demo db)",
+    "audit packet PDF, a year of the busiest patient (decade db)",
+    "open export, ten years (csv)",
+    "open export, ten years (json)",
 )
 
 

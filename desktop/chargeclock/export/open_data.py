@@ -65,11 +65,14 @@ def json_document(
                 values[i] = convert(values[i])
             converted.append(values)
         rows = converted
+    # Each row an object keyed by column name: a Struct per table encodes as one, a few times
+    # faster than building a dict per row (a decade's export is some 300,000 rows).
+    row_type = msgspec.defstruct(f"{table}_row", [(n, Any) for n in names])
     document = {
         "table": table,
         "format_version": FORMAT_VERSION,
         "columns": [{"name": n, "type": k} for n, k in zip(names, kinds, strict=True)],
-        "rows": [dict(zip(names, row, strict=True)) for row in rows],
+        "rows": [row_type(*row) for row in rows],
     }
     return msgspec.json.encode(document) + b"\n", len(rows)
 
