@@ -281,9 +281,10 @@ def build_window(services: Services, clock: Clock) -> tuple[MainWindow, PrivacyL
     from chargeclock.ui import practice_ui, records_ui, superbill_ui
 
     window = MainWindow(services, clock)
-    lock = records_ui.install(window, services).lock
+    records = records_ui.install(window, services)
+    lock = records.lock
     superbill_ui.install(window, services)
-    practice_ui.install(window, services)
+    practice_ui.install(window, services, records)
     window.resize(1366, 768)
     lock.lock_at_start()
     return window, lock

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,7 @@ import pytest
 from chargeclock.clock import FakeClock
 from chargeclock.services.session import Services
 from tests.helpers import run_cli
-from tests.services.conftest import START, VALID_NPI, Clinic
+from tests.services.conftest import START, set_up_clinic
 from tests.services.practice_data import DAY, Practice, small_practice
 
 
@@ -28,22 +27,7 @@ def small_db(tmp_path_factory: pytest.TempPathFactory) -> SmallDb:
     path = tmp_path_factory.mktemp("report-cli") / "clinic.sqlite3"
     clock = FakeClock(START)
     services = Services.open(path, clock)
-    records = services.records
-    records.save_practice(
-        "Riverside PT",
-        "1 Main St, Springfield, IL 62701",
-        "(217) 555-0100",
-        VALID_NPI,
-        "12-3456789",
-    )
-    pt = records.add_provider("Dana Reyes", "PT", VALID_NPI, credentials="PT, DPT")
-    pta = records.add_provider("Sam Lee", "PTA", supervising_provider_id=pt.id)
-    medicare = records.add_payer("Medicare", medicare=True)
-    commercial = records.add_payer("Blue Harbor", medicare=False)
-    patient, _ = records.add_patient(
-        "Doe", "Jane", date(1950, 1, 2), payer_id=medicare.id, diagnoses=["M17.11", "M54.50"]
-    )
-    clinic = Clinic(services, clock, pt.id, pta.id, medicare.id, commercial.id, patient.id)
+    clinic = set_up_clinic(services, clock)
     practice = small_practice(clinic)
     services.close()
     return SmallDb(path, practice)

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from chargeclock.services.kx_watch import kx_watch
-from chargeclock.ui import practice_ui
+from chargeclock.ui import practice_ui, records_ui
 from chargeclock.ui.charts_dialog import ChartsDialog
 from chargeclock.ui.day_sheet_dialog import DaySheetDialog
 from chargeclock.ui.export_dialog import ExportDialog
@@ -42,7 +42,9 @@ def window(qtbot: QtBot, practice: Practice) -> MainWindow:
 def test_the_practice_menu_exports_the_period(
     qtbot: QtBot, window: MainWindow, practice: Practice, tmp_path: Path
 ) -> None:
-    ui = practice_ui.install(window, practice.clinic.services)
+    ui = practice_ui.install(
+        window, practice.clinic.services, records_ui.install(window, practice.clinic.services)
+    )
     assert "Export data…" in [a.text() for a in ui.menu.actions()]
     ui.actions["export"].trigger()
     dialog = ui.dialog
@@ -80,7 +82,9 @@ def test_an_export_problem_is_said_in_the_dialog(
 def test_the_packet_of_the_open_visit_patient(
     qtbot: QtBot, window: MainWindow, practice: Practice, tmp_path: Path
 ) -> None:
-    ui = practice_ui.install(window, practice.clinic.services)
+    ui = practice_ui.install(
+        window, practice.clinic.services, records_ui.install(window, practice.clinic.services)
+    )
     window.visits.open_visit(practice.finalized[1])
     dialog = ui.packet()
     assert isinstance(dialog, PacketDialog) and dialog.patient_id == practice.patient_id
@@ -102,15 +106,20 @@ def test_the_packet_asks_for_a_patient_first(
 ) -> None:
     said: list[str] = []
     monkeypatch.setattr(QMessageBox, "information", lambda *a: said.append(a[2]))
-    ui = practice_ui.install(window, practice.clinic.services)
+    ui = practice_ui.install(
+        window, practice.clinic.services, records_ui.install(window, practice.clinic.services)
+    )
     assert ui.packet() is None
     assert said == ["Pick a patient in the list, or open a visit, first."]
+    assert ui.dialog is None
 
 
 def test_the_day_sheet_flags_the_open_visit_and_totals_the_day(
     qtbot: QtBot, window: MainWindow, practice: Practice, tmp_path: Path
 ) -> None:
-    ui = practice_ui.install(window, practice.clinic.services)
+    ui = practice_ui.install(
+        window, practice.clinic.services, records_ui.install(window, practice.clinic.services)
+    )
     ui.actions["day_sheet"].trigger()
     dialog = ui.dialog
     assert isinstance(dialog, DaySheetDialog)
@@ -138,7 +147,7 @@ def test_the_kx_watch_lists_medicare_patients_and_draws_the_picked_one(
     qtbot: QtBot, window: MainWindow, practice: Practice
 ) -> None:
     services = practice.clinic.services
-    ui = practice_ui.install(window, services)
+    ui = practice_ui.install(window, services, records_ui.install(window, services))
     window.visits.open_visit(practice.finalized[1])
     ui.actions["kx_watch"].trigger()
     dialog = ui.dialog
@@ -159,7 +168,9 @@ def test_the_kx_watch_lists_medicare_patients_and_draws_the_picked_one(
 def test_the_charts_draw_the_period(
     qtbot: QtBot, window: MainWindow, practice: Practice, tmp_path: Path
 ) -> None:
-    ui = practice_ui.install(window, practice.clinic.services)
+    ui = practice_ui.install(
+        window, practice.clinic.services, records_ui.install(window, practice.clinic.services)
+    )
     ui.actions["charts"].trigger()
     dialog = ui.dialog
     assert isinstance(dialog, ChartsDialog)

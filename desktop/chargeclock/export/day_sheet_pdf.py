@@ -5,17 +5,12 @@ the units by code with the assistant's share."""
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 from typing import Any
 
-from reportlab.lib.units import inch
 from reportlab.platypus import (
-    BaseDocTemplate,
     Flowable,
-    Frame,
     KeepTogether,
-    PageTemplate,
     Spacer,
     Table,
     TableStyle,
@@ -23,11 +18,9 @@ from reportlab.platypus import (
 
 from chargeclock.domain.day_sheet_model import DaySheet
 from chargeclock.export.charts import bar_chart
-from chargeclock.export.pdf import MARGIN, PAGE_NUMBER_ROOM, _NumberedCanvas
+from chargeclock.export.letter_doc import letter_pdf
 from chargeclock.export.styles import BOLD, day, esc, grid_style, money, para, typed
 from chargeclock.export.text import fit
-
-PAGE = (8.5 * inch, 11 * inch)
 
 
 def _table(rows: list[list[Any]], widths: list[float], right_from: int) -> Table:
@@ -174,39 +167,10 @@ def day_sheet_story(sheet: DaySheet, width: float) -> list[Flowable]:
 
 def day_sheet_pdf(sheet: DaySheet) -> bytes:
     """The day sheet's PDF (Letter); the same sheet gives the same bytes."""
-    buffer = io.BytesIO()
-    page_width, page_height = PAGE
-    bottom = MARGIN + 0.15 * inch
-    frame = Frame(
-        MARGIN,
-        bottom,
-        page_width - 2 * MARGIN,
-        page_height - MARGIN - bottom,
-        leftPadding=0,
-        rightPadding=0,
-        topPadding=0,
-        bottomPadding=0,
-        id="body",
-    )
-    doc = BaseDocTemplate(
-        buffer,
-        pagesize=PAGE,
-        pageTemplates=[PageTemplate(id="page", frames=[frame])],
+    return letter_pdf(
+        lambda width: day_sheet_story(sheet, width),
         title=f"Day sheet {sheet.day}",
-        author=sheet.practice,
         subject="Day sheet",
-        creator="ChargeClock",
-        producer="ChargeClock",
-        invariant=1,
+        author=sheet.practice,
+        footer=f"Day sheet {day(sheet.day)} · {sheet.practice}",
     )
-    footer = fit(
-        f"Day sheet {day(sheet.day)} · {sheet.practice}",
-        page_width - 2 * MARGIN - PAGE_NUMBER_ROOM,
-        7,
-    )
-
-    def make_canvas(*args: Any, **kwargs: Any) -> _NumberedCanvas:
-        return _NumberedCanvas(*args, footer=footer, **kwargs)
-
-    doc.build(day_sheet_story(sheet, doc.width), canvasmaker=make_canvas)
-    return buffer.getvalue()

@@ -11,18 +11,14 @@ the patient and says "Page N of M".
 
 from __future__ import annotations
 
-import io
 from collections import defaultdict
 from typing import Any
 
 from reportlab.lib.units import inch
 from reportlab.platypus import (
-    BaseDocTemplate,
     CondPageBreak,
     Flowable,
-    Frame,
     PageBreak,
-    PageTemplate,
     Paragraph,
     Spacer,
     Table,
@@ -30,7 +26,7 @@ from reportlab.platypus import (
 )
 
 from chargeclock.domain.packet_model import Packet, PacketVisit
-from chargeclock.export.pdf import MARGIN, PAGE_NUMBER_ROOM, _NumberedCanvas
+from chargeclock.export.letter_doc import letter_pdf
 from chargeclock.export.plain_lines import PlainLines
 from chargeclock.export.styles import (
     BODY_SIZE,
@@ -50,8 +46,6 @@ from chargeclock.export.superbill_top import diagnoses_table, parties
 from chargeclock.export.text import fit
 
 __all__ = ["packet_pdf", "packet_story"]
-
-PAGE = (8.5 * inch, 11 * inch)
 
 
 def _minutes(seconds: int) -> str:
@@ -297,41 +291,11 @@ def _zone(packet: Packet) -> str:
 
 def packet_pdf(packet: Packet) -> bytes:
     """The packet's PDF (Letter); the same packet gives the same bytes."""
-    buffer = io.BytesIO()
-    page_width, page_height = PAGE
-    bottom = MARGIN + 0.15 * inch
-    frame = Frame(
-        MARGIN,
-        bottom,
-        page_width - 2 * MARGIN,
-        page_height - MARGIN - bottom,
-        leftPadding=0,
-        rightPadding=0,
-        topPadding=0,
-        bottomPadding=0,
-        id="body",
-    )
-    doc = BaseDocTemplate(
-        buffer,
-        pagesize=PAGE,
-        pageTemplates=[PageTemplate(id="page", frames=[frame])],
+    return letter_pdf(
+        lambda width: packet_story(packet, width),
         title=f"Audit packet {packet.patient_name} {packet.first} – {packet.last}",
-        author=packet.practice,
         subject="Audit packet",
-        creator="ChargeClock",
-        producer="ChargeClock",
-        invariant=1,
-    )
-    room = page_width - 2 * MARGIN - PAGE_NUMBER_ROOM
-    footer = fit(
-        f"Audit packet {day(packet.first)} – {day(packet.last)} · {packet.patient_name} "
+        author=packet.practice,
+        footer=f"Audit packet {day(packet.first)} – {day(packet.last)} · {packet.patient_name} "
         f"(DOB {day(packet.date_of_birth)}) · {packet.practice}",
-        room,
-        7,
     )
-
-    def make_canvas(*args: Any, **kwargs: Any) -> _NumberedCanvas:
-        return _NumberedCanvas(*args, footer=footer, **kwargs)
-
-    doc.build(packet_story(packet, doc.width), canvasmaker=make_canvas)
-    return buffer.getvalue()

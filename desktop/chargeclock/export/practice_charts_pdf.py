@@ -4,19 +4,12 @@ colour-blind safe, readable in black and white)."""
 
 from __future__ import annotations
 
-import io
-from typing import Any
-
-from reportlab.lib.units import inch
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Spacer
+from reportlab.platypus import Flowable, Spacer
 
 from chargeclock.domain.practice_figures import PracticeFigures
 from chargeclock.export.charts import bar_chart
-from chargeclock.export.pdf import MARGIN, PAGE_NUMBER_ROOM, _NumberedCanvas
+from chargeclock.export.letter_doc import letter_pdf
 from chargeclock.export.styles import day, para, typed
-from chargeclock.export.text import fit
-
-PAGE = (8.5 * inch, 11 * inch)
 
 
 def charts_story(figures: PracticeFigures, practice: str, width: float) -> list[Flowable]:
@@ -70,39 +63,11 @@ def charts_story(figures: PracticeFigures, practice: str, width: float) -> list[
 
 
 def charts_pdf(figures: PracticeFigures, practice: str) -> bytes:
-    buffer = io.BytesIO()
-    page_width, page_height = PAGE
-    bottom = MARGIN + 0.15 * inch
-    frame = Frame(
-        MARGIN,
-        bottom,
-        page_width - 2 * MARGIN,
-        page_height - MARGIN - bottom,
-        leftPadding=0,
-        rightPadding=0,
-        topPadding=0,
-        bottomPadding=0,
-        id="body",
-    )
-    doc = BaseDocTemplate(
-        buffer,
-        pagesize=PAGE,
-        pageTemplates=[PageTemplate(id="page", frames=[frame])],
+    """The charts' PDF (Letter); the same figures give the same bytes."""
+    return letter_pdf(
+        lambda width: charts_story(figures, practice, width),
         title=f"Practice charts {figures.first} – {figures.last}",
-        author=practice,
         subject="Practice charts",
-        creator="ChargeClock",
-        producer="ChargeClock",
-        invariant=1,
+        author=practice,
+        footer=f"Practice charts {day(figures.first)} – {day(figures.last)} · {practice}",
     )
-    footer = fit(
-        f"Practice charts {day(figures.first)} – {day(figures.last)} · {practice}",
-        page_width - 2 * MARGIN - PAGE_NUMBER_ROOM,
-        7,
-    )
-
-    def make_canvas(*args: Any, **kwargs: Any) -> _NumberedCanvas:
-        return _NumberedCanvas(*args, footer=footer, **kwargs)
-
-    doc.build(charts_story(figures, practice, doc.width), canvasmaker=make_canvas)
-    return buffer.getvalue()

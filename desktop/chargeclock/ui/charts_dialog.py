@@ -11,7 +11,6 @@ from PySide6.QtCharts import QChart
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QTabWidget,
@@ -24,7 +23,7 @@ from chargeclock.domain.practice_figures import PracticeFigures
 from chargeclock.services.practice_charts import practice_figures, save_charts
 from chargeclock.services.session import Services
 from chargeclock.ui import qt_charts
-from chargeclock.ui.export_dialog import date_edit, picked
+from chargeclock.ui.export_dialog import ask_pdf_path, date_edit, picked, save_pdf_to
 
 
 class ChartsDialog(QDialog):
@@ -106,20 +105,14 @@ class ChartsDialog(QDialog):
 
     def _ask_and_save(self) -> None:
         name = f"practice-charts-{picked(self.first)}-{picked(self.last)}.pdf"
-        chosen, _ = QFileDialog.getSaveFileName(self, "Save charts", name, "PDF (*.pdf)")
-        if chosen:
-            self.save(Path(chosen))
+        path = ask_pdf_path(self, "Save charts", name)
+        if path is not None:
+            self.save(path)
 
     def save(self, path: Path) -> Path | None:
-        if self.figures is None:
+        figures = self.figures
+        if figures is None:
             return None
-        if path.suffix.lower() != ".pdf":
-            path = path.with_name(path.name + ".pdf")
         practice = self.services.records.practice()
-        try:
-            save_charts(self.figures, practice.name if practice else "", path)
-        except OSError as exc:
-            self.summary.setText(f"{path}: cannot write it ({exc.strerror}); choose another place")
-            return None
-        self.summary.setText(f"Saved {path.name}.")
-        return path
+        name = practice.name if practice else ""
+        return save_pdf_to(path, lambda p: save_charts(figures, name, p), self.summary.setText)

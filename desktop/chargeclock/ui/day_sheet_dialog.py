@@ -12,7 +12,6 @@ from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QTableWidget,
@@ -26,7 +25,7 @@ from chargeclock.domain.errors import ChargeClockError
 from chargeclock.services.day_sheet import day_sheet, save_day_sheet
 from chargeclock.services.session import Services
 from chargeclock.ui import qt_charts
-from chargeclock.ui.export_dialog import date_edit, picked
+from chargeclock.ui.export_dialog import ask_pdf_path, date_edit, picked, save_pdf_to
 
 FLAG = QColor("#D55E00")  # vermillion: read with any colour vision; the text says it too
 
@@ -163,20 +162,12 @@ class DaySheetDialog(QDialog):
         qt_charts.replace_chart(self.chart_view, chart)
 
     def _ask_and_save(self) -> None:
-        name = f"day-sheet-{picked(self.day)}.pdf"
-        chosen, _ = QFileDialog.getSaveFileName(self, "Save day sheet", name, "PDF (*.pdf)")
-        if chosen:
-            self.save(Path(chosen))
+        path = ask_pdf_path(self, "Save day sheet", f"day-sheet-{picked(self.day)}.pdf")
+        if path is not None:
+            self.save(path)
 
     def save(self, path: Path) -> Path | None:
-        if self.sheet is None:
+        sheet = self.sheet
+        if sheet is None:
             return None
-        if path.suffix.lower() != ".pdf":
-            path = path.with_name(path.name + ".pdf")
-        try:
-            save_day_sheet(self.sheet, path)
-        except OSError as exc:
-            self.summary.setText(f"{path}: cannot write it ({exc.strerror}); choose another place")
-            return None
-        self.summary.setText(f"Saved {path.name}.")
-        return path
+        return save_pdf_to(path, lambda p: save_day_sheet(sheet, p), self.summary.setText)

@@ -4,6 +4,7 @@ dialog, never raised."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -105,3 +106,25 @@ class ExportDialog(QDialog):
             return None
         self.message.setText(self.summary.line().capitalize())
         return self.summary
+
+
+def ask_pdf_path(parent: QWidget, title: str, name: str) -> Path | None:
+    """Where to save a PDF (the file dialog), ``None`` when cancelled."""
+    chosen, _ = QFileDialog.getSaveFileName(parent, title, name, "PDF (*.pdf)")
+    return Path(chosen) if chosen else None
+
+
+def save_pdf_to(
+    path: Path, write: Callable[[Path], None], say: Callable[[str], None]
+) -> Path | None:
+    """``write`` the PDF to ``path`` (``.pdf`` added when missing) and ``say`` what happened: the
+    file's name, or why it could not be written. Returns the path written, or ``None``."""
+    if path.suffix.lower() != ".pdf":
+        path = path.with_name(path.name + ".pdf")
+    try:
+        write(path)
+    except OSError as exc:
+        say(f"{path}: cannot write it ({exc.strerror}); choose another place")
+        return None
+    say(f"Saved {path.name}.")
+    return path

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QLabel,
     QVBoxLayout,
@@ -21,7 +20,7 @@ from PySide6.QtWidgets import (
 from chargeclock.domain.errors import ChargeClockError
 from chargeclock.services.packet import build_packet, save_packet
 from chargeclock.services.session import Services
-from chargeclock.ui.export_dialog import date_edit, picked
+from chargeclock.ui.export_dialog import ask_pdf_path, date_edit, picked, save_pdf_to
 
 
 class PacketDialog(QDialog):
@@ -59,14 +58,12 @@ class PacketDialog(QDialog):
 
     def _ask_and_save(self) -> None:
         name = f"audit-packet-{self.patient_id}-{picked(self.first)}-{picked(self.last)}.pdf"
-        chosen, _ = QFileDialog.getSaveFileName(self, "Save audit packet", name, "PDF (*.pdf)")
-        if chosen:
-            self.save(Path(chosen))
+        path = ask_pdf_path(self, "Save audit packet", name)
+        if path is not None:
+            self.save(path)
 
     def save(self, path: Path) -> Path | None:
         """Build the packet and write it to ``path``; the dialog says what it wrote."""
-        if path.suffix.lower() != ".pdf":
-            path = path.with_name(path.name + ".pdf")
         try:
             packet = build_packet(
                 self.services,
@@ -75,17 +72,15 @@ class PacketDialog(QDialog):
                 picked(self.last),
                 full_superbills=self.full.isChecked(),
             )
-            save_packet(packet, path)
         except ChargeClockError as exc:
             self.message.setText(" ".join(str(exc).split()))
             return None
-        except OSError as exc:
-            self.message.setText(f"{path}: cannot write it ({exc.strerror}); choose another place")
-            return None
-        verdict = "intact" if packet.audit_ok else "BROKEN — see the packet's first page"
-        self.message.setText(
-            f"Saved {path.name}: {len(packet.visits)} visits, {len(packet.billed)} billed days; "
-            f"audit log {verdict}."
-        )
-        self.saved = path
-        return path
+        saved = save_pdf_to(path, lambda p: save_packet(packet, p), self.message.setText)
+        if saved is not None:
+            verdict = "intact" if packet.audit_ok else "BROKEN — see the packet's first page"
+            self.message.setText(
+                f"Saved {saved.name}: {len(packet.visits)} visits, {len(packet.billed)} billed "
+                f"days; audit log {verdict}."
+            )
+            self.saved = saved
+        return saved
