@@ -72,7 +72,9 @@ def _cmd_packet(args: argparse.Namespace) -> int:
     output = _pdf_target(args.output)
     services = _read_only(args)
     try:
-        packet = build_packet(services, args.patient, first, last)
+        packet = build_packet(
+            services, args.patient, first, last, full_superbills=args.full_superbills
+        )
     except InputError as exc:  # name the option the user typed
         if exc.field in ("patient_id", "patient"):
             raise InputError("--patient", exc.problem) from None
@@ -141,6 +143,11 @@ def register(
     _add_period(packet)
     packet.add_argument("--patient", type=int, required=True, metavar="ID")
     packet.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
+    packet.add_argument(
+        "--full-superbills",
+        action="store_true",
+        help="each billed day's whole superbill page (default: its claim lines as billed)",
+    )
     commands["packet"] = _cmd_packet
 
     sheet = sub.add_parser(

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from chargeclock.clock import FakeClock
 from chargeclock.services.session import Services
@@ -108,6 +109,24 @@ def test_packet_writes_the_pdf(small_db: SmallDb, tmp_path: Path) -> None:
     assert run.stdout.startswith(f"audit packet written: {out} (4 visit(s), 3 billed day(s)")
     assert run.stdout.rstrip().endswith("audit log intact)")
     assert out.read_bytes().startswith(b"%PDF") and out.stat().st_mode & 0o077 == 0
+    full = tmp_path / "full.pdf"
+    run = run_cli(
+        "packet",
+        "--db",
+        str(small_db.path),
+        "--patient",
+        patient,
+        "--from",
+        "2026-03-01",
+        "--to",
+        "2026-03-31",
+        "--full-superbills",
+        "-o",
+        str(full),
+    )
+    assert run.status == 0, run.stderr
+    text = "".join(p.extract_text() for p in PdfReader(full).pages)
+    assert text.count("SUPERBILL") == 3
 
 
 @pytest.mark.parametrize(
