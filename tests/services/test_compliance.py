@@ -15,11 +15,9 @@ def _visit_on(clinic: Clinic, days_ago: int) -> None:
 def test_progress_report_due_on_the_tenth_treatment_day(clinic: Clinic) -> None:
     today = clinic.clock.now().date()
     clinic.services.records.add_plan_of_care(
-        clinic.patient_id,
-        today - timedelta(days=30),
-        today + timedelta(days=40),
+        clinic.patient_id, today - timedelta(days=30), today + timedelta(days=40),
         signed_date=today - timedelta(days=28),
-    )
+    )  # fmt: skip
     for days_ago in range(27, 0, -3):  # nine treatment days
         _visit_on(clinic, days_ago)
     status = clinic.services.progress_report_status(clinic.patient_id)

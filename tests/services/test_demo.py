@@ -90,10 +90,8 @@ def test_the_demo_is_audited_like_any_database(
     seconds = time.perf_counter() - started
     assert "audit log ok" in capsys.readouterr().out
     with capsys.disabled():
-        print(
-            f"\nverify-audit on the demo: {report.entries} entries, {sum(rows.values())} rows "
-            f"in {seconds:.2f} s"
-        )
+        print(f"\nverify-audit on the demo: {report.entries} entries, {sum(rows.values())} rows "
+              f"in {seconds:.2f} s")  # fmt: skip
 
 
 def test_sample_amounts_are_labelled_and_published_ones_kept(services: Services) -> None:

@@ -168,21 +168,13 @@ def test_same_role_overlap_on_another_code_is_refused_but_cross_role_is_kept(
     clock.advance(minutes=30)
     with pytest.raises(InputError, match="overlaps"):
         visits.add_segment(
-            visit,
-            "97140",
-            "PT",
-            started_at=start + timedelta(minutes=5),
-            stopped_at=start + timedelta(minutes=12),
-            reason="entered late",
-        )
+            visit, "97140", "PT", started_at=start + timedelta(minutes=5),
+            stopped_at=start + timedelta(minutes=12), reason="entered late",
+        )  # fmt: skip
     state = visits.add_segment(
-        visit,
-        "97140",
-        "PTA",
-        started_at=start + timedelta(minutes=5),
-        stopped_at=start + timedelta(minutes=12),
-        reason="entered late",
-    )
+        visit, "97140", "PTA", started_at=start + timedelta(minutes=5),
+        stopped_at=start + timedelta(minutes=12), reason="entered late",
+    )  # fmt: skip
     minutes = {m.code: m for m in service_minutes(state, clock.now())}
     assert minutes["97110"].overlap_minutes == 5 and minutes["97140"].overlap_minutes == 5
 
