@@ -278,11 +278,13 @@ def _settle_after_start() -> None:
 def build_window(services: Services, clock: Clock) -> tuple[MainWindow, PrivacyLock]:
     """The window with its toolbar dialogs, superbill and lock; locked already if anyone has a
     PIN, so its first paint shows the cover."""
-    from chargeclock.ui import records_ui, superbill_ui
+    from chargeclock.ui import practice_ui, records_ui, superbill_ui
 
     window = MainWindow(services, clock)
-    lock = records_ui.install(window, services).lock
+    records = records_ui.install(window, services)
+    lock = records.lock
     superbill_ui.install(window, services)
+    practice_ui.install(window, services, records)
     window.resize(1366, 768)
     lock.lock_at_start()
     return window, lock

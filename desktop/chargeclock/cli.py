@@ -122,6 +122,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Command]]:
     from chargeclock import commands as more_commands
 
     more_commands.register(sub, commands)
+    from chargeclock import report_commands
+
+    report_commands.register(sub, commands)
     return parser, commands
 
 

@@ -148,6 +148,10 @@ ORDER = (
     "10-hour day: resident memory growth",
     "10-hour day: a minute turnover (CPU, p99)",
     "tap and a year's statement: 10 years ÷ 1 year (worst)",
+    "audit packet PDF, a year of the busiest patient (demo db)",
+    "audit packet PDF, a year of the busiest patient (decade db)",
+    "open export, ten years (csv)",
+    "open export, ten years (json)",
 )
 
 

@@ -27,6 +27,19 @@ class Clinic:
     patient_id: int
 
 
+def set_up_clinic(services: Services, clock: FakeClock) -> Clinic:
+    """A PT, her assistant, Medicare and a commercial payer, and one Medicare patient."""
+    records = services.records
+    pt = records.add_provider("Dana Reyes", "PT", VALID_NPI, credentials="PT, DPT")
+    pta = records.add_provider("Sam Lee", "PTA", supervising_provider_id=pt.id)
+    medicare = records.add_payer("Medicare", medicare=True)
+    commercial = records.add_payer("Blue Harbor", medicare=False)
+    patient, _ = records.add_patient(
+        "Doe", "Jane", date(1950, 1, 2), payer_id=medicare.id, diagnoses=["M17.11", "M54.50"]
+    )
+    return Clinic(services, clock, pt.id, pta.id, medicare.id, commercial.id, patient.id)
+
+
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock(START)
@@ -36,15 +49,7 @@ def clock() -> FakeClock:
 def clinic(open_services: OpenServices, clock: FakeClock) -> Iterator[Clinic]:
     services = open_services(clock)
     services.recovery.begin_session()
-    records = services.records
-    pt = records.add_provider("Dana Reyes", "PT", VALID_NPI, credentials="PT, DPT")
-    pta = records.add_provider("Sam Lee", "PTA", supervising_provider_id=pt.id)
-    medicare = records.add_payer("Medicare", medicare=True)
-    commercial = records.add_payer("Blue Harbor", medicare=False)
-    patient, _ = records.add_patient(
-        "Doe", "Jane", date(1950, 1, 2), payer_id=medicare.id, diagnoses=["M17.11", "M54.50"]
-    )
-    yield Clinic(services, clock, pt.id, pta.id, medicare.id, commercial.id, patient.id)
+    yield set_up_clinic(services, clock)
     if not services.db.closed:
         # Whatever a test did through the services, every billing row it left is audited.
         report = services.verify_audit()

@@ -1,0 +1,248 @@
+"""The tables of the open export (``chargeclock export``): what each holds and its rows.
+
+A :class:`TableSpec` names the exported table, its columns (the exported name, the SQL that
+gives it and its kind) and which rows belong to a period. :data:`TABLES` is the list in export
+order; another table is one more entry. A table another version of the schema may lack is
+``optional``: it is exported only when the database has it, and a :func:`generic_spec` reads its
+columns from the table itself (money in ``*_cents`` columns, rows tied to the period through
+``visit_id`` or ``patient_id``).
+
+Which rows belong to the period ``first`` to ``last`` (both included):
+
+* visits dated in it; their timer segments and claim lines;
+* payments received in it;
+* patients with a visit or a payment in it.
+
+Values come out as stored (dates ``YYYY-MM-DD``, moments UTC ISO-8601 text, flags 0/1) except
+money, which the statement itself writes as dollars with two places (``"1234.50"``, ``"-0.50"``),
+and, for CSV, text a spreadsheet would run as a formula, which it writes with a ``'`` in front
+(:data:`FORMULA_STARTS`). The database does both, not Python row by row: a decade is some
+300,000 rows. The statements use only what SQLite and PostgreSQL both have (``||``, ``CAST``,
+``substr``, ``abs``, ``%``, ``CASE``).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any, Literal
+
+from msgspec import Struct
+
+from chargeclock.storage.store import Store
+
+Kind = Literal["int", "text", "money", "date", "time", "flag", "list"]
+
+
+class Column(Struct, frozen=True):
+    """One exported column: its name, the SQL expression and the kind of its values."""
+
+    name: str
+    sql: str
+    kind: Kind
+
+
+class TableSpec(Struct, frozen=True):
+    """One exported table. ``where`` holds ``:first``/``:last`` for the period's bounds."""
+
+    name: str
+    source: str
+    columns: tuple[Column, ...]
+    where: str
+    order: str
+    optional: bool = False
+
+
+def _c(name: str, kind: Kind = "text", sql: str | None = None) -> Column:
+    return Column(name, sql or name, kind)
+
+
+_VISITS_IN = "SELECT id FROM visits WHERE date_of_service BETWEEN :first AND :last"
+_PATIENTS_IN = (
+    "SELECT patient_id FROM visits WHERE date_of_service BETWEEN :first AND :last "
+    "UNION SELECT patient_id FROM payments WHERE paid_on BETWEEN :first AND :last"
+)
+
+TABLES: tuple[TableSpec, ...] = (
+    TableSpec(
+        "patients",
+        "patients p",
+        (
+            _c("id", "int", "p.id"),
+            _c("last_name"),
+            _c("first_name"),
+            _c("date_of_birth", "date"),
+            _c("sex"),
+            _c("address"),
+            _c("phone"),
+            _c("payer_id", "int"),
+            _c("payer", "text", "(SELECT name FROM payers WHERE payers.id = p.payer_id)"),
+            _c("member_id"),
+            _c("active", "flag"),
+        ),
+        f"p.id IN ({_PATIENTS_IN})",
+        "p.id",
+    ),
+    TableSpec(
+        "visits",
+        "visits v",
+        (
+            _c("id", "int", "v.id"),
+            _c("patient_id", "int"),
+            _c("date_of_service", "date"),
+            _c("discipline"),
+            _c("place_of_service"),
+            _c("payer_id", "int"),
+            _c("payer", "text", "(SELECT name FROM payers WHERE payers.id = v.payer_id)"),
+            _c("rendering_provider_id", "int"),
+            _c("supervising_provider_id", "int"),
+            _c("status"),
+            _c("opened_at", "time"),
+            _c("finalized_at", "time"),
+        ),
+        "v.date_of_service BETWEEN :first AND :last",
+        "v.date_of_service, v.id",
+    ),
+    TableSpec(
+        "segments",
+        "timer_segments s JOIN visit_codes c ON c.id = s.visit_code_id",
+        (
+            _c("id", "int", "s.id"),
+            _c("visit_id", "int", "s.visit_id"),
+            _c("code", "text", "c.code"),
+            _c("role", "text", "s.role"),
+            _c("started_at", "time", "s.started_at"),
+            _c("stopped_at", "time", "s.stopped_at"),
+        ),
+        f"s.visit_id IN ({_VISITS_IN})",
+        "s.visit_id, s.started_at, s.id",
+    ),
+    TableSpec(
+        "claim_lines",
+        "claim_lines l",
+        (
+            _c("id", "int", "l.id"),
+            _c("visit_id", "int"),
+            _c("line_number", "int"),
+            _c("code"),
+            _c("modifiers", "list"),
+            _c("units", "int"),
+            _c("assistant", "flag"),
+            _c("allowed", "money", "allowed_cents"),
+            _c("charge", "money", "charge_cents"),
+            _c("diagnosis_pointers"),
+        ),
+        f"l.visit_id IN ({_VISITS_IN})",
+        "l.visit_id, l.line_number",
+    ),
+    TableSpec(
+        "payments",
+        "payments y",
+        (
+            _c("id", "int", "y.id"),
+            _c("patient_id", "int"),
+            _c("visit_id", "int"),
+            _c("paid_on", "date"),
+            _c("amount", "money", "amount_cents"),
+            _c("method"),
+        ),
+        "y.paid_on BETWEEN :first AND :last",
+        "y.paid_on, y.id",
+    ),
+    # The patient ledger's adjustments, where the schema has them: columns read from the table.
+    TableSpec("adjustments", "adjustments", (), "", "", optional=True),
+)
+
+
+def has_table(conn: Store, name: str) -> bool:
+    """Whether the database has a table ``name`` (a query that fails on no other engine)."""
+    try:
+        conn.execute(f"SELECT 1 FROM {name} WHERE 1 = 0").fetchall()
+    except Exception:  # the engine's "no such table", whatever its class
+        return False
+    return True
+
+
+def generic_spec(conn: Store, spec: TableSpec) -> TableSpec:
+    """``spec`` with the columns its table has: ``x_cents`` exported as money ``x``, and the
+    rows of the period's visits (``visit_id``) or else of its patients (``patient_id``)."""
+    cursor: Any = conn.execute(f"SELECT * FROM {spec.source} WHERE 1 = 0")
+    names = [d[0] for d in cursor.description]
+    columns = tuple(
+        Column(n.removesuffix("_cents"), n, "money")
+        if n.endswith("_cents")
+        else Column(n, n, "text")
+        for n in names
+    )
+    if "visit_id" in names:
+        where = f"visit_id IN ({_VISITS_IN})"
+    elif "patient_id" in names:
+        where = f"patient_id IN ({_PATIENTS_IN})"
+    else:
+        where = "1 = 1"
+    order = "id" if "id" in names else names[0]
+    return TableSpec(spec.name, spec.source, columns, where, order)
+
+
+def present_tables(conn: Store) -> list[TableSpec]:
+    """The exported tables this database has, each with its columns."""
+    out = []
+    for spec in TABLES:
+        if not spec.optional:
+            out.append(spec)
+        elif has_table(conn, spec.source):
+            out.append(generic_spec(conn, spec) if not spec.columns else spec)
+    return out
+
+
+#: what a spreadsheet runs as a formula at the start of a cell, and the escape itself
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
+
+
+def _dollars(sql: str) -> str:
+    """SQL writing the integer cents ``sql`` as dollars text: ``-150`` → ``-1.50``, ``-5`` →
+    ``-0.05`` (integer division truncates toward zero in both engines)."""
+    return (
+        f"CASE WHEN {sql} IS NULL THEN NULL ELSE "
+        f"CASE WHEN {sql} < 0 AND {sql} > -100 THEN '-' ELSE '' END || "
+        f"CAST({sql} / 100 AS TEXT) || '.' || "
+        f"CASE WHEN abs({sql}) % 100 < 10 THEN '0' ELSE '' END || "
+        f"CAST(abs({sql}) % 100 AS TEXT) END"
+    )
+
+
+def _quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+_STARTS = ", ".join(_quoted(s) for s in FORMULA_STARTS)
+_QUOTE = _quoted("'")
+
+
+def _inert(sql: str) -> str:
+    """SQL putting a ``'`` before a text that starts as a formula (:data:`FORMULA_STARTS`)."""
+    return f"CASE WHEN substr({sql}, 1, 1) IN ({_STARTS}) THEN {_QUOTE} || {sql} ELSE {sql} END"
+
+
+def _select(column: Column, inert_text: bool) -> str:
+    if column.kind == "money":
+        return _dollars(column.sql)
+    if inert_text and column.kind in ("text", "list"):
+        return _inert(column.sql)
+    return column.sql
+
+
+def rows(
+    conn: Store, spec: TableSpec, first: date, last: date, *, inert_text: bool = False
+) -> list[tuple[Any, ...]]:
+    """The rows of ``spec`` for the period, in its order: money as dollars text and, with
+    ``inert_text`` (CSV), formula-like text escaped; everything else as stored."""
+    select = ", ".join(_select(c, inert_text) for c in spec.columns)
+    sql = f"SELECT {select} FROM {spec.source} WHERE {spec.where} ORDER BY {spec.order}"
+    # ``?`` placeholders, which every engine here takes: the bounds in the order they appear
+    bounds = {"first": first.isoformat(), "last": last.isoformat()}
+    params = [bounds[name] for name in _BOUND.findall(sql)]
+    return list(conn.execute(_BOUND.sub("?", sql), params).fetchall())
+
+
+_BOUND = re.compile(r":(first|last)\b")

@@ -1,0 +1,160 @@
+"""The audit packet: its PDF's text checked against the database (every frozen claim line, every
+timer run's start and stop, every audit entry with its reason, the plan of care and progress
+report dates, the verification and the anchor); a pooled same-day visit points to its bill; a
+tampered row shows as BROKEN; the requests it refuses."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date, timedelta
+
+import pytest
+from pypdf import PdfReader
+
+from chargeclock.domain.errors import InputError
+from chargeclock.services.packet import build_packet, packet_pdf
+from chargeclock.services.session import Services
+from chargeclock.storage import visits as visit_rows
+from tests.services.conftest import Clinic
+from tests.services.practice_data import DAY, Practice, small_practice, treat
+
+LAST = DAY + timedelta(days=2)
+REASON = "PTA minutes on 97110 were stopped late; corrected from the schedule"
+
+
+@pytest.fixture
+def practice(clinic: Clinic) -> Practice:
+    practice = small_practice(clinic)
+    services = clinic.services
+    corrected = practice.finalized[2]
+    services.visits.reopen_for_correction(corrected, "timer left running at the break")
+    segment = next(
+        s for s in visit_rows.segments_of_visit(services.db, corrected) if s.role == "PTA"
+    )
+    assert segment.stopped_at is not None
+    services.visits.edit_segment(
+        segment.id,
+        started_at=segment.started_at,
+        stopped_at=segment.stopped_at - timedelta(minutes=2),
+        reason=REASON,
+    )
+    services.visits.finalize(corrected)
+    return practice
+
+
+def _text(pdf: bytes) -> str:
+    reader = PdfReader(io.BytesIO(pdf))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+def test_the_packet_text_holds_what_the_database_holds(practice: Practice) -> None:
+    services = practice.clinic.services
+    patient_id = practice.patient_id
+    packet = build_packet(services, patient_id, DAY, LAST)
+    text = _flat(_text(packet_pdf(packet)))
+    zone = services.ctx.zone
+    period = [
+        v for v in services.visits.visits_of_patient(patient_id) if DAY <= v.date_of_service <= LAST
+    ]
+    assert [v.visit_id for v in packet.visits] == [v.id for v in period]
+    assert "AUDIT PACKET" in text and "Jane Roe" in text
+    # the plan of care and the progress report
+    assert "02/23/2026 05/01/2026 02/25/2026 Dana Reyes" in text
+    assert "Progress reports 03/03/2026" in text
+    for visit in period:
+        lines = services.visits.claim_lines(visit.id)
+        if visit.status == "finalized":
+            assert lines, visit.id
+            assert f"Visit {visit.id} · {visit.date_of_service:%m/%d/%Y} · as billed" in text
+            for line in lines:  # each frozen line as the superbill sets it
+                row = f"{line.code} "
+                assert row in text
+                assert f"{line.units} × {' '.join(line.modifiers)}" in text
+            total = sum(line.charge or 0 for line in lines)
+            assert f"${total:,.2f}" in text
+            bill = services.visits.bill(visit.id)
+            assert bill is not None
+            for step in bill.trace:
+                assert _flat(step)[:60] in text, step
+        for segment in visit_rows.segments_of_visit(services.db, visit.id):
+            start = segment.started_at.astimezone(zone)
+            stop = segment.stopped_at.astimezone(zone) if segment.stopped_at else None
+            shown = f"{segment.code} {segment.role} {start:%H:%M:%S} "
+            shown += f"{stop:%H:%M:%S}" if stop else "running"
+            assert shown in text, shown
+        for entry in services.records.visit_audit(visit.id):
+            assert f"{entry.id} {entry.at.astimezone(zone):%m/%d/%Y %H:%M:%S}" in text
+            assert entry.action in text
+            if entry.reason:
+                assert f"Reason: {entry.reason}" in text
+    assert f"Reason: {REASON}" in text
+    report = services.verify_audit()
+    assert report.ok and "verify-audit: intact" in text
+    for line in report.lines():
+        assert _flat(line) in text
+    anchor = services.audit_anchor(None)
+    assert anchor and _flat(anchor) in text
+    assert packet.anchor == anchor
+
+
+def test_a_pooled_visit_points_to_the_day_bill(practice: Practice) -> None:
+    clinic = practice.clinic
+    services = clinic.services
+    day = LAST + timedelta(days=1)
+    first = treat(clinic, practice.patient_id, day, [("97110", "PT", 10)])
+    second = treat(clinic, practice.patient_id, day, [("97140", "PT", 9)])
+    packet = build_packet(services, practice.patient_id, day, day)
+    by_id = {v.visit_id: v for v in packet.visits}
+    holder = [v for v in packet.visits if v.superbill is not None]
+    assert len(holder) == 1 and set(by_id) == {first, second}
+    pooled = next(v for v in packet.visits if v.superbill is None)
+    assert pooled.billed_with == holder[0].visit_id
+    assert holder[0].pooled == (pooled.visit_id,)
+    text = _flat(_text(packet_pdf(packet)))
+    assert f"Visit {pooled.visit_id} · {day:%m/%d/%Y} · pooled into visit" in text
+    assert f"see visit {holder[0].visit_id}" in text
+
+
+def test_the_open_visit_is_listed_unbilled_with_its_running_timer(practice: Practice) -> None:
+    services = practice.clinic.services
+    packet = build_packet(services, practice.patient_id, DAY, LAST)
+    (open_visit,) = [v for v in packet.visits if v.status == "open"]
+    assert open_visit.superbill is None and open_visit.runs[-1].stopped is None
+    text = _flat(_text(packet_pdf(packet)))
+    assert f"Visit {open_visit.visit_id} · {LAST:%m/%d/%Y} · open: not billed" in text
+
+
+def test_a_row_changed_behind_the_log_shows_the_packet_broken(practice: Practice) -> None:
+    services = practice.clinic.services
+    line = services.visits.claim_lines(practice.finalized[1])[0]
+    with services.db.transaction():
+        services.db.execute("UPDATE claim_lines SET units = units + 3 WHERE id = ?", (line.id,))
+    packet = build_packet(services, practice.patient_id, DAY, LAST)
+    assert not packet.audit_ok
+    text = _flat(_text(packet_pdf(packet)))
+    assert "verify-audit: BROKEN" in text
+    assert f"claim line {line.id} of visit {line.visit_id}" in text
+    with services.db.transaction():  # as it was, for the fixture's own check at the end
+        services.db.execute("UPDATE claim_lines SET units = units - 3 WHERE id = ?", (line.id,))
+
+
+def test_the_full_superbill_pages_when_asked(practice: Practice) -> None:
+    services = practice.clinic.services
+    packet = build_packet(services, practice.patient_id, DAY, LAST, full_superbills=True)
+    text = _text(packet_pdf(packet))
+    assert text.count("SUPERBILL") == len(packet.billed) == 3
+
+
+def test_requests_it_refuses(practice: Practice, clinic: Clinic) -> None:
+    services: Services = clinic.services
+    with pytest.raises(InputError, match="patient_id: there is no patient 999"):
+        build_packet(services, 999, DAY, LAST)
+    with pytest.raises(InputError, match=r"period: .* no finalized visits"):
+        build_packet(services, practice.patient_id, date(2025, 1, 1), date(2025, 12, 31))
+    with pytest.raises(InputError, match=r"from: .* is after"):
+        build_packet(services, practice.patient_id, LAST, DAY)

@@ -1,0 +1,187 @@
+"""The practice views from the window: the Practice menu on the toolbar, the export dialog
+writing the same files as the command, and its problems said in the dialog."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+from chargeclock.services.kx_watch import kx_watch
+from chargeclock.ui import practice_ui, records_ui
+from chargeclock.ui.charts_dialog import ChartsDialog
+from chargeclock.ui.day_sheet_dialog import DaySheetDialog
+from chargeclock.ui.export_dialog import ExportDialog
+from chargeclock.ui.kx_watch_dialog import KxWatchDialog
+from chargeclock.ui.main_window import MainWindow
+from chargeclock.ui.packet_dialog import PacketDialog
+from tests.services.conftest import Clinic, clinic, clock  # noqa: F401
+from tests.services.practice_data import DAY, Practice, small_practice
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def practice(clinic: Clinic) -> Practice:  # noqa: F811
+    return small_practice(clinic)
+
+
+@pytest.fixture
+def window(qtbot: QtBot, practice: Practice) -> MainWindow:
+    services = practice.clinic.services
+    window = MainWindow(services, practice.clinic.clock)
+    qtbot.addWidget(window)
+    return window
+
+
+def test_the_practice_menu_exports_the_period(
+    qtbot: QtBot, window: MainWindow, practice: Practice, tmp_path: Path
+) -> None:
+    ui = practice_ui.install(
+        window, practice.clinic.services, records_ui.install(window, practice.clinic.services)
+    )
+    assert "Export data…" in [a.text() for a in ui.menu.actions()]
+    ui.actions["export"].trigger()
+    dialog = ui.dialog
+    assert isinstance(dialog, ExportDialog)
+    dialog.first.setDate(QDate(DAY.year, DAY.month, DAY.day))
+    dialog.last.setDate(QDate(DAY.year, DAY.month, DAY.day))
+    dialog.format.setCurrentText("json")
+    dialog.export_button.click()
+    assert "Choose a folder" in dialog.message.text()
+    dialog.folder.setText(str(tmp_path / "out"))
+    dialog.export_button.click()
+    assert dialog.summary is not None
+    assert dialog.message.text().startswith("Exported 2026-03-02 to 2026-03-02 as json")
+    visits = json.loads((tmp_path / "out" / "visits.json").read_text())["rows"]
+    assert {v["date_of_service"] for v in visits} == {DAY.isoformat()}
+    assert len(visits) == 2
+
+
+def test_an_export_problem_is_said_in_the_dialog(
+    qtbot: QtBot, window: MainWindow, practice: Practice, tmp_path: Path
+) -> None:
+    dialog = ExportDialog(practice.clinic.services, window)
+    qtbot.addWidget(dialog)
+    (tmp_path / "file").write_text("x")
+    dialog.folder.setText(str(tmp_path / "file"))
+    assert dialog.export() is None
+    assert "is a file: name a folder" in dialog.message.text()
+    dialog.first.setDate(QDate(2026, 5, 1))
+    dialog.last.setDate(QDate(2026, 4, 1))
+    dialog.folder.setText(str(tmp_path))
+    assert dialog.export() is None
+    assert "is after" in dialog.message.text()
+
+
+def test_the_packet_of_the_open_visit_patient(
+    qtbot: QtBot, window: MainWindow, practice: Practice, tmp_path: Path
+) -> None:
+    ui = practice_ui.install(
+        window, practice.clinic.services, records_ui.install(window, practice.clinic.services)
+    )
+    window.visits.open_visit(practice.finalized[1])
+    dialog = ui.packet()
+    assert isinstance(dialog, PacketDialog) and dialog.patient_id == practice.patient_id
+    dialog.first.setDate(QDate(2026, 3, 1))
+    dialog.last.setDate(QDate(2026, 3, 31))
+    saved = dialog.save(tmp_path / "packet")
+    assert saved == tmp_path / "packet.pdf" and saved.read_bytes().startswith(b"%PDF")
+    assert dialog.message.text().startswith("Saved packet.pdf: 4 visits, 3 billed days")
+    assert dialog.message.text().endswith("audit log intact.")
+    dialog.first.setDate(QDate(2025, 1, 1))
+    dialog.last.setDate(QDate(2025, 2, 1))
+    assert dialog.save(tmp_path / "none.pdf") is None
+    assert "no finalized visits" in dialog.message.text()
+    assert not (tmp_path / "none.pdf").exists()
+
+
+def test_the_packet_asks_for_a_patient_first(
+    qtbot: QtBot, window: MainWindow, practice: Practice, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    said: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: said.append(a[2]))
+    ui = practice_ui.install(
+        window, practice.clinic.services, records_ui.install(window, practice.clinic.services)
+    )
+    assert ui.packet() is None
+    assert said == ["Pick a patient in the list, or open a visit, first."]
+    assert ui.dialog is None
+
+
+def test_the_day_sheet_flags_the_open_visit_and_totals_the_day(
+    qtbot: QtBot, window: MainWindow, practice: Practice, tmp_path: Path
+) -> None:
+    ui = practice_ui.install(
+        window, practice.clinic.services, records_ui.install(window, practice.clinic.services)
+    )
+    ui.actions["day_sheet"].trigger()
+    dialog = ui.dialog
+    assert isinstance(dialog, DaySheetDialog)
+    last = DAY + timedelta(days=2)
+    dialog.day.setDate(QDate(last.year, last.month, last.day))  # refreshes
+    sheet = dialog.sheet
+    assert sheet is not None and sheet.day == last
+    assert "Not ready to close: 1 open visit(s), 1 timer(s) running." in dialog.summary.text()
+    statuses = [dialog.visits.item(r, 4).text() for r in range(dialog.visits.rowCount())]  # type: ignore[union-attr]
+    assert statuses == ["finalized", "OPEN; TIMER RUNNING: 97112 PT"]
+    flagged = dialog.visits.item(1, 4)
+    assert flagged is not None and flagged.font().bold()
+    codes = {
+        dialog.codes.item(r, 0).text(): dialog.codes.item(r, 1).text()  # type: ignore[union-attr]
+        for r in range(dialog.codes.rowCount())
+    }
+    assert codes == {c.code: str(c.units) for c in sheet.by_code} and codes
+    chart = dialog.chart_view.chart()
+    assert [s.label() for s in chart.series()[0].barSets()] == ["PT units", "CQ/CO units"]  # type: ignore[attr-defined]
+    saved = dialog.save(tmp_path / "day")
+    assert saved is not None and saved.read_bytes().startswith(b"%PDF")
+
+
+def test_the_kx_watch_lists_medicare_patients_and_draws_the_picked_one(
+    qtbot: QtBot, window: MainWindow, practice: Practice
+) -> None:
+    services = practice.clinic.services
+    ui = practice_ui.install(window, services, records_ui.install(window, services))
+    window.visits.open_visit(practice.finalized[1])
+    ui.actions["kx_watch"].trigger()
+    dialog = ui.dialog
+    assert isinstance(dialog, KxWatchDialog)
+    rows = kx_watch(services, 2026)
+    assert dialog.table.rowCount() == len(rows) == 3
+    assert dialog.shown_patient == practice.patient_id  # the open visit's patient
+    names = [s.name() for s in dialog.chart_view.chart().series()]
+    assert names == ["year to date", "KX threshold $2,480", "review level $3,000"]
+    curve = dialog.chart_view.chart().series()[0]
+    last = curve.at(curve.count() - 1)  # type: ignore[attr-defined]
+    assert last.y() == pytest.approx(float(services.ytd_allowed(practice.patient_id, 2026).total))
+    other = next(i for i, r in enumerate(rows) if r.patient_id == practice.hostile_id)
+    dialog.table.selectRow(other)
+    assert dialog.shown_patient == practice.hostile_id
+
+
+def test_the_charts_draw_the_period(
+    qtbot: QtBot, window: MainWindow, practice: Practice, tmp_path: Path
+) -> None:
+    ui = practice_ui.install(
+        window, practice.clinic.services, records_ui.install(window, practice.clinic.services)
+    )
+    ui.actions["charts"].trigger()
+    dialog = ui.dialog
+    assert isinstance(dialog, ChartsDialog)
+    dialog.first.setDate(QDate(DAY.year, DAY.month, DAY.day))
+    assert dialog.figures is not None and dialog.figures.first == DAY
+    chart = dialog.views["Units per code"].chart()
+    (series,) = chart.series()
+    sets = {s.label(): [s.at(i) for i in range(s.count())] for s in series.barSets()}  # type: ignore[attr-defined]
+    codes = dialog.figures.codes
+    assert sets["CQ/CO units"] == [c.assistant_units for c in codes]
+    assert sets["PT units"] == [c.units - c.assistant_units for c in codes]
+    assert "the assistant's share (CQ/CO)" in dialog.summary.text()
+    saved = dialog.save(tmp_path / "charts.pdf")
+    assert saved is not None and saved.read_bytes().startswith(b"%PDF")
