@@ -327,6 +327,10 @@ def register(
     )
     commands["superbill"] = _cmd_superbill
 
+    from chargeclock import timer_command
+
+    timer_command.register(sub, commands, _add_db)
+
 
 def run_window(args: argparse.Namespace) -> int:
     """Open the main window (imports Qt only now)."""

@@ -63,6 +63,17 @@ class Services:
         return cls(open_existing(path, write=write), clock or SystemClock())
 
     @classmethod
+    def open_beside(cls, path: Path | str, *, actor: str, clock: Clock | None = None) -> Services:
+        """An existing ChargeClock database, written beside the window that may have it open
+        (``chargeclock timer``): no window lock, no migration, no heartbeat of its own
+        (:func:`chargeclock.storage.database.open_beside`)."""
+        from chargeclock.storage.database import open_beside
+
+        services = cls(open_beside(path), clock or SystemClock(), actor=actor)
+        services.ctx.beside_window = True
+        return services
+
+    @classmethod
     def open(
         cls,
         path: Path | str,

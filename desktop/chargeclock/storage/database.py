@@ -417,6 +417,26 @@ def _open(path: Path, *, create: bool, write: bool, migrations: Path | None) -> 
     return Database(conn, path, process_lock)
 
 
+def open_beside(path: Path | str, *, migrations: Path | None = None) -> Database:
+    """Open an existing ChargeClock database to write a few changes beside the window that may
+    have it open (``chargeclock timer``): no process lock (the window keeps its own, and a
+    window can still start while this runs), no migration (a schema older or newer than this
+    build is refused: the window upgrades it). Writers take turns through SQLite's own lock
+    (``BEGIN IMMEDIATE``, waiting up to the connection's timeout), so every change is whole."""
+    path = Path(path)
+    check_database_file(path, new_ok=False)
+    try:
+        conn = connect(path)
+        try:
+            _refuse_older(conn, path, migrations)
+        except BaseException:
+            conn.close()
+            raise
+    except sqlite3.DatabaseError as exc:
+        raise _unusable(exc, path) from None
+    return Database(conn, path, None)
+
+
 def _cannot_write(exc: OSError, path: Path, what: str) -> StorageError:
     reason, remedy = trouble(exc, path) or ("", "")
     return StorageError(f"database {path}: {what} ({exc.strerror}): {reason}; {remedy}")

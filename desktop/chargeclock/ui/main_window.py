@@ -39,6 +39,7 @@ from chargeclock.ui.lists import ClaimLinesModel, EntryListModel
 from chargeclock.ui.patient_panel import PatientPanel
 from chargeclock.ui.rows_model import CodeRowsModel
 from chargeclock.ui.runner import Runner
+from chargeclock.ui.store_watch import StoreWatcher
 from chargeclock.ui.visit_panel import VisitPanel
 
 HEARTBEAT_SECONDS = 15
@@ -90,6 +91,8 @@ class MainWindow(QMainWindow):
         self.ticker.setInterval(1000)
         self.ticker.timeout.connect(self.tick)
         self.ticker.start()
+        # Taps from another process (a foot switch, a hotkey) show here within a second.
+        self.store_watch = StoreWatcher(self.runner, self)
         self.patients.refresh_lists()
 
     # -- layout --------------------------------------------------------------------------------
@@ -291,4 +294,5 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.ticker.stop()
+        self.store_watch.timer.stop()
         super().closeEvent(event)
