@@ -18,6 +18,13 @@ from chargeclock.storage.records import SegmentRow
 _SECOND = timedelta(seconds=1)
 
 
+def clock_text(seconds: int) -> str:
+    """``mm:ss`` (``h:mm:ss`` past an hour)."""
+    minutes, secs = divmod(max(0, seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+
+
 def initials(first_name: str, last_name: str) -> str:
     return "".join(part.strip()[:1].upper() for part in (first_name, last_name))
 
@@ -38,10 +45,8 @@ class RunningClock(Struct, frozen=True):
         return (self.earlier + max(timedelta(0), now - self.running_since)) // _SECOND
 
     def clock_text(self, now: datetime) -> str:
-        """``mm:ss`` (``h:mm:ss`` past an hour), as the timer's button shows it."""
-        minutes, seconds = divmod(self.seconds(now), 60)
-        hours, minutes = divmod(minutes, 60)
-        return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes:02d}:{seconds:02d}"
+        """As the timer's button shows it."""
+        return clock_text(self.seconds(now))
 
 
 def running_clocks(ctx: Context) -> list[RunningClock]:

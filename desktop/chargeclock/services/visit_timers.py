@@ -236,6 +236,9 @@ class VisitTimers(VisitReads):
                 visit_id,
                 code=entry.code,
                 role=role,
+                # What an undo of this tap takes back (``undo_last_tap``).
+                started=segment_id,
+                stopped=[s.segment_id for s in stopped],
                 covers=[*(("segment", s.segment_id) for s in stopped), ("segment", segment_id)],
             )
             self.ctx.beat()
@@ -263,7 +266,8 @@ class VisitTimers(VisitReads):
     def _audit_stops(self, action: str, visit_id: int, stopped: list[Span], **details: Any) -> None:
         if stopped:
             covers = [("segment", s.segment_id) for s in stopped]
-            self.ctx.audit(action, "visit", visit_id, covers=covers, **details)
+            ids = [s.segment_id for s in stopped]  # what an undo of this tap runs again
+            self.ctx.audit(action, "visit", visit_id, covers=covers, stopped=ids, **details)
 
     def toggle_timer(self, visit_id: int, code: str, role: str) -> TimerChange:
         """The PT ▶ / PTA ▶ button: stop it if it runs on this code, else start it."""

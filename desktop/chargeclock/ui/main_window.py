@@ -40,6 +40,7 @@ from chargeclock.ui.patient_panel import PatientPanel
 from chargeclock.ui.rows_model import CodeRowsModel
 from chargeclock.ui.runner import Runner
 from chargeclock.ui.store_watch import StoreWatcher
+from chargeclock.ui.visit_edits import VisitEdits
 from chargeclock.ui.visit_panel import VisitPanel
 
 HEARTBEAT_SECONDS = 15
@@ -86,6 +87,7 @@ class MainWindow(QMainWindow):
         self._show_title()
         self._build()
         self._build_actions()
+        self.edits = VisitEdits(self)  # Ctrl+Z, Ctrl+E: put a mis-tap right
         self.visits.show_nothing()
         self.ticker = QTimer(self)
         self.ticker.setInterval(1000)

@@ -127,6 +127,8 @@ class VisitPanel(QFrame):
         self.remove_button = QPushButton("Remove code")
         self.remove_button.clicked.connect(self.remove_selected_code)
         add_row.addWidget(self.remove_button)
+        self.segments_button = QPushButton("Segments… (Ctrl+E)")  # ui.visit_edits opens them
+        add_row.addWidget(self.segments_button)
         layout.addLayout(add_row)
 
         self.lines_title = QLabel("Claim lines (frozen at finalize)")
@@ -246,6 +248,7 @@ class VisitPanel(QFrame):
                 self.superbill_button,
                 self.add_code,
                 self.remove_button,
+                self.segments_button,
                 self.lines_view,
                 self.lines_title,
             ):
@@ -269,6 +272,7 @@ class VisitPanel(QFrame):
         self.rules_banner.setVisible(banner is not None)
         for widget in (self.finalize_button, self.add_code, self.remove_button):
             widget.setEnabled(is_open)
+        self.segments_button.setEnabled(True)  # a finalized visit's segments are shown too
         self.superbill_button.setEnabled(state.status == "finalized")
         self._show_lines(state)
         self.recompute(force=True)
