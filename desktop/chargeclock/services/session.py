@@ -17,6 +17,7 @@ from chargeclock.services.minutes import VisitState, visit_input
 from chargeclock.services.records import RecordService
 from chargeclock.services.recovery import RecoveryService
 from chargeclock.services.rule_imports import RuleImports
+from chargeclock.services.running import RunningClock, running_clocks
 from chargeclock.services.unlock import UnlockService
 from chargeclock.services.visits import VisitService
 from chargeclock.storage import audit
@@ -104,6 +105,10 @@ class Services:
         """The engine on the visit's day as of now (the calculator panel); ``tie_choice``
         previews another allocation of a tie without saving it."""
         return calculate(visit_input(state, self.clock.now(), tie_choice), self.ctx.book)
+
+    def running_clocks(self) -> list[RunningClock]:
+        """Every timer running now, in any visit of any patient (by initials)."""
+        return running_clocks(self.ctx)
 
     @property
     def book(self) -> RuleBook:

@@ -247,6 +247,7 @@ class MainWindow(QMainWindow):
     def tick(self) -> None:
         """Once a second: repaint the running timers and recompute if a minute turned over."""
         self.visits.tick()
+        self.patients.tick(self.clock.now())
         self._ticks += 1
         if self._ticks % HEARTBEAT_SECONDS == 0:
             try:

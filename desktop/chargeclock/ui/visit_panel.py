@@ -34,7 +34,7 @@ from chargeclock.domain.errors import ChargeClockError
 from chargeclock.services.changes import Changes
 from chargeclock.services.minutes import LongSpan, VisitState, long_spans, service_minutes
 from chargeclock.services.session import Services
-from chargeclock.ui import theme
+from chargeclock.ui import running_elsewhere, theme
 from chargeclock.ui.calculator_panel import CalculatorPanel, PanelContext
 from chargeclock.ui.lists import ClaimLinesModel, LineEntry
 from chargeclock.ui.patient_panel import heading
@@ -341,6 +341,9 @@ class VisitPanel(QFrame):
             return
         row = self.state.code(code)
         verb = "stop" if row is not None and row.is_running(role) else "start"
+        ask = running_elsewhere.before_start  # another patient's timer of that role runs?
+        if verb == "start" and not ask(self, self.runner, self.state, role):
+            return
         self._run_on_visit(
             lambda: self.services.visits.toggle_timer(self.visit_id, code, role),
             failed=f"The {role} tap on {code} was NOT saved: its timer did not {verb}.\n\n",
