@@ -12,10 +12,11 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from chargeclock.ui.main_window import MainWindow
+from chargeclock.ui.records_ui import RecordsUi
 from tests.ui.records_fixtures import Clinic, clinic, icd10_loaded
-from tests.ui.test_lock import window
+from tests.ui.test_lock import ui, window
 
-__all__ = ["clinic", "icd10_loaded", "window"]
+__all__ = ["clinic", "icd10_loaded", "ui", "window"]
 
 import os
 from pathlib import Path
@@ -43,8 +44,18 @@ def _press(qtbot: QtBot, window: MainWindow, key: Qt.Key) -> None:
     qtbot.keyClick(window.table, key, Qt.KeyboardModifier.ControlModifier)
 
 
+def test_every_shortcut_of_the_window_is_its_own(window: MainWindow, ui: RecordsUi) -> None:
+    """Two actions on one key would both stay silent (Qt calls it ambiguous)."""
+    from chargeclock.ui import superbill_ui
+
+    superbill_ui.install(window, ui.services)
+    keys = [a.shortcut().toString() for a in window.actions() if not a.shortcut().isEmpty()]
+    assert "Ctrl+Z" in keys and "Ctrl+T" in keys
+    assert sorted(keys) == sorted(set(keys))
+
+
 def test_ctrl_z_takes_back_a_tap_on_the_wrong_row(
-    qtbot: QtBot, window: MainWindow, clinic: Clinic, refusals: list[str]
+    qtbot: QtBot, window: MainWindow, ui: RecordsUi, clinic: Clinic, refusals: list[str]
 ) -> None:
     window.start_visit(clinic.patient_id)
     window.visits.toggle_timer("97110", "PT")
@@ -64,7 +75,7 @@ def test_ctrl_z_takes_back_a_tap_on_the_wrong_row(
 
 
 def test_the_timeline_moves_splits_deletes_and_adds_with_units_updating(
-    qtbot: QtBot, window: MainWindow, clinic: Clinic, refusals: list[str]
+    qtbot: QtBot, window: MainWindow, ui: RecordsUi, clinic: Clinic, refusals: list[str]
 ) -> None:
     clock = clinic.clock
     window.start_visit(clinic.patient_id)
@@ -72,7 +83,7 @@ def test_the_timeline_moves_splits_deletes_and_adds_with_units_updating(
     clock.advance(minutes=20)
     window.visits.toggle_timer("97110", "PT")
     window.table.selectRow(window.rows.row_of("97110"))
-    _press(qtbot, window, Qt.Key.Key_E)
+    _press(qtbot, window, Qt.Key.Key_T)
     timeline = window.edits.timeline
     assert timeline is not None and timeline.isVisible()
     qtbot.addWidget(timeline)

@@ -87,7 +87,7 @@ class MainWindow(QMainWindow):
         self._show_title()
         self._build()
         self._build_actions()
-        self.edits = VisitEdits(self)  # Ctrl+Z, Ctrl+E: put a mis-tap right
+        self.edits = VisitEdits(self)  # Ctrl+Z, Ctrl+T: put a mis-tap right
         self.visits.show_nothing()
         self.ticker = QTimer(self)
         self.ticker.setInterval(1000)

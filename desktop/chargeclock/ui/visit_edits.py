@@ -1,5 +1,5 @@
 """Putting a mis-tap right from the visit screen: Ctrl+Z takes back the visit's last timer tap
-(audited as an undo); Ctrl+E (or Segments…) opens the selected code's timeline of segments,
+(audited as an undo); Ctrl+T (or Segments…) opens the selected code's timeline of segments,
 where a start or stop is moved, a segment split, deleted or added, each with a reason."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from chargeclock.ui.segment_timeline import SegmentTimeline
 
 UNDO_SHORTCUT = "Ctrl+Z"
-SEGMENTS_SHORTCUT = "Ctrl+E"
+SEGMENTS_SHORTCUT = "Ctrl+T"
 
 
 class VisitEdits(QObject):

@@ -127,7 +127,7 @@ class VisitPanel(QFrame):
         self.remove_button = QPushButton("Remove code")
         self.remove_button.clicked.connect(self.remove_selected_code)
         add_row.addWidget(self.remove_button)
-        self.segments_button = QPushButton("Segments… (Ctrl+E)")  # ui.visit_edits opens them
+        self.segments_button = QPushButton("Segments… (Ctrl+T)")  # ui.visit_edits opens them
         add_row.addWidget(self.segments_button)
         layout.addLayout(add_row)
 
