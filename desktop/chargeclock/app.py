@@ -314,14 +314,33 @@ def run(
 def _open_and_run(
     app: QCoreApplication, clock: Clock, database: Path | None, *, demo: bool, smoke_test: bool
 ) -> int:
+    throwaway: Path | None = None
     try:
         if demo:
             database = demo_copy(clock.now().astimezone().date().isoformat())
+            throwaway = database.parent
         # A new database gets its folder (owner-only) from open_database.
         services = Services.open(paths.database_path(database), clock)
     except Exception as exc:  # read-only, full disk, a folder, another program's file, …
+        if throwaway is not None:
+            shutil.rmtree(throwaway, ignore_errors=True)
         return _cannot_start(exc, smoke_test=smoke_test)
+    try:
+        return _run_window(app, clock, services, lock_demo=demo, smoke_test=smoke_test)
+    finally:
+        # The demo's copy (and the backups made beside it) goes with the run that made it.
+        if throwaway is not None:
+            shutil.rmtree(throwaway, ignore_errors=True)
+
+
+def _run_window(
+    app: QCoreApplication, clock: Clock, services: Services, *, lock_demo: bool, smoke_test: bool
+) -> int:
     window, lock = build_window(services, clock)
+    if lock_demo:
+        from chargeclock.services.demo_data import demo_title
+
+        window.set_title_note(demo_title())
     window.settled.connect(_settle_after_start)
     if smoke_test:
         # The startup probe: say so at the first paint (the benchmark times that line), then exit.
@@ -352,6 +371,10 @@ def _open_and_run(
         window.hide()
         services.close(clean=False)
         return _cannot_start(exc, smoke_test=False)
+    if not lock.locked:  # a new database: the guide through the practice to a first patient
+        from chargeclock.ui.first_run_guide import open_if_needed
+
+        open_if_needed(window.runner, window)
     QTimer.singleShot(2000, lambda: daily_backup(services, window))
     try:
         status = app.exec()

@@ -57,6 +57,7 @@ SHORTCUTS = {
     "superbill": "Ctrl+B",
     "lock": "Ctrl+L",
     "find": "Ctrl+F",
+    "quit": "Ctrl+Q",
 }
 
 
@@ -72,6 +73,8 @@ class MainWindow(QMainWindow):
     #: asked first when the window is to close; False refuses the close (the privacy lock
     #: sets it: nobody quits, or stops timers, without a PIN)
     close_guard: Callable[[], bool] | None = None
+    #: words after the practice's name in the window title
+    title_note = ""
 
     def __init__(self, services: Services, clock: Clock, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -156,12 +159,20 @@ class MainWindow(QMainWindow):
             ),
             "lock": action("lock", "Lock", self.lock_requested.emit),
             "find": action("find", "Find a patient", self.patients.search.setFocus),
+            # Closing asks what a close asks (timers running: stop or keep; locked: no).
+            "quit": action("quit", "Quit ChargeClock", self.close),
         }
 
     def _show_title(self) -> None:
         practice = self.services.records.practice()
         name = practice.name if practice and practice.name else "set up your practice"
-        self.setWindowTitle(f"ChargeClock — {name}")
+        note = f" — {self.title_note}" if self.title_note else ""
+        self.setWindowTitle(f"ChargeClock — {name}{note}")
+
+    def set_title_note(self, note: str) -> None:
+        """Words after the practice's name in the title (the demo says its PINs there)."""
+        self.title_note = note
+        self._show_title()
 
     def _store_changed(self, changes: Changes) -> None:
         if changes.any_setup:
