@@ -283,6 +283,7 @@ def build_window(services: Services, clock: Clock) -> tuple[MainWindow, PrivacyL
     window = MainWindow(services, clock)
     lock = records_ui.install(window, services).lock
     superbill_ui.install(window, services)
+    window.toolbar.addAction(window.display.large_type_action)
     window.resize(1366, 768)
     lock.lock_at_start()
     return window, lock

@@ -42,16 +42,16 @@ def test_the_today_list_marks_running_visits_with_role_and_time(
     window: MainWindow, clinic: Clinic, two_visits: tuple[int, int]
 ) -> None:
     assert _today(window) == [
-        "Quintero, Marisol · open · ● PT 04:00",
+        "Quintero, Marisol · ● PT 04:00",
         "Roe, Ann · open",
     ]
     window.patients.today_list.setCurrentIndex(window.today_model.index(1))
     clinic.clock.advance(seconds=5)
     window.tick()
-    assert _today(window)[0] == "Quintero, Marisol · open · ● PT 04:05"
+    assert _today(window)[0] == "Quintero, Marisol · ● PT 04:05"
     assert window.patients.today_list.currentIndex().row() == 1  # the tick kept the selection
     window.visits.toggle_timer("97112", "PTA")
-    assert _today(window)[1] == "Roe, Ann · open · ● PTA 00:00"
+    assert _today(window)[1] == "Roe, Ann · ● PTA 00:00"
 
 
 @pytest.mark.parametrize(

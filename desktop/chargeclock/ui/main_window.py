@@ -35,6 +35,7 @@ from chargeclock.services.session import Services
 from chargeclock.ui import theme
 from chargeclock.ui.calculator_panel import CalculatorPanel
 from chargeclock.ui.close_policy import ask_close_choice, may_close
+from chargeclock.ui.fit import DisplayFit
 from chargeclock.ui.lists import ClaimLinesModel, EntryListModel
 from chargeclock.ui.patient_panel import PatientPanel
 from chargeclock.ui.rows_model import CodeRowsModel
@@ -91,6 +92,7 @@ class MainWindow(QMainWindow):
         self._build()
         self._build_actions()
         self.edits = VisitEdits(self)  # Ctrl+Z, Ctrl+T: put a mis-tap right
+        self.display = DisplayFit(self)  # fits the screen; large type
         self.visits.show_nothing()
         self.ticker = QTimer(self)
         self.ticker.setInterval(1000)

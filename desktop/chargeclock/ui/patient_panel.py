@@ -97,7 +97,9 @@ class PatientPanel(QFrame):
         for text, visit_id in self._today:
             running = [c for c in self._clocks if c.visit_id == visit_id]
             clocks = " · ".join(f"{c.role} {c.clock_text(now)}" for c in running)
-            entries.append(ListEntry(f"{text} · ● {clocks}" if clocks else text, visit_id))
+            # Running means open: the clocks take the status's place (a narrow list cuts less).
+            shown = f"{text.removesuffix(' · open')} · ● {clocks}" if clocks else text
+            entries.append(ListEntry(shown, visit_id))
         self.today_model.set_entries(entries)
 
     def search_patients(self, text: str) -> None:
