@@ -13,8 +13,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import tempfile
-from datetime import UTC, datetime
 from pathlib import Path
 
 SIZES = ((1024, 600, 1), (1366, 768, 1), (2560, 1440, 2))
@@ -22,37 +20,21 @@ SIZES = ((1024, 600, 1), (1366, 768, 1), (2560, 1440, 2))
 
 def shoot(out: Path, width: int, height: int, scale: int, large: bool) -> Path:
     from PySide6.QtWidgets import QApplication
+    from screenshots import NOW, demo_window, mid_visit, unlock
 
-    from chargeclock.app import build_window
     from chargeclock.clock import FakeClock
-    from chargeclock.services.demo import DEMO_PINS, build_demo
-    from chargeclock.services.session import Services
+    from chargeclock.services.display import Display
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    folder = Path(tempfile.mkdtemp(prefix="chargeclock-sizes-"))
-    clock = FakeClock(datetime(2026, 11, 24, 15, 5, tzinfo=UTC))
-    summary = build_demo(folder / "demo.sqlite3", today=clock.now().date())
-    services = Services.open(folder / "demo.sqlite3", clock, zone=UTC)
-    if large:  # the setting is read when the window is built
-        from chargeclock.services.display import Display
-
-        Display(services.ctx).set_large_type(True)
-    window, lock = build_window(services, clock)
+    clock = FakeClock(NOW)
+    services, window, lock, summary = demo_window(clock)
+    if large:
+        window.display.apply(Display(services.ctx).set_large_type(True))
+        window.display.large_type_action.setChecked(True)
     window.resize(width // scale, height // scale)
     window.show()
-    dana = next(u for u in services.records.users() if u.name == "Dana Reyes")
-    lock.unlock(dana.id, DEMO_PINS[dana.name])
-    patient = services.records.patient(summary.kx_patient_id)
-    window.search.setText(patient.last_name)
-    window.start_visit(patient.id)
-    window.visits.toggle_timer("97140", "PT")
-    clock.advance(minutes=7, seconds=40)
-    window.visits.toggle_timer("97110", "PT")
-    clock.advance(minutes=20, seconds=5)
-    window.visits.toggle_timer("97110", "PTA")
-    clock.advance(minutes=13, seconds=21)
-    window.table.selectRow(0)
-    window.tick()
+    unlock(services, lock)
+    mid_visit(window, clock, summary)
     for _ in range(5):
         app.processEvents()
     target = out / f"screen-{width}x{height}{'-large' if large else ''}.png"

@@ -301,44 +301,38 @@ def run(
     app.setApplicationName("ChargeClock")
     app.setApplicationVersion(__version__)
     clock = clock or SystemClock()
-    scratch: Path | None = None
+    throwaway: list[Path] = []
     if smoke_test and database is None:
-        scratch = Path(tempfile.mkdtemp(prefix="chargeclock-smoke-"))
-        database = scratch / "smoke.sqlite3"
+        throwaway.append(Path(tempfile.mkdtemp(prefix="chargeclock-smoke-")))
+        database = throwaway[-1] / "smoke.sqlite3"
     try:
-        return _open_and_run(app, clock, database, demo=demo, smoke_test=smoke_test)
+        return _open_and_run(app, clock, database, throwaway, demo=demo, smoke_test=smoke_test)
     finally:
-        if scratch is not None:
-            shutil.rmtree(scratch, ignore_errors=True)
+        # The smoke test's scratch folder and the demo's copy (with the backups made beside
+        # it) go with the run that made them.
+        for folder in throwaway:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _open_and_run(
-    app: QCoreApplication, clock: Clock, database: Path | None, *, demo: bool, smoke_test: bool
+    app: QCoreApplication,
+    clock: Clock,
+    database: Path | None,
+    throwaway: list[Path],
+    *,
+    demo: bool,
+    smoke_test: bool,
 ) -> int:
-    throwaway: Path | None = None
     try:
         if demo:
             database = demo_copy(clock.now().astimezone().date().isoformat())
-            throwaway = database.parent
+            throwaway.append(database.parent)
         # A new database gets its folder (owner-only) from open_database.
         services = Services.open(paths.database_path(database), clock)
     except Exception as exc:  # read-only, full disk, a folder, another program's file, …
-        if throwaway is not None:
-            shutil.rmtree(throwaway, ignore_errors=True)
         return _cannot_start(exc, smoke_test=smoke_test)
-    try:
-        return _run_window(app, clock, services, lock_demo=demo, smoke_test=smoke_test)
-    finally:
-        # The demo's copy (and the backups made beside it) goes with the run that made it.
-        if throwaway is not None:
-            shutil.rmtree(throwaway, ignore_errors=True)
-
-
-def _run_window(
-    app: QCoreApplication, clock: Clock, services: Services, *, lock_demo: bool, smoke_test: bool
-) -> int:
     window, lock = build_window(services, clock)
-    if lock_demo:
+    if demo:
         from chargeclock.services.demo_data import demo_title
 
         window.set_title_note(demo_title())
