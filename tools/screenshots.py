@@ -19,29 +19,35 @@ from PySide6.QtWidgets import QApplication
 
 from chargeclock.app import build_window
 from chargeclock.clock import FakeClock
-from chargeclock.services.demo import DEMO_PINS, build_demo
+from chargeclock.services.demo import DEMO_PINS, DemoSummary, build_demo
 from chargeclock.services.session import Services
+from chargeclock.ui.main_window import MainWindow
+from chargeclock.ui.privacy_lock import PrivacyLock
+
+NOW = datetime(2026, 11, 24, 15, 5, tzinfo=UTC)
 
 
-def main(out: Path) -> None:
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    out.mkdir(parents=True, exist_ok=True)
+def demo_window(clock: FakeClock) -> tuple[Services, MainWindow, PrivacyLock, DemoSummary]:
+    """A demo database in a temporary folder, its window as the app builds it (toolbar
+    included), unlocked by Dana Reyes."""
     folder = Path(tempfile.mkdtemp(prefix="chargeclock-shots-"))
-    clock = FakeClock(datetime(2026, 11, 24, 15, 5, tzinfo=UTC))
     summary = build_demo(folder / "demo.sqlite3", today=clock.now().date())
     services = Services.open(folder / "demo.sqlite3", clock, zone=UTC)
-    window, lock = build_window(services, clock)  # as the app builds it, toolbar included
-    window.show()
+    window, lock = build_window(services, clock)
+    return services, window, lock, summary
+
+
+def unlock(services: Services, lock: PrivacyLock) -> None:
     dana = next(u for u in services.records.users() if u.name == "Dana Reyes")
     lock.unlock(dana.id, DEMO_PINS[dana.name])
-    app.processEvents()
-    window.grab().save(str(out / "window-idle.png"))
 
-    patient = services.records.patient(summary.kx_patient_id)  # Medicare, just under KX
+
+def mid_visit(window: MainWindow, clock: FakeClock, summary: DemoSummary) -> None:
+    """A Medicare patient just under KX: the therapist does 7 min of manual therapy, then 20 of
+    exercise; the assistant takes over the exercise alone for the last 13 min (running)."""
+    patient = window.services.records.patient(summary.kx_patient_id)
     window.search.setText(patient.last_name)
     window.start_visit(patient.id)
-    # The therapist does 7 min of manual therapy, then 20 of exercise; the assistant takes over
-    # the exercise alone for the last 13 min (running when the picture is taken).
     window.visits.toggle_timer("97140", "PT")
     clock.advance(minutes=7, seconds=40)
     window.visits.toggle_timer("97110", "PT")
@@ -51,6 +57,18 @@ def main(out: Path) -> None:
     clock.advance(minutes=13, seconds=21)
     window.table.selectRow(0)
     window.tick()
+
+
+def main(out: Path) -> None:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    out.mkdir(parents=True, exist_ok=True)
+    clock = FakeClock(NOW)
+    services, window, lock, summary = demo_window(clock)
+    window.show()
+    unlock(services, lock)
+    app.processEvents()
+    window.grab().save(str(out / "window-idle.png"))
+    mid_visit(window, clock, summary)
     app.processEvents()
     window.grab().save(str(out / "window-visit.png"))
     lock.lock()

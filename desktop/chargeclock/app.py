@@ -285,6 +285,7 @@ def build_window(services: Services, clock: Clock) -> tuple[MainWindow, PrivacyL
     lock = records.lock
     superbill_ui.install(window, services)
     practice_ui.install(window, services, records)
+    window.toolbar.addAction(window.display.large_type_action)
     window.resize(1366, 768)
     lock.lock_at_start()
     return window, lock
@@ -302,28 +303,41 @@ def run(
     app.setApplicationName("ChargeClock")
     app.setApplicationVersion(__version__)
     clock = clock or SystemClock()
-    scratch: Path | None = None
+    throwaway: list[Path] = []
     if smoke_test and database is None:
-        scratch = Path(tempfile.mkdtemp(prefix="chargeclock-smoke-"))
-        database = scratch / "smoke.sqlite3"
+        throwaway.append(Path(tempfile.mkdtemp(prefix="chargeclock-smoke-")))
+        database = throwaway[-1] / "smoke.sqlite3"
     try:
-        return _open_and_run(app, clock, database, demo=demo, smoke_test=smoke_test)
+        return _open_and_run(app, clock, database, throwaway, demo=demo, smoke_test=smoke_test)
     finally:
-        if scratch is not None:
-            shutil.rmtree(scratch, ignore_errors=True)
+        # The smoke test's scratch folder and the demo's copy (with the backups made beside
+        # it) go with the run that made them.
+        for folder in throwaway:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _open_and_run(
-    app: QCoreApplication, clock: Clock, database: Path | None, *, demo: bool, smoke_test: bool
+    app: QCoreApplication,
+    clock: Clock,
+    database: Path | None,
+    throwaway: list[Path],
+    *,
+    demo: bool,
+    smoke_test: bool,
 ) -> int:
     try:
         if demo:
             database = demo_copy(clock.now().astimezone().date().isoformat())
+            throwaway.append(database.parent)
         # A new database gets its folder (owner-only) from open_database.
         services = Services.open(paths.database_path(database), clock)
     except Exception as exc:  # read-only, full disk, a folder, another program's file, …
         return _cannot_start(exc, smoke_test=smoke_test)
     window, lock = build_window(services, clock)
+    if demo:
+        from chargeclock.services.demo_data import demo_title
+
+        window.set_title_note(demo_title())
     window.settled.connect(_settle_after_start)
     if smoke_test:
         # The startup probe: say so at the first paint (the benchmark times that line), then exit.
@@ -354,6 +368,10 @@ def _open_and_run(
         window.hide()
         services.close(clean=False)
         return _cannot_start(exc, smoke_test=False)
+    if not lock.locked:  # a new database: the guide through the practice to a first patient
+        from chargeclock.ui.first_run_guide import open_if_needed
+
+        open_if_needed(window.runner, window)
     QTimer.singleShot(2000, lambda: daily_backup(services, window))
     try:
         status = app.exec()

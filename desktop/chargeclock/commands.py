@@ -166,6 +166,7 @@ def _cmd_superbill(args: argparse.Namespace) -> int:
     from chargeclock.domain.errors import InputError
     from chargeclock.services.session import Services
     from chargeclock.services.superbill import SuperbillRequest, build, save_pdf
+    from chargeclock.wording import plural
 
     def day(value: str | None, field: str) -> date | None:
         if value is None:
@@ -223,8 +224,8 @@ def _cmd_superbill(args: argparse.Namespace) -> int:
         raise InputError("-o", f"cannot write {output}: {exc.strerror}") from None
     what = "statement" if superbill.kind == "statement" else "superbill"
     print(
-        f"{what} written: {output} ({len(superbill.visits)} visit(s), "
-        f"{len(superbill.lines)} line(s), charges ${superbill.total_charges:,.2f}, "
+        f"{what} written: {output} ({plural(len(superbill.visits), 'visit')}, "
+        f"{plural(len(superbill.lines), 'line')}, charges ${superbill.total_charges:,.2f}, "
         f"balance ${superbill.balance:,.2f})"
     )
     return 0
@@ -326,6 +327,10 @@ def register(
         "--trace", action="store_true", help="add the calculation trace as an appendix"
     )
     commands["superbill"] = _cmd_superbill
+
+    from chargeclock import timer_command
+
+    timer_command.register(sub, commands, _add_db)
 
 
 def run_window(args: argparse.Namespace) -> int:

@@ -156,7 +156,7 @@ def test_a_three_month_statement(demo: Demo, tmp_path: Path) -> None:
         str(out),
     )
     assert run.status == 0, run.stderr
-    assert run.stdout.startswith(f"statement written: {out} ({len(demo.visits)} visit(s)")
+    assert run.stdout.startswith(f"statement written: {out} ({len(demo.visits)} visits")
     text = _text(out)
     assert len(demo.visits) >= 30
     for visit in demo.visits:

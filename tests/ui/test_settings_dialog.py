@@ -183,7 +183,7 @@ def test_fees_csv_import(dialog: SettingsDialog, clinic: Clinic, tmp_path: Path)
     good.write_text("code,amount\n97110,48.00\n97112,\n")
     assert dialog.fees.import_csv(good, charges=True)
     assert clinic.services.records.charges() == {"97110": Decimal("48.00")}
-    assert "Imported 1 amount(s)" in dialog.fees.note.text()
+    assert "Imported 1 amount from" in dialog.fees.note.text()
     assert dialog.fees.table.item(row_of(dialog, "97110"), CHARGE).text() == "48.00"
     bad = tmp_path / "bad.csv"
     bad.write_text("code,amount\n97110,12.345\n")

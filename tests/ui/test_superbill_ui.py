@@ -252,6 +252,8 @@ def test_save_as_pdf_writes_the_previewed_document(
     target = tmp_path / "for the insurer.pdf"
     assert saved.args == [str(target)]
     assert target.read_bytes() == dialog.pdf
+    assert dialog.saved_label.isVisible()  # the save is confirmed, with where it went
+    assert dialog.saved_label.text() == f"Saved as PDF: {target}"
     assert Path(asked[0]).name == f"{dialog.job_title()}.pdf"
     assert asked[0].endswith(".pdf") and "superbill-2026-" in asked[0]
     superbill = dialog.superbill
@@ -259,6 +261,7 @@ def test_save_as_pdf_writes_the_previewed_document(
 
     assert not dialog.save_to(tmp_path / "missing" / "x.pdf")
     assert dialog.error_label.isVisible() and "Could not save" in dialog.error_label.text()
+    assert not dialog.saved_label.isVisible()
     assert dialog.document.status() == QPdfDocument.Status.Ready  # the preview stays
 
 

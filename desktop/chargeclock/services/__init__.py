@@ -60,5 +60,10 @@ Audit and backups — ``services.audit_entries(entity=None, entity_id=None)``,
     ``services.backup_now()``, ``services.daily_backup()``;
     restore: :func:`chargeclock.services.backups.restore`.
 
+Outside the window — :mod:`chargeclock.services.timer_control` (``chargeclock timer``, opened
+    with ``Services.open_beside``); :class:`~chargeclock.services.store_watch.StoreWatch`
+    ``poll() -> Changes`` (what other processes committed); every running timer:
+    :func:`chargeclock.services.running.running_clocks`.
+
 Demo — :func:`chargeclock.services.demo.build_demo(path, today=..., seed=2026)`.
 """

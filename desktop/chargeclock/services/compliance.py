@@ -14,6 +14,7 @@ from msgspec import Struct
 from chargeclock.services.context import Context
 from chargeclock.storage import patients, visits
 from chargeclock.storage.records import PlanOfCareRow
+from chargeclock.wording import plural
 
 PROGRESS_REPORT_EVERY = 10
 CERTIFY_WITHIN_DAYS = 30
@@ -66,7 +67,7 @@ def progress_report_status(ctx: Context, patient_id: int, on: date) -> ProgressR
     if due:
         message = f"progress report due: {days} treatment days since the last one"
     else:
-        message = f"progress report due in {left} treatment day(s)"
+        message = f"progress report due in {plural(left, 'treatment day')}"
     return ProgressReportStatus(days, last, due, left, message)
 
 
@@ -117,6 +118,6 @@ def plan_of_care_status(ctx: Context, patient_id: int, on: date) -> PlanOfCareSt
             plan,
             through,
             days_left,
-            f"plan of care lapses in {days_left} day(s) ({through.isoformat()}): recertify",
+            f"plan of care lapses in {plural(days_left, 'day')} ({through.isoformat()}): recertify",
         )
     return PlanOfCareStatus("ok", plan, through, days_left, f"plan of care valid through {through}")

@@ -15,7 +15,7 @@ from chargeclock.clock import Clock
 from chargeclock.domain.rulebook import Fee, RuleBook
 from chargeclock.domain.year_figures import YearFigures
 from chargeclock.services.changes import Changes
-from chargeclock.storage import amounts, audit, rule_data
+from chargeclock.storage import amounts, audit, heartbeat, rule_data
 from chargeclock.storage.audit_rows import RowRef
 from chargeclock.storage.database import Database
 
@@ -110,6 +110,14 @@ class Context(Struct):
     actor: str = "user"
     zone: tzinfo | None = None  # the clinic's zone for dates of service; None = this computer's
     changes: Changes = field(default_factory=Changes)
+    #: a process beside the window (``chargeclock timer``): it does not speak for the window's
+    #: heartbeat, so a tap from it never moves the "last seen alive" of a run that crashed
+    beside_window: bool = False
+
+    def beat(self) -> None:
+        """Note this run alive now (inside the caller's transaction), unless beside a window."""
+        if not self.beside_window:
+            heartbeat.beat(self.db, self.clock.now())
 
     def now(self) -> datetime:
         return self.clock.now()

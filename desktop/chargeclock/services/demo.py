@@ -30,6 +30,7 @@ from chargeclock.services.demo_data import (
     DEMO_PINS,
     DIAGNOSES,
     FIRST_NAMES,
+    FRONT_DESK_PIN,
     LAST_NAMES,
     SAMPLE_ALLOWED,
     SAMPLE_LABEL,
@@ -140,7 +141,11 @@ def _fill(
                 conn, name=name, role=role, provider_id=provider, pin_hash=hash_pin(DEMO_PINS[name])
             )
         staff.insert_user(
-            conn, name="Front Desk", role="front_desk", provider_id=None, pin_hash=hash_pin("0000")
+            conn,
+            name="Front Desk",
+            role="front_desk",
+            provider_id=None,
+            pin_hash=hash_pin(FRONT_DESK_PIN),
         )
         medicare = payers.insert_payer(
             conn,

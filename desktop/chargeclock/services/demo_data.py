@@ -4,6 +4,15 @@ from __future__ import annotations
 
 SAMPLE_LABEL = "sample amounts, not Medicare figures"
 DEMO_PINS = {"Dana Reyes": "2468", "Sam Lee": "1357"}
+FRONT_DESK_PIN = "0000"
+
+
+def demo_title() -> str:
+    """What the demo's window title says after the practice: that it is the demo, and its PINs
+    (it starts locked, and nobody has read the README yet)."""
+    pins = [f"{name} {pin}" for name, pin in DEMO_PINS.items()]
+    return f"demo · PINs: {', '.join(pins)}, Front Desk {FRONT_DESK_PIN}"
+
 
 # What a clinic might type in for codes with no published figure (and for last year).
 SAMPLE_ALLOWED = {

@@ -17,6 +17,7 @@ from chargeclock.services.minutes import VisitState, visit_input
 from chargeclock.services.records import RecordService
 from chargeclock.services.recovery import RecoveryService
 from chargeclock.services.rule_imports import RuleImports
+from chargeclock.services.running import RunningClock, running_clocks
 from chargeclock.services.unlock import UnlockService
 from chargeclock.services.visits import VisitService
 from chargeclock.storage import audit
@@ -63,6 +64,17 @@ class Services:
         return cls(open_existing(path, write=write), clock or SystemClock())
 
     @classmethod
+    def open_beside(cls, path: Path | str, *, actor: str, clock: Clock | None = None) -> Services:
+        """An existing ChargeClock database, written beside the window that may have it open
+        (``chargeclock timer``): no window lock, no migration, no heartbeat of its own
+        (:func:`chargeclock.storage.database.open_beside`)."""
+        from chargeclock.storage.database import open_beside
+
+        services = cls(open_beside(path), clock or SystemClock(), actor=actor)
+        services.ctx.beside_window = True
+        return services
+
+    @classmethod
     def open(
         cls,
         path: Path | str,
@@ -93,6 +105,10 @@ class Services:
         """The engine on the visit's day as of now (the calculator panel); ``tie_choice``
         previews another allocation of a tie without saving it."""
         return calculate(visit_input(state, self.clock.now(), tie_choice), self.ctx.book)
+
+    def running_clocks(self) -> list[RunningClock]:
+        """Every timer running now, in any visit of any patient (by initials)."""
+        return running_clocks(self.ctx)
 
     @property
     def book(self) -> RuleBook:

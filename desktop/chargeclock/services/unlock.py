@@ -10,22 +10,20 @@ count and the wait (never the PIN), and so is the right PIN that ends a run of w
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import datetime, timedelta
 from typing import Any
 
 from msgspec import Struct
 
 from chargeclock.domain.backoff import PinBackoff
 from chargeclock.services.context import Context
+from chargeclock.services.running import RunningClock, running_clocks
 from chargeclock.services.validation import pin_matches
-from chargeclock.storage import patients, practice, staff, visits
-from chargeclock.storage.records import SegmentRow, UserRow
+from chargeclock.storage import practice, staff
+from chargeclock.storage.records import UserRow
 from chargeclock.storage.timefmt import from_db_time, to_db_time
 
 PIN_FAILURES_KEY = "lock_pin_failures"
 PIN_RETRY_AT_KEY = "lock_pin_retry_at"
-_SECOND = timedelta(seconds=1)
 
 
 class PinAttempt(Struct, frozen=True):
@@ -39,22 +37,8 @@ class PinAttempt(Struct, frozen=True):
     checked: bool = True
 
 
-class LockClock(Struct, frozen=True):
-    """A running timer as the lock screen may show it: the patient's initials, never the name."""
-
-    initials: str
-    code: str
-    role: str
-    earlier: timedelta  # this role's stopped time on this code in the visit
-    running_since: datetime
-
-    def seconds(self, now: datetime) -> int:
-        """Whole seconds, the figure the timer's button shows in the window."""
-        return (self.earlier + max(timedelta(0), now - self.running_since)) // _SECOND
-
-
-def initials(first_name: str, last_name: str) -> str:
-    return "".join(part.strip()[:1].upper() for part in (first_name, last_name))
+#: a running timer as the lock screen shows it: the patient's initials, never the name
+LockClock = RunningClock
 
 
 class UnlockService:
@@ -115,25 +99,4 @@ class UnlockService:
 
     def running_clocks(self) -> list[LockClock]:
         """Every timer running now, in any visit, as the lock may show it."""
-        conn = self.ctx.db
-        running = visits.running_segments(conn)
-        shown = []
-        for visit_id in sorted({s.visit_id for s in running}):
-            visit = visits.get_visit(conn, visit_id)
-            patient = patients.get_patient(conn, visit.patient_id) if visit else None
-            letters = initials(patient.first_name, patient.last_name) if patient else "?"
-            segments = visits.segments_of_visit(conn, visit_id)
-            for s in sorted((s for s in running if s.visit_id == visit_id), key=_by_role):
-                earlier = _stopped(x for x in segments if (x.code, x.role) == (s.code, s.role))
-                shown.append(LockClock(letters, s.code, s.role, earlier, s.started_at))
-        return shown
-
-
-def _by_role(segment: SegmentRow) -> tuple[str, str]:
-    return segment.role, segment.code
-
-
-def _stopped(segments: Iterable[SegmentRow]) -> timedelta:
-    return sum(
-        (s.stopped_at - s.started_at for s in segments if s.stopped_at is not None), timedelta(0)
-    )
+        return running_clocks(self.ctx)

@@ -1,5 +1,5 @@
-"""The visit service, part 3: a segment's times moved, a segment added or deleted, each with a
-reason, audited."""
+"""The visit service, part 3: a segment's times moved, a segment split, added or deleted, each
+with a reason, and the last timer tap undone; all audited."""
 
 from __future__ import annotations
 
@@ -17,7 +17,10 @@ from chargeclock.services.visit_reads import (
     _segment_details,
 )
 from chargeclock.services.visit_timers import VisitTimers
-from chargeclock.storage import visits
+from chargeclock.storage import audit, visits
+
+#: the audit actions of a timer tap (what Ctrl+Z takes back)
+TAP_ACTIONS = ("timer_started", "timer_stopped")
 
 
 class SegmentEdits(VisitTimers):
@@ -148,5 +151,85 @@ class SegmentEdits(VisitTimers):
                 visit_id=visit.id,
                 before=_segment_details(segment),
                 covers=[("segment", segment_id)],
+            )
+        return self._state(visit)
+
+    def split_segment(self, segment_id: int, at: datetime, *, reason: str) -> VisitState:
+        """Cut a segment in two at ``at`` (strictly inside it; a running one goes on running as
+        its second part). The minutes stay the same; audited with both parts."""
+        reason = _reason(reason)
+        _aware(at, "at")
+        segment = visits.get_segment(self._conn, segment_id)
+        if segment is None:
+            raise InputError("segment_id", f"there is no segment {segment_id}")
+        visit = self._open_visit_row(segment.visit_id)
+        end = segment.stopped_at or self.ctx.now()
+        if not segment.started_at < at < end:
+            raise InputError("at", "the split must fall between the segment's start and stop")
+        with self.ctx.db.transaction():
+            visits.set_segment_times(self._conn, segment.id, segment.started_at, at)
+            second = visits.insert_segment(
+                self._conn,
+                visit_id=visit.id,
+                visit_code_id=segment.visit_code_id,
+                role=segment.role,
+                started_at=at,
+                stopped_at=segment.stopped_at,
+            )
+            self.ctx.audit(
+                "segment_split",
+                "timer_segment",
+                segment.id,
+                reason,
+                visit_id=visit.id,
+                before=_segment_details(segment),
+                at=at,
+                second_segment=second,
+                covers=[("segment", segment.id), ("segment", second)],
+            )
+        return self._state(visit)
+
+    def undo_last_tap(self, visit_id: int) -> VisitState:
+        """Take back the visit's last change when it was a timer tap (Ctrl+Z): a start's segment
+        is removed and what it stopped runs again; a stop's timers run again, as if never
+        stopped. Audited as an undo naming the tap. Anything else since (an edit, another
+        undo) is not a tap: refused, nothing changed."""
+        visit = self._open_visit_row(visit_id)
+        entries = audit.entries_of_visit(self._conn, visit_id)
+        last = entries[-1] if entries else None
+        if last is None or last.action not in TAP_ACTIONS:
+            raise InputError(
+                "undo",
+                f"nothing to undo on visit {visit_id}: its last change was not a timer tap "
+                "(change a segment's times in Segments… instead)",
+            )
+        started = last.details.get("started")
+        stopped = last.details.get("stopped")
+        if not isinstance(stopped, list):
+            raise InputError("undo", "that tap was recorded before taps could be undone")
+        with self.ctx.db.transaction():
+            covers = []
+            if isinstance(started, int):
+                segment = visits.get_segment(self._conn, started)
+                if segment is None or not segment.running:
+                    raise InputError("undo", "the timer that tap started has changed since")
+                visits.delete_segment(self._conn, started)
+                covers.append(("segment", started))
+            for segment_id in stopped:
+                segment = visits.get_segment(self._conn, segment_id)
+                if segment is None or segment.running:
+                    raise InputError("undo", "a timer that tap stopped has changed since")
+                visits.set_segment_times(self._conn, segment_id, segment.started_at, None)
+                covers.append(("segment", segment_id))
+            self.ctx.audit(
+                "timer_tap_undone",
+                "visit",
+                visit_id,
+                "undo of the last timer tap",
+                undone_entry=last.id,
+                undone_action=last.action,
+                removed=started if isinstance(started, int) else None,
+                running_again=list(stopped),
+                covers=covers,
             )
         return self._state(visit)

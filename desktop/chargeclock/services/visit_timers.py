@@ -21,7 +21,7 @@ from chargeclock.services.visit_reads import (
     _role,
     _segment_details,
 )
-from chargeclock.storage import clinic, heartbeat, visits
+from chargeclock.storage import clinic, visits
 from chargeclock.storage.audit_rows import refs_of_visits
 
 
@@ -236,9 +236,12 @@ class VisitTimers(VisitReads):
                 visit_id,
                 code=entry.code,
                 role=role,
+                # What an undo of this tap takes back (``undo_last_tap``).
+                started=segment_id,
+                stopped=[s.segment_id for s in stopped],
                 covers=[*(("segment", s.segment_id) for s in stopped), ("segment", segment_id)],
             )
-            heartbeat.beat(conn, now)
+            self.ctx.beat()
         return TimerChange(self._state(visit), started, tuple(stopped))
 
     def stop_timer(self, visit_id: int, role: str, code: str | None = None) -> TimerChange:
@@ -257,13 +260,14 @@ class VisitTimers(VisitReads):
                 visits.stop_segment(conn, segment.id, at)
                 stopped.append(Span(segment.id, segment.role, segment.started_at, at))
             self._audit_stops("timer_stopped", visit_id, stopped, role=role)
-            heartbeat.beat(conn, now)
+            self.ctx.beat()
         return TimerChange(self._state(visit), None, tuple(stopped))
 
     def _audit_stops(self, action: str, visit_id: int, stopped: list[Span], **details: Any) -> None:
         if stopped:
             covers = [("segment", s.segment_id) for s in stopped]
-            self.ctx.audit(action, "visit", visit_id, covers=covers, **details)
+            ids = [s.segment_id for s in stopped]  # what an undo of this tap runs again
+            self.ctx.audit(action, "visit", visit_id, covers=covers, stopped=ids, **details)
 
     def toggle_timer(self, visit_id: int, code: str, role: str) -> TimerChange:
         """The PT ▶ / PTA ▶ button: stop it if it runs on this code, else start it."""

@@ -196,6 +196,14 @@ def entries(
     return [_entry(r) for r in rows]
 
 
+def entries_after(conn: Store, after_id: int) -> list[AuditEntry]:
+    """The entries newer than ``after_id``, in order."""
+    rows = conn.execute(
+        f"SELECT {_COLUMNS} FROM audit_log WHERE id > ? ORDER BY id", (after_id,)
+    ).fetchall()
+    return [_entry(r) for r in rows]
+
+
 def entries_of_visit(conn: Store, visit_id: int) -> list[AuditEntry]:
     """A visit's entries and those of its timer segments (which name the visit), in order.
 

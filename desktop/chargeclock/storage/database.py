@@ -20,7 +20,7 @@ import os
 import shutil
 import sqlite3
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -417,6 +417,34 @@ def _open(path: Path, *, create: bool, write: bool, migrations: Path | None) -> 
     return Database(conn, path, process_lock)
 
 
+def open_beside(path: Path | str, *, migrations: Path | None = None) -> Database:
+    """Open an existing ChargeClock database to write a few changes beside the window that may
+    have it open (``chargeclock timer``): no process lock (the window keeps its own, and a
+    window can still start while this runs), no migration (a schema older or newer than this
+    build is refused: the window upgrades it). Writers take turns through SQLite's own lock
+    (``BEGIN IMMEDIATE``, waiting up to the connection's timeout), so every change is whole."""
+    path = Path(path)
+    check_database_file(path, new_ok=False)
+    return Database(_current_schema(lambda: connect(path), path, migrations), path, None)
+
+
+def _current_schema(
+    make: Callable[[], sqlite3.Connection], path: Path, migrations: Path | None
+) -> sqlite3.Connection:
+    """A connection from ``make`` to a database whose schema is this build's; otherwise it is
+    closed and the database refused, with what to do."""
+    try:
+        conn = make()
+        try:
+            _refuse_older(conn, path, migrations)
+        except BaseException:
+            conn.close()
+            raise
+    except sqlite3.DatabaseError as exc:
+        raise _unusable(exc, path) from None
+    return conn
+
+
 def _cannot_write(exc: OSError, path: Path, what: str) -> StorageError:
     reason, remedy = trouble(exc, path) or ("", "")
     return StorageError(f"database {path}: {what} ({exc.strerror}): {reason}; {remedy}")
@@ -433,16 +461,12 @@ def _open_read_only(path: Path, migrations: Path | None) -> Database:
     left so by a crash: it is read through that log. Without one the file is the whole database
     and is read as immutable, so SQLite creates no ``-wal`` or ``-shm`` file beside it."""
     immutable = not path.with_name(path.name + "-wal").exists()
-    try:
+
+    def make() -> sqlite3.Connection:
         conn = sqlite3.connect(
             read_only_uri(path, immutable=immutable), uri=True, isolation_level=None, timeout=10.0
         )
-        try:
-            conn.execute("PRAGMA foreign_keys = ON")
-            _refuse_older(conn, path, migrations)
-        except BaseException:
-            conn.close()
-            raise
-    except sqlite3.DatabaseError as exc:
-        raise _unusable(exc, path) from None
-    return Database(conn, path, None, read_only=True)
+        conn.execute("PRAGMA foreign_keys = ON")
+        return conn
+
+    return Database(_current_schema(make, path, migrations), path, None, read_only=True)

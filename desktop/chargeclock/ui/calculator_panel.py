@@ -27,6 +27,7 @@ from chargeclock.domain.calculation import Alternative, VisitResult
 from chargeclock.domain.fees import money
 from chargeclock.ui import theme
 from chargeclock.ui.steady import SteadyBox
+from chargeclock.wording import plural
 
 
 class Reminder(Struct, frozen=True):
@@ -186,12 +187,11 @@ class CalculatorPanel(QFrame):
             return
         self._last = key
         self.headline.setText(
-            f"{result.timed_units} unit{'s' * (result.timed_units != 1)} · "
-            f"{result.total_timed_minutes} timed min"
+            f"{plural(result.timed_units, 'unit')} · {result.total_timed_minutes} timed min"
         )
         if result.next_unit_in_minutes is not None:
             self.next_unit.setText(
-                f"+{result.next_unit_in_minutes} min → {result.timed_units + 1} units"
+                f"+{result.next_unit_in_minutes} min → {plural(result.timed_units + 1, 'unit')}"
                 f" · treatment time {result.total_treatment_minutes} min"
             )
         else:
@@ -257,7 +257,7 @@ class CalculatorPanel(QFrame):
         else:
             status = f"<b style='color:{theme.OK_COLOUR}'>{money(kx.remaining)} left</b>"
             if context.visits_to_kx is not None:
-                status += f" · about {context.visits_to_kx} visits"
+                status += f" · about {plural(context.visits_to_kx, 'visit')}"
         incomplete = (
             f"<br><span style='color:{theme.WARN_COLOUR}'>Incomplete: some amounts unknown</span>"
             if not kx.complete
@@ -276,7 +276,7 @@ class CalculatorPanel(QFrame):
         else:
             review = f"{money(kx.review_threshold)} review level: {money(to_review)} away"
             if context.visits_to_review is not None:
-                review += f" · about {context.visits_to_review} visits"
+                review += f" · about {plural(context.visits_to_review, 'visit')}"
         self.review_text.setText(review)
 
     def _warnings_html(self, result: VisitResult, context: PanelContext) -> str:

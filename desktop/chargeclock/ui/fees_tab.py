@@ -27,6 +27,7 @@ from chargeclock.domain.errors import ChargeClockError
 from chargeclock.services.session import Services
 from chargeclock.ui import theme
 from chargeclock.ui.forms import FormState, money_problem
+from chargeclock.wording import plural
 
 CODE_ROLE = Qt.ItemDataRole.UserRole + 1
 CHARGE, ALLOWED = 2, 3
@@ -173,7 +174,7 @@ class FeesTab(QWidget):
         )
         if done is not None:
             self.fill()
-            self.note.setText(f"Saved {done} change(s) for {year}.")
+            self.note.setText(f"Saved {plural(done, 'change')} for {year}.")
             self.saved.emit()
 
     def ask_import(self, *, charges: bool) -> None:
@@ -195,12 +196,13 @@ class FeesTab(QWidget):
             return False
         self.fill()
         skipped = (
-            f"; {result.skipped_blank} row(s) without an amount skipped"
+            f"; {plural(result.skipped_blank, 'row')} without an amount skipped"
             if result.skipped_blank
             else ""
         )
         note = f" ({result.note})" if result.note else ""
-        self.note.setText(f"Imported {result.loaded} amount(s) from {path.name}{skipped}.{note}")
+        loaded = plural(result.loaded, "amount")
+        self.note.setText(f"Imported {loaded} from {path.name}{skipped}.{note}")
         self.saved.emit()
         return True
 

@@ -40,8 +40,13 @@ class EntryListModel(QAbstractListModel):
         self._entries: list[ListEntry] = []
 
     def set_entries(self, entries: Sequence[ListEntry]) -> None:
-        """Show ``entries``; the same entries again change nothing (the selection stays)."""
+        """Show ``entries``; the same entries again change nothing, and the same items with new
+        texts (a running clock's time) only repaint: the selection stays either way."""
         if list(entries) == self._entries:
+            return
+        if [e.item_id for e in entries] == [e.item_id for e in self._entries] and entries:
+            self._entries = list(entries)
+            self.dataChanged.emit(self.index(0), self.index(len(entries) - 1))
             return
         self.beginResetModel()
         self._entries = list(entries)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from chargeclock.domain.backoff import FREE_TRIES, PinBackoff, wait_after, wait_text
+from chargeclock.services.changes import Changes
 from chargeclock.services.session import Services
 from chargeclock.services.unlock import LockClock
 from chargeclock.ui import theme
@@ -118,12 +119,19 @@ class LockScreen(QWidget):
         self.ticker = QTimer(self)
         self.ticker.setInterval(1000)
         self.ticker.timeout.connect(self.refresh)
+        # A timer started or stopped from outside (a foot switch) while the lock is on.
+        window.runner.store_changed.connect(self._store_changed)
         self.hide()
+
+    def _store_changed(self, changes: Changes) -> None:
+        if self.isVisible() and changes.any_visit:
+            self.clocks = self.services.unlock.running_clocks()
+            self.refresh_clocks()
 
     def clock_texts(self) -> list[str]:
         """ "MQ · 97110 · PT 12:34" per running timer, in any visit: initials, never a name.
-        The timers are read at :meth:`cover` (none starts or stops while the lock is on); the
-        time is the clock's."""
+        The timers are read at :meth:`cover` and again when a change from outside (a foot
+        switch) touches a visit; the time is the clock's."""
         now = self.window_.clock.now()
         return [
             f"{c.initials} · {c.code} · {c.role} {clock_text(c.seconds(now))}" for c in self.clocks

@@ -35,10 +35,13 @@ from chargeclock.services.session import Services
 from chargeclock.ui import theme
 from chargeclock.ui.calculator_panel import CalculatorPanel
 from chargeclock.ui.close_policy import ask_close_choice, may_close
+from chargeclock.ui.fit import DisplayFit
 from chargeclock.ui.lists import ClaimLinesModel, EntryListModel
 from chargeclock.ui.patient_panel import PatientPanel
 from chargeclock.ui.rows_model import CodeRowsModel
 from chargeclock.ui.runner import Runner
+from chargeclock.ui.store_watch import StoreWatcher
+from chargeclock.ui.visit_edits import VisitEdits
 from chargeclock.ui.visit_panel import VisitPanel
 
 HEARTBEAT_SECONDS = 15
@@ -55,6 +58,7 @@ SHORTCUTS = {
     "superbill": "Ctrl+B",
     "lock": "Ctrl+L",
     "find": "Ctrl+F",
+    "quit": "Ctrl+Q",
 }
 
 
@@ -70,6 +74,8 @@ class MainWindow(QMainWindow):
     #: asked first when the window is to close; False refuses the close (the privacy lock
     #: sets it: nobody quits, or stops timers, without a PIN)
     close_guard: Callable[[], bool] | None = None
+    #: words after the practice's name in the window title
+    title_note = ""
 
     def __init__(self, services: Services, clock: Clock, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -85,11 +91,15 @@ class MainWindow(QMainWindow):
         self._show_title()
         self._build()
         self._build_actions()
+        self.edits = VisitEdits(self)  # Ctrl+Z, Ctrl+T: put a mis-tap right
+        self.display = DisplayFit(self)  # fits the screen; large type
         self.visits.show_nothing()
         self.ticker = QTimer(self)
         self.ticker.setInterval(1000)
         self.ticker.timeout.connect(self.tick)
         self.ticker.start()
+        # Taps from another process (a foot switch, a hotkey) show here within a second.
+        self.store_watch = StoreWatcher(self.runner, self)
         self.patients.refresh_lists()
 
     # -- layout --------------------------------------------------------------------------------
@@ -151,12 +161,20 @@ class MainWindow(QMainWindow):
             ),
             "lock": action("lock", "Lock", self.lock_requested.emit),
             "find": action("find", "Find a patient", self.patients.search.setFocus),
+            # Closing asks what a close asks (timers running: stop or keep; locked: no).
+            "quit": action("quit", "Quit ChargeClock", self.close),
         }
 
     def _show_title(self) -> None:
         practice = self.services.records.practice()
         name = practice.name if practice and practice.name else "set up your practice"
-        self.setWindowTitle(f"ChargeClock — {name}")
+        note = f" — {self.title_note}" if self.title_note else ""
+        self.setWindowTitle(f"ChargeClock — {name}{note}")
+
+    def set_title_note(self, note: str) -> None:
+        """Words after the practice's name in the title (the demo says its PINs there)."""
+        self.title_note = note
+        self._show_title()
 
     def _store_changed(self, changes: Changes) -> None:
         if changes.any_setup:
@@ -242,6 +260,7 @@ class MainWindow(QMainWindow):
     def tick(self) -> None:
         """Once a second: repaint the running timers and recompute if a minute turned over."""
         self.visits.tick()
+        self.patients.tick(self.clock.now())
         self._ticks += 1
         if self._ticks % HEARTBEAT_SECONDS == 0:
             try:
@@ -291,4 +310,5 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.ticker.stop()
+        self.store_watch.timer.stop()
         super().closeEvent(event)

@@ -7,6 +7,8 @@ patients or anything changed.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -20,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from chargeclock.services.changes import Changes
+from chargeclock.services.running import RunningClock
 from chargeclock.services.session import Services
 from chargeclock.ui.lists import EntryListModel, ListEntry
 
@@ -69,6 +72,8 @@ class PatientPanel(QFrame):
         layout.addWidget(self.start_button)
         self.setMinimumWidth(240)
         self.setMaximumWidth(320)
+        self._today: list[tuple[str, int]] = []  # Today's visits: text, id
+        self._clocks: list[RunningClock] = []
 
     def store_changed(self, changes: Changes) -> None:
         if changes.any_visit or changes.any_patient or changes.any_setup:
@@ -76,15 +81,26 @@ class PatientPanel(QFrame):
 
     def refresh_lists(self) -> None:
         records = self.services.records
-        entries = []
+        self._today = []
         for visit in self.services.visits.visits_of_day(self.services.ctx.today()):
             patient = records.patient(visit.patient_id)
             status = {"open": "open", "finalized": "finalized ✓", "void": "void"}[visit.status]
-            entries.append(
-                ListEntry(f"{patient.last_name}, {patient.first_name} · {status}", visit.id)
-            )
-        self.today_model.set_entries(entries)
+            self._today.append((f"{patient.last_name}, {patient.first_name} · {status}", visit.id))
+        self._clocks = self.services.running_clocks()
+        self.tick(self.services.clock.now())
         self.search_patients(self.search.text())
+
+    def tick(self, now: datetime) -> None:
+        """The Today list's running timers, with their time (no query: the clocks read at the
+        last change, the time from ``now``)."""
+        entries = []
+        for text, visit_id in self._today:
+            running = [c for c in self._clocks if c.visit_id == visit_id]
+            clocks = " · ".join(f"{c.role} {c.clock_text(now)}" for c in running)
+            # Running means open: the clocks take the status's place (a narrow list cuts less).
+            shown = f"{text.removesuffix(' · open')} · ● {clocks}" if clocks else text
+            entries.append(ListEntry(shown, visit_id))
+        self.today_model.set_entries(entries)
 
     def search_patients(self, text: str) -> None:
         found = self.services.records.search_patients(text.strip())

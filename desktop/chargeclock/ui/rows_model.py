@@ -17,21 +17,17 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from chargeclock.services.minutes import CodeState
+from chargeclock.services.running import clock_text
 from chargeclock.ui import theme
 from chargeclock.ui.table_base import SnapshotTableModel
+
+__all__ = ["CodeRow", "CodeRowsModel", "clock_text"]
 
 ROLES = ("PT", "PTA")
 RUNNING_ROLE = Qt.ItemDataRole.UserRole + 1  # bool: this timer cell is running
 KIND_ROLE = Qt.ItemDataRole.UserRole + 2  # "timer", "minutes" or "" for the delegate
 
 Index = QModelIndex | QPersistentModelIndex
-
-
-def clock_text(seconds: int) -> str:
-    """``mm:ss`` (``h:mm:ss`` past an hour)."""
-    minutes, secs = divmod(max(0, seconds), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
 
 
 class CodeRow(Struct, frozen=True):

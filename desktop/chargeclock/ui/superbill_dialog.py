@@ -162,6 +162,13 @@ class SuperbillDialog(QDialog):
         )
         self.error_label.hide()
         layout.addWidget(self.error_label)
+        # Where the PDF went, once saved: a save is confirmed, never silent.
+        self.saved_label = QLabel()
+        self.saved_label.setWordWrap(True)
+        self.saved_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.saved_label.setStyleSheet(f"color: {theme.OK_COLOUR}; font-weight: 600;")
+        self.saved_label.hide()
+        layout.addWidget(self.saved_label)
 
         self.view = QPdfView(self)
         self.view.setDocument(self.document)
@@ -343,6 +350,8 @@ class SuperbillDialog(QDialog):
             self._show_message(f"Could not save {path}: {exc.strerror or exc}")
             return False
         self.error_label.hide()
+        self.saved_label.setText(f"Saved as PDF: {path}")
+        self.saved_label.show()
         self.saved.emit(str(path))
         return True
 
@@ -383,4 +392,5 @@ class SuperbillDialog(QDialog):
         """A problem with saving or printing: shown, while the preview stays."""
         self.error_label.setText(" ".join(text.split()))
         self.error_label.show()
+        self.saved_label.hide()
         self.failed.emit(self.error_label.text())

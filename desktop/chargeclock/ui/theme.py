@@ -11,10 +11,22 @@ MUTED = "#5f6b7a"
 ROW_HEIGHT = 58
 BASE_POINT_SIZE = 12
 
-STYLESHEET = f"""
-QWidget {{ font-size: {BASE_POINT_SIZE}pt; }}
+LARGE_POINT_SIZE = 16  # the large-type setting: readable from two metres
+#: the least a finger can hit: every button, field, tick box and list row is at least this tall
+TOUCH = 40
+
+
+def scale(large: bool) -> float:
+    """How much bigger everything is with large type."""
+    return LARGE_POINT_SIZE / BASE_POINT_SIZE if large else 1.0
+
+
+def stylesheet(point_size: int = BASE_POINT_SIZE) -> str:
+    """The window's style at ``point_size`` (the large-type setting raises it)."""
+    return f"""
+QWidget {{ font-size: {point_size}pt; }}
 QMainWindow, QDialog {{ background: #f4f6f9; }}
-QLabel#Heading {{ font-size: 15pt; font-weight: 600; color: #1d2733; }}
+QLabel#Heading {{ font-size: {point_size + 3}pt; font-weight: 600; color: #1d2733; }}
 QLabel#SubHeading {{ color: {MUTED}; }}
 QLabel#Banner {{
     background: #fff4d6; border: 1px solid #e0b84d; border-radius: 6px; padding: 6px 10px;
@@ -22,23 +34,30 @@ QLabel#Banner {{
 }}
 QFrame#Panel {{ background: white; border: 1px solid #d8dee6; border-radius: 8px; }}
 QPushButton {{
-    min-height: 40px; padding: 4px 14px; border-radius: 6px;
+    min-height: {TOUCH}px; padding: 4px 14px; border-radius: 6px;
     border: 1px solid #b8c2cf; background: white;
 }}
 QPushButton:hover {{ background: #eef3fa; }}
 QPushButton#Primary {{ background: {PT_COLOUR}; color: white; border: none; font-weight: 600; }}
 QPushButton#Primary:disabled {{ background: #9db3d6; }}
-QLineEdit, QSpinBox, QComboBox, QDateEdit {{
-    min-height: 36px; padding: 2px 8px; border: 1px solid #b8c2cf; border-radius: 6px;
+QLineEdit, QSpinBox, QComboBox, QDateEdit, QDateTimeEdit, QTimeEdit {{
+    min-height: {TOUCH - 4}px; padding: 2px 8px; border: 1px solid #b8c2cf; border-radius: 6px;
     background: white;
+}}
+QCheckBox, QRadioButton {{ min-height: {TOUCH}px; spacing: 10px; }}
+QCheckBox::indicator, QRadioButton::indicator, QTableView::indicator, QListView::indicator {{
+    width: 28px; height: 28px;
 }}
 QTableView, QListView {{
     background: white; border: 1px solid #d8dee6; border-radius: 8px;
     selection-background-color: #dce8f8; selection-color: #1d2733;
 }}
-QListView::item {{ min-height: 44px; padding: 2px 8px; }}
+QListView::item {{ min-height: {TOUCH + 4}px; padding: 2px 8px; }}
 QHeaderView::section {{
     background: #eef1f5; border: none; border-bottom: 1px solid #d8dee6; padding: 6px;
     font-weight: 600; color: #3b4754;
 }}
 """
+
+
+STYLESHEET = stylesheet()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QSpinBox, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from chargeclock.ui import theme
@@ -40,6 +40,10 @@ class TimerCellDelegate(QStyledItemDelegate):
             font.setPointSizeF(font.pointSizeF() * 1.15)
             font.setBold(True)
             font.setStyleHint(QFont.StyleHint.Monospace)
+            # A narrow column (a small screen, large type): the text shrinks to fit, never cut.
+            wide = QFontMetricsF(font).horizontalAdvance(str(index.data() or ""))
+            if wide > rect.width() - 8:
+                font.setPointSizeF(font.pointSizeF() * (rect.width() - 8) / wide)
             painter.setFont(font)
         else:
             painter.setPen(QPen(QColor("#c9d1db"), 1, Qt.PenStyle.DashLine))

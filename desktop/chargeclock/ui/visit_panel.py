@@ -34,7 +34,7 @@ from chargeclock.domain.errors import ChargeClockError
 from chargeclock.services.changes import Changes
 from chargeclock.services.minutes import LongSpan, VisitState, long_spans, service_minutes
 from chargeclock.services.session import Services
-from chargeclock.ui import theme
+from chargeclock.ui import running_elsewhere, theme
 from chargeclock.ui.calculator_panel import CalculatorPanel, PanelContext
 from chargeclock.ui.lists import ClaimLinesModel, LineEntry
 from chargeclock.ui.patient_panel import heading
@@ -127,6 +127,8 @@ class VisitPanel(QFrame):
         self.remove_button = QPushButton("Remove code")
         self.remove_button.clicked.connect(self.remove_selected_code)
         add_row.addWidget(self.remove_button)
+        self.segments_button = QPushButton("Segments… (Ctrl+T)")  # ui.visit_edits opens them
+        add_row.addWidget(self.segments_button)
         layout.addLayout(add_row)
 
         self.lines_title = QLabel("Claim lines (frozen at finalize)")
@@ -246,6 +248,7 @@ class VisitPanel(QFrame):
                 self.superbill_button,
                 self.add_code,
                 self.remove_button,
+                self.segments_button,
                 self.lines_view,
                 self.lines_title,
             ):
@@ -269,6 +272,7 @@ class VisitPanel(QFrame):
         self.rules_banner.setVisible(banner is not None)
         for widget in (self.finalize_button, self.add_code, self.remove_button):
             widget.setEnabled(is_open)
+        self.segments_button.setEnabled(True)  # a finalized visit's segments are shown too
         self.superbill_button.setEnabled(state.status == "finalized")
         self._show_lines(state)
         self.recompute(force=True)
@@ -337,6 +341,9 @@ class VisitPanel(QFrame):
             return
         row = self.state.code(code)
         verb = "stop" if row is not None and row.is_running(role) else "start"
+        ask = running_elsewhere.before_start  # another patient's timer of that role runs?
+        if verb == "start" and not ask(self, self.runner, self.state, role):
+            return
         self._run_on_visit(
             lambda: self.services.visits.toggle_timer(self.visit_id, code, role),
             failed=f"The {role} tap on {code} was NOT saved: its timer did not {verb}.\n\n",

@@ -1,0 +1,182 @@
+"""The visit screen fits the screen it is on, from a 1024×600 touch panel to a 4K monitor, and
+reads from two metres with large type.
+
+* The timer columns never scroll sideways: as the centre narrows, the PT and PTA buttons
+  shrink to what their text needs, then the Service column (the code's label, still the
+  code's tooltip) gives way; Code and Units keep their room.
+* Buttons whose text would be cut drop their shortcut from the text (it stays in the tooltip).
+* The left lists cut a long line with "…" rather than scroll sideways.
+* Large type (a toolbar switch, kept with the database's settings) raises the type from 12 pt
+  to 16 pt and the rows and buttons with it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QPushButton, QSplitter
+
+from chargeclock.domain.errors import ChargeClockError
+from chargeclock.services.display import Display
+from chargeclock.ui import theme
+from chargeclock.ui.rows_model import CodeRowsModel
+
+if TYPE_CHECKING:
+    from chargeclock.ui.main_window import MainWindow
+
+# Column widths at 12 pt (large type scales them).
+CODE_WIDTH = 80
+UNITS_WIDTH = 72
+UNITS_MORE = 28
+TIMER_MOST = 170
+TIMER_LEAST = 128  # "PTA ■ 1:23:45" in its bold, slightly larger type, with the cell's margins
+SERVICE_LEAST = 96  # below this the label is not worth a column: it goes to the tooltip
+TITLE_POINTS = 17
+PANEL_LEAST = 290  # the calculator on the right
+PANEL_LARGE_EXTRA = 50  # its figures in large type
+PATIENTS_LEAST = 200  # the lists on the left
+
+
+class DisplayFit(QObject):
+    """Fits ``window`` to its size and applies the large-type setting."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.display = Display(window.services.ctx)
+        self.large = False
+        self.large_type_action = QAction("Large type", window)
+        self.large_type_action.setCheckable(True)
+        self.large_type_action.setToolTip("Bigger type and buttons, to read from across the room")
+        self.large_type_action.toggled.connect(self.set_large_type)
+        window.patients.setMinimumWidth(PATIENTS_LEAST)
+        window.table.horizontalHeader().setTextElideMode(Qt.TextElideMode.ElideRight)
+        for view in (window.patients.today_list, window.patients.patient_list):
+            view.setTextElideMode(Qt.TextElideMode.ElideRight)
+            view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # A long visit line wraps rather than widen the window past the screen.
+        window.visits.visit_title.setWordWrap(True)
+        window.visits.visit_subtitle.setWordWrap(True)
+        window.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        window.table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        window.table.viewport().installEventFilter(self)
+        window.visits.installEventFilter(self)
+        visits = window.visits
+        self.labels: list[tuple[QPushButton, str, str]] = [
+            (visits.finalize_button, visits.finalize_button.text(), "Finalize"),
+            (visits.superbill_button, visits.superbill_button.text(), "Superbill"),
+            (visits.segments_button, visits.segments_button.text(), "Segments…"),
+        ]
+        for button, long, _short in self.labels:
+            button.setToolTip(long)
+        try:
+            large = self.display.large_type()
+        except ChargeClockError:  # unreadable now: the usual type
+            large = False
+        self.large_type_action.setChecked(large)
+        self.apply(large)
+
+    # -- large type -------------------------------------------------------------------------
+
+    def set_large_type(self, on: bool) -> None:
+        """The toolbar switch: saved, then drawn."""
+        if on == self.large:
+            return
+        saved = self.window.runner.run(lambda: self.display.set_large_type(on), self.window)
+        if saved is None:  # not saved: the switch goes back
+            self.large_type_action.blockSignals(True)
+            self.large_type_action.setChecked(self.large)
+            self.large_type_action.blockSignals(False)
+            return
+        self.apply(on)
+
+    def apply(self, large: bool) -> None:
+        self.large = large
+        factor = theme.scale(large)
+        size = theme.LARGE_POINT_SIZE if large else theme.BASE_POINT_SIZE
+        self.window.setStyleSheet(theme.stylesheet(size))
+        # Narrow enough for 1024 px across with the centre's timers whole; wider with large
+        # type, whose figures would not fit otherwise.
+        self.window.panel.setMinimumWidth(PANEL_LEAST + (PANEL_LARGE_EXTRA if large else 0))
+        self.window.table.verticalHeader().setDefaultSectionSize(round(theme.ROW_HEIGHT * factor))
+        title = round(TITLE_POINTS * factor)
+        self.window.visits.visit_title.setStyleSheet(f"font-size: {title}pt;")
+        self.fit_columns()
+        self.fit_labels()
+
+    # -- fitting ------------------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Resize:
+            if watched is self.window.visits:
+                self.fit_labels()
+            else:
+                self.fit_columns()
+        return False
+
+    def fit_columns(self) -> None:
+        """Widths for the viewport's width: no sideways scroll of the timer columns."""
+        table = self.window.table
+        factor = theme.scale(self.large)
+        # Five digits and a unit count need little more room in large type.
+        code, units = CODE_WIDTH + (8 if self.large else 0), UNITS_WIDTH
+        least, most = round(TIMER_LEAST * factor), round(TIMER_MOST * factor)
+        width = table.viewport().width()
+        room = width - code - units
+        if room < 2 * least and self._squeeze_sides(2 * least - room):
+            return  # the splitter moved: this runs again at the new width
+        show_service = room - 2 * least >= round(SERVICE_LEAST * factor)
+        timers = (room - round(SERVICE_LEAST * factor)) // 2 if show_service else room // 2
+        # At the least, unless even that does not fit (large type on a small screen): then
+        # the two share what there is, rather than hide the Units behind the edge.
+        timers = min(most, max(min(least, room // 2), timers))
+        if show_service and timers == most and room - 2 * most >= SERVICE_LEAST + UNITS_MORE:
+            units += UNITS_MORE  # room to spare: "2 (1 CQ)" on one line
+        header = table.horizontalHeader()
+        table.setColumnHidden(CodeRowsModel.SERVICE, not show_service)
+        header.setSectionResizeMode(CodeRowsModel.SERVICE, QHeaderView.ResizeMode.Stretch)
+        for column, size in (
+            (CodeRowsModel.CODE, code),
+            (CodeRowsModel.PT, timers),
+            (CodeRowsModel.PTA, timers),
+            (CodeRowsModel.UNITS, units),
+        ):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(column, size)
+
+    def _squeeze_sides(self, wanted: int) -> bool:
+        """Give the centre up to ``wanted`` pixels from the side panels (the calculator first),
+        down to their least widths; False when they have none to give."""
+        splitter = self.window.centralWidget()
+        if not isinstance(splitter, QSplitter) or splitter.count() != 3:
+            return False
+        left, centre, right = splitter.sizes()
+        from_right = min(wanted, max(0, right - self.window.panel.minimumWidth()))
+        from_left = min(wanted - from_right, max(0, left - self.window.patients.minimumWidth()))
+        if from_right + from_left <= 0:
+            return False
+        splitter.setSizes([left - from_left, centre + from_left + from_right, right - from_right])
+        return True
+
+    def fit_labels(self) -> None:
+        """A button whose whole text does not fit says it without its shortcut."""
+        panel = self.window.visits
+        room = panel.contentsRect().width() - 24  # the panel's margins
+        # Segments… shares its row with the code field (its least useful width) and Remove code.
+        beside = panel.remove_button.sizeHint().width() + 160
+        for row, others in (((0, 1), 0), ((2,), beside)):
+            buttons = [self.labels[i] for i in row]
+            needed = others + sum(self._text_width(b, long) for b, long, _ in buttons)
+            fits = needed + 12 * len(buttons) <= room
+            for button, long, short in buttons:
+                button.setText(long if fits else short)
+                # The layout may squeeze a button to its short text, no further: so the
+                # window's least width is that of the short texts, and they are then chosen.
+                button.ensurePolished()
+                button.setMinimumWidth(self._text_width(button, short))
+
+    @staticmethod
+    def _text_width(button: QPushButton, text: str) -> int:
+        return button.fontMetrics().horizontalAdvance(text) + 2 * 14 + 12  # padding, border
