@@ -4,6 +4,8 @@ with every field checked first, in one transaction.
 
 from __future__ import annotations
 
+import msgspec
+
 from chargeclock.domain.errors import InputError
 from chargeclock.domain.payer_kinds import (
     TELEHEALTH_MODIFIERS,
@@ -77,10 +79,7 @@ class PayerRecords:
                 "",
                 name=name,
                 unit_method=method,
-                kind=extra.kind,
-                therapy_modifiers=extra.therapy_modifiers,
-                habilitative_modifiers=extra.habilitative_modifiers,
-                telehealth_modifier=extra.telehealth_modifier,
+                **msgspec.structs.asdict(extra),
             )
         found = payers.get_payer(self.ctx.db, payer_id)
         assert found is not None
@@ -129,10 +128,7 @@ class PayerRecords:
                 assistant_modifiers=assistant_modifiers,
                 kx=kx,
                 medicare=medicare,
-                kind=extra.kind,
-                therapy_modifiers=extra.therapy_modifiers,
-                habilitative_modifiers=extra.habilitative_modifiers,
-                telehealth_modifier=extra.telehealth_modifier,
+                **msgspec.structs.asdict(extra),
             )
         found = payers.get_payer(conn, payer_id)
         assert found is not None
