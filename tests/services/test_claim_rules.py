@@ -175,3 +175,41 @@ def test_migration_maps_existing_payers_to_kinds(tmp_path: Path) -> None:
         ("Plan following Medicare", "medicare_b", 1),
     ]
     conn.close()
+
+
+def test_finalize_asked_never_freezes_five_modifiers_even_with_a_reason(clinic: Clinic) -> None:
+    services = clinic.services
+    records = services.records
+    medicare = records.payers()[0]
+    records.update_payer(
+        medicare.id,
+        medicare.name,
+        medicare=True,
+        unit_method="cms",
+        assistant_modifiers=True,
+        kx=True,
+        modifiers=PayerModifiers("medicare_b", True, True, "95"),  # 97 on every line
+    )
+    records.set_prior_spend(clinic.patient_id, 2026, "2600.00")
+    records.save_fees(2026, charges={"97140": "85", "97530": "95"})
+    visits = services.visits
+    visit = visits.open_visit(clinic.patient_id, place_of_service="02").visit_id  # telehealth
+    for code in ("97140", "97530"):
+        visits.start_timer(visit, code, "PT")
+        clinic.clock.advance(minutes=15)
+    visits.stop_timer(visit, "PT")
+    visits.add_distinct_modifier(visit, "97530", "59")
+    visits.confirm_kx(clinic.patient_id, 2026, "Dana Reyes")
+    asks = visits.finalize_asks(visit)
+    assert [(a.key, a.carc, a.overridable) for a in asks] == [
+        ("modifier_count:97530", "CO-4", False)
+    ]
+    assert "59 GP 97 95 KX" in asks[0].text
+    before = dump(services)
+    with pytest.raises(InputError, match=r"^modifiers: 97530 59 GP 97 95 KX: 5 modifiers"):
+        visits.finalize(visit, {"modifier_count:97530": "the payer takes five"})
+    assert dump(services) == before
+    visits.set_line_modifiers(visit, "97530", [])  # the clinician takes the 59 off
+    assert [a.kind for a in visits.finalize_asks(visit)] == ["ncci"]
+    done = visits.finalize(visit, {"ncci:97140 97530": "one service"})
+    assert done.claim_lines[1].modifiers == ("GP", "97", "95", "KX")

@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from chargeclock.clock import FakeClock
 from chargeclock.domain.errors import InputError
+from chargeclock.services.finalize_asks import Unresolved
 from chargeclock.ui.finalize_dialog import FinalizeAsks
 from chargeclock.ui.main_window import MainWindow
 from chargeclock.ui.rows_model import CodeRowsModel
@@ -130,3 +131,18 @@ def test_the_service_never_freezes_a_line_without_a_charge(
     assert dump(window.services) == after_fees != before
     done = visits.finalize(window.visit_id, {"ncci:97140 97530": "reason"})
     assert len(done.claim_lines) == 2
+
+
+def test_five_modifiers_block_finalize_whatever_the_reasons(
+    window: MainWindow, qtbot: QtBot, clock: FakeClock
+) -> None:
+    start_visit_by_clicks(qtbot, window)
+    items = [
+        Unresolved("modifier_count:97530", "modifier_count", ("97530",), "5 modifiers", "CO-4"),
+        Unresolved("review:97110", "review", ("97110",), "sources disagree"),
+    ]
+    dialog = FinalizeAsks(window.visits, items)
+    qtbot.addWidget(dialog)
+    dialog.reasons["review:97110"].setText("checked with the biller")
+    assert "modifier_count:97530" not in dialog.reasons
+    assert not dialog.finalize_button.isEnabled()

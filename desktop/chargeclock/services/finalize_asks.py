@@ -21,7 +21,10 @@ ACTIONS = {
     "kx_unconfirmed": "confirm KX for the year",
     "tie": "keep the allocation shown",
     "charge": "enter the clinic's charge for the code",
+    "modifier_count": "remove a modifier (Modifiers…, or the payer's settings)",
 }
+#: what no reason can wave through: a line needs a charge, and a claim line holds four modifiers
+MUST_SETTLE = ("charge", "modifier_count")
 
 
 class Unresolved(Struct, frozen=True):
@@ -39,8 +42,7 @@ class Unresolved(Struct, frozen=True):
 
     @property
     def overridable(self) -> bool:
-        """A missing charge cannot be waved through: the line needs an amount."""
-        return self.kind != "charge"
+        return self.kind not in MUST_SETTLE
 
 
 def unresolved(
@@ -85,7 +87,8 @@ def check_settled(items: Sequence[Unresolved], overrides: Mapping[str, str]) -> 
     for item in items:
         reason = overrides.get(item.key, "").strip()
         if not item.overridable:
-            raise InputError("charge", f"{item.text}; enter the charge and finalize again")
+            field = "charge" if item.kind == "charge" else "modifiers"
+            raise InputError(field, f"{item.text}; {item.action} and finalize again")
         if not reason:
             raise InputError(
                 "finalize", f"{item.text} — settle it ({item.action or 'fix it'}) or give a reason"

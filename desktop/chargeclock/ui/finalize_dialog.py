@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from chargeclock.domain.errors import ChargeClockError
 from chargeclock.domain.modifiers import DISTINCT
-from chargeclock.services.finalize_asks import Unresolved
+from chargeclock.services.finalize_asks import MUST_SETTLE, Unresolved
 from chargeclock.services.validation import parse_fee
 from chargeclock.ui.claim_actions import clinician_name
 
@@ -58,6 +58,7 @@ class FinalizeAsks(QDialog):
         self.charges: dict[str, QLineEdit] = {}
         self.item_actions: dict[str, list[QPushButton]] = {}
         self.items: list[Unresolved] = []
+        self.blocked = False
         self._show(items)
 
     def _show(self, items: list[Unresolved]) -> None:
@@ -68,12 +69,17 @@ class FinalizeAsks(QDialog):
                 widget.deleteLater()
         kept = {k: e.text() for k, e in self.reasons.items()}
         self.reasons, self.charges, self.item_actions, self.items = {}, {}, {}, items
+        self.blocked = False  # an item only the visit screen or Settings can settle
         for row, item in enumerate(items):
             head = f"<b>{item.carc}</b> " if item.carc else ""
             text = QLabel(head + item.text.replace("&", "&amp;").replace("<", "&lt;"))
             text.setWordWrap(True)
             self.grid.addWidget(text, row, 0)
             self.grid.addWidget(self._action(item), row, 1)
+            if item.kind in MUST_SETTLE and item.kind != "charge":
+                self.grid.addWidget(QLabel(item.action), row, 2)
+                self.blocked = True
+                continue
             entry = QLineEdit()
             if item.overridable:
                 entry.setPlaceholderText("or the reason to finalize as it is")
@@ -132,8 +138,10 @@ class FinalizeAsks(QDialog):
         return True
 
     def _update(self) -> None:
-        ready = all(e.text().strip() for e in self.reasons.values()) and all(
-            self._charge_ok(e.text()) for e in self.charges.values()
+        ready = (
+            not self.blocked
+            and all(e.text().strip() for e in self.reasons.values())
+            and all(self._charge_ok(e.text()) for e in self.charges.values())
         )
         self.finalize_button.setEnabled(ready)
 
