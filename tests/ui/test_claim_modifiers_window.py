@@ -101,3 +101,26 @@ def test_kx_is_confirmed_once_by_the_clinician(
     assert not panel.claim_actions.kx_button.isVisibleTo(panel)
     [entry] = [e for e in services.audit_entries() if e.action == "kx_confirmed"]
     assert entry.details["confirmed_by"] == "Dana Reyes" and entry.details["year"] == 2026
+
+
+def test_an_abn_recorded_on_the_panel_puts_ga_in_place_of_kx(
+    window: MainWindow, qtbot: QtBot, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    services = window.services
+    services.records.set_prior_spend(services.records.search_patients("Doe")[0].id, 2026, "2600")
+    start_visit_by_clicks(qtbot, window)
+    click(qtbot, window, "97110", CodeRowsModel.PT)
+    clock.advance(minutes=15)
+    click(qtbot, window, "97110", CodeRowsModel.PT)
+    window.tick()
+    panel = window.visits.panel
+    assert panel.claim_actions.abn_button.isVisibleTo(panel)  # a Medicare Part B visit
+    assert [ln.modifiers for ln in services.live_result(window.state).claim_lines] == [("GP", "KX")]
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("97110", True))
+    qtbot.mouseClick(panel.claim_actions.abn_button, Qt.MouseButton.LeftButton)
+    state = window.state
+    assert state is not None and state.claim.abn_on_file
+    assert [ln.modifiers for ln in services.live_result(state).claim_lines] == [("GP", "GA")]
+    assert "CO-50" not in panel.warnings.text()  # no KX, so nothing to confirm
+    [entry] = [e for e in services.audit_entries() if e.action == "abn_recorded"]
+    assert entry.details["codes"] == ["97110"] and entry.details["signed_on"] == "2026-03-02"

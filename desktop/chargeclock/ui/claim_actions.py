@@ -26,6 +26,7 @@ from chargeclock.domain.modifiers import DISTINCT, MEANINGS
 if TYPE_CHECKING:
     from chargeclock.ui.visit_panel import VisitPanel
 
+MEDICARE_KINDS = ("medicare_b", "medicare_advantage")  # GA/GZ are Medicare's liability modifiers
 MAX_PAIRS = 3  # pairs offered at once (a fixed pool: a minute's change creates no widget)
 
 
@@ -33,6 +34,7 @@ class ClaimActions(QWidget):
     #: (column-2 code, modifier) chosen from a code pair's warning
     distinct_chosen = Signal(str, str)
     kx_confirm_requested = Signal()
+    abn_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -69,13 +71,19 @@ class ClaimActions(QWidget):
         self.kx_button.setVisible(False)
         self.kx_button.clicked.connect(lambda _checked=False: self.kx_confirm_requested.emit())
         layout.addWidget(self.kx_button)
+        self.abn_button = QPushButton("ABN signed… (GA on its lines)", self)
+        self.abn_button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.abn_button.setVisible(False)
+        self.abn_button.clicked.connect(lambda _checked=False: self.abn_requested.emit())
+        layout.addWidget(self.abn_button)
 
     def show_for(self, result: VisitResult | None) -> None:
         """Offer what ``result``'s warnings call for (nothing when None)."""
         warnings = result.warnings if result is not None else ()
         pairs = [w.codes for w in warnings if w.kind == "ncci" and "none was added" in w.message]
         kx = any(w.kind == "kx_unconfirmed" for w in warnings)
-        key = (tuple(pairs), kx)
+        medicare = result is not None and result.payer_kind in MEDICARE_KINDS
+        key = (tuple(pairs), kx, medicare)
         if key == self._last:
             return
         self._last = key
@@ -86,6 +94,7 @@ class ClaimActions(QWidget):
                 label.setText(f"{column2} with {column1}, distinct service:")
             row.setVisible(index < len(pairs))
         self.kx_button.setVisible(kx)
+        self.abn_button.setVisible(medicare)
 
     def _pair_clicked(self, index: int, modifier: str, _checked: bool = False) -> None:
         code = self._pair_codes[index]
@@ -121,8 +130,27 @@ def wire(panel: VisitPanel, actions: ClaimActions) -> None:
         by = clinician_name(panel, visit.rendering_provider_id)
         panel.runner.run(lambda: services.visits.confirm_kx(visit.patient_id, year, by), panel)
 
+    def abn() -> None:
+        visit_id = panel.visit_id
+        if visit_id is None:
+            return
+        visit = services.visits.visit(visit_id)
+        text, ok = QInputDialog.getText(
+            panel,
+            "ABN on file",
+            f"The patient signed an ABN on {visit.date_of_service:%m/%d/%Y}. The codes it "
+            "covers, separated by spaces (empty: every code):",
+        )
+        if ok:
+            codes = text.replace(",", " ").upper().split()
+            panel.runner.run(
+                lambda: services.visits.record_abn(visit.patient_id, visit.date_of_service, codes),
+                panel,
+            )
+
     actions.distinct_chosen.connect(distinct)
     actions.kx_confirm_requested.connect(confirm_kx)
+    actions.abn_requested.connect(abn)
 
 
 def clinician_name(panel: VisitPanel, provider_id: int | None) -> str:
