@@ -167,7 +167,7 @@ def calculate(visit: VisitInput, book: RuleBook) -> VisitResult:
         kx_tracked=visit.payer.kx,
         chosen_modifiers=visit.line_modifiers,
     )
-    warnings = [with_carc(w) for w in warnings] + claim_line_warnings(visit, claim_lines, rules)
+    warnings = [with_carc(w) for w in warnings] + claim_line_warnings(visit, claim_lines, rules, kx)
 
     timed = [i for i, c in enumerate(codes) if c.timed]
     total_timed = sum(visit.services[i].minutes for i in timed)

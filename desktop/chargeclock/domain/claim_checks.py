@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from chargeclock.domain.fees import money
 from chargeclock.domain.modifiers import DISTINCT, MAX_MODIFIERS, has_distinct
+from chargeclock.domain.payer_kinds import PayerKind
 from chargeclock.domain.rulebook import RuleYear
-from chargeclock.domain.visit_types import ClaimLine, VisitInput
+from chargeclock.domain.visit_types import ClaimLine, KxStatus, VisitInput
 from chargeclock.domain.warnings import VisitWarning
 
 #: the reason code each kind of warning would be denied with (claims.md §3)
@@ -19,6 +21,8 @@ CARCS: dict[str, str] = {
     "modifier_count": "CO-4",
     "modifier_misfit": "CO-4",
     "kx_unconfirmed": "CO-50",
+    "kx_missing": "CO-50",
+    "therapy_modifier_missing": "CO-4",
 }
 
 
@@ -31,11 +35,31 @@ def with_carc(warning: VisitWarning) -> VisitWarning:
 
 
 def claim_line_warnings(
-    visit: VisitInput, lines: Sequence[ClaimLine], rules: RuleYear
+    visit: VisitInput, lines: Sequence[ClaimLine], rules: RuleYear, kx: KxStatus
 ) -> list[VisitWarning]:
     """More than four modifiers on a line; a distinct-service modifier on a code that is not
-    the column-2 code of a pair billed that day; KX without the clinician's confirmation."""
+    the column-2 code of a pair billed that day; KX without the clinician's confirmation; a
+    Medicare Part B payer set to take no GP/GO/GN, or no KX above the threshold."""
     out: list[VisitWarning] = []
+    payer = visit.payer
+    if payer.kind is PayerKind.MEDICARE_B and lines and not payer.therapy_modifiers:
+        out.append(
+            VisitWarning(
+                "therapy_modifier_missing",
+                tuple(dict.fromkeys(line.code for line in lines)),
+                "Medicare therapy lines need GP/GO/GN, and this payer is set to take none "
+                "(Settings → Payers)",
+            )
+        )
+    if payer.kind is PayerKind.MEDICARE_B and not payer.kx and kx.ytd_after >= kx.threshold:
+        out.append(
+            VisitWarning(
+                "kx_missing",
+                (),
+                f"the year-to-date reaches the {money(kx.threshold)} KX threshold but this "
+                "Medicare payer is set to take no KX (Settings → Payers)",
+            )
+        )
     for line in lines:
         if len(line.modifiers) > MAX_MODIFIERS:
             out.append(
