@@ -7,18 +7,21 @@ from __future__ import annotations
 import sqlite3
 from datetime import date
 from decimal import Decimal
+from io import BytesIO
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from chargeclock.domain.calculation import calculate
 from chargeclock.domain.errors import InputError
 from chargeclock.domain.payer_kinds import PayerModifiers
 from chargeclock.domain.warnings import VisitWarning
 from chargeclock.services.minutes import visit_input
+from chargeclock.services.superbill import pdf_bytes, superbill_for_visit
 from chargeclock.storage.audit import AuditEntry
 from chargeclock.storage.migrations import migrate, migration_files
-from tests.services.conftest import Clinic, dump
+from tests.services.conftest import VALID_NPI, Clinic, dump
 
 
 def _visit(
@@ -213,3 +216,33 @@ def test_finalize_asked_never_freezes_five_modifiers_even_with_a_reason(clinic: 
     assert [a.kind for a in visits.finalize_asks(visit)] == ["ncci"]
     done = visits.finalize(visit, {"ncci:97140 97530": "one service"})
     assert done.claim_lines[1].modifiers == ("GP", "97", "95", "KX")
+
+
+def test_the_superbill_line_prints_the_chosen_modifiers(clinic: Clinic, tmp_path: Path) -> None:
+    services = clinic.services
+    services.records.save_practice(
+        "Harbor PT",
+        "9 Quay Street\nSpringfield, IL 62701",
+        "(217) 555-0100",
+        VALID_NPI,
+        "12-3456789",
+    )
+    services.db.execute(
+        "UPDATE patients SET member_id = '1EG4TE5MK72' WHERE id = ?", (clinic.patient_id,)
+    )
+    services.records.save_fees(2026, charges={"97140": "60", "97530": "70"})
+    visits = services.visits
+    visit = visits.open_visit(clinic.patient_id).visit_id
+    for code in ("97140", "97530"):
+        visits.start_timer(visit, code, "PT")
+        clinic.clock.advance(minutes=15)
+    visits.stop_timer(visit, "PT")
+    visits.add_distinct_modifier(visit, "97530", "XS")
+    visits.finalize(visit)
+    superbill = superbill_for_visit(services, visit)
+    assert [(x.code, x.modifiers) for x in superbill.lines] == [
+        ("97140", ("GP",)),
+        ("97530", ("XS", "GP")),
+    ]
+    text = PdfReader(BytesIO(pdf_bytes(superbill))).pages[0].extract_text()
+    assert "XS GP" in text
