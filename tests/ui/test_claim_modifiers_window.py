@@ -38,6 +38,14 @@ def two_codes(qtbot: QtBot, window: MainWindow, clock: FakeClock) -> None:
     window.tick()
 
 
+def _fifteen_minutes_of_97110(qtbot: QtBot, window: MainWindow, clock: FakeClock) -> None:
+    start_visit_by_clicks(qtbot, window)
+    click(qtbot, window, "97110", CodeRowsModel.PT)
+    clock.advance(minutes=15)
+    click(qtbot, window, "97110", CodeRowsModel.PT)
+    window.tick()
+
+
 def test_the_pair_warning_offers_the_distinct_modifier_in_one_tap(
     window: MainWindow, qtbot: QtBot, clock: FakeClock
 ) -> None:
@@ -86,11 +94,7 @@ def test_kx_is_confirmed_once_by_the_clinician(
     services = window.services
     patient = services.records.search_patients("Doe")[0].id
     services.records.set_prior_spend(patient, 2026, "2600.00")
-    start_visit_by_clicks(qtbot, window)
-    click(qtbot, window, "97110", CodeRowsModel.PT)
-    clock.advance(minutes=15)
-    click(qtbot, window, "97110", CodeRowsModel.PT)
-    window.tick()
+    _fifteen_minutes_of_97110(qtbot, window, clock)
     panel = window.visits.panel
     assert "<b>CO-50</b>" in panel.warnings.text()
     assert panel.claim_actions.kx_button.isVisibleTo(panel)
@@ -108,11 +112,7 @@ def test_an_abn_recorded_on_the_panel_puts_ga_in_place_of_kx(
 ) -> None:
     services = window.services
     services.records.set_prior_spend(services.records.search_patients("Doe")[0].id, 2026, "2600")
-    start_visit_by_clicks(qtbot, window)
-    click(qtbot, window, "97110", CodeRowsModel.PT)
-    clock.advance(minutes=15)
-    click(qtbot, window, "97110", CodeRowsModel.PT)
-    window.tick()
+    _fifteen_minutes_of_97110(qtbot, window, clock)
     panel = window.visits.panel
     assert panel.claim_actions.abn_button.isVisibleTo(panel)  # a Medicare Part B visit
     assert [ln.modifiers for ln in services.live_result(window.state).claim_lines] == [("GP", "KX")]
