@@ -234,3 +234,32 @@ def test_a_new_practice_from_an_empty_database(qtbot: QtBot, tmp_path: Path) -> 
         assert records.check_pin(records.users()[0].id, "2468")
     finally:
         services.close()
+
+
+def test_payer_kind_sets_its_defaults_and_each_stays_editable(
+    dialog: SettingsDialog, clinic: Clinic
+) -> None:
+    tab = dialog.payers
+    tab.new()
+    tab.name.setText("Cash patients")
+    tab.kind.setCurrentIndex(tab.kind.findData("self_pay"))
+    tab.kind.activated.emit(tab.kind.currentIndex())
+    assert not tab.therapy.isChecked() and not tab.kx.isChecked()
+    assert tab.unit_method.currentData() == "per_code" and tab.telehealth.currentData() == ""
+    tab.kind.setCurrentIndex(tab.kind.findData("commercial"))
+    tab.kind.activated.emit(tab.kind.currentIndex())
+    assert tab.therapy.isChecked() and tab.telehealth.currentData() == "95"
+    tab.habilitative.setChecked(True)  # this plan wants 96/97
+    tab.telehealth.setCurrentIndex(tab.telehealth.findData("GT"))
+    tab.save()
+    payer = clinic.services.records.payers()[-1]
+    assert (payer.kind, payer.habilitative_modifiers, payer.telehealth_modifier) == (
+        "commercial",
+        True,
+        "GT",
+    )
+    assert tab.list.item(tab.list.count() - 1).text() == "Cash patients · Commercial"
+    tab.kind.setCurrentIndex(tab.kind.findData("workers_comp"))
+    tab.save()
+    assert clinic.services.records.payers()[-1].kind == "workers_comp"
+    assert clinic.services.records.payers()[-1].habilitative_modifiers  # kept as edited

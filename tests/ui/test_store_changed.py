@@ -25,6 +25,7 @@ def _today(window: MainWindow) -> list[str]:
 
 
 def _timed_visit(window: MainWindow, clinic: Clinic) -> int:
+    clinic.services.records.save_fees(2026, charges={"97110": "80.00"})  # finalize needs one
     window.start_visit(clinic.patient_id)
     assert window.state is not None
     window.visits.toggle_timer("97110", "PT")

@@ -42,6 +42,9 @@ def setup_clinic(services: Services) -> int:
         "Doe", "Jane", datetime(1950, 1, 2).date(), payer_id=medicare.id, diagnoses=["M17.11"]
     )
     records.set_favourite_codes(["97110", "97140", "97112", "G0283"])
+    # The clinic's charges: finalize freezes no line without one.
+    charges = {"97110": "80.00", "97140": "85.00", "97112": "82.00", "G0283": "40.00"}
+    records.save_fees(2026, charges=charges)
     return patient.id
 
 

@@ -13,9 +13,11 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from chargeclock.domain.errors import InputError
 from chargeclock.domain.fees import round_cents
+from chargeclock.domain.payer_kinds import KindDefaults, PayerKind, kind_defaults, kind_for_legacy
 from chargeclock.domain.rulebook import Discipline
 from chargeclock.domain.visit_types import (
     MAX_MINUTES,
+    DayLine,
     PayerRules,
     ServiceMinutes,
     UnitMethod,
@@ -51,11 +53,56 @@ class _Strict(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
 
 
+KindName = Literal[
+    "medicare_b", "medicare_advantage", "medicaid", "commercial", "workers_comp", "auto", "self_pay"
+]
+
+
 class PayerIn(_Strict):
-    unit_method: Literal["cms", "per_code"] = "cms"
-    assistant_modifiers: bool = True
-    kx: bool = True
-    medicare: bool = True
+    """Without ``kind`` a payer is described by its flags alone (the defaults below, Medicare's);
+    with it, every flag left out takes the kind's default (claims.md §1)."""
+
+    kind: KindName | None = None
+    unit_method: Literal["cms", "per_code"] | None = None
+    assistant_modifiers: bool | None = None
+    kx: bool | None = None
+    medicare: bool | None = None
+    therapy_modifiers: bool | None = None
+    habilitative_modifiers: bool | None = None
+    telehealth_modifier: Literal["95", "GT", ""] | None = None
+
+    def rules(self) -> PayerRules:
+        if self.kind is None:
+            base = PayerRules()
+            kind = kind_for_legacy(self.medicare is not False)
+            defaults = KindDefaults(
+                base.unit_method.value,
+                base.assistant_modifiers,
+                base.kx,
+                base.medicare,
+                base.therapy_modifiers,
+                base.habilitative_modifiers,
+                base.telehealth_modifier,
+            )
+        else:
+            kind = PayerKind(self.kind)
+            defaults = kind_defaults(kind)
+
+        def pick(given: Any, default: Any) -> Any:
+            return default if given is None else given
+
+        return PayerRules(
+            unit_method=UnitMethod(pick(self.unit_method, defaults.unit_method)),
+            assistant_modifiers=pick(self.assistant_modifiers, defaults.assistant_modifiers),
+            kx=pick(self.kx, defaults.kx),
+            medicare=pick(self.medicare, defaults.medicare),
+            kind=kind,
+            therapy_modifiers=pick(self.therapy_modifiers, defaults.therapy_modifiers),
+            habilitative_modifiers=pick(
+                self.habilitative_modifiers, defaults.habilitative_modifiers
+            ),
+            telehealth_modifier=pick(self.telehealth_modifier, defaults.telehealth_modifier),
+        )
 
 
 class ServiceIn(_Strict):
@@ -64,6 +111,13 @@ class ServiceIn(_Strict):
     pta_minutes: Minutes = 0
     overlap_minutes: Minutes = 0
     assistant_furnished: bool = False
+    modifiers: list[str] = []
+
+
+class DayLineIn(_Strict):
+    code: str
+    units: Annotated[int, Field(ge=1, le=MAX_MINUTES)]
+    assistant: bool = False
 
 
 class YtdIn(_Strict):
@@ -78,17 +132,17 @@ class CalcInput(_Strict):
     services: list[ServiceIn]
     ytd_allowed: YtdIn = YtdIn()
     tie_choice: list[str] | None = None
+    abn_on_file: bool = False
+    place_of_service: Annotated[str, Field(pattern=r"^[0-9]{2}$")] = "11"
+    habilitative: bool = False
+    kx_confirmed: bool | None = None
+    same_day_lines: list[DayLineIn] = []
 
     def to_visit(self) -> VisitInput:
         return VisitInput(
             date_of_service=self.date_of_service,
             discipline=Discipline(self.discipline),
-            payer=PayerRules(
-                unit_method=UnitMethod(self.payer.unit_method),
-                assistant_modifiers=self.payer.assistant_modifiers,
-                kx=self.payer.kx,
-                medicare=self.payer.medicare,
-            ),
+            payer=self.payer.rules(),
             services=tuple(
                 ServiceMinutes(
                     s.code, s.pt_minutes, s.pta_minutes, s.overlap_minutes, s.assistant_furnished
@@ -97,6 +151,14 @@ class CalcInput(_Strict):
             ),
             ytd_allowed={"pt_slp": self.ytd_allowed.pt_slp, "ot": self.ytd_allowed.ot},
             tie_choice=tuple(self.tie_choice) if self.tie_choice is not None else None,
+            line_modifiers={s.code: tuple(s.modifiers) for s in self.services if s.modifiers},
+            abn_on_file=self.abn_on_file,
+            place_of_service=self.place_of_service,
+            habilitative=self.habilitative,
+            kx_confirmed=self.kx_confirmed,
+            other_day_lines=tuple(
+                DayLine(d.code, d.units, d.assistant) for d in self.same_day_lines
+            ),
         )
 
 
@@ -140,6 +202,13 @@ def _problem(error: Any) -> InputError:
         return InputError(path, f'must be "cms" or "per_code"{got}')
     if name == "discipline":
         return InputError(path, f'must be "PT", "OT" or "SLP"{got}')
+    if name == "place_of_service":
+        return InputError(path, f'must be a two-digit place of service, e.g. "11" or "02"{got}')
+    if name == "kind":
+        kinds = ", ".join(PayerKind)
+        return InputError(path, f"must be one of {kinds}{got}")
+    if name == "telehealth_modifier":
+        return InputError(path, f'must be "95", "GT" or ""{got}')
     if name == "date_of_service":
         return InputError(path, f"must be a date written YYYY-MM-DD{got}")
     if kind == "bool_type":
@@ -226,6 +295,7 @@ def result_document(result: VisitResult) -> dict[str, Any]:
         "rule_data_year": result.rule_data_year,
         "fees_year": result.fees_year,
         "unit_method": result.unit_method.value,
+        "payer_kind": result.payer_kind,
         "discipline": result.discipline.value,
         "total_timed_minutes": result.total_timed_minutes,
         "total_treatment_minutes": result.total_treatment_minutes,
@@ -264,6 +334,8 @@ def result_document(result: VisitResult) -> dict[str, Any]:
             "review_threshold": _money(kx.review_threshold),
             "over_review_threshold": kx.over_review_threshold,
             "complete": kx.complete,
+            # only a Medicare Part B visit's amounts count toward the KX year-to-date
+            "counts_toward_ytd": PayerKind(result.payer_kind).counts_toward_kx,
         },
         "alternatives": [
             {
@@ -280,7 +352,8 @@ def result_document(result: VisitResult) -> dict[str, Any]:
         "tie_choice": list(result.tie_choice),
         "review": [{"code": r.code, "reason": r.reason} for r in result.review],
         "warnings": [
-            {"kind": w.kind, "codes": list(w.codes), "message": w.message} for w in result.warnings
+            {"kind": w.kind, "codes": list(w.codes), "message": w.message, "carc": w.carc or None}
+            for w in result.warnings
         ],
         "trace": list(result.trace),
     }

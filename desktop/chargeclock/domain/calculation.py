@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from chargeclock.domain.claim_checks import claim_line_warnings, with_carc
 from chargeclock.domain.errors import InputError, RuleDataError
 from chargeclock.domain.fees import money
+from chargeclock.domain.modifiers import assemble, payer_modifiers
 from chargeclock.domain.rulebook import RuleBook
 from chargeclock.domain.threshold import walk_kx
 from chargeclock.domain.units import minutes_to_next_unit
@@ -60,7 +62,9 @@ def calculate(visit: VisitInput, book: RuleBook) -> VisitResult:
 
     trace = [
         f"rule year {rules.year} (date of service {visit.date_of_service.isoformat()}), "
-        f"{discipline} -> {therapy_modifier} on every line; units by the "
+        f"{discipline} -> "
+        + (f"{therapy_modifier} on every line" if visit.payer.therapy_modifiers else "no GP/GO/GN")
+        + "; units by the "
         + ("CMS total-time method" if engine.method is UnitMethod.CMS else "per-code method")
     ]
     trace += [f"rule data: {line}" for line in rules.provenance()]
@@ -97,16 +101,27 @@ def calculate(visit: VisitInput, book: RuleBook) -> VisitResult:
     threshold = rules.kx_threshold[bucket]
     ytd_before = visit.ytd_allowed.get(bucket, Decimal("0"))
     walk = walk_kx(chosen.amounts, ytd_before, threshold, visit.payer.kx)
+    payer = visit.payer
+    from_payer = payer_modifiers(
+        habilitative_required=payer.habilitative_modifiers,
+        habilitative=visit.habilitative,
+        telehealth_modifier=payer.telehealth_modifier,
+        place=visit.place_of_service,
+    )
     claim_lines = []
     for line, amount, with_kx in zip(chosen.lines, chosen.amounts, walk.flags, strict=True):
-        modifiers = [therapy_modifier]
+        own = [therapy_modifier] if payer.therapy_modifiers else []
         if line.assistant and engine.modifier:
-            modifiers.append(engine.modifier)
-        if with_kx:
-            modifiers.append("KX")
-        claim_lines.append(
-            ClaimLine(line.code, tuple(modifiers), line.units, amount, line.assistant)
+            own.append(engine.modifier)
+        abn = visit.abn_on_file and (not visit.abn_codes or line.code in visit.abn_codes)
+        modifiers = assemble(
+            engine=own,
+            payer=from_payer,
+            chosen=visit.line_modifiers.get(line.code, ()),
+            abn=abn,
+            kx=with_kx,
         )
+        claim_lines.append(ClaimLine(line.code, modifiers, line.units, amount, line.assistant))
     trace += [f"allowed {e}" for e in chosen.explanations]
 
     kx = KxStatus(
@@ -114,7 +129,7 @@ def calculate(visit: VisitInput, book: RuleBook) -> VisitResult:
         threshold=threshold,
         ytd_before=ytd_before,
         ytd_after=walk.ytd_after,
-        applies=any(walk.flags),
+        applies=any("KX" in line.modifiers for line in claim_lines),
         review_threshold=rules.review_threshold,
         over_review_threshold=walk.ytd_after >= rules.review_threshold,
         complete=walk.complete,
@@ -128,6 +143,10 @@ def calculate(visit: VisitInput, book: RuleBook) -> VisitResult:
         kx_text += "this payer does not use KX"
     elif kx.applies:
         kx_text += "KX on the lines from the one that reaches the threshold"
+        if not all("KX" in c.modifiers for c, f in zip(claim_lines, walk.flags, strict=True) if f):
+            kx_text += " (not on GA/GZ lines: an expected denial does not take KX)"
+    elif any(walk.flags):
+        kx_text += "threshold reached, but every line carries GA/GZ: no KX"
     else:
         kx_text += f"below the threshold by {money(kx.remaining)}"
     if not walk.complete:
@@ -146,7 +165,9 @@ def calculate(visit: VisitInput, book: RuleBook) -> VisitResult:
         ],
         kx=kx,
         kx_tracked=visit.payer.kx,
+        chosen_modifiers=visit.line_modifiers,
     )
+    warnings = [with_carc(w) for w in warnings] + claim_line_warnings(visit, claim_lines, rules, kx)
 
     timed = [i for i, c in enumerate(codes) if c.timed]
     total_timed = sum(visit.services[i].minutes for i in timed)
@@ -187,4 +208,5 @@ def calculate(visit: VisitInput, book: RuleBook) -> VisitResult:
         trace=tuple(trace),
         rule_data_year=rules.figures_year,
         fees_year=rules.fees_year,
+        payer_kind=visit.payer.kind.value,
     )

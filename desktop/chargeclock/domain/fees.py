@@ -71,9 +71,21 @@ def _highest_pe_line(lines: Sequence[LineToPrice], rules: RuleYear) -> int | Non
     return best_index
 
 
-def price_lines(lines: Sequence[LineToPrice], rules: RuleYear) -> list[PricedLine]:
-    """Allowed amount of each line, with a plain-words explanation."""
-    full_line = _highest_pe_line(lines, rules) if rules.conversion_factor is not None else None
+def price_lines(
+    lines: Sequence[LineToPrice],
+    rules: RuleYear,
+    other_day_lines: Sequence[LineToPrice] = (),
+) -> list[PricedLine]:
+    """Allowed amount of each line, with a plain-words explanation.
+
+    MPPR is per patient per day across PT, OT and SLP (claims.md §1): ``other_day_lines`` are the
+    day's lines of the other disciplines, listed first. When the highest practice expense is
+    among them, every unit of ``lines`` is reduced."""
+    full_line: int | None = None
+    if rules.conversion_factor is not None:
+        day_full = _highest_pe_line([*other_day_lines, *lines], rules)
+        if day_full is not None and day_full >= len(other_day_lines):
+            full_line = day_full - len(other_day_lines)
     rate = rules.assistant_payment_rate
     priced: list[PricedLine] = []
     for index, line in enumerate(lines):
@@ -87,11 +99,12 @@ def price_lines(lines: Sequence[LineToPrice], rules: RuleYear) -> list[PricedLin
             full = 1 if index == full_line else 0
             reduced = line.units - full
             raw = _rvu_amount(fee, rules, full, reduced)
-            how = (
-                f"{full} unit in full at {rvu(fee.total_rvu)} RVU"
-                if full
-                else "no unit in full (another unit has the highest practice expense)"
-            )
+            if full:
+                how = f"{full} unit in full at {rvu(fee.total_rvu)} RVU"
+            elif other_day_lines and full_line is None:
+                how = "no unit in full (another discipline's line that day has the highest PE)"
+            else:
+                how = "no unit in full (another unit has the highest practice expense)"
             if reduced:
                 how += (
                     f", {reduced} reduced by MPPR to work {rvu(fee.work_rvu)} + MP "

@@ -13,6 +13,7 @@ from msgspec import Struct
 from chargeclock.domain.assistant import AssistantSplit, split_timed, split_untimed
 from chargeclock.domain.errors import InputError
 from chargeclock.domain.fees import LineToPrice, price_lines
+from chargeclock.domain.modifiers import check_choice
 from chargeclock.domain.rulebook import Code, RuleYear
 from chargeclock.domain.units import Allocation, allocate_total_time, units_for_minutes
 from chargeclock.domain.visit_types import MAX_MINUTES, UnitMethod, VisitInput
@@ -62,7 +63,19 @@ def validate(visit: VisitInput, rules: RuleYear) -> list[Code]:
                     f"{where}.{name}",
                     f"must be a whole number of minutes from 0 to {MAX_MINUTES}, got {value}",
                 )
+        check_choice(
+            code.code, code.timed, visit.line_modifiers.get(service.code, ()), f"{where}.modifiers"
+        )
         codes.append(code)
+    for code_name in visit.line_modifiers:
+        if code_name not in seen:
+            raise InputError("modifiers", f"{code_name} has modifiers but is not a service")
+    for index, line in enumerate(visit.other_day_lines):
+        if rules.code(line.code) is None:
+            raise InputError(
+                f"same_day_lines[{index}].code",
+                f"{line.code!r} is not a code in the {rules.year} code list",
+            )
     for bucket in ("pt_slp", "ot"):
         amount = visit.ytd_allowed.get(bucket, Decimal("0"))
         if amount < 0:
@@ -130,7 +143,8 @@ class Engine:
                 lines.append(LineToPrice(code.code, split.therapist_units, assistant=False))
             if split.assistant_units:
                 lines.append(LineToPrice(code.code, split.assistant_units, assistant=True))
-        priced = price_lines(lines, self.rules)
+        others = [LineToPrice(o.code, o.units, o.assistant) for o in self.visit.other_day_lines]
+        priced = price_lines(lines, self.rules, others)
         return Outcome(
             choice,
             units,

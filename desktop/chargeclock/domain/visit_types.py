@@ -11,6 +11,7 @@ from enum import StrEnum
 
 from msgspec import Struct, field
 
+from chargeclock.domain.payer_kinds import PayerKind
 from chargeclock.domain.rulebook import Discipline
 from chargeclock.domain.warnings import VisitWarning
 
@@ -23,12 +24,17 @@ class UnitMethod(StrEnum):
 
 
 class PayerRules(Struct, frozen=True):
-    """How the payer bills: unit method, assistant modifiers, KX, Medicare edits."""
+    """How the payer bills: unit method, assistant modifiers, KX, Medicare edits, and (from
+    its kind, claims.md §1) GP/GO/GN, 96/97 and the telehealth modifier."""
 
     unit_method: UnitMethod = UnitMethod.CMS
     assistant_modifiers: bool = True
     kx: bool = True
     medicare: bool = True
+    kind: PayerKind = PayerKind.MEDICARE_B
+    therapy_modifiers: bool = True  # GP / GO / GN on every line
+    habilitative_modifiers: bool = False  # 96 / 97 on every line
+    telehealth_modifier: str = "95"  # with place of service 02 or 10; "" none
 
 
 class ServiceMinutes(Struct, frozen=True):
@@ -46,6 +52,14 @@ class ServiceMinutes(Struct, frozen=True):
         return self.pt_minutes + self.pta_minutes
 
 
+class DayLine(Struct, frozen=True):
+    """A claim line of another discipline the same day: it may hold the day's full-paid unit."""
+
+    code: str
+    units: int
+    assistant: bool = False
+
+
 def _zero_ytd() -> dict[str, Decimal]:
     return {"pt_slp": Decimal("0"), "ot": Decimal("0")}
 
@@ -61,6 +75,17 @@ class VisitInput(Struct, frozen=True):
     # The clinician's pick in a tie: the codes that take the contested leftover units. Ignored
     # (with a trace line) when the minutes no longer make that tie.
     tie_choice: tuple[str, ...] | None = None
+    # Modifiers a person chose per code (59/X{EPSU}, GA/GZ/GX/GY), checked and ordered.
+    line_modifiers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # An ABN on file for this date: GA on the codes it covers (empty: every code), no KX there.
+    abn_on_file: bool = False
+    abn_codes: frozenset[str] = frozenset()
+    place_of_service: str = "11"
+    habilitative: bool = False  # the plan of care says habilitative (96), else rehabilitative (97)
+    # Whether the clinician confirmed this year's KX for the patient; None: not asked (calc).
+    kx_confirmed: bool | None = None
+    # The patient's claim lines of the other disciplines that day (MPPR is per patient per day).
+    other_day_lines: tuple[DayLine, ...] = ()
 
 
 class ServiceResult(Struct, frozen=True):
@@ -153,6 +178,7 @@ class VisitResult(Struct, frozen=True):
     rule_data_year: int = 0
     # The fee schedule year of the amounts (None: no schedule; earlier: ``fees_provisional``).
     fees_year: int | None = None
+    payer_kind: str = "medicare_b"
 
     @property
     def provisional(self) -> bool:

@@ -6,12 +6,13 @@ Code pairs (NCCI, rules.md §7) come from the year's data; the Medicare warnings
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from msgspec import Struct
 
 from chargeclock.domain.fees import money
+from chargeclock.domain.modifiers import DISTINCT
 from chargeclock.domain.rulebook import Code, Discipline, RuleYear
 
 if TYPE_CHECKING:
@@ -24,6 +25,7 @@ class VisitWarning(Struct, frozen=True):
     kind: str
     codes: tuple[str, ...]
     message: str
+    carc: str = ""  # the reason code a payer would deny with (claims.md §3); "" none
 
 
 class _Minutes(Protocol):
@@ -66,11 +68,16 @@ def visit_warnings(
     unknown_fee_codes: Sequence[str],
     kx: KxStatus,
     kx_tracked: bool = True,
+    chosen_modifiers: Mapping[str, Sequence[str]] | None = None,
 ) -> list[VisitWarning]:
     warnings: list[VisitWarning] = []
     billed = {c.code for c, u in zip(codes, units, strict=True) if u > 0}
+    chosen = chosen_modifiers or {}
     for pair in rules.pairs:
         if pair.column1 in billed and pair.column2 in billed:
+            distinct = any(m in DISTINCT for m in chosen.get(pair.column2, ()))
+            if distinct and pair.modifier_indicator == "1":
+                continue  # settled: the clinician marked the column-2 code a distinct service
             warnings.append(
                 VisitWarning(
                     "ncci",

@@ -15,6 +15,7 @@ from decimal import Decimal
 from msgspec import Struct
 
 from chargeclock.domain.errors import InputError
+from chargeclock.domain.payer_kinds import PayerKind
 from chargeclock.domain.visit_types import PayerRules, UnitMethod
 from chargeclock.services.context import Context
 from chargeclock.storage import patients, payers, visits
@@ -30,7 +31,11 @@ def bucket_of(discipline: str) -> str:
 
 # A patient with no payer pays cash: per-code units, no assistant modifiers, no KX.
 SELF_PAY = PayerRules(
-    unit_method=UnitMethod.PER_CODE, assistant_modifiers=False, kx=False, medicare=False
+    unit_method=UnitMethod.PER_CODE,
+    assistant_modifiers=False,
+    kx=False,
+    medicare=False,
+    kind=PayerKind.SELF_PAY,
 )
 
 
@@ -136,6 +141,10 @@ def payer_rules(payer: PayerRow | None) -> PayerRules:
         assistant_modifiers=payer.assistant_modifiers,
         kx=payer.kx,
         medicare=payer.medicare,
+        kind=PayerKind(payer.kind),
+        therapy_modifiers=payer.therapy_modifiers,
+        habilitative_modifiers=payer.habilitative_modifiers,
+        telehealth_modifier=payer.telehealth_modifier,
     )
 
 

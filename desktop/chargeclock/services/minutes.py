@@ -26,6 +26,7 @@ from msgspec import Struct
 
 from chargeclock.domain.rulebook import Discipline
 from chargeclock.domain.visit_types import MAX_MINUTES, PayerRules, ServiceMinutes, VisitInput
+from chargeclock.services.claim_context import ClaimContext
 
 ROLES = ("PT", "PTA")
 _US = 1_000_000
@@ -156,6 +157,7 @@ class VisitState(Struct, frozen=True):
     same_day: tuple[DayPart, ...] = ()  # the patient's other finalized visits this day
     same_day_visit_ids: tuple[int, ...] = ()
     tie_choice: tuple[str, ...] | None = None  # the clinician's pick in a tie (None: default)
+    claim: ClaimContext = ClaimContext()  # modifiers, ABN, place of service, KX confirmation
 
     @property
     def running(self) -> tuple[tuple[str, str], ...]:
@@ -362,4 +364,10 @@ def visit_input(
         services=services,
         ytd_allowed=dict(state.ytd_allowed),
         tie_choice=tie_choice if tie_choice is not None else state.tie_choice,
+        line_modifiers=state.claim.line_modifiers,
+        abn_on_file=state.claim.abn_on_file,
+        abn_codes=state.claim.abn_codes,
+        place_of_service=state.claim.place_of_service,
+        kx_confirmed=state.claim.kx_confirmed if state.payer.kx else None,
+        other_day_lines=state.claim.other_day_lines,
     )

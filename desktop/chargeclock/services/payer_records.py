@@ -4,7 +4,16 @@ with every field checked first, in one transaction.
 
 from __future__ import annotations
 
+import msgspec
+
 from chargeclock.domain.errors import InputError
+from chargeclock.domain.payer_kinds import (
+    TELEHEALTH_MODIFIERS,
+    PayerKind,
+    PayerModifiers,
+    kind_defaults,
+    kind_for_legacy,
+)
 from chargeclock.services.context import Context
 from chargeclock.services.validation import clean_text
 from chargeclock.storage import payers
@@ -27,27 +36,51 @@ class PayerRecords:
         self,
         name: str,
         *,
-        medicare: bool,
+        medicare: bool | None = None,
         unit_method: str | None = None,
         assistant_modifiers: bool | None = None,
         kx: bool | None = None,
+        kind: str | None = None,
+        modifiers: PayerModifiers | None = None,
     ) -> PayerRow:
-        """Medicare defaults: CMS units, CQ on, KX on; others: per-code, CQ off, KX off."""
-        method = unit_method or ("cms" if medicare else "per_code")
+        """Every setting left out takes the kind's default (claims.md §1). Without a kind, a
+        Medicare payer is Part B (CMS units, CQ on, KX on), any other commercial (per-code, CQ
+        off, KX off)."""
+        the_kind = _kind(kind) if kind else kind_for_legacy(bool(medicare))
+        base = kind_defaults(the_kind)
+        is_medicare = base.medicare if medicare is None else medicare
+        method = unit_method or (base.unit_method if kind else "cms" if medicare else "per_code")
         _check_unit_method(method)
+        extra = modifiers or PayerModifiers(
+            the_kind.value,
+            base.therapy_modifiers,
+            base.habilitative_modifiers,
+            base.telehealth_modifier,
+        )
+        _check_modifiers(extra)
         checked_name = self.check_payer_name(name)
+        default_on = base.assistant_modifiers if kind else is_medicare
         with self.ctx.db.transaction():
             payer_id = payers.insert_payer(
                 self.ctx.db,
                 name=checked_name,
                 unit_method=method,
-                assistant_modifiers=medicare
+                assistant_modifiers=default_on
                 if assistant_modifiers is None
                 else assistant_modifiers,
-                kx=medicare if kx is None else kx,
-                medicare=medicare,
+                kx=(base.kx if kind else is_medicare) if kx is None else kx,
+                medicare=is_medicare,
+                extra=extra,
             )
-            self.ctx.audit("payer_added", "payer", payer_id, "", name=name, unit_method=method)
+            self.ctx.audit(
+                "payer_added",
+                "payer",
+                payer_id,
+                "",
+                name=name,
+                unit_method=method,
+                **msgspec.structs.asdict(extra),
+            )
         found = payers.get_payer(self.ctx.db, payer_id)
         assert found is not None
         return found
@@ -61,12 +94,19 @@ class PayerRecords:
         unit_method: str,
         assistant_modifiers: bool,
         kx: bool,
+        modifiers: PayerModifiers | None = None,
     ) -> PayerRow:
+        """``modifiers`` left out: the payer's kind and modifiers stay as they are."""
         conn = self.ctx.db
-        if payers.get_payer(conn, payer_id) is None:
+        old = payers.get_payer(conn, payer_id)
+        if old is None:
             raise InputError("payer_id", f"there is no payer {payer_id}")
         self.check_payer_name(name, payer_id)
         _check_unit_method(unit_method)
+        extra = modifiers or PayerModifiers(
+            old.kind, old.therapy_modifiers, old.habilitative_modifiers, old.telehealth_modifier
+        )
+        _check_modifiers(extra)
         with self.ctx.db.transaction():
             payers.update_payer(
                 conn,
@@ -76,6 +116,7 @@ class PayerRecords:
                 assistant_modifiers=assistant_modifiers,
                 kx=kx,
                 medicare=medicare,
+                extra=extra,
             )
             self.ctx.audit(
                 "payer_changed",
@@ -87,6 +128,7 @@ class PayerRecords:
                 assistant_modifiers=assistant_modifiers,
                 kx=kx,
                 medicare=medicare,
+                **msgspec.structs.asdict(extra),
             )
         found = payers.get_payer(conn, payer_id)
         assert found is not None
@@ -99,3 +141,18 @@ class PayerRecords:
 def _check_unit_method(unit_method: str) -> None:
     if unit_method not in ("cms", "per_code"):
         raise InputError("unit_method", f"must be cms or per_code, got {unit_method!r}")
+
+
+def _kind(kind: str) -> PayerKind:
+    try:
+        return PayerKind(kind)
+    except ValueError:
+        kinds = ", ".join(PayerKind)
+        raise InputError("kind", f"must be one of {kinds}, got {kind!r}") from None
+
+
+def _check_modifiers(extra: PayerModifiers) -> None:
+    _kind(extra.kind)
+    if extra.telehealth_modifier not in TELEHEALTH_MODIFIERS:
+        got = extra.telehealth_modifier
+        raise InputError("telehealth_modifier", f'must be "95", "GT" or "" (none), got {got!r}')

@@ -3,12 +3,13 @@ bills whose KX would change named), corrections and voids."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from chargeclock.domain.calculation import calculate
 from chargeclock.domain.errors import ChargeClockError, InputError
 from chargeclock.services import billing
+from chargeclock.services.finalize_asks import Unresolved, check_settled, unresolved
 from chargeclock.services.minutes import (
     VisitState,
     long_spans,
@@ -32,10 +33,14 @@ class Finalizing(SegmentEdits):
 
     # --- finalize and correct ------------------------------------------------------------------
 
-    def finalize(self, visit_id: int) -> Finalized:
+    def finalize(self, visit_id: int, overrides: Mapping[str, str] | None = None) -> Finalized:
         """Freeze the claim lines of the visit's day (this visit pooled with the patient's other
         finalized visits that date of service), with the engine's trace. Refuses while timers
-        run. Same-day: the earlier visit's lines are replaced (audited, "same-day visit")."""
+        run. Same-day: the earlier visit's lines are replaced (audited, "same-day visit").
+
+        With ``overrides`` (the window's finalize asks): refuses unless every item of
+        :func:`~chargeclock.services.finalize_asks.unresolved` is settled or has a reason there
+        (kept in the audit entry), and never freezes a line without a charge."""
         conn = self._conn
         visit = self._open_visit_row(visit_id)
         running = visits.running_segments(conn, visit_id)
@@ -58,6 +63,9 @@ class Finalizing(SegmentEdits):
             d.pointer for d in clinic.diagnoses_of(conn, visit.patient_id)[:MAX_DIAGNOSIS_POINTERS]
         )
         charges = amounts.charges(conn)
+        overridden: dict[str, str] = {}
+        if overrides is not None:
+            overridden = check_settled(unresolved(state, result, charges), overrides)
         lines = tuple(
             ClaimLineRow(
                 id=0,
@@ -123,6 +131,7 @@ class Finalizing(SegmentEdits):
                 "",
                 pooled_visit_ids=list(pooled),
                 lines=[_line_details(line) for line in lines],
+                **({"overrides": overridden} if overridden else {}),
                 covers=earlier + refs_of_visits(conn, [visit_id]),
             )
         saved = tuple(visits.claim_lines_of_visits(conn, [visit_id]))
@@ -135,6 +144,13 @@ class Finalizing(SegmentEdits):
             tuple(replaced),
             self._kx_to_review_after(finalized, pooled),
         )
+
+    def finalize_asks(self, visit_id: int) -> list[Unresolved]:
+        """What finalize would ask about the open visit now (see :meth:`finalize`)."""
+        visit = self._open_visit_row(visit_id)
+        state = self._state(visit)
+        result = calculate(visit_input(state, self.ctx.now()), self.ctx.book)
+        return unresolved(state, result, amounts.charges(self._conn))
 
     def _kx_to_review_after(self, visit: VisitRow, pooled: Sequence[int]) -> tuple[int, ...]:
         """The bills after ``visit`` in its KX bucket and year whose frozen KX no longer matches

@@ -12,6 +12,7 @@ from msgspec import Struct
 from chargeclock.domain.calculation import ClaimLine, VisitResult
 from chargeclock.domain.errors import InputError
 from chargeclock.services import billing
+from chargeclock.services.claim_context import read_claim_context
 from chargeclock.services.context import Context
 from chargeclock.services.minutes import (
     ROLES,
@@ -169,6 +170,7 @@ class VisitReads:
             same_day=tuple(parts),
             same_day_visit_ids=tuple(s.id for s in siblings),
             tie_choice=visit.tie_choice,
+            claim=read_claim_context(self.ctx, visit, [s.id for s in siblings]),
         )
 
     def _open_visit_row(self, visit_id: int) -> VisitRow:

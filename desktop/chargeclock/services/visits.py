@@ -8,15 +8,17 @@ A timer start or stop is written at the moment it happens; nothing is counted in
 from __future__ import annotations
 
 from chargeclock.services.history import VisitSummary, visit_summaries
+from chargeclock.services.visit_claim import ClaimEdits
 from chargeclock.services.visit_finalize import Finalizing
 from chargeclock.services.visit_reads import Finalized, TimerChange
 
 __all__ = ["Finalized", "TimerChange", "VisitService", "VisitSummary"]
 
 
-class VisitService(Finalizing):
+class VisitService(Finalizing, ClaimEdits):
     """Visits: the read model (``visit_reads``), opening, codes and timers (``visit_timers``),
-    segment edits (``visit_segments``), finalize and corrections (``visit_finalize``)."""
+    segment edits (``visit_segments``), finalize and corrections (``visit_finalize``), line
+    modifiers, KX confirmation and ABNs (``visit_claim``)."""
 
     def history(self, patient_id: int) -> list[VisitSummary]:
         """History's rows: the patient's visits newest first, described, in one read."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from chargeclock.domain.payer_kinds import PayerModifiers
 from chargeclock.storage.records import (
     PayerRow,
     ReferringProviderRow,
@@ -17,23 +18,39 @@ def insert_payer(
     assistant_modifiers: bool,
     kx: bool,
     medicare: bool,
+    extra: PayerModifiers | None = None,
 ) -> int:
+    """``extra`` left out: a Medicare payer is Part B, any other commercial."""
+    extra = extra or PayerModifiers("medicare_b" if medicare else "commercial")
     return insert_id(
         conn,
-        "INSERT INTO payers (name, unit_method, assistant_modifiers, kx, medicare) "
-        "VALUES (?, ?, ?, ?, ?)",
-        (name, unit_method, int(assistant_modifiers), int(kx), int(medicare)),
+        "INSERT INTO payers (name, unit_method, assistant_modifiers, kx, medicare, kind, "
+        "therapy_modifiers, habilitative_modifiers, telehealth_modifier) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (name, unit_method, int(assistant_modifiers), int(kx), int(medicare), *extra.values()),
     )
 
 
 def get_payer(conn: Store, payer_id: int) -> PayerRow | None:
     row = conn.execute(
-        "SELECT id, name, unit_method, assistant_modifiers, kx, medicare FROM payers WHERE id = ?",
+        "SELECT id, name, unit_method, assistant_modifiers, kx, medicare, kind, "
+        "therapy_modifiers, habilitative_modifiers, telehealth_modifier FROM payers WHERE id = ?",
         (payer_id,),
     ).fetchone()
     if row is None:
         return None
-    return PayerRow(row[0], row[1], row[2], bool(row[3]), bool(row[4]), bool(row[5]))
+    return PayerRow(
+        row[0],
+        row[1],
+        row[2],
+        bool(row[3]),
+        bool(row[4]),
+        bool(row[5]),
+        row[6],
+        bool(row[7]),
+        bool(row[8]),
+        row[9],
+    )
 
 
 def list_payers(conn: Store) -> list[PayerRow]:
@@ -50,12 +67,20 @@ def update_payer(
     assistant_modifiers: bool,
     kx: bool,
     medicare: bool,
+    extra: PayerModifiers | None = None,
 ) -> None:
+    """``extra`` left out: the kind and modifiers stay as they are."""
     conn.execute(
         "UPDATE payers SET name = ?, unit_method = ?, assistant_modifiers = ?, kx = ?, "
         "medicare = ? WHERE id = ?",
         (name, unit_method, int(assistant_modifiers), int(kx), int(medicare), payer_id),
     )
+    if extra is not None:
+        conn.execute(
+            "UPDATE payers SET kind = ?, therapy_modifiers = ?, habilitative_modifiers = ?, "
+            "telehealth_modifier = ? WHERE id = ?",
+            (*extra.values(), payer_id),
+        )
 
 
 def payer_named(conn: Store, name: str) -> int | None:

@@ -53,6 +53,10 @@ class PayerRow(Struct, frozen=True):
     assistant_modifiers: bool
     kx: bool
     medicare: bool
+    kind: str = "commercial"  # claims.md §1: medicare_b, medicare_advantage, ... self_pay
+    therapy_modifiers: bool = True  # GP / GO / GN
+    habilitative_modifiers: bool = False  # 96 / 97
+    telehealth_modifier: str = "95"  # 95, GT or "" (none)
 
 
 class ReferringProviderRow(Struct, frozen=True):

@@ -171,6 +171,7 @@ def insert_code(conn: Store, visit_id: int, code: str) -> VisitCodeRow:
 def delete_code(conn: Store, visit_code_id: int) -> None:
     conn.execute("DELETE FROM timer_segments WHERE visit_code_id = ?", (visit_code_id,))
     conn.execute("DELETE FROM untimed_services WHERE visit_code_id = ?", (visit_code_id,))
+    conn.execute("DELETE FROM visit_code_modifiers WHERE visit_code_id = ?", (visit_code_id,))
     conn.execute("DELETE FROM visit_codes WHERE id = ?", (visit_code_id,))
 
 
@@ -438,7 +439,7 @@ def ytd_allowed_cents(
 ) -> tuple[int, int, int]:
     """(sum of known allowed cents, lines of unknown amount, lines) of the patient's finalized
     visits of ``disciplines`` in ``year`` (from ``since`` and before ``before``, if given),
-    minus the excluded."""
+    minus the excluded. Only visits billed to a Medicare Part B payer count (claims.md §1)."""
     start = (since or date(year, 1, 1)).isoformat()
     end = (before or date(year + 1, 1, 1)).isoformat()
     marks = ", ".join("?" for _ in disciplines)
@@ -451,8 +452,8 @@ def ytd_allowed_cents(
         "SELECT coalesce(sum(l.allowed_cents), 0), count(*) - count(l.allowed_cents), count(*) "
         "FROM visits v JOIN claim_lines l ON l.visit_id = v.id "
         "WHERE v.patient_id = ? AND v.status = 'finalized' "
-        f"AND v.date_of_service >= ? AND v.date_of_service < ? AND v.discipline IN ({marks})"
-        + excluded,
+        f"AND v.date_of_service >= ? AND v.date_of_service < ? AND v.discipline IN ({marks}) "
+        "AND v.payer_id IN (SELECT p.id FROM payers p WHERE p.kind = 'medicare_b')" + excluded,
         params,
     ).fetchone()
     return int(row[0]), int(row[1]), int(row[2])

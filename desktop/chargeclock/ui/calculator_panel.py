@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from chargeclock.domain.calculation import Alternative, VisitResult
 from chargeclock.domain.fees import money
 from chargeclock.ui import theme
+from chargeclock.ui.claim_actions import ClaimActions
 from chargeclock.ui.steady import SteadyBox
 from chargeclock.wording import plural
 
@@ -119,6 +120,7 @@ class CalculatorPanel(QFrame):
         self.kx_bar.setFixedHeight(12)
         self.review_text = _rich(body)
         self.warnings = _rich(body)
+        self.claim_actions = ClaimActions(body)
         self.ties = QVBoxLayout()
         # A fixed pool of switches, shown and hidden: made once, so a minute that moves a tie
         # creates and deletes no widget (and restyles nothing).
@@ -159,6 +161,7 @@ class CalculatorPanel(QFrame):
         layout.addWidget(self._boxes[self.review_text])
         layout.addWidget(_section("Warnings and reminders"))
         layout.addWidget(self._boxes[self.warnings])
+        layout.addWidget(self.claim_actions)
         layout.addLayout(self.ties)
         layout.addStretch(1)
         self.clear()
@@ -171,6 +174,7 @@ class CalculatorPanel(QFrame):
             label.setText("")
         self.kx_bar.setValue(0)
         self._set_ties(())
+        self.claim_actions.show_for(None)
 
     def show_problems(self, headline: str, problems: Sequence[str]) -> None:
         """No result to show: what stands in the way, and what to do (as alerts)."""
@@ -200,6 +204,7 @@ class CalculatorPanel(QFrame):
         self.assistant.setText(self._assistant_html(result))
         self._show_kx(result, context)
         self.warnings.setText(self._warnings_html(result, context))
+        self.claim_actions.show_for(result)
         self._set_ties(result.alternatives)
 
     def _units_html(self, result: VisitResult) -> str:
@@ -283,7 +288,9 @@ class CalculatorPanel(QFrame):
         items: list[tuple[str, str]] = []
         # The year's provisional figures are said once, by the banner above the visit.
         items += [
-            ("alert", _escape(w.message)) for w in result.warnings if w.kind != "rules_provisional"
+            ("alert", (f"<b>{w.carc}</b> " if w.carc else "") + _escape(w.message))
+            for w in result.warnings
+            if w.kind != "rules_provisional"
         ]
         items += [
             ("warn", f"<b>Review {_escape(r.code)}</b>: {_escape(r.reason)}") for r in result.review

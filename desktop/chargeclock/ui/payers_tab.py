@@ -1,4 +1,5 @@
-"""The payers tab: how each payer bills (unit method, assistant modifiers, KX, Medicare)."""
+"""The payers tab: each payer's kind (claims.md §1) and how it bills: unit method, GP/GO/GN,
+CQ/CO, 96/97, the telehealth modifier, KX and the Medicare edits."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
 )
 
+from chargeclock.domain.payer_kinds import PayerKind, PayerModifiers, kind_defaults
 from chargeclock.ui.forms import form_rows
 from chargeclock.ui.list_form_tab import ListFormTab
 
@@ -20,6 +22,10 @@ class PayersTab(ListFormTab):
     def build_form(self) -> Any:
         f = self.form
         self.name = QLineEdit()
+        self.kind = QComboBox()
+        for kind in PayerKind:
+            self.kind.addItem(kind.label, kind.value)
+        self.kind.activated.connect(self._kind_chosen)
         self.medicare = QCheckBox("Medicare (or a plan that follows its rules)")
         self.medicare.toggled.connect(self._medicare_toggled)
         self.unit_method = QComboBox()
@@ -27,24 +33,48 @@ class PayersTab(ListFormTab):
         self.unit_method.addItem("Per code: each code on its own minutes", "per_code")
         self.assistant = QCheckBox("CQ on assistant-furnished units")
         self.kx = QCheckBox("Track the KX threshold")
+        self.therapy = QCheckBox("GP / GO / GN on every therapy line")
+        self.habilitative = QCheckBox("96 / 97 (habilitative / rehabilitative) on every line")
+        self.telehealth = QComboBox()
+        self.telehealth.addItem("95 with telehealth place of service 02 / 10", "95")
+        self.telehealth.addItem("GT with telehealth place of service 02 / 10", "GT")
+        self.telehealth.addItem("No telehealth modifier", "")
         return form_rows(
             ("Name", f.field("name", self.name, self.name.textChanged)),
+            ("Kind", f.field("kind", self.kind)),
             ("", f.field("medicare", self.medicare)),
             ("Units", f.field("unit_method", self.unit_method)),
             ("Modifiers", f.field("assistant_modifiers", self.assistant)),
+            ("", f.field("therapy_modifiers", self.therapy)),
+            ("", f.field("habilitative_modifiers", self.habilitative)),
+            ("Telehealth", f.field("telehealth_modifier", self.telehealth)),
             ("KX", f.field("kx", self.kx)),
         )
+
+    def _kind_chosen(self, _index: int) -> None:
+        """Choosing a kind sets its defaults (claims.md §1); each stays editable."""
+        defaults = kind_defaults(PayerKind(str(self.kind.currentData())))
+        self.medicare.blockSignals(True)
+        self.medicare.setChecked(defaults.medicare)
+        self.medicare.blockSignals(False)
+        self.unit_method.setCurrentIndex(self.unit_method.findData(defaults.unit_method))
+        self.assistant.setChecked(defaults.assistant_modifiers)
+        self.kx.setChecked(defaults.kx)
+        self.therapy.setChecked(defaults.therapy_modifiers)
+        self.habilitative.setChecked(defaults.habilitative_modifiers)
+        self.telehealth.setCurrentIndex(self.telehealth.findData(defaults.telehealth_modifier))
 
     def _medicare_toggled(self, on: bool) -> None:
         if self.current_id is None:  # a new payer takes Medicare's defaults or the others'
             self.unit_method.setCurrentIndex(self.unit_method.findData("cms" if on else "per_code"))
             self.assistant.setChecked(on)
             self.kx.setChecked(on)
+            kind = PayerKind.MEDICARE_B if on else PayerKind.COMMERCIAL
+            self.kind.setCurrentIndex(self.kind.findData(kind.value))
 
     def entries(self) -> list[tuple[int, str]]:
         return [
-            (p.id, f"{p.name}{' · Medicare' if p.medicare else ''}")
-            for p in self.services.records.payers()
+            (p.id, f"{p.name} · {PayerKind(p.kind).label}") for p in self.services.records.payers()
         ]
 
     def load(self, record_id: int | None) -> None:
@@ -56,6 +86,20 @@ class PayersTab(ListFormTab):
         )
         self.assistant.setChecked(payer.assistant_modifiers if payer else False)
         self.kx.setChecked(payer.kx if payer else False)
+        kind = PayerKind(payer.kind) if payer else PayerKind.COMMERCIAL
+        self.kind.setCurrentIndex(self.kind.findData(kind.value))
+        self.therapy.setChecked(payer.therapy_modifiers if payer else True)
+        self.habilitative.setChecked(payer.habilitative_modifiers if payer else False)
+        tele = payer.telehealth_modifier if payer else "95"
+        self.telehealth.setCurrentIndex(self.telehealth.findData(tele))
+
+    def _modifiers(self) -> PayerModifiers:
+        return PayerModifiers(
+            str(self.kind.currentData()),
+            self.therapy.isChecked(),
+            self.habilitative.isChecked(),
+            str(self.telehealth.currentData()),
+        )
 
     def errors(self) -> dict[str, str]:
         name = self.name.text().strip()
@@ -77,6 +121,8 @@ class PayersTab(ListFormTab):
                 unit_method=method,
                 assistant_modifiers=self.assistant.isChecked(),
                 kx=self.kx.isChecked(),
+                kind=str(self.kind.currentData()),
+                modifiers=self._modifiers(),
             ).id
         return records.update_payer(
             self.current_id,
@@ -85,4 +131,5 @@ class PayersTab(ListFormTab):
             unit_method=method,
             assistant_modifiers=self.assistant.isChecked(),
             kx=self.kx.isChecked(),
+            modifiers=self._modifiers(),
         ).id

@@ -3,6 +3,7 @@ calculator panel, the rows of the code table, and the KX review told after a fin
 
 from __future__ import annotations
 
+from chargeclock.domain.payer_kinds import PayerKind
 from chargeclock.domain.rulebook import Discipline
 from chargeclock.domain.threshold import visits_until
 from chargeclock.services.minutes import VisitState
@@ -25,10 +26,12 @@ def load_context(services: Services, state: VisitState) -> PanelContext:
     year = state.date_of_service.year
     bucket = Discipline(state.discipline).kx_bucket
     ytd = services.ytd_allowed(patient_id, year, bucket)
+    # the average of the visits the year-to-date counts: those billed to Medicare Part B
+    part_b = {p.id for p in services.records.payers() if PayerKind(p.kind).counts_toward_kx}
     finalized = [
         v
         for v in services.visits.visits_of_patient(patient_id)
-        if v.status == "finalized" and v.date_of_service.year == year
+        if v.status == "finalized" and v.date_of_service.year == year and v.payer_id in part_b
     ]
     average = ytd.clinic / len(finalized) if finalized else None
     threshold = services.book.year(year)

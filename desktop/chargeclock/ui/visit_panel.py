@@ -34,8 +34,9 @@ from chargeclock.domain.errors import ChargeClockError
 from chargeclock.services.changes import Changes
 from chargeclock.services.minutes import LongSpan, VisitState, long_spans, service_minutes
 from chargeclock.services.session import Services
-from chargeclock.ui import running_elsewhere, theme
+from chargeclock.ui import claim_actions, running_elsewhere, theme
 from chargeclock.ui.calculator_panel import CalculatorPanel, PanelContext
+from chargeclock.ui.finalize_dialog import ask_before_finalize
 from chargeclock.ui.lists import ClaimLinesModel, LineEntry
 from chargeclock.ui.patient_panel import heading
 from chargeclock.ui.rows_model import CodeRowsModel
@@ -74,6 +75,7 @@ class VisitPanel(QFrame):
         self.setObjectName("Panel")
         self._build(shortcuts)
         calculator.alternative_chosen.connect(self.choose_alternative)
+        claim_actions.wire(self, calculator.claim_actions)
 
     def _build(self, shortcuts: dict[str, str]) -> None:
         layout = QVBoxLayout(self)
@@ -129,6 +131,9 @@ class VisitPanel(QFrame):
         add_row.addWidget(self.remove_button)
         self.segments_button = QPushButton("Segments… (Ctrl+T)")  # ui.visit_edits opens them
         add_row.addWidget(self.segments_button)
+        self.modifiers_button = QPushButton("Modifiers…")
+        self.modifiers_button.clicked.connect(self.edit_modifiers)
+        add_row.addWidget(self.modifiers_button)
         layout.addLayout(add_row)
 
         self.lines_title = QLabel("Claim lines (frozen at finalize)")
@@ -270,7 +275,12 @@ class VisitPanel(QFrame):
         banner = self.services.rules.banner(state.date_of_service.year) if is_open else None
         self.rules_banner.setText(banner or "")
         self.rules_banner.setVisible(banner is not None)
-        for widget in (self.finalize_button, self.add_code, self.remove_button):
+        for widget in (
+            self.finalize_button,
+            self.add_code,
+            self.remove_button,
+            self.modifiers_button,
+        ):
             widget.setEnabled(is_open)
         self.segments_button.setEnabled(True)  # a finalized visit's segments are shown too
         self.superbill_button.setEnabled(state.status == "finalized")
@@ -434,6 +444,12 @@ class VisitPanel(QFrame):
             lambda: self.services.visits.remove_code(self.visit_id, row.code, reason)
         )
 
+    def edit_modifiers(self) -> None:
+        """The selected code's chosen modifiers (59/X{EPSU}, GA/GZ/GX/GY)."""
+        index = self.table.currentIndex()
+        if index.isValid() and self.state is not None:
+            claim_actions.edit_line_modifiers(self, self.rows.row_at(index.row()).code)
+
     def choose_alternative(self, tie_choice: tuple[str, ...]) -> None:
         """The clinician's pick in a tie, kept with the visit (shown once it is saved)."""
         state = self.state
@@ -465,6 +481,11 @@ class VisitPanel(QFrame):
                 return
             if self._run_on_visit(lambda: self.services.visits.stop_all(self.visit_id)) is None:
                 return
-        finalized = self._run_on_visit(lambda: self.services.visits.finalize(self.visit_id))
+        overrides = ask_before_finalize(self)  # what is unresolved, settled or overridden
+        if overrides is None:
+            return
+        finalized = self._run_on_visit(
+            lambda: self.services.visits.finalize(self.visit_id, overrides)
+        )
         if finalized is not None and finalized.kx_review_visit_ids:
             QMessageBox.warning(self, "Finalize visit", kx_review(self.services, finalized))
