@@ -12,6 +12,7 @@ from chargeclock.domain.calculation import calculate
 from chargeclock.domain.rulebook import RuleBook
 from chargeclock.domain.visit_types import VisitResult
 from chargeclock.services import billing, compliance
+from chargeclock.services.authorizations import AuthorizationService
 from chargeclock.services.context import ClinicRuleBook, Context
 from chargeclock.services.minutes import VisitState, visit_input
 from chargeclock.services.records import RecordService
@@ -50,6 +51,7 @@ class Services:
         self.recovery = RecoveryService(self.ctx)
         self.rules = RuleImports(self.ctx)
         self.unlock = UnlockService(self.ctx)
+        self.authorizations = AuthorizationService(self.ctx)
 
     @classmethod
     def open_existing(

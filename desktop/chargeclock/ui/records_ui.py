@@ -21,6 +21,7 @@ from chargeclock.ui.main_window import MainWindow
 from chargeclock.ui.privacy_lock import PrivacyLock, lock_shortcut
 
 if TYPE_CHECKING:  # each dialog loads when first opened, off the start-up path
+    from chargeclock.ui.authorizations_dialog import AuthorizationsDialog
     from chargeclock.ui.history_dialog import HistoryDialog
     from chargeclock.ui.patient_dialog import PatientDialog
     from chargeclock.ui.settings_dialog import SettingsDialog
@@ -30,6 +31,7 @@ SHORTCUTS = {
     "edit_patient": "Ctrl+E",
     "history": "Ctrl+H",
     "settings": "Ctrl+,",
+    "authorizations": "Ctrl+Shift+A",
 }
 
 
@@ -47,6 +49,7 @@ class RecordsUi(QObject):
             ("new_patient", "New patient", self.new_patient),
             ("edit_patient", "Edit patient", self.edit_patient),
             ("history", "History", self.history),
+            ("authorizations", "Authorizations", self.authorizations),
             ("settings", "Settings", self.settings),
         ):
             action = QAction(text, window)
@@ -134,6 +137,18 @@ class RecordsUi(QObject):
         dialog = HistoryDialog(self.services, patient_id, self.window)
         dialog.reopened.connect(self._reopened)
         dialog.payment_recorded.connect(lambda _: self.window.runner.publish())
+        self.window.runner.store_changed.connect(dialog.store_changed)
+        self._show(dialog)
+        return dialog
+
+    def authorizations(self) -> AuthorizationsDialog | None:
+        patient_id = self._need_patient()
+        if patient_id is None:
+            return None
+        from chargeclock.ui.authorizations_dialog import AuthorizationsDialog
+
+        dialog = AuthorizationsDialog(self.services, patient_id, self.window)
+        dialog.saved.connect(lambda _: self.window.runner.publish())
         self.window.runner.store_changed.connect(dialog.store_changed)
         self._show(dialog)
         return dialog
