@@ -39,14 +39,16 @@ def test_two_left_warns_and_one_more_than_authorized_is_co_198() -> None:
     billed = _days(date(2026, 1, 5), 9)
     tenth = authorization_status([MARCH], billed, BilledDay(date(2026, 3, 2)))
     assert _kinds(tenth) == ["authorization_low"]
-    assert "2 visits left on A-100" in tenth.warnings[0].message
+    assert "2 visits left on authorization A-100" in tenth.warnings[0].message
     ninth = authorization_status([MARCH], billed[:8], BilledDay(date(2026, 3, 2)))
     assert _kinds(ninth) == []  # three left after it: nothing yet
     thirteenth = authorization_status(
         [MARCH], _days(date(2026, 1, 5), 12), BilledDay(date(2026, 3, 30))
     )
     assert _kinds(thirteenth) == ["authorization_exhausted"]
-    assert thirteenth.warnings[0].message.startswith("CO-198: visit 13 of 12")
+    assert thirteenth.warnings[0].message.startswith(
+        "CO-198: visit 13 of 12 authorized (authorization A-100)"
+    )
 
 
 def test_units_authorized_are_counted_from_the_lines() -> None:

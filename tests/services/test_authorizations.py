@@ -48,7 +48,7 @@ def test_used_counts_finalized_visits_and_a_reopened_visit_once(clinic: Clinic) 
         3,
     )
     assert [w.kind for w in check.warnings] == ["authorization_low"]
-    assert "1 visit left on A-100" in check.warnings[0].message
+    assert "1 visit left on authorization A-100" in check.warnings[0].message
 
 
 def test_exhausted_names_co_198_and_a_renewal_counts_from_one(clinic: Clinic) -> None:

@@ -78,7 +78,7 @@ def test_warnings_reach_the_panel_and_finalize_names_them(
     assert dialog.save(renew=False) is not None
     window.runner.publish()
     assert window.visits.auth_line.text().startswith("Auth B-7: visit 1 of 1")
-    assert "0 visits left on B-7" in window.panel.warnings.text()
+    assert "0 visits left on authorization B-7" in window.panel.warnings.text()
     assert dialog.table.item(0, 4).text() == "0 of 1"
     window.visits.toggle_timer("97110", "PT")
     clock.advance(minutes=16)
@@ -86,7 +86,7 @@ def test_warnings_reach_the_panel_and_finalize_names_them(
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: shown.append(text))
     window.finalize()
-    assert len(shown) == 1 and "0 visits left on B-7 after this one" in shown[0]
+    assert len(shown) == 1 and "0 visits left on authorization B-7 after this one" in shown[0]
     dialog.refresh()
     assert dialog.table.item(0, 4).text() == "1 of 1"
 

@@ -47,6 +47,11 @@ class Authorization(Struct, frozen=True):
     codes: tuple[str, ...] = ()  # empty: every code
     renews_id: int | None = None
 
+    @property
+    def label(self) -> str:
+        """``authorization A-100`` (``the authorization`` when it has no number)."""
+        return f"authorization {self.number}" if self.number else "the authorization"
+
     def covers_day(self, day: date) -> bool:
         return self.valid_from <= day <= self.valid_to
 
@@ -149,50 +154,71 @@ def authorization_status(
     on_it = [
         a for a in assignments if a.authorization is not None and a.authorization.id == auth.id
     ]
-    used = len(on_it)
-    units_used = on_it[-1].units_through
+    warnings = assigned_warnings(auth, mine.visit_number, mine.units_through, visit.lines)
+    return AuthorizationStatus(
+        visit.day, auth, mine.visit_number, len(on_it), on_it[-1].units_through, tuple(warnings)
+    )
+
+
+def assigned_warnings(
+    auth: Authorization,
+    visit_number: int,
+    units_through: int = 0,
+    lines: Sequence[tuple[str, int]] = (),
+) -> list[VisitWarning]:
+    """The warnings of a visit that counts on ``auth`` as its ``visit_number``-th visit (its
+    units bringing the count to ``units_through``)."""
     warnings = []
-    if auth.visits is not None and mine.visit_number > auth.visits:
+    until = auth.valid_to.strftime("%m/%d/%Y")
+    if auth.visits is not None and visit_number > auth.visits:
         warnings.append(
             VisitWarning(
                 "authorization_exhausted",
                 (),
-                f"CO-198: visit {mine.visit_number} of {auth.visits} authorized by {auth.number}; "
-                "the authorized visits are used up: ask the payer for more before billing",
+                f"CO-198: visit {visit_number} of {auth.visits} authorized ({auth.label}): "
+                "the authorized visits are used up; ask the payer for more before billing",
             )
         )
-    elif auth.units is not None and mine.units_through > auth.units:
+    elif auth.units is not None and units_through > auth.units:
         warnings.append(
             VisitWarning(
                 "authorization_exhausted",
                 (),
-                f"CO-198: {mine.units_through} units counted on {auth.number}, which authorizes "
+                f"CO-198: {units_through} units counted on {auth.label}, which authorizes "
                 f"{auth.units}: ask the payer for more before billing",
             )
         )
-    elif auth.visits is not None and auth.visits - mine.visit_number <= LOW_VISITS:
-        left = auth.visits - mine.visit_number
+    elif auth.visits is not None and auth.visits - visit_number <= LOW_VISITS:
+        left = auth.visits - visit_number
         warnings.append(
             VisitWarning(
                 "authorization_low",
                 (),
-                f"{left} visit{'s' * (left != 1)} left on {auth.number} after this one "
-                f"(until {auth.valid_to.strftime('%m/%d/%Y')}): ask for a renewal",
+                f"{left} visit{'s' * (left != 1)} left on {auth.label} after this one "
+                f"(until {until}): ask for a renewal",
             )
         )
-    uncovered = tuple(code for code, _ in visit.lines if not auth.covers_code(code))
+    uncovered = tuple(dict.fromkeys(code for code, _ in lines if not auth.covers_code(code)))
     if uncovered:
         warnings.append(
             VisitWarning(
                 "authorization_code_not_covered",
                 uncovered,
-                f"CO-197: {', '.join(uncovered)} not among the codes {auth.number} authorizes "
+                f"CO-197: {', '.join(uncovered)} not among the codes {auth.label} covers "
                 f"({', '.join(auth.codes)})",
             )
         )
-    return AuthorizationStatus(
-        visit.day, auth, mine.visit_number, used, units_used, tuple(warnings)
-    )
+    return warnings
+
+
+def single_authorization_warnings(
+    auth: Authorization, visits_used: int, visit: BilledDay
+) -> list[VisitWarning]:
+    """One authorization known only by its count (``chargeclock calc``): ``visits_used`` before
+    this visit, which is the next one when its date is in the authorization's dates."""
+    if not auth.covers_day(visit.day):
+        return _uncovered([auth], visit, required=True)
+    return assigned_warnings(auth, visits_used + 1, 0, visit.lines)
 
 
 def _uncovered(
@@ -218,7 +244,7 @@ def _uncovered(
             VisitWarning(
                 "authorization_expired",
                 (),
-                f"CO-197: authorization {last.number} ended "
+                f"CO-197: {last.label} ended "
                 f"{last.valid_to.strftime('%m/%d/%Y')}; none covers "
                 f"{day.strftime('%m/%d/%Y')}: renew it before billing",
             )
@@ -229,7 +255,7 @@ def _uncovered(
             VisitWarning(
                 "authorization_not_started",
                 (),
-                f"CO-197: authorization {first.number} starts "
+                f"CO-197: {first.label} starts "
                 f"{first.valid_from.strftime('%m/%d/%Y')}; none covers "
                 f"{day.strftime('%m/%d/%Y')}",
             )
