@@ -14,6 +14,7 @@ from chargeclock.domain.visit_types import VisitResult
 from chargeclock.services import billing, compliance
 from chargeclock.services.authorizations import AuthorizationService
 from chargeclock.services.context import ClinicRuleBook, Context
+from chargeclock.services.filing import FilingService
 from chargeclock.services.minutes import VisitState, visit_input
 from chargeclock.services.records import RecordService
 from chargeclock.services.recovery import RecoveryService
@@ -52,6 +53,7 @@ class Services:
         self.rules = RuleImports(self.ctx)
         self.unlock = UnlockService(self.ctx)
         self.authorizations = AuthorizationService(self.ctx)
+        self.filing = FilingService(self.ctx)
 
     @classmethod
     def open_existing(

@@ -22,6 +22,7 @@ from chargeclock.ui.privacy_lock import PrivacyLock, lock_shortcut
 
 if TYPE_CHECKING:  # each dialog loads when first opened, off the start-up path
     from chargeclock.ui.authorizations_dialog import AuthorizationsDialog
+    from chargeclock.ui.filing_dialog import FilingDialog
     from chargeclock.ui.history_dialog import HistoryDialog
     from chargeclock.ui.patient_dialog import PatientDialog
     from chargeclock.ui.settings_dialog import SettingsDialog
@@ -32,6 +33,7 @@ SHORTCUTS = {
     "history": "Ctrl+H",
     "settings": "Ctrl+,",
     "authorizations": "Ctrl+Shift+A",
+    "filing": "Ctrl+Shift+F",
 }
 
 
@@ -50,6 +52,7 @@ class RecordsUi(QObject):
             ("edit_patient", "Edit patient", self.edit_patient),
             ("history", "History", self.history),
             ("authorizations", "Authorizations", self.authorizations),
+            ("filing", "Claims to file", self.filing),
             ("settings", "Settings", self.settings),
         ):
             action = QAction(text, window)
@@ -149,6 +152,15 @@ class RecordsUi(QObject):
 
         dialog = AuthorizationsDialog(self.services, patient_id, self.window)
         dialog.saved.connect(lambda _: self.window.runner.publish())
+        self.window.runner.store_changed.connect(dialog.store_changed)
+        self._show(dialog)
+        return dialog
+
+    def filing(self) -> FilingDialog:
+        from chargeclock.ui.filing_dialog import FilingDialog
+
+        dialog = FilingDialog(self.services, self.window)
+        dialog.saved.connect(self.window.runner.publish)
         self.window.runner.store_changed.connect(dialog.store_changed)
         self._show(dialog)
         return dialog
