@@ -15,6 +15,7 @@ from chargeclock.services import billing, compliance
 from chargeclock.services.authorizations import AuthorizationService
 from chargeclock.services.context import ClinicRuleBook, Context
 from chargeclock.services.filing import FilingService
+from chargeclock.services.ledger import LedgerService
 from chargeclock.services.minutes import VisitState, visit_input
 from chargeclock.services.records import RecordService
 from chargeclock.services.recovery import RecoveryService
@@ -54,6 +55,7 @@ class Services:
         self.unlock = UnlockService(self.ctx)
         self.authorizations = AuthorizationService(self.ctx)
         self.filing = FilingService(self.ctx)
+        self.ledger = LedgerService(self.ctx)
 
     @classmethod
     def open_existing(
