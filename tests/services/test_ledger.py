@@ -4,7 +4,7 @@ adjustments, reversals (never an edit), ageing, cost shares; every entry audited
 from __future__ import annotations
 
 import sqlite3
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -113,6 +113,7 @@ def test_bad_entries_are_refused_with_nothing_saved(billed: Clinic) -> None:
         (lambda: ledger.reverse_payment(999, "x"), "payment_id"),
         (lambda: ledger.reverse_entry(patient, 999, "x"), "entry_id"),
         (lambda: ledger.set_cost_share(patient, "20", 101), "coinsurance_percent"),
+        (lambda: ledger.add_adjustment(patient, "discount", "5", on=date(2099, 1, 1)), "on"),
     ):
         with pytest.raises(InputError) as caught:
             call()

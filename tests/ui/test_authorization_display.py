@@ -106,3 +106,19 @@ def test_the_dialog_refuses_a_bad_authorization_and_saves_nothing(
     assert services.authorizations.authorizations(patient) == []
     assert dialog.save(renew=True) is None
     assert "Select the authorization this one renews" in dialog.error.text()
+
+
+def test_the_toolbar_opens_the_account_dialogs_for_the_open_visits_patient(
+    window: MainWindow, services: Services, qtbot: QtBot
+) -> None:
+    from chargeclock.ui import records_ui
+
+    ui = records_ui.install(window, services)
+    assert {"authorizations", "ledger", "filing"} <= set(ui.actions)
+    window.visits.start_visit(_patient(services))
+    for open_dialog in (ui.authorizations, ui.ledger, ui.filing):
+        dialog = open_dialog()
+        assert dialog is not None and dialog.isVisible()
+        if hasattr(dialog, "patient_id"):
+            assert dialog.patient_id == _patient(services)
+        dialog.close()

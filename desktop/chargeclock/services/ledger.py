@@ -9,8 +9,6 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from msgspec import Struct
-
 from chargeclock.domain.errors import InputError
 from chargeclock.domain.ledger import (
     ADJUSTMENT_TYPES,
@@ -19,6 +17,7 @@ from chargeclock.domain.ledger import (
     build_ledger,
     expected_at_check_in,
 )
+from chargeclock.domain.superbill_model import Adjustment
 from chargeclock.services.context import Context
 from chargeclock.services.patient_records import existing_patient
 from chargeclock.services.validation import clean_text, parse_money
@@ -30,14 +29,6 @@ NOTE_LENGTH = 300
 _PAYMENT_WORDS = {"insurance": "Payer payment"}
 
 
-class Adjustment(Struct, frozen=True):
-    """An adjustment as a statement lists it (a reversal with a negative amount)."""
-
-    day: date
-    kind: str  # the words: "Contractual adjustment", "Refund", "Reversal of …"
-    amount: Decimal  # what it takes off the balance
-
-
 def _entry_words(row: LedgerEntryRow) -> str:
     if row.kind == "payment_reversal":
         return f"Reversal of payment #{row.reverses_payment_id}"
@@ -45,6 +36,14 @@ def _entry_words(row: LedgerEntryRow) -> str:
     if row.kind == "adjustment_reversal":
         return f"Reversal of {words.lower()} #{row.reverses_entry_id}"
     return words
+
+
+def _codes(lines: tuple[tuple[str, int], ...]) -> str:
+    """``97110 ×2, 97140``: each code once with its units (a code's lines split by modifier)."""
+    units: dict[str, int] = {}
+    for code, count in lines:
+        units[code] = units.get(code, 0) + count
+    return ", ".join(f"{code} ×{n}" if n > 1 else code for code, n in units.items())
 
 
 class LedgerService:
@@ -63,8 +62,7 @@ class LedgerService:
                 "charge",
                 day.date_of_service,
                 day.charge,
-                f"Visit #{day.visit_id}: "
-                + ", ".join(f"{code} ×{units}" if units > 1 else code for code, units in day.codes),
+                f"Visit #{day.visit_id}: {_codes(day.codes)}",
                 day.visit_id,
                 day.visit_id,
             )
@@ -102,16 +100,21 @@ class LedgerService:
         return out
 
     def ledger(self, patient_id: int, as_of: date | None = None) -> Ledger:
-        """The patient's ledger, aged as of ``as_of`` (default today)."""
+        """The patient's ledger as it stood on ``as_of`` (default today): the entries dated up
+        to that day, aged as of it."""
         existing_patient(self.ctx, patient_id)
-        return build_ledger(self.entries(patient_id), as_of or self.ctx.today())
+        day = as_of or self.ctx.today()
+        return build_ledger([e for e in self.entries(patient_id) if e.day <= day], day)
 
     def adjustments_between(self, patient_id: int, start: date, end: date) -> list[Adjustment]:
-        """Adjustments and their reversals dated ``start`` to ``end``, for a statement."""
+        """The ledger entries dated ``start`` to ``end`` (adjustments, refunds, reversals of a
+        payment or an adjustment), as a statement lists them."""
         return [
-            Adjustment(row.entry_date, _entry_words(row), row.amount)
+            Adjustment(
+                row.entry_date, _entry_words(row), row.amount, row.kind == "payment_reversal"
+            )
             for row in store.entries_of(self.ctx.db, patient_id)
-            if row.kind != "payment_reversal" and start <= row.entry_date <= end
+            if start <= row.entry_date <= end
         ]
 
     # --- entries -------------------------------------------------------------------------------
@@ -134,12 +137,13 @@ class LedgerService:
         value = parse_money(amount, "amount", allow_zero=False)
         text = clean_text(note, "note", NOTE_LENGTH, required=False)
         self._check_visit(patient_id, visit_id)
+        day = self._day(on)
         signed = -value if adjustment_type == "refund" else value
         return self._write(
             "ledger_adjustment",
             patient_id=patient_id,
             visit_id=visit_id,
-            day=on or self.ctx.today(),
+            day=day,
             kind="adjustment",
             adjustment_type=adjustment_type,
             amount=signed,
@@ -149,6 +153,7 @@ class LedgerService:
     def reverse_payment(self, payment_id: int, reason: str, on: date | None = None) -> int:
         """Undo a payment recorded by mistake (it stays, with this reversal beside it)."""
         text = clean_text(reason, "reason", NOTE_LENGTH)
+        day = self._day(on)
         payment = payments.get_payment(self.ctx.db, payment_id)
         if payment is None:
             raise InputError("payment_id", f"there is no payment {payment_id}")
@@ -161,7 +166,7 @@ class LedgerService:
             "ledger_payment_reversed",
             patient_id=payment.patient_id,
             visit_id=payment.visit_id,
-            day=on or self.ctx.today(),
+            day=day,
             kind="payment_reversal",
             adjustment_type=None,
             amount=-payment.amount,
@@ -174,6 +179,7 @@ class LedgerService:
     ) -> int:
         """Undo an adjustment (its reversal takes back exactly what it did)."""
         text = clean_text(reason, "reason", NOTE_LENGTH)
+        day = self._day(on)
         rows = store.entries_of(self.ctx.db, patient_id)
         entry = next((r for r in rows if r.id == entry_id), None)
         if entry is None or entry.kind != "adjustment":
@@ -184,7 +190,7 @@ class LedgerService:
             "ledger_adjustment_reversed",
             patient_id=patient_id,
             visit_id=entry.visit_id,
-            day=on or self.ctx.today(),
+            day=day,
             kind="adjustment_reversal",
             adjustment_type=entry.adjustment_type,
             amount=-entry.amount,
@@ -232,6 +238,12 @@ class LedgerService:
                 covers=[("ledger", entry_id)],
             )
         return entry_id
+
+    def _day(self, on: date | None) -> date:
+        today = self.ctx.today()
+        if on is not None and on > today:
+            raise InputError("on", f"{on} is in the future: enter it on the day it happens")
+        return on or today
 
     def _check_visit(self, patient_id: int, visit_id: int | None) -> None:
         if visit_id is None:

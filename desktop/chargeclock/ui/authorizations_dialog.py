@@ -9,17 +9,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -29,6 +25,7 @@ from chargeclock.services.authorizations import AuthorizationUsage
 from chargeclock.services.changes import Changes
 from chargeclock.services.session import Services
 from chargeclock.ui import theme
+from chargeclock.ui.account_tables import fill, read_only_table, whole_or_none
 from chargeclock.ui.forms import FORM_STYLE, DateField, error_label, form_rows, group, show_date
 
 COLUMNS = ("Number", "Payer", "From", "Until", "Visits", "Units", "Codes", "Renews", "Notes")
@@ -36,15 +33,6 @@ COLUMNS = ("Number", "Payer", "From", "Until", "Visits", "Units", "Codes", "Rene
 
 def _used(used: int, authorized: int | None) -> str:
     return f"{used} of {authorized}" if authorized is not None else "—"
-
-
-def _whole(text: str, field: str) -> int | None:
-    text = text.strip()
-    if not text:
-        return None
-    if not text.isdigit():
-        raise InputError(field, f"{text!r} is not a whole number")
-    return int(text)
 
 
 class AuthorizationsDialog(QDialog):
@@ -65,14 +53,7 @@ class AuthorizationsDialog(QDialog):
 
     def _build(self, payer_id: int | None) -> None:
         layout = QVBoxLayout(self)
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(list(COLUMNS))
-        self.table.verticalHeader().setVisible(False)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = read_only_table(COLUMNS)
         layout.addWidget(self.table, 1)
 
         self.payer = QComboBox()
@@ -129,25 +110,26 @@ class AuthorizationsDialog(QDialog):
         self.rows = self.services.authorizations.usage(self.patient_id)
         payers = {p.id: p.name for p in self.services.records.payers()}
         numbers = {u.authorization.id: u.authorization.number for u in self.rows}
-        self.table.setRowCount(len(self.rows))
-        for row, usage in enumerate(self.rows):
+        rows = []
+        for usage in self.rows:
             auth = usage.authorization
             notes = auth.notes
             if auth.withdrawn_reason is not None:
                 notes = f"withdrawn: {auth.withdrawn_reason}" + (f" · {notes}" if notes else "")
-            cells = (
-                auth.number,
-                payers.get(auth.payer_id, ""),
-                show_date(auth.valid_from),
-                show_date(auth.valid_to),
-                _used(usage.visits_used, auth.visits),
-                _used(usage.units_used, auth.units),
-                " ".join(auth.codes) or "all",
-                numbers.get(auth.renews_id, "") if auth.renews_id else "",
-                notes,
+            rows.append(
+                (
+                    auth.number,
+                    payers.get(auth.payer_id, ""),
+                    show_date(auth.valid_from),
+                    show_date(auth.valid_to),
+                    _used(usage.visits_used, auth.visits),
+                    _used(usage.units_used, auth.units),
+                    " ".join(auth.codes) or "all",
+                    numbers.get(auth.renews_id, "") if auth.renews_id else "",
+                    notes,
+                )
             )
-            for column, text in enumerate(cells):
-                self.table.setItem(row, column, QTableWidgetItem(text))
+        fill(self.table, rows)
 
     def selected(self) -> AuthorizationUsage | None:
         row = self.table.currentRow()
@@ -164,8 +146,8 @@ class AuthorizationsDialog(QDialog):
             start, end = self.valid_from.value(), self.valid_to.value()
             if start is None or end is None:
                 raise InputError("dates", "give the first and the last day")
-            visits = _whole(self.visits.text(), "visits")
-            units = _whole(self.units.text(), "units")
+            visits = whole_or_none(self.visits.text(), "visits")
+            units = whole_or_none(self.units.text(), "units")
             codes = self.codes.text().replace(",", " ").split()
             notes = self.notes.text()
             auths = self.services.authorizations

@@ -8,38 +8,26 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from chargeclock.domain.errors import ChargeClockError, InputError
+from chargeclock.domain.errors import ChargeClockError
 from chargeclock.services.changes import Changes
 from chargeclock.services.filing import FilingDue
 from chargeclock.services.session import Services
 from chargeclock.ui import theme
+from chargeclock.ui.account_tables import fill, read_only_table, whole_or_none
 from chargeclock.ui.forms import FORM_STYLE, error_label, form_rows, group, show_date
 
 COLUMNS = ("Patient", "Payer", "Date of service", "File by", "Days left", "")
-
-
-def _whole_or_none(text: str, field: str) -> int | None:
-    text = text.strip()
-    if not text:
-        return None
-    if not text.isdigit():
-        raise InputError(field, f"{text!r} is not a whole number")
-    return int(text)
 
 
 class FilingDialog(QDialog):
@@ -88,14 +76,7 @@ class FilingDialog(QDialog):
         self.title = QLabel()
         self.title.setStyleSheet("font-weight: 600;")
         layout.addWidget(self.title)
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(list(COLUMNS))
-        self.table.verticalHeader().setVisible(False)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = read_only_table(COLUMNS)
         layout.addWidget(self.table, 1)
         buttons = QHBoxLayout()
         self.sent_button = QPushButton("Mark the selected claim sent")
@@ -127,8 +108,8 @@ class FilingDialog(QDialog):
             self.services.authorizations.set_payer_limits(
                 self.payer.currentData(),
                 requires_authorization=self.requires.isChecked(),
-                visits_per_year=_whole_or_none(self.per_year.text(), "visits_per_year"),
-                timely_filing_days=_whole_or_none(self.filing_days.text(), "timely_filing_days"),
+                visits_per_year=whole_or_none(self.per_year.text(), "visits_per_year"),
+                timely_filing_days=whole_or_none(self.filing_days.text(), "timely_filing_days"),
             )
         except ChargeClockError as exc:
             self.limits_error.setText(f"Nothing was saved: {exc}")
@@ -147,22 +128,20 @@ class FilingDialog(QDialog):
             if self.due
             else "No claim is near its filing limit."
         )
-        self.table.setRowCount(len(self.due))
-        for row, due in enumerate(self.due):
-            left = f"{due.days_left}" if due.days_left >= 0 else f"{-due.days_left} days late"
-            cells = (
+        rows = [
+            (
                 due.patient_name,
                 due.payer_name,
                 show_date(due.date_of_service),
                 show_date(due.deadline),
-                left,
+                str(due.days_left) if due.days_left >= 0 else f"{-due.days_left} days late",
                 due.message,
             )
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if due.days_left < 0:
-                    item.setForeground(QColor(theme.ALERT_COLOUR))
-                self.table.setItem(row, column, item)
+            for due in self.due
+        ]
+        for due, items in zip(self.due, fill(self.table, rows), strict=True):
+            for item in items if due.days_left < 0 else ():
+                item.setForeground(QColor(theme.ALERT_COLOUR))
 
     def mark_sent(self) -> None:
         row = self.table.currentRow()
