@@ -31,7 +31,7 @@ def _one_line(text: str) -> str:
 def run_calc(data: bytes | str, out: TextIO, err: TextIO, book: RuleBook | None = None) -> int:
     """The calc entry point, in process: JSON in, the result document or one error line out.
     ``book`` is the rule data (default: the shipped data; a clinic's with ``--db``)."""
-    from chargeclock.domain.calc_io import parse_calc_input, result_document
+    from chargeclock.domain.calc_io import calc_document, parse_calc_input
     from chargeclock.domain.calculation import calculate
     from chargeclock.resources import rule_book
 
@@ -44,7 +44,7 @@ def run_calc(data: bytes | str, out: TextIO, err: TextIO, book: RuleBook | None 
     except RecursionError:
         err.write("input: nested too deeply\n")
         return EXIT_BAD_INPUT
-    out.write(json.dumps(result_document(result), indent=2, ensure_ascii=False) + "\n")
+    out.write(json.dumps(calc_document(request, result), indent=2, ensure_ascii=False) + "\n")
     return EXIT_OK
 
 

@@ -137,7 +137,8 @@ def test_the_untouched_clinic_verifies_with_its_anchor(
         out[1] == f"entries: {clinic.head} checked (0 by the old plain rule, {clinic.head} keyed)"
     )
     assert out[2] == (
-        "rows: 2 visits, 4 timer segments, 2 untimed services, 2 bills, 6 claim lines, 1 payment"
+        "rows: 2 visits, 4 timer segments, 2 untimed services, 2 bills, 6 claim lines, 1 payment, "
+        "0 ledger entries"
     )
     assert out[3].startswith("anchor: ") and out[3].endswith(
         f".anchor (entry {clinic.head}, written 2026-03-04T14:37:00.000000Z): contained in the log"

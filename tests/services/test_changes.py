@@ -15,6 +15,7 @@ from chargeclock.domain.errors import InputError
 from chargeclock.services.changes import (
     EVERYTHING_ENTITIES,
     FEE_ENTITIES,
+    PATIENT_ENTITIES,
     SETUP_ENTITIES,
     Changes,
 )
@@ -113,11 +114,20 @@ def test_every_audited_entity_has_a_kind() -> None:
     entities = _audited_entities()
     assert {"visit", "patient", "payment", "timer_segment", "practice"} <= entities
     known = (
-        SETUP_ENTITIES | FEE_ENTITIES | EVERYTHING_ENTITIES | {"visit", "patient", "payment"}
-    ) | {"timer_segment"}
+        (SETUP_ENTITIES | FEE_ENTITIES | EVERYTHING_ENTITIES | {"visit", "patient", "payment"})
+        | {"timer_segment", "claim_submission"}
+        | PATIENT_ENTITIES
+    )
     assert entities <= known, entities - known
+    details = {"visit_id": 1, "patient_id": 1}
     for entity in entities - EVERYTHING_ENTITIES:
-        assert Changes.of_audit(entity, 1, {"visit_id": 1}) != Changes.everything(), entity
+        assert Changes.of_audit(entity, 1, details) != Changes.everything(), entity
+
+
+def test_an_authorization_or_ledger_entry_names_its_patient() -> None:
+    for entity in PATIENT_ENTITIES:
+        assert Changes.of_audit(entity, 5, {"patient_id": 2}) == Changes(patients=frozenset({2}))
+    assert Changes.of_audit("claim_submission", 5, {"visit_id": 3}).visit(3)
 
 
 def test_a_visit_edit_without_an_audit_entry_is_named_by_its_result(clinic: Clinic) -> None:

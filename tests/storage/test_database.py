@@ -275,8 +275,18 @@ def _migrations_with(tmp_path: Path, name: str, text: str) -> Path:
     folder.mkdir()
     for path in migration_files():
         (folder / path.name).write_text(path.read_text())
-    (folder / name.format(len(migration_files()) + 1)).write_text(text)
+    # After the last number (numbers are reserved per change, so there may be gaps).
+    (folder / name.format(int(migration_files()[-1].name[:4]) + 1)).write_text(text)
     return folder
+
+
+def test_migration_numbers_may_have_gaps_but_not_repeats(tmp_path: Path) -> None:
+    folder = _migrations_with(tmp_path, "{:04d}_later.sql", "SELECT 1;")
+    (folder / "0099_reserved_later.sql").write_text("SELECT 1;")
+    assert migration_files(folder)[-1].name == "0099_reserved_later.sql"
+    (folder / "0099_again.sql").write_text("SELECT 1;")
+    with pytest.raises(StorageError, match="each number once"):
+        migration_files(folder)
 
 
 def test_a_python_step_runs_in_order_and_is_recorded(tmp_path: Path) -> None:

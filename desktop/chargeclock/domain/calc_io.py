@@ -9,8 +9,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
+from chargeclock.domain.authorizations import (
+    Authorization,
+    BilledDay,
+    single_authorization_warnings,
+)
 from chargeclock.domain.errors import InputError
 from chargeclock.domain.fees import round_cents
 from chargeclock.domain.payer_kinds import KindDefaults, PayerKind, kind_defaults, kind_for_legacy
@@ -27,6 +32,7 @@ from chargeclock.domain.visit_types import (
 
 MINUTE_FIELDS = frozenset({"pt_minutes", "pta_minutes", "overlap_minutes"})
 MAX_AMOUNT = Decimal("10000000")  # a year's therapy spend is far below ten million dollars
+MAX_AUTHORIZED = 10_000  # visits: far above any real authorization
 
 
 def _amount(value: object) -> object:
@@ -125,6 +131,27 @@ class YtdIn(_Strict):
     ot: Amount = Decimal("0")
 
 
+class AuthorizationIn(_Strict):
+    """The visits a payer authorized between two dates, and how many are used before this one."""
+
+    number: str = ""
+    visits_authorized: Annotated[int, Field(ge=1, le=MAX_AUTHORIZED)]
+    visits_used: Annotated[int, Field(ge=0, le=MAX_AUTHORIZED)] = 0
+    valid_from: date
+    valid_to: date
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> AuthorizationIn:
+        if self.valid_to < self.valid_from:
+            raise ValueError("valid_to is before valid_from")
+        return self
+
+    def rule(self) -> Authorization:
+        return Authorization(
+            0, self.number, self.valid_from, self.valid_to, visits=self.visits_authorized
+        )
+
+
 class CalcInput(_Strict):
     date_of_service: date
     discipline: Literal["PT", "OT", "SLP"] = "PT"
@@ -137,6 +164,7 @@ class CalcInput(_Strict):
     habilitative: bool = False
     kx_confirmed: bool | None = None
     same_day_lines: list[DayLineIn] = []
+    authorization: AuthorizationIn | None = None
 
     def to_visit(self) -> VisitInput:
         return VisitInput(
@@ -209,8 +237,15 @@ def _problem(error: Any) -> InputError:
         return InputError(path, f"must be one of {kinds}{got}")
     if name == "telehealth_modifier":
         return InputError(path, f'must be "95", "GT" or ""{got}')
-    if name == "date_of_service":
+    if name in ("date_of_service", "valid_from", "valid_to") and kind != "value_error":
         return InputError(path, f"must be a date written YYYY-MM-DD{got}")
+    if name in ("visits_authorized", "visits_used"):
+        least = 1 if name == "visits_authorized" else 0
+        return InputError(
+            path, f"must be a whole number of visits from {least} to {MAX_AUTHORIZED}{got}"
+        )
+    if name == "authorization" and kind == "value_error":
+        return InputError(f"{path}.valid_to", "must be on or after valid_from")
     if kind == "bool_type":
         return InputError(path, f"must be true or false{got}")
     if name == "code" or kind == "string_type":
@@ -357,3 +392,42 @@ def result_document(result: VisitResult) -> dict[str, Any]:
         ],
         "trace": list(result.trace),
     }
+
+
+def authorization_document(request: CalcInput) -> dict[str, Any] | None:
+    """Where the visit stands against ``request.authorization`` (None without one)."""
+    given = request.authorization
+    if given is None:
+        return None
+    auth = given.rule()
+    inside = auth.covers_day(request.date_of_service)
+    number = given.visits_used + 1
+    return {
+        "visit_number": number if inside else None,
+        "visits_authorized": given.visits_authorized,
+        "visits_left": max(0, given.visits_authorized - number) if inside else None,
+        "valid_to": given.valid_to.isoformat(),
+        "line": (
+            f"visit {number} of {given.visits_authorized} · until "
+            f"{given.valid_to.strftime('%m/%d')}"
+            if inside
+            else ""
+        ),
+    }
+
+
+def calc_document(request: CalcInput, result: VisitResult) -> dict[str, Any]:
+    """The calc output: :func:`result_document`, with the authorization's status and warnings
+    when the input gives one (the visit screen's, for the one authorization given)."""
+    document = result_document(result)
+    if request.authorization is None:
+        return document
+    billed = BilledDay(request.date_of_service, tuple((s.code, 0) for s in request.services))
+    warnings = single_authorization_warnings(
+        request.authorization.rule(), request.authorization.visits_used, billed
+    )
+    document["authorization"] = authorization_document(request)
+    document["warnings"] += [
+        {"kind": w.kind, "codes": list(w.codes), "message": w.message} for w in warnings
+    ]
+    return document

@@ -105,6 +105,16 @@ class Payment(Struct, frozen=True):
     method: str = ""  # cash, card, check …
 
 
+class Adjustment(Struct, frozen=True):
+    """A ledger entry other than a payment, as a statement lists it: an adjustment, a refund or
+    a reversal. ``amount`` is what it takes off the balance (a refund's is negative)."""
+
+    date: date
+    kind: str  # the words: "Contractual adjustment", "Refund", "Reversal of payment #3"
+    amount: Decimal
+    payment_reversal: bool = False  # undoes a payment (totalled beside the payments)
+
+
 class Superbill(Struct, frozen=True):
     """A whole superbill or statement, ready to lay out."""
 
@@ -124,6 +134,8 @@ class Superbill(Struct, frozen=True):
     # The audit log's head as of the visit's finalize (a statement: as of its making), printed
     # small so `chargeclock verify-audit --anchor` can check the database against the paper.
     audit_anchor: str = ""
+    # A statement's adjustments, refunds and reversals dated in its period (ledger entries).
+    adjustments: tuple[Adjustment, ...] = ()
 
     @property
     def lines(self) -> tuple[SuperbillLine, ...]:
@@ -147,9 +159,19 @@ class Superbill(Struct, frozen=True):
         return sum((payment.amount for payment in self.payments), _ZERO)
 
     @property
+    def total_adjustments(self) -> Decimal:
+        """Every adjustment, refund and reversal: what they take off the balance."""
+        return sum((adjustment.amount for adjustment in self.adjustments), _ZERO)
+
+    @property
+    def total_payments_reversed(self) -> Decimal:
+        """What the reversals of payments add back (part of :attr:`total_adjustments`)."""
+        return -sum((a.amount for a in self.adjustments if a.payment_reversal), _ZERO)
+
+    @property
     def balance(self) -> Decimal:
-        """Charges less payments; negative is a credit to the patient."""
-        return self.total_charges - self.total_payments
+        """Charges less payments and adjustments; negative is a credit to the patient."""
+        return self.total_charges - self.total_payments - self.total_adjustments
 
 
 # ---------------------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from reportlab.platypus import (
 )
 
 from chargeclock.domain.superbill_model import Superbill
+from chargeclock.export.adjustments import adjustments_story
 from chargeclock.export.styles import (
     BODY_SIZE,
     FONT,
@@ -135,6 +136,7 @@ def superbill_story(bill: Superbill, width: float) -> list[Flowable]:
             payments_table(bill, width),
             Spacer(1, 10),
         ]
+    story += adjustments_story(bill, width)
     story += [
         # Totals and signatures stay together: a page never holds a signature line alone.
         KeepTogether(

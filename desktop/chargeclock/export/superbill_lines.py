@@ -15,6 +15,7 @@ from reportlab.platypus import (
 )
 
 from chargeclock.domain.superbill_model import Superbill, SuperbillVisit
+from chargeclock.export.adjustments import adjustment_totals, dated_table
 from chargeclock.export.block_table import Block, BlockTable
 from chargeclock.export.styles import (
     ACCENT,
@@ -117,13 +118,11 @@ PAYMENTS_BESIDE_TOTALS = 12
 
 
 def payments_table(bill: Superbill, width: float) -> Table:
-    rows: list[list[Any]] = [["Payment date", "Method", "Amount"]]
-    rows += [[day(p.date), p.method or "-", money(p.amount)] for p in bill.payments]
-    table = Table(rows, colWidths=[1.0 * inch, width - 2.0 * inch, 1.0 * inch], repeatRows=1)
-    style = grid_style()
-    style.append(("ALIGN", (2, 0), (2, -1), "RIGHT"))
-    table.setStyle(TableStyle(style))
-    return table
+    return dated_table(
+        ["Payment date", "Method", "Amount"],
+        [[day(p.date), p.method or "-", money(p.amount)] for p in bill.payments],
+        width,
+    )
 
 
 def payments_and_totals(bill: Superbill, width: float) -> Flowable:
@@ -131,6 +130,7 @@ def payments_and_totals(bill: Superbill, width: float) -> Flowable:
         ["Units billed", str(bill.total_units)],
         ["Total charges", money(bill.total_charges)],
         ["Payments received", money(-bill.total_payments) if bill.payments else money(Decimal(0))],
+        *adjustment_totals(bill),
         ["Credit balance" if bill.balance < 0 else "Balance due", money(abs(bill.balance))],
     ]
     totals_width = 2.7 * inch

@@ -42,6 +42,19 @@ Records — ``services.records`` (:class:`~chargeclock.services.records.RecordSe
     ``record_progress_report``, ``record_payment``, ``payments``, ``set_favourite_codes``,
     ``import_fees(file, year=None, charges=False) -> FeeImport``
 
+Authorizations and payer limits — ``services.authorizations``
+    ``add_authorization(patient_id, number, valid_from, valid_to, *, payer_id=None, visits=None,
+    units=None, codes=(), notes="", renews_id=None)``, ``renew(id, ...)``, ``withdraw(id, reason)``,
+    ``usage(patient_id)``, ``set_payer_limits(payer_id, *, requires_authorization,
+    visits_per_year, timely_filing_days)``, ``check_visit(visit_id) -> PayerCheck`` (the line
+    "visit 7 of 12 · until 03/31" and the CO-197/198/119/29 warnings)
+    ``services.filing``: ``claims_to_file(within_days=30)``, ``mark_sent(visit_id, how="sent")``
+
+The ledger — ``services.ledger``: ``ledger(patient_id, as_of=None) -> Ledger`` (entries, running
+    balance, totals, ageing), ``add_adjustment(patient_id, type, amount, ...)``,
+    ``reverse_payment(payment_id, reason)``, ``reverse_entry(patient_id, entry_id, reason)``,
+    ``set_cost_share(patient_id, copay, coinsurance_percent)``, ``expected_at_check_in(...)``
+
 Status — ``services.ytd_allowed(patient_id, year, bucket="pt_slp") -> YearToDate``,
     ``services.progress_report_status(patient_id)``, ``services.plan_of_care_status(patient_id)``
 

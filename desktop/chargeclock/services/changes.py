@@ -14,7 +14,9 @@ from typing import Any
 from msgspec import Struct
 
 #: audit entities that are the clinic's setup: the practice, its people, payers and settings
-SETUP_ENTITIES = frozenset({"practice", "provider", "user", "payer", "settings"})
+SETUP_ENTITIES = frozenset({"practice", "provider", "user", "payer", "payer_limits", "settings"})
+#: audit entities that belong to one patient, named by the entry's ``patient_id`` detail
+PATIENT_ENTITIES = frozenset({"authorization", "ledger_entry", "cost_share"})
 #: audit entities that are fees and rule data (what a bill is priced with)
 FEE_ENTITIES = frozenset({"fee_list", "allowed_amounts", "rule_years", "pfs_fees"})
 #: audit entities whose change may touch anything (demo data written over the store)
@@ -52,6 +54,10 @@ class Changes(Struct, frozen=True):
             return cls(visits=frozenset({details["visit_id"]}))
         if entity == "patient" and entity_id is not None:
             return cls(patients=frozenset({entity_id}))
+        if entity in PATIENT_ENTITIES and isinstance(details.get("patient_id"), int):
+            return cls(patients=frozenset({details["patient_id"]}))
+        if entity == "claim_submission" and isinstance(details.get("visit_id"), int):
+            return cls(visits=frozenset({details["visit_id"]}))
         if entity == "payment":
             return cls(payments=True)
         if entity in SETUP_ENTITIES:

@@ -12,7 +12,10 @@ from chargeclock.domain.calculation import calculate
 from chargeclock.domain.rulebook import RuleBook
 from chargeclock.domain.visit_types import VisitResult
 from chargeclock.services import billing, compliance
+from chargeclock.services.authorizations import AuthorizationService
 from chargeclock.services.context import ClinicRuleBook, Context
+from chargeclock.services.filing import FilingService
+from chargeclock.services.ledger import LedgerService
 from chargeclock.services.minutes import VisitState, visit_input
 from chargeclock.services.records import RecordService
 from chargeclock.services.recovery import RecoveryService
@@ -51,6 +54,9 @@ class Services:
         self.recovery = RecoveryService(self.ctx)
         self.rules = RuleImports(self.ctx)
         self.unlock = UnlockService(self.ctx)
+        self.authorizations = AuthorizationService(self.ctx)
+        self.filing = FilingService(self.ctx)
+        self.ledger = LedgerService(self.ctx)
 
     @classmethod
     def open_existing(

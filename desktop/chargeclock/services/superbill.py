@@ -203,7 +203,7 @@ def statement_for_patient(
         for p in services.records.payments(patient_id)
         if start <= p.paid_on <= end
     ]
-    return _build(
+    statement = _build(
         services,
         patient,
         days,
@@ -213,6 +213,8 @@ def statement_for_patient(
         paper=paper,
         include_trace=include_trace,
     )
+    adjustments = services.ledger.adjustments_between(patient_id, start, end)
+    return replace(statement, adjustments=tuple(adjustments))
 
 
 def _check_billable(visit: VisitRow) -> None:

@@ -167,6 +167,24 @@ TABLES: tuple[Table, ...] = (
         ),
         owner_noun="patient",
     ),
+    Table(
+        "ledger",
+        "ledger entry",
+        "FROM ledger_entries",
+        "id",
+        (
+            ("patient_id", "patient"),
+            ("visit_id", "visit"),
+            ("entry_date", "date"),
+            ("kind", "kind"),
+            ("adjustment_type", "adjustment type"),
+            ("amount_cents", "amount cents"),
+            ("reverses_payment_id", "reversed payment"),
+            ("reverses_entry_id", "reversed entry"),
+        ),
+        owner_noun="patient",
+        plural="ledger entries",
+    ),
 )
 BY_TAG = {t.tag: t for t in TABLES}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from chargeclock.storage.records import (
     PaymentRow,
@@ -35,9 +36,18 @@ def payments_of(conn: Store, patient_id: int) -> list[PaymentRow]:
         "WHERE patient_id = ? ORDER BY paid_on, id",
         (patient_id,),
     ).fetchall()
-    out = []
-    for r in rows:
-        amount = from_cents(r[4])
-        assert amount is not None
-        out.append(PaymentRow(r[0], r[1], r[2], date.fromisoformat(r[3]), amount, r[5]))
-    return out
+    return [_payment(r) for r in rows]
+
+
+def _payment(row: Any) -> PaymentRow:
+    amount = from_cents(row[4])
+    assert amount is not None
+    return PaymentRow(row[0], row[1], row[2], date.fromisoformat(row[3]), amount, row[5])
+
+
+def get_payment(conn: Store, payment_id: int) -> PaymentRow | None:
+    row = conn.execute(
+        "SELECT id, patient_id, visit_id, paid_on, amount_cents, method FROM payments WHERE id = ?",
+        (payment_id,),
+    ).fetchone()
+    return None if row is None else _payment(row)

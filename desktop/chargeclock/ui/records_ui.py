@@ -9,7 +9,7 @@ too, reads again what that names.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -21,15 +21,23 @@ from chargeclock.ui.main_window import MainWindow
 from chargeclock.ui.privacy_lock import PrivacyLock, lock_shortcut
 
 if TYPE_CHECKING:  # each dialog loads when first opened, off the start-up path
+    from chargeclock.ui.authorizations_dialog import AuthorizationsDialog
+    from chargeclock.ui.filing_dialog import FilingDialog
     from chargeclock.ui.history_dialog import HistoryDialog
+    from chargeclock.ui.ledger_dialog import LedgerDialog
     from chargeclock.ui.patient_dialog import PatientDialog
     from chargeclock.ui.settings_dialog import SettingsDialog
+
+D = TypeVar("D", "AuthorizationsDialog", "LedgerDialog")
 
 SHORTCUTS = {
     "new_patient": "Ctrl+N",
     "edit_patient": "Ctrl+E",
     "history": "Ctrl+H",
     "settings": "Ctrl+,",
+    "authorizations": "Ctrl+Shift+A",
+    "filing": "Ctrl+Shift+F",
+    "ledger": "Ctrl+Shift+L",
 }
 
 
@@ -47,6 +55,9 @@ class RecordsUi(QObject):
             ("new_patient", "New patient", self.new_patient),
             ("edit_patient", "Edit patient", self.edit_patient),
             ("history", "History", self.history),
+            ("authorizations", "Authorizations", self.authorizations),
+            ("ledger", "Ledger", self.ledger),
+            ("filing", "Claims to file", self.filing),
             ("settings", "Settings", self.settings),
         ):
             action = QAction(text, window)
@@ -134,6 +145,37 @@ class RecordsUi(QObject):
         dialog = HistoryDialog(self.services, patient_id, self.window)
         dialog.reopened.connect(self._reopened)
         dialog.payment_recorded.connect(lambda _: self.window.runner.publish())
+        self.window.runner.store_changed.connect(dialog.store_changed)
+        self._show(dialog)
+        return dialog
+
+    def authorizations(self) -> AuthorizationsDialog | None:
+        from chargeclock.ui.authorizations_dialog import AuthorizationsDialog
+
+        return self._account_dialog(AuthorizationsDialog)
+
+    def ledger(self) -> LedgerDialog | None:
+        from chargeclock.ui.ledger_dialog import LedgerDialog
+
+        return self._account_dialog(LedgerDialog)
+
+    def _account_dialog(self, kind: type[D]) -> D | None:
+        """One of the patient's account dialogs (authorizations, ledger): what it saves is
+        published, and it follows what changes elsewhere."""
+        patient_id = self._need_patient()
+        if patient_id is None:
+            return None
+        dialog = kind(self.services, patient_id, self.window)
+        dialog.saved.connect(lambda *_: self.window.runner.publish())
+        self.window.runner.store_changed.connect(dialog.store_changed)
+        self._show(dialog)
+        return dialog
+
+    def filing(self) -> FilingDialog:
+        from chargeclock.ui.filing_dialog import FilingDialog
+
+        dialog = FilingDialog(self.services, self.window)
+        dialog.saved.connect(self.window.runner.publish)
         self.window.runner.store_changed.connect(dialog.store_changed)
         self._show(dialog)
         return dialog

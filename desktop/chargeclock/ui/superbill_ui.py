@@ -50,11 +50,23 @@ class SuperbillLauncher(QObject):
             QMessageBox.warning(self.main_window, "Superbill", " ".join(str(exc).split()))
             return None
         dialog.finished.connect(lambda _result: self._forget(dialog))
+        dialog.printed.connect(lambda _pages: self._claim_out(dialog, "printed"))
+        dialog.saved.connect(lambda _path: self._claim_out(dialog, "printed"))
         self.main_window.runner.store_changed.connect(dialog.store_changed)
         self.dialog = dialog
         dialog.open()
         self.opened.emit(dialog)
         return dialog
+
+    def _claim_out(self, dialog: SuperbillDialog, how: str) -> None:
+        """A visit's superbill printed or saved has left for the payer: off the filing list."""
+        if dialog.statement_choice.isChecked() or self.services.filing.sent_on(dialog.visit_id):
+            return
+        try:
+            self.services.filing.mark_sent(dialog.visit_id, how)
+        except ChargeClockError:  # e.g. reopened meanwhile: nothing to record
+            return
+        self.main_window.runner.publish()
 
     def _forget(self, dialog: SuperbillDialog) -> None:
         if self.dialog is dialog:

@@ -9,6 +9,7 @@ from chargeclock.domain.threshold import visits_until
 from chargeclock.services.minutes import VisitState
 from chargeclock.services.session import Services
 from chargeclock.services.visits import Finalized
+from chargeclock.ui import authorization_line
 from chargeclock.ui.calculator_panel import PanelContext, Reminder
 from chargeclock.ui.rows_model import CodeRow
 
@@ -23,6 +24,9 @@ def load_context(services: Services, state: VisitState) -> PanelContext:
     plan = services.plan_of_care_status(patient_id)
     if plan.warn:
         reminders.append(Reminder("alert" if plan.state == "lapsed" else "warn", plan.message))
+    reminders += authorization_line.reminders(
+        authorization_line.payer_check(services, state.visit_id)
+    )
     year = state.date_of_service.year
     bucket = Discipline(state.discipline).kx_bucket
     ytd = services.ytd_allowed(patient_id, year, bucket)

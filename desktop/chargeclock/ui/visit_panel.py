@@ -34,7 +34,7 @@ from chargeclock.domain.errors import ChargeClockError
 from chargeclock.services.changes import Changes
 from chargeclock.services.minutes import LongSpan, VisitState, long_spans, service_minutes
 from chargeclock.services.session import Services
-from chargeclock.ui import claim_actions, running_elsewhere, theme
+from chargeclock.ui import authorization_line, claim_actions, running_elsewhere, theme
 from chargeclock.ui.calculator_panel import CalculatorPanel, PanelContext
 from chargeclock.ui.finalize_dialog import ask_before_finalize
 from chargeclock.ui.lists import ClaimLinesModel, LineEntry
@@ -86,6 +86,8 @@ class VisitPanel(QFrame):
         self.visit_subtitle.setObjectName("SubHeading")
         layout.addWidget(self.visit_title)
         layout.addWidget(self.visit_subtitle)
+        self.auth_line = QLabel()  # "Auth A-100: visit 7 of 12 · until 03/31"
+        layout.addWidget(self.auth_line)
         # The year's Medicare figures are not loaded: the visit is billed with an earlier year's.
         self.rules_banner = QLabel()
         self.rules_banner.setObjectName("Banner")
@@ -248,6 +250,7 @@ class VisitPanel(QFrame):
             self.visit_title.setText("No visit open")
             self.visit_subtitle.setText("Pick a patient on the left and start a visit.")
             self.rules_banner.setVisible(False)
+            self.auth_line.setText("")
             for widget in (
                 self.finalize_button,
                 self.superbill_button,
@@ -272,6 +275,9 @@ class VisitPanel(QFrame):
             f"Visit #{state.visit_id} · {state.date_of_service.strftime('%a %m/%d/%Y')} · "
             f"{state.discipline} · {payer.name if payer else 'self-pay'} · {state.status}"
         )
+        check = authorization_line.payer_check(self.services, state.visit_id)
+        self.auth_line.setText(authorization_line.line_text(check))
+        self.auth_line.setStyleSheet(authorization_line.line_style(check))
         banner = self.services.rules.banner(state.date_of_service.year) if is_open else None
         self.rules_banner.setText(banner or "")
         self.rules_banner.setVisible(banner is not None)
@@ -489,3 +495,6 @@ class VisitPanel(QFrame):
         )
         if finalized is not None and finalized.kx_review_visit_ids:
             QMessageBox.warning(self, "Finalize visit", kx_review(self.services, finalized))
+        notice = authorization_line.finalize_notice(self.services, self.visit_id)
+        if finalized is not None and notice:
+            QMessageBox.warning(self, "Finalize visit", notice)
