@@ -66,7 +66,10 @@ def test_the_visit_number_and_line_as_the_window_shows_them() -> None:
 def test_each_warning(fields: dict[str, Any], kind: str, words: str) -> None:
     status, document, _ = _calc(_auth(**fields))
     assert status == 0 and _kinds(document) == [kind]
-    assert words in next(w["message"] for w in document["warnings"] if w["kind"] == kind)
+    warning = next(w for w in document["warnings"] if w["kind"] == kind)
+    assert words in warning["message"]
+    # a denial risk carries the reason code a payer would deny with; a low count is no denial
+    assert warning["carc"] == (words[:6] if words.startswith("CO-") else None)
 
 
 def test_the_numbers_never_change_with_an_authorization() -> None:

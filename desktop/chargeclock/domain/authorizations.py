@@ -177,6 +177,7 @@ def assigned_warnings(
                 (),
                 f"CO-198: visit {visit_number} of {auth.visits} authorized ({auth.label}): "
                 "the authorized visits are used up; ask the payer for more before billing",
+                carc="CO-198",
             )
         )
     elif auth.units is not None and units_through > auth.units:
@@ -186,6 +187,7 @@ def assigned_warnings(
                 (),
                 f"CO-198: {units_through} units counted on {auth.label}, which authorizes "
                 f"{auth.units}: ask the payer for more before billing",
+                carc="CO-198",
             )
         )
     elif auth.visits is not None and auth.visits - visit_number <= LOW_VISITS:
@@ -206,6 +208,7 @@ def assigned_warnings(
                 uncovered,
                 f"CO-197: {', '.join(uncovered)} not among the codes {auth.label} covers "
                 f"({', '.join(auth.codes)})",
+                carc="CO-197",
             )
         )
     return warnings
@@ -234,6 +237,7 @@ def _uncovered(
                 "authorization_code_not_covered",
                 codes,
                 f"CO-197: {', '.join(codes)} not among the codes authorized ({listed})",
+                carc="CO-197",
             )
         ]
     ended = [a for a in authorizations if a.valid_to < day]
@@ -247,6 +251,7 @@ def _uncovered(
                 f"CO-197: {last.label} ended "
                 f"{last.valid_to.strftime('%m/%d/%Y')}; none covers "
                 f"{day.strftime('%m/%d/%Y')}: renew it before billing",
+                carc="CO-197",
             )
         ]
     if later:
@@ -258,6 +263,7 @@ def _uncovered(
                 f"CO-197: {first.label} starts "
                 f"{first.valid_from.strftime('%m/%d/%Y')}; none covers "
                 f"{day.strftime('%m/%d/%Y')}",
+                carc="CO-197",
             )
         ]
     if authorizations or required:
@@ -267,6 +273,7 @@ def _uncovered(
                 (),
                 "CO-197: the payer requires an authorization and none covering "
                 f"{day.strftime('%m/%d/%Y')} is on file",
+                carc="CO-197",
             )
         ]
     return []
@@ -282,6 +289,7 @@ def visit_limit_warnings(limit: int | None, visit_number: int, year: int) -> lis
                 "visit_limit_reached",
                 (),
                 f"CO-119: visit {visit_number} in {year}; the plan pays {limit} a year",
+                carc="CO-119",
             )
         ]
     left = limit - visit_number

@@ -29,6 +29,7 @@ from chargeclock.domain.visit_types import (
     VisitInput,
     VisitResult,
 )
+from chargeclock.domain.warnings import VisitWarning
 
 MINUTE_FIELDS = frozenset({"pt_minutes", "pta_minutes", "overlap_minutes"})
 MAX_AMOUNT = Decimal("10000000")  # a year's therapy spend is far below ten million dollars
@@ -386,10 +387,7 @@ def result_document(result: VisitResult) -> dict[str, Any]:
         "alternatives_truncated": result.alternatives_truncated,
         "tie_choice": list(result.tie_choice),
         "review": [{"code": r.code, "reason": r.reason} for r in result.review],
-        "warnings": [
-            {"kind": w.kind, "codes": list(w.codes), "message": w.message, "carc": w.carc or None}
-            for w in result.warnings
-        ],
+        "warnings": [warning_document(w) for w in result.warnings],
         "trace": list(result.trace),
     }
 
@@ -427,7 +425,15 @@ def calc_document(request: CalcInput, result: VisitResult) -> dict[str, Any]:
         request.authorization.rule(), request.authorization.visits_used, billed
     )
     document["authorization"] = authorization_document(request)
-    document["warnings"] += [
-        {"kind": w.kind, "codes": list(w.codes), "message": w.message} for w in warnings
-    ]
+    document["warnings"] += [warning_document(w) for w in warnings]
     return document
+
+
+def warning_document(warning: VisitWarning) -> dict[str, Any]:
+    """One entry of ``warnings[]``; ``carc`` is null when the warning is no denial risk."""
+    return {
+        "kind": warning.kind,
+        "codes": list(warning.codes),
+        "message": warning.message,
+        "carc": warning.carc or None,
+    }
