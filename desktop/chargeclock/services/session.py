@@ -46,6 +46,7 @@ class Services:
         self.clock = clock
         self.ctx = Context(db, clock, ClinicRuleBook(book, db), actor=actor, zone=zone)
         self.visits = VisitService(self.ctx)
+        self.visits.claim_freezer = self._freeze_claim
         self.records = RecordService(self.ctx)
         self.recovery = RecoveryService(self.ctx)
         self.rules = RuleImports(self.ctx)
@@ -82,6 +83,11 @@ class Services:
             services.db.close()
             raise
         return services
+
+    def _freeze_claim(self, visit_id: int) -> str:
+        from chargeclock.services import frozen_claims
+
+        return frozen_claims.freeze_at_finalize(self, visit_id)
 
     def set_actor(self, name: str) -> None:
         """Who the audit log names for the next changes (the unlocked user)."""

@@ -3,7 +3,7 @@ bills whose KX would change named), corrections and voids."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 
 from chargeclock.domain.calculation import calculate
@@ -29,6 +29,11 @@ from chargeclock.storage.records import BillRow, ClaimLineRow, VisitRow
 
 class Finalizing(SegmentEdits):
     """Finalizing, correcting and voiding visits."""
+
+    #: Freezes the day's bill of a visit just finalized, inside the finalize's transaction
+    #: (``services.frozen_claims.freeze_at_finalize``, set by ``Services``); returns "" or why
+    #: the superbill cannot be built yet.
+    claim_freezer: Callable[[int], str] | None = None
 
     # --- finalize and correct ------------------------------------------------------------------
 
@@ -125,6 +130,7 @@ class Finalizing(SegmentEdits):
                 lines=[_line_details(line) for line in lines],
                 covers=earlier + refs_of_visits(conn, [visit_id]),
             )
+            unfrozen = self.claim_freezer(visit_id) if self.claim_freezer else ""
         saved = tuple(visits.claim_lines_of_visits(conn, [visit_id]))
         finalized = self.visit(visit_id)
         return Finalized(
@@ -134,6 +140,7 @@ class Finalizing(SegmentEdits):
             pooled,
             tuple(replaced),
             self._kx_to_review_after(finalized, pooled),
+            unfrozen,
         )
 
     def _kx_to_review_after(self, visit: VisitRow, pooled: Sequence[int]) -> tuple[int, ...]:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from chargeclock.services.changes import Changes
+from chargeclock.services.frozen_claims import billed_total
 from chargeclock.services.records import PAYMENT_METHODS
 from chargeclock.services.rows import AuditEntry, VisitRow
 from chargeclock.services.session import Services
@@ -197,8 +198,8 @@ class HistoryDialog(QDialog):
             if visit.status == "finalized" and not lines:
                 bill = services.visits.bill(visit.id)
                 described = "billed with the day's other visit" if bill is None else "no lines"
-            charges = [ln.charge for ln in lines if ln.charge is not None]
-            charge = sum(charges, Decimal(0)) if charges else None
+            # The frozen bill's total: what its superbill and the statement print.
+            charge = billed_total(services, visit) if lines else None
             total_charges += charge or Decimal(0)
             cells = (
                 _item(visit.date_of_service.strftime("%m/%d/%Y")),
