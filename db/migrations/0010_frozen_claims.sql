@@ -45,3 +45,16 @@ ALTER TABLE providers ADD COLUMN licence_state TEXT NOT NULL DEFAULT '';
 -- practitioner, physician assistant or clinical nurse specialist.
 ALTER TABLE referring_providers ADD COLUMN qualification TEXT NOT NULL DEFAULT 'physician'
     CHECK (qualification IN ('physician', 'NP', 'PA', 'CNS'));
+
+-- The plan of care (claims.md §5): certified by the referring or certifying practitioner (not
+-- one of the clinic's therapists); the 2025 exception — a signed and dated order or referral on
+-- file and the date the plan was sent to that practitioner; the reason for a certification
+-- signed late; the day the plan was closed. A payer may ask for recertification sooner.
+ALTER TABLE plans_of_care ADD COLUMN certifying_practitioner_id INTEGER
+    REFERENCES referring_providers (id);
+ALTER TABLE plans_of_care ADD COLUMN referral_signed_on TEXT;
+ALTER TABLE plans_of_care ADD COLUMN plan_sent_on TEXT;
+ALTER TABLE plans_of_care ADD COLUMN delay_reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE plans_of_care ADD COLUMN discharged_on TEXT;
+ALTER TABLE payers ADD COLUMN recertification_days INTEGER
+    CHECK (recertification_days IS NULL OR recertification_days BETWEEN 1 AND 90);

@@ -211,3 +211,37 @@ def test_the_whole_dialog_fits_a_1366_by_768_screen_without_scrolling(
     body = dialog.findChild(QScrollArea)
     assert body is not None
     assert body.verticalScrollBar().maximum() == 0
+
+
+def test_claim_details_are_folded_until_wanted_then_saved_and_loaded(
+    qtbot: QtBot, clinic: Clinic
+) -> None:
+    dialog = open_dialog(qtbot, clinic, clinic.patient_id)
+    claim = dialog.claim
+    assert not claim.toggle.isChecked() and not claim.fields.isVisible()
+    claim.toggle.setChecked(True)
+    assert claim.fields.isVisible()
+    claim.subscriber.setText("Ade Quintero")
+    claim.group_number.setText("GRP-77")
+    claim.injury.edit.setText("02/11/2026")
+    claim.claim_number.setText("WC-2026-00417")
+    claim.employer.setText("Cascade Freight")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert "How is the patient related to the subscriber?" in shown_errors(dialog)
+    assert clinic.services.claims.of_patient(clinic.patient_id).group_number == ""
+    claim.relationship.setCurrentIndex(claim.relationship.findData("spouse"))
+    with qtbot.waitSignal(dialog.saved):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    saved = clinic.services.claims.of_patient(clinic.patient_id)
+    assert (saved.group_number, saved.subscriber, saved.subscriber_relationship) == (
+        "GRP-77",
+        "Ade Quintero",
+        "spouse",
+    )
+    assert (saved.injury_date, saved.claim_number, saved.employer) == (
+        date(2026, 2, 11),
+        "WC-2026-00417",
+        "Cascade Freight",
+    )
+    again = open_dialog(qtbot, clinic, clinic.patient_id)
+    assert again.claim.fields.isVisible() and again.claim.group_number.text() == "GRP-77"

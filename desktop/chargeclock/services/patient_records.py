@@ -15,6 +15,7 @@ import msgspec.structs
 from msgspec import Struct, field
 
 from chargeclock.domain.errors import InputError
+from chargeclock.services.claim_details import check_claim_details
 from chargeclock.services.context import Context
 from chargeclock.services.patient_changes import changes
 from chargeclock.services.validation import (
@@ -26,8 +27,9 @@ from chargeclock.services.validation import (
     clean_text,
     parse_money,
 )
-from chargeclock.storage import audit, patients, payers, staff
+from chargeclock.storage import audit, claim_details, patients, payers, staff
 from chargeclock.storage.audit import AuditEntry
+from chargeclock.storage.claim_details import ClaimDetailsRow
 from chargeclock.storage.records import (
     DiagnosisRow,
     PatientRow,
@@ -65,6 +67,8 @@ class PatientDetails(Struct, frozen=True):
     prior_spend: Decimal | str | None = None
     plan_of_care: PlanOfCareInput | None = None
     progress_report: date | None = None
+    # The claim fields (group number, subscriber, injury …); None leaves them as they are.
+    claim: ClaimDetailsRow | None = None
 
 
 class PatientRecord(Struct, frozen=True):
@@ -308,6 +312,8 @@ class PatientRecords:
             self._check_plan(details.plan_of_care)
         if details.progress_report is not None and details.progress_report > today:
             raise InputError("progress_report", f"{details.progress_report} is in the future")
+        if details.claim is not None:
+            check_claim_details(details.claim, today)
         return checks
 
     def _check_plan(self, plan: PlanOfCareInput) -> None:
@@ -374,6 +380,11 @@ class PatientRecords:
                 self._save_plan(row.id, details.plan_of_care, before)
             if details.progress_report is not None and "progress_report" in changed:
                 patients.insert_progress_report(conn, row.id, details.progress_report, None, None)
+            if details.claim is not None:
+                claim = check_claim_details(details.claim, self.ctx.today())
+                if claim != claim_details.claim_details_of(conn, row.id):
+                    claim_details.set_claim_details(conn, row.id, claim)
+                    changed = (*changed, "claim_details")
             if before is None:
                 self.ctx.audit("patient_added", "patient", row.id, "", fields=list(changed))
             elif changed:

@@ -12,6 +12,7 @@ from chargeclock.domain.calculation import calculate
 from chargeclock.domain.rulebook import RuleBook
 from chargeclock.domain.visit_types import VisitResult
 from chargeclock.services import billing, compliance
+from chargeclock.services.claim_details import ClaimDetails
 from chargeclock.services.context import ClinicRuleBook, Context
 from chargeclock.services.minutes import VisitState, visit_input
 from chargeclock.services.records import RecordService
@@ -47,6 +48,7 @@ class Services:
         self.ctx = Context(db, clock, ClinicRuleBook(book, db), actor=actor, zone=zone)
         self.visits = VisitService(self.ctx)
         self.visits.claim_freezer = self._freeze_claim
+        self.claims = ClaimDetails(self.ctx)
         self.records = RecordService(self.ctx)
         self.recovery = RecoveryService(self.ctx)
         self.rules = RuleImports(self.ctx)

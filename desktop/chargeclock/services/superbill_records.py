@@ -77,14 +77,21 @@ def practice_of(row: PracticeRow | None) -> Practice:
     )
 
 
-def _provider(row: ProviderRow) -> Provider:
+def _provider(row: ProviderRow, states: dict[int, str]) -> Provider:
     if not row.npi:
         raise InputError("provider.npi", f"{row.name} has no NPI: enter it in Settings")
-    return Provider(name=row.name, credentials=row.credentials, npi=row.npi, licence=row.licence)
+    licence = row.licence.strip()
+    state = states.get(row.id, "")
+    if licence and state:
+        licence = f"{licence} ({state})"
+    return Provider(name=row.name, credentials=row.credentials, npi=row.npi, licence=licence)
 
 
 def _rendering(
-    visit: VisitRow, providers: dict[int, ProviderRow], medicare_payers: set[int]
+    visit: VisitRow,
+    providers: dict[int, ProviderRow],
+    medicare_payers: set[int],
+    states: dict[int, str],
 ) -> Provider:
     """The provider printed for ``visit``: its rendering provider, or for an assistant on
     Medicare (or without an NPI) the supervising PT (see the module docstring)."""
@@ -103,7 +110,7 @@ def _rendering(
                 "visit.supervising_provider", f"visit {visit.id}: {row.name} has no supervising PT"
             )
         row = supervisor
-    return _provider(row)
+    return _provider(row, states)
 
 
 def patient_of(services: Services, row: PatientRow, payer_id: int | None) -> Patient:
@@ -111,6 +118,7 @@ def patient_of(services: Services, row: PatientRow, payer_id: int | None) -> Pat
     payer = ""
     if payer_id is not None:
         payer = next((p.name for p in services.records.payers() if p.id == payer_id), "")
+    claim = services.claims.of_patient(row.id)
     return Patient(
         name=f"{row.first_name} {row.last_name}",
         date_of_birth=row.date_of_birth,
@@ -119,6 +127,13 @@ def patient_of(services: Services, row: PatientRow, payer_id: int | None) -> Pat
         member_id=row.member_id if payer else "",
         sex=row.sex,
         phone=row.phone,
+        group_number=claim.group_number if payer else "",
+        subscriber=claim.subscriber if payer else "",
+        subscriber_relationship=claim.subscriber_relationship if payer else "",
+        claim_number=claim.claim_number,
+        injury_date=claim.injury_date,
+        employer=claim.employer,
+        accident_state=claim.accident_state,
     )
 
 
@@ -126,7 +141,11 @@ def _referring(services: Services, row: PatientRow) -> Practitioner | None:
     referring = services.records.patient_record(row.id).referring
     if referring is None:
         return None
-    return Practitioner(name=referring.name, npi=referring.npi or "")
+    return Practitioner(
+        name=referring.name,
+        npi=referring.npi or "",
+        qualification=services.claims.qualification(referring.id),
+    )
 
 
 def _minutes(services: Services, day: Day) -> tuple[int, int, tuple[str, ...]]:
@@ -197,7 +216,7 @@ def day_superbill(services: Services, day: Day) -> Superbill:
             if (code := rules.code(line.code)) is not None and code.medicare_status == "B"
         )
     timed, treatment, trace = _minutes(services, day)
-    provider = _rendering(visit, providers, medicare)
+    provider = _rendering(visit, providers, medicare, services.claims.licence_states())
     finalized = FinalizedVisit(
         date_of_service=visit.date_of_service,
         claim_lines=day.lines,
@@ -220,6 +239,7 @@ def day_superbill(services: Services, day: Day) -> Superbill:
         labels=code_labels(services.book.all_codes()),
         generated_on=services.ctx.today(),
         referring=_referring(services, patient_row),
+        onset_date=services.claims.of_patient(patient_row.id).onset_date,
     )
     notes = _provisional_note(services, day) + _no_charge_note(day.lines)
     return replace(superbill, notes=tuple(dict.fromkeys(notes)))

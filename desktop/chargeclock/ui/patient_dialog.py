@@ -27,6 +27,7 @@ from chargeclock.services.diagnosis_codes import loaded_index
 from chargeclock.services.patient_records import PatientDetails, PlanOfCareInput
 from chargeclock.services.session import Services
 from chargeclock.ui import theme
+from chargeclock.ui.claim_fields import ClaimFields
 from chargeclock.ui.diagnosis_picker import DiagnosisPicker
 from chargeclock.ui.forms import (
     FORM_STYLE,
@@ -113,9 +114,13 @@ class PatientDialog(QDialog):
         self.referring_name.setPlaceholderText("Optional")
         self.referring_npi = QLineEdit()
         self.referring_npi.setPlaceholderText("10 digits, optional")
+        self.claim = ClaimFields(self.form)
         insurance = grid_rows(
             (("Payer", f.field("payer_id", self.payer, self.payer.currentIndexChanged)),),
-            (("Member id", f.field("member_id", self.member_id, self.member_id.textChanged)),),
+            (
+                ("Member id", f.field("member_id", self.member_id, self.member_id.textChanged)),
+                ("", self.claim.toggle),
+            ),
             (
                 (
                     "Referred by",
@@ -143,7 +148,10 @@ class PatientDialog(QDialog):
         )
         left = QVBoxLayout()
         left.addWidget(group("Patient", patient))
-        left.addWidget(group("Payer and referral", insurance))
+        payer_box = QVBoxLayout()
+        payer_box.addLayout(insurance)
+        payer_box.addWidget(self.claim.fields)
+        left.addWidget(group("Payer and referral", payer_box))
         left.addWidget(group(f"This year ({self.services.ctx.today().year})", year))
         left.addStretch(1)
 
@@ -226,6 +234,7 @@ class PatientDialog(QDialog):
         if record.referring is not None:
             self.referring_name.setText(record.referring.name)
             self.referring_npi.setText(record.referring.npi or "")
+        self.claim.load(self.services.claims.of_patient(patient_id))
         for diagnosis in record.diagnoses:
             self.picker.append(diagnosis.code)
         self.prior_spend.setText(str(record.prior_spend) if record.prior_spend else "")
@@ -268,6 +277,7 @@ class PatientDialog(QDialog):
         put("progress_report", date_problem(self.progress_report, not_after=today))
         if self.plan.isChecked():
             self._plan_errors(errors, today)
+        self.claim.errors(errors, today)
         return errors
 
     def _plan_errors(self, errors: dict[str, str], today: date) -> None:
@@ -320,6 +330,7 @@ class PatientDialog(QDialog):
             prior_spend=money(self.prior_spend.text()) or "0",
             plan_of_care=plan,
             progress_report=self.progress_report.value(),
+            claim=self.claim.value(),
         )
 
     def save(self) -> None:
