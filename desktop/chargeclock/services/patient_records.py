@@ -17,7 +17,7 @@ from msgspec import Struct, field
 from chargeclock.domain.errors import InputError
 from chargeclock.services.claim_details import check_claim_details
 from chargeclock.services.context import Context
-from chargeclock.services.patient_changes import changes
+from chargeclock.services.patient_changes import changes, set_certifier
 from chargeclock.services.validation import (
     ADDRESS_LENGTH,
     SHORT_LENGTH,
@@ -46,7 +46,11 @@ class PlanOfCareInput(Struct, frozen=True):
     start_date: date
     certified_through: date
     signed_date: date | None = None
-    certifying_provider_id: int | None = None
+    certifying_provider_id: int | None = None  # one of the clinic's PTs (does not certify)
+    # The referring or certifying practitioner who certifies it (claims.md §5): the patient's
+    # referring practitioner, or another by id.
+    certified_by_referring: bool = False
+    certifying_practitioner_id: int | None = None
 
 
 class PatientDetails(Struct, frozen=True):
@@ -326,6 +330,10 @@ class PatientRecords:
                 raise InputError("signed_date", f"{plan.signed_date} is in the future")
             if plan.signed_date < plan.start_date:
                 raise InputError("signed_date", "is before the plan's start date")
+        if plan.certifying_practitioner_id is not None and (
+            payers.get_referring_provider(self.ctx.db, plan.certifying_practitioner_id) is None
+        ):
+            raise InputError("certifying_practitioner_id", "there is no such practitioner")
         if plan.certifying_provider_id is not None:
             provider = staff.get_provider(self.ctx.db, plan.certifying_provider_id)
             if provider is None or provider.role != "PT":
@@ -378,6 +386,10 @@ class PatientRecords:
                 patients.set_prior_spend(conn, row.id, self.ctx.today().year, "pt_slp", spend)
             if details.plan_of_care is not None and "plan_of_care" in changed:
                 self._save_plan(row.id, details.plan_of_care, before)
+            if details.plan_of_care is not None and set_certifier(
+                conn, row.id, details.plan_of_care, referring_id
+            ):
+                changed = (*changed, "plan_certifier")
             if details.progress_report is not None and "progress_report" in changed:
                 patients.insert_progress_report(conn, row.id, details.progress_report, None, None)
             if details.claim is not None:

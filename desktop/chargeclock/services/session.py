@@ -15,6 +15,7 @@ from chargeclock.services import billing, compliance
 from chargeclock.services.claim_details import ClaimDetails
 from chargeclock.services.context import ClinicRuleBook, Context
 from chargeclock.services.minutes import VisitState, visit_input
+from chargeclock.services.plan_certification import PlanCertification
 from chargeclock.services.records import RecordService
 from chargeclock.services.recovery import RecoveryService
 from chargeclock.services.rule_imports import RuleImports
@@ -49,6 +50,7 @@ class Services:
         self.visits = VisitService(self.ctx)
         self.visits.claim_freezer = self._freeze_claim
         self.claims = ClaimDetails(self.ctx)
+        self.plans = PlanCertification(self.ctx)
         self.records = RecordService(self.ctx)
         self.recovery = RecoveryService(self.ctx)
         self.rules = RuleImports(self.ctx)

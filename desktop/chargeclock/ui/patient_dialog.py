@@ -191,11 +191,16 @@ class PatientDialog(QDialog):
         self.plan_start = DateField()
         self.plan_through = DateField()
         self.plan_signed = DateField()
+        # Certified by the referring or certifying practitioner (claims.md §5), never by one of
+        # the clinic's therapists.
         self.certifying = QComboBox()
         self.certifying.addItem("—", None)
-        for provider in self.services.records.providers():
-            if provider.role == "PT" and provider.active:
-                self.certifying.addItem(provider.name, provider.id)
+        self.certifying.addItem("The referring practitioner", "referring")
+        for practitioner in self.services.records.referring_providers():
+            if practitioner.npi:
+                self.certifying.addItem(
+                    f"{practitioner.name} ({practitioner.npi})", practitioner.id
+                )
         rows = grid_rows(
             (
                 ("Start", f.field("plan_start", self.plan_start, self.plan_start.changed)),
@@ -245,9 +250,11 @@ class PatientDialog(QDialog):
             self.plan_start.set_value(plan.start_date)
             self.plan_through.set_value(plan.certified_through)
             self.plan_signed.set_value(plan.signed_date)
-            self.certifying.setCurrentIndex(
-                max(0, self.certifying.findData(plan.certifying_provider_id))
-            )
+            certifier: int | str | None
+            certifier = self.services.plans.certification(plan.id).certifying_practitioner_id
+            if record.referring is not None and certifier == record.referring.id:
+                certifier = "referring"
+            self.certifying.setCurrentIndex(max(0, self.certifying.findData(certifier)))
 
     # -- checks and saving ----------------------------------------------------------------------
 
@@ -296,6 +303,8 @@ class PatientDialog(QDialog):
             signed = None if signed_problem else self.plan_signed.value()
             if signed is not None and signed < start:
                 signed_problem = "Signed before the plan's start date"
+        if self.certifying.currentData() == "referring" and not self.referring_name.text().strip():
+            errors["certifying"] = "Enter the referring practitioner under Payer and referral"
         for key, reason in (
             ("plan_start", start_problem),
             ("plan_through", through_problem),
@@ -312,8 +321,13 @@ class PatientDialog(QDialog):
         if self.plan.isChecked():
             start, through = self.plan_start.value(), self.plan_through.value()
             assert start is not None and through is not None
+            certifier = self.certifying.currentData()
             plan = PlanOfCareInput(
-                start, through, self.plan_signed.value(), self.certifying.currentData()
+                start,
+                through,
+                self.plan_signed.value(),
+                certified_by_referring=certifier == "referring",
+                certifying_practitioner_id=certifier if isinstance(certifier, int) else None,
             )
         return PatientDetails(
             last_name=self.last_name.text(),
@@ -340,6 +354,7 @@ class PatientDialog(QDialog):
                 "certified_through": "plan_through",
                 "signed_date": "plan_signed",
                 "certifying_provider_id": "certifying",
+                "certifying_practitioner_id": "certifying",
             },
         )
         if saved is None:
