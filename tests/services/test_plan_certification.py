@@ -4,7 +4,7 @@ referral exception for an initial plan; the payer's recertification interval; di
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
