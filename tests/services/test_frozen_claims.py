@@ -5,7 +5,7 @@ a bill finalized before snapshots were kept is frozen once, at its first read.""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from chargeclock.services.superbill import (
     superbill_for_visit,
 )
 from tests.services.conftest import Clinic
+from tests.services.test_superbill_service import _patient, _set_up_practice
 
 OTHER_NPI = "1245319599"
 
@@ -33,25 +34,9 @@ def _fees(clinic: Clinic, tmp_path: Path, rows: str) -> None:
 
 
 def _set_up(clinic: Clinic, tmp_path: Path, fees: str = "97110,45.00\n97140,60.00\n") -> None:
-    records = clinic.services.records
-    records.save_practice(
-        "Harbor PT",
-        "9 Quay Street\nSpringfield, IL 62701",
-        "(217) 555-0100",
-        "1234567893",
-        "12-3456789",
-    )
+    _set_up_practice(clinic)
     _fees(clinic, tmp_path, fees)
-    patient, _ = records.add_patient(
-        "Okafor",
-        "Marisol",
-        date(1958, 6, 14),
-        payer_id=clinic.medicare_id,
-        member_id="1EG4TE5MK72",
-        address="88 Alder Street, Beaverton, OR 97005",
-        diagnoses=["M17.11", "M25.561"],
-    )
-    clinic.patient_id = patient.id
+    _patient(clinic)
 
 
 def _visit(clinic: Clinic, *codes_minutes: tuple[str, int]) -> int:
@@ -224,8 +209,16 @@ def test_a_bill_finalized_before_snapshots_is_frozen_once_at_its_first_read(
     services.visits.finalize(visit)
     assert _snapshots(clinic) == 0
     services.visits.claim_freezer = services._freeze_claim
+    # A command reading the database beside the window builds it and stores nothing.
+    from chargeclock.cli import main
+
+    out = tmp_path / "read-only.pdf"
+    db = str(services.db.path)
+    assert main(["superbill", "--db", db, "--visit", str(visit), "-o", str(out)]) == 0
+    assert _snapshots(clinic) == 0
 
     first = pdf_bytes(superbill_for_visit(services, visit))
+    assert out.read_bytes() == first
     assert _snapshots(clinic) == 1
     entry = services.audit_entries()[-1]
     assert (entry.action, entry.reason) == (
@@ -265,3 +258,29 @@ def test_a_frozen_bill_cannot_be_changed_in_the_database(clinic: Clinic, tmp_pat
     for sql in ("UPDATE claim_snapshots SET content = '{}'", "DELETE FROM claim_snapshots"):
         with pytest.raises(sqlite3.DatabaseError, match="append-only"):
             conn.execute(sql)
+
+
+def test_the_command_prints_an_earlier_version(
+    clinic: Clinic, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from chargeclock.cli import main
+
+    _set_up(clinic, tmp_path)
+    services = clinic.services
+    visit = _visit(clinic, ("97110", 23))
+    services.visits.finalize(visit)
+    first = pdf_bytes(superbill_for_visit(services, visit))
+    services.visits.reopen_for_correction(visit, "units")
+    services.visits.finalize(visit)
+    out = tmp_path / "v1.pdf"
+    db = str(services.db.path)
+    assert (
+        main(["superbill", "--db", db, "--visit", str(visit), "--version", "1", "-o", str(out)])
+        == 0
+    )
+    assert out.read_bytes() == first
+    capsys.readouterr()
+    day = services.visits.visit(visit).date_of_service.isoformat()
+    args = ["--patient", str(clinic.patient_id), "--from", day, "--to", day, "--version", "1"]
+    assert main(["superbill", "--db", db, *args, "-o", str(out)]) == 2
+    assert "--version: only with --visit" in capsys.readouterr().err

@@ -42,6 +42,14 @@ Records — ``services.records`` (:class:`~chargeclock.services.records.RecordSe
     ``record_progress_report``, ``record_payment``, ``payments``, ``set_favourite_codes``,
     ``import_fees(file, year=None, charges=False) -> FeeImport``
 
+Claims — ``services.claims`` (:class:`~chargeclock.services.claim_details.ClaimDetails`): a
+    patient's claim fields (group, subscriber, onset, injury, claim number, employer, accident
+    state), a provider's licence state, a referring practitioner's qualification;
+    ``services.plans`` (:mod:`~chargeclock.services.plan_certification`): ``certify``,
+    ``record_referral`` (the 2025 exception), ``discharge``, ``set_recertification_days``;
+    frozen superbills: :mod:`~chargeclock.services.frozen_claims` (``frozen_day``,
+    ``versions_of``, ``billed_total``).
+
 Status — ``services.ytd_allowed(patient_id, year, bucket="pt_slp") -> YearToDate``,
     ``services.progress_report_status(patient_id)``, ``services.plan_of_care_status(patient_id)``
 

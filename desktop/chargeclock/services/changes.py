@@ -14,7 +14,7 @@ from typing import Any
 from msgspec import Struct
 
 #: audit entities that are the clinic's setup: the practice, its people, payers and settings
-SETUP_ENTITIES = frozenset({"practice", "provider", "user", "payer", "settings"})
+SETUP_ENTITIES = frozenset({"practice", "provider", "user", "payer", "settings", "referring"})
 #: audit entities that are fees and rule data (what a bill is priced with)
 FEE_ENTITIES = frozenset({"fee_list", "allowed_amounts", "rule_years", "pfs_fees"})
 #: audit entities whose change may touch anything (demo data written over the store)

@@ -8,6 +8,7 @@ from datetime import date
 from msgspec import Struct
 
 from chargeclock.storage.store import Store
+from chargeclock.storage.timefmt import from_db_day, to_db_day
 
 
 class ClaimDetailsRow(Struct, frozen=True):
@@ -23,10 +24,6 @@ class ClaimDetailsRow(Struct, frozen=True):
     accident_state: str = ""  # auto: the state, two letters
 
 
-def _day(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
-
-
 def claim_details_of(conn: Store, patient_id: int) -> ClaimDetailsRow:
     row = conn.execute(
         "SELECT group_number, subscriber, subscriber_relationship, onset_date, claim_number, "
@@ -39,9 +36,9 @@ def claim_details_of(conn: Store, patient_id: int) -> ClaimDetailsRow:
         group_number=row[0],
         subscriber=row[1],
         subscriber_relationship=row[2],
-        onset_date=_day(row[3]),
+        onset_date=from_db_day(row[3]),
         claim_number=row[4],
-        injury_date=_day(row[5]),
+        injury_date=from_db_day(row[5]),
         employer=row[6],
         accident_state=row[7],
     )
@@ -56,9 +53,9 @@ def set_claim_details(conn: Store, patient_id: int, details: ClaimDetailsRow) ->
             details.group_number,
             details.subscriber,
             details.subscriber_relationship,
-            details.onset_date.isoformat() if details.onset_date else None,
+            to_db_day(details.onset_date),
             details.claim_number,
-            details.injury_date.isoformat() if details.injury_date else None,
+            to_db_day(details.injury_date),
             details.employer,
             details.accident_state,
             patient_id,

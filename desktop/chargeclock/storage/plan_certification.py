@@ -9,6 +9,7 @@ from datetime import date
 from msgspec import Struct
 
 from chargeclock.storage.store import Store
+from chargeclock.storage.timefmt import from_db_day, to_db_day
 
 
 class CertificationRow(Struct, frozen=True):
@@ -21,14 +22,6 @@ class CertificationRow(Struct, frozen=True):
     discharged_on: date | None = None
 
 
-def _day(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
-
-
-def _text(day: date | None) -> str | None:
-    return day.isoformat() if day else None
-
-
 def certification_of(conn: Store, plan_id: int) -> CertificationRow:
     row = conn.execute(
         "SELECT certifying_practitioner_id, referral_signed_on, plan_sent_on, delay_reason, "
@@ -37,7 +30,9 @@ def certification_of(conn: Store, plan_id: int) -> CertificationRow:
     ).fetchone()
     if row is None:
         return CertificationRow()
-    return CertificationRow(row[0], _day(row[1]), _day(row[2]), row[3], _day(row[4]))
+    return CertificationRow(
+        row[0], from_db_day(row[1]), from_db_day(row[2]), row[3], from_db_day(row[4])
+    )
 
 
 def set_certification(conn: Store, plan_id: int, row: CertificationRow) -> None:
@@ -46,10 +41,10 @@ def set_certification(conn: Store, plan_id: int, row: CertificationRow) -> None:
         "plan_sent_on = ?, delay_reason = ?, discharged_on = ? WHERE id = ?",
         (
             row.certifying_practitioner_id,
-            _text(row.referral_signed_on),
-            _text(row.plan_sent_on),
+            to_db_day(row.referral_signed_on),
+            to_db_day(row.plan_sent_on),
             row.delay_reason,
-            _text(row.discharged_on),
+            to_db_day(row.discharged_on),
             plan_id,
         ),
     )
