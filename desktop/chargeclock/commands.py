@@ -184,6 +184,8 @@ def _cmd_superbill(args: argparse.Namespace) -> int:
             raise InputError("--to", "required with --patient (YYYY-MM-DD)")
         if start > end:
             raise InputError("--from", f"{start} is after --to {end}")
+        if args.bill_version is not None:
+            raise InputError("--version", "only with --visit (a statement is made anew)")
         request = SuperbillRequest(
             "statement",
             patient_id=args.patient,
@@ -196,7 +198,11 @@ def _cmd_superbill(args: argparse.Namespace) -> int:
         if start is not None or end is not None:
             raise InputError("--from/--to", "only with --patient (a visit has its own date)")
         request = SuperbillRequest(
-            "visit", visit_id=args.visit, paper=args.paper, include_trace=args.trace
+            "visit",
+            visit_id=args.visit,
+            paper=args.paper,
+            include_trace=args.trace,
+            version=args.bill_version,
         )
     output = Path(args.output)
     if output.suffix.lower() != ".pdf":
@@ -323,6 +329,13 @@ def register(
     superbill.add_argument("--to", dest="end", metavar="DATE", help="statement's last date")
     superbill.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
     superbill.add_argument("--paper", choices=("letter", "a4"), default="letter")
+    superbill.add_argument(
+        "--version",
+        dest="bill_version",
+        type=int,
+        metavar="N",
+        help="a visit's bill: print this version of it (default: the current one)",
+    )
     superbill.add_argument(
         "--trace", action="store_true", help="add the calculation trace as an appendix"
     )

@@ -137,8 +137,8 @@ def test_the_untouched_clinic_verifies_with_its_anchor(
         out[1] == f"entries: {clinic.head} checked (0 by the old plain rule, {clinic.head} keyed)"
     )
     assert out[2] == (
-        "rows: 2 visits, 4 timer segments, 2 untimed services, 2 bills, 6 claim lines, 1 payment, "
-        "0 ledger entries"
+        "rows: 2 visits, 4 timer segments, 2 untimed services, 2 bills, 6 claim lines, "
+        "2 frozen superbills, 1 payment, 0 ledger entries"
     )
     assert out[3].startswith("anchor: ") and out[3].endswith(
         f".anchor (entry {clinic.head}, written 2026-03-04T14:37:00.000000Z): contained in the log"
@@ -154,6 +154,19 @@ def test_editing_a_claim_lines_units_is_named(
     assert problem.startswith(
         f"claim line {clinic.line} of visit {clinic.line_visit}: units 4, audited 1 (entry "
     )
+
+
+def test_rewriting_a_frozen_superbill_is_named(
+    clinic: Clinic, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The table refuses changes; one who drops that guard to change a bill is still caught."""
+    _attack(
+        clinic,
+        "DROP TRIGGER claim_snapshots_no_update",
+        "UPDATE claim_snapshots SET content = replace(content, '\"units\":1', '\"units\":4')",
+    )
+    problems = _problems(_verify(clinic, capsys))
+    assert any(p.startswith("frozen superbill ") and "content" in p for p in problems), problems
 
 
 def test_editing_a_segments_times_is_named(
@@ -204,7 +217,7 @@ def test_deleting_every_entry_is_caught(clinic: Clinic, capsys: pytest.CaptureFi
     assert lines[0] == "entries: 0 checked (0 by the old plain rule, 0 keyed)"
     assert problems[0] == (
         f"visit {clinic.visit} of patient 1 has no audit entry "
-        "(17 rows differ from the audit log in all)"
+        "(19 rows differ from the audit log in all)"  # with the 2 frozen superbills
     )
     assert any(f"entries 1–{clinic.head} were removed" in p for p in problems)
 

@@ -78,7 +78,9 @@ def test_a_visit_superbill_carries_the_frozen_lines_charges_and_minutes(demo: Se
             d.code for d in demo.records.diagnoses(patient_id)
         ]
         assert superbill.practice.npi == demo.records.practice().npi  # type: ignore[union-attr]
-        assert superbill.generated_on == TODAY
+        # Issued on its finalize date, so a reprint keeps it (claims.md §6).
+        assert visit.finalized_at is not None
+        assert superbill.generated_on == visit.finalized_at.astimezone(UTC).date()
 
 
 def test_the_trace_appendix_is_the_frozen_bill_trace(demo: Services) -> None:
@@ -303,8 +305,7 @@ def test_the_audit_anchor_is_the_head_as_of_the_finalize_and_a_reprint_keeps_it(
     _fees(clinic, tmp_path, "65.00")
     _patient(clinic)
     visit = _finalized_visit(clinic, 23)
-    head = clinic.services.audit_entries()[-1]
-    assert head.action == "visit_finalized"
+    head = [e for e in clinic.services.audit_entries() if e.action == "visit_finalized"][-1]
     printed = f"Audit anchor: entry {head.id}, {head.id} entries, hash {head.hash}"
     assert superbill_for_visit(clinic.services, visit).audit_anchor == printed
     clinic.clock.advance(days=1)
@@ -372,13 +373,13 @@ def test_a_diagnosis_saved_before_descriptions_were_kept_prints_the_code_sets_te
     _set_up_practice(clinic)
     _fees(clinic, tmp_path, "65.00")
     _patient(clinic)
-    visit = _finalized_visit(clinic, 20)
     conn = clinic.services.db.conn
     with conn:
         conn.execute(
             "UPDATE diagnoses SET description = '' WHERE patient_id = ?", (clinic.patient_id,)
         )
     monkeypatch.setattr(diagnosis_codes, "_index", None)  # not loaded yet: not waited for
+    visit = _finalized_visit(clinic, 20)  # not frozen without the descriptions
     superbill = superbill_for_visit(clinic.services, visit)
     assert [(d.code, d.description) for d in superbill.diagnoses] == [
         ("M54.50", ""),

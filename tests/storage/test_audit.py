@@ -455,8 +455,8 @@ def test_verify_audit_lists_what_it_checked_and_exits_1_on_a_problem(
     assert out == [
         f"audit log of {path}",
         "entries: 5 checked (0 by the old plain rule, 5 keyed)",
-        "rows: 0 visits, 0 timer segments, 0 untimed services, 0 bills, 0 claim lines, 0 payments, "
-        "0 ledger entries",
+        "rows: 0 visits, 0 timer segments, 0 untimed services, 0 bills, 0 claim lines, "
+        "0 frozen superbills, 0 payments, 0 ledger entries",
         "anchor: none found",
         "audit log ok: 5 entries, chain intact, rows as audited",
     ]

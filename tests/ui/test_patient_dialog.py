@@ -149,7 +149,7 @@ def test_a_valid_patient_is_saved_whole(qtbot: QtBot, clinic: Clinic) -> None:
     dialog.plan_start.edit.setText("02/23/2026")
     dialog.plan_through.edit.setText("05/20/2026")
     dialog.plan_signed.edit.setText("02/24/2026")
-    dialog.certifying.setCurrentIndex(dialog.certifying.findData(clinic.pt_id))
+    dialog.certifying.setCurrentIndex(dialog.certifying.findData("referring"))
     with qtbot.waitSignal(dialog.saved) as saved:
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert dialog.result() == QDialog.DialogCode.Accepted
@@ -162,7 +162,9 @@ def test_a_valid_patient_is_saved_whole(qtbot: QtBot, clinic: Clinic) -> None:
     assert record.prior_spend == Decimal("250.00")
     assert record.last_progress_report == date(2026, 2, 27)
     assert record.plan_of_care is not None
-    assert record.plan_of_care.certifying_provider_id == clinic.pt_id
+    assert record.plan_of_care.certifying_provider_id is None  # no clinic therapist certifies
+    certification = clinic.services.plans.certification(record.plan_of_care.id)
+    assert certification.certifying_practitioner_id == record.referring.id
 
 
 def test_editing_loads_the_patient_and_saves_changes(qtbot: QtBot, clinic: Clinic) -> None:
@@ -211,3 +213,54 @@ def test_the_whole_dialog_fits_a_1366_by_768_screen_without_scrolling(
     body = dialog.findChild(QScrollArea)
     assert body is not None
     assert body.verticalScrollBar().maximum() == 0
+
+
+def test_claim_details_are_folded_until_wanted_then_saved_and_loaded(
+    qtbot: QtBot, clinic: Clinic
+) -> None:
+    dialog = open_dialog(qtbot, clinic, clinic.patient_id)
+    claim = dialog.claim
+    assert not claim.toggle.isChecked() and not claim.fields.isVisible()
+    claim.toggle.setChecked(True)
+    assert claim.fields.isVisible()
+    claim.subscriber.setText("Ade Quintero")
+    claim.group_number.setText("GRP-77")
+    claim.injury.edit.setText("02/11/2026")
+    claim.claim_number.setText("WC-2026-00417")
+    claim.employer.setText("Cascade Freight")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert "How is the patient related to the subscriber?" in shown_errors(dialog)
+    assert clinic.services.claims.of_patient(clinic.patient_id).group_number == ""
+    claim.relationship.setCurrentIndex(claim.relationship.findData("spouse"))
+    with qtbot.waitSignal(dialog.saved):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    saved = clinic.services.claims.of_patient(clinic.patient_id)
+    assert (saved.group_number, saved.subscriber, saved.subscriber_relationship) == (
+        "GRP-77",
+        "Ade Quintero",
+        "spouse",
+    )
+    assert (saved.injury_date, saved.claim_number, saved.employer) == (
+        date(2026, 2, 11),
+        "WC-2026-00417",
+        "Cascade Freight",
+    )
+    again = open_dialog(qtbot, clinic, clinic.patient_id)
+    assert again.claim.fields.isVisible() and again.claim.group_number.text() == "GRP-77"
+
+
+def test_the_plan_is_certified_by_the_referring_practitioner_not_a_clinic_pt(
+    qtbot: QtBot, clinic: Clinic
+) -> None:
+    dialog = open_dialog(qtbot, clinic, clinic.patient_id)
+    offered = [dialog.certifying.itemText(i) for i in range(dialog.certifying.count())]
+    assert "The referring practitioner" in offered
+    assert not any("Dana Reyes" in text for text in offered)  # the clinic's PT
+    dialog.plan.setChecked(True)
+    dialog.plan_start.edit.setText("02/23/2026")
+    dialog.plan_through.edit.setText("05/20/2026")
+    dialog.certifying.setCurrentIndex(dialog.certifying.findData("referring"))
+    dialog.referring_name.clear()
+    dialog.referring_npi.clear()
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert "Enter the referring practitioner under Payer and referral" in shown_errors(dialog)

@@ -447,13 +447,28 @@ def test_older_diagnoses_get_their_text_once_the_code_set_is_in(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Diagnoses saved before descriptions were kept: the preview opens at once without them,
-    and is rebuilt with ICD-10-CM's text when the code set has loaded off the window's thread."""
+    and is rebuilt with ICD-10-CM's text when the code set has loaded off the window's thread.
+    The bill is frozen only with the text (a visit finalized while it was loading)."""
     from chargeclock.services import diagnosis_codes
 
     conn = services.db.conn
     kept = conn.execute("SELECT id, description FROM diagnoses").fetchall()
     monkeypatch.setattr(diagnosis_codes, "_index", None)  # not loaded in this session yet
     conn.execute("UPDATE diagnoses SET description = ''")
+    other = next(
+        p.id
+        for p in services.records.search_patients("")
+        if p.id != services.visits.visit(visit_id).patient_id
+        and services.records.diagnoses(p.id)
+        and p.payer_id is not None
+    )
+    visit_id = services.visits.open_visit(other, codes=["97110"]).visit_id
+    services.visits.start_timer(visit_id, "97110", "PT")
+    clock = services.clock
+    assert isinstance(clock, FakeClock)
+    clock.advance(minutes=20)
+    services.visits.stop_all(visit_id)
+    assert services.visits.finalize(visit_id).superbill_problem.startswith("diagnoses:")
     try:
         launcher = _launcher(window)
         with qtbot.waitSignal(launcher.opened, timeout=10_000):

@@ -23,6 +23,7 @@ from chargeclock.domain.superbill_checks import (
     check_patient,
     check_payments,
     check_practice,
+    check_practitioner,
     check_provider,
 )
 from chargeclock.domain.superbill_model import (
@@ -32,6 +33,7 @@ from chargeclock.domain.superbill_model import (
     Patient,
     Payment,
     Practice,
+    Practitioner,
     Provider,
     Superbill,
 )
@@ -52,6 +54,9 @@ def build_superbill(
     period: tuple[date, date] | None = None,
     paper: Paper = "letter",
     include_trace: bool = False,
+    referring: Practitioner | None = None,
+    onset_date: date | None = None,
+    assignment_accepted: bool = False,
 ) -> Superbill:
     """A checked superbill, ready to render.
 
@@ -108,4 +113,7 @@ def build_superbill(
         payments=check_payments(payments),
         paper=paper,
         include_trace=include_trace,
+        referring=check_practitioner(referring),
+        onset_date=onset_date,
+        assignment_accepted=assignment_accepted,
     )

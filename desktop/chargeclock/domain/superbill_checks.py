@@ -17,6 +17,7 @@ from chargeclock.domain.superbill_model import (
     Patient,
     Payment,
     Practice,
+    Practitioner,
     Provider,
     SuperbillLine,
     SuperbillVisit,
@@ -76,6 +77,21 @@ def check_provider(provider: Provider, where: str) -> Provider:
         name=_required(provider.name, f"{where}.name"),
         credentials=provider.credentials.strip(),
         npi=_npi(provider.npi, f"{where}.npi"),
+        licence=provider.licence.strip(),
+    )
+
+
+def check_practitioner(practitioner: Practitioner | None) -> Practitioner | None:
+    """The referring or certifying practitioner (item 17 / 17b): a name, and an NPI that is
+    valid when given (a Medicare claim without one is a denial risk the visit names, not a
+    blank the superbill refuses)."""
+    if practitioner is None:
+        return None
+    npi = practitioner.npi.strip()
+    return Practitioner(
+        name=_required(practitioner.name, "referring.name"),
+        npi=_npi(npi, "referring.npi") if npi else "",
+        qualification=practitioner.qualification.strip(),
     )
 
 
@@ -84,12 +100,27 @@ def check_patient(patient: Patient) -> Patient:
     member_id = patient.member_id.strip()
     if payer and not member_id:
         raise InputError("patient.member_id", f"required when the payer is {payer}")
+    subscriber = patient.subscriber.strip()
+    relationship = patient.subscriber_relationship.strip()
+    if subscriber and not relationship:
+        raise InputError(
+            "patient.subscriber_relationship", f"required when the subscriber is {subscriber}"
+        )
     return Patient(
         name=_required(patient.name, "patient.name"),
         date_of_birth=patient.date_of_birth,
         address_lines=tuple(line.strip() for line in patient.address_lines if line.strip()),
         payer_name=payer,
         member_id=member_id,
+        sex=patient.sex.strip(),
+        phone=patient.phone.strip(),
+        group_number=patient.group_number.strip(),
+        subscriber=subscriber,
+        subscriber_relationship=relationship if subscriber else "",
+        claim_number=patient.claim_number.strip(),
+        injury_date=patient.injury_date,
+        employer=patient.employer.strip(),
+        accident_state=patient.accident_state.strip().upper(),
     )
 
 
@@ -143,6 +174,15 @@ def _check_modifiers(modifiers: Sequence[str], where: str) -> tuple[str, ...]:
     return tuple(modifiers)
 
 
+_ZERO = Decimal("0.00")
+
+
+def _amount(value: Decimal, where: str) -> Decimal:
+    if not isinstance(value, Decimal) or not value.is_finite() or value < 0:
+        raise InputError(where, f"must be an amount >= 0, got {value}")
+    return round_cents(value)
+
+
 def _charge(fees: Mapping[str, Decimal], code: str, units: int, where: str) -> Decimal:
     fee = fees.get(code)
     if fee is None:
@@ -184,6 +224,11 @@ def build_visit(
             f"{visit.total_timed_minutes} is more than the total treatment time "
             f"({visit.total_treatment_minutes} min)",
         )
+    if visit.line_charges and len(visit.line_charges) != len(visit.claim_lines):
+        raise InputError(
+            f"{where}.line_charges",
+            f"has {len(visit.line_charges)} entries for {len(visit.claim_lines)} claim lines",
+        )
     if visit.line_pointers and len(visit.line_pointers) != len(visit.claim_lines):
         raise InputError(
             f"{where}.line_pointers",
@@ -201,6 +246,12 @@ def build_visit(
         if isinstance(units, bool) or not isinstance(units, int) or units < 1:
             raise InputError(f"{at}.units", f"must be a whole number >= 1, got {units!r}")
         pointers = visit.line_pointers[number] if visit.line_pointers else default_pointers
+        if visit.line_charges:
+            frozen = visit.line_charges[number]
+            no_charge = frozen is None
+            charge = _ZERO if frozen is None else _amount(frozen, f"{at}.charge")
+        else:
+            no_charge, charge = False, _charge(fees, code, units, f"fees.{code}")
         lines.append(
             SuperbillLine(
                 date_of_service=visit.date_of_service,
@@ -210,8 +261,10 @@ def build_visit(
                 modifiers=_check_modifiers(claim_line.modifiers, f"{at}.modifiers"),
                 diagnosis_pointers=_check_pointers(pointers, known, f"{at}.diagnosis_pointers"),
                 units=units,
-                charge=_charge(fees, code, units, f"fees.{code}"),
+                charge=charge,
                 expected_allowed=claim_line.allowed,
+                bundled=code in visit.bundled_codes,
+                no_charge=no_charge,
             )
         )
     return SuperbillVisit(

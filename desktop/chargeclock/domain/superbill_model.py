@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal, Protocol
 
+import msgspec
 from msgspec import Struct
 
 from chargeclock.domain.rulebook import Code
@@ -39,6 +40,7 @@ class Provider(Struct, frozen=True):
     name: str
     credentials: str  # may be empty
     npi: str
+    licence: str = ""  # state licence number with its state, as printed (may be empty)
 
     @property
     def display_name(self) -> str:
@@ -46,13 +48,33 @@ class Provider(Struct, frozen=True):
 
 
 class Patient(Struct, frozen=True):
-    """The patient block of a superbill."""
+    """The patient block of a superbill, with the insurance it was billed to (claims.md §6)."""
 
     name: str
     date_of_birth: date
     address_lines: tuple[str, ...] = ()
     payer_name: str = ""  # empty: self-pay
     member_id: str = ""
+    sex: str = ""  # F / M / X or empty
+    phone: str = ""
+    group_number: str = ""
+    # The subscriber when not the patient, and how the patient is related to them.
+    subscriber: str = ""
+    subscriber_relationship: str = ""
+    # Workers' compensation and auto claims: the claim number, the date of injury or accident,
+    # the employer (workers' comp) and the state of the accident (auto).
+    claim_number: str = ""
+    injury_date: date | None = None
+    employer: str = ""
+    accident_state: str = ""
+
+
+class Practitioner(Struct, frozen=True):
+    """The referring or certifying practitioner (CMS-1500 items 17 and 17b)."""
+
+    name: str
+    npi: str
+    qualification: str = ""  # physician, NP, PA, CNS
 
 
 class Diagnosis(Struct, frozen=True):
@@ -75,6 +97,17 @@ class SuperbillLine(Struct, frozen=True):
     units: int
     charge: Decimal  # the clinic's fee x units
     expected_allowed: Decimal | None = None  # the engine's estimate; None when unknown
+    # A code the payer never pays separately (Medicare status B, e.g. 97010): listed, marked
+    # "not billed separately", and adding nothing to the totals or the balance.
+    bundled: bool = False
+    # Frozen without a clinic charge (no fee for the code at finalize): printed without one,
+    # adding nothing, and named in a note; a correction gives it its charge.
+    no_charge: bool = False
+
+    @property
+    def billed(self) -> Decimal:
+        """What the line adds to the totals: its charge, unless bundled or without one."""
+        return _ZERO if self.bundled or self.no_charge else self.charge
 
 
 class SuperbillVisit(Struct, frozen=True):
@@ -90,11 +123,11 @@ class SuperbillVisit(Struct, frozen=True):
 
     @property
     def total_charges(self) -> Decimal:
-        return sum((line.charge for line in self.lines), _ZERO)
+        return sum((line.billed for line in self.lines), _ZERO)
 
     @property
     def total_units(self) -> int:
-        return sum(line.units for line in self.lines)
+        return sum(line.units for line in self.lines if not line.bundled)
 
 
 class Payment(Struct, frozen=True):
@@ -136,6 +169,15 @@ class Superbill(Struct, frozen=True):
     audit_anchor: str = ""
     # A statement's adjustments, refunds and reversals dated in its period (ledger entries).
     adjustments: tuple[Adjustment, ...] = ()
+    # The referring or certifying practitioner, and the onset (or injury) date when known.
+    referring: Practitioner | None = None
+    onset_date: date | None = None
+    # A visit superbill's version: 1 as first finalized; each correction makes the next one,
+    # printed "corrected" with its reason.
+    version: int = 1
+    correction_reason: str = ""
+    # Medicare: the practice accepts assignment (printed under the signature).
+    assignment_accepted: bool = False
 
     @property
     def lines(self) -> tuple[SuperbillLine, ...]:
@@ -208,6 +250,11 @@ class FinalizedVisit(Struct, frozen=True):
     diagnosis_pointers: tuple[str, ...] = ()
     line_pointers: tuple[tuple[str, ...], ...] = ()
     trace: tuple[str, ...] = ()
+    # The charges frozen on the lines at finalize, one per line (None: frozen without one);
+    # when given they are billed in place of the fee list.
+    line_charges: tuple[Decimal | None, ...] = ()
+    # Codes the payer never pays separately (Medicare status B): marked and not totalled.
+    bundled_codes: tuple[str, ...] = ()
 
     @classmethod
     def from_result(
@@ -230,6 +277,16 @@ class FinalizedVisit(Struct, frozen=True):
             diagnosis_pointers=diagnosis_pointers,
             trace=result.trace,
         )
+
+
+def encode_superbill(superbill: Superbill) -> bytes:
+    """``superbill`` as JSON (amounts as exact decimal text): what a frozen claim keeps."""
+    return msgspec.json.encode(superbill)
+
+
+def decode_superbill(data: bytes | str) -> Superbill:
+    """The superbill :func:`encode_superbill` wrote (fields added since take their defaults)."""
+    return msgspec.json.decode(data, type=Superbill)
 
 
 def code_labels(codes: Iterable[Code]) -> dict[str, str]:

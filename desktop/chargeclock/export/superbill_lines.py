@@ -14,7 +14,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from chargeclock.domain.superbill_model import Superbill, SuperbillVisit
+from chargeclock.domain.superbill_model import Superbill, SuperbillLine, SuperbillVisit
 from chargeclock.export.adjustments import adjustment_totals, dated_table
 from chargeclock.export.block_table import Block, BlockTable
 from chargeclock.export.styles import (
@@ -58,6 +58,18 @@ def _visit_summary(visit: SuperbillVisit, several_providers: bool, room: float) 
     return _p(f"{_e(text)} · {name}", "summary")
 
 
+#: how a Medicare-bundled line (status B, e.g. 97010) is marked: listed, adding nothing
+BUNDLED = "not billed separately"
+
+
+def _charge_cell(line: SuperbillLine) -> str:
+    if line.no_charge:
+        return "no charge"
+    if line.bundled:
+        return "—"
+    return money(line.charge)
+
+
 def lines_table(bill: Superbill, width: float) -> Flowable:
     """One row per claim line, each visit closed by its minutes and subtotal; a visit stays on
     one page and the header repeats on every page. A :class:`BlockTable`: a statement of many
@@ -71,7 +83,9 @@ def lines_table(bill: Superbill, width: float) -> Flowable:
         rows: list[list[Any]] = []
         for line in visit.lines:
             label: Any = line.label
-            if stringWidth(line.label, FONT, BODY_SIZE) > label_room:
+            if line.bundled:
+                label = _p(f"{_e(line.label)} · <i>{BUNDLED}</i>", "cell")
+            elif stringWidth(line.label, FONT, BODY_SIZE) > label_room:
                 label = _p(_e(line.label), "cell")
             rows.append(
                 [
@@ -82,7 +96,7 @@ def lines_table(bill: Superbill, width: float) -> Flowable:
                     " ".join(line.modifiers),
                     ", ".join(line.diagnosis_pointers),
                     str(line.units),
-                    money(line.charge),
+                    _charge_cell(line),
                 ]
             )
         row = len(rows)

@@ -36,11 +36,17 @@ from chargeclock.export.styles import typed as _t
 def _title_words(bill: Superbill) -> tuple[str, list[str]]:
     if bill.kind == "visit":
         visit = bill.visits[0]
-        return "SUPERBILL", [
+        details = [
             f"Date of service: <b>{day(visit.date_of_service)}</b>",
             f"Place of service: {_e(visit.place_of_service)}",
             f"Issued: {day(bill.generated_on)}",
         ]
+        if bill.version > 1:
+            details += [
+                f"<b>CORRECTED</b> · version {bill.version}",
+                f"Reason: {_t(bill.correction_reason, 'title_detail', 0.4 * 7.5 * inch)}",
+            ]
+        return "SUPERBILL", details
     count = len(bill.visits)
     owed = "Credit balance" if bill.balance < 0 else "Balance due"
     return "STATEMENT", [
@@ -99,33 +105,69 @@ def _box(title: str, pairs: Sequence[tuple[str, str]], width: float) -> Table:
     return table
 
 
-def parties(bill: Superbill, width: float) -> Flowable:
+def _patient_rows(bill: Superbill, room: float) -> list[tuple[str, str]]:
+    """The patient box: who, how to reach them, and the insurance billed with its claim
+    fields (claims.md §6), each only when known."""
     patient = bill.patient
-    gap = 0.2 * inch
-    half = (width - gap) / 2
-    room = half - LABEL_WIDTH - BOX_PADDING
-    patient_rows = [
+    rows = [
         ("Name", f"<b>{_t(patient.name, room=room, bold=True)}</b>"),
         ("Date of birth", day(patient.date_of_birth)),
     ]
+    if patient.sex:
+        rows.append(("Sex", _e(patient.sex)))
     if patient.address_lines:
-        address = "<br/>".join(_t(x, room=room) for x in patient.address_lines)
-        patient_rows.append(("Address", address))
-    if patient.payer_name:
-        patient_rows += [
+        rows.append(("Address", "<br/>".join(_t(x, room=room) for x in patient.address_lines)))
+    if patient.phone:
+        rows.append(("Phone", _t(patient.phone, room=room)))
+    if not patient.payer_name:
+        rows.append(("Insurance", "Self-pay"))
+    else:
+        rows += [
             ("Insurance", _t(patient.payer_name, room=room)),
             ("Member ID", _t(patient.member_id, room=room)),
         ]
-    else:
-        patient_rows.append(("Insurance", "Self-pay"))
+        if patient.group_number:
+            rows.append(("Group number", _t(patient.group_number, room=room)))
+        if patient.subscriber:
+            who = f"{_t(patient.subscriber, room=room)} ({_t(patient.subscriber_relationship)})"
+            rows.append(("Subscriber", who))
+    if patient.claim_number:
+        rows.append(("Claim number", _t(patient.claim_number, room=room)))
+    if patient.injury_date is not None:
+        rows.append(("Injury date", day(patient.injury_date)))
+    if patient.employer:
+        rows.append(("Employer", _t(patient.employer, room=room)))
+    if patient.accident_state:
+        rows.append(("Accident state", _e(patient.accident_state)))
+    if bill.onset_date is not None:
+        rows.append(("Onset date", day(bill.onset_date)))
+    return rows
+
+
+def parties(bill: Superbill, width: float) -> Flowable:
+    gap = 0.2 * inch
+    half = (width - gap) / 2
+    room = half - LABEL_WIDTH - BOX_PADDING
+    patient_rows = _patient_rows(bill, room)
     provider_rows: list[tuple[str, str]] = []
     for provider in bill.providers:
         name = _provider(provider, room=room, bold=True)
         provider_rows += [("Name", f"<b>{name}</b>"), ("NPI", _t(provider.npi))]
+        if provider.licence:
+            provider_rows.append(("Licence", _t(provider.licence, room=room)))
     provider_rows += [
         ("Billing", _t(bill.practice.name, room=room)),
         ("Billing NPI", _t(bill.practice.npi)),
     ]
+    referring = bill.referring
+    if referring is not None:
+        who = _t(referring.name, room=room)
+        if referring.qualification and referring.qualification != "physician":
+            who += f" ({_e(referring.qualification)})"
+        provider_rows += [
+            ("Referring", who),
+            ("Referring NPI", _t(referring.npi) if referring.npi else "not on file"),
+        ]
     title = "Rendering provider" + ("s" if len(bill.providers) > 1 else "")
     table = Table(
         [[_box("Patient", patient_rows, half), "", _box(title, provider_rows, half)]],

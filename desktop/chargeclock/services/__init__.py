@@ -54,6 +54,13 @@ The ledger — ``services.ledger``: ``ledger(patient_id, as_of=None) -> Ledger``
     balance, totals, ageing), ``add_adjustment(patient_id, type, amount, ...)``,
     ``reverse_payment(payment_id, reason)``, ``reverse_entry(patient_id, entry_id, reason)``,
     ``set_cost_share(patient_id, copay, coinsurance_percent)``, ``expected_at_check_in(...)``
+Claims — ``services.claims`` (:class:`~chargeclock.services.claim_details.ClaimDetails`): a
+    patient's claim fields (group, subscriber, onset, injury, claim number, employer, accident
+    state), a provider's licence state, a referring practitioner's qualification;
+    ``services.plans`` (:mod:`~chargeclock.services.plan_certification`): ``certify``,
+    ``record_referral`` (the 2025 exception), ``discharge``, ``set_recertification_days``;
+    frozen superbills: :mod:`~chargeclock.services.frozen_claims` (``frozen_day``,
+    ``versions_of``, ``billed_total``).
 
 Status — ``services.ytd_allowed(patient_id, year, bucket="pt_slp") -> YearToDate``,
     ``services.progress_report_status(patient_id)``, ``services.plan_of_care_status(patient_id)``

@@ -14,7 +14,9 @@ from typing import Any
 from msgspec import Struct
 
 #: audit entities that are the clinic's setup: the practice, its people, payers and settings
-SETUP_ENTITIES = frozenset({"practice", "provider", "user", "payer", "payer_limits", "settings"})
+SETUP_ENTITIES = frozenset(
+    {"practice", "provider", "user", "payer", "payer_limits", "settings", "referring"}
+)
 #: audit entities that belong to one patient, named by the entry's ``patient_id`` detail
 PATIENT_ENTITIES = frozenset({"authorization", "ledger_entry", "cost_share"})
 #: audit entities that are fees and rule data (what a bill is priced with)

@@ -1,8 +1,13 @@
 """Progress-report and plan-of-care reminders (rules.md §8).
 
 * Progress report at least every 10 treatment days; the first day of the episode counts.
-* Plan of care: certified (signed) within 30 days of the first treatment; valid up to 90 days
-  (the certified-through date, at most 90 days from its start); warn before and after it lapses.
+* Plan of care (claims.md §5): certified within 30 days of the first treatment by the referring
+  or certifying practitioner (a signature by one of the clinic's therapists does not count; a
+  plan signed before the certifier was recorded does), later with a reason for the delay, or
+  from 2025 by a referral on file and the plan sent within 30 days
+  (:mod:`~chargeclock.services.plan_certification`); valid up to 90 days (the certified-through
+  date), or the payer's shorter recertification interval; warn before and after it lapses, and
+  after it was discharged.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from datetime import date, timedelta
 from msgspec import Struct
 
 from chargeclock.services.context import Context
-from chargeclock.storage import patients, visits
+from chargeclock.storage import patients, plan_certification, visits
 from chargeclock.storage.records import PlanOfCareRow
 from chargeclock.wording import plural
 
@@ -35,7 +40,9 @@ class ProgressReportStatus(Struct, frozen=True):
 class PlanOfCareStatus(Struct, frozen=True):
     """Whether the current plan of care is signed, certified and still in force."""
 
-    state: str  # none / ok / unsigned / certification_overdue / lapsing / lapsed
+    # none / ok / unsigned / certification_overdue / certifier_not_allowed / lapsing / lapsed /
+    # discharged
+    state: str
     plan: PlanOfCareRow | None
     valid_through: date | None
     days_left: int | None
@@ -83,11 +90,33 @@ def _treatment_days(ctx: Context, patient_id: int, since: date, until: date) -> 
     )
 
 
+def _valid_through(ctx: Context, plan: PlanOfCareRow) -> tuple[date, int | None]:
+    """The last day the plan covers, and the payer's recertification interval if it set one."""
+    through = min(plan.certified_through, plan.start_date + timedelta(days=PLAN_VALID_DAYS - 1))
+    patient = patients.get_patient(ctx.db, plan.patient_id)
+    every = None
+    if patient is not None and patient.payer_id is not None:
+        every = plan_certification.recertification_days(ctx.db, patient.payer_id)
+    if every is not None:
+        through = min(through, plan.start_date + timedelta(days=every - 1))
+    return through, every
+
+
 def plan_of_care_status(ctx: Context, patient_id: int, on: date) -> PlanOfCareStatus:
     plan = _current_plan(ctx, patient_id, on)
     if plan is None:
         return PlanOfCareStatus("none", None, None, None, "no plan of care on file")
-    through = min(plan.certified_through, plan.start_date + timedelta(days=PLAN_VALID_DAYS - 1))
+    cert = plan_certification.certification_of(ctx.db, plan.id)
+    if cert.discharged_on is not None and cert.discharged_on <= on:
+        return PlanOfCareStatus(
+            "discharged",
+            plan,
+            cert.discharged_on,
+            None,
+            f"plan of care discharged on {cert.discharged_on.isoformat()}: a visit after it "
+            "needs a new plan of care",
+        )
+    through, every = _valid_through(ctx, plan)
     days_left = (through - on).days
     if days_left < 0:
         return PlanOfCareStatus(
@@ -95,15 +124,31 @@ def plan_of_care_status(ctx: Context, patient_id: int, on: date) -> PlanOfCareSt
         )
     first = visits.first_treatment_day(ctx.db, patient_id, plan.start_date) or on
     sign_by = first + timedelta(days=CERTIFY_WITHIN_DAYS)
-    if plan.signed_date is None or plan.signed_date > sign_by:
-        if on > sign_by or (plan.signed_date is not None and plan.signed_date > sign_by):
+    signed = plan.signed_date
+    if (
+        signed is not None
+        and cert.certifying_practitioner_id is None
+        and plan.certifying_provider_id is not None
+    ):
+        return PlanOfCareStatus(
+            "certifier_not_allowed",
+            plan,
+            through,
+            days_left,
+            "plan of care signed by a clinic therapist: the referring physician or NPP "
+            "(NP, PA, CNS) with an NPI must certify it",
+        )
+    referral = cert.referral_signed_on is not None and cert.plan_sent_on is not None
+    late = signed is not None and signed > sign_by and not cert.delay_reason
+    if not referral and (signed is None or late):
+        if on > sign_by or late:
             return PlanOfCareStatus(
                 "certification_overdue",
                 plan,
                 through,
                 days_left,
                 f"plan of care not certified within 30 days of the first treatment "
-                f"(due {sign_by.isoformat()})",
+                f"(due {sign_by.isoformat()}): a later signature needs the reason for the delay",
             )
         return PlanOfCareStatus(
             "unsigned",
@@ -113,11 +158,13 @@ def plan_of_care_status(ctx: Context, patient_id: int, on: date) -> PlanOfCareSt
             f"plan of care not yet signed: certify it by {sign_by.isoformat()}",
         )
     if days_left <= LAPSE_WARNING_DAYS:
+        why = f" (the payer asks every {every} days)" if every is not None else ""
         return PlanOfCareStatus(
             "lapsing",
             plan,
             through,
             days_left,
-            f"plan of care lapses in {plural(days_left, 'day')} ({through.isoformat()}): recertify",
+            f"plan of care lapses in {plural(days_left, 'day')} ({through.isoformat()}): "
+            f"recertify{why}",
         )
     return PlanOfCareStatus("ok", plan, through, days_left, f"plan of care valid through {through}")

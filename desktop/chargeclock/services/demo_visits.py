@@ -13,8 +13,9 @@ from chargeclock.services.context import Context
 from chargeclock.services.demo_data import TIMED_CODES
 from chargeclock.services.minutes import CodeState, Span, UntimedState, day_parts, pool
 from chargeclock.services.visits import VisitService
-from chargeclock.storage import patients, payers, visits
+from chargeclock.storage import patients, payers, plan_certification, visits
 from chargeclock.storage.audit_rows import refs_of_visits
+from chargeclock.storage.plan_certification import CertificationRow
 
 
 def clinic_days(start: date, end: date, rng: random.Random, per_week: int) -> list[date]:
@@ -71,14 +72,22 @@ def patient_visits(
     finalizer = VisitService(ctx)
     for plan_start, through, last in episodes:
         signed = min(plan_start + timedelta(days=rng.randrange(2, 12)), today)
-        patients.insert_plan_of_care(
+        plan_id = patients.insert_plan_of_care(
             conn,
             patient_id=patient_id,
-            certifying_provider_id=pt_id,
+            certifying_provider_id=None,
             start_date=plan_start,
             certified_through=through,
             signed_date=signed,
         )
+        # Certified by the patient's referring physician (claims.md §5), not the clinic's PT.
+        referring = patients.get_patient(conn, patient_id)
+        if referring is not None and referring.referring_provider_id is not None:
+            plan_certification.set_certification(
+                conn,
+                plan_id,
+                CertificationRow(certifying_practitioner_id=referring.referring_provider_id),
+            )
         days = clinic_days(plan_start, last, rng, rng.choice((2, 2, 3)))
         favourite = rng.sample(TIMED_CODES, 3)
         for number, day in enumerate(days):

@@ -1,4 +1,5 @@
-"""Which fields a patient save changes: the names the audit entry of the save lists."""
+"""Which fields a patient save changes (the names the audit entry of the save lists), and the
+plan of care's certifier it sets."""
 
 from __future__ import annotations
 
@@ -6,11 +7,19 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from msgspec.structs import replace
+
 from chargeclock.services.validation import DiagnosisCheck
+from chargeclock.storage import patients, plan_certification
 from chargeclock.storage.records import PatientRow
+from chargeclock.storage.store import Store
 
 if TYPE_CHECKING:
-    from chargeclock.services.patient_records import PatientDetails, PatientRecord
+    from chargeclock.services.patient_records import (
+        PatientDetails,
+        PatientRecord,
+        PlanOfCareInput,
+    )
 
 
 def _fields(row: PatientRow) -> tuple[object, ...]:
@@ -75,3 +84,21 @@ def changes(
     if report is not None and (before is None or before.last_progress_report != report):
         changed.append("progress_report")
     return tuple(changed)
+
+
+def set_certifier(
+    conn: Store, patient_id: int, plan: PlanOfCareInput, referring_id: int | None
+) -> bool:
+    """Record who certifies the plan starting ``plan.start_date`` (the patient's referring
+    practitioner, or the one named); True when that changed it."""
+    wanted = referring_id if plan.certified_by_referring else plan.certifying_practitioner_id
+    saved = [p for p in patients.plans_of_care(conn, patient_id) if p.start_date == plan.start_date]
+    if not saved:
+        return False
+    current = plan_certification.certification_of(conn, saved[-1].id)
+    if current.certifying_practitioner_id == wanted:
+        return False
+    plan_certification.set_certification(
+        conn, saved[-1].id, replace(current, certifying_practitioner_id=wanted)
+    )
+    return True

@@ -15,8 +15,9 @@ import msgspec.structs
 from msgspec import Struct, field
 
 from chargeclock.domain.errors import InputError
+from chargeclock.services.claim_details import check_claim_details
 from chargeclock.services.context import Context
-from chargeclock.services.patient_changes import changes
+from chargeclock.services.patient_changes import changes, set_certifier
 from chargeclock.services.validation import (
     ADDRESS_LENGTH,
     SHORT_LENGTH,
@@ -26,8 +27,9 @@ from chargeclock.services.validation import (
     clean_text,
     parse_money,
 )
-from chargeclock.storage import audit, patients, payers, staff
+from chargeclock.storage import audit, claim_details, patients, payers, staff
 from chargeclock.storage.audit import AuditEntry
+from chargeclock.storage.claim_details import ClaimDetailsRow
 from chargeclock.storage.records import (
     DiagnosisRow,
     PatientRow,
@@ -44,7 +46,11 @@ class PlanOfCareInput(Struct, frozen=True):
     start_date: date
     certified_through: date
     signed_date: date | None = None
-    certifying_provider_id: int | None = None
+    certifying_provider_id: int | None = None  # one of the clinic's PTs (does not certify)
+    # The referring or certifying practitioner who certifies it (claims.md §5): the patient's
+    # referring practitioner, or another by id.
+    certified_by_referring: bool = False
+    certifying_practitioner_id: int | None = None
 
 
 class PatientDetails(Struct, frozen=True):
@@ -65,6 +71,8 @@ class PatientDetails(Struct, frozen=True):
     prior_spend: Decimal | str | None = None
     plan_of_care: PlanOfCareInput | None = None
     progress_report: date | None = None
+    # The claim fields (group number, subscriber, injury …); None leaves them as they are.
+    claim: ClaimDetailsRow | None = None
 
 
 class PatientRecord(Struct, frozen=True):
@@ -308,6 +316,8 @@ class PatientRecords:
             self._check_plan(details.plan_of_care)
         if details.progress_report is not None and details.progress_report > today:
             raise InputError("progress_report", f"{details.progress_report} is in the future")
+        if details.claim is not None:
+            check_claim_details(details.claim, today)
         return checks
 
     def _check_plan(self, plan: PlanOfCareInput) -> None:
@@ -320,6 +330,10 @@ class PatientRecords:
                 raise InputError("signed_date", f"{plan.signed_date} is in the future")
             if plan.signed_date < plan.start_date:
                 raise InputError("signed_date", "is before the plan's start date")
+        if plan.certifying_practitioner_id is not None and (
+            payers.get_referring_provider(self.ctx.db, plan.certifying_practitioner_id) is None
+        ):
+            raise InputError("certifying_practitioner_id", "there is no such practitioner")
         if plan.certifying_provider_id is not None:
             provider = staff.get_provider(self.ctx.db, plan.certifying_provider_id)
             if provider is None or provider.role != "PT":
@@ -372,8 +386,17 @@ class PatientRecords:
                 patients.set_prior_spend(conn, row.id, self.ctx.today().year, "pt_slp", spend)
             if details.plan_of_care is not None and "plan_of_care" in changed:
                 self._save_plan(row.id, details.plan_of_care, before)
+            if details.plan_of_care is not None and set_certifier(
+                conn, row.id, details.plan_of_care, referring_id
+            ):
+                changed = (*changed, "plan_certifier")
             if details.progress_report is not None and "progress_report" in changed:
                 patients.insert_progress_report(conn, row.id, details.progress_report, None, None)
+            if details.claim is not None:
+                claim = check_claim_details(details.claim, self.ctx.today())
+                if claim != claim_details.claim_details_of(conn, row.id):
+                    claim_details.set_claim_details(conn, row.id, claim)
+                    changed = (*changed, "claim_details")
             if before is None:
                 self.ctx.audit("patient_added", "patient", row.id, "", fields=list(changed))
             elif changed:

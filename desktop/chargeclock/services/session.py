@@ -13,10 +13,12 @@ from chargeclock.domain.rulebook import RuleBook
 from chargeclock.domain.visit_types import VisitResult
 from chargeclock.services import billing, compliance
 from chargeclock.services.authorizations import AuthorizationService
+from chargeclock.services.claim_details import ClaimDetails
 from chargeclock.services.context import ClinicRuleBook, Context
 from chargeclock.services.filing import FilingService
 from chargeclock.services.ledger import LedgerService
 from chargeclock.services.minutes import VisitState, visit_input
+from chargeclock.services.plan_certification import PlanCertification
 from chargeclock.services.records import RecordService
 from chargeclock.services.recovery import RecoveryService
 from chargeclock.services.rule_imports import RuleImports
@@ -50,6 +52,9 @@ class Services:
         self.clock = clock
         self.ctx = Context(db, clock, ClinicRuleBook(book, db), actor=actor, zone=zone)
         self.visits = VisitService(self.ctx)
+        self.visits.claim_freezer = self._freeze_claim
+        self.claims = ClaimDetails(self.ctx)
+        self.plans = PlanCertification(self.ctx)
         self.records = RecordService(self.ctx)
         self.recovery = RecoveryService(self.ctx)
         self.rules = RuleImports(self.ctx)
@@ -100,6 +105,11 @@ class Services:
             services.db.close()
             raise
         return services
+
+    def _freeze_claim(self, visit_id: int) -> str:
+        from chargeclock.services import frozen_claims
+
+        return frozen_claims.freeze_at_finalize(self, visit_id)
 
     def set_actor(self, name: str) -> None:
         """Who the audit log names for the next changes (the unlocked user)."""

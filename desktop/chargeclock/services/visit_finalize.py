@@ -3,7 +3,7 @@ bills whose KX would change named), corrections and voids."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 
 from chargeclock.domain.calculation import calculate
@@ -30,6 +30,11 @@ from chargeclock.storage.records import BillRow, ClaimLineRow, VisitRow
 
 class Finalizing(SegmentEdits):
     """Finalizing, correcting and voiding visits."""
+
+    #: Freezes the day's bill of a visit just finalized, inside the finalize's transaction
+    #: (``services.frozen_claims.freeze_at_finalize``, set by ``Services``); returns "" or why
+    #: the superbill cannot be built yet.
+    claim_freezer: Callable[[int], str] | None = None
 
     # --- finalize and correct ------------------------------------------------------------------
 
@@ -134,6 +139,7 @@ class Finalizing(SegmentEdits):
                 **({"overrides": overridden} if overridden else {}),
                 covers=earlier + refs_of_visits(conn, [visit_id]),
             )
+            unfrozen = self.claim_freezer(visit_id) if self.claim_freezer else ""
         saved = tuple(visits.claim_lines_of_visits(conn, [visit_id]))
         finalized = self.visit(visit_id)
         return Finalized(
@@ -143,6 +149,7 @@ class Finalizing(SegmentEdits):
             pooled,
             tuple(replaced),
             self._kx_to_review_after(finalized, pooled),
+            unfrozen,
         )
 
     def finalize_asks(self, visit_id: int) -> list[Unresolved]:

@@ -51,6 +51,9 @@ class Finalized(Struct, frozen=True):
     pooled_visit_ids: tuple[int, ...]
     replaced_visit_ids: tuple[int, ...]
     kx_review_visit_ids: tuple[int, ...] = ()
+    # Why the day's superbill could not be frozen at finalize ("" when it was): it is frozen
+    # at its first print instead, once the named field is set.
+    superbill_problem: str = ""
 
 
 def _kx_marks(lines: Sequence[ClaimLine | ClaimLineRow]) -> list[tuple[str, int, bool]]:

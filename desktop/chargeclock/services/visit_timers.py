@@ -30,6 +30,11 @@ class VisitTimers(VisitReads):
 
     # --- opening, codes ------------------------------------------------------------------------
 
+    #: The disciplines a visit may be opened for. Speech-language pathology is not offered
+    #: (claims.md §7): its codes, 97129/97130 and the SLPA rule are not implemented; the engine's
+    #: shared PT+SLP KX bucket is kept for when they are.
+    offered_disciplines: tuple[str, ...] = ("PT", "OT")
+
     def open_visit(
         self,
         patient_id: int,
@@ -50,8 +55,15 @@ class VisitTimers(VisitReads):
         day = date_of_service or self.ctx.today()
         if day > self.ctx.today():
             raise InputError("date_of_service", f"{day} is in the future")
-        if discipline not in ("PT", "OT", "SLP"):
-            raise InputError("discipline", f"must be PT, OT or SLP, got {discipline!r}")
+        if discipline == "SLP" and "SLP" not in self.offered_disciplines:
+            raise InputError(
+                "discipline",
+                "speech-language pathology visits are not offered: the SLP codes (92507 …), "
+                "97129 once a day with 97130 after it, and the rule that an assistant's speech "
+                "services are not billed as the pathologist's are not in place yet",
+            )
+        if discipline not in self.offered_disciplines:
+            raise InputError("discipline", f"must be PT or OT, got {discipline!r}")
         if not (len(place_of_service) == 2 and place_of_service.isdigit()):
             raise InputError("place_of_service", f"a two-digit code, got {place_of_service!r}")
         providers = clinic.list_providers(conn)

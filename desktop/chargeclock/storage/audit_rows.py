@@ -1,7 +1,8 @@
 """The billing rows the audit log covers, and their canonical text.
 
-Six tables hold the billing facts: visits (who, when, status), timer segments, untimed services,
-frozen bills, claim lines and payments. Every audit entry that creates, changes or deletes such a
+Seven tables hold the billing facts: visits (who, when, status), timer segments, untimed
+services, frozen bills, claim lines, the superbills frozen as printed (claim snapshots) and
+payments. Every audit entry that creates, changes or deletes such a
 row lists it in its ``rows`` field, one line per row::
 
     line 12 (7,1,'97110','GP CQ',1,1,2810,6500,'AB','5f0c…')
@@ -152,6 +153,20 @@ TABLES: tuple[Table, ...] = (
         ),
         long=("trace",),
         long_name="trace",
+    ),
+    Table(
+        "snapshot",
+        "frozen superbill",
+        "FROM claim_snapshots",
+        "id",
+        (
+            ("visit_id", "visit"),
+            ("version", "version"),
+            ("reason", "reason"),
+            ("made_at", "made at"),
+        ),
+        long=("content",),
+        long_name="content",
     ),
     Table(
         "payment",

@@ -6,7 +6,7 @@ time order. Money: integer cents; a :class:`~decimal.Decimal` with more than two
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 _FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
@@ -38,3 +38,12 @@ def from_cents(cents: int | None) -> Decimal | None:
     if cents is None:
         return None
     return (Decimal(cents) / 100).quantize(Decimal("0.01"))
+
+
+def from_db_day(text: str | None) -> date | None:
+    """A stored ``YYYY-MM-DD`` date, or None for a date not entered."""
+    return date.fromisoformat(text) if text else None
+
+
+def to_db_day(day: date | None) -> str | None:
+    return day.isoformat() if day else None

@@ -27,6 +27,7 @@ from chargeclock.services.diagnosis_codes import loaded_index
 from chargeclock.services.patient_records import PatientDetails, PlanOfCareInput
 from chargeclock.services.session import Services
 from chargeclock.ui import theme
+from chargeclock.ui.claim_fields import ClaimFields
 from chargeclock.ui.diagnosis_picker import DiagnosisPicker
 from chargeclock.ui.forms import (
     FORM_STYLE,
@@ -113,9 +114,13 @@ class PatientDialog(QDialog):
         self.referring_name.setPlaceholderText("Optional")
         self.referring_npi = QLineEdit()
         self.referring_npi.setPlaceholderText("10 digits, optional")
+        self.claim = ClaimFields(self.form)
         insurance = grid_rows(
             (("Payer", f.field("payer_id", self.payer, self.payer.currentIndexChanged)),),
-            (("Member id", f.field("member_id", self.member_id, self.member_id.textChanged)),),
+            (
+                ("Member id", f.field("member_id", self.member_id, self.member_id.textChanged)),
+                ("", self.claim.toggle),
+            ),
             (
                 (
                     "Referred by",
@@ -143,7 +148,10 @@ class PatientDialog(QDialog):
         )
         left = QVBoxLayout()
         left.addWidget(group("Patient", patient))
-        left.addWidget(group("Payer and referral", insurance))
+        payer_box = QVBoxLayout()
+        payer_box.addLayout(insurance)
+        payer_box.addWidget(self.claim.fields)
+        left.addWidget(group("Payer and referral", payer_box))
         left.addWidget(group(f"This year ({self.services.ctx.today().year})", year))
         left.addStretch(1)
 
@@ -183,11 +191,16 @@ class PatientDialog(QDialog):
         self.plan_start = DateField()
         self.plan_through = DateField()
         self.plan_signed = DateField()
+        # Certified by the referring or certifying practitioner (claims.md §5), never by one of
+        # the clinic's therapists.
         self.certifying = QComboBox()
         self.certifying.addItem("—", None)
-        for provider in self.services.records.providers():
-            if provider.role == "PT" and provider.active:
-                self.certifying.addItem(provider.name, provider.id)
+        self.certifying.addItem("The referring practitioner", "referring")
+        for practitioner in self.services.records.referring_providers():
+            if practitioner.npi:
+                self.certifying.addItem(
+                    f"{practitioner.name} ({practitioner.npi})", practitioner.id
+                )
         rows = grid_rows(
             (
                 ("Start", f.field("plan_start", self.plan_start, self.plan_start.changed)),
@@ -226,6 +239,7 @@ class PatientDialog(QDialog):
         if record.referring is not None:
             self.referring_name.setText(record.referring.name)
             self.referring_npi.setText(record.referring.npi or "")
+        self.claim.load(self.services.claims.of_patient(patient_id))
         for diagnosis in record.diagnoses:
             self.picker.append(diagnosis.code)
         self.prior_spend.setText(str(record.prior_spend) if record.prior_spend else "")
@@ -236,9 +250,11 @@ class PatientDialog(QDialog):
             self.plan_start.set_value(plan.start_date)
             self.plan_through.set_value(plan.certified_through)
             self.plan_signed.set_value(plan.signed_date)
-            self.certifying.setCurrentIndex(
-                max(0, self.certifying.findData(plan.certifying_provider_id))
-            )
+            certifier: int | str | None
+            certifier = self.services.plans.certification(plan.id).certifying_practitioner_id
+            if record.referring is not None and certifier == record.referring.id:
+                certifier = "referring"
+            self.certifying.setCurrentIndex(max(0, self.certifying.findData(certifier)))
 
     # -- checks and saving ----------------------------------------------------------------------
 
@@ -268,6 +284,7 @@ class PatientDialog(QDialog):
         put("progress_report", date_problem(self.progress_report, not_after=today))
         if self.plan.isChecked():
             self._plan_errors(errors, today)
+        self.claim.errors(errors, today)
         return errors
 
     def _plan_errors(self, errors: dict[str, str], today: date) -> None:
@@ -286,6 +303,8 @@ class PatientDialog(QDialog):
             signed = None if signed_problem else self.plan_signed.value()
             if signed is not None and signed < start:
                 signed_problem = "Signed before the plan's start date"
+        if self.certifying.currentData() == "referring" and not self.referring_name.text().strip():
+            errors["certifying"] = "Enter the referring practitioner under Payer and referral"
         for key, reason in (
             ("plan_start", start_problem),
             ("plan_through", through_problem),
@@ -302,8 +321,13 @@ class PatientDialog(QDialog):
         if self.plan.isChecked():
             start, through = self.plan_start.value(), self.plan_through.value()
             assert start is not None and through is not None
+            certifier = self.certifying.currentData()
             plan = PlanOfCareInput(
-                start, through, self.plan_signed.value(), self.certifying.currentData()
+                start,
+                through,
+                self.plan_signed.value(),
+                certified_by_referring=certifier == "referring",
+                certifying_practitioner_id=certifier if isinstance(certifier, int) else None,
             )
         return PatientDetails(
             last_name=self.last_name.text(),
@@ -320,6 +344,7 @@ class PatientDialog(QDialog):
             prior_spend=money(self.prior_spend.text()) or "0",
             plan_of_care=plan,
             progress_report=self.progress_report.value(),
+            claim=self.claim.value(),
         )
 
     def save(self) -> None:
@@ -329,6 +354,7 @@ class PatientDialog(QDialog):
                 "certified_through": "plan_through",
                 "signed_date": "plan_signed",
                 "certifying_provider_id": "certifying",
+                "certifying_practitioner_id": "certifying",
             },
         )
         if saved is None:

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from chargeclock.domain.errors import ChargeClockError
 from chargeclock.domain.superbill_model import Paper, Superbill
 from chargeclock.services.changes import Changes
+from chargeclock.services.frozen_claims import versions_of
 from chargeclock.services.session import Services
 from chargeclock.services.superbill import SuperbillRequest, build, pdf_bytes, save_pdf_bytes
 from chargeclock.ui import theme
@@ -136,6 +137,10 @@ class SuperbillDialog(QDialog):
         self.paper_box = QComboBox()
         self.paper_box.addItem("Letter", "letter")
         self.paper_box.addItem("A4", "a4")
+        # Earlier versions of a corrected bill stay printable (claims.md §6).
+        self.version_label = QLabel("Version")
+        self.version_box = QComboBox()
+        self._fill_versions()
         self.trace_box = QCheckBox("Calculation trace")
         self.trace_box.setToolTip("Add the engine's step-by-step calculation as an appendix")
         for widget in (
@@ -147,6 +152,8 @@ class SuperbillDialog(QDialog):
         ):
             choices.addWidget(widget)
         choices.addStretch(1)
+        choices.addWidget(self.version_label)
+        choices.addWidget(self.version_box)
         choices.addWidget(QLabel("Paper"))
         choices.addWidget(self.paper_box)
         choices.addWidget(self.trace_box)
@@ -199,6 +206,7 @@ class SuperbillDialog(QDialog):
         QShortcut(QKeySequence.StandardKey.Print, self, self.print_)
         self.visit_choice.toggled.connect(self._choice_changed)
         self.paper_box.currentIndexChanged.connect(self.refresh)
+        self.version_box.currentIndexChanged.connect(self.refresh)
         self.trace_box.toggled.connect(self.refresh)
         self.start_edit.dateChanged.connect(self._timer.start)
         self.end_edit.dateChanged.connect(self._timer.start)
@@ -216,10 +224,32 @@ class SuperbillDialog(QDialog):
         edit.setMinimumWidth(150)
         return edit
 
+    def _fill_versions(self) -> None:
+        """The bill's frozen versions to choose from, when it has more than one."""
+        visit = self.services.visits.visit(self.visit_id)
+        rows = versions_of(self.services, visit)
+        chosen = self.version_box.currentData()
+        self.version_box.blockSignals(True)
+        self.version_box.clear()
+        self.version_box.addItem("Current", None)
+        for row in reversed(rows):
+            corrected = f" (corrected: {row.reason})" if row.version > 1 else ""
+            self.version_box.addItem(f"Version {row.version}{corrected}", row.version)
+        index = self.version_box.findData(chosen)
+        self.version_box.setCurrentIndex(max(index, 0))
+        self.version_box.blockSignals(False)
+        self.version_label.setVisible(len(rows) > 1)
+        self.version_box.setVisible(len(rows) > 1)
+
+    def choose_version(self, version: int | None) -> None:
+        """Preview ``version`` of the visit's bill (None: the current one)."""
+        self.version_box.setCurrentIndex(max(self.version_box.findData(version), 0))
+
     def _choice_changed(self) -> None:
         statement = self.statement_choice.isChecked()
         self.start_edit.setEnabled(statement)
         self.end_edit.setEnabled(statement)
+        self.version_box.setEnabled(not statement)
         if self.superbill is not None or self.error_label.isVisible():
             self.refresh()
 
@@ -244,6 +274,7 @@ class SuperbillDialog(QDialog):
             visit_id=self.visit_id,
             paper=self.paper,
             include_trace=self.trace_box.isChecked(),
+            version=self.version_box.currentData(),
         )
 
     def set_statement(self, start: date, end: date) -> None:
@@ -268,6 +299,7 @@ class SuperbillDialog(QDialog):
         """Build again once shown if anything changed (visits, payments, the practice, fees can
         each change what the superbill says)."""
         if changes and (self.superbill is not None or self.error_label.isVisible()):
+            self._fill_versions()
             self.refresh()
 
     def refresh(self) -> None:

@@ -1,0 +1,159 @@
+"""Certifying a plan of care (claims.md §5) — ``services.plans``.
+
+* The plan is certified by the **referring or certifying practitioner** — a physician, nurse
+  practitioner, physician assistant or clinical nurse specialist with an NPI — never by one of
+  the clinic's therapists.
+* Within 30 days of the first treatment day; a later signature is accepted with the reason for
+  the delay.
+* From 2025 an **initial** plan also counts as certified when a signed and dated order or
+  referral is on file and the plan was sent to that practitioner within 30 days of the
+  evaluation (the plan's start). A recertification has no such exception.
+* A payer may ask for recertification every N days (30, 60 …), sooner than the plan's 90.
+* A plan can be discharged; a later visit then warns.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from msgspec.structs import replace
+
+from chargeclock.domain.errors import InputError
+from chargeclock.services.claim_details import QUALIFICATIONS
+from chargeclock.services.context import Context
+from chargeclock.storage import claim_details, patients, payers, plan_certification, visits
+from chargeclock.storage.plan_certification import CertificationRow
+from chargeclock.storage.records import PlanOfCareRow
+
+CERTIFY_WITHIN_DAYS = 30
+SEND_WITHIN_DAYS = 30
+REFERRAL_EXCEPTION_FROM = date(2025, 1, 1)
+
+__all__ = ["CertificationRow", "PlanCertification", "is_initial"]
+
+
+def is_initial(plans: list[PlanOfCareRow], plan: PlanOfCareRow, discharged: set[int]) -> bool:
+    """The patient's first plan, or the first after a discharge: not a recertification."""
+    earlier = [p for p in plans if (p.start_date, p.id) < (plan.start_date, plan.id)]
+    return not earlier or earlier[-1].id in discharged
+
+
+class PlanCertification:
+    """Certification, the referral exception, discharge and payers' recertification."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def _plan(self, plan_id: int) -> PlanOfCareRow:
+        row = self.ctx.db.execute(
+            "SELECT patient_id FROM plans_of_care WHERE id = ?", (plan_id,)
+        ).fetchone()
+        if row is None:
+            raise InputError("plan_id", f"there is no plan of care {plan_id}")
+        return next(p for p in patients.plans_of_care(self.ctx.db, row[0]) if p.id == plan_id)
+
+    def _practitioner(self, practitioner_id: int) -> None:
+        found = payers.get_referring_provider(self.ctx.db, practitioner_id)
+        if found is None:
+            raise InputError(
+                "certifying_practitioner", f"there is no practitioner {practitioner_id}"
+            )
+        if not found.npi:
+            raise InputError(
+                "certifying_practitioner", f"{found.name} has no NPI: enter it with the referral"
+            )
+        if claim_details.qualification_of(self.ctx.db, practitioner_id) not in QUALIFICATIONS:
+            raise InputError("certifying_practitioner", "must be a physician, NP, PA or CNS")
+
+    def certification(self, plan_id: int) -> CertificationRow:
+        return plan_certification.certification_of(self.ctx.db, plan_id)
+
+    def _save(self, plan: PlanOfCareRow, row: CertificationRow, action: str) -> CertificationRow:
+        with self.ctx.db.transaction():
+            plan_certification.set_certification(self.ctx.db, plan.id, row)
+            self.ctx.audit(action, "patient", plan.patient_id, row.delay_reason, plan_id=plan.id)
+        return row
+
+    def certify(
+        self, plan_id: int, practitioner_id: int, signed_on: date, *, delay_reason: str = ""
+    ) -> CertificationRow:
+        """The practitioner signed the plan on ``signed_on``; after 30 days from the first
+        treatment day only with ``delay_reason``."""
+        plan = self._plan(plan_id)
+        self._practitioner(practitioner_id)
+        if signed_on > self.ctx.today():
+            raise InputError("signed_date", f"{signed_on} is in the future")
+        if signed_on < plan.start_date:
+            raise InputError("signed_date", "is before the plan's start date")
+        first = visits.first_treatment_day(self.ctx.db, plan.patient_id, plan.start_date)
+        due = (first or plan.start_date) + timedelta(days=CERTIFY_WITHIN_DAYS)
+        reason = delay_reason.strip()
+        if signed_on > due and not reason:
+            raise InputError(
+                "delay_reason",
+                f"signed after {due.isoformat()} (30 days from the first treatment): "
+                "give the reason for the delayed certification",
+            )
+        row = replace(
+            self.certification(plan_id),
+            certifying_practitioner_id=practitioner_id,
+            delay_reason=reason if signed_on > due else "",
+        )
+        with self.ctx.db.transaction():
+            plan_certification.set_signed(self.ctx.db, plan_id, signed_on)
+            return self._save(plan, row, "plan_of_care_certified")
+
+    def record_referral(
+        self, plan_id: int, practitioner_id: int, referral_signed_on: date, plan_sent_on: date
+    ) -> CertificationRow:
+        """The 2025 exception: a signed referral on file and the plan sent within 30 days of
+        the evaluation certify an initial plan (never a recertification)."""
+        plan = self._plan(plan_id)
+        self._practitioner(practitioner_id)
+        if plan.start_date < REFERRAL_EXCEPTION_FROM:
+            raise InputError("plan_sent_on", "the referral exception applies to plans from 2025")
+        plans = patients.plans_of_care(self.ctx.db, plan.patient_id)
+        discharged = {p.id for p in plans if self.certification(p.id).discharged_on is not None}
+        if not is_initial(plans, plan, discharged):
+            raise InputError(
+                "plan_sent_on", "a recertification has no referral exception: it must be signed"
+            )
+        today = self.ctx.today()
+        for field, day in (
+            ("referral_signed_on", referral_signed_on),
+            ("plan_sent_on", plan_sent_on),
+        ):
+            if day > today:
+                raise InputError(field, f"{day} is in the future")
+        if plan_sent_on < plan.start_date:
+            raise InputError("plan_sent_on", "is before the evaluation (the plan's start)")
+        if (plan_sent_on - plan.start_date).days > SEND_WITHIN_DAYS:
+            raise InputError(
+                "plan_sent_on",
+                f"sent {(plan_sent_on - plan.start_date).days} days after the evaluation: the "
+                "exception needs it sent within 30 days; have the plan signed instead",
+            )
+        row = replace(
+            self.certification(plan_id),
+            certifying_practitioner_id=practitioner_id,
+            referral_signed_on=referral_signed_on,
+            plan_sent_on=plan_sent_on,
+        )
+        return self._save(plan, row, "plan_of_care_referral_recorded")
+
+    def discharge(self, plan_id: int, on: date) -> CertificationRow:
+        plan = self._plan(plan_id)
+        if on < plan.start_date:
+            raise InputError("discharged_on", "is before the plan's start date")
+        row = replace(self.certification(plan_id), discharged_on=on)
+        return self._save(plan, row, "plan_of_care_discharged")
+
+    def set_recertification_days(self, payer_id: int, days: int | None) -> None:
+        """The payer asks for recertification every ``days`` (None: the plan's own length)."""
+        if payers.get_payer(self.ctx.db, payer_id) is None:
+            raise InputError("payer_id", f"there is no payer {payer_id}")
+        if days is not None and not 1 <= days <= 90:
+            raise InputError("recertification_days", "must be 1 to 90 days, or none")
+        with self.ctx.db.transaction():
+            plan_certification.set_recertification_days(self.ctx.db, payer_id, days)
+            self.ctx.audit("payer_changed", "payer", payer_id, "", recertification_days=days)

@@ -1,0 +1,137 @@
+"""The plan of care's certification (claims.md §5): by the referring or certifying practitioner
+(physician, NP, PA, CNS with an NPI), not a clinic PT; a late signature with a reason; the 2025
+referral exception for an initial plan; the payer's recertification interval; discharge."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from chargeclock.domain.errors import InputError
+from tests.services.conftest import Clinic
+
+REFERRING_NPI = "1245319599"
+
+
+def _plan(clinic: Clinic, days_ago: int, **kwargs: object) -> int:
+    today = clinic.clock.now().date()
+    start = today - timedelta(days=days_ago)
+    plan = clinic.services.records.add_plan_of_care(
+        clinic.patient_id,
+        start,
+        start + timedelta(days=89),
+        **kwargs,  # type: ignore[arg-type]
+    )
+    clinic.services.visits.open_visit(clinic.patient_id, date_of_service=start)
+    return plan.id
+
+
+def _practitioner(
+    clinic: Clinic, qualification: str = "NP", npi: str | None = REFERRING_NPI
+) -> int:
+    ref = clinic.services.records.add_referring_provider("Ana Ruiz", npi)
+    if qualification != "physician":
+        clinic.services.claims.set_qualification(ref, qualification)
+    return ref
+
+
+def _state(clinic: Clinic) -> str:
+    return clinic.services.plan_of_care_status(clinic.patient_id).state
+
+
+def test_a_clinic_pt_signature_does_not_certify_a_plan(clinic: Clinic) -> None:
+    today = clinic.clock.now().date()
+    plan = _plan(clinic, 5, certifying_provider_id=clinic.pt_id, signed_date=today)
+    status = clinic.services.plan_of_care_status(clinic.patient_id)
+    assert (
+        status.state == "certifier_not_allowed" and "referring physician or NPP" in status.message
+    )
+    clinic.services.plans.certify(plan, _practitioner(clinic, "NP"), today)
+    assert _state(clinic) == "ok"
+
+
+def test_the_certifier_needs_an_npi(clinic: Clinic) -> None:
+    plan = _plan(clinic, 5)
+    without = _practitioner(clinic, "PA", npi=None)
+    with pytest.raises(InputError, match=r"^certifying_practitioner: Ana Ruiz has no NPI"):
+        clinic.services.plans.certify(plan, without, clinic.clock.now().date())
+    assert _state(clinic) == "unsigned"
+
+
+def test_a_late_certification_needs_the_reason_for_the_delay(clinic: Clinic) -> None:
+    plan = _plan(clinic, 45)
+    ref = _practitioner(clinic, "physician")
+    today = clinic.clock.now().date()
+    assert _state(clinic) == "certification_overdue"
+    with pytest.raises(InputError, match=r"^delay_reason: signed after .* give the reason"):
+        clinic.services.plans.certify(plan, ref, today)
+    cert = clinic.services.plans.certify(plan, ref, today, delay_reason="physician on leave")
+    assert cert.delay_reason == "physician on leave"
+    assert _state(clinic) == "ok"
+    entry = clinic.services.audit_entries("patient", clinic.patient_id)[-1]
+    assert (entry.action, entry.reason) == ("plan_of_care_certified", "physician on leave")
+
+
+def test_the_2025_referral_exception_certifies_an_initial_plan_only(clinic: Clinic) -> None:
+    plan = _plan(clinic, 40)
+    ref = _practitioner(clinic, "CNS")
+    start = clinic.clock.now().date() - timedelta(days=40)
+    assert _state(clinic) == "certification_overdue"
+    with pytest.raises(InputError, match=r"^plan_sent_on: sent 31 days after the evaluation"):
+        clinic.services.plans.record_referral(plan, ref, start, start + timedelta(days=31))
+    clinic.services.plans.record_referral(
+        plan, ref, start - timedelta(days=3), start + timedelta(days=4)
+    )
+    assert _state(clinic) == "ok"
+    # The next plan is a recertification: no exception, it must be signed.
+    clinic.clock.advance(days=60)
+    recert = _plan(clinic, 0)
+    today = clinic.clock.now().date()
+    with pytest.raises(InputError, match=r"^plan_sent_on: a recertification has no referral"):
+        clinic.services.plans.record_referral(recert, ref, today, today)
+    # After a discharge a new episode's plan is initial again.
+    clinic.services.plans.discharge(recert, today)
+    clinic.clock.advance(days=1)
+    again = _plan(clinic, 0)
+    clinic.services.plans.record_referral(again, ref, today, today + timedelta(days=1))
+
+
+def test_the_referral_exception_starts_in_2025(clinic: Clinic) -> None:
+    clinic.clock.set(clinic.clock.now().replace(year=2024))
+    plan = _plan(clinic, 3)
+    ref = _practitioner(clinic)
+    start = clinic.clock.now().date() - timedelta(days=3)
+    with pytest.raises(InputError, match=r"^plan_sent_on: the referral exception applies to plans"):
+        clinic.services.plans.record_referral(plan, ref, start, start)
+
+
+def test_the_payer_recertification_interval_shortens_the_plan(clinic: Clinic) -> None:
+    today = clinic.clock.now().date()
+    plan = _plan(clinic, 25)
+    clinic.services.plans.certify(plan, _practitioner(clinic), today - timedelta(days=24))
+    assert clinic.services.plan_of_care_status(clinic.patient_id).state == "ok"
+    clinic.services.plans.set_recertification_days(clinic.medicare_id, 30)
+    status = clinic.services.plan_of_care_status(clinic.patient_id)
+    assert (status.state, status.days_left) == ("lapsing", 4)
+    assert "the payer asks every 30 days" in status.message
+    with pytest.raises(InputError, match=r"^recertification_days: must be 1 to 90"):
+        clinic.services.plans.set_recertification_days(clinic.medicare_id, 120)
+
+
+def test_a_discharged_plan_warns_on_later_visits(clinic: Clinic) -> None:
+    today = clinic.clock.now().date()
+    plan = _plan(clinic, 10)
+    clinic.services.plans.certify(plan, _practitioner(clinic), today - timedelta(days=9))
+    clinic.services.plans.discharge(plan, today - timedelta(days=1))
+    status = clinic.services.plan_of_care_status(clinic.patient_id)
+    assert status.state == "discharged" and status.warn
+    assert "needs a new plan of care" in status.message
+    with pytest.raises(InputError, match=r"^discharged_on: is before the plan's start date"):
+        clinic.services.plans.discharge(plan, today - timedelta(days=30))
+
+
+def test_a_plan_signed_before_the_certifier_was_recorded_still_counts(clinic: Clinic) -> None:
+    today = clinic.clock.now().date()
+    _plan(clinic, 5, signed_date=today - timedelta(days=4))  # who signed was not kept
+    assert _state(clinic) == "ok"
