@@ -47,7 +47,7 @@ def test_history_shows_what_the_superbill_prints(qtbot: QtBot, clinic: Clinic) -
     qtbot.addWidget(dialog)
     superbill = superbill_for_visit(services, visit)
     assert superbill.total_charges == Decimal("45.00")
-    assert dialog.visits.item(0, 5).text() == "$45.00"
+    assert dialog.visit_model.text(0, 5) == "$45.00"
     assert dialog.balance.text().startswith("Charges $45.00")
 
 
