@@ -180,6 +180,17 @@ def test_idle_minutes_lock_and_input_restarts_the_countdown(
     assert lock.idle_timer.isActive()
 
 
+def test_the_idle_minutes_of_a_closed_window_lock_nothing(
+    window: MainWindow, ui: RecordsUi, clinic: Clinic
+) -> None:
+    lock = ui.lock
+    assert lock.idle_timer.isActive()
+    window.close()
+    clinic.services.close()  # the store goes with the window
+    lock.idle_timer.timeout.emit()  # its countdown runs out afterwards
+    assert not lock.locked
+
+
 def test_input_anywhere_in_the_window_restarts_the_countdown(
     window: MainWindow, ui: RecordsUi
 ) -> None:
