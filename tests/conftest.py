@@ -14,6 +14,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Every database a test writes gets an audit key file: never in the user's own key folder.
 # Set before anything runs, so subprocesses the tests start inherit it.
 os.environ["CHARGECLOCK_AUDIT_KEYS"] = tempfile.mkdtemp(prefix="chargeclock-test-keys-")
+# The lock folder names a database by device and inode; a test file's inode is soon reused by
+# another test run's file on this machine, so each run keeps its locks to itself.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="chargeclock-test-cache-")
 
 import pytest
 
