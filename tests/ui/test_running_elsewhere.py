@@ -109,3 +109,19 @@ def test_the_lock_screen_lists_every_patients_timers_by_initials(
     lock.lock()
     assert lock.screen.clock_texts() == ["MQ · 97110 · PT 04:00", "AR · 97112 · PTA 00:00"]
     assert lock.unlock(clinic.user_id, PIN)
+
+
+def test_a_late_idle_timeout_after_the_database_closed_does_nothing(
+    window: MainWindow, clinic: Clinic
+) -> None:
+    """A window's idle lock can fire after its database closed (the window going away): it
+    covers nothing, reads nothing and hides no other window."""
+    from PySide6.QtWidgets import QWidget
+
+    lock = PrivacyLock(window, clinic.services)
+    other = QWidget()
+    other.show()
+    clinic.services.close()
+    lock.idle_timer.timeout.emit()
+    assert not lock.locked and other.isVisible()
+    other.close()

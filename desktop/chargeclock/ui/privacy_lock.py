@@ -153,8 +153,10 @@ class PrivacyLock(QObject):
             self.lock()
 
     def lock(self) -> None:
-        """Cover the window and every other window it opened; the timers run on."""
-        if self.locked:
+        """Cover the window and every other window it opened; the timers run on. Once its
+        database is closed (the window is going away) there is nothing left to cover: a late
+        idle timeout does nothing, and hides no other window."""
+        if self.locked or self.services.db.closed:
             return
         self.locked = True
         self.idle_timer.stop()
