@@ -4,6 +4,7 @@ writing the same files as the command, and its problems said in the dialog."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from chargeclock.services.kx_watch import kx_watch
+from chargeclock.services.session import Services
 from chargeclock.ui import practice_ui, records_ui
 from chargeclock.ui.charts_dialog import ChartsDialog
 from chargeclock.ui.day_sheet_dialog import DaySheetDialog
@@ -32,19 +34,26 @@ def practice(clinic: Clinic) -> Practice:  # noqa: F811
 
 
 @pytest.fixture
-def window(qtbot: QtBot, practice: Practice) -> MainWindow:
+def window(qtbot: QtBot, practice: Practice) -> Iterator[MainWindow]:
     services = practice.clinic.services
     window = MainWindow(services, practice.clinic.clock)
     qtbot.addWidget(window)
-    return window
+    yield window
+    window.ticker.stop()  # nothing of this window runs once its database is closed
+
+
+def _menu(window: MainWindow, services: Services) -> practice_ui.PracticeUi:
+    """The Practice menu over the toolbar's dialogs, as the app installs them (the idle lock
+    off: a test's window must not lock itself later, over a closed database)."""
+    records = records_ui.install(window, services)
+    records.lock.set_idle_minutes(0)
+    return practice_ui.install(window, services, records)
 
 
 def test_the_practice_menu_exports_the_period(
     qtbot: QtBot, window: MainWindow, practice: Practice, tmp_path: Path
 ) -> None:
-    ui = practice_ui.install(
-        window, practice.clinic.services, records_ui.install(window, practice.clinic.services)
-    )
+    ui = _menu(window, practice.clinic.services)
     assert "Export data…" in [a.text() for a in ui.menu.actions()]
     ui.actions["export"].trigger()
     dialog = ui.dialog
@@ -82,9 +91,7 @@ def test_an_export_problem_is_said_in_the_dialog(
 def test_the_packet_of_the_open_visit_patient(
     qtbot: QtBot, window: MainWindow, practice: Practice, tmp_path: Path
 ) -> None:
-    ui = practice_ui.install(
-        window, practice.clinic.services, records_ui.install(window, practice.clinic.services)
-    )
+    ui = _menu(window, practice.clinic.services)
     window.visits.open_visit(practice.finalized[1])
     dialog = ui.packet()
     assert isinstance(dialog, PacketDialog) and dialog.patient_id == practice.patient_id
@@ -106,9 +113,7 @@ def test_the_packet_asks_for_a_patient_first(
 ) -> None:
     said: list[str] = []
     monkeypatch.setattr(QMessageBox, "information", lambda *a: said.append(a[2]))
-    ui = practice_ui.install(
-        window, practice.clinic.services, records_ui.install(window, practice.clinic.services)
-    )
+    ui = _menu(window, practice.clinic.services)
     assert ui.packet() is None
     assert said == ["Pick a patient in the list, or open a visit, first."]
     assert ui.dialog is None
@@ -117,9 +122,7 @@ def test_the_packet_asks_for_a_patient_first(
 def test_the_day_sheet_flags_the_open_visit_and_totals_the_day(
     qtbot: QtBot, window: MainWindow, practice: Practice, tmp_path: Path
 ) -> None:
-    ui = practice_ui.install(
-        window, practice.clinic.services, records_ui.install(window, practice.clinic.services)
-    )
+    ui = _menu(window, practice.clinic.services)
     ui.actions["day_sheet"].trigger()
     dialog = ui.dialog
     assert isinstance(dialog, DaySheetDialog)
@@ -147,7 +150,7 @@ def test_the_kx_watch_lists_medicare_patients_and_draws_the_picked_one(
     qtbot: QtBot, window: MainWindow, practice: Practice
 ) -> None:
     services = practice.clinic.services
-    ui = practice_ui.install(window, services, records_ui.install(window, services))
+    ui = _menu(window, services)
     window.visits.open_visit(practice.finalized[1])
     ui.actions["kx_watch"].trigger()
     dialog = ui.dialog
@@ -168,9 +171,7 @@ def test_the_kx_watch_lists_medicare_patients_and_draws_the_picked_one(
 def test_the_charts_draw_the_period(
     qtbot: QtBot, window: MainWindow, practice: Practice, tmp_path: Path
 ) -> None:
-    ui = practice_ui.install(
-        window, practice.clinic.services, records_ui.install(window, practice.clinic.services)
-    )
+    ui = _menu(window, practice.clinic.services)
     ui.actions["charts"].trigger()
     dialog = ui.dialog
     assert isinstance(dialog, ChartsDialog)
