@@ -114,6 +114,9 @@ def test_the_toolbar_opens_the_account_dialogs_for_the_open_visits_patient(
     from chargeclock.ui import records_ui
 
     ui = records_ui.install(window, services)
+    ui.lock.set_idle_minutes(
+        0
+    )  # no idle lock left to fire in a later test, after this store closes
     assert {"authorizations", "ledger", "filing"} <= set(ui.actions)
     window.visits.start_visit(_patient(services))
     for open_dialog in (ui.authorizations, ui.ledger, ui.filing):
