@@ -280,12 +280,16 @@ def _migrations_with(tmp_path: Path, name: str, text: str) -> Path:
     return folder
 
 
-def test_migration_numbers_may_have_gaps_but_not_repeats(tmp_path: Path) -> None:
+def test_migration_numbers_have_no_gap_and_no_repeat(tmp_path: Path) -> None:
     folder = _migrations_with(tmp_path, "{:04d}_later.sql", "SELECT 1;")
-    (folder / "0099_reserved_later.sql").write_text("SELECT 1;")
-    assert migration_files(folder)[-1].name == "0099_reserved_later.sql"
-    (folder / "0099_again.sql").write_text("SELECT 1;")
-    with pytest.raises(StorageError, match="each number once"):
+    last = len(migration_files())
+    assert migration_files(folder)[-1].name == f"{last + 1:04d}_later.sql"
+    (folder / f"{last + 3:04d}_after_a_gap.sql").write_text("SELECT 1;")
+    with pytest.raises(StorageError, match="not numbered"):
+        migration_files(folder)
+    (folder / f"{last + 3:04d}_after_a_gap.sql").unlink()
+    (folder / f"{last + 1:04d}_again.sql").write_text("SELECT 1;")
+    with pytest.raises(StorageError, match="not numbered"):
         migration_files(folder)
 
 
