@@ -216,6 +216,9 @@ def test_code_pair_warns_and_adds_no_modifier(book: RuleBook) -> None:
     pair = [w for w in r.warnings if w.kind == "ncci"]
     assert len(pair) == 1 and pair[0].codes == ("97161", "97140")
     assert all("59" not in ln.modifiers for ln in r.claim_lines)
+    # the pair takes a distinct-service modifier: the warning says so as data, not in words,
+    # and keeps saying so once its denial code is filled in
+    assert pair[0].settled_by == "distinct_modifier" and pair[0].carc == "CO-236"
 
 
 def test_assistant_on_evaluation_warns_and_gives_no_cq(book: RuleBook) -> None:

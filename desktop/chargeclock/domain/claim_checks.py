@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from msgspec import structs
+
 from chargeclock.domain.fees import money
 from chargeclock.domain.modifiers import DISTINCT, MAX_MODIFIERS, has_distinct
 from chargeclock.domain.payer_kinds import PayerKind
@@ -31,7 +33,7 @@ def with_carc(warning: VisitWarning) -> VisitWarning:
     carc = CARCS.get(warning.kind, "")
     if warning.carc or not carc:
         return warning
-    return VisitWarning(warning.kind, warning.codes, warning.message, carc)
+    return structs.replace(warning, carc=carc)
 
 
 def claim_line_warnings(

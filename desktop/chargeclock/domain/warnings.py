@@ -26,6 +26,9 @@ class VisitWarning(Struct, frozen=True):
     codes: tuple[str, ...]
     message: str
     carc: str = ""  # the reason code a payer would deny with (claims.md §3); "" none
+    #: what the clinician can do to settle it on the line: "distinct_modifier" (59/X{EPSU} on
+    #: the column-2 code of a pair that takes one), or "" (nothing on the line settles it)
+    settled_by: str = ""
 
 
 class _Minutes(Protocol):
@@ -83,6 +86,7 @@ def visit_warnings(
                     "ncci",
                     (pair.column1, pair.column2),
                     _pair_message(pair.column1, pair.column2, pair.modifier_indicator),
+                    settled_by="distinct_modifier" if pair.modifier_indicator == "1" else "",
                 )
             )
     for code, service in zip(codes, services, strict=True):

@@ -35,6 +35,7 @@ class Unresolved(Struct, frozen=True):
     codes: tuple[str, ...]
     text: str
     carc: str = ""
+    settled_by: str = ""  # as VisitWarning.settled_by
 
     @property
     def action(self) -> str:
@@ -53,7 +54,7 @@ def unresolved(
     for w in result.warnings:
         if w.carc:
             key = f"{w.kind}:{' '.join(w.codes)}"
-            items.append(Unresolved(key, w.kind, w.codes, w.message, w.carc))
+            items.append(Unresolved(key, w.kind, w.codes, w.message, w.carc, w.settled_by))
     for r in result.review:
         items.append(Unresolved(f"review:{r.code}", "review", (r.code,), r.reason))
     if result.alternatives and state.tie_choice is None:

@@ -80,7 +80,7 @@ class ClaimActions(QWidget):
     def show_for(self, result: VisitResult | None) -> None:
         """Offer what ``result``'s warnings call for (nothing when None)."""
         warnings = result.warnings if result is not None else ()
-        pairs = [w.codes for w in warnings if w.kind == "ncci" and "none was added" in w.message]
+        pairs = [w.codes for w in warnings if w.settled_by == "distinct_modifier"]
         kx = any(w.kind == "kx_unconfirmed" for w in warnings)
         medicare = result is not None and result.payer_kind in MEDICARE_KINDS
         key = (tuple(pairs), kx, medicare)

@@ -100,7 +100,7 @@ class FinalizeAsks(QDialog):
         buttons: list[tuple[str, Callable[[], object]]] = []
         visits = self.panel.services.visits
         visit_id = self.panel.visit_id
-        if item.kind == "ncci" and "none was added" in item.text and len(item.codes) == 2:
+        if item.settled_by == "distinct_modifier" and len(item.codes) == 2:
             code = item.codes[1]
             for modifier in DISTINCT:
                 buttons.append(
