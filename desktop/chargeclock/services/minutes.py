@@ -1,4 +1,5 @@
-"""The live read model of a visit and the pure arithmetic from timer segments to minutes.
+"""The live read model of a visit and how its timer segments become minutes (the interval
+arithmetic itself is :mod:`chargeclock.domain.intervals`).
 
 :class:`VisitState` is a snapshot the UI polls (one query per change, none per tick):
 the codes in order, each with its segments, its stopped seconds per role and the moment a running
@@ -24,35 +25,19 @@ from decimal import Decimal
 
 from msgspec import Struct
 
+from chargeclock.domain.intervals import (
+    MINUTE_US,
+    SECOND_US,
+    Interval,
+    microseconds,
+    shared,
+    therapist_and_assistant,
+)
 from chargeclock.domain.rulebook import Discipline
 from chargeclock.domain.visit_types import MAX_MINUTES, PayerRules, ServiceMinutes, VisitInput
 from chargeclock.services.claim_context import ClaimContext
 
 ROLES = ("PT", "PTA")
-_US = 1_000_000
-_MINUTE_US = 60 * _US
-
-Interval = tuple[int, int]  # microseconds since the epoch, [start, end)
-
-
-def _us(moment: datetime) -> int:
-    delta = moment - datetime(1970, 1, 1, tzinfo=moment.tzinfo)
-    return (delta.days * 86_400 + delta.seconds) * _US + delta.microseconds
-
-
-def _union(intervals: Iterable[Interval]) -> list[Interval]:
-    merged: list[Interval] = []
-    for start, end in sorted(i for i in intervals if i[1] > i[0]):
-        if merged and start <= merged[-1][1]:
-            if end > merged[-1][1]:
-                merged[-1] = (merged[-1][0], end)
-        else:
-            merged.append((start, end))
-    return merged
-
-
-def _length(intervals: Iterable[Interval]) -> int:
-    return sum(end - start for start, end in intervals)
 
 
 class Span(Struct, frozen=True):
@@ -103,12 +88,12 @@ class CodeState:
         running: dict[str, datetime] = {}
         spans_us: list[tuple[str, int, int | None]] = []
         for span in self.spans:
-            start = _us(span.started_at)
+            start = microseconds(span.started_at)
             if span.stopped_at is None:
                 running[span.role] = span.started_at
                 spans_us.append((span.role, start, None))
             else:
-                stop = _us(span.stopped_at)
+                stop = microseconds(span.stopped_at)
                 stopped[span.role] = stopped.get(span.role, 0) + (stop - start)
                 spans_us.append((span.role, start, stop))
         object.__setattr__(self, "stopped_us", stopped)
@@ -121,8 +106,8 @@ class CodeState:
         total = self.stopped_us.get(role, 0)
         since = self.running_since.get(role)
         if since is not None:
-            total += max(0, _us(now) - _us(since))
-        return total // _US
+            total += max(0, microseconds(now) - microseconds(since))
+        return total // SECOND_US
 
     def is_running(self, role: str) -> bool:
         return role in self.running_since
@@ -179,7 +164,7 @@ class CodeSeconds(Struct, frozen=True):
 
 def code_seconds(codes: Sequence[CodeState], now: datetime) -> list[CodeSeconds]:
     """Per timed code: therapist, assistant-alone and cross-code overlap microseconds."""
-    now_us = _us(now)
+    now_us = microseconds(now)
     covers: list[list[Interval]] = []
     parts: list[tuple[int, int]] = []
     timed = [c for c in codes if c.timed]
@@ -187,45 +172,14 @@ def code_seconds(codes: Sequence[CodeState], now: datetime) -> list[CodeSeconds]
         by_role: dict[str, list[Interval]] = {"PT": [], "PTA": []}
         for role, start, stop in code.spans_us:
             by_role[role].append((start, stop if stop is not None else max(now_us, start)))
-        pt = _union(by_role["PT"])
-        pta = _union(by_role["PTA"])
-        cover = _union(pt + pta)
-        pt_len = _length(pt)
-        parts.append((pt_len, _length(cover) - pt_len))
+        pt_len, pta_len, cover = therapist_and_assistant(by_role["PT"], by_role["PTA"])
+        parts.append((pt_len, pta_len))
         covers.append(cover)
-    overlaps = _shared(covers)
+    overlaps = shared(covers)
     return [
         CodeSeconds(code.code, parts[index][0], parts[index][1], overlaps[index])
         for index, code in enumerate(timed)
     ]
-
-
-def _shared(covers: Sequence[Sequence[Interval]]) -> list[int]:
-    """Per cover (a merged interval list): how much of it another cover also covers.
-
-    One sweep over the sorted ends, so the live recompute stays linear-logarithmic in the
-    visit's segments rather than quadratic in its codes. At equal moments an end sorts before
-    a start: intervals that only touch do not overlap.
-    """
-    events = sorted(
-        (moment, kind, index)
-        for index, cover in enumerate(covers)
-        for start, end in cover
-        for moment, kind in ((start, 1), (end, -1))
-    )
-    shared = [0] * len(covers)
-    active: set[int] = set()
-    last = 0
-    for moment, kind, index in events:
-        if len(active) > 1:
-            for other in active:
-                shared[other] += moment - last
-        last = moment
-        if kind == 1:
-            active.add(index)
-        else:
-            active.discard(index)
-    return shared
 
 
 def day_parts(codes: Sequence[CodeState], now: datetime) -> list[DayPart]:
@@ -277,9 +231,9 @@ def pool(parts: Iterable[DayPart]) -> tuple[ServiceMinutes, ...]:
             out.append(
                 ServiceMinutes(
                     p.code,
-                    p.pt_us // _MINUTE_US,
-                    p.pta_us // _MINUTE_US,
-                    p.overlap_us // _MINUTE_US,
+                    p.pt_us // MINUTE_US,
+                    p.pta_us // MINUTE_US,
+                    p.overlap_us // MINUTE_US,
                 )
             )
         else:
@@ -331,12 +285,12 @@ def long_spans(state: VisitState, now: datetime) -> tuple[LongSpan, ...]:
     """The visit's segments longer than a day of billable minutes (running ones up to ``now``):
     the engine refuses more than ``MAX_MINUTES`` per code and role, so the screen shows these
     instead of a result, and finalize asks for their real stop time."""
-    now_us = _us(now)
+    now_us = microseconds(now)
     out = []
     for code in state.codes:
         for span, (_, start, stop) in zip(code.spans, code.spans_us, strict=True):
             length = (now_us if stop is None else stop) - start
-            if length // _MINUTE_US > MAX_MINUTES:
+            if length // MINUTE_US > MAX_MINUTES:
                 out.append(
                     LongSpan(
                         code.code,
@@ -344,7 +298,7 @@ def long_spans(state: VisitState, now: datetime) -> tuple[LongSpan, ...]:
                         span.segment_id,
                         span.started_at,
                         span.stopped_at,
-                        length // (60 * _MINUTE_US),
+                        length // (60 * MINUTE_US),
                     )
                 )
     return tuple(out)
