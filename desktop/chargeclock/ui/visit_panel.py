@@ -9,8 +9,7 @@ right shows the live result the panel computes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from datetime import datetime
+from collections.abc import Callable
 from typing import TypeVar
 
 from PySide6.QtCore import QModelIndex, QStringListModel, Qt, Signal
@@ -22,7 +21,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -32,22 +30,21 @@ from chargeclock.clock import Clock
 from chargeclock.domain.calculation import ServiceMinutes
 from chargeclock.domain.errors import ChargeClockError
 from chargeclock.services.changes import Changes
-from chargeclock.services.minutes import LongSpan, VisitState, long_spans, service_minutes
+from chargeclock.services.minutes import VisitState, long_spans, service_minutes
 from chargeclock.services.session import Services
 from chargeclock.ui import authorization_line, claim_actions, running_elsewhere, theme
 from chargeclock.ui.calculator_panel import CalculatorPanel, PanelContext
-from chargeclock.ui.finalize_dialog import ask_before_finalize
 from chargeclock.ui.lists import ClaimLinesModel, LineEntry
 from chargeclock.ui.patient_panel import heading
 from chargeclock.ui.rows_model import CodeRowsModel
 from chargeclock.ui.runner import Runner
-from chargeclock.ui.stop_time_dialog import ask_stop_times, set_stop_times
-from chargeclock.ui.visit_context import code_rows, kx_review, load_context
+from chargeclock.ui.visit_actions import VisitActions
+from chargeclock.ui.visit_context import code_rows, load_context
 
 T = TypeVar("T")
 
 
-class VisitPanel(QFrame):
+class VisitPanel(VisitActions, QFrame):
     #: the superbill was asked for, for the open visit's id
     superbill_requested = Signal(int)
     #: a visit was opened: its id
@@ -410,91 +407,9 @@ class VisitPanel(QFrame):
             lambda: self.services.visits.set_untimed(self.visit_id, code, furnished, pt, pta)
         )
 
-    def add_code_text(self, text: str) -> None:
-        code = text.split("—")[0].strip().split(" ")[0].upper()
-        if not code:
-            return
-        if code not in self._labels:
-            matches = [c for c, label in self._labels.items() if text.lower() in label.lower()]
-            if len(matches) != 1:
-                QMessageBox.information(
-                    self, "ChargeClock", f"No single code matches {text!r}: pick one from the list."
-                )
-                return
-            code = matches[0]
-        if self.state is not None and self.state.code(code) is None:
-            self._run_on_visit(lambda: self.services.visits.add_code(self.visit_id, code))
-        self.add_code.clear()
-
-    def add_typed_code(self) -> None:
-        self.add_code_text(self.add_code.text())
-
-    def remove_selected_code(self) -> None:
-        index = self.table.currentIndex()
-        if not index.isValid() or self.state is None:
-            return
-        row = self.rows.row_at(index.row())
-        if row.state is None:
-            return
-        reason = ""
-        if any(row.seconds(r, self.clock.now()) for r in ("PT", "PTA")):
-            answer = QMessageBox.question(
-                self,
-                "Remove code",
-                f"{row.code} has recorded time. Remove it and its time? (the log keeps a record)",
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return
-            reason = "removed on the visit screen"
-        self._run_on_visit(
-            lambda: self.services.visits.remove_code(self.visit_id, row.code, reason)
-        )
-
-    def edit_modifiers(self) -> None:
-        """The selected code's chosen modifiers (59/X{EPSU}, GA/GZ/GX/GY)."""
-        index = self.table.currentIndex()
-        if index.isValid() and self.state is not None:
-            claim_actions.edit_line_modifiers(self, self.rows.row_at(index.row()).code)
-
     def choose_alternative(self, tie_choice: tuple[str, ...]) -> None:
         """The clinician's pick in a tie, kept with the visit (shown once it is saved)."""
         state = self.state
         if state is not None:
             choice = tuple(tie_choice)
             self._run_on_visit(lambda: self.services.visits.set_tie_choice(state.visit_id, choice))
-
-    def stop_times(self, spans: Sequence[LongSpan]) -> list[tuple[LongSpan, datetime]] | None:
-        """Asked at finalize: when each timer that ran more than a day really stopped."""
-        return ask_stop_times(spans, self.clock.now(), self)
-
-    def finalize(self) -> None:
-        state = self.state
-        if state is None or state.status != "open":
-            return
-        # A timer that ran more than a day: ask when it really stopped (nothing is guessed).
-        if not set_stop_times(
-            self.services, state, self.clock.now(), self.stop_times, self._run_on_visit
-        ):
-            return
-        state = self.state or state
-        if state.running:
-            answer = QMessageBox.question(
-                self,
-                "Finalize visit",
-                "Timers are still running. Stop them now and finalize?",
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return
-            if self._run_on_visit(lambda: self.services.visits.stop_all(self.visit_id)) is None:
-                return
-        overrides = ask_before_finalize(self)  # what is unresolved, settled or overridden
-        if overrides is None:
-            return
-        finalized = self._run_on_visit(
-            lambda: self.services.visits.finalize(self.visit_id, overrides)
-        )
-        if finalized is not None and finalized.kx_review_visit_ids:
-            QMessageBox.warning(self, "Finalize visit", kx_review(self.services, finalized))
-        notice = authorization_line.finalize_notice(self.services, self.visit_id)
-        if finalized is not None and notice:
-            QMessageBox.warning(self, "Finalize visit", notice)
