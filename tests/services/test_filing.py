@@ -77,3 +77,12 @@ def test_mark_sent_refuses_what_is_not_a_claim(clinic: Clinic) -> None:
         "claim_submission",
         done,
     )
+
+
+def test_a_claim_long_past_its_limit_leaves_the_list(clinic: Clinic) -> None:
+    filing = clinic.services.filing
+    today = clinic.clock.now().date()
+    year_ago = today.replace(year=today.year - 1)
+    _finalized(clinic, year_ago - timedelta(days=91))  # past the limit by 91 days
+    kept = _finalized(clinic, year_ago - timedelta(days=89))
+    assert [(d.visit_id, d.days_left) for d in filing.claims_to_file()] == [(kept, -89)]

@@ -57,8 +57,10 @@ ONE_ROW_FROM_THE_END = re.compile(r"ORDER BY (\w+\.)?id DESC LIMIT (1|\?)$")
 SEAL = frozenset(f"SELECT {t.key} {t.source} ORDER BY {t.key}" for t in TABLES)
 
 _LITERAL = re.compile(r"'(?:[^']|'')*'|\b\d+(?:\.\d+)?\b")
+#: what is no query of the store's: transaction control, schema steps, and the sub-statements
+#: SQLite itself traces as comments (``-- TRIGGER …``, ``-- PRAGMA … quick_check``)
 _SKIP = re.compile(
-    r"^\s*(PRAGMA|BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE|CREATE|DROP|ALTER)\b", re.I
+    r"^\s*(?:--|(?:PRAGMA|BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE|CREATE|DROP|ALTER)\b)", re.I
 )
 _TABLE = re.compile(r"\b(?:FROM|JOIN|UPDATE|INTO)\s+(\w+)(?:\s+(?:AS\s+)?(\w+))?", re.I)
 _NOT_ALIAS = frozenset(
@@ -148,6 +150,14 @@ def _work_a_day(services: Services, clock: FakeClock, patient_id: int) -> None:
     records.some_diagnosis_lacks_a_description()
     superbill.superbill_for_visit(services, visit_id)
     superbill.statement_for_patient(services, patient_id, TODAY - timedelta(days=30), TODAY)
+    # what the visit screen, the ledger and the filing list read
+    services.authorizations.add_authorization(
+        patient_id, "A-1", TODAY - timedelta(days=10), TODAY + timedelta(days=80), visits=12
+    )
+    services.authorizations.usage(patient_id)
+    services.authorizations.check_visit(visit_id)
+    services.ledger.ledger(patient_id)
+    services.filing.claims_to_file()
     services.recovery.end_session()
 
 

@@ -32,6 +32,8 @@ from chargeclock.domain.warnings import VisitWarning
 
 LOW_VISITS = 2  # warn when this many visits or fewer are left after the visit
 FILING_WARNING_DAYS = 30  # list a claim this many days before its filing limit
+#: a claim past its filing limit stays on the list this long (to be appealed or written off)
+PAST_LIMIT_LISTED_DAYS = 90
 MEDICARE_FILING_MONTHS = 12  # Medicare: 12 months from the date of service [CMS]
 
 

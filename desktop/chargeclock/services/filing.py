@@ -10,6 +10,7 @@ from msgspec import Struct
 
 from chargeclock.domain.authorizations import (
     FILING_WARNING_DAYS,
+    PAST_LIMIT_LISTED_DAYS,
     filing_deadline,
     filing_warning,
 )
@@ -34,6 +35,10 @@ class FilingDue(Struct, frozen=True):
     message: str
 
 
+#: Medicare's limit, 12 months after the date of service, in days at the most
+MEDICARE_FILING_DAYS = 366
+
+
 class FilingService:
     """The claims to file before their limit, and marking a claim printed or sent."""
 
@@ -41,15 +46,20 @@ class FilingService:
         self.ctx = ctx
 
     def claims_to_file(self, within_days: int = FILING_WARNING_DAYS) -> list[FilingDue]:
-        """Unsent finalized visits whose filing limit is past or within ``within_days`` days,
-        the most urgent first. A payer without a limit (and not Medicare) lists nothing."""
+        """Unsent finalized visits whose filing limit is past (by at most
+        ``PAST_LIMIT_LISTED_DAYS``) or within ``within_days`` days, the most urgent first. A
+        payer without a limit (and not Medicare) lists nothing."""
         today = self.ctx.today()
+        longest = max(MEDICARE_FILING_DAYS, store.longest_filing_limit(self.ctx.db) or 0)
+        oldest_listed = today - timedelta(days=PAST_LIMIT_LISTED_DAYS)
         names: dict[int, str] = {}
         payer_names = {p.id: p.name for p in payers.list_payers(self.ctx.db)}
         due = []
-        for row in store.unsent_visits(self.ctx.db):
+        for row in store.unsent_visits(self.ctx.db, oldest_listed - timedelta(days=longest)):
             deadline = filing_deadline(row.date_of_service, row.timely_filing_days, row.medicare)
             if deadline is None or deadline > today + timedelta(days=within_days):
+                continue
+            if deadline < oldest_listed:
                 continue
             if row.patient_id not in names:
                 patient = patients.get_patient(self.ctx.db, row.patient_id)

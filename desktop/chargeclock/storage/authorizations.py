@@ -215,17 +215,24 @@ class UnsentVisitRow(Struct, frozen=True):
     timely_filing_days: int | None
 
 
-def unsent_visits(conn: Store) -> list[UnsentVisitRow]:
-    """Finalized visits holding their day's claim lines, billed to a payer, not yet printed
-    or sent, oldest first."""
+def longest_filing_limit(conn: Store) -> int | None:
+    """The longest timely-filing limit in days any payer has (None: no payer has one)."""
+    row = conn.execute("SELECT MAX(timely_filing_days) FROM payer_limits").fetchone()
+    return None if row is None or row[0] is None else int(row[0])
+
+
+def unsent_visits(conn: Store, since: date) -> list[UnsentVisitRow]:
+    """Finalized visits from ``since`` on holding their day's claim lines, billed to a payer,
+    not yet printed or sent, oldest first. (Bounded by date: a decade of visits is not read.)"""
     rows = conn.execute(
         "SELECT v.id, v.patient_id, v.date_of_service, v.payer_id, p.medicare, "
         "l.timely_filing_days FROM visits v JOIN payers p ON p.id = v.payer_id "
         "LEFT JOIN payer_limits l ON l.payer_id = v.payer_id "
-        "WHERE v.status = 'finalized' "
+        "WHERE v.date_of_service >= ? AND v.status = 'finalized' "
         "AND EXISTS (SELECT 1 FROM claim_lines c WHERE c.visit_id = v.id) "
         "AND NOT EXISTS (SELECT 1 FROM claim_submissions s WHERE s.visit_id = v.id) "
-        "ORDER BY v.date_of_service, v.id"
+        "ORDER BY v.date_of_service, v.id",
+        (since.isoformat(),),
     ).fetchall()
     return [
         UnsentVisitRow(r[0], r[1], date.fromisoformat(r[2]), r[3], bool(r[4]), r[5]) for r in rows
