@@ -166,7 +166,9 @@ class DisplayFit(QObject):
         room = panel.contentsRect().width() - 24  # the panel's margins
         # Segments… shares its row with the code field (its least useful width) and Remove code.
         beside = panel.remove_button.sizeHint().width() + 160
-        for row, others in (((0, 1), 0), ((2,), beside)):
+        # Finalize and Superbill share theirs with Modifiers….
+        modifiers = panel.modifiers_button.sizeHint().width() + 12
+        for row, others in (((0, 1), modifiers), ((2,), beside)):
             buttons = [self.labels[i] for i in row]
             needed = others + sum(self._text_width(b, long) for b, long, _ in buttons)
             fits = needed + 12 * len(buttons) <= room

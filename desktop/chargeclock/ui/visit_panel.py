@@ -130,9 +130,6 @@ class VisitPanel(VisitActions, QFrame):
         add_row.addWidget(self.remove_button)
         self.segments_button = QPushButton("Segments… (Ctrl+T)")  # ui.visit_edits opens them
         add_row.addWidget(self.segments_button)
-        self.modifiers_button = QPushButton("Modifiers…")
-        self.modifiers_button.clicked.connect(self.edit_modifiers)
-        add_row.addWidget(self.modifiers_button)
         layout.addLayout(add_row)
 
         self.lines_title = QLabel("Claim lines (frozen at finalize)")
@@ -152,6 +149,10 @@ class VisitPanel(VisitActions, QFrame):
         self.finalize_button = QPushButton(f"Finalize visit ({shortcuts['finalize']})")
         self.finalize_button.setObjectName("Primary")
         self.finalize_button.clicked.connect(self.finalize)
+        # beside Finalize, not in the codes' row: that row has to fit a 1024-wide screen
+        self.modifiers_button = QPushButton("Modifiers…")
+        self.modifiers_button.clicked.connect(self.edit_modifiers)
+        buttons.addWidget(self.modifiers_button)
         buttons.addStretch(1)
         buttons.addWidget(self.superbill_button)
         buttons.addWidget(self.finalize_button)
