@@ -289,7 +289,7 @@ def build_window(services: Services, clock: Clock) -> tuple[MainWindow, PrivacyL
 
 
 def run(
-    database: Path | None,
+    database: Path | str | None,
     *,
     demo: bool = False,
     smoke_test: bool = False,
@@ -312,13 +312,18 @@ def run(
 
 
 def _open_and_run(
-    app: QCoreApplication, clock: Clock, database: Path | None, *, demo: bool, smoke_test: bool
+    app: QCoreApplication,
+    clock: Clock,
+    database: Path | str | None,
+    *,
+    demo: bool,
+    smoke_test: bool,
 ) -> int:
     try:
         if demo:
             database = demo_copy(clock.now().astimezone().date().isoformat())
         # A new database gets its folder (owner-only) from open_database.
-        services = Services.open(paths.database_path(database), clock)
+        services = Services.open(paths.database_target(database), clock)
     except Exception as exc:  # read-only, full disk, a folder, another program's file, …
         return _cannot_start(exc, smoke_test=smoke_test)
     window, lock = build_window(services, clock)

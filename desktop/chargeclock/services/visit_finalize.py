@@ -35,7 +35,15 @@ class Finalizing(SegmentEdits):
     def finalize(self, visit_id: int) -> Finalized:
         """Freeze the claim lines of the visit's day (this visit pooled with the patient's other
         finalized visits that date of service), with the engine's trace. Refuses while timers
-        run. Same-day: the earlier visit's lines are replaced (audited, "same-day visit")."""
+        run. Same-day: the earlier visit's lines are replaced (audited, "same-day visit").
+
+        The checks, the calculation and the change are one transaction: two workstations that
+        finalize the same visit at once finalize it once, and the other is told the visit is
+        no longer open; a timer stopped or started elsewhere meanwhile is billed as it stands."""
+        with self.ctx.db.transaction():
+            return self._finalize(visit_id)
+
+    def _finalize(self, visit_id: int) -> Finalized:
         conn = self._conn
         visit = self._open_visit_row(visit_id)
         running = visits.running_segments(conn, visit_id)
