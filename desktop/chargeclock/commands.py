@@ -242,6 +242,9 @@ def register(
     sub: argparse._SubParsersAction[argparse.ArgumentParser], commands: dict[str, Command]
 ) -> None:
     """Add the database subcommands to the parser."""
+    from chargeclock import server_commands
+
+    server_commands.register(sub, commands)
     backup = sub.add_parser("backup", help="copy the database into backups/ (keeps the last 14)")
     _add_db(backup)
     backup.add_argument(
