@@ -36,8 +36,9 @@ def server_bin() -> Path | None:
 class Cluster:
     """A running cluster in ``folder``; :meth:`url` names one of its databases."""
 
-    def __init__(self, bin_dir: Path) -> None:
+    def __init__(self, bin_dir: Path, *, durable: bool = False) -> None:
         self.bin = bin_dir
+        self.durable = durable
         self.folder = Path(tempfile.mkdtemp(prefix="chargeclock-pg-"))
         self._owner: str | None = None
         if os.geteuid() == 0:
@@ -57,12 +58,11 @@ class Cluster:
         data = self.folder / "data"
         self._run("initdb", "-D", str(data), "-A", "trust", "-U", USER, "-E", "UTF8",
                   "--locale=C.UTF-8", "--no-sync")  # fmt: skip
-        # A test cluster need not survive a power cut: no fsync, which makes each test's
-        # CREATE DATABASE cheap (the benchmarks start a cluster of their own that syncs).
-        options = (
-            f"-k {self.folder} -c listen_addresses='' -c max_connections=200 -c fsync=off "
-            "-c full_page_writes=off -c synchronous_commit=off"
-        )
+        options = f"-k {self.folder} -c listen_addresses='' -c max_connections=200"
+        if not self.durable:
+            # A test cluster need not survive a power cut (the benchmarks' one does: each
+            # commit synced, as a clinic's server is).
+            options += " -c fsync=off -c full_page_writes=off -c synchronous_commit=off"
         self._run("pg_ctl", "-D", str(data), "-o", options, "-l", str(self.folder / "log"),
                   "-w", "start")  # fmt: skip
 
@@ -95,12 +95,13 @@ class Cluster:
         return self.url(name)
 
 
-def start_cluster() -> Cluster | None:
-    """A running cluster with the template, or None when no server is installed."""
+def start_cluster(*, durable: bool = False) -> Cluster | None:
+    """A running cluster with the template, or None when no server is installed. ``durable``:
+    every commit synced to the disk (the benchmarks), else not (the tests)."""
     bin_dir = server_bin()
     if bin_dir is None:
         return None
-    cluster = Cluster(bin_dir)
+    cluster = Cluster(bin_dir, durable=durable)
     try:
         cluster.start()
         cluster.make_template()

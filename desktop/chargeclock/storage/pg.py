@@ -218,8 +218,8 @@ class ServerDatabase:
             return
         conn = self._live()
         try:
-            conn.execute("BEGIN")
-            conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+            # One round trip: a tap's commit is a handful of them.
+            conn.execute(f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK:d})".encode())
         except psycopg.Error as exc:
             self._rollback()
             raise self._ours(exc) from exc
