@@ -21,6 +21,7 @@ from chargeclock.clock import Clock
 from chargeclock.domain.rulebook import RuleBook
 from chargeclock.resources import rule_book
 from chargeclock.services.session import Services
+from tests import pg_server
 from tests.pg_server import Cluster, start_cluster
 
 
@@ -47,8 +48,18 @@ def pg_cluster() -> Iterator[Cluster]:
         if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
             pytest.fail(message)
         pytest.skip(message)
+    pg_server.ACTIVE.append(cluster)
     yield cluster
+    pg_server.ACTIVE.clear()
     cluster.stop()
+
+
+@pytest.fixture(autouse=True)
+def _pg_databases_back() -> Iterator[None]:
+    """After each test, the server databases it used are emptied for the next ones."""
+    yield
+    for cluster in pg_server.ACTIVE:
+        cluster.reclaim()
 
 
 @pytest.fixture(params=STORES)
