@@ -98,3 +98,19 @@ def test_migrate_wants_a_server_url_and_an_existing_file(
     url = "postgresql://nobody@/nothing?host=/nonexistent"
     assert main(["migrate", "--from", str(tmp_path / "none.db"), "--to", url]) == 2
     assert "none.db: no such file" in capsys.readouterr().err
+
+
+def test_a_server_url_is_taken_from_db_or_the_environment_and_backups_point_to_pg_dump(
+    monkeypatch: pytest.MonkeyPatch, pg_cluster: Cluster, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from chargeclock.paths import database_target
+
+    url = pg_cluster.new_database()
+    assert database_target(url) == url
+    monkeypatch.setenv("CHARGECLOCK_DB", url)
+    assert database_target(None) == url
+    Services.open(url, FakeClock(START)).close()  # the clinic's schema, made on first open
+    assert main(["verify-audit"]) == 0
+    assert url.split("?")[0] in capsys.readouterr().out
+    assert main(["backup"]) == 2
+    assert "back it up with pg_dump" in capsys.readouterr().err

@@ -142,3 +142,21 @@ def test_crash_recovery_is_each_workstations_own(workstation: tuple[OpenAt, Fake
     gym.close()
     assert not open_at("gym").recovery.begin_session().needs_attention
     assert clock.now() - last_seen == timedelta(minutes=3)
+
+
+def test_live_changes_come_back_after_the_server_drops_the_listening_connection(
+    workstation: tuple[OpenAt, FakeClock],
+) -> None:
+    open_at, _ = workstation
+    room, gym = open_at("room-1"), open_at("gym")
+    visit = _visit(room)
+    heard: queue.Queue[Changes] = queue.Queue()
+    gym.listen(heard.put)
+    room.db.execute(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = ?",
+        ("chargeclock:gym (live)",),
+    )
+    # Whatever happened while it was away may have changed anything: it says so first.
+    assert _next(heard) == Changes.everything()
+    room.visits.start_timer(visit, "97110", "PT")
+    assert _next(heard).visit(visit)

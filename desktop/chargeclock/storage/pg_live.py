@@ -55,12 +55,10 @@ class Listener:
                 while not self._stopping.is_set():
                     for note in self._conn.notifies(timeout=0.5):
                         self._received(note.payload)
-            except (psycopg.Error, OSError):
-                lost = True
+            except Exception:  # a lost connection; or the callback's own failure, which must
+                lost = True  # not end live updates either: listen again in a second
                 if self._stopping.wait(1.0):
                     break
-            except Exception:  # the callback's own failure must not end live updates
-                lost = True
             finally:
                 if self._conn is not None:
                     self._conn.close()
