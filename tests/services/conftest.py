@@ -52,6 +52,14 @@ def clinic(open_services: OpenServices, clock: FakeClock) -> Iterator[Clinic]:
     services.close()
 
 
+def open_as_workstation(
+    url: str, name: str, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> Services:
+    """Services on the clinic server at ``url`` as the workstation called ``name``."""
+    monkeypatch.setenv("CHARGECLOCK_WORKSTATION", name)
+    return Services.open(url, clock, zone=UTC)
+
+
 def dump(services: Services) -> list[tuple[object, ...]]:
     """Every row of every table, to show a refused change changed nothing."""
     db = services.db

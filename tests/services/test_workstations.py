@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import queue
 from collections.abc import Callable, Iterator
-from datetime import UTC, date, timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -13,7 +13,7 @@ from chargeclock.clock import FakeClock
 from chargeclock.services.changes import Changes
 from chargeclock.services.session import Services
 from tests.pg_server import Cluster
-from tests.services.conftest import START, VALID_NPI
+from tests.services.conftest import START, VALID_NPI, open_as_workstation
 
 OpenAt = Callable[[str], Services]
 
@@ -29,10 +29,8 @@ def workstation(
     opened: list[Services] = []
 
     def open_at(name: str) -> Services:
-        monkeypatch.setenv("CHARGECLOCK_WORKSTATION", name)
-        services = Services.open(url, clock, zone=UTC)
-        opened.append(services)
-        return services
+        opened.append(open_as_workstation(url, name, clock, monkeypatch))
+        return opened[-1]
 
     yield open_at, clock
     for services in opened:
@@ -79,12 +77,17 @@ def test_a_change_on_one_workstation_reaches_the_others_and_not_itself(
     assert _next(heard_in_room).payments
 
 
-def test_a_change_rolled_back_is_not_announced(workstation: tuple[OpenAt, FakeClock]) -> None:
-    open_at, _ = workstation
+def _gym_listening(open_at: OpenAt) -> tuple[Services, Services, int, queue.Queue[Changes]]:
+    """The room and the gym, a visit opened in the room, and what the gym hears."""
     room, gym = open_at("room-1"), open_at("gym")
     visit = _visit(room)
     heard: queue.Queue[Changes] = queue.Queue()
     gym.listen(heard.put)
+    return room, gym, visit, heard
+
+
+def test_a_change_rolled_back_is_not_announced(workstation: tuple[OpenAt, FakeClock]) -> None:
+    room, gym, visit, heard = _gym_listening(workstation[0])
 
     def fails_after_its_audit_entry() -> None:
         with room.db.transaction():
@@ -147,11 +150,7 @@ def test_crash_recovery_is_each_workstations_own(workstation: tuple[OpenAt, Fake
 def test_live_changes_come_back_after_the_server_drops_the_listening_connection(
     workstation: tuple[OpenAt, FakeClock],
 ) -> None:
-    open_at, _ = workstation
-    room, gym = open_at("room-1"), open_at("gym")
-    visit = _visit(room)
-    heard: queue.Queue[Changes] = queue.Queue()
-    gym.listen(heard.put)
+    room, _, visit, heard = _gym_listening(workstation[0])
     room.db.execute(
         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = ?",
         ("chargeclock:gym (live)",),

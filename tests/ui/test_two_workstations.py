@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from datetime import UTC, date
+from datetime import date
 
 import pytest
 from PySide6.QtGui import QPainter, QPixmap
@@ -16,7 +16,7 @@ from chargeclock.clock import FakeClock
 from chargeclock.services.session import Services
 from chargeclock.ui.main_window import MainWindow
 from tests.pg_server import Cluster
-from tests.services.conftest import START, VALID_NPI
+from tests.services.conftest import START, VALID_NPI, open_as_workstation
 
 pytestmark = pytest.mark.gui
 
@@ -32,8 +32,7 @@ def two_windows(
     opened: list[Services] = []
 
     def workstation(name: str) -> MainWindow:
-        monkeypatch.setenv("CHARGECLOCK_WORKSTATION", name)
-        services = Services.open(url, clock, zone=UTC)
+        services = open_as_workstation(url, name, clock, monkeypatch)
         opened.append(services)
         window = MainWindow(services, clock)
         qtbot.addWidget(window)
