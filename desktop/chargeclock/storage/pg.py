@@ -128,7 +128,7 @@ class ServerDatabase:
         self.url = url
         self.read_only = read_only
         self.workstation = workstation or workstation_name()
-        self.conn = connect(url, workstation=self.workstation)
+        self.conn = self._connect()
         self.closed = False
         self._depth = 0
         #: called with the connection after it is opened again (presence holds, LISTEN)
@@ -149,9 +149,16 @@ class ServerDatabase:
 
     # --- statements ---------------------------------------------------------------------
 
+    def _connect(self) -> psycopg.Connection[Any]:
+        conn = connect(self.url, workstation=self.workstation)
+        if self.read_only:
+            # A reader (verify-audit, superbill) cannot change the clinic, whatever it runs.
+            conn.execute("SET default_transaction_read_only = on")
+        return conn
+
     def _live(self) -> psycopg.Connection[Any]:
         if self.conn.closed and not self.closed and self._depth == 0:
-            self.conn = connect(self.url, workstation=self.workstation)
+            self.conn = self._connect()
             for hook in self.on_reconnect:
                 hook(self)
         return self.conn
