@@ -147,8 +147,10 @@ class PrivacyLock(QObject):
         return True
 
     def lock(self) -> None:
-        """Cover the window and every other window it opened; the timers run on."""
-        if self.locked:
+        """Cover the window and every other window it opened; the timers run on. Once the
+        window's database is closed (the window is gone with it) there is nothing to cover: an
+        idle countdown that outlived it does nothing."""
+        if self.locked or self.services.db.closed:
             return
         self.locked = True
         self.idle_timer.stop()
