@@ -24,6 +24,8 @@ from chargeclock.clock import Clock
 from chargeclock.domain.rulebook import RuleBook
 from chargeclock.resources import rule_book
 from chargeclock.services.session import Services
+from tests import pg_server
+from tests.pg_server import Cluster, start_cluster
 
 
 @pytest.fixture(scope="session")
@@ -31,24 +33,56 @@ def book() -> RuleBook:
     return rule_book()
 
 
-#: the engines a test's store can be: the fixtures below are parametrised over these once a
-#: second engine exists (a server started for the test run)
-STORES = ("sqlite",)
+#: the engines a test's store can be: the SQLite file, and a PostgreSQL server started for the
+#: test run (``pg_cluster``)
+STORES = ("sqlite", "postgresql")
 
 OpenServices = Callable[..., Services]
 
 
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Cluster]:
+    """A throwaway PostgreSQL cluster for the whole run (:mod:`tests.pg_server`). Without the
+    server's programs the PostgreSQL tests are skipped, except in CI (``CI=true``), where that
+    is a failure: CI installs the server."""
+    cluster = start_cluster()
+    if cluster is None:
+        message = "no PostgreSQL server installed (initdb not found): apt-get install postgresql"
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(message)
+        pytest.skip(message)
+    pg_server.ACTIVE.append(cluster)
+    yield cluster
+    pg_server.ACTIVE.clear()
+    cluster.stop()
+
+
+@pytest.fixture(autouse=True)
+def _pg_databases_back() -> Iterator[None]:
+    """After each test, the server databases it used are emptied for the next ones."""
+    yield
+    for cluster in pg_server.ACTIVE:
+        cluster.reclaim()
+
+
 @pytest.fixture(params=STORES)
 def open_services(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[OpenServices]:
-    """The one way a test opens services over a store of its own:
+    """The one way a test opens services over a store of its own, on each engine:
     ``open_services(clock, name="clinic", zone=UTC)``; opening the same name again reopens the
     same store (a restart). Everything opened is closed at the end, cleanly unless the test
     closed it itself."""
+    if request.param == "postgresql" and request.node.get_closest_marker("sqlite_file"):
+        pytest.skip("about the SQLite file itself (a server clinic is backed up by pg_dump)")
     opened: list[Services] = []
+    made: dict[str, str | Path] = {}
 
     def open_(clock: Clock, name: str = "clinic", *, zone: tzinfo | None = UTC) -> Services:
-        assert request.param == "sqlite"
-        services = Services.open(tmp_path / f"{name}.sqlite3", clock, zone=zone)
+        if name not in made:
+            if request.param == "postgresql":
+                made[name] = request.getfixturevalue("pg_cluster").new_database()
+            else:
+                made[name] = tmp_path / f"{name}.sqlite3"
+        services = Services.open(made[name], clock, zone=zone)
         opened.append(services)
         return services
 

@@ -14,7 +14,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "desktop" / "chargeclock"
 
-QT, SQL = {"PySide6", "shiboken6"}, {"sqlite3", "sqlite_utils"}
+QT, SQL = {"PySide6", "shiboken6"}, {"sqlite3", "sqlite_utils", "psycopg"}
 PDF = {"reportlab", "bidi", "arabic_reshaper"}  # the PDF and its text shaping
 ALL_HEAVY = QT | SQL | PDF
 

@@ -292,7 +292,7 @@ def build_window(services: Services, clock: Clock) -> tuple[MainWindow, PrivacyL
 
 
 def run(
-    database: Path | None,
+    database: Path | str | None,
     *,
     demo: bool = False,
     smoke_test: bool = False,
@@ -319,7 +319,7 @@ def run(
 def _open_and_run(
     app: QCoreApplication,
     clock: Clock,
-    database: Path | None,
+    database: Path | str | None,
     throwaway: list[Path],
     *,
     demo: bool,
@@ -330,7 +330,7 @@ def _open_and_run(
             database = demo_copy(clock.now().astimezone().date().isoformat())
             throwaway.append(database.parent)
         # A new database gets its folder (owner-only) from open_database.
-        services = Services.open(paths.database_path(database), clock)
+        services = Services.open(paths.database_target(database), clock)
     except Exception as exc:  # read-only, full disk, a folder, another program's file, …
         return _cannot_start(exc, smoke_test=smoke_test)
     window, lock = build_window(services, clock)

@@ -14,10 +14,18 @@ from pathlib import Path
 Command = Callable[[argparse.Namespace], int]
 
 
-def _database(args: argparse.Namespace) -> Path:
-    from chargeclock.paths import database_path
+def _database(args: argparse.Namespace) -> Path | str:
+    """The ``--db`` file, or a clinic server's ``postgresql://`` URL."""
+    from chargeclock.paths import database_target
 
-    return database_path(getattr(args, "db", None))
+    return database_target(getattr(args, "db", None))
+
+
+def _file_only(database: Path | str, what: str) -> Path:
+    """``backup`` and ``restore`` work on a file; a server clinic is backed up with pg_dump."""
+    from chargeclock.services.server_move import file_only
+
+    return file_only(database, what)
 
 
 def _add_db(parser: argparse.ArgumentParser) -> None:
@@ -30,7 +38,7 @@ def _add_db(parser: argparse.ArgumentParser) -> None:
 def _cmd_backup(args: argparse.Namespace) -> int:
     from chargeclock.services.session import Services
 
-    database = _database(args)
+    database = _file_only(_database(args), "backup")
     services = Services.open_existing(database, write=False)
     try:
         target = services.backup_now(keep=args.keep)
@@ -55,7 +63,7 @@ def _cmd_restore(args: argparse.Namespace) -> int:
     from chargeclock.clock import SystemClock
     from chargeclock.services.backups import restore
 
-    database = _database(args)
+    database = _file_only(_database(args), "restore")
     saved = restore(Path(args.file), database, SystemClock())
     if saved is not None:
         print(f"the database as it was is kept in {saved}")
@@ -75,7 +83,7 @@ def _cmd_verify_audit(args: argparse.Namespace) -> int:
         )
     finally:
         services.close(clean=False)
-    print(f"audit log of {database}")
+    print(f"audit log of {services.db.location}")
     for line in report.lines():
         print(line)
     return 0 if report.ok else 1
@@ -241,6 +249,9 @@ def register(
     sub: argparse._SubParsersAction[argparse.ArgumentParser], commands: dict[str, Command]
 ) -> None:
     """Add the database subcommands to the parser."""
+    from chargeclock import server_commands
+
+    server_commands.register(sub, commands)
     backup = sub.add_parser("backup", help="copy the database into backups/ (keeps the last 14)")
     _add_db(backup)
     backup.add_argument(
@@ -361,12 +372,12 @@ def run_window(args: argparse.Namespace) -> int:
         import chargeclock.paths
         import chargeclock.resources
         import chargeclock.services.session
-        import chargeclock.ui.theme  # noqa: F401
+        import chargeclock.ui.theme
         from chargeclock import app
 
         db = getattr(args, "db", None)
         return app.run(
-            Path(db) if db else None,
+            chargeclock.paths.database_target(db) if db else None,
             demo=bool(getattr(args, "demo", False)),
             smoke_test=bool(getattr(args, "smoke_test", False)),
         )

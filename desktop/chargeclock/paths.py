@@ -37,6 +37,17 @@ def database_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     return user_data_dir() / DB_FILENAME
 
 
+def database_target(explicit: str | os.PathLike[str] | None = None) -> Path | str:
+    """:func:`database_path`, or the URL of a clinic server when ``--db`` (or
+    ``CHARGECLOCK_DB``) is a ``postgresql://…`` URL."""
+    from chargeclock.storage.store import is_server_url
+
+    given = explicit or os.environ.get("CHARGECLOCK_DB")
+    if isinstance(given, str) and is_server_url(given):
+        return given
+    return database_path(explicit)
+
+
 def log_path() -> Path:
     """The error log (``chargeclock.log``) in the user's data directory, whatever ``--db`` says."""
     return user_data_dir() / LOG_FILENAME

@@ -57,17 +57,33 @@ def clinic(open_services: OpenServices, clock: FakeClock) -> Iterator[Clinic]:
     services.close()
 
 
+def open_as_workstation(
+    url: str, name: str, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> Services:
+    """Services on the clinic server at ``url`` as the workstation called ``name``."""
+    monkeypatch.setenv("CHARGECLOCK_WORKSTATION", name)
+    return Services.open(url, clock, zone=UTC)
+
+
 def dump(services: Services) -> list[tuple[object, ...]]:
     """Every row of every table, to show a refused change changed nothing."""
-    conn = services.db.conn
-    tables = [
-        r[0]
-        for r in conn.execute(
+    db = services.db
+    if db.dialect == "postgresql":
+        listed = (
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = "
+            "current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name"
+        )
+        order = "1"  # each table's first column: its key
+    else:
+        listed = (
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
             "ORDER BY name"
         )
-    ]
+        order = "rowid"
     rows: list[tuple[object, ...]] = []
-    for table in tables:
-        rows += [(table, *r) for r in conn.execute(f"SELECT * FROM {table} ORDER BY rowid")]
+    for (table,) in db.execute(listed).fetchall():
+        keyed = (
+            "ctid" if db.dialect == "postgresql" and table == "chargeclock_migrations" else order
+        )
+        rows += [(table, *r) for r in db.execute(f"SELECT * FROM {table} ORDER BY {keyed}")]
     return rows

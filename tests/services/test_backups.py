@@ -31,6 +31,8 @@ from tests.faults.dbfiles import (
 )
 from tests.services.conftest import Clinic
 
+pytestmark = pytest.mark.sqlite_file
+
 
 def test_daily_backup_once_a_day_keeping_fourteen(clinic: Clinic) -> None:
     services, clock = clinic.services, clinic.clock

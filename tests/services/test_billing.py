@@ -108,7 +108,7 @@ def test_ytd_query_on_a_year_of_demo_visits_is_indexed(tmp_path) -> None:  # typ
     summary = build_demo(tmp_path / "demo.sqlite3", today=date(2026, 11, 27))
     services = Services.open(summary.path, FakeClock())
     try:
-        plan = services.db.conn.execute(
+        plan = services.db.execute(
             "EXPLAIN QUERY PLAN SELECT sum(l.allowed_cents) FROM visits v JOIN claim_lines l "
             "ON l.visit_id = v.id WHERE v.patient_id = 3 AND v.status = 'finalized' "
             "AND v.date_of_service >= '2026-01-01' AND v.date_of_service < '2027-01-01' "

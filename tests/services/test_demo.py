@@ -40,7 +40,7 @@ def services(demo: tuple[DemoSummary, float]) -> Iterator[Services]:
 
 
 def _count(services: Services, sql: str) -> int:
-    return int(services.db.conn.execute(sql).fetchone()[0])
+    return int(services.db.execute(sql).fetchone()[0])
 
 
 def test_demo_has_the_described_contents(
@@ -59,12 +59,12 @@ def test_demo_has_the_described_contents(
     assert _count(services, "SELECT count(*) FROM claim_lines WHERE modifiers LIKE '%CQ%'") > 0
     assert _count(services, "SELECT count(*) FROM claim_lines WHERE modifiers LIKE '%KX%'") > 0
     assert _count(services, "SELECT count(*) FROM timer_segments WHERE stopped_at IS NULL") == 0
-    days = services.db.conn.execute("SELECT min(date_of_service), max(date_of_service) FROM visits")
+    days = services.db.execute("SELECT min(date_of_service), max(date_of_service) FROM visits")
     first, last = days.fetchone()
     assert "2025-11-28" <= first <= "2025-12-31" and last == TODAY.isoformat()  # a year to today
     assert services.visits.visits_of_day(TODAY)  # today's visits are waiting, open
     assert services.verify_audit().ok
-    assert services.db.conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    assert services.db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
 
 
 def test_the_demo_is_audited_like_any_database(
@@ -95,9 +95,7 @@ def test_the_demo_is_audited_like_any_database(
 
 
 def test_sample_amounts_are_labelled_and_published_ones_kept(services: Services) -> None:
-    sources = {
-        r[0] for r in services.db.conn.execute("SELECT DISTINCT source FROM allowed_amounts")
-    }
+    sources = {r[0] for r in services.db.execute("SELECT DISTINCT source FROM allowed_amounts")}
     assert sources == {SAMPLE_LABEL}
     fees = services.book.year(2026).fees
     assert fees["97110"].has_rvu_parts  # published figure untouched

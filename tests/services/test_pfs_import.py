@@ -44,7 +44,7 @@ def test_locality_amounts_replace_the_shipped_figures(clinic: Clinic) -> None:
         fee = rules.fee(code)
         assert fee is not None and fee.amount == Decimal(amount), code
         assert fee.source.startswith("CMS PFS 2026, locality 01182-18")
-    stored = {r.code: r for r in rule_data.pfs_fees(services.db.conn, 2026)}
+    stored = {r.code: r for r in rule_data.pfs_fees(services.db, 2026)}
     assert stored["97010"].status == "B" and stored["97010"].amount is None
     assert stored["97110"].mult_proc == "5" and stored["97110"].pe_rvu == Decimal("0.41")
     assert (stored["97110"].work_gpci, stored["97110"].pe_gpci) == (
@@ -79,7 +79,7 @@ def test_another_locality_and_a_reimport_replaces(clinic: Clinic) -> None:
     load(clinic, ALABAMA)
     fee = clinic.services.book.year(2026).fee("97110")
     assert fee is not None and fee.amount == Decimal("27.20")
-    assert {r.locality for r in rule_data.pfs_fees(clinic.services.db.conn, 2026)} == {ALABAMA}
+    assert {r.locality for r in rule_data.pfs_fees(clinic.services.db, 2026)} == {ALABAMA}
     assert clinic.services.rules.locality() == LOS_ANGELES  # the saved one stays the clinic's
     entries = clinic.services.audit_entries("pfs_fees")
     assert [e.details["locality"] for e in entries] == [LOS_ANGELES, ALABAMA]

@@ -59,7 +59,7 @@ def test_changing_a_patient_is_audited_and_keeps_the_plan_single(clinic: Clinic)
     )
     assert not again.created
     assert set(again.changed) == {"first_name", "diagnoses", "plan_of_care"}
-    conn = clinic.services.db.conn
+    conn = clinic.services.db
     assert conn.execute(
         "SELECT count(*) FROM plans_of_care WHERE patient_id = ?", (saved.patient.id,)
     ).fetchone() == (1,)

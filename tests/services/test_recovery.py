@@ -13,7 +13,7 @@ from chargeclock.services.session import Services
 from tests.services.conftest import Clinic
 
 
-def _crash_with_timers(clinic: Clinic) -> tuple[Path, int, list[int]]:
+def _crash_with_timers(clinic: Clinic) -> tuple[Path | str, int, list[int]]:
     services, clock = clinic.services, clinic.clock
     visit = services.visits.open_visit(clinic.patient_id).visit_id
     a = services.visits.start_timer(visit, "97110", "PT").started
@@ -21,13 +21,13 @@ def _crash_with_timers(clinic: Clinic) -> tuple[Path, int, list[int]]:
     clock.advance(minutes=6)
     services.recovery.beat()  # last seen alive 6 minutes in
     clock.advance(minutes=1, seconds=30)
-    path = services.db.path
+    path = services.db.target
     assert path is not None and a is not None and b is not None
     services.db.close()  # the process dies: no end_session
     return path, visit, [a.segment_id, b.segment_id]
 
 
-def _reopen(path: Path, clinic: Clinic, minutes: float) -> Services:
+def _reopen(path: Path | str, clinic: Clinic, minutes: float) -> Services:
     clock = FakeClock(clinic.clock.now() + timedelta(minutes=minutes))
     return Services.open(path, clock, zone=UTC)
 

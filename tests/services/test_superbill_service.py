@@ -373,8 +373,8 @@ def test_a_diagnosis_saved_before_descriptions_were_kept_prints_the_code_sets_te
     _set_up_practice(clinic)
     _fees(clinic, tmp_path, "65.00")
     _patient(clinic)
-    conn = clinic.services.db.conn
-    with conn:
+    conn = clinic.services.db
+    with conn.transaction():
         conn.execute(
             "UPDATE diagnoses SET description = '' WHERE patient_id = ?", (clinic.patient_id,)
         )

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import timedelta
 
 import pytest
 
 from chargeclock.domain.errors import InputError
 from chargeclock.services.minutes import service_minutes
+from chargeclock.services.session import open_engine
 from tests.services.conftest import Clinic, dump
 
 
@@ -21,7 +21,7 @@ def test_start_is_on_disk_when_the_call_returns(clinic: Clinic) -> None:
     change = clinic.services.visits.start_timer(visit, "97110", "PT")
     assert change.started is not None
     # A second, independent connection sees it: it was committed before the call returned.
-    other = sqlite3.connect(str(clinic.services.db.path))
+    other = open_engine(clinic.services.db.target, write=False, create=False)
     row = other.execute(
         "SELECT role, stopped_at FROM timer_segments WHERE id = ?", (change.started.segment_id,)
     ).fetchone()

@@ -97,7 +97,7 @@ def test_the_back_off_survives_a_restart(clinic: Clinic) -> None:
     for _ in range(6):
         clinic.services.unlock.try_pin(user_id, "1111")
         clinic.clock.advance(30)  # the first wait (30 s) is over; the second (60 s) is not
-    path = clinic.services.db.path
+    path = clinic.services.db.target
     assert path is not None
     clinic.services.close()
     again = Services.open(path, clinic.clock)
@@ -110,7 +110,7 @@ def test_the_back_off_survives_a_restart(clinic: Clinic) -> None:
 
 
 def test_a_stored_state_that_does_not_read_back_is_no_wait(clinic: Clinic) -> None:
-    conn = clinic.services.db.conn
+    conn = clinic.services.db
     with clinic.services.db.transaction():
         practice_store.set_setting(conn, PIN_FAILURES_KEY, "lots")
         practice_store.set_setting(conn, PIN_RETRY_AT_KEY, "tomorrow")

@@ -14,10 +14,11 @@ from msgspec import Struct, field
 from chargeclock.clock import Clock
 from chargeclock.domain.rulebook import Fee, RuleBook
 from chargeclock.domain.year_figures import YearFigures
+from chargeclock.services import live
 from chargeclock.services.changes import Changes
 from chargeclock.storage import amounts, audit, heartbeat, rule_data
 from chargeclock.storage.audit_rows import RowRef
-from chargeclock.storage.database import Database
+from chargeclock.storage.store import Engine
 
 
 class ClinicRuleBook(RuleBook):
@@ -31,7 +32,7 @@ class ClinicRuleBook(RuleBook):
     * allowed amounts (``import-fees``): replace the figure for that year and code, keeping the
       RVU shares it had (so the reduction still applies); a code in none stays unknown."""
 
-    def __init__(self, base: RuleBook, db: Database) -> None:
+    def __init__(self, base: RuleBook, db: Engine) -> None:
         super().__init__(base.directory)
         self._base = base
         self._db = db
@@ -92,19 +93,22 @@ class ClinicRuleBook(RuleBook):
 
 
 @contextmanager
-def clinic_rule_book(path: Path, base: RuleBook) -> Iterator[ClinicRuleBook]:
-    """The rule data a clinic's database holds, read without changing any file."""
-    from chargeclock.storage.database import open_existing
+def clinic_rule_book(path: Path | str, base: RuleBook) -> Iterator[ClinicRuleBook]:
+    """The rule data a clinic's database (a file or a server) holds, read changing nothing."""
+    from chargeclock.services.session import open_engine
 
-    with open_existing(path, write=False) as db:
+    db = open_engine(path, write=False, create=False)
+    try:
         yield ClinicRuleBook(base, db)
+    finally:
+        db.close()
 
 
 class Context(Struct):
     """What every service shares: the database, the clock, the rule book, the actor and the
     clinic's zone; and what the calls since the last :meth:`take_changes` changed."""
 
-    db: Database
+    db: Engine
     clock: Clock
     book: ClinicRuleBook
     actor: str = "user"
@@ -118,6 +122,9 @@ class Context(Struct):
         """Note this run alive now (inside the caller's transaction), unless beside a window."""
         if not self.beside_window:
             heartbeat.beat(self.db, self.clock.now())
+
+    #: this run's mark on the changes it announces to other workstations (it skips its own)
+    origin: str = field(default_factory=live.new_origin)
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -139,7 +146,9 @@ class Context(Struct):
         ``covers``: the billing rows it created, changed or deleted, as ``(tag, key)``
         (:mod:`chargeclock.storage.audit_rows`): the entry keeps their content as they stand.
         What the entry is about joins :attr:`changes`."""
-        self.changes = self.changes | Changes.of_audit(entity, entity_id, details)
+        changed = Changes.of_audit(entity, entity_id, details)
+        self.changes = self.changes | changed
+        live.announce(self.db, changed, self.origin)  # the others hear of it at the commit
         return audit.append(
             self.db,
             at=self.clock.now(),

@@ -12,6 +12,10 @@ A timer's last-seen moment is its crashed run's own last heartbeat, kept until t
 a start that shows the dialog and then dies (or is closed) without an answer offers the same
 moment again at the next start, not the dead start's own heartbeat. Timers that were running
 after a clean exit were kept running on purpose; they are reported, not put up for a decision.
+
+On a clinic server each workstation's heartbeat is its own (:mod:`chargeclock.storage.heartbeat`),
+and a timer on a visit another live workstation shows is that workstation's: it is neither
+offered nor reported here.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from msgspec.structs import replace
 
 from chargeclock.domain.errors import InputError
 from chargeclock.services.context import Context
-from chargeclock.storage import heartbeat, visits
+from chargeclock.storage import heartbeat, presence, visits
 from chargeclock.storage.records import SegmentRow
 
 
@@ -72,6 +76,8 @@ class RecoveryService:
         undecided = heartbeat.pending(conn)
         timers, kept, offered = [], [], {}
         for timer in self._running():
+            if presence.open_elsewhere(conn, timer.visit_id):
+                continue  # another workstation, alive, shows it: its timer, not a crash's
             seen = undecided.get(timer.segment_id)
             if seen is None and crashed:
                 assert previous is not None

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from chargeclock.clock import Clock, SystemClock
 from chargeclock.domain.calculation import calculate
@@ -25,11 +25,31 @@ from chargeclock.services.rule_imports import RuleImports
 from chargeclock.services.running import RunningClock, running_clocks
 from chargeclock.services.unlock import UnlockService
 from chargeclock.services.visits import VisitService
+from chargeclock.services.workstations import Workstations
 from chargeclock.storage import audit
 from chargeclock.storage.database import Database, open_database
+from chargeclock.storage.store import Engine
 
 if TYPE_CHECKING:
+    from chargeclock.services.changes import Changes
+    from chargeclock.services.live import LiveFeed
     from chargeclock.storage.audit_verify import AuditReport
+
+
+def open_engine(target: Path | str, *, write: bool = True, create: bool = True) -> Engine:
+    """The clinic's database: a PostgreSQL server for a ``postgresql://`` URL (psycopg is
+    loaded only then), else the SQLite file (``create``: a new file may be made)."""
+    from chargeclock.storage.store import is_server_url
+
+    if is_server_url(target):
+        from chargeclock.storage.pg_schema import open_server
+
+        return open_server(str(target), write=write, create=create)
+    if create and write:
+        return open_database(target)
+    from chargeclock.storage.database import open_existing
+
+    return open_existing(target, write=write)
 
 
 class Services:
@@ -37,7 +57,7 @@ class Services:
 
     def __init__(
         self,
-        db: Database,
+        db: Engine,
         clock: Clock,
         book: RuleBook | None = None,
         *,
@@ -62,6 +82,8 @@ class Services:
         self.authorizations = AuthorizationService(self.ctx)
         self.filing = FilingService(self.ctx)
         self.ledger = LedgerService(self.ctx)
+        self.workstations = Workstations(self.ctx)
+        self._feeds: list[LiveFeed] = []
 
     @classmethod
     def open_existing(
@@ -69,10 +91,9 @@ class Services:
     ) -> Services:
         """An existing ChargeClock database, for a command: ``write=False`` reads it without
         changing any file (no lock: it runs beside the window); ``write=True`` takes the lock.
-        A missing path, a folder or another program's file is refused, left as it is."""
-        from chargeclock.storage.database import open_existing
-
-        return cls(open_existing(path, write=write), clock or SystemClock())
+        A missing path, a folder or another program's file is refused, left as it is; a
+        ``postgresql://`` URL opens the clinic on that server (which must hold one)."""
+        return cls(open_engine(path, write=write, create=False), clock or SystemClock())
 
     @classmethod
     def open_beside(cls, path: Path | str, *, actor: str, clock: Clock | None = None) -> Services:
@@ -95,8 +116,9 @@ class Services:
         zone: tzinfo | None = None,
     ) -> Services:
         """Open (create, migrate, lock) the database at ``path``, and give it its audit key if
-        it has none yet (so that no timer tap waits for that)."""
-        services = cls(open_database(path), clock or SystemClock(), book, zone=zone)
+        it has none yet (so that no timer tap waits for that). A ``postgresql://`` URL opens
+        (and migrates) the clinic on that server instead of a file."""
+        services = cls(open_engine(path), clock or SystemClock(), book, zone=zone)
         try:
             if not audit.is_keyed(services.db):
                 with services.db.transaction():
@@ -110,6 +132,18 @@ class Services:
         from chargeclock.services import frozen_claims
 
         return frozen_claims.freeze_at_finalize(self, visit_id)
+
+    def listen(self, changed: Callable[[Changes], Any]) -> LiveFeed | None:
+        """On a clinic server: call ``changed(changes)`` — from another thread — for each change
+        another workstation commits (None on a SQLite file: there is no other). Stopped when
+        the services close."""
+        if self.db.dialect != "postgresql":
+            return None
+        from chargeclock.services.live import LiveFeed
+
+        feed = LiveFeed(self.db, self.ctx.origin, changed)
+        self._feeds.append(feed)
+        return feed
 
     def set_actor(self, name: str) -> None:
         """Who the audit log names for the next changes (the unlocked user)."""
@@ -166,24 +200,32 @@ class Services:
 
         return audit_anchor.printed(self.db, finalized_visit_id)
 
+    def _file(self) -> Database | None:
+        """The SQLite file, which has backups (a server clinic is backed up with pg_dump)."""
+        return self.db if isinstance(self.db, Database) and self.db.path else None
+
     def backup_now(self, *, keep: int | None = None) -> Path:
-        if self.db.path is None:
-            raise ValueError("an in-memory database has no backups")
+        db = self._file()
+        if db is None or db.path is None:
+            raise ValueError("only a database file has backups (a server's: pg_dump)")
         from chargeclock.services import backups
 
-        return backups.backup_now(
-            self.db.path, self.clock, self.db, backups.KEEP if keep is None else keep
-        )
+        return backups.backup_now(db.path, self.clock, db, backups.KEEP if keep is None else keep)
 
     def daily_backup(self) -> Path | None:
+        db = self._file()
+        if db is None:
+            return None
         from chargeclock.services import backups  # not on the start-up path
 
-        return backups.daily_backup(self.db, self.clock)
+        return backups.daily_backup(db, self.clock)
 
     def close(self, *, clean: bool = True) -> None:
         """Record a clean exit (unless ``clean=False``) and close; closing twice is harmless."""
         if self.db.closed:
             return
+        for feed in self._feeds:
+            feed.stop()
         if clean:
             self.recovery.end_session()
         self.db.close()

@@ -45,7 +45,15 @@ class Finalizing(SegmentEdits):
 
         With ``overrides`` (the window's finalize asks): refuses unless every item of
         :func:`~chargeclock.services.finalize_asks.unresolved` is settled or has a reason there
-        (kept in the audit entry), and never freezes a line without a charge."""
+        (kept in the audit entry), and never freezes a line without a charge.
+
+        The checks, the calculation and the change are one transaction: two workstations that
+        finalize the same visit at once finalize it once, and the other is told the visit is
+        no longer open; a timer stopped or started elsewhere meanwhile is billed as it stands."""
+        with self.ctx.db.transaction():
+            return self._finalize(visit_id, overrides)
+
+    def _finalize(self, visit_id: int, overrides: Mapping[str, str] | None) -> Finalized:
         conn = self._conn
         visit = self._open_visit_row(visit_id)
         running = visits.running_segments(conn, visit_id)

@@ -25,7 +25,7 @@ from typing import Any
 
 from msgspec import Struct
 
-from chargeclock.storage.store import Store
+from chargeclock.storage.store import Store, dialect_of
 
 DELETED = "-"
 
@@ -62,11 +62,31 @@ class Table(Struct, frozen=True):
     @property
     def select(self) -> str:
         """``SELECT key, text[, long text]``: the canonical text built by SQLite."""
-        short = " || ',' || ".join(f"quote({expr})" for expr, _ in self.columns)
+        return self.select_on("sqlite")
+
+    def select_on(self, dialect: str) -> str:
+        """:attr:`select` as the engine builds it: SQLite's ``quote()``, or on PostgreSQL the
+        same spelling (:func:`_server_quote`)."""
+        quote = _server_quote if dialect == "postgresql" else "quote({})".format
+        short = " || ',' || ".join(quote(expr) for expr, _ in self.columns)
         sql = f"SELECT {self.key}, '(' || {short} || ')'"
         if self.long:
-            sql += ", " + " || ',' || ".join(f"quote({expr})" for expr in self.long)
+            sql += ", " + " || ',' || ".join(quote(expr) for expr in self.long)
         return f"{sql} {self.source}"
+
+
+_QUOTE = "''''"  # one quote mark, as an SQL literal
+_DOUBLED = "''''''"  # two
+
+
+def _server_quote(expr: str) -> str:
+    """SQLite's ``quote(expr)`` in PostgreSQL: ``NULL``, an integer in digits, text in single
+    quotes with ``'`` doubled (``quote_nullable`` would quote integers and write ``E'…'``)."""
+    return (
+        f"CASE WHEN {expr} IS NULL THEN 'NULL' "
+        f"WHEN pg_typeof({expr}) IN ('integer'::regtype, 'bigint'::regtype) THEN ({expr})::text "
+        f"ELSE {_QUOTE} || replace(({expr})::text, {_QUOTE}, {_DOUBLED}) || {_QUOTE} END"
+    )
 
 
 TABLES: tuple[Table, ...] = (
@@ -224,7 +244,8 @@ def _text(row: tuple[Any, ...]) -> str:
 def row_text(conn: Store, tag: str, key: int) -> str | None:
     """The canonical text of one row as it stands, or ``None`` if there is no such row."""
     table = BY_TAG[tag]
-    row = conn.execute(f"{table.select} WHERE {table.key} = ?", (key,)).fetchone()
+    select = table.select_on(dialect_of(conn))
+    row = conn.execute(f"{select} WHERE {table.key} = ?", (key,)).fetchone()
     return None if row is None else _text(row)
 
 
@@ -270,7 +291,7 @@ def refs_of_visits(conn: Store, visit_ids: Iterable[int]) -> list[RowRef]:
 
 def scan(conn: Store, table: Table) -> Iterator[tuple[int, str]]:
     """``(key, canonical text)`` of every row of ``table``, in key order."""
-    rows = conn.execute(f"{table.select} ORDER BY {table.key}")
+    rows = conn.execute(f"{table.select_on(dialect_of(conn))} ORDER BY {table.key}")
     if table.long:
         for row in rows:
             yield row[0], _text(row)

@@ -220,6 +220,16 @@ class Database:
     def in_transaction(self) -> bool:
         return self.conn.in_transaction
 
+    @property
+    def target(self) -> Path | str:
+        """What opens this database again (:func:`open_database`)."""
+        return self.path or MEMORY
+
+    @property
+    def location(self) -> str:
+        """The database as messages name it: its file, or ``:memory:``."""
+        return str(self.path or MEMORY)
+
     def close(self) -> None:
         if self.closed:
             return

@@ -39,3 +39,15 @@ class WriteFailedError(StorageError):
         self.reason = reason
         self.remedy = remedy
         super().__init__(f"database {path}: {reason}, so this change was NOT saved; {remedy}")
+
+
+class ConflictError(StorageError):
+    """The clinic server refused a change that breaks one of the database's own rules (a second
+    running timer for a role, a row another workstation removed meanwhile): rolled back whole."""
+
+    def __init__(self, where: object, detail: str) -> None:
+        self.where = where
+        super().__init__(
+            f"database {where}: the change was refused and NOT saved ({detail}); another "
+            "workstation may have changed the same visit: look again, then try once more"
+        )

@@ -1,6 +1,8 @@
 """Numbered, forward-only schema migrations: ``db/migrations/NNNN_name.sql`` or, for a step
 SQL alone cannot take (moving data with the program's own rules), ``NNNN_name.py`` defining
-``migrate(conn)``, which runs inside the step's transaction and must not commit.
+``migrate(conn)``, which runs inside the step's transaction and must not commit (``conn`` is the
+``sqlite3`` connection here, the server's store on PostgreSQL: :mod:`.pg_schema`, which runs the
+same files on a server, translated).
 
 Each file is registered with :class:`sqlite_utils.Migrations` as a small function that executes
 that file, so sqlite-utils records what ran (table ``_sqlite_migrations``) and runs each step in a
@@ -70,8 +72,13 @@ def applied_names(conn: sqlite3.Connection) -> list[str]:
 
 def check_not_too_new(conn: sqlite3.Connection, where: Path | str, files: list[Path]) -> list[str]:
     """Refuse a database holding migrations this build does not know; return the pending names."""
+    return check_known(applied_names(conn), where, files)
+
+
+def check_known(applied: list[str], where: Path | str, files: list[Path]) -> list[str]:
+    """Refuse a database that had steps this build does not know (either engine); return the
+    pending names."""
     known = [p.stem for p in files]
-    applied = applied_names(conn)
     unknown = [name for name in applied if name not in known]
     if unknown:
         raise SchemaTooNewError(
@@ -95,12 +102,16 @@ def _python_step(path: Path) -> Callable[[sqlite3.Connection], None]:
     return cast("Callable[[sqlite3.Connection], None]", step)
 
 
+def run_python_step(path: Path, conn: Any) -> None:
+    """Run a Python step's ``migrate(conn)`` on either engine's connection."""
+    _python_step(path)(conn)
+
+
 def _runner(path: Path, conn: sqlite3.Connection) -> Any:
     if path.suffix == ".py":
-        step = _python_step(path)
 
         def run_python(db: Any) -> None:
-            step(conn)
+            run_python_step(path, conn)
 
         return run_python
 

@@ -84,10 +84,13 @@ def update_patient(conn: Store, patient: PatientRow) -> None:
 
 
 def search_patients(conn: Store, text: str, limit: int = 50) -> list[PatientRow]:
-    like = f"%{text.strip()}%"
+    """Active patients whose names or member id hold ``text``, case aside (``lower`` on both
+    sides: PostgreSQL's ``LIKE`` minds case, SQLite's does not)."""
+    like = f"%{text.strip().lower()}%"
     rows = conn.execute(
-        f"SELECT {_PATIENT} FROM patients WHERE active = 1 AND (last_name LIKE ? OR "
-        "first_name LIKE ? OR member_id LIKE ?) ORDER BY last_name, first_name LIMIT ?",
+        f"SELECT {_PATIENT} FROM patients WHERE active = 1 AND (lower(last_name) LIKE ? OR "
+        "lower(first_name) LIKE ? OR lower(member_id) LIKE ?) "
+        "ORDER BY last_name, first_name LIMIT ?",
         (like, like, like, limit),
     ).fetchall()
     return [_patient(r) for r in rows]

@@ -135,6 +135,8 @@ class MainWindow(QMainWindow):
         self.runner.store_changed.connect(self.patients.store_changed)
         self.runner.store_changed.connect(self.visits.store_changed)
         self.runner.store_changed.connect(self._store_changed)
+        self.visits.visit_opened.connect(self._visit_shown)
+        self.runner.listen()
 
     def _build_actions(self) -> None:
         def action(name: str, text: str, slot: Callable[[], Any]) -> QAction:
@@ -179,6 +181,19 @@ class MainWindow(QMainWindow):
     def _store_changed(self, changes: Changes) -> None:
         if changes.any_setup:
             self._show_title()
+        if self.visits.visit_id and changes.visit(self.visits.visit_id):
+            self._say_where(self.visits.visit_id)
+
+    def _visit_shown(self, visit_id: int) -> None:
+        """On a clinic server, the other workstations see that this one shows the visit, and
+        this one says which others do (never a refusal)."""
+        self.services.workstations.show(visit_id)
+        self._say_where(visit_id)
+
+    def _say_where(self, visit_id: int) -> None:
+        notice = self.services.workstations.notice(visit_id)
+        if notice:
+            self.statusBar().showMessage(notice)
 
     # -- the panels' parts, by the names the rest of the program uses --------------------------
 

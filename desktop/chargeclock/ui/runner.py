@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from chargeclock.domain.errors import ChargeClockError
@@ -23,6 +23,9 @@ T = TypeVar("T")
 class Runner(QObject):
     #: the store changed: what changed (a :class:`Changes`, never empty)
     store_changed = Signal(object)
+    #: another workstation on the clinic server committed a change (emitted from the listening
+    #: thread; delivered in the window's thread and published as :attr:`store_changed`)
+    changed_elsewhere = Signal(object)
 
     def __init__(self, services: Services, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -54,3 +57,10 @@ class Runner(QObject):
         if changes:
             self.store_changed.emit(changes)
         return changes
+
+    def listen(self) -> bool:
+        """On a clinic server, publish the other workstations' changes as they commit (within
+        the moment the server takes to tell us: ``LISTEN``/``NOTIFY``, no polling). False on a
+        SQLite file, which has no other workstation."""
+        self.changed_elsewhere.connect(self.publish, Qt.ConnectionType.QueuedConnection)
+        return self.services.listen(self.changed_elsewhere.emit) is not None
