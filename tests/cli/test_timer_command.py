@@ -13,6 +13,9 @@ from chargeclock.services.timer_control import ACTOR, TimerControl
 from tests.conftest import open_services
 from tests.services.conftest import Clinic, clinic, clock
 
+#: the command's --db is a file here; the server's failures: tests/storage/test_engines.py
+pytestmark = pytest.mark.sqlite_file
+
 __all__ = ["clinic", "clock", "open_services"]
 
 

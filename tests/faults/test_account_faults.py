@@ -13,6 +13,9 @@ import pytest
 from chargeclock.storage.errors import WriteFailedError
 from tests.services.conftest import Clinic, clinic, clock, dump
 
+#: a full disk is the SQLite file's; the server's failures: tests/storage/test_engines.py
+pytestmark = pytest.mark.sqlite_file
+
 __all__ = ["clinic", "clock"]
 
 

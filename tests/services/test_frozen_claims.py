@@ -199,6 +199,7 @@ def test_a_same_day_visit_makes_the_days_next_version(clinic: Clinic, tmp_path: 
     assert superbill_for_visit(services, morning, version=1).lines[0].units == 1
 
 
+@pytest.mark.sqlite_file  # SQLite's own SQL and errors (the server's guards: tests/storage)
 def test_a_bill_finalized_before_snapshots_is_frozen_once_at_its_first_read(
     clinic: Clinic, tmp_path: Path
 ) -> None:
@@ -248,6 +249,7 @@ def test_a_superbill_that_cannot_be_built_at_finalize_is_frozen_at_its_first_pri
     assert _snapshots(clinic) == 1
 
 
+@pytest.mark.sqlite_file  # SQLite's own SQL and errors (the server's guards: tests/storage)
 def test_a_frozen_bill_cannot_be_changed_in_the_database(clinic: Clinic, tmp_path: Path) -> None:
     import sqlite3
 
@@ -260,6 +262,7 @@ def test_a_frozen_bill_cannot_be_changed_in_the_database(clinic: Clinic, tmp_pat
             conn.execute(sql)
 
 
+@pytest.mark.sqlite_file  # SQLite's own SQL and errors (the server's guards: tests/storage)
 def test_the_command_prints_an_earlier_version(
     clinic: Clinic, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

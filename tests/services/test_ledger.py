@@ -60,6 +60,7 @@ def test_ageing_by_date_of_service(billed: Clinic) -> None:
     assert got.ageing.buckets == (Decimal("80.00"), Decimal(0), Decimal(0), Decimal(0))
 
 
+@pytest.mark.sqlite_file  # SQLite's own SQL and errors (the server's guards: tests/storage)
 def test_reversals_undo_and_nothing_is_edited(billed: Clinic) -> None:
     services, patient = billed.services, billed.patient_id
     ledger = services.ledger
@@ -137,6 +138,7 @@ def test_cost_share_expected_at_check_in(clinic: Clinic) -> None:
     assert ledger.cost_share(clinic.patient_id, today - timedelta(days=31)) is None
 
 
+@pytest.mark.sqlite_file  # SQLite's own SQL and errors (the server's guards: tests/storage)
 def test_a_ledger_entry_changed_behind_the_app_is_named_by_verify_audit(clinic: Clinic) -> None:
     services = clinic.services
     entry = services.ledger.add_adjustment(clinic.patient_id, "write_off", "12.50")

@@ -226,6 +226,7 @@ def test_the_documented_schema_names_every_column() -> None:
             assert f"| `{column.name}` | {column.kind} |" in section, (spec.name, column.name)
 
 
+@pytest.mark.sqlite_file  # SQLite's own SQL and errors (the server's guards: tests/storage)
 def test_an_adjustments_table_where_the_schema_has_one(practice: Practice, tmp_path: Path) -> None:
     services = practice.clinic.services
     visit = practice.finalized[1]
