@@ -180,6 +180,21 @@ def test_idle_minutes_lock_and_input_restarts_the_countdown(
     assert lock.idle_timer.isActive()
 
 
+def test_unlocking_keeps_a_small_screens_window_size(qtbot: QtBot, clinic: Clinic) -> None:
+    window = MainWindow(clinic.services, clinic.clock)
+    qtbot.addWidget(window)
+    lock = records_ui.install(window, clinic.services).lock
+    lock.lock_at_start()  # locked before the first paint: its parts laid out hidden
+    window.resize(1024, 600)
+    window.show()
+    qtbot.waitUntil(lambda: window.has_painted)
+    assert window.width() == 1024
+    assert lock.unlock(clinic.user_id, PIN)
+    qtbot.wait(50)
+    assert window.width() == 1024
+    window.ticker.stop()
+
+
 def test_the_idle_minutes_of_a_closed_window_lock_nothing(
     window: MainWindow, ui: RecordsUi, clinic: Clinic
 ) -> None:

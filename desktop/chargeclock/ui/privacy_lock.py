@@ -203,6 +203,11 @@ class PrivacyLock(QObject):
             self.services.set_actor(attempt.user.name)
         self.locked = False
         self.screen.uncover()
+        # The parts come back at the window's size: laid out while hidden, they may ask for
+        # more room at first (a 1024-wide screen would get a wider window) until fitted again.
+        size = self.window.size()
+        window = self.window
+        QTimer.singleShot(0, lambda: shiboken6.isValid(window) and window.resize(size))
         for widget in self._hidden:
             # A message box hidden by the lock has already returned (hiding ends its exec):
             # it is gone, or an empty shell not to be shown again.
