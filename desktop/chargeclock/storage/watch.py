@@ -10,13 +10,17 @@ second for nothing.
 from __future__ import annotations
 
 from chargeclock.storage.audit import AuditEntry, entries_after
-from chargeclock.storage.store import Store
+from chargeclock.storage.store import Store, dialect_of
 
 __all__ = ["AuditEntry", "change_mark", "entries_after", "last_audit_id"]
 
 
 def change_mark(conn: Store) -> int:
-    """A number that changes when another connection commits to the database."""
+    """A number that changes when another connection commits to the database. On a clinic
+    server it never changes: the server announces each change itself (``LISTEN``), so there is
+    nothing to poll."""
+    if dialect_of(conn) != "sqlite":
+        return 0
     return int(conn.execute("PRAGMA data_version").fetchone()[0])
 
 
