@@ -21,7 +21,8 @@ from chargeclock.domain.errors import InputError
 from chargeclock.paths import backups_dir
 from chargeclock.storage import audit_anchor
 from chargeclock.storage import backup as store_backup
-from chargeclock.storage.database import Database, check_database_file, check_restore_target
+from chargeclock.storage.database import Database
+from chargeclock.storage.database_file import check_database_file, check_restore_target
 from chargeclock.storage.errors import StorageError
 from chargeclock.storage.lock import ProcessLock
 

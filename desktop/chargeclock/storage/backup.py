@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from chargeclock.files import fsync_dir, fsync_file
-from chargeclock.storage.database import create_owner_only
+from chargeclock.storage.database_file import create_owner_only
 from chargeclock.storage.errors import DatabaseInUseError, DatabaseMissingError, StorageError
 from chargeclock.storage.lock import ProcessLock
 from chargeclock.storage.migrations import applied_names, check_not_too_new, migration_files
