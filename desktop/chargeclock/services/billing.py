@@ -18,7 +18,7 @@ from chargeclock.domain.errors import InputError
 from chargeclock.domain.payer_kinds import PayerKind
 from chargeclock.domain.visit_types import PayerRules, UnitMethod
 from chargeclock.services.context import Context
-from chargeclock.storage import patients, payers, visits
+from chargeclock.storage import bills, patients, payers
 from chargeclock.storage.records import PayerRow
 
 BUCKETS: dict[str, tuple[str, ...]] = {"pt_slp": ("PT", "SLP"), "ot": ("OT",)}
@@ -71,7 +71,7 @@ def ytd_allowed(
     if given; ``exclude_visit_ids`` leaves out a day being billed)."""
     if bucket not in BUCKETS:
         raise InputError("bucket", f"must be one of {', '.join(BUCKETS)}, got {bucket!r}")
-    cents, unknown, _ = visits.ytd_allowed_cents(
+    cents, unknown, _ = bills.ytd_allowed_cents(
         ctx.db,
         patient_id,
         year,
@@ -84,8 +84,8 @@ def ytd_allowed(
         patient_id,
         year,
         bucket,
-        visits.allowed_decimal(cents),
-        visits.allowed_decimal(prior),
+        bills.allowed_decimal(cents),
+        bills.allowed_decimal(prior),
         unknown,
     )
 
@@ -110,7 +110,7 @@ def ytd_before_day(
         ).total
         earlier = same_day_before(discipline) if discipline in BUCKETS[bucket] else ()
         if earlier:
-            cents, _, _ = visits.ytd_allowed_cents(
+            cents, _, _ = bills.ytd_allowed_cents(
                 ctx.db,
                 patient_id,
                 day.year,
@@ -118,7 +118,7 @@ def ytd_before_day(
                 since=day,
                 before=day + timedelta(days=1),
             )
-            total += visits.allowed_decimal(cents)
+            total += bills.allowed_decimal(cents)
         totals[bucket] = total
     return totals
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from chargeclock.domain.day_sheet_model import CodeTotal, DaySheet, DaySheetVisit, PayerTotal
 from chargeclock.services.pdf_out import write_pdf
-from chargeclock.storage import practice_reads, visits
+from chargeclock.storage import bills, practice_reads, visits
 from chargeclock.storage.records import ClaimLineRow
 from chargeclock.storage.timefmt import from_cents
 
@@ -35,7 +35,7 @@ def day_sheet(services: Services, day: date) -> DaySheet:
     day_visits = services.visits.visits_of_day(day)
     ids = [v.id for v in day_visits]
     segments = visits.segments_of_visits(ctx.db, ids)
-    lines = visits.claim_lines_of_visits(ctx.db, ids)
+    lines = bills.claim_lines_of_visits(ctx.db, ids)
     names: dict[int, tuple[str, str]] = {}
     for patient_id in {v.patient_id for v in day_visits}:
         names[patient_id] = _name_and_payer(services, patient_id, payers)

@@ -38,7 +38,16 @@ from chargeclock.services.demo_data import (
 )
 from chargeclock.services.demo_visits import episodes_of_care, patient_visits
 from chargeclock.services.validation import check_icd10
-from chargeclock.storage import amounts, audit, patients, payers, payments, practice, staff, visits
+from chargeclock.storage import (
+    amounts,
+    audit,
+    bills,
+    patients,
+    payers,
+    payments,
+    practice,
+    staff,
+)
 from chargeclock.storage.database import open_database
 from chargeclock.storage.records import PatientRow, PracticeRow
 
@@ -254,7 +263,7 @@ def _payments(
     for visit_id, day, allowed in made:
         paid_on = day + timedelta(days=21)
         if payer_id is None:
-            lines = visits.claim_lines_of_visits(conn, [visit_id])
+            lines = bills.claim_lines_of_visits(conn, [visit_id])
             total = sum((line.charge or Decimal("0") for line in lines), Decimal("0"))
             if total > 0:
                 _pay(ctx, patient_id, visit_id, day, total, rng.choice(("cash", "card", "check")))

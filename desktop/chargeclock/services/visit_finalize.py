@@ -23,7 +23,7 @@ from chargeclock.services.visit_reads import (
     _reason,
 )
 from chargeclock.services.visit_segments import SegmentEdits
-from chargeclock.storage import amounts, clinic, visits
+from chargeclock.storage import amounts, bills, clinic, visits
 from chargeclock.storage.audit_rows import refs_of_visits
 from chargeclock.storage.records import BillRow, ClaimLineRow, VisitRow
 
@@ -99,11 +99,11 @@ class Finalizing(SegmentEdits):
         replaced: list[int] = []
         with self.ctx.db.transaction():
             for sibling in state.same_day_visit_ids:
-                old = visits.claim_lines_of_visits(conn, [sibling])
-                if visits.get_bill(conn, sibling) is None and not old:
+                old = bills.claim_lines_of_visits(conn, [sibling])
+                if bills.get_bill(conn, sibling) is None and not old:
                     continue
                 gone = refs_of_visits(conn, [sibling])
-                visits.delete_bill(conn, sibling)
+                bills.delete_bill(conn, sibling)
                 replaced.append(sibling)
                 self.ctx.audit(
                     "claim_lines_replaced",
@@ -115,10 +115,10 @@ class Finalizing(SegmentEdits):
                     covers=gone,
                 )
             earlier = refs_of_visits(conn, [visit_id])
-            visits.delete_bill(conn, visit_id)
-            visits.insert_claim_lines(conn, visit_id, lines)
+            bills.delete_bill(conn, visit_id)
+            bills.insert_claim_lines(conn, visit_id, lines)
             pooled = (*state.same_day_visit_ids, visit_id)
-            visits.replace_bill(
+            bills.replace_bill(
                 conn,
                 BillRow(
                     visit_id=visit_id,
@@ -148,7 +148,7 @@ class Finalizing(SegmentEdits):
                 covers=earlier + refs_of_visits(conn, [visit_id]),
             )
             unfrozen = self.claim_freezer(visit_id) if self.claim_freezer else ""
-        saved = tuple(visits.claim_lines_of_visits(conn, [visit_id]))
+        saved = tuple(bills.claim_lines_of_visits(conn, [visit_id]))
         finalized = self.visit(visit_id)
         return Finalized(
             self._state(finalized),
@@ -196,7 +196,7 @@ class Finalizing(SegmentEdits):
         ]
         changed = []
         for other in later:
-            frozen = visits.claim_lines_of_visits(conn, [other.id])
+            frozen = bills.claim_lines_of_visits(conn, [other.id])
             if not frozen:  # the day's lines sit on a same-day sibling, checked as that one
                 continue
             try:
@@ -218,13 +218,13 @@ class Finalizing(SegmentEdits):
         # The day is billed as a whole: its frozen lines may sit on a sibling visit, so every
         # finalized visit of the day reopens with this one (none is left finalized with no lines).
         siblings = self._same_day(visit)
-        holders = [v.id for v in [visit, *siblings] if visits.get_bill(conn, v.id)]
+        holders = [v.id for v in [visit, *siblings] if bills.get_bill(conn, v.id)]
         with self.ctx.db.transaction():
             removed = []
             gone = refs_of_visits(conn, holders)
             for holder in holders:
-                removed += [_line_details(x) for x in visits.claim_lines_of_visits(conn, [holder])]
-                visits.delete_bill(conn, holder)
+                removed += [_line_details(x) for x in bills.claim_lines_of_visits(conn, [holder])]
+                bills.delete_bill(conn, holder)
             visits.set_visit_status(conn, visit_id, "open", None)
             self.ctx.audit(
                 "visit_reopened",

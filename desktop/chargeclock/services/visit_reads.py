@@ -22,7 +22,7 @@ from chargeclock.services.minutes import (
     VisitState,
     day_parts,
 )
-from chargeclock.storage import visits
+from chargeclock.storage import bills, visits
 from chargeclock.storage.records import BillRow, ClaimLineRow, SegmentRow, VisitRow
 
 FURNISHED_BY = ("PT", "PTA", "both")
@@ -107,10 +107,10 @@ class VisitReads:
         return visits.visits_of_patient(self._conn, patient_id)
 
     def claim_lines(self, visit_id: int) -> list[ClaimLineRow]:
-        return visits.claim_lines_of_visits(self._conn, [visit_id])
+        return bills.claim_lines_of_visits(self._conn, [visit_id])
 
     def bill(self, visit_id: int) -> BillRow | None:
-        return visits.get_bill(self._conn, visit_id)
+        return bills.get_bill(self._conn, visit_id)
 
     def visit_state(self, visit_id: int) -> VisitState:
         """The read model of one visit (a few queries; call after a change, not per tick)."""

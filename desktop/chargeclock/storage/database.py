@@ -3,8 +3,9 @@
 :func:`open_database` creates the file owner-only (0600), takes the one-process lock, refuses a
 database from a newer ChargeClock and applies pending migrations. :func:`open_existing` opens a
 database that must already be ChargeClock's, for reading (``mode=ro``: the file is never changed)
-or for writing. Both look at the path first (:mod:`~chargeclock.storage.database_file`) and refuse, touching
-nothing, a folder, a file that is not SQLite and another program's SQLite database.
+or for writing. Both look at the path first (:mod:`~chargeclock.storage.database_file`) and
+refuse, touching nothing, a folder, a file that is not SQLite and another program's SQLite
+database.
 
 Every write goes through :meth:`Database.transaction` (``BEGIN IMMEDIATE`` … ``COMMIT``): when it
 returns, the change is on disk — WAL with ``synchronous=FULL`` syncs the log at each commit — so a
