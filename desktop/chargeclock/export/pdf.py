@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import io
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.units import inch
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from chargeclock.domain.superbill_model import Superbill
 from chargeclock.export import text, write_private
@@ -92,9 +93,31 @@ class _NumberedCanvas(Canvas):  # type: ignore[misc]
 
 def pdf_bytes(bill: Superbill) -> bytes:
     """The PDF of ``bill``; identical bytes for identical superbills."""
-    buffer = io.BytesIO()
-    page_size = _PAGE_SIZES[bill.paper]
+    page_width, _ = _PAGE_SIZES[bill.paper]
     title = "Superbill" if bill.kind == "visit" else "Statement"
+    return numbered_pdf(
+        lambda width: superbill_story(bill, width),
+        page_size=_PAGE_SIZES[bill.paper],
+        title=f"{title} {bill.patient.name} {day(bill.period_from)}",
+        author=bill.practice.name,
+        subject=title,
+        footer=_footer_text(bill, page_width - 2 * MARGIN - PAGE_NUMBER_ROOM),
+    )
+
+
+def numbered_pdf(
+    story: Callable[[float], list[Flowable]],
+    *,
+    page_size: tuple[float, float],
+    title: str,
+    author: str,
+    subject: str,
+    footer: str,
+) -> bytes:
+    """The PDF of the flowables ``story(width)`` gives for the frame's width, in the
+    superbill's margins, with ``footer`` (already fitted) and "Page N of M" on every page;
+    reportlab's invariant mode, so the same content gives the same bytes."""
+    buffer = io.BytesIO()
     page_width, page_height = page_size
     bottom = MARGIN + 0.15 * inch  # room for the footer
     frame = Frame(
@@ -116,19 +139,18 @@ def pdf_bytes(bill: Superbill) -> bytes:
         rightMargin=MARGIN,
         topMargin=MARGIN,
         bottomMargin=bottom,
-        title=f"{title} {bill.patient.name} {day(bill.period_from)}",
-        author=bill.practice.name,
-        subject=title,
+        title=title,
+        author=author,
+        subject=subject,
         creator="ChargeClock",
         producer="ChargeClock",
         invariant=1,
     )
-    footer = _footer_text(bill, page_width - 2 * MARGIN - PAGE_NUMBER_ROOM)
 
     def make_canvas(*args: Any, **kwargs: Any) -> _NumberedCanvas:
         return _NumberedCanvas(*args, footer=footer, **kwargs)
 
-    doc.build(superbill_story(bill, doc.width), canvasmaker=make_canvas)
+    doc.build(story(doc.width), canvasmaker=make_canvas)
     return buffer.getvalue()
 
 
