@@ -172,9 +172,9 @@ def _cmd_superbill(args: argparse.Namespace) -> int:
     from datetime import date
 
     from chargeclock.domain.errors import InputError
+    from chargeclock.domain.wording import plural
     from chargeclock.services.session import Services
     from chargeclock.services.superbill import SuperbillRequest, build, save_pdf
-    from chargeclock.wording import plural
 
     def day(value: str | None, field: str) -> date | None:
         if value is None:

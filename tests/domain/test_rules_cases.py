@@ -283,5 +283,5 @@ def test_trace_lets_a_biller_redo_the_units(book: RuleBook) -> None:
     r = calc(book, ServiceMinutes("97110", 33), ServiceMinutes("97140", 7))
     text = "\n".join(r.trace)
     assert "97110 33 min + 97140 7 min = 40 timed minutes -> 3 units (38-52)" in text
-    leftover = next(t for t in r.trace if t.startswith("1 unit(s) left to place"))
+    leftover = next(t for t in r.trace if t.startswith("1 unit left to place"))
     assert leftover.endswith("97140")  # the leftover unit

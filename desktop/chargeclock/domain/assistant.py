@@ -9,6 +9,7 @@ from __future__ import annotations
 from msgspec import Struct
 
 from chargeclock.domain.units import midpoint
+from chargeclock.domain.wording import plural
 
 
 def _over_de_minimis(part: int, whole: int) -> bool:
@@ -42,8 +43,8 @@ def split_timed(units: int, pt: int, pta: int, unit_minutes: int = 15) -> Assist
         raise AssertionError(f"assistant split invariant broken: {units} units, PT {pt}, PTA {pta}")
     r_p, r_a = pt % unit_minutes, pta % unit_minutes
     whole = (
-        f"therapist {pt} min -> {u_p} whole unit(s) without the modifier; "
-        f"assistant {pta} min -> {u_a} whole unit(s) with it"
+        f"therapist {pt} min -> {plural(u_p, 'whole unit')} without the modifier; "
+        f"assistant {pta} min -> {plural(u_a, 'whole unit')} with it"
     )
     review: str | None = None
     if extra == 0:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from chargeclock.domain.units import minutes_range
 from chargeclock.domain.visit_engine import Engine, Outcome
 from chargeclock.domain.visit_types import UnitMethod
+from chargeclock.domain.wording import plural
 
 
 def _range_text(units: int, unit_minutes: int = 15) -> str:
@@ -34,7 +35,8 @@ def trace_units(engine: Engine, chosen: Outcome, choices: int) -> list[str]:
             got = [engine.pooled[p] for p in sorted(alloc.fixed_extra | set(chosen.choice))]
             names = ", ".join(f"{codes[i].code}" for i in got)
             trace.append(
-                f"{placed} unit(s) left to place, one each to the largest leftovers: {names}"
+                f"{plural(placed, 'unit')} left to place, one each to the largest leftovers: "
+                f"{names}"
             )
         if choices > 1:
             tied = ", ".join(codes[engine.pooled[p]].code for p in alloc.tied)
@@ -56,7 +58,7 @@ def trace_units(engine: Engine, chosen: Outcome, choices: int) -> list[str]:
             how = "per code" if engine.method is UnitMethod.PER_CODE else "on its own"
             trace.append(
                 f"{code.code} {service.minutes} min {how} ({code.unit_minutes}-minute units) -> "
-                f"{units} unit(s) ({_range_text(units, code.unit_minutes)})"
+                f"{plural(units, 'unit')} ({_range_text(units, code.unit_minutes)})"
             )
         elif not code.timed:
             trace.append(

@@ -16,10 +16,10 @@ from datetime import date, timedelta
 
 from msgspec import Struct
 
+from chargeclock.domain.wording import plural
 from chargeclock.services.context import Context
 from chargeclock.storage import patients, plan_certification, visits
 from chargeclock.storage.records import PlanOfCareRow
-from chargeclock.wording import plural
 
 PROGRESS_REPORT_EVERY = 10
 CERTIFY_WITHIN_DAYS = 30

@@ -25,10 +25,10 @@ from PySide6.QtWidgets import (
 
 from chargeclock.domain.calculation import Alternative, VisitResult
 from chargeclock.domain.fees import money
+from chargeclock.domain.wording import plural
 from chargeclock.ui import theme
 from chargeclock.ui.claim_actions import ClaimActions
 from chargeclock.ui.steady import SteadyBox
-from chargeclock.wording import plural
 
 
 class Reminder(Struct, frozen=True):

@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from chargeclock.domain.errors import ChargeClockError
+from chargeclock.domain.wording import plural
 from chargeclock.services.session import Services
 from chargeclock.ui import theme
 from chargeclock.ui.forms import FormState, money_problem
-from chargeclock.wording import plural
 
 CODE_ROLE = Qt.ItemDataRole.UserRole + 1
 CHARGE, ALLOWED = 2, 3

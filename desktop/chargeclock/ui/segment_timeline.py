@@ -31,13 +31,13 @@ from PySide6.QtWidgets import (
 
 from chargeclock.clock import Clock
 from chargeclock.domain.errors import ChargeClockError
+from chargeclock.domain.wording import plural
 from chargeclock.services.changes import Changes
 from chargeclock.services.minutes import CodeState, Span, VisitState
 from chargeclock.ui import theme
 from chargeclock.ui.rows_model import clock_text
 from chargeclock.ui.runner import Runner
 from chargeclock.ui.stop_time_dialog import from_qt, to_qt
-from chargeclock.wording import plural
 
 ROLES = ("PT", "PTA")
 LANE_HEIGHT = 44  # a finger's width: a segment is picked by touch too

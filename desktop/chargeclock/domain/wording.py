@@ -1,5 +1,6 @@
 """Counted words for the screens and the commands: "1 unit", "2 units" (never "1 units" or
-"unit(s)"). Qt-free, so the commands and the services say it the same way."""
+"unit(s)"). In the domain, so the rules' own explanations, the commands and the screens say it
+the same way."""
 
 from __future__ import annotations
 
