@@ -10,6 +10,8 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from chargeclock.domain.wording import plural
+
 Command = Callable[[argparse.Namespace], int]
 
 
@@ -87,8 +89,9 @@ def _cmd_packet(args: argparse.Namespace) -> int:
         raise InputError("-o", f"cannot write {output}: {exc.strerror}") from None
     verdict = "intact" if packet.audit_ok else "BROKEN"
     print(
-        f"audit packet written: {output} ({len(packet.visits)} visit(s), "
-        f"{len(packet.billed)} billed day(s), {packet.total_units} unit(s), "
+        f"audit packet written: {output} ({plural(len(packet.visits), 'visit')}, "
+        f"{plural(len(packet.billed), 'billed day', 'billed days')}, "
+        f"{plural(packet.total_units, 'unit')}, "
         f"charges ${packet.total_charges:,.2f}; audit log {verdict})"
     )
     return 0
@@ -107,9 +110,13 @@ def _cmd_day_sheet(args: argparse.Namespace) -> int:
     save_day_sheet(sheet, output)
     flags = ""
     if sheet.open_visits or sheet.running_timers:
-        flags = f"; {sheet.open_visits} open visit(s), {sheet.running_timers} timer(s) running"
+        flags = (
+            f"; {plural(sheet.open_visits, 'open visit')}, "
+            f"{plural(sheet.running_timers, 'timer')} running"
+        )
     print(
-        f"day sheet written: {output} ({len(sheet.visits)} visit(s), {sheet.units} unit(s), "
+        f"day sheet written: {output} ({plural(len(sheet.visits), 'visit')}, "
+        f"{plural(sheet.units, 'unit')}, "
         f"charges ${sheet.charges:,.2f}, payments ${sheet.payments:,.2f}{flags})"
     )
     return 0

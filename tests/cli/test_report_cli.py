@@ -106,7 +106,7 @@ def test_packet_writes_the_pdf(small_db: SmallDb, tmp_path: Path) -> None:
         str(out),
     )
     assert run.status == 0, run.stderr
-    assert run.stdout.startswith(f"audit packet written: {out} (4 visit(s), 3 billed day(s)")
+    assert run.stdout.startswith(f"audit packet written: {out} (4 visits, 3 billed days")
     assert run.stdout.rstrip().endswith("audit log intact)")
     assert out.read_bytes().startswith(b"%PDF") and out.stat().st_mode & 0o077 == 0
     full = tmp_path / "full.pdf"
@@ -154,7 +154,7 @@ def test_day_sheet_writes_the_pdf(small_db: SmallDb, tmp_path: Path) -> None:
     out = tmp_path / "day.pdf"
     run = run_cli("day-sheet", "--db", str(small_db.path), "--date", "2026-03-04", "-o", str(out))
     assert run.status == 0, run.stderr
-    assert run.stdout.startswith(f"day sheet written: {out} (2 visit(s)")
-    assert run.stdout.rstrip().endswith("1 open visit(s), 1 timer(s) running)")
+    assert run.stdout.startswith(f"day sheet written: {out} (2 visits")
+    assert run.stdout.rstrip().endswith("1 open visit, 1 timer running)")
     bad = run_cli("day-sheet", "--db", str(small_db.path), "--date", "04/03/2026", "-o", str(out))
     assert bad.status == 2 and "--date: not a date" in bad.stderr

@@ -66,7 +66,7 @@ def test_the_open_visit_and_its_running_timer_are_flagged(practice: Practice) ->
     assert visit.last_stop is None and visit.units == 0
     assert sheet.open_visits == 1 and sheet.running_timers == 1
     text = re.sub(r"\s+", " ", _text(day_sheet_pdf(sheet)))
-    assert "Not ready to close: 1 open visit(s), 1 timer(s) still running." in text
+    assert "Not ready to close: 1 open visit, 1 timer still running." in text
     assert "OPEN; TIMER RUNNING: 97112 PT" in text
     assert f"DAY SHEET {LAST:%m/%d/%Y}" in text
 

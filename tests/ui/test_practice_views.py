@@ -130,7 +130,7 @@ def test_the_day_sheet_flags_the_open_visit_and_totals_the_day(
     dialog.day.setDate(QDate(last.year, last.month, last.day))  # refreshes
     sheet = dialog.sheet
     assert sheet is not None and sheet.day == last
-    assert "Not ready to close: 1 open visit(s), 1 timer(s) running." in dialog.summary.text()
+    assert "Not ready to close: 1 open visit, 1 timer running." in dialog.summary.text()
     statuses = [dialog.visits.item(r, 4).text() for r in range(dialog.visits.rowCount())]  # type: ignore[union-attr]
     assert statuses == ["finalized", "OPEN; TIMER RUNNING: 97112 PT"]
     flagged = dialog.visits.item(1, 4)

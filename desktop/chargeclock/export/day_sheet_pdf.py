@@ -17,6 +17,7 @@ from reportlab.platypus import (
 )
 
 from chargeclock.domain.day_sheet_model import DaySheet
+from chargeclock.domain.wording import plural
 from chargeclock.export.charts import bar_chart
 from chargeclock.export.letter_doc import letter_pdf
 from chargeclock.export.styles import BOLD, day, esc, grid_style, money, para, typed
@@ -82,8 +83,9 @@ def day_sheet_story(sheet: DaySheet, width: float) -> list[Flowable]:
     if sheet.open_visits or running:
         warning = [
             para(
-                f"<b>Not ready to close: {sheet.open_visits} open visit(s), {running} timer(s) "
-                "still running.</b> Finalize or stop them before the day's superbills are printed.",
+                f"<b>Not ready to close: {plural(sheet.open_visits, 'open visit')}, "
+                f"{plural(running, 'timer')} still running.</b> Finalize or stop them before the "
+                "day's superbills are printed.",
             ),
             Spacer(1, 6),
         ]

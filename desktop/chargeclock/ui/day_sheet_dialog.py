@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from chargeclock.domain.day_sheet_model import DaySheet
 from chargeclock.domain.errors import ChargeClockError
+from chargeclock.domain.wording import plural
 from chargeclock.services.day_sheet import day_sheet, save_day_sheet
 from chargeclock.services.session import Services
 from chargeclock.ui import qt_charts
@@ -99,11 +100,12 @@ class DaySheetDialog(QDialog):
         warn = ""
         if sheet.open_visits or sheet.running_timers:
             warn = (
-                f"<b style='color:{FLAG.name()}'>Not ready to close: {sheet.open_visits} "
-                f"open visit(s), {sheet.running_timers} timer(s) running.</b> "
+                f"<b style='color:{FLAG.name()}'>Not ready to close: "
+                f"{plural(sheet.open_visits, 'open visit')}, "
+                f"{plural(sheet.running_timers, 'timer')} running.</b> "
             )
         self.summary.setText(
-            f"{warn}{len(sheet.visits)} visits · {sheet.units} units · charges "
+            f"{warn}{plural(len(sheet.visits), 'visit')} · {plural(sheet.units, 'unit')} · charges "
             f"${sheet.charges:,.2f} · payments ${sheet.payments:,.2f} (times {sheet.zone_name})"
         )
         rows = []
