@@ -282,11 +282,13 @@ class VisitTimers(VisitReads):
             self.ctx.audit(action, "visit", visit_id, covers=covers, stopped=ids, **details)
 
     def toggle_timer(self, visit_id: int, code: str, role: str) -> TimerChange:
-        """The PT ▶ / PTA ▶ button: stop it if it runs on this code, else start it."""
-        state = self.visit_state(visit_id)
-        row = state.code(code.strip().upper())
-        if row is not None and row.is_running(role):
-            return self.stop_timer(visit_id, role, row.code)
+        """The PT ▶ / PTA ▶ button: stop it if it runs on this code, else start it. Which it is
+        comes from the running segments alone (an index of the few that run), not the visit's
+        whole state: the tap reads that once, for what it returns."""
+        wanted = code.strip().upper()
+        for segment in visits.running_segments(self._conn, visit_id):
+            if segment.role == role and segment.code == wanted:
+                return self.stop_timer(visit_id, role, wanted)
         return self.start_timer(visit_id, code, role)
 
     def stop_all(self, visit_id: int) -> TimerChange:
