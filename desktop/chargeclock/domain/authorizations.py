@@ -35,6 +35,8 @@ FILING_WARNING_DAYS = 30  # list a claim this many days before its filing limit
 #: a claim past its filing limit stays on the list this long (to be appealed or written off)
 PAST_LIMIT_LISTED_DAYS = 90
 MEDICARE_FILING_MONTHS = 12  # Medicare: 12 months from the date of service [CMS]
+#: those 12 months in days, at the most (a leap year)
+MEDICARE_FILING_MOST_DAYS = 366
 
 
 class Authorization(Struct, frozen=True):

@@ -10,6 +10,7 @@ from msgspec import Struct
 
 from chargeclock.domain.authorizations import (
     FILING_WARNING_DAYS,
+    MEDICARE_FILING_MOST_DAYS,
     PAST_LIMIT_LISTED_DAYS,
     filing_deadline,
     filing_warning,
@@ -35,10 +36,6 @@ class FilingDue(Struct, frozen=True):
     message: str
 
 
-#: Medicare's limit, 12 months after the date of service, in days at the most
-MEDICARE_FILING_DAYS = 366
-
-
 class FilingService:
     """The claims to file before their limit, and marking a claim printed or sent."""
 
@@ -50,7 +47,7 @@ class FilingService:
         ``PAST_LIMIT_LISTED_DAYS``) or within ``within_days`` days, the most urgent first. A
         payer without a limit (and not Medicare) lists nothing."""
         today = self.ctx.today()
-        longest = max(MEDICARE_FILING_DAYS, store.longest_filing_limit(self.ctx.db) or 0)
+        longest = max(MEDICARE_FILING_MOST_DAYS, store.longest_filing_limit(self.ctx.db) or 0)
         oldest_listed = today - timedelta(days=PAST_LIMIT_LISTED_DAYS)
         names: dict[int, str] = {}
         payer_names = {p.id: p.name for p in payers.list_payers(self.ctx.db)}

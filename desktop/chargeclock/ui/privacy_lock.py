@@ -61,7 +61,7 @@ class PrivacyLock(QObject):
         self._after_unlock: list[Callable[[], object]] = []
         self.idle_timer = QTimer(self)
         self.idle_timer.setSingleShot(True)
-        self.idle_timer.timeout.connect(self._idle)
+        self.idle_timer.timeout.connect(self.lock)
         self.set_idle_minutes(idle_minutes)
         window.lock_requested.connect(self.lock)
         window.close_guard = self._may_close
@@ -145,12 +145,6 @@ class PrivacyLock(QObject):
             self.screen.refuse_close()
             return False
         return True
-
-    def _idle(self) -> None:
-        """The idle minutes ran out. A window already closed has nothing to cover, and its
-        store may be closed too: it is not locked (and nothing is read)."""
-        if not self.window.isHidden():
-            self.lock()
 
     def lock(self) -> None:
         """Cover the window and every other window it opened; the timers run on. Once its
