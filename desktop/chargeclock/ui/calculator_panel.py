@@ -28,7 +28,7 @@ from chargeclock.domain.fees import money
 from chargeclock.domain.wording import plural
 from chargeclock.ui import theme
 from chargeclock.ui.claim_actions import ClaimActions
-from chargeclock.ui.steady import SteadyBox
+from chargeclock.ui.steady import SteadyBox, SteadyLines
 
 
 class Reminder(Struct, frozen=True):
@@ -76,6 +76,10 @@ def _rich(parent: QWidget) -> QLabel:
 
 
 MAX_TIE_SWITCHES = 4  # alternatives offered as switches (the engine may find more)
+# Lines made ready when a visit first shows (more are made if ever needed): a line made later
+# in the day would be a widget made while the timers run.
+ASSISTANT_LINES = 6
+WARNING_LINES = 10
 
 
 def _colour(severity: str) -> str:
@@ -113,13 +117,15 @@ class CalculatorPanel(QFrame):
         self.next_unit.setStyleSheet(f"color: {theme.PT_COLOUR}; font-size: 13pt;")
         self.next_unit.setWordWrap(True)
         self.units = _rich(body)
-        self.assistant = _rich(body)
+        # A line per code and per warning: a minute changes the lines of the running codes
+        # (their minutes) and lays out those alone, not the whole explanation.
+        self.assistant = SteadyLines(_rich, body, pool=ASSISTANT_LINES)
         self.kx_text = _rich(body)
         self.kx_bar = QProgressBar(body)
         self.kx_bar.setTextVisible(False)
         self.kx_bar.setFixedHeight(12)
         self.review_text = _rich(body)
-        self.warnings = _rich(body)
+        self.warnings = SteadyLines(_rich, body, pool=WARNING_LINES)
         self.claim_actions = ClaimActions(body)
         self.ties = QVBoxLayout()
         # A fixed pool of switches, shown and hidden: made once, so a minute that moves a tie
@@ -143,10 +149,8 @@ class CalculatorPanel(QFrame):
                 self.headline,
                 self.next_unit,
                 self.units,
-                self.assistant,
                 self.kx_text,
                 self.review_text,
-                self.warnings,
             )
         }
         layout.addWidget(self._boxes[self.headline])
@@ -154,13 +158,13 @@ class CalculatorPanel(QFrame):
         layout.addWidget(_section("Units per code"))
         layout.addWidget(self._boxes[self.units])
         layout.addWidget(_section("Assistant time (CQ / CO)"))
-        layout.addWidget(self._boxes[self.assistant])
+        layout.addWidget(self.assistant)
         layout.addWidget(_section("KX threshold this year"))
         layout.addWidget(self.kx_bar)
         layout.addWidget(self._boxes[self.kx_text])
         layout.addWidget(self._boxes[self.review_text])
         layout.addWidget(_section("Warnings and reminders"))
-        layout.addWidget(self._boxes[self.warnings])
+        layout.addWidget(self.warnings)
         layout.addWidget(self.claim_actions)
         layout.addLayout(self.ties)
         layout.addStretch(1)
@@ -170,8 +174,10 @@ class CalculatorPanel(QFrame):
         self._last = None
         self.headline.setText(message)
         self.next_unit.setText("")
-        for label in (self.units, self.assistant, self.kx_text, self.review_text, self.warnings):
+        for label in (self.units, self.kx_text, self.review_text):
             label.setText("")
+        self.assistant.set_lines(())
+        self.warnings.set_lines(())
         self.kx_bar.setValue(0)
         self._set_ties(())
         self.claim_actions.show_for(None)
@@ -179,10 +185,8 @@ class CalculatorPanel(QFrame):
     def show_problems(self, headline: str, problems: Sequence[str]) -> None:
         """No result to show: what stands in the way, and what to do (as alerts)."""
         self.clear(headline)
-        self.warnings.setText(
-            "<br>".join(
-                f"<span style='color:{theme.ALERT_COLOUR}'>●</span> {_escape(p)}" for p in problems
-            )
+        self.warnings.set_lines(
+            [f"<span style='color:{theme.ALERT_COLOUR}'>●</span> {_escape(p)}" for p in problems]
         )
 
     def show_result(self, result: VisitResult, context: PanelContext) -> None:
@@ -201,9 +205,9 @@ class CalculatorPanel(QFrame):
         else:
             self.next_unit.setText(f"treatment time {result.total_treatment_minutes} min")
         self.units.setText(self._units_html(result))
-        self.assistant.setText(self._assistant_html(result))
+        self.assistant.set_lines(self._assistant_lines(result))
         self._show_kx(result, context)
-        self.warnings.setText(self._warnings_html(result, context))
+        self.warnings.set_lines(self._warning_lines(result, context))
         self.claim_actions.show_for(result)
         self._set_ties(result.alternatives)
 
@@ -227,7 +231,7 @@ class CalculatorPanel(QFrame):
         )
         return f"<table>{''.join(rows)}</table><div style='color:{theme.MUTED}'>{lines}</div>"
 
-    def _assistant_html(self, result: VisitResult) -> str:
+    def _assistant_lines(self, result: VisitResult) -> list[str]:
         parts = [
             f"<b>{s.code}</b>: {s.assistant_units} of {s.units} with CQ — "
             f"{_escape(s.assistant_reason).replace('-&gt;', '→')}"
@@ -235,8 +239,8 @@ class CalculatorPanel(QFrame):
             if s.assistant_reason
         ]
         if not parts:
-            return f"<span style='color:{theme.MUTED}'>No assistant time billed</span>"
-        return "<br>".join(parts)
+            return [f"<span style='color:{theme.MUTED}'>No assistant time billed</span>"]
+        return parts
 
     def _show_kx(self, result: VisitResult, context: PanelContext) -> None:
         kx = result.kx
@@ -284,7 +288,7 @@ class CalculatorPanel(QFrame):
                 review += f" · about {plural(context.visits_to_review, 'visit')}"
         self.review_text.setText(review)
 
-    def _warnings_html(self, result: VisitResult, context: PanelContext) -> str:
+    def _warning_lines(self, result: VisitResult, context: PanelContext) -> list[str]:
         items: list[tuple[str, str]] = []
         # The year's provisional figures are said once, by the banner above the visit.
         items += [
@@ -303,8 +307,8 @@ class CalculatorPanel(QFrame):
         if context.day_note:
             items.append(("info", _escape(context.day_note)))
         if not items:
-            return f"<span style='color:{theme.OK_COLOUR}'>Nothing to flag</span>"
-        return "<br>".join(f"<span style='color:{_colour(sev)}'>●</span> {t}" for sev, t in items)
+            return [f"<span style='color:{theme.OK_COLOUR}'>Nothing to flag</span>"]
+        return [f"<span style='color:{_colour(sev)}'>●</span> {t}" for sev, t in items]
 
     def _set_ties(self, alternatives: Sequence[Alternative]) -> None:
         shown = list(alternatives[:MAX_TIE_SWITCHES])

@@ -16,6 +16,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
+from PySide6.QtWidgets import QAbstractItemView, QListView
 
 from chargeclock.domain.fees import money
 from chargeclock.ui.table_base import SnapshotTableModel
@@ -45,8 +46,11 @@ class EntryListModel(QAbstractListModel):
         if list(entries) == self._entries:
             return
         if [e.item_id for e in entries] == [e.item_id for e in self._entries] and entries:
-            self._entries = list(entries)
-            self.dataChanged.emit(self.index(0), self.index(len(entries) - 1))
+            old, self._entries = self._entries, list(entries)
+            # Only the rows whose text moved repaint (a running clock's row, once a second).
+            for row, (before, after) in enumerate(zip(old, self._entries, strict=True)):
+                if before != after:
+                    self.dataChanged.emit(self.index(row), self.index(row))
             return
         self.beginResetModel()
         self._entries = list(entries)
@@ -72,6 +76,22 @@ class EntryListModel(QAbstractListModel):
         if role == ID_ROLE:
             return entry.item_id
         return None
+
+
+class RowsListView(QListView):
+    """A list of rows of one size whose texts change in place (a running clock's time, once a
+    second): a changed row repaints that row alone. ``QListView`` lays all its items out again
+    and repaints the whole list for any change of data; with uniform item sizes a new text
+    moves no item, so the item view's own repaint of the changed rows is all it takes."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setUniformItemSizes(True)  # one size query, not one per row
+
+    def dataChanged(  # noqa: N802
+        self, top_left: Index, bottom_right: Index, roles: Sequence[int] = ()
+    ) -> None:
+        QAbstractItemView.dataChanged(self, top_left, bottom_right, list(roles))
 
 
 class LineEntry(Struct, frozen=True):

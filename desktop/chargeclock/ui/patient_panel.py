@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from chargeclock.services.changes import Changes
 from chargeclock.services.running import RunningClock
 from chargeclock.services.session import Services
-from chargeclock.ui.lists import EntryListModel, ListEntry
+from chargeclock.ui.lists import EntryListModel, ListEntry, RowsListView
 
 
 def heading(text: str) -> QLabel:
@@ -47,8 +47,7 @@ class PatientPanel(QFrame):
         layout.setContentsMargins(12, 10, 12, 10)
         layout.addWidget(heading("Today"))
         self.today_model = EntryListModel(self)
-        self.today_list = QListView()
-        self.today_list.setUniformItemSizes(True)  # one size query, not one per row
+        self.today_list = RowsListView()  # a running clock's row repaints alone
         self.today_list.setModel(self.today_model)
         self.today_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.today_list.clicked.connect(self._today_clicked)

@@ -1,25 +1,40 @@
-"""A label whose new text relays out its window only when it needs another height.
+"""Labels whose new text relays out their window only when it needs another height.
 
 A ``QLabel`` asks its parent's layout to be redone on every ``setText``: in the calculator panel,
 whose texts change each minute a timer runs, that meant laying out and repainting the whole
 panel once a minute. :class:`SteadyBox` holds one label without a layout of its own: the label's
 request reaches the box, which passes it on only when the label's height for the box's width
 changed. The label stays a ``QLabel`` (rich text, selection, style sheets by object name).
+
+A word-wrapped rich-text label lays its whole text out again for every height asked of it (a
+layout pass asks several times, for each of its labels): the box keeps the heights per width
+until the label's text or font changes. :class:`SteadyLines` holds a text of many lines as one
+box per line, so that a minute which changes one line lays out that line alone.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 from PySide6.QtCore import QEvent, QSize
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+#: the separator of :meth:`SteadyLines.setText`'s lines (as a rich-text label writes them)
+LINE_BREAK = "<br>"
 
 
 class SteadyBox(QWidget):
-    """The box around ``label``, laid out in its place (height for width, like the label)."""
+    """The box around ``label``, laid out in its place (height for width, like the label).
+    With ``collapse_empty`` it takes no room while the label has no text."""
 
-    def __init__(self, label: QLabel, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, label: QLabel, parent: QWidget | None = None, *, collapse_empty: bool = False
+    ) -> None:
         super().__init__(parent)
         self.label = label
+        self._collapse_empty = collapse_empty
+        self._heights: dict[int, int] = {}  # width -> the label's height, for its text now
         label.setParent(self)
         policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         policy.setHeightForWidth(True)
@@ -29,13 +44,21 @@ class SteadyBox(QWidget):
         return True
 
     def heightForWidth(self, width: int) -> int:  # noqa: N802
-        return self.label.heightForWidth(width)
+        if self._is_collapsed():
+            return 0
+        height = self._heights.get(width)
+        if height is None:
+            height = self._heights[width] = self.label.heightForWidth(width)
+        return height
 
     def sizeHint(self) -> QSize:  # noqa: N802
-        return self.label.sizeHint()
+        return QSize(0, 0) if self._is_collapsed() else self.label.sizeHint()
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802
-        return self.label.minimumSizeHint()
+        return QSize(0, 0) if self._is_collapsed() else self.label.minimumSizeHint()
+
+    def _is_collapsed(self) -> bool:
+        return self._collapse_empty and not self.label.text()
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         self.label.setGeometry(self.rect())
@@ -43,12 +66,67 @@ class SteadyBox(QWidget):
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.LayoutRequest:  # the label's text or font changed
+            self._heights.clear()
             if self.heightForWidth(self.width()) != self.height():
                 self.updateGeometry()
-                # Laid out now, before the label paints its new text at its old height.
+                # Laid out now, before the label paints its new text at its old height (the
+                # lines of a SteadyLines, then the panel around them).
                 parent = self.parentWidget()
-                layout = parent.layout() if parent is not None else None
-                if layout is not None:
+                while parent is not None and (layout := parent.layout()) is not None:
                     layout.activate()
+                    parent = parent.parentWidget()
             return True
         return super().event(event)
+
+
+class SteadyLines(QWidget):
+    """Lines of text, each in its own :class:`SteadyBox` made by ``make_label``. The boxes are
+    a pool: ``pool`` of them made when the first lines are shown (not at start: nothing shows
+    then), more only when more lines than ever are shown, hidden (not deleted) when fewer are,
+    so the minutes going by make no widget. A line whose text did not change is not touched."""
+
+    def __init__(
+        self,
+        make_label: Callable[[QWidget], QLabel],
+        parent: QWidget | None = None,
+        *,
+        pool: int = 1,
+    ) -> None:
+        super().__init__(parent)
+        self._make_label = make_label
+        self._pool = pool
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.setSpacing(0)
+        self._layout.addStretch(1)  # room to spare goes below the lines, not to empty ones
+        self._boxes: list[SteadyBox] = []
+        self._lines: tuple[str, ...] = ()
+
+    def text(self) -> str:
+        """All the lines, as one rich text."""
+        return LINE_BREAK.join(self._lines)
+
+    def setText(self, text: str) -> None:  # noqa: N802
+        """Show ``text`` split at its line breaks (``<br>``)."""
+        self.set_lines(text.split(LINE_BREAK) if text else ())
+
+    def labels(self) -> list[QLabel]:
+        """The labels showing a line now, in order."""
+        return [box.label for box in self._boxes[: len(self._lines)]]
+
+    def set_lines(self, lines: Sequence[str]) -> None:
+        shown = tuple(lines)
+        if shown == self._lines:
+            return
+        while len(self._boxes) < max(len(shown), self._pool if shown else 0):
+            box = SteadyBox(self._make_label(self), self, collapse_empty=True)
+            self._boxes.append(box)
+            self._layout.insertWidget(len(self._boxes) - 1, box)
+            box.show()
+        for index, box in enumerate(self._boxes):
+            # A line not used now is emptied (no height), not hidden: showing and hiding
+            # widgets lays out and restyles more than a text does.
+            text = shown[index] if index < len(shown) else ""
+            if box.label.text() != text:
+                box.label.setText(text)
+        self._lines = shown
