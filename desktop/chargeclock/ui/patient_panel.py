@@ -73,21 +73,33 @@ class PatientPanel(QFrame):
         self.setMaximumWidth(320)
         self._today: list[tuple[str, int]] = []  # Today's visits: text, id
         self._clocks: list[RunningClock] = []
+        self._names: dict[int, str] = {}  # patient id -> "Last, First" for the Today list
 
     def store_changed(self, changes: Changes) -> None:
+        if changes.any_patient:
+            self._names.clear()
         if changes.any_visit or changes.any_patient or changes.any_setup:
-            self.refresh_lists()
+            self._refresh_today()
+        if changes.any_patient:  # the search lists patients alone: a timer tap leaves it be
+            self.search_patients(self.search.text())
 
     def refresh_lists(self) -> None:
+        self._names.clear()
+        self._refresh_today()
+        self.search_patients(self.search.text())
+
+    def _refresh_today(self) -> None:
         records = self.services.records
         self._today = []
         for visit in self.services.visits.visits_of_day(self.services.ctx.today()):
-            patient = records.patient(visit.patient_id)
+            name = self._names.get(visit.patient_id)
+            if name is None:  # kept until a patient changes: a timer tap reads no patient
+                patient = records.patient(visit.patient_id)
+                name = self._names[visit.patient_id] = f"{patient.last_name}, {patient.first_name}"
             status = {"open": "open", "finalized": "finalized ✓", "void": "void"}[visit.status]
-            self._today.append((f"{patient.last_name}, {patient.first_name} · {status}", visit.id))
+            self._today.append((f"{name} · {status}", visit.id))
         self._clocks = self.services.running_clocks()
         self.tick(self.services.clock.now())
-        self.search_patients(self.search.text())
 
     def tick(self, now: datetime) -> None:
         """The Today list's running timers, with their time (no query: the clocks read at the

@@ -86,10 +86,15 @@ class CodeRowsModel(SnapshotTableModel):
             self.endResetModel()
             return
         old, self._rows = self._rows, new
-        # Only the rows that changed repaint (a tap changes one or two).
+        # Only the rows that changed repaint (a tap changes one or two), and of a timed row
+        # whose timers alone changed, only its two timer cells (the units follow set_units).
         for row, (before, after) in enumerate(zip(old, new, strict=True)):
-            if before != after:
-                self.dataChanged.emit(self.index(row, 0), self.index(row, self.UNITS))
+            if before == after:
+                continue
+            timers_only = before.timed and after.timed and before.label == after.label
+            first = self.PT if timers_only else self.CODE
+            last = self.PTA if timers_only else self.UNITS
+            self.dataChanged.emit(self.index(row, first), self.index(row, last))
 
     def set_units(self, units: Mapping[str, tuple[int, int]]) -> None:
         """Units and assistant units per code, from the engine; repaints the changed cells."""

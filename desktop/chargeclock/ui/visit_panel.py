@@ -32,6 +32,7 @@ from chargeclock.domain.errors import ChargeClockError
 from chargeclock.services.changes import Changes
 from chargeclock.services.minutes import VisitState, long_spans, service_minutes
 from chargeclock.services.session import Services
+from chargeclock.services.visit_reads import TimerChange
 from chargeclock.ui import authorization_line, claim_actions, running_elsewhere, theme
 from chargeclock.ui.calculator_panel import CalculatorPanel, PanelContext
 from chargeclock.ui.lists import ClaimLinesModel, LineEntry
@@ -65,6 +66,9 @@ class VisitPanel(VisitActions, QFrame):
         self.panel = calculator
         self.visit_id = 0
         self.state: VisitState | None = None
+        # The visit as this panel's timer tap returned it, while the tap is published: the
+        # tap read it after its commit, so the panel shows that instead of reading it again.
+        self._tapped: VisitState | None = None
         self._last_minutes: tuple[ServiceMinutes, ...] | None = None
         self._context = PanelContext()
         self._tools_ready = False
@@ -169,6 +173,15 @@ class VisitPanel(VisitActions, QFrame):
         if changes.patient(state.patient_id) or changes.any_setup or changes.any_fees:
             self.open_visit(state.visit_id)
         elif any(changes.visit(v) for v in (state.visit_id, *state.same_day_visit_ids)):
+            tapped = self._tapped
+            if (
+                tapped is not None
+                and tapped.visit_id == state.visit_id
+                and not changes.every
+                and changes.visits == {state.visit_id}
+            ):
+                self._apply(tapped)  # the tap's own read, made after its commit
+                return
             try:
                 fresh = self.services.visits.visit_state(state.visit_id)
             except ChargeClockError:  # the call that changed it has said why already
@@ -358,10 +371,19 @@ class VisitPanel(VisitActions, QFrame):
         ask = running_elsewhere.before_start  # another patient's timer of that role runs?
         if verb == "start" and not ask(self, self.runner, self.state, role):
             return
-        self._run_on_visit(
-            lambda: self.services.visits.toggle_timer(self.visit_id, code, role),
-            failed=f"The {role} tap on {code} was NOT saved: its timer did not {verb}.\n\n",
-        )
+        visit_id = self.visit_id
+
+        def tap() -> TimerChange:
+            change = self.services.visits.toggle_timer(visit_id, code, role)
+            self._tapped = change.state
+            return change
+
+        try:
+            self._run_on_visit(
+                tap, failed=f"The {role} tap on {code} was NOT saved: its timer did not {verb}.\n\n"
+            )
+        finally:
+            self._tapped = None
 
     def toggle_selected(self, role: str) -> None:
         index = self.table.currentIndex()
