@@ -92,3 +92,25 @@ def test_every_control_a_finger_taps_is_at_least_40_px(
     small = [(type(w).__name__, w.objectName(), w.height()) for w in controls if w.height() < 40]
     assert small == []
     assert window.table.verticalHeader().defaultSectionSize() >= 40
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_the_window_is_styled_once_at_start(
+    qtbot: QtBot, clinic: Clinic, monkeypatch: pytest.MonkeyPatch, large: bool
+) -> None:
+    """A style sheet set polishes every widget again: the start sets the window's once, and
+    large type (kept) a second time, with its own."""
+    Display(clinic.services.ctx).set_large_type(large)
+    sheets: list[str] = []
+    set_sheet = MainWindow.setStyleSheet
+
+    def counted(self: MainWindow, sheet: str) -> None:
+        sheets.append(sheet)
+        set_sheet(self, sheet)
+
+    monkeypatch.setattr(MainWindow, "setStyleSheet", counted)
+    started = MainWindow(clinic.services, clinic.clock)
+    qtbot.addWidget(started)
+    size = theme.LARGE_POINT_SIZE if large else theme.BASE_POINT_SIZE
+    assert sheets == [theme.STYLESHEET, theme.stylesheet(size)][: 2 if large else 1]
+    assert started.styleSheet() == theme.stylesheet(size)

@@ -96,13 +96,19 @@ class DisplayFit(QObject):
         self.large = large
         factor = theme.scale(large)
         size = theme.LARGE_POINT_SIZE if large else theme.BASE_POINT_SIZE
-        self.window.setStyleSheet(theme.stylesheet(size))
+        # A style sheet set polishes every widget of the window again: only when it differs
+        # (at start it is the one the window was built with).
+        sheet = theme.stylesheet(size)
+        if self.window.styleSheet() != sheet:
+            self.window.setStyleSheet(sheet)
         # Narrow enough for 1024 px across with the centre's timers whole; wider with large
         # type, whose figures would not fit otherwise.
         self.window.panel.setMinimumWidth(PANEL_LEAST + (PANEL_LARGE_EXTRA if large else 0))
         self.window.table.verticalHeader().setDefaultSectionSize(round(theme.ROW_HEIGHT * factor))
         title = round(TITLE_POINTS * factor)
-        self.window.visits.visit_title.setStyleSheet(f"font-size: {title}pt;")
+        title_style = f"font-size: {title}pt;"
+        if self.window.visits.visit_title.styleSheet() != title_style:
+            self.window.visits.visit_title.setStyleSheet(title_style)
         self.fit_columns()
         self.fit_labels()
 
