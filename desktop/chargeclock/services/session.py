@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import tzinfo
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -12,11 +13,9 @@ from chargeclock.domain.calculation import calculate
 from chargeclock.domain.rulebook import RuleBook
 from chargeclock.domain.visit_types import VisitResult
 from chargeclock.services import billing, compliance
-from chargeclock.services.authorizations import AuthorizationService
 from chargeclock.services.claim_details import ClaimDetails
 from chargeclock.services.context import ClinicRuleBook, Context
 from chargeclock.services.filing import FilingService
-from chargeclock.services.ledger import LedgerService
 from chargeclock.services.minutes import VisitState, visit_input
 from chargeclock.services.plan_certification import PlanCertification
 from chargeclock.services.records import RecordService
@@ -31,7 +30,9 @@ from chargeclock.storage.database import Database, open_database
 from chargeclock.storage.store import Engine
 
 if TYPE_CHECKING:
+    from chargeclock.services.authorizations import AuthorizationService
     from chargeclock.services.changes import Changes
+    from chargeclock.services.ledger import LedgerService
     from chargeclock.services.live import LiveFeed
     from chargeclock.storage.audit_verify import AuditReport
 
@@ -79,11 +80,23 @@ class Services:
         self.recovery = RecoveryService(self.ctx)
         self.rules = RuleImports(self.ctx)
         self.unlock = UnlockService(self.ctx)
-        self.authorizations = AuthorizationService(self.ctx)
         self.filing = FilingService(self.ctx)
-        self.ledger = LedgerService(self.ctx)
         self.workstations = Workstations(self.ctx)
         self._feeds: list[LiveFeed] = []
+
+    # The account services load when first used (a dialog, a visit's authorization line), not
+    # with the window: the ledger's modules alone are a tenth of the start's own imports.
+    @cached_property
+    def authorizations(self) -> AuthorizationService:
+        from chargeclock.services.authorizations import AuthorizationService
+
+        return AuthorizationService(self.ctx)
+
+    @cached_property
+    def ledger(self) -> LedgerService:
+        from chargeclock.services.ledger import LedgerService
+
+        return LedgerService(self.ctx)
 
     @classmethod
     def open_existing(

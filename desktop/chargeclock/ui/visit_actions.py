@@ -16,8 +16,6 @@ from chargeclock.clock import Clock
 from chargeclock.services.minutes import LongSpan, VisitState
 from chargeclock.services.session import Services
 from chargeclock.ui import authorization_line, claim_actions
-from chargeclock.ui.finalize_dialog import ask_before_finalize
-from chargeclock.ui.stop_time_dialog import ask_stop_times, set_stop_times
 from chargeclock.ui.visit_context import kx_review
 
 if TYPE_CHECKING:
@@ -98,12 +96,18 @@ class VisitActions:
 
     def stop_times(self, spans: Sequence[LongSpan]) -> list[tuple[LongSpan, datetime]] | None:
         """Asked at finalize: when each timer that ran more than a day really stopped."""
+        from chargeclock.ui.stop_time_dialog import ask_stop_times  # made when asked, not at start
+
         return ask_stop_times(spans, self.clock.now(), self._panel())
 
     def finalize(self) -> None:
         state = self.state
         if state is None or state.status != "open":
             return
+        # The finalize dialogs load when a visit is finalized, not with the window.
+        from chargeclock.ui.finalize_dialog import ask_before_finalize
+        from chargeclock.ui.stop_time_dialog import set_stop_times
+
         # A timer that ran more than a day: ask when it really stopped (nothing is guessed).
         if not set_stop_times(
             self.services, state, self.clock.now(), self.stop_times, self._run_on_visit
