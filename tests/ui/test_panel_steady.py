@@ -4,6 +4,7 @@ never made again; a new text that needs no other height does not lay the panel o
 from __future__ import annotations
 
 from datetime import date
+from typing import TypeVar
 
 import pytest
 from PySide6.QtCore import QEvent, QObject
@@ -15,6 +16,8 @@ from chargeclock.resources import rule_book
 from chargeclock.ui.calculator_panel import CalculatorPanel, PanelContext
 
 pytestmark = pytest.mark.gui
+
+W = TypeVar("W", bound=QWidget)
 
 
 def _result(*minutes: tuple[str, int]) -> VisitResult:
@@ -33,14 +36,18 @@ class _Layouts(QObject):
         return False
 
 
+def shown_at(qtbot: QtBot, widget: W, width: int, height: int) -> W:
+    """``widget`` shown at ``width`` × ``height``, exposed, closed with the test."""
+    qtbot.addWidget(widget)
+    widget.resize(width, height)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
 @pytest.fixture
 def panel(qtbot: QtBot) -> CalculatorPanel:
-    shown = CalculatorPanel()
-    qtbot.addWidget(shown)
-    shown.resize(380, 700)
-    shown.show()
-    qtbot.waitExposed(shown)
-    return shown
+    return shown_at(qtbot, CalculatorPanel(), 380, 700)
 
 
 def test_tie_switches_are_a_pool(panel: CalculatorPanel, qtbot: QtBot) -> None:

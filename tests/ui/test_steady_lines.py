@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from chargeclock.ui.lists import EntryListModel, ListEntry, RowsListView
 from chargeclock.ui.steady import SteadyBox, SteadyLines
+from tests.ui.test_panel_steady import shown_at
 
 pytestmark = pytest.mark.gui
 
@@ -52,11 +53,7 @@ class _Events(QObject):
 def host(qtbot: QtBot) -> QWidget:
     widget = QWidget()
     QVBoxLayout(widget)
-    qtbot.addWidget(widget)
-    widget.resize(300, 600)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+    return shown_at(qtbot, widget, 300, 600)
 
 
 def test_a_box_asks_its_label_once_per_width_and_text(host: QWidget, qapp: QApplication) -> None:
