@@ -297,7 +297,7 @@ def test_cents_are_written_as_dollars_by_both_spellings(clinic: Clinic) -> None:
     """The engine's money spelling (SQLite's printf, or the portable one) against Python's, on
     both sides of zero, every cents remainder and the large amounts."""
     db = clinic.services.db
-    values = list(range(-2_050, 2_051, 7)) + [-100, -99, -1, 0, 1, 99, 100]
+    values = [*range(-2_050, 2_051, 7), -100, -99, -1, 0, 1, 99, 100]
     values += [10**12 + 5, -(10**12) - 5, 2**62 + 3, -(2**62) - 3]
     spellings = {db.dialect, "postgresql"} if db.dialect == "sqlite" else {db.dialect}
     for dialect in spellings:
