@@ -192,7 +192,7 @@ def _cut(word: str, room: float, size: float, base: str) -> tuple[str, str]:
 def _units(piece: str, base: str) -> int:
     """``piece``'s width in glyph units (thousandths of the size): an integer for a text in one
     base font, whose width is the sum of its glyphs' widths."""
-    return round(stringWidth(piece, base, 1000.0))
+    return round(float(stringWidth(piece, base, 1000.0)))
 
 
 def _fits(units: int, text: str, room: float, size: float, base: str) -> bool:
