@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
@@ -53,3 +54,9 @@ class PaymentRecords:
 
     def payments(self, patient_id: int) -> list[PaymentRow]:
         return payments.payments_of(self.ctx.db, patient_id)
+
+    def payments_of_day(
+        self, patient_id: int, visit_ids: Iterable[int], day: date
+    ) -> list[PaymentRow]:
+        """A day's payments: for ``visit_ids``, or for no visit and received on ``day``."""
+        return payments.payments_of_day(self.ctx.db, patient_id, visit_ids, day)

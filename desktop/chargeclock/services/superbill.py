@@ -141,8 +141,7 @@ def superbill_for_visit(
     )
     payments = [
         Payment(p.paid_on, p.amount, p.method)
-        for p in services.records.payments(visit.patient_id)
-        if p.visit_id in pooled or (p.visit_id is None and p.paid_on == superbill.period_from)
+        for p in services.records.payments_of_day(visit.patient_id, pooled, superbill.period_from)
     ]
     return replace(
         superbill,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -35,6 +36,22 @@ def payments_of(conn: Store, patient_id: int) -> list[PaymentRow]:
         "SELECT id, patient_id, visit_id, paid_on, amount_cents, method FROM payments "
         "WHERE patient_id = ? ORDER BY paid_on, id",
         (patient_id,),
+    ).fetchall()
+    return [_payment(r) for r in rows]
+
+
+def payments_of_day(
+    conn: Store, patient_id: int, visit_ids: Iterable[int], day: date
+) -> list[PaymentRow]:
+    """The patient's payments for ``visit_ids``, and those for no visit received on ``day``
+    (a day's superbill), in :func:`payments_of`'s order: not every payment of the patient."""
+    ids = sorted(set(visit_ids))
+    linked = f"visit_id IN ({', '.join('?' for _ in ids)}) OR " if ids else ""
+    rows = conn.execute(
+        "SELECT id, patient_id, visit_id, paid_on, amount_cents, method FROM payments "
+        f"WHERE patient_id = ? AND ({linked}(visit_id IS NULL AND paid_on = ?)) "
+        "ORDER BY paid_on, id",
+        (patient_id, *ids, day.isoformat()),
     ).fetchall()
     return [_payment(r) for r in rows]
 
