@@ -192,3 +192,28 @@ def test_a_long_run_of_entries_since_is_checked_in_full(
     treat(practice.clinic, practice.hostile_id, LAST + timedelta(days=1), [("97110", "PT", 10)])
     ok, lines = _packet_lines(practice)
     assert ok and lines[0] == FULL_NOW
+
+
+def test_verify_audit_keeps_the_checkpoint_a_packet_checks_from(practice: Practice) -> None:
+    """``verify-audit`` run by hand (or by the practice each night) leaves the checkpoint too,
+    so the next packet does not check the whole log again."""
+    services = practice.clinic.services
+    _checkpoint_file(services).unlink(missing_ok=True)
+    report = services.verify_audit()
+    assert report.ok
+    assert _checkpoint_file(services).exists()
+    ok, lines = _packet_lines(practice)
+    assert ok and lines[0].startswith(FROM_CHECKPOINT)
+
+
+def test_a_failed_verify_audit_keeps_no_checkpoint(practice: Practice) -> None:
+    services = practice.clinic.services
+    _checkpoint_file(services).unlink(missing_ok=True)
+    # a row changed behind the log: the check fails and vouches for nothing
+    line = services.visits.claim_lines(practice.finalized[1])[0]
+    with services.db.transaction():
+        services.db.execute("UPDATE claim_lines SET units = units + 1 WHERE id = ?", (line.id,))
+    assert not services.verify_audit().ok
+    assert not _checkpoint_file(services).exists()
+    with services.db.transaction():
+        services.db.execute("UPDATE claim_lines SET units = units - 1 WHERE id = ?", (line.id,))

@@ -116,7 +116,7 @@ def _verification(services: Services, patient_id: int) -> tuple[bool, tuple[str,
     """The audit log's verdict and what was checked: from the last full check's checkpoint when
     it holds for this patient, else a full check now (kept as the next checkpoint if intact)."""
     from chargeclock.paths import backups_dir
-    from chargeclock.storage import audit_checkpoint, audit_verify
+    from chargeclock.storage import audit_checkpoint
 
     db = services.db
     backups = backups_dir(db.path) if db.path else None
@@ -125,9 +125,7 @@ def _verification(services: Services, patient_id: int) -> tuple[bool, tuple[str,
         lines = audit_checkpoint.check_patient(db, checkpoint, patient_id, backups=backups)
         if lines is not None:
             return True, lines
-    digests = audit_checkpoint.Digests()
-    report = audit_verify.verify(db, backups=backups, seen=digests)
-    audit_checkpoint.keep(db, report, digests, services.ctx.now())
+    report = services.verify_audit()
     scope = "full check now (every entry's hash, every billing row) by verify-audit:"
     return report.ok, (scope, *report.lines())
 
