@@ -251,3 +251,26 @@ def test_without_the_segment_index_a_tap_scans_every_segment(
         assert full_scans(conn, taps[0])
     finally:
         conn.close()
+
+
+#: statements of a visit's reads and the indexes they must use: History's list of a visit's
+#: changes, a visit superbill's payments, a statement's period
+BY_INDEX = {
+    "FROM audit_log WHERE visit_id = ? AND entity = ?": "audit_log_visit",
+    "FROM payments WHERE visit_id IN": "payments_visit",
+    "FROM claim_snapshots s WHERE patient_id = ?": "sqlite_autoindex_claim_snapshots_1",
+    "FROM payments WHERE patient_id = ? AND paid_on BETWEEN": "payments_patient",
+}
+
+
+def test_a_visits_reads_use_their_indexes(
+    traced_statements: list[str], schema: sqlite3.Connection
+) -> None:
+    found = {}
+    for sql in dict.fromkeys(traced_statements):
+        shape = _shape(sql)
+        for part, index in BY_INDEX.items():
+            if part in shape:
+                found[part] = " / ".join(_plan(schema, sql))
+                assert f"INDEX {index}" in found[part], f"{shape}\n  → {found[part]}"
+    assert found.keys() == BY_INDEX.keys()
