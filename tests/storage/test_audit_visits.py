@@ -58,6 +58,22 @@ def _insert_before_the_step(
     return entry_id
 
 
+def _take_the_step_back(services: Services) -> None:
+    """The new, empty store as it stood before the step (each engine's store is made with every
+    step; the server's, from a template that has them)."""
+    db = services.db
+    record = "chargeclock_migrations" if db.dialect == "postgresql" else "_sqlite_migrations"
+    with db.transaction():
+        for sql in (
+            "DROP INDEX audit_log_visit",
+            "DROP INDEX payments_visit",
+            "ALTER TABLE audit_log DROP COLUMN visit_id",
+        ):
+            db.execute(sql)
+        db.execute(f"DELETE FROM {record} WHERE name = ?", (STEP,))
+    services.close()
+
+
 def _expected(services: Services, visit_id: int) -> list[int]:
     """The ids of a visit's entries and its segments' by their details: what History lists."""
     return [
@@ -98,6 +114,7 @@ def test_entries_written_before_the_step_are_found_by_their_visit(
         if path.name < STEP:
             shutil.copy(path, older / path.name)
     clock = FakeClock(START)
+    _take_the_step_back(open_services(clock))
     with monkeypatch.context() as patch:
         patch.setattr(shipped, "migrations_dir", lambda: older)
         patch.setattr(audit, "_insert", _insert_before_the_step)
