@@ -6,56 +6,47 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from chargeclock import shipped
 from chargeclock.clock import FakeClock
 from chargeclock.services.session import Services
-from chargeclock.storage import audit, audit_rows
-from chargeclock.storage.audit_rows import RowRef
+from chargeclock.storage import audit
 from chargeclock.storage.errors import ConflictError
 from chargeclock.storage.migrations import migration_files
 from chargeclock.storage.store import Store
-from chargeclock.storage.timefmt import to_db_time
 from tests.conftest import OpenServices
 from tests.services.conftest import START, set_up_clinic
 
 STEP = next(p.stem for p in migration_files() if p.stem.endswith("_audit_visit_ids"))
 
 
-def _insert_before_the_step(
-    conn: Store,
-    key: bytes,
-    at: datetime,
-    actor: str,
-    action: str,
-    entity: str,
-    entity_id: int | None,
-    reason: str,
-    details: str,
-    covers: Iterable[RowRef],
-    visit_id: int | None = None,
-) -> int:
-    """An entry as ChargeClock wrote it before the step: the same chained, keyed entry, with
-    no column for its visit."""
-    last = conn.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
-    entry_id, prev = (last[0] + 1, last[1]) if last else (1, audit.GENESIS)
-    at_text = to_db_time(at)
-    rows = audit_rows.rows_field(conn, covers)
-    text = audit.entry_text(
-        entry_id, at_text, actor, action, entity, entity_id, reason, details, rows
-    )
-    conn.execute(
-        "INSERT INTO audit_log (id, at, actor, action, entity, entity_id, reason, details, "
-        "prev_hash, hash, rows) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (entry_id, at_text, actor, action, entity, entity_id, reason, details, prev,
-         audit.keyed_hash(key, prev, text), rows),
-    )  # fmt: skip
-    return entry_id
+class _BeforeTheStep:
+    """A store as ChargeClock wrote its audit entries before the step: the same chained, keyed
+    entry, with no column for its visit."""
+
+    def __init__(self, conn: Store) -> None:
+        self._conn = conn
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._conn, name)
+
+    def execute(self, sql: str, params: Any = ()) -> Any:
+        if sql.startswith("INSERT INTO audit_log"):
+            sql = sql.replace(", visit_id)", ")").replace(", ?)", ")")
+            params = params[:-1]
+        return self._conn.execute(sql, params)
+
+
+def _insert_before_the_step(conn: Store, *args: Any) -> int:
+    return _INSERT(_BeforeTheStep(conn), *args)
+
+
+_INSERT = audit._insert
 
 
 def _take_the_step_back(services: Services) -> None:
