@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
@@ -50,13 +49,9 @@ class PaymentRecords:
                 amount=value,
                 covers=[("payment", payment_id)],
             )
-        return next(p for p in payments.payments_of(self.ctx.db, patient_id) if p.id == payment_id)
+        row = payments.payment(self.ctx.db, payment_id)
+        assert row is not None  # inserted by this transaction
+        return row
 
     def payments(self, patient_id: int) -> list[PaymentRow]:
         return payments.payments_of(self.ctx.db, patient_id)
-
-    def payments_of_day(
-        self, patient_id: int, visit_ids: Iterable[int], day: date
-    ) -> list[PaymentRow]:
-        """A day's payments: for ``visit_ids``, or for no visit and received on ``day``."""
-        return payments.payments_of_day(self.ctx.db, patient_id, visit_ids, day)
