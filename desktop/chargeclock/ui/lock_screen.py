@@ -1,6 +1,6 @@
-"""The lock's cover: the running timers by the patient's initials ("MQ · 97110 · PT 12:34"),
-never a name; a user and a PIN, with the wait after wrong PINs counting down. Made at the first
-lock (see :mod:`chargeclock.ui.privacy_lock`)."""
+"""The lock's cover: every running timer of every patient by initials and treatment room
+("MQ · Room 2 · 97110 · PT 12:34"), never a name; a user and a PIN, with the wait after wrong
+PINs counting down. Made at the first lock (see :mod:`chargeclock.ui.privacy_lock`)."""
 
 from __future__ import annotations
 
@@ -69,6 +69,7 @@ class LockScreen(QWidget):
         self.clocks_grid = QGridLayout()
         self.clocks_grid.setSpacing(16)
         self.clock_labels: list[QLabel] = []
+        self.per_row = CLOCKS_PER_ROW
         self.clocks: list[LockClock] = []
         self.backoff = PinBackoff()
         self.waiting = False  # wrong PINs: the PIN field is closed until the wait is over
@@ -102,7 +103,7 @@ class LockScreen(QWidget):
         card_layout.addWidget(self.error)
         card_layout.addWidget(self.unlock_button)
 
-        layout = QVBoxLayout(self)
+        layout = self.main_layout = QVBoxLayout(self)
         layout.addStretch(2)
         for widget in (title, note):
             layout.addWidget(widget, 0, Qt.AlignmentFlag.AlignHCenter)
@@ -129,12 +130,13 @@ class LockScreen(QWidget):
             self.refresh_clocks()
 
     def clock_texts(self) -> list[str]:
-        """ "MQ · 97110 · PT 12:34" per running timer, in any visit: initials, never a name.
+        """ "MQ · Room 2 · 97110 · PT 12:34" per running timer, in any visit: initials and the
+        room it was started in (left out when not known), never a name.
         The timers are read at :meth:`cover` and again when a change from outside (a foot
         switch) touches a visit; the time is the clock's."""
         now = self.window_.clock.now()
         return [
-            f"{c.initials} · {c.code} · {c.role} {clock_text(c.seconds(now))}" for c in self.clocks
+            f"{c.where()} · {c.code} · {c.role} {clock_text(c.seconds(now))}" for c in self.clocks
         ]
 
     def refresh(self) -> None:
@@ -149,7 +151,7 @@ class LockScreen(QWidget):
             label.setObjectName("LockClock")
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             at = len(self.clock_labels)
-            self.clocks_grid.addWidget(label, at // CLOCKS_PER_ROW, at % CLOCKS_PER_ROW)
+            self.clocks_grid.addWidget(label, at // self.per_row, at % self.per_row)
             self.clock_labels.append(label)
         for i, label in enumerate(self.clock_labels):
             if i < len(texts):
@@ -163,7 +165,20 @@ class LockScreen(QWidget):
         widest = max((label.sizeHint().width() for label in shown), default=0)
         for label in shown:  # one width for all, so the grid reads as a grid
             label.setMinimumWidth(widest)
+        self._lay_out_clocks(widest)
         self.idle_note.setVisible(not texts)
+
+    def _lay_out_clocks(self, widest: int) -> None:
+        """Two clocks to a row where two fit the screen side by side, else one: a clock with
+        its room is wide, and none may be cut on a 1024-wide screen."""
+        spare = self.width() - 2 * (self.main_layout.contentsMargins().left() + 8)
+        per_row = CLOCKS_PER_ROW if CLOCKS_PER_ROW * widest + 16 <= spare else 1
+        if per_row == self.per_row:
+            return
+        self.per_row = per_row
+        for at, label in enumerate(self.clock_labels):
+            self.clocks_grid.removeWidget(label)
+            self.clocks_grid.addWidget(label, at // per_row, at % per_row)
 
     def refresh_wait(self) -> None:
         """While wrong PINs make the lock wait, the PIN field takes nothing and the seconds

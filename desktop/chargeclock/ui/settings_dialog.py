@@ -27,6 +27,7 @@ from chargeclock.ui.forms import FORM_STYLE
 from chargeclock.ui.payers_tab import PayersTab
 from chargeclock.ui.practice_tab import PracticeTab
 from chargeclock.ui.providers_tab import ProvidersTab
+from chargeclock.ui.room_setting import RoomTab
 from chargeclock.ui.rules_tab import RulesTab
 from chargeclock.ui.users_tab import LockTab, UsersTab
 
@@ -44,6 +45,7 @@ class SettingsDialog(QDialog):
         self.practice = PracticeTab(services)
         self.users = UsersTab(services)
         self.lock = LockTab(services)
+        self.room = RoomTab(services)
         self.providers = ProvidersTab(services)
         self.payers = PayersTab(services)
         self.fees = FeesTab(services)
@@ -53,6 +55,7 @@ class SettingsDialog(QDialog):
         users_layout = QVBoxLayout(users_page)
         users_layout.addWidget(self.users, 1)
         users_layout.addWidget(self.lock)
+        users_layout.addWidget(self.room)
         for title, page in (
             ("Practice", self.practice),
             ("Users and lock", users_page),
@@ -63,7 +66,7 @@ class SettingsDialog(QDialog):
             ("Rule data", self.rules),
         ):
             self.tabs.addTab(page, title)
-        for tab in (self.practice, self.users, self.lock, self.providers, self.payers):
+        for tab in (self.practice, self.users, self.lock, self.room, self.providers, self.payers):
             tab.saved.connect(self.settings_changed.emit)
         self.fees.saved.connect(self.settings_changed.emit)
         self.favourites.saved.connect(self.settings_changed.emit)
