@@ -32,9 +32,7 @@ class RoomTab(QWidget):
         rows.addRow("", self.save_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(
-            group("This workstation (shown on the lock screen beside its timers)", rows)
-        )
+        layout.addWidget(group("This workstation (its room is shown on the lock screen)", rows))
 
     def save(self) -> None:
         name = self.form.submit(lambda: self.services.workstations.set_room(self.room.text()))

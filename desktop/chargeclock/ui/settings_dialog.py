@@ -14,6 +14,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
+    QSizePolicy,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -23,7 +25,7 @@ from chargeclock.services.changes import Changes
 from chargeclock.services.session import Services
 from chargeclock.ui import theme
 from chargeclock.ui.fees_tab import FavouritesTab, FeesTab
-from chargeclock.ui.forms import FORM_STYLE
+from chargeclock.ui.forms import FORM_STYLE, fit_to_screen
 from chargeclock.ui.payers_tab import PayersTab
 from chargeclock.ui.practice_tab import PracticeTab
 from chargeclock.ui.providers_tab import ProvidersTab
@@ -54,8 +56,11 @@ class SettingsDialog(QDialog):
         users_page = QWidget()
         users_layout = QVBoxLayout(users_page)
         users_layout.addWidget(self.users, 1)
-        users_layout.addWidget(self.lock)
-        users_layout.addWidget(self.room)
+        for box in (self.lock, self.room):
+            # Their height fixed: a scrolling page laid out at first to their least height and
+            # later to their wanted one would move them at the users form's first message.
+            box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+            users_layout.addWidget(box)
         for title, page in (
             ("Practice", self.practice),
             ("Users and lock", users_page),
@@ -65,7 +70,7 @@ class SettingsDialog(QDialog):
             ("Favourite codes", self.favourites),
             ("Rule data", self.rules),
         ):
-            self.tabs.addTab(page, title)
+            self.tabs.addTab(_scrolled(page), title)
         for tab in (self.practice, self.users, self.lock, self.room, self.providers, self.payers):
             tab.saved.connect(self.settings_changed.emit)
         self.fees.saved.connect(self.settings_changed.emit)
@@ -79,7 +84,7 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
         layout.addLayout(buttons)
-        self.resize(1180, 700)
+        fit_to_screen(self, 1180, 700)
 
     def store_changed(self, changes: Changes) -> None:
         """Read again what a save elsewhere changed: a provider added in its tab is offered in
@@ -89,3 +94,12 @@ class SettingsDialog(QDialog):
                 tab.refresh()
         if changes.any_fees and not any(self.fees.changes()):  # never over cells being typed
             self.fees.fill()
+
+
+def _scrolled(page: QWidget) -> QScrollArea:
+    """A tab's page scrolls down when the screen is shorter than it (a 1024×600 panel)."""
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+    scroll.setWidget(page)
+    return scroll
