@@ -32,7 +32,7 @@ QWidget#LockScreen {{ background: #1d2733; }}
 QLabel#LockTitle {{ color: white; font-size: 24pt; font-weight: 600; }}
 QLabel#LockNote {{ color: #c9d3df; font-size: 13pt; }}
 QLabel#LockClock {{
-    color: white; font-size: 22pt; font-weight: 600; padding: 8px 20px; border-radius: 10px;
+    color: white; font-weight: 600; padding: 8px 20px; border-radius: 10px;
 }}
 QLabel#LockIdle {{ color: #c9d3df; font-size: 16pt; }}
 QFrame#LockCard {{ background: white; border-radius: 12px; }}
@@ -46,8 +46,10 @@ QPushButton {{ min-height: 48px; }}
 """
 
 
-#: the clocks are laid out this many to a row
+#: the clocks are laid out this many to a row (where they fit)
 CLOCKS_PER_ROW = 2
+#: the clocks' type, the largest that fits the screen (read from across the room)
+CLOCK_POINTS = (22, 18, 15, 12)
 
 
 class LockScreen(QWidget):
@@ -62,9 +64,9 @@ class LockScreen(QWidget):
         self.setObjectName("LockScreen")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setStyleSheet(theme.STYLESHEET + LOCK_STYLE)
-        title = QLabel("ChargeClock is locked")
+        title = self.title = QLabel("ChargeClock is locked")
         title.setObjectName("LockTitle")
-        note = QLabel("Timers keep running. Unlock with your PIN.")
+        note = self.note = QLabel("Timers keep running. Unlock with your PIN.")
         note.setObjectName("LockNote")
         self.clocks_grid = QGridLayout()
         self.clocks_grid.setSpacing(16)
@@ -77,7 +79,7 @@ class LockScreen(QWidget):
         self.idle_note = QLabel("No timer running")
         self.idle_note.setObjectName("LockIdle")
 
-        card = QFrame()
+        card = self.card = QFrame()
         card.setObjectName("LockCard")
         card.setFixedWidth(440)
         self.user = QComboBox()
@@ -155,30 +157,41 @@ class LockScreen(QWidget):
             self.clock_labels.append(label)
         for i, label in enumerate(self.clock_labels):
             if i < len(texts):
-                colour = theme.PTA_COLOUR if self.clocks[i].role == "PTA" else theme.PT_COLOUR
-                label.setStyleSheet(f"background: {colour};")
                 label.setText(texts[i])
                 label.show()
             else:
                 label.hide()
-        shown = self.clock_labels[: len(texts)]
-        widest = max((label.sizeHint().width() for label in shown), default=0)
-        for label in shown:  # one width for all, so the grid reads as a grid
-            label.setMinimumWidth(widest)
-        self._lay_out_clocks(widest)
+        self._lay_out_clocks(self.clock_labels[: len(texts)])
         self.idle_note.setVisible(not texts)
 
-    def _lay_out_clocks(self, widest: int) -> None:
-        """Two clocks to a row where two fit the screen side by side, else one: a clock with
-        its room is wide, and none may be cut on a 1024-wide screen."""
-        spare = self.width() - 2 * (self.main_layout.contentsMargins().left() + 8)
-        per_row = CLOCKS_PER_ROW if CLOCKS_PER_ROW * widest + 16 <= spare else 1
-        if per_row == self.per_row:
-            return
-        self.per_row = per_row
-        for at, label in enumerate(self.clock_labels):
-            self.clocks_grid.removeWidget(label)
-            self.clocks_grid.addWidget(label, at // per_row, at % per_row)
+    def _lay_out_clocks(self, shown: list[QLabel]) -> None:
+        """The largest type at which every clock is whole on the screen: two to a row where two
+        fit side by side, else one (a clock with its room is wide); smaller type where the rows
+        would not fit above the PIN card (many timers on a 1024×600 panel)."""
+        margins = self.main_layout.contentsMargins()
+        across = self.width() - margins.left() - margins.right() - 16
+        rest = sum(w.sizeHint().height() for w in (self.title, self.note, self.card))
+        down = self.height() - margins.top() - margins.bottom() - rest - 24 - 28 - 40
+        for points in CLOCK_POINTS:
+            for i, label in enumerate(shown):
+                colour = theme.PTA_COLOUR if self.clocks[i].role == "PTA" else theme.PT_COLOUR
+                style = f"background: {colour}; font-size: {points}pt;"
+                if label.styleSheet() != style:
+                    label.setStyleSheet(style)
+                label.setMinimumWidth(0)
+            widest = max((label.sizeHint().width() for label in shown), default=0)
+            tall = max((label.sizeHint().height() for label in shown), default=0)
+            per_row = CLOCKS_PER_ROW if CLOCKS_PER_ROW * widest + 16 <= across else 1
+            rows = -(-len(shown) // per_row)
+            if rows * (tall + 16) <= down:
+                break
+        for label in shown:  # one width for all, so the grid reads as a grid
+            label.setMinimumWidth(widest)
+        if per_row != self.per_row:
+            self.per_row = per_row
+            for at, label in enumerate(self.clock_labels):
+                self.clocks_grid.removeWidget(label)
+                self.clocks_grid.addWidget(label, at // per_row, at % per_row)
 
     def refresh_wait(self) -> None:
         """While wrong PINs make the lock wait, the PIN field takes nothing and the seconds
