@@ -14,6 +14,7 @@ from chargeclock.ui.forms import FieldBox, FormState, MessageLine
 from chargeclock.ui.patient_dialog import PatientDialog
 from chargeclock.ui.settings_dialog import SettingsDialog
 from tests.ui.records_fixtures import BAD_NPI, Clinic, clinic, icd10_loaded
+from tests.ui.test_patient_dialog import open_dialog
 
 __all__ = ["clinic", "icd10_loaded"]
 
@@ -40,10 +41,7 @@ def _settle(qtbot: QtBot) -> None:
 
 @pytest.fixture
 def patient_dialog(qtbot: QtBot, clinic: Clinic) -> PatientDialog:
-    dialog = PatientDialog(clinic.services)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    return dialog
+    return open_dialog(qtbot, clinic)
 
 
 @pytest.mark.parametrize(("width", "height"), SCREENS)
