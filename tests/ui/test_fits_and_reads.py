@@ -128,3 +128,14 @@ def test_no_header_of_the_timer_columns_is_cut(
         CodeRowsModel.PTA, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole
     )
     assert tip == "Assistant (PTA)"
+
+
+def test_drop_downs_and_spin_boxes_draw_arrows_that_exist(qtbot: QtBot) -> None:
+    """A styled drop-down or spin box draws no arrows of the platform's: the stylesheet names
+    Qt's own, which must be there (a missing one left a stray line where a finger should tap)."""
+    from PySide6.QtCore import QFile
+
+    sheet = theme.stylesheet()
+    for arrow in (theme.ARROW_UP, theme.ARROW_DOWN):
+        assert f"url({arrow})" in sheet
+        assert QFile.exists(arrow), arrow

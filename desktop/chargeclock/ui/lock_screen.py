@@ -25,8 +25,6 @@ from chargeclock.ui import theme
 from chargeclock.ui.main_window import MainWindow
 from chargeclock.ui.rows_model import clock_text
 
-#: Qt's own arrow (a styled drop-down no longer draws the platform's)
-ARROW_DOWN = ":/qt-project.org/styles/commonstyle/images/arrow-down-16.png"
 LOCK_STYLE = f"""
 QWidget#LockScreen {{ background: #1d2733; }}
 QLabel#LockTitle {{ color: white; font-size: 24pt; font-weight: 600; }}
@@ -40,8 +38,6 @@ QLabel#LockError {{ color: {theme.ALERT_COLOUR}; font-weight: 600; }}
 QLineEdit#Pin {{ font-size: 20pt; min-height: 48px; letter-spacing: 6px; }}
 QLineEdit#Pin:disabled {{ background: #e4e8ee; }}
 QComboBox {{ min-height: 44px; }}
-QComboBox::drop-down {{ border: none; width: 32px; }}
-QComboBox::down-arrow {{ image: url({ARROW_DOWN}); }}
 QPushButton {{ min-height: 48px; }}
 """
 
