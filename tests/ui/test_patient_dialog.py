@@ -1,5 +1,5 @@
-"""The patient dialog: each field's reason beside it, nothing saved until all are valid, and a
-valid patient stored whole."""
+"""The patient dialog: each bad field marked and its reason on the message line, nothing saved
+until all are valid, and a valid patient stored whole."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Settings: every tab shows its reasons beside the fields, saves nothing while any is bad, and
+"""Settings: every tab marks its bad fields and says why, saves nothing while any is bad, and
 stores a valid practice, user, provider, payer, fee list and favourites."""
 
 from __future__ import annotations

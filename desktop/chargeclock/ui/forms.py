@@ -1,6 +1,6 @@
-"""Form pieces shared by the record dialogs: a field with its reason beside it, date and money
-inputs, and :class:`FormState`, which checks every field as it is edited and refuses a save
-until all are valid.
+"""Form pieces shared by the record dialogs: a field marked when its value is wrong, the form's
+one message line, date and money inputs, and :class:`FormState`, which checks every field as it
+is edited and refuses a save until all are valid.
 
 A bad field is marked (a red frame) once it has been edited, and every bad field when Save is
 pressed; its reason is written on the form's one message line above the buttons, which is

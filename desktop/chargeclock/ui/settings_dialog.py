@@ -1,9 +1,11 @@
-"""Settings, one tab per subject: practice, users and the privacy lock, providers, payers, the
-fee list with allowed amounts by year (typed in or imported from CSV), favourite codes.
+"""Settings, one tab per subject: practice, users, the privacy lock and this workstation's room,
+providers, payers, the fee list with allowed amounts by year (typed in or imported from CSV),
+favourite codes. A page taller than the screen scrolls.
 
-Each tab saves on its own button with one service call; every field shows its reason beside it
-and a tab with a bad field saves nothing. What a tab saves reaches the other tabs the way every
-change reaches every view: through the window's one ``store_changed`` (:meth:`store_changed`).
+Each tab saves on its own button with one service call; a bad field is marked and its reason
+written on the tab's message line, and a tab with a bad field saves nothing. What a tab saves
+reaches the other tabs the way every change reaches every view: through the window's one
+``store_changed`` (:meth:`store_changed`).
 """
 
 from __future__ import annotations
