@@ -11,7 +11,9 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QComboBox,
     QDialog,
     QGroupBox,
@@ -34,6 +36,7 @@ from chargeclock.ui.forms import (
     DateField,
     FormState,
     date_problem,
+    fit_to_screen,
     form_rows,
     grid_rows,
     group,
@@ -72,7 +75,7 @@ class PatientDialog(QDialog):
             self.loader.start()
         else:
             self.picker.index_loaded(self.picker.index)
-        self.resize(1220, 700)
+        fit_to_screen(self, 1220, 700)
 
     # -- layout ---------------------------------------------------------------------------------
 
@@ -160,9 +163,10 @@ class PatientDialog(QDialog):
         right.addWidget(self.picker.box, 1)
         right.addWidget(self._build_plan())
 
-        columns = QHBoxLayout()
+        columns = self.columns = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         columns.addLayout(left, 5)
         columns.addLayout(right, 6)
+        self._halves = (left, right)
         body = QWidget()
         body.setLayout(columns)
         scroll = QScrollArea()
@@ -178,13 +182,28 @@ class PatientDialog(QDialog):
         cancel = QPushButton("Cancel")
         cancel.clicked.connect(self.reject)
         buttons = QHBoxLayout()
-        buttons.addWidget(self.form.general, 1)
-        buttons.addStretch(1)
+        buttons.addWidget(self.form.general, 1)  # all the room the buttons leave
         buttons.addWidget(cancel)
         buttons.addWidget(self.save_button)
         outer = QVBoxLayout(self)
         outer.addWidget(scroll, 1)
         outer.addLayout(buttons)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        """Side by side where both halves fit, else the diagnoses and the plan under the
+        patient (a 1024×600 panel): the form scrolls down, never sideways, and no field is
+        cut at the right."""
+        left, right = self._halves
+        spare = 60  # the scroll bar, the margins and the gap between the halves
+        needed = left.minimumSize().width() + right.minimumSize().width() + spare
+        wanted = (
+            QBoxLayout.Direction.LeftToRight
+            if event.size().width() >= needed
+            else QBoxLayout.Direction.TopToBottom
+        )
+        if self.columns.direction() != wanted:
+            self.columns.setDirection(wanted)
+        super().resizeEvent(event)
 
     def _build_plan(self) -> QGroupBox:
         f = self.form

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
 )
 
 from chargeclock.services.session import Services
-from chargeclock.ui import theme
 from chargeclock.ui.forms import FormState, form_rows, group, npi_problem, required
 
 
@@ -95,8 +94,5 @@ class PracticeTab(QWidget):
             )
         )
         if saved is not None:
-            self.form.set_general("")
-            self.form.general.setText("Saved.")
-            self.form.general.setStyleSheet(f"color: {theme.OK_COLOUR};")
-            self.form.general.setVisible(True)
+            self.form.say_done("Saved.")
             self.saved.emit()
