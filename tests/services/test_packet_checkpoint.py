@@ -195,11 +195,13 @@ def test_a_long_run_of_entries_since_is_checked_in_full(
 
 
 def test_verify_audit_keeps_the_checkpoint_a_packet_checks_from(practice: Practice) -> None:
-    """``verify-audit`` run by hand (or by the practice each night) leaves the checkpoint too,
-    so the next packet does not check the whole log again."""
+    """``verify-audit --keep-checkpoint`` (by hand, or each night) leaves the checkpoint too, so
+    the next packet does not check the whole log again; a plain check writes no file."""
     services = practice.clinic.services
     _checkpoint_file(services).unlink(missing_ok=True)
-    report = services.verify_audit()
+    assert services.verify_audit().ok
+    assert not _checkpoint_file(services).exists()
+    report = services.verify_audit(keep_checkpoint=True)
     assert report.ok
     assert _checkpoint_file(services).exists()
     ok, lines = _packet_lines(practice)
@@ -213,7 +215,7 @@ def test_a_failed_verify_audit_keeps_no_checkpoint(practice: Practice) -> None:
     line = services.visits.claim_lines(practice.finalized[1])[0]
     with services.db.transaction():
         services.db.execute("UPDATE claim_lines SET units = units + 1 WHERE id = ?", (line.id,))
-    assert not services.verify_audit().ok
+    assert not services.verify_audit(keep_checkpoint=True).ok
     assert not _checkpoint_file(services).exists()
     with services.db.transaction():
         services.db.execute("UPDATE claim_lines SET units = units - 1 WHERE id = ?", (line.id,))

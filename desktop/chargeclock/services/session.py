@@ -179,11 +179,15 @@ class Services:
         return audit.entries(self.db, entity=entity, entity_id=entity_id)
 
     def verify_audit(
-        self, *, anchors: Sequence[Path] = (), key_files: Sequence[Path] = ()
+        self,
+        *,
+        anchors: Sequence[Path] = (),
+        key_files: Sequence[Path] = (),
+        keep_checkpoint: bool = False,
     ) -> AuditReport:
         """Check the audit log, the billing rows and the newest anchor beside the backups
-        (:mod:`chargeclock.storage.audit_verify`); changes nothing in the database. A check
-        that finds everything intact keeps its signed checkpoint beside the audit key
+        (:mod:`chargeclock.storage.audit_verify`); changes nothing. With ``keep_checkpoint``, a
+        check that finds everything intact keeps its signed checkpoint beside the audit key
         (:mod:`chargeclock.storage.audit_checkpoint`), from which an audit packet checks on."""
         from chargeclock.paths import backups_dir
         from chargeclock.storage import audit_checkpoint, audit_verify
@@ -196,7 +200,8 @@ class Services:
             key_files=key_files,
             seen=digests,
         )
-        audit_checkpoint.keep(self.db, report, digests, self.ctx.now())
+        if keep_checkpoint:
+            audit_checkpoint.keep(self.db, report, digests, self.ctx.now())
         return report
 
     def audit_anchor(self, finalized_visit_id: int | None = None) -> str:
