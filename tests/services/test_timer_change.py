@@ -97,7 +97,7 @@ _TABLE = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE)\s+(\w+)", re.IGNORECASE)
 @pytest.mark.sqlite_file  # SQLite's statement trace
 def test_a_tap_reads_only_what_it_decides_from(clinic: Clinic) -> None:
     """A tap's statements: the visit row, its running segments and code rows, the segment
-    write, the audit entry, the heartbeat and the commit — the same however long the visit's
+    write (a start's with its workstation's room), the audit entry, the heartbeat and the commit — the same however long the visit's
     and the patient's history, and none of the reads the visit's state needs."""
     visits, clock = clinic.services.visits, clinic.clock
     earlier = _open(clinic, "97110")
@@ -118,8 +118,10 @@ def test_a_tap_reads_only_what_it_decides_from(clinic: Clinic) -> None:
             assert (change.started is None) == bool(n % 2)
             counts.append(len(traced))
             tables = {t.lower() for s in traced for t in _TABLE.findall(s)}
+            # app_settings: a start's segment takes the workstation's room within its INSERT
             assert tables <= {
-                "visits", "timer_segments", "visit_codes", "audit_keys", "audit_log", "heartbeat"
+                "visits", "timer_segments", "visit_codes", "audit_keys", "audit_log", "heartbeat",
+                "app_settings",
             }  # fmt: skip
     finally:
         conn.set_trace_callback(None)

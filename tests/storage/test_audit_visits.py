@@ -4,56 +4,28 @@ exactly as before, and the log stays append-only. On both engines."""
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from datetime import timedelta
-from pathlib import Path
-from typing import Any
 
 import pytest
 
-from chargeclock import shipped
 from chargeclock.clock import FakeClock
 from chargeclock.services.session import Services
 from chargeclock.storage import audit
+from chargeclock.storage.database import Database
 from chargeclock.storage.errors import ConflictError
-from chargeclock.storage.migrations import migration_files
-from chargeclock.storage.store import Store
+from chargeclock.storage.migrations import migration_files, run_python_step
 from tests.conftest import OpenServices
 from tests.services.conftest import START, set_up_clinic
 
-STEP = next(p.stem for p in migration_files() if p.stem.endswith("_audit_visit_ids"))
+STEP_FILE = next(p for p in migration_files() if p.stem.endswith("_audit_visit_ids"))
 
 
-class _BeforeTheStep:
-    """A store as ChargeClock wrote its audit entries before the step: the same chained, keyed
-    entry, with no column for its visit."""
-
-    def __init__(self, conn: Store) -> None:
-        self._conn = conn
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._conn, name)
-
-    def execute(self, sql: str, params: Any = ()) -> Any:
-        if sql.startswith("INSERT INTO audit_log"):
-            sql = sql.replace(", visit_id)", ")").replace(", ?)", ")")
-            params = params[:-1]
-        return self._conn.execute(sql, params)
-
-
-def _insert_before_the_step(conn: Store, *args: Any) -> int:
-    return _INSERT(_BeforeTheStep(conn), *args)
-
-
-_INSERT = audit._insert
-
-
-def _take_the_step_back(services: Services) -> None:
-    """The new, empty store as it stood before the step (each engine's store is made with every
-    step; the server's, from a template that has them)."""
+def _as_before_the_step_then_take_it(services: Services) -> None:
+    """The store's entries as they stood before the step (no visit column, no indexes), then
+    the step itself run on them, on either engine. The rest of the schema stays as it is, so
+    the program's own writes (later steps' columns included) made the entries."""
     db = services.db
-    record = "chargeclock_migrations" if db.dialect == "postgresql" else "_sqlite_migrations"
     with db.transaction():
         for sql in (
             "DROP INDEX audit_log_visit",
@@ -61,8 +33,7 @@ def _take_the_step_back(services: Services) -> None:
             "ALTER TABLE audit_log DROP COLUMN visit_id",
         ):
             db.execute(sql)
-        db.execute(f"DELETE FROM {record} WHERE name = ?", (STEP,))
-    services.close()
+        run_python_step(STEP_FILE, db.conn if isinstance(db, Database) else db)
 
 
 def _expected(services: Services, visit_id: int) -> list[int]:
@@ -97,26 +68,15 @@ def _work(services: Services, clock: FakeClock, patient_id: int, count: int) -> 
 
 
 def test_entries_written_before_the_step_are_found_by_their_visit(
-    open_services: OpenServices, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    open_services: OpenServices,
 ) -> None:
-    older = tmp_path / "migrations"
-    older.mkdir()
-    for path in sorted(shipped.migrations_dir().glob("*.*")):
-        if path.name < STEP:
-            shutil.copy(path, older / path.name)
     clock = FakeClock(START)
-    _take_the_step_back(open_services(clock))
-    with monkeypatch.context() as patch:
-        patch.setattr(shipped, "migrations_dir", lambda: older)
-        patch.setattr(audit, "_insert", _insert_before_the_step)
-        services = open_services(clock)
-        clinic = set_up_clinic(services, clock)
-        visit_ids = _work(services, clock, clinic.patient_id, 11)
-        expected = {v: _expected(services, v) for v in visit_ids}
-        before = services.verify_audit()
-        services.close()
-
-    services = open_services(clock)  # takes the step
+    services = open_services(clock)
+    clinic = set_up_clinic(services, clock)
+    visit_ids = _work(services, clock, clinic.patient_id, 11)
+    expected = {v: _expected(services, v) for v in visit_ids}
+    before = services.verify_audit()
+    _as_before_the_step_then_take_it(services)
     visits = services.visits
     got = {v: [e.id for e in services.records.visit_audit(v)] for v in visit_ids}
     assert got == expected
