@@ -97,8 +97,9 @@ _TABLE = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE)\s+(\w+)", re.IGNORECASE)
 @pytest.mark.sqlite_file  # SQLite's statement trace
 def test_a_tap_reads_only_what_it_decides_from(clinic: Clinic) -> None:
     """A tap's statements: the visit row, its running segments and code rows, the segment
-    write (a start's with its workstation's room), the audit entry, the heartbeat and the commit — the same however long the visit's
-    and the patient's history, and none of the reads the visit's state needs."""
+    write (a start's with its workstation's room), the audit entry, the heartbeat and the
+    commit — the same however long the visit's and the patient's history, and none of the
+    reads the visit's state needs."""
     visits, clock = clinic.services.visits, clinic.clock
     earlier = _open(clinic, "97110")
     for _ in range(10):
