@@ -19,7 +19,7 @@ from chargeclock.domain.authorizations import (
 from chargeclock.domain.errors import InputError
 from chargeclock.domain.fees import round_cents
 from chargeclock.domain.payer_kinds import KindDefaults, PayerKind, kind_defaults, kind_for_legacy
-from chargeclock.domain.rulebook import Discipline
+from chargeclock.domain.rulebook import SLP_NOT_OFFERED, Discipline
 from chargeclock.domain.visit_types import (
     MAX_MINUTES,
     DayLine,
@@ -155,7 +155,7 @@ class AuthorizationIn(_Strict):
 
 class CalcInput(_Strict):
     date_of_service: date
-    discipline: Literal["PT", "OT", "SLP"] = "PT"
+    discipline: Literal["PT", "OT"] = "PT"  # SLP is not offered (claims.md §7)
     payer: PayerIn = PayerIn()
     services: list[ServiceIn]
     ytd_allowed: YtdIn = YtdIn()
@@ -230,7 +230,9 @@ def _problem(error: Any) -> InputError:
     if name == "unit_method":
         return InputError(path, f'must be "cms" or "per_code"{got}')
     if name == "discipline":
-        return InputError(path, f'must be "PT", "OT" or "SLP"{got}')
+        if error.get("input") == "SLP":
+            return InputError(path, SLP_NOT_OFFERED)
+        return InputError(path, f'must be "PT" or "OT"{got}')
     if name == "place_of_service":
         return InputError(path, f'must be a two-digit place of service, e.g. "11" or "02"{got}')
     if name == "kind":
