@@ -28,6 +28,7 @@ from chargeclock.domain.visit_types import (
     UnitMethod,
     VisitInput,
     VisitResult,
+    kind_rules,
 )
 from chargeclock.domain.warnings import VisitWarning
 
@@ -156,7 +157,7 @@ class AuthorizationIn(_Strict):
 class CalcInput(_Strict):
     date_of_service: date
     discipline: Literal["PT", "OT"] = "PT"  # SLP is not offered (claims.md §7)
-    payer: PayerIn = PayerIn()
+    payer: PayerIn | None = PayerIn()  # null: the patient has no payer, billed as self-pay
     services: list[ServiceIn]
     ytd_allowed: YtdIn = YtdIn()
     tie_choice: list[str] | None = None
@@ -171,7 +172,7 @@ class CalcInput(_Strict):
         return VisitInput(
             date_of_service=self.date_of_service,
             discipline=Discipline(self.discipline),
-            payer=self.payer.rules(),
+            payer=kind_rules(PayerKind.SELF_PAY) if self.payer is None else self.payer.rules(),
             services=tuple(
                 ServiceMinutes(
                     s.code, s.pt_minutes, s.pta_minutes, s.overlap_minutes, s.assistant_furnished
