@@ -207,3 +207,26 @@ def test_the_payer_recertification_interval_on_the_payers_tab(qtbot: QtBot, clin
     tab.save()
     assert clinic.services.plans.recertification_days(clinic.payer_id) is None
     assert clinic.services.plan_of_care_status(clinic.patient_id).state == "ok"
+
+
+def test_a_new_start_date_starts_a_new_plan_without_the_old_ones_certification(
+    qtbot: QtBot, clinic: Clinic
+) -> None:
+    _treated_on(clinic, date(2026, 1, 5))
+    dialog = _dialog(qtbot, clinic)
+    _plan(dialog, "01/05/2026", "02/20/2026", signed="01/08/2026")
+    dialog.plan_fields.discharged.edit.setText("02/20/2026")
+    _save(qtbot, dialog)
+
+    again = _dialog(qtbot, clinic)
+    fields = again.plan_fields
+    assert fields.discharged.edit.text() == "02/20/2026"
+    fields.start.edit.setText("02/23/2026")  # the next episode
+    assert fields.discharged.is_blank() and fields.referral_signed.is_blank()
+    fields.through.edit.setText("05/20/2026")
+    fields.signed.edit.setText("02/24/2026")
+    _save(qtbot, again)
+    plans = clinic.services.records.patient_record(clinic.patient_id).plan_of_care
+    assert plans is not None and plans.start_date == date(2026, 2, 23)
+    assert clinic.services.plans.certification(plans.id).discharged_on is None
+    assert clinic.services.plan_of_care_status(clinic.patient_id).state == "ok"

@@ -106,6 +106,8 @@ class PlanFields:
         self.box.toggled.connect(lambda _: form.revalidate())
         self.status = _note("")
         self.status.setVisible(False)
+        self.loaded_start: date | None = None
+        self.start.changed.connect(self._start_changed)
         self.page = QWidget()
         layout = QVBoxLayout(self.page)
         layout.addWidget(self.status)
@@ -121,6 +123,7 @@ class PlanFields:
             return
         self.box.setChecked(True)
         self.start.set_value(plan.start_date)
+        self.loaded_start = plan.start_date
         self.through.set_value(plan.certified_through)
         self.signed.set_value(plan.signed_date)
         cert = self.services.plans.certification(plan.id)
@@ -132,6 +135,21 @@ class PlanFields:
         self.plan_sent.set_value(cert.plan_sent_on)
         self.delay_reason.setText(cert.delay_reason)
         self.discharged.set_value(cert.discharged_on)
+
+    def _start_changed(self) -> None:
+        """Another start date saves a new plan (a recertification, or a new episode after a
+        discharge): the loaded plan's referral, delay reason and discharge are not its own."""
+        try:
+            start = self.start.value()
+        except ValueError:
+            return
+        if self.loaded_start is None or start is None or start == self.loaded_start:
+            return
+        self.loaded_start = None  # once: what is typed after this belongs to the new plan
+        for field in (self.referral_signed, self.plan_sent, self.discharged):
+            field.set_value(None)
+        self.delay_reason.clear()
+        self.status.setText(f"{self.status.text()}\nA new plan of care from this start date.")
 
     def errors(self, errors: dict[str, str], today: date, referring_name: str) -> None:
         """Each field's reason, when the plan is to be saved."""
