@@ -263,3 +263,16 @@ def test_payer_kind_sets_its_defaults_and_each_stays_editable(
     tab.save()
     assert clinic.services.records.payers()[-1].kind == "workers_comp"
     assert clinic.services.records.payers()[-1].habilitative_modifiers  # kept as edited
+
+
+def test_the_practice_says_whether_it_accepts_medicare_assignment(
+    qtbot: QtBot, dialog: SettingsDialog, clinic: Clinic
+) -> None:
+    tab = dialog.practice
+    assert not tab.assignment.isChecked() and not clinic.services.records.accepts_assignment()
+    tab.assignment.setChecked(True)
+    qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
+    assert clinic.services.records.accepts_assignment()
+    again = SettingsDialog(clinic.services)
+    qtbot.addWidget(again)
+    assert again.practice.assignment.isChecked()  # read back

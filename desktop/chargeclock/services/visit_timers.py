@@ -9,6 +9,7 @@ from functools import partial
 from typing import Any
 
 from chargeclock.domain.errors import InputError, RuleDataError
+from chargeclock.domain.rulebook import SLP_NOT_OFFERED
 from chargeclock.services.minutes import CodeState, Span, VisitState
 from chargeclock.services.timer_change import TimerChange
 from chargeclock.services.validation import catalogue_code
@@ -56,12 +57,7 @@ class VisitTimers(VisitReads):
         if day > self.ctx.today():
             raise InputError("date_of_service", f"{day} is in the future")
         if discipline == "SLP" and "SLP" not in self.offered_disciplines:
-            raise InputError(
-                "discipline",
-                "speech-language pathology visits are not offered: the SLP codes (92507 …), "
-                "97129 once a day with 97130 after it, and the rule that an assistant's speech "
-                "services are not billed as the pathologist's are not in place yet",
-            )
+            raise InputError("discipline", SLP_NOT_OFFERED)
         if discipline not in self.offered_disciplines:
             raise InputError("discipline", f"must be PT or OT, got {discipline!r}")
         if not (len(place_of_service) == 2 and place_of_service.isdigit()):
