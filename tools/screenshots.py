@@ -68,6 +68,7 @@ def main(out: Path) -> None:
     unlock(services, lock)
     app.processEvents()
     window.grab().save(str(out / "window-idle.png"))
+    services.workstations.set_room("Room 2")  # the lock screen says where the timers run
     mid_visit(window, clock, summary)
     app.processEvents()
     window.grab().save(str(out / "window-visit.png"))

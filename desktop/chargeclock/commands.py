@@ -79,7 +79,9 @@ def _cmd_verify_audit(args: argparse.Namespace) -> int:
     services = Services.open_existing(database, write=False)
     try:
         report = services.verify_audit(
-            anchors=[Path(a) for a in args.anchor], key_files=[Path(k) for k in args.key]
+            anchors=[Path(a) for a in args.anchor],
+            key_files=[Path(k) for k in args.key],
+            keep_checkpoint=args.keep_checkpoint,
         )
     finally:
         services.close(clean=False)
@@ -283,6 +285,12 @@ def register(
         default=[],
         metavar="FILE",
         help="an audit key file kept elsewhere (default: the ones in the audit-keys folder)",
+    )
+    verify.add_argument(
+        "--keep-checkpoint",
+        action="store_true",
+        help="when all is intact, keep a signed checkpoint beside the audit key, from which "
+        "the next audit packet checks on instead of checking everything again",
     )
     commands["verify-audit"] = _cmd_verify_audit
 

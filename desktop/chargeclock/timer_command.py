@@ -61,7 +61,7 @@ def _print_status(control: TimerControl, now: datetime) -> None:
         print("no timer is running")
     for clock in clocks:
         print(
-            f"visit {clock.visit_id} ({clock.initials}) {clock.code} {clock.role} "
+            f"visit {clock.visit_id} ({clock.where()}) {clock.code} {clock.role} "
             f"{clock.clock_text(now)} since {clock.running_since.astimezone():%H:%M}"
         )
 

@@ -75,7 +75,8 @@ def svc(**fields: Any) -> str:
             json.dumps(base(payer={"unit_method": "tenths"})),
             'payer.unit_method: must be "cms" or "per_code"',
         ),
-        (json.dumps(base(discipline="PTA")), 'discipline: must be "PT", "OT" or "SLP"'),
+        (json.dumps(base(discipline="PTA")), 'discipline: must be "PT" or "OT", got "PTA"'),
+        (json.dumps(base(discipline="SLP")), "discipline: SLP is not offered: speech-language"),
         (
             json.dumps(base(date_of_service="2026-13-01")),
             "date_of_service: must be a date written YYYY-MM-DD",

@@ -25,6 +25,7 @@ def _clinic_file(path: Path) -> tuple[int, int]:
         pt = records.add_provider("Dana Reyes", "PT", VALID_NPI)
         records.add_provider("Sam Lee", "PTA", supervising_provider_id=pt.id)
         payer = records.add_payer("Medicare", medicare=True)
+        records.save_fees(START.year, charges={"97110": "50.00", "97140": "55.00"})
         patient, _ = records.add_patient("O'Neil", "Jane", date(1950, 1, 2), payer_id=payer.id,
                                          diagnoses=["M17.11", "M54.50"])  # fmt: skip
         visit = services.visits.open_visit(patient.id, codes=["97110", "97140"]).visit_id

@@ -117,3 +117,19 @@ def test_a_database_that_is_not_there_is_refused_and_not_created(
     assert main(["timer", "status", "--db", str(missing)]) == 2
     assert "no such file" in capsys.readouterr().err
     assert not missing.exists()
+
+
+def test_a_foot_switch_timer_records_the_workstations_room(
+    clinic: Clinic, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The command beside the window finds this workstation's room: the lock screen and the
+    status line say where the timer runs."""
+    clinic.services.workstations.set_room("Room 2")
+    visit = clinic.services.visits.open_visit(clinic.patient_id, codes=["97110"]).visit_id
+    assert main(["timer", "start", "97110", "--role", "PT", "--visit", str(visit),
+                 "--db", _db(clinic)]) == 0  # fmt: skip
+    capsys.readouterr()
+    assert main(["timer", "status", "--db", _db(clinic)]) == 0
+    assert capsys.readouterr().out.startswith(f"visit {visit} (JD · Room 2) 97110 PT ")
+    [clock] = clinic.services.running_clocks()
+    assert clock.room == "Room 2"

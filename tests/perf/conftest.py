@@ -141,6 +141,7 @@ ORDER = (
     "3-month statement PDF (36 visits)",
     "statement PDF, one patient's year (CPU)",
     "statement PDF, 877 visits of one patient (CPU)",
+    "a visit's audit entries (History, decade)",
     "audit entry of a timer tap (HMAC, 2 segment rows)",
     "verify-audit on the demo year",
     "verify-audit on the decade",
@@ -180,7 +181,7 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 
 
 def _schema_key() -> str:
-    steps = sorted(p.name for p in migrations_dir().glob("*.sql"))
+    steps = sorted(p.name for p in migrations_dir().iterdir() if p.suffix in (".sql", ".py"))
     return f"{__version__}-{len(steps)}-{steps[-1][:4] if steps else '0'}"
 
 

@@ -2,9 +2,10 @@
 (built and rendered) and a ten-year open export (CSV and JSON).
 
 The packet's own work (the patient's visits, superbills, timer runs, audit entries, the PDF)
-grows with the period; its ``verify-audit`` checks the whole log and every billing row of the
-database, so it grows with the database. The packet on the demo year is held to the budget; on
-the decade database the packet is measured and the verification's share reported beside it."""
+grows with the period. Its verification is a full ``verify-audit`` (the whole log and every
+billing row, growing with the database) only when there is no checkpoint of an earlier full
+check to build on: the first, untimed run makes one, and the timed runs check from it (the
+entries since, and the patient's rows). A full ``verify-audit``'s time is reported beside."""
 
 from __future__ import annotations
 

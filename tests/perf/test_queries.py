@@ -1,4 +1,5 @@
-"""The KX year-to-date query on ten years of a clinic's visits."""
+"""The KX year-to-date query on ten years of a clinic's visits, and a visit's audit entries on
+ten years of its log."""
 
 from __future__ import annotations
 
@@ -59,4 +60,45 @@ def test_ytd_query(decade_db: Path, tmp_path: Path) -> None:
     finally:
         services.close()
     assert "visits_patient_status_day" in plan, plan
+    assert result.ok
+
+
+VISIT_AUDIT_BUDGET_MS = 2.0
+
+
+def test_a_visits_audit_entries(decade_db: Path, tmp_path: Path) -> None:
+    """History's list of a selected visit's changes (its entries and its timer segments'), on
+    ten years of audit entries: read by the visit (an index), not by a scan of the log."""
+    database = tmp_path / "decade.sqlite3"
+    shutil.copyfile(decade_db, database)
+    services = Services.open(database, FakeClock())
+    try:
+        entries = services.db.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+        visit_ids = [
+            r[0]
+            for r in services.db.execute(
+                "SELECT visit_id FROM audit_log WHERE entity = 'timer_segment' "
+                "AND visit_id IS NOT NULL GROUP BY visit_id ORDER BY visit_id"
+            ).fetchall()
+        ]
+        visit_ids += [r[0] for r in services.db.execute("SELECT id FROM visits ORDER BY id")]
+        position = 0
+        found: list[int] = []
+
+        def select() -> None:
+            nonlocal position
+            found.append(len(services.records.visit_audit(visit_ids[position % len(visit_ids)])))
+            position += 13
+
+        result = record(
+            "a visit's audit entries (History, decade)",
+            median_ms(select, 400),
+            VISIT_AUDIT_BUDGET_MS,
+            "ms",
+            400,
+            entries=entries,
+        )
+    finally:
+        services.close()
+    assert entries >= 60_000 and min(found) >= 1  # each visit has its own entry at least
     assert result.ok

@@ -28,6 +28,7 @@ def _clinic(url: str, *, stopped_minutes: int | None) -> tuple[Services, list[in
     records = services.records
     records.add_provider("Dana Reyes", "PT", "1234567893")
     payer = records.add_payer("Medicare", medicare=True)
+    records.save_fees(now.year, charges={"97110": "50.00"})  # no line is frozen without one
     visits = []
     for n in range(ROUNDS):  # a patient each: one visit's finalize pools no other's day
         patient, _ = records.add_patient(f"Doe{n}", "Jane", date(1950, 1, 2), payer_id=payer.id,

@@ -27,9 +27,16 @@ class Clinic:
     patient_id: int
 
 
+#: The clinic's charge for one unit of each code (finalize freezes no line without one).
+CHARGE = "50.00"
+
+
 def set_up_clinic(services: Services, clock: FakeClock) -> Clinic:
-    """A PT, her assistant, Medicare and a commercial payer, and one Medicare patient."""
+    """A PT, her assistant, Medicare and a commercial payer, one Medicare patient, and a
+    charge of $50.00 for each code of the year's list."""
     records = services.records
+    year = clock.now().year
+    records.save_fees(year, charges=dict.fromkeys(services.ctx.book.year(year).codes, CHARGE))
     pt = records.add_provider("Dana Reyes", "PT", VALID_NPI, credentials="PT, DPT")
     pta = records.add_provider("Sam Lee", "PTA", supervising_provider_id=pt.id)
     medicare = records.add_payer("Medicare", medicare=True)

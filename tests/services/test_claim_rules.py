@@ -241,3 +241,22 @@ def test_the_superbill_line_prints_the_chosen_modifiers(clinic: Clinic, tmp_path
     ]
     text = PdfReader(BytesIO(pdf_bytes(superbill))).pages[0].extract_text()
     assert "XS GP" in text
+
+
+def test_a_patient_with_no_payer_is_billed_as_self_pay(clinic: Clinic) -> None:
+    """claims.md §1: no GP/GO/GN, no CQ, no KX, however far past the threshold."""
+    services = clinic.services
+    patient, _ = services.records.add_patient(
+        "Cash", "Carl", date(1951, 5, 6), diagnoses=["M17.11"], prior_spend="5000.00"
+    )
+    visits = services.visits
+    visit = visits.open_visit(patient.id).visit_id
+    visits.start_timer(visit, "97110", "PT")
+    clinic.clock.advance(minutes=20)
+    visits.stop_timer(visit, "PT")
+    visits.start_timer(visit, "97110", "PTA")
+    clinic.clock.advance(minutes=10)
+    visits.stop_timer(visit, "PTA")
+    done = visits.finalize(visit)
+    assert [(ln.code, ln.modifiers, ln.units) for ln in done.claim_lines] == [("97110", (), 2)]
+    assert not done.result.kx.applies

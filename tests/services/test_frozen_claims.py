@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from chargeclock.domain.errors import InputError
-from chargeclock.services import frozen_claims
+from chargeclock.services import frozen_claims, visit_finalize
 from chargeclock.services.patient_records import PatientDetails
 from chargeclock.services.superbill import (
     SuperbillRequest,
@@ -110,15 +110,19 @@ def test_a_reprint_is_the_same_pdf_whatever_changed_since(clinic: Clinic, tmp_pa
 
 
 def test_history_the_superbill_and_the_statement_agree_on_a_line_frozen_without_a_charge(
-    clinic: Clinic, tmp_path: Path
+    clinic: Clinic, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The History once said $45.00 for a visit whose superbill said $60.00: a line frozen
     without a clinic charge was left out of one and priced at today's fee in the other. Both
-    now read the frozen bill, and that line blocks neither."""
-    _set_up(clinic, tmp_path, fees="97110,45.00\n")  # no fee for 97140 yet
+    now read the frozen bill, and that line blocks neither. (Finalize refuses such a line
+    now; a database finalized before it did still holds them.)"""
+    _set_up(clinic, tmp_path, fees="97110,45.00\n")
+    clinic.services.records.save_fees(2026, charges={"97140": None})  # no fee for 97140 yet
     services = clinic.services
     visit = _visit(clinic, ("97110", 15), ("97140", 15))
+    monkeypatch.setattr(visit_finalize, "check_settled", lambda items, overrides: {})
     services.visits.finalize(visit)
+    monkeypatch.undo()
     _fees(clinic, tmp_path, "97110,45.00\n97140,15.00\n")  # entered after the finalize
 
     superbill = superbill_for_visit(services, visit)

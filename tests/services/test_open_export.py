@@ -15,7 +15,7 @@ import pytest
 from chargeclock.domain.errors import InputError
 from chargeclock.export.open_data import read_csv_cell
 from chargeclock.services.open_export import ExportError, export_period
-from chargeclock.storage.open_tables import FORMULA_STARTS, TABLES
+from chargeclock.storage.open_tables import FORMULA_STARTS, TABLES, _dollars
 from tests.faults.conftest import SmallDisk, read_only, small_disk  # noqa: F401
 from tests.services.conftest import Clinic
 from tests.services.practice_data import DAY, HOSTILE, Practice, small_practice
@@ -291,3 +291,19 @@ def test_a_read_only_folder_is_refused_whole(practice: Practice, tmp_path: Path)
     with read_only(target), pytest.raises(ExportError, match=r"ro.*cannot write the export"):
         export_period(practice.clinic.services, *PERIOD, target, "csv")
     assert list(target.iterdir()) == []
+
+
+def test_cents_are_written_as_dollars_by_both_spellings(clinic: Clinic) -> None:
+    """The engine's money spelling (SQLite's printf, or the portable one) against Python's, on
+    both sides of zero, every cents remainder and the large amounts."""
+    db = clinic.services.db
+    values = [*range(-2_050, 2_051, 7), -100, -99, -1, 0, 1, 99, 100]
+    values += [10**12 + 5, -(10**12) - 5, 2**62 + 3, -(2**62) - 3]
+    spellings = {db.dialect, "postgresql"} if db.dialect == "sqlite" else {db.dialect}
+    for dialect in spellings:
+        expr = _dollars("x", dialect)
+        for cents in values:
+            sql = f"SELECT {expr} FROM (SELECT CAST(? AS BIGINT) AS x) t"
+            assert db.execute(sql, (cents,)).fetchone()[0] == dollars(cents), (dialect, cents)
+        null = f"SELECT {expr} FROM (SELECT CAST(NULL AS BIGINT) AS x) t"
+        assert db.execute(null).fetchone()[0] is None

@@ -135,3 +135,83 @@ def test_a_plan_signed_before_the_certifier_was_recorded_still_counts(clinic: Cl
     today = clinic.clock.now().date()
     _plan(clinic, 5, signed_date=today - timedelta(days=4))  # who signed was not kept
     assert _state(clinic) == "ok"
+
+
+def test_a_patient_save_whose_certification_is_refused_saves_nothing(clinic: Clinic) -> None:
+    """The dialog's save: the plan, its certifier and its certification in one transaction."""
+    from chargeclock.services.patient_records import PatientDetails, PlanOfCareInput
+    from chargeclock.services.plan_certification import CertificationInput
+    from tests.services.conftest import dump
+
+    today = clinic.clock.now().date()
+    start = today - timedelta(days=40)
+    clinic.services.visits.open_visit(clinic.patient_id, date_of_service=start)
+    record = clinic.services.records.patient_record(clinic.patient_id)
+    patient = record.patient
+
+    def details(certification: CertificationInput) -> PatientDetails:
+        plan = PlanOfCareInput(
+            start,
+            start + timedelta(days=60),
+            certified_by_referring=True,
+            certification=certification,
+        )
+        return PatientDetails(
+            patient.last_name,
+            patient.first_name,
+            patient.date_of_birth,
+            payer_id=patient.payer_id,
+            member_id=patient.member_id or "1EG4TE5MK73",
+            referring_name="Ana Ruiz",
+            referring_npi=REFERRING_NPI,
+            diagnoses=[d.code for d in record.diagnoses],
+            plan_of_care=plan,
+        )
+
+    before = dump(clinic.services)
+    late = CertificationInput(start - timedelta(days=1), start + timedelta(days=31))
+    with pytest.raises(InputError, match=r"^plan_sent_on: sent 31 days after the evaluation"):
+        clinic.services.records.save_patient(details(late), clinic.patient_id)
+    assert dump(clinic.services) == before
+    with pytest.raises(InputError, match=r"^plan_sent_on: the referral exception needs both"):
+        clinic.services.records.save_patient(
+            details(CertificationInput(start, None)), clinic.patient_id
+        )
+    assert dump(clinic.services) == before
+    saved = clinic.services.records.save_patient(
+        details(CertificationInput(start, start + timedelta(days=2))), clinic.patient_id
+    )
+    assert "plan_certification" in saved.changed
+    assert _state(clinic) == "ok"
+
+
+def test_a_refused_recertification_interval_leaves_the_payer_as_it_was(clinic: Clinic) -> None:
+    from tests.services.conftest import dump
+
+    records = clinic.services.records
+    payer = next(p for p in records.payers() if p.id == clinic.medicare_id)
+    before = dump(clinic.services)
+    with pytest.raises(InputError, match=r"^recertification_days: must be 1 to 90"):
+        records.update_payer(
+            payer.id,
+            "Renamed",
+            medicare=payer.medicare,
+            unit_method=payer.unit_method,
+            assistant_modifiers=payer.assistant_modifiers,
+            kx=payer.kx,
+            recertification_days=0,
+        )
+    with pytest.raises(InputError, match=r"^recertification_days: must be 1 to 90"):
+        records.add_payer("Acme Health", kind="commercial", recertification_days=91)
+    assert dump(clinic.services) == before
+    added = records.add_payer("Acme Health", kind="commercial", recertification_days=60)
+    assert clinic.services.plans.recertification_days(added.id) == 60
+    records.update_payer(
+        added.id,
+        "Acme Health",
+        medicare=False,
+        unit_method="per_code",
+        assistant_modifiers=False,
+        kx=False,
+    )
+    assert clinic.services.plans.recertification_days(added.id) == 60  # left out: kept

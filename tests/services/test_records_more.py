@@ -159,6 +159,8 @@ def test_update_payer_and_unique_names(clinic: Clinic) -> None:
 
 def test_save_fees_sets_and_removes_and_refuses_bad_cells(clinic: Clinic) -> None:
     records = clinic.services.records
+    records.save_fees(2026, charges=dict.fromkeys(records.charges()))  # the fixture's list
+    assert records.charges() == {}
     records.save_fees(2026, charges={"97110": "45.00", "97140": "50"}, allowed={"97110": "31.10"})
     assert records.charges() == {"97110": Decimal("45.00"), "97140": Decimal("50.00")}
     row = next(r for r in records.fee_schedule(2026) if r.code == "97110")

@@ -42,6 +42,7 @@ def _visit(services: Services) -> int:
     if not records.providers():
         records.add_provider("Dana Reyes", "PT", VALID_NPI)
         records.add_payer("Medicare", medicare=True)
+        records.save_fees(2026, charges={"97110": "50.00"})  # no line is frozen without one
     payer = records.payers()[0]
     patient, _ = records.add_patient("Doe", "Jane", date(1950, 1, 2), payer_id=payer.id,
                                      diagnoses=["M17.11"])  # fmt: skip

@@ -502,6 +502,22 @@ def test_verify_audit_changes_no_file(tmp_path: Path, open_in_the_app: bool) -> 
             services.close()
 
 
+def test_verify_audit_keeps_a_checkpoint_only_when_asked(tmp_path: Path) -> None:
+    path = tmp_path / "a.sqlite3"
+    _log(path)
+    keys_before = _files(audit_keys_dir())
+    out = subprocess.run(
+        [sys.executable, "-m", "chargeclock.cli", "verify-audit", "--keep-checkpoint"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CHARGECLOCK_DB": str(path)},
+        check=False,
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+    kept = set(_files(audit_keys_dir())) - set(keys_before)
+    assert len(kept) == 1 and next(iter(kept)).endswith(".checked")
+
+
 def test_verify_audit_reads_chargeclock_db_from_the_environment(tmp_path: Path) -> None:
     path = tmp_path / "a.sqlite3"
     _log(path, 2)

@@ -99,9 +99,10 @@ def visible_texts() -> list[str]:
 
 
 def shown_errors(widget: QWidget) -> list[str]:
-    """The red reasons visible in ``widget``."""
+    """The red reasons visible in ``widget`` (a form's message line is always there: what it
+    says, if anything)."""
     return [
         label.text()
         for label in widget.findChildren(QLabel)
-        if label.objectName() in ("FieldError", "FormError") and label.isVisible()
+        if label.objectName() in ("FieldError", "FormError") and label.isVisible() and label.text()
     ]

@@ -5,6 +5,8 @@ a finger taps is at least 40 px."""
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractButton,
     QCheckBox,
@@ -114,3 +116,48 @@ def test_the_window_is_styled_once_at_start(
     size = theme.LARGE_POINT_SIZE if large else theme.BASE_POINT_SIZE
     assert sheets == [theme.STYLESHEET, theme.stylesheet(size)][: 2 if large else 1]
     assert started.styleSheet() == theme.stylesheet(size)
+
+
+@pytest.mark.parametrize("large", [False, True])
+@pytest.mark.parametrize(("width", "height"), [(1024, 600), (1366, 768)])
+def test_no_header_of_the_timer_columns_is_cut(
+    qtbot: QtBot, window: MainWindow, clinic: Clinic, width: int, height: int, large: bool
+) -> None:
+    """Large type on a 1024×600 panel: "PT" and "PTA" over the timers, the whole words in the
+    header's tooltip; where there is room, the whole words."""
+    window.display.apply(large)
+    _mid_visit(window, clinic)
+    window.resize(width, height)
+    qtbot.waitUntil(lambda: window.width() == width)
+    qtbot.wait(50)
+    table = window.table
+    header = table.horizontalHeader()
+    model = table.model()
+    font = QFont(header.font())
+    font.setBold(True)
+    metrics = QFontMetrics(font)
+    for column in range(model.columnCount()):
+        if table.isColumnHidden(column):
+            continue
+        text = model.headerData(column, Qt.Orientation.Horizontal)
+        assert metrics.horizontalAdvance(text) + 12 <= header.sectionSize(column), text
+    pta = model.headerData(CodeRowsModel.PTA, Qt.Orientation.Horizontal)
+    if (width, large) == (1366, False):
+        assert pta == "Assistant (PTA)"
+    if (width, large) == (1024, True):
+        assert pta == "PTA"
+    tip = model.headerData(
+        CodeRowsModel.PTA, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole
+    )
+    assert tip == "Assistant (PTA)"
+
+
+def test_drop_downs_and_spin_boxes_draw_arrows_that_exist(qtbot: QtBot) -> None:
+    """A styled drop-down or spin box draws no arrows of the platform's: the stylesheet names
+    Qt's own, which must be there (a missing one left a stray line where a finger should tap)."""
+    from PySide6.QtCore import QFile
+
+    sheet = theme.stylesheet()
+    for arrow in (theme.ARROW_UP, theme.ARROW_DOWN):
+        assert f"url({arrow})" in sheet
+        assert QFile.exists(arrow), arrow

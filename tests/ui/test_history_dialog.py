@@ -53,7 +53,7 @@ def test_correction_needs_a_reason(dialog: HistoryDialog, clinic: Clinic) -> Non
     assert visit is not None and dialog.reopen_button.isEnabled()
     before = dump(clinic.services)
     dialog.reopen()
-    assert dialog.correction.boxes["reason"].error.text() == "A reason is required"
+    assert dialog.correction.boxes["reason"].reason == "A reason is required"
     dialog.reason.setText("   ")
     dialog.reopen()
     assert dump(clinic.services) == before
@@ -85,11 +85,11 @@ def test_payment_is_checked_and_recorded(dialog: HistoryDialog, clinic: Clinic) 
     before = dump(clinic.services)
     dialog.amount.setText("0")
     dialog.record_payment()
-    assert "more than $0" in dialog.payment_form.boxes["amount"].error.text()
+    assert "more than $0" in dialog.payment_form.boxes["amount"].reason
     dialog.amount.setText("20.00")
     dialog.pay_date.edit.setText("03/09/2026")
     dialog.record_payment()
-    assert dialog.payment_form.boxes["paid_on"].error.text() == "03/09/2026 is in the future"
+    assert dialog.payment_form.boxes["paid_on"].reason == "03/09/2026 is in the future"
     assert dump(clinic.services) == before
     dialog.pay_date.edit.setText("03/02/2026")
     dialog.method.setCurrentIndex(dialog.method.findData("card"))

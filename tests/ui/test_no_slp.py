@@ -34,7 +34,7 @@ def test_no_speech_visit_is_offered(qtbot: QtBot, window: MainWindow) -> None:
         assert "SLP" not in text and "speech" not in text.lower(), text
     services = window.services
     patient = window.state.patient_id
-    with pytest.raises(InputError, match=r"^discipline: speech-language pathology visits are not"):
+    with pytest.raises(InputError, match=r"^discipline: SLP is not offered: speech-language"):
         services.visits.open_visit(patient, discipline="SLP")
     with pytest.raises(InputError, match=r"^discipline: must be PT or OT, got 'PTA'"):
         services.visits.open_visit(patient, discipline="PTA")

@@ -1,4 +1,4 @@
-"""Settings: every tab shows its reasons beside the fields, saves nothing while any is bad, and
+"""Settings: every tab marks its bad fields and says why, saves nothing while any is bad, and
 stores a valid practice, user, provider, payer, fee list and favourites."""
 
 from __future__ import annotations
@@ -37,10 +37,10 @@ def test_practice_bad_npi_and_empty_name_save_nothing(
     tab.npi.setText(BAD_NPI)
     tab.tax_id.setText("12-34")
     qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
-    assert tab.form.boxes["name"].error.text() == "The practice name is required"
-    assert "check digit is wrong" in tab.form.boxes["npi"].error.text()
-    assert "EIN" in tab.form.boxes["tax_id"].error.text()
-    assert tab.form.boxes["npi"].error.isVisible()
+    assert tab.form.boxes["name"].reason == "The practice name is required"
+    assert "check digit is wrong" in tab.form.boxes["npi"].reason
+    assert "EIN" in tab.form.boxes["tax_id"].reason
+    assert tab.form.boxes["npi"].marked
     assert dump(clinic.services) == before
 
 
@@ -70,8 +70,8 @@ def test_provider_bad_npi_and_pta_without_supervisor(
     tab.role.setCurrentIndex(tab.role.findData("PTA"))
     tab.npi.setText(BAD_NPI)
     tab.save()
-    assert "check digit is wrong" in tab.form.boxes["npi"].error.text()
-    assert tab.form.boxes["supervising_provider_id"].error.text() == "A PTA needs a supervising PT"
+    assert "check digit is wrong" in tab.form.boxes["npi"].reason
+    assert tab.form.boxes["supervising_provider_id"].reason == "A PTA needs a supervising PT"
     assert dump(clinic.services) == before
 
 
@@ -103,9 +103,9 @@ def test_payer_name_required_unique_and_saved(dialog: SettingsDialog, clinic: Cl
     tab.new()
     before = dump(clinic.services)
     tab.save()
-    assert tab.form.boxes["name"].error.text() == "The payer's name is required"
+    assert tab.form.boxes["name"].reason == "The payer's name is required"
     tab.name.setText("medicare part b")
-    assert "already a payer" in tab.form.boxes["name"].error.text()
+    assert "already a payer" in tab.form.boxes["name"].reason
     tab.save()
     assert dump(clinic.services) == before
     tab.name.setText("Railroad Medicare")
@@ -129,11 +129,11 @@ def test_users_and_pins(dialog: SettingsDialog, clinic: Clinic) -> None:
     tab.role.setCurrentIndex(tab.role.findData("PTA"))
     tab.pin.setText("12")
     tab.save()
-    assert tab.form.boxes["pin"].error.text() == "A PIN is 4 to 8 digits"
+    assert tab.form.boxes["pin"].reason == "A PIN is 4 to 8 digits"
     tab.pin.setText("135790")
     tab.pin_again.setText("135791")
     tab.save()
-    assert tab.form.boxes["pin_again"].error.text() == "The two PINs differ"
+    assert tab.form.boxes["pin_again"].reason == "The two PINs differ"
     assert dump(clinic.services) == before
     tab.pin_again.setText("135790")
     tab.provider.setCurrentIndex(tab.provider.findData(clinic.pta_id))
@@ -163,7 +163,7 @@ def test_fees_bad_cell_is_refused_and_good_cells_saved(
     before = dump(clinic.services)
     table.item(row_of(dialog, "97110"), CHARGE).setText("45.00")
     table.item(row_of(dialog, "97140"), CHARGE).setText("abc")
-    assert "97140 charge: 'abc' is not an amount" in tab.form.boxes["fees"].error.text()
+    assert "97140 charge: 'abc' is not an amount" in tab.form.boxes["fees"].reason
     tab.save()
     assert dump(clinic.services) == before
     table.item(row_of(dialog, "97140"), CHARGE).setText("50")
@@ -263,3 +263,16 @@ def test_payer_kind_sets_its_defaults_and_each_stays_editable(
     tab.save()
     assert clinic.services.records.payers()[-1].kind == "workers_comp"
     assert clinic.services.records.payers()[-1].habilitative_modifiers  # kept as edited
+
+
+def test_the_practice_says_whether_it_accepts_medicare_assignment(
+    qtbot: QtBot, dialog: SettingsDialog, clinic: Clinic
+) -> None:
+    tab = dialog.practice
+    assert not tab.assignment.isChecked() and not clinic.services.records.accepts_assignment()
+    tab.assignment.setChecked(True)
+    qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
+    assert clinic.services.records.accepts_assignment()
+    again = SettingsDialog(clinic.services)
+    qtbot.addWidget(again)
+    assert again.practice.assignment.isChecked()  # read back

@@ -19,7 +19,7 @@ from chargeclock.domain.authorizations import (
 from chargeclock.domain.errors import InputError
 from chargeclock.domain.fees import round_cents
 from chargeclock.domain.payer_kinds import KindDefaults, PayerKind, kind_defaults, kind_for_legacy
-from chargeclock.domain.rulebook import Discipline
+from chargeclock.domain.rulebook import SLP_NOT_OFFERED, Discipline
 from chargeclock.domain.visit_types import (
     MAX_MINUTES,
     DayLine,
@@ -28,6 +28,7 @@ from chargeclock.domain.visit_types import (
     UnitMethod,
     VisitInput,
     VisitResult,
+    kind_rules,
 )
 from chargeclock.domain.warnings import VisitWarning
 
@@ -155,8 +156,8 @@ class AuthorizationIn(_Strict):
 
 class CalcInput(_Strict):
     date_of_service: date
-    discipline: Literal["PT", "OT", "SLP"] = "PT"
-    payer: PayerIn = PayerIn()
+    discipline: Literal["PT", "OT"] = "PT"  # SLP is not offered (claims.md §7)
+    payer: PayerIn | None = PayerIn()  # null: the patient has no payer, billed as self-pay
     services: list[ServiceIn]
     ytd_allowed: YtdIn = YtdIn()
     tie_choice: list[str] | None = None
@@ -171,7 +172,7 @@ class CalcInput(_Strict):
         return VisitInput(
             date_of_service=self.date_of_service,
             discipline=Discipline(self.discipline),
-            payer=self.payer.rules(),
+            payer=kind_rules(PayerKind.SELF_PAY) if self.payer is None else self.payer.rules(),
             services=tuple(
                 ServiceMinutes(
                     s.code, s.pt_minutes, s.pta_minutes, s.overlap_minutes, s.assistant_furnished
@@ -230,7 +231,9 @@ def _problem(error: Any) -> InputError:
     if name == "unit_method":
         return InputError(path, f'must be "cms" or "per_code"{got}')
     if name == "discipline":
-        return InputError(path, f'must be "PT", "OT" or "SLP"{got}')
+        if error.get("input") == "SLP":
+            return InputError(path, SLP_NOT_OFFERED)
+        return InputError(path, f'must be "PT" or "OT"{got}')
     if name == "place_of_service":
         return InputError(path, f'must be a two-digit place of service, e.g. "11" or "02"{got}')
     if name == "kind":

@@ -20,6 +20,14 @@ from msgspec import Struct
 from chargeclock.domain.errors import InputError, RuleDataError
 from chargeclock.domain.year_figures import YearFigures, parse_year_row
 
+#: Why no visit is SLP (claims.md §7): said by the window, the services and ``calc`` alike. The
+#: engine keeps SLP (GN, the PT+SLP KX bucket) for the day SLP is done properly.
+SLP_NOT_OFFERED = (
+    "SLP is not offered: speech-language pathology visits need the SLP codes (92507 …), 97129 "
+    "once a day with 97130 after it, and the rule that an assistant's speech services are not "
+    "billed as the pathologist's, which are not in place yet; bill PT or OT"
+)
+
 
 class Discipline(StrEnum):
     PT = "PT"

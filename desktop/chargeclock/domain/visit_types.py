@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from msgspec import Struct, field
 
-from chargeclock.domain.payer_kinds import PayerKind
+from chargeclock.domain.payer_kinds import PayerKind, kind_defaults
 from chargeclock.domain.rulebook import Discipline
 from chargeclock.domain.warnings import VisitWarning
 
@@ -35,6 +35,21 @@ class PayerRules(Struct, frozen=True):
     therapy_modifiers: bool = True  # GP / GO / GN on every line
     habilitative_modifiers: bool = False  # 96 / 97 on every line
     telehealth_modifier: str = "95"  # with place of service 02 or 10; "" none
+
+
+def kind_rules(kind: PayerKind) -> PayerRules:
+    """A payer of ``kind`` with every setting at the kind's default (claims.md §1)."""
+    d = kind_defaults(kind)
+    return PayerRules(
+        unit_method=UnitMethod(d.unit_method),
+        assistant_modifiers=d.assistant_modifiers,
+        kx=d.kx,
+        medicare=d.medicare,
+        kind=kind,
+        therapy_modifiers=d.therapy_modifiers,
+        habilitative_modifiers=d.habilitative_modifiers,
+        telehealth_modifier=d.telehealth_modifier,
+    )
 
 
 class ServiceMinutes(Struct, frozen=True):

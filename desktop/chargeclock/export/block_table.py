@@ -6,6 +6,8 @@ statement, 877 visits, took 9 s). :class:`BlockTable` keeps the blocks apart: it
 blocks as the pages need them, a batch at a time (each block once: a table of a few dozen blocks
 measures fastest), and at each page break makes a ``Table`` of just the whole blocks that fit,
 with the header row on top; the rest waits as another ``BlockTable`` over the same measurements.
+A page's ``Table`` takes the rows' heights and cell styles as they were measured (reportlab's own
+``rowHeights`` and ``cellStyles``), so a row is styled and measured once, not again per page.
 A block never splits across pages unless it alone is taller than a page (then its rows split as
 a table's would, the header repeated).
 """
@@ -16,9 +18,16 @@ from collections.abc import Sequence
 from typing import Any
 
 from reportlab.platypus import Flowable, Table, TableStyle
+from reportlab.platypus.tables import LINECOMMANDS
 
 Rows = list[list[Any]]
 Commands = list[tuple[Any, ...]]
+
+#: style commands a Table keeps as commands (drawn or applied per page), not per cell: a page
+#: made from measured cell styles still needs them
+_TABLE_WIDE = frozenset(
+    {"BACKGROUND", "ROWBACKGROUNDS", "COLBACKGROUNDS", "SPAN", "NOSPLIT", *LINECOMMANDS}
+)
 
 
 #: blocks measured together (a table of a few dozen blocks measures fastest per row)
@@ -32,6 +41,8 @@ class Block:
         self.rows = rows
         self.commands = commands
         self.height: float | None = None  # measured with the table's widths, when first needed
+        self.row_heights: list[float] = []  # each row's, with its height
+        self.styles: list[Any] = []  # each row's cells' styles (reportlab CellStyles), likewise
 
 
 def _shifted(command: tuple[Any, ...], offset: int) -> tuple[Any, ...]:
@@ -58,28 +69,47 @@ class BlockTable(Flowable):  # type: ignore[misc]
         self.widths = list(widths)
         self.commands = commands
         self._header_height = header_height
+        self._header_styles: Any = None
 
-    def _table(self, blocks: Sequence[Block]) -> Table:
+    def _table(self, blocks: Sequence[Block], *, measured: bool = True) -> Table:
+        """The table of ``blocks`` under the header: from their measured heights and cell styles
+        when they have them and ``measured`` (only the table-wide commands applied again), else
+        styled anew."""
         rows: Rows = [list(self.header)]
         style = list(self.commands)
         for block in blocks:
             style += [_shifted(c, len(rows)) for c in block.commands]
             rows += block.rows
-        table = Table(rows, colWidths=self.widths, repeatRows=1)
-        table.setStyle(TableStyle(style))
+        if not measured or self._header_styles is None or not all(b.styles for b in blocks):
+            table = Table(rows, colWidths=self.widths, repeatRows=1)
+            table.setStyle(TableStyle(style))
+            return table
+        table = Table(
+            rows,
+            colWidths=self.widths,
+            rowHeights=[self._header_height, *(h for b in blocks for h in b.row_heights)],
+            cellStyles=[self._header_styles, *(s for b in blocks for s in b.styles)],
+            repeatRows=1,
+        )
+        table.setStyle(TableStyle([c for c in style if c[0] in _TABLE_WIDE]))
         return table
 
     def _measure(self, start: int) -> None:
-        """Measure a batch of blocks from ``start``."""
+        """Measure a batch of blocks from ``start``: their rows' heights and cell styles."""
         batch = self.blocks[start : start + BATCH]
         table = self._table(batch)
         table.wrap(sum(self.widths), 1e9)
         heights = table._rowHeights  # the measured rows
+        styles = table._cellStyles  # and their cells' styles, the commands applied
         self._header_height = heights[0]
+        self._header_styles = styles[0]
         row = 1
         for block in batch:
-            block.height = sum(heights[row : row + len(block.rows)])
-            row += len(block.rows)
+            end = row + len(block.rows)
+            block.row_heights = list(heights[row:end])
+            block.styles = list(styles[row:end])
+            block.height = sum(block.row_heights)
+            row = end
 
     def _heights(self, room: float) -> tuple[float, list[float]]:
         """The header's height and the heights of the first blocks, measured until they fill
@@ -121,14 +151,19 @@ class BlockTable(Flowable):  # type: ignore[misc]
         frame = getattr(self, "_frame", None)
         if frame is None or not getattr(frame, "_atTop", False):
             return []  # on the next page
-        # One block taller than a whole page: its rows split as any table's.
-        parts = self._table(self.blocks[:1]).split(available_width, available_height)
+        # One block taller than a whole page: its rows split as any table's (styled anew: the
+        # parts are reportlab's own to restyle).
+        parts = self._table(self.blocks[:1], measured=False).split(
+            available_width, available_height
+        )
         return [*parts, self._rest(self.blocks[1:])] if len(self.blocks) > 1 else list(parts)
 
     def _rest(self, blocks: Sequence[Block]) -> BlockTable:
-        return BlockTable(
+        rest = BlockTable(
             self.header, blocks, self.widths, self.commands, header_height=self._header_height
         )
+        rest._header_styles = self._header_styles
+        return rest
 
     def draw(self) -> None:
         table = self._table(self.blocks)

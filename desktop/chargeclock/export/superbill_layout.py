@@ -86,8 +86,10 @@ def _signature(bill: Superbill, width: float) -> list[Flowable]:
         "service. Codes are listed with the practice's own short descriptions.",
         "small",
     )
+    # Medicare (claims.md §6): the practice accepts assignment, frozen with the claim.
+    assignment = [_p("Assignment accepted", "heading")] if bill.assignment_accepted else []
     anchor = [Spacer(1, 6), _p(bill.audit_anchor, "anchor")] if bill.audit_anchor else []
-    return [statement, Spacer(1, 4), table, *anchor]
+    return [statement, Spacer(1, 4), table, *assignment, *anchor]
 
 
 def _appendix(bill: Superbill) -> list[Flowable]:

@@ -19,7 +19,9 @@ Visits — ``services.visits`` (:class:`~chargeclock.services.visits.VisitServic
     ``set_untimed(visit_id, code, furnished_by, pt_minutes=None, pta_minutes=None) -> VisitState``
     ``start_timer(visit_id, code, role) -> TimerChange`` (stops that role's other code)
     ``stop_timer(visit_id, role, code=None) -> TimerChange``; ``toggle_timer(visit_id, code, role)``
-    ``stop_all(visit_id) -> TimerChange``
+    ``stop_all(visit_id) -> TimerChange``: what the tap wrote (``started``, ``stopped``, ``codes``);
+    ``change.applied_to(held_state)`` the state after it with no read, ``change.state`` read
+    when first asked for (:mod:`chargeclock.services.timer_change`)
     ``edit_segment(segment_id, *, started_at, stopped_at, reason) -> VisitState`` (audited)
     ``add_segment(visit_id, code, role, *, started_at, stopped_at, reason) -> VisitState``
     ``delete_segment(segment_id, reason) -> VisitState``

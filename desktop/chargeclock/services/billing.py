@@ -16,7 +16,7 @@ from msgspec import Struct
 
 from chargeclock.domain.errors import InputError
 from chargeclock.domain.payer_kinds import PayerKind
-from chargeclock.domain.visit_types import PayerRules, UnitMethod
+from chargeclock.domain.visit_types import PayerRules, UnitMethod, kind_rules
 from chargeclock.services.context import Context
 from chargeclock.storage import bills, patients, payers
 from chargeclock.storage.records import PayerRow
@@ -29,14 +29,9 @@ def bucket_of(discipline: str) -> str:
     return next(name for name, disciplines in BUCKETS.items() if discipline in disciplines)
 
 
-# A patient with no payer pays cash: per-code units, no assistant modifiers, no KX.
-SELF_PAY = PayerRules(
-    unit_method=UnitMethod.PER_CODE,
-    assistant_modifiers=False,
-    kx=False,
-    medicare=False,
-    kind=PayerKind.SELF_PAY,
-)
+# A patient with no payer pays cash, billed as a self-pay payer is (claims.md §1): per-code
+# units, no GP/GO/GN, no CQ/CO, no KX.
+SELF_PAY = kind_rules(PayerKind.SELF_PAY)
 
 
 class YearToDate(Struct, frozen=True):

@@ -73,8 +73,9 @@ class Changes(Struct, frozen=True):
         """What a visit call's result names: the visit of a returned visit state (``visit_id``)
         or of one it carries (``state``). Some visit edits write no billing row and so no audit
         entry (a timed code added, the tie choice kept): their result still says which visit."""
-        state = getattr(result, "state", result)
-        visit_id = getattr(state, "visit_id", None)
+        visit_id = getattr(result, "visit_id", None)  # a state, or a timer tap's change
+        if visit_id is None:  # the tap's state is read only when asked for: not here
+            visit_id = getattr(getattr(result, "state", None), "visit_id", None)
         if isinstance(visit_id, int) and not isinstance(visit_id, bool):
             return cls(visits=frozenset({visit_id}))
         return cls()

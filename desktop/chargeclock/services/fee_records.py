@@ -174,3 +174,10 @@ class FeeRecords:
             )
         self.ctx.book.invalidate()
         return FeeImport(None if charges else default_year, loaded, blank, sheet.note)
+
+
+def fee_records(ctx: Context) -> FeeRecords:
+    """The fee list's service on ``ctx`` alone (finalize saves a charge entered there)."""
+    records = FeeRecords()
+    records.ctx = ctx
+    return records

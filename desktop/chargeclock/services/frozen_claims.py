@@ -32,7 +32,7 @@ from msgspec.structs import replace
 from chargeclock.domain.errors import ChargeClockError, InputError
 from chargeclock.domain.superbill_model import Superbill
 from chargeclock.services.superbill_records import Day, day_superbill
-from chargeclock.storage import audit_anchor, claim_snapshots
+from chargeclock.storage import audit_anchor, bills, claim_snapshots, visits
 from chargeclock.storage.claim_snapshots import SnapshotRow
 from chargeclock.storage.records import BillRow, ClaimLineRow, VisitRow
 
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FrozenClaim",
+    "billed_days_of_period",
     "day_of",
     "freeze_at_finalize",
     "frozen_day",
@@ -183,9 +184,14 @@ def freeze_at_finalize(services: Services, visit_id: int) -> str:
 
 def _current(services: Services, day: Day) -> SnapshotRow | None:
     """The newest version if it is the one of the day's last finalize, else None."""
-    latest = _latest(services, day.visit)
-    finalized = day.visit.finalized_at
-    if latest is None or latest.visit_id != day.visit.id:
+    return _if_current(_latest(services, day.visit), day.visit)
+
+
+def _if_current(latest: SnapshotRow | None, visit: VisitRow) -> SnapshotRow | None:
+    """``latest`` (the newest version of ``visit``'s day) if it is the one of the visit's last
+    finalize, the visit holding the day's lines; else None."""
+    finalized = visit.finalized_at
+    if latest is None or latest.visit_id != visit.id:
         return None
     if finalized is not None and latest.made_at < finalized:
         return None  # finalized again since, without a snapshot yet
@@ -208,6 +214,26 @@ def frozen_day(services: Services, visit: VisitRow, version: int | None = None) 
     if not services.db.read_only and not _descriptions_pending(claim):
         _store(services, day, claim, "bill finalized before it was frozen: frozen at first read")
     return claim
+
+
+def billed_days_of_period(
+    services: Services, patient_id: int, start: date, end: date
+) -> list[tuple[VisitRow, FrozenClaim]]:
+    """The current frozen claim of each of the patient's finalized visits dated ``start`` to
+    ``end`` that holds its day's claim lines (a visit pooled into a later same-day visit, or
+    with nothing billable, has none), by date and id. One read for the period each of the
+    visits, the visits with lines and the days' newest versions; a day without a current
+    version goes through :func:`frozen_day` (built, and stored, then)."""
+    conn = services.db
+    billed = bills.billed_visits_of_period(conn, patient_id, start, end)
+    latest = claim_snapshots.latest_of_period(conn, patient_id, start, end)
+    out = []
+    for visit in visits.finalized_visits_between(conn, patient_id, start, end):
+        if visit.id not in billed:
+            continue
+        current = _if_current(latest.get((visit.date_of_service, visit.discipline)), visit)
+        out.append((visit, _decode(current) if current else frozen_day(services, visit)))
+    return out
 
 
 def versions_of(services: Services, visit: VisitRow) -> list[SnapshotRow]:

@@ -7,9 +7,12 @@ Packet`), gathered through the services, and its PDF.
   same day points to it; an open or void visit of the period is listed, unbilled.
 * The timer runs, untimed services and audit entries are each visit's own, as stored; the trace
   is the frozen bill's.
-* The verification is ``verify-audit``'s (the whole log, every billing row), and the anchor is
-  the log's head as the packet was made, so a later ``verify-audit --anchor`` can show the
-  database still holds what the packet shows.
+* The verification is ``verify-audit``'s (the whole log, every billing row), which keeps a
+  signed checkpoint when it finds everything intact (:mod:`~chargeclock.storage.
+  audit_checkpoint`); a later packet then checks from that checkpoint on — every entry since,
+  the rows they list, and all of the patient's rows against the checkpoint — and says so, or
+  checks in full again when it cannot. The anchor is the log's head as the packet was made, so a
+  later ``verify-audit --anchor`` can show the database still holds what the packet shows.
 """
 
 from __future__ import annotations
@@ -84,7 +87,7 @@ def build_packet(
         if p.start_date <= last and p.certified_through >= first
     )
     reports = tuple(practice_reads.progress_report_dates(ctx.db, patient_id))
-    report = services.verify_audit()
+    audit_ok, audit_report = _verification(services, patient_id)
     now = ctx.now().astimezone(ctx.zone)
     practice = services.records.practice()
     return Packet(
@@ -101,12 +104,30 @@ def build_packet(
         plans=plans,
         progress_reports=reports,
         visits=tuple(_visit(services, v, period) for v in period),
-        audit_ok=report.ok,
-        audit_report=tuple(report.lines()),
+        audit_ok=audit_ok,
+        audit_report=audit_report,
         anchor=services.audit_anchor(None),
         curves=curves,
         full_superbills=full_superbills,
     )
+
+
+def _verification(services: Services, patient_id: int) -> tuple[bool, tuple[str, ...]]:
+    """The audit log's verdict and what was checked: from the last full check's checkpoint when
+    it holds for this patient, else a full check now (kept as the next checkpoint if intact)."""
+    from chargeclock.paths import backups_dir
+    from chargeclock.storage import audit_checkpoint
+
+    db = services.db
+    backups = backups_dir(db.path) if db.path else None
+    checkpoint = audit_checkpoint.read(db)
+    if checkpoint is not None:
+        lines = audit_checkpoint.check_patient(db, checkpoint, patient_id, backups=backups)
+        if lines is not None:
+            return True, lines
+    report = services.verify_audit(keep_checkpoint=True)
+    scope = "full check now (every entry's hash, every billing row) by verify-audit:"
+    return report.ok, (scope, *report.lines())
 
 
 def _visit(services: Services, visit: VisitRow, period: list[VisitRow]) -> PacketVisit:

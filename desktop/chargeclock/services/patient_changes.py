@@ -1,5 +1,5 @@
 """Which fields a patient save changes (the names the audit entry of the save lists), and the
-plan of care's certifier it sets."""
+plan of care's certifier and certification it sets."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 from msgspec.structs import replace
 
+from chargeclock.services.context import Context
+from chargeclock.services.plan_certification import PlanCertification
 from chargeclock.services.validation import DiagnosisCheck
 from chargeclock.storage import patients, plan_certification
 from chargeclock.storage.records import PatientRow
@@ -86,19 +88,43 @@ def changes(
     return tuple(changed)
 
 
+def _saved_plan_id(conn: Store, patient_id: int, plan: PlanOfCareInput) -> int | None:
+    saved = [p for p in patients.plans_of_care(conn, patient_id) if p.start_date == plan.start_date]
+    return saved[-1].id if saved else None
+
+
 def set_certifier(
     conn: Store, patient_id: int, plan: PlanOfCareInput, referring_id: int | None
 ) -> bool:
     """Record who certifies the plan starting ``plan.start_date`` (the patient's referring
     practitioner, or the one named); True when that changed it."""
     wanted = referring_id if plan.certified_by_referring else plan.certifying_practitioner_id
-    saved = [p for p in patients.plans_of_care(conn, patient_id) if p.start_date == plan.start_date]
-    if not saved:
+    plan_id = _saved_plan_id(conn, patient_id, plan)
+    if plan_id is None:
         return False
-    current = plan_certification.certification_of(conn, saved[-1].id)
+    current = plan_certification.certification_of(conn, plan_id)
     if current.certifying_practitioner_id == wanted:
         return False
     plan_certification.set_certification(
-        conn, saved[-1].id, replace(current, certifying_practitioner_id=wanted)
+        conn, plan_id, replace(current, certifying_practitioner_id=wanted)
     )
     return True
+
+
+def apply_certification(
+    ctx: Context, patient_id: int, plan: PlanOfCareInput, before: PatientRecord | None
+) -> bool:
+    """Set the referral exception, delay reason and discharge the save carries (after the plan
+    and its certifier are saved, in the same transaction); True when that changed them."""
+    if plan.certification is None:
+        return False
+    plan_id = _saved_plan_id(ctx.db, patient_id, plan)
+    if plan_id is None:
+        return False
+    latest = before.plan_of_care if before else None
+    signed_changed = (
+        latest is None
+        or latest.start_date != plan.start_date
+        or latest.signed_date != plan.signed_date
+    )
+    return PlanCertification(ctx).apply(plan_id, plan.certification, signed_changed=signed_changed)

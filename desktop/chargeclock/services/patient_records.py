@@ -17,7 +17,8 @@ from msgspec import Struct, field
 from chargeclock.domain.errors import InputError
 from chargeclock.services.claim_details import check_claim_details
 from chargeclock.services.context import Context
-from chargeclock.services.patient_changes import changes, set_certifier
+from chargeclock.services.patient_changes import apply_certification, changes, set_certifier
+from chargeclock.services.plan_certification import CertificationInput
 from chargeclock.services.validation import (
     ADDRESS_LENGTH,
     SHORT_LENGTH,
@@ -51,6 +52,8 @@ class PlanOfCareInput(Struct, frozen=True):
     # referring practitioner, or another by id.
     certified_by_referring: bool = False
     certifying_practitioner_id: int | None = None
+    # The referral exception, delay reason and discharge; None leaves them as they are.
+    certification: CertificationInput | None = None
 
 
 class PatientDetails(Struct, frozen=True):
@@ -390,6 +393,10 @@ class PatientRecords:
                 conn, row.id, details.plan_of_care, referring_id
             ):
                 changed = (*changed, "plan_certifier")
+            if details.plan_of_care is not None and apply_certification(
+                self.ctx, row.id, details.plan_of_care, before
+            ):
+                changed = (*changed, "plan_certification")
             if details.progress_report is not None and "progress_report" in changed:
                 patients.insert_progress_report(conn, row.id, details.progress_report, None, None)
             if details.claim is not None:

@@ -4,6 +4,8 @@ with every field checked first, in one transaction.
 
 from __future__ import annotations
 
+from types import EllipsisType
+
 import msgspec
 
 from chargeclock.domain.errors import InputError
@@ -15,8 +17,9 @@ from chargeclock.domain.payer_kinds import (
     kind_for_legacy,
 )
 from chargeclock.services.context import Context
+from chargeclock.services.plan_certification import check_recertification_days
 from chargeclock.services.validation import clean_text
-from chargeclock.storage import payers
+from chargeclock.storage import payers, plan_certification
 from chargeclock.storage.records import PayerRow
 
 
@@ -42,10 +45,12 @@ class PayerRecords:
         kx: bool | None = None,
         kind: str | None = None,
         modifiers: PayerModifiers | None = None,
+        recertification_days: int | None = None,
     ) -> PayerRow:
         """Every setting left out takes the kind's default (claims.md §1). Without a kind, a
         Medicare payer is Part B (CMS units, CQ on, KX on), any other commercial (per-code, CQ
-        off, KX off)."""
+        off, KX off). ``recertification_days``: the payer asks for a new plan of care that
+        often (claims.md §5; None: the plan's own length)."""
         the_kind = _kind(kind) if kind else kind_for_legacy(bool(medicare))
         base = kind_defaults(the_kind)
         is_medicare = base.medicare if medicare is None else medicare
@@ -58,6 +63,7 @@ class PayerRecords:
             base.telehealth_modifier,
         )
         _check_modifiers(extra)
+        check_recertification_days(recertification_days)
         checked_name = self.check_payer_name(name)
         default_on = base.assistant_modifiers if kind else is_medicare
         with self.ctx.db.transaction():
@@ -72,6 +78,10 @@ class PayerRecords:
                 medicare=is_medicare,
                 extra=extra,
             )
+            if recertification_days is not None:
+                plan_certification.set_recertification_days(
+                    self.ctx.db, payer_id, recertification_days
+                )
             self.ctx.audit(
                 "payer_added",
                 "payer",
@@ -79,6 +89,7 @@ class PayerRecords:
                 "",
                 name=name,
                 unit_method=method,
+                recertification_days=recertification_days,
                 **msgspec.structs.asdict(extra),
             )
         found = payers.get_payer(self.ctx.db, payer_id)
@@ -95,8 +106,10 @@ class PayerRecords:
         assistant_modifiers: bool,
         kx: bool,
         modifiers: PayerModifiers | None = None,
+        recertification_days: int | EllipsisType | None = ...,
     ) -> PayerRow:
-        """``modifiers`` left out: the payer's kind and modifiers stay as they are."""
+        """``modifiers`` left out: the payer's kind and modifiers stay as they are; so does the
+        recertification interval left out (``...``; None: the plan's own length)."""
         conn = self.ctx.db
         old = payers.get_payer(conn, payer_id)
         if old is None:
@@ -107,7 +120,14 @@ class PayerRecords:
             old.kind, old.therapy_modifiers, old.habilitative_modifiers, old.telehealth_modifier
         )
         _check_modifiers(extra)
+        every = (
+            plan_certification.recertification_days(conn, payer_id)
+            if isinstance(recertification_days, EllipsisType)
+            else recertification_days
+        )
+        check_recertification_days(every)
         with self.ctx.db.transaction():
+            plan_certification.set_recertification_days(conn, payer_id, every)
             payers.update_payer(
                 conn,
                 payer_id,
@@ -128,6 +148,7 @@ class PayerRecords:
                 assistant_modifiers=assistant_modifiers,
                 kx=kx,
                 medicare=medicare,
+                recertification_days=every,
                 **msgspec.structs.asdict(extra),
             )
         found = payers.get_payer(conn, payer_id)

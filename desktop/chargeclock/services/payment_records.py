@@ -49,7 +49,9 @@ class PaymentRecords:
                 amount=value,
                 covers=[("payment", payment_id)],
             )
-        return next(p for p in payments.payments_of(self.ctx.db, patient_id) if p.id == payment_id)
+        row = payments.payment(self.ctx.db, payment_id)
+        assert row is not None  # inserted by this transaction
+        return row
 
     def payments(self, patient_id: int) -> list[PaymentRow]:
         return payments.payments_of(self.ctx.db, patient_id)

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from msgspec import Struct
 from msgspec.structs import replace
 
 from chargeclock.domain.errors import InputError
 from chargeclock.services.claim_details import QUALIFICATIONS
 from chargeclock.services.context import Context
+from chargeclock.services.validation import ADDRESS_LENGTH, clean_text
 from chargeclock.storage import claim_details, patients, payers, plan_certification, visits
 from chargeclock.storage.plan_certification import CertificationRow
 from chargeclock.storage.records import PlanOfCareRow
@@ -29,7 +31,18 @@ CERTIFY_WITHIN_DAYS = 30
 SEND_WITHIN_DAYS = 30
 REFERRAL_EXCEPTION_FROM = date(2025, 1, 1)
 
-__all__ = ["CertificationRow", "PlanCertification", "is_initial"]
+__all__ = ["CertificationInput", "CertificationRow", "PlanCertification", "is_initial"]
+
+
+class CertificationInput(Struct, frozen=True):
+    """What the patient dialog shows of a plan's certification (see :meth:`PlanCertification.
+    apply`): the referral exception's two dates (both or neither), the reason for a late
+    signature, and the discharge (None: the plan is open)."""
+
+    referral_signed_on: date | None = None
+    plan_sent_on: date | None = None
+    delay_reason: str = ""
+    discharged_on: date | None = None
 
 
 def is_initial(plans: list[PlanOfCareRow], plan: PlanOfCareRow, discharged: set[int]) -> bool:
@@ -74,6 +87,19 @@ class PlanCertification:
             self.ctx.audit(action, "patient", plan.patient_id, row.delay_reason, plan_id=plan.id)
         return row
 
+    def _certify_by(self, plan: PlanOfCareRow) -> date:
+        """The last day an on-time signature can carry: 30 days from the first treatment."""
+        first = visits.first_treatment_day(self.ctx.db, plan.patient_id, plan.start_date)
+        return (first or plan.start_date) + timedelta(days=CERTIFY_WITHIN_DAYS)
+
+    @staticmethod
+    def _no_reason(due: date) -> InputError:
+        return InputError(
+            "delay_reason",
+            f"signed after {due.isoformat()} (30 days from the first treatment): "
+            "give the reason for the delayed certification",
+        )
+
     def certify(
         self, plan_id: int, practitioner_id: int, signed_on: date, *, delay_reason: str = ""
     ) -> CertificationRow:
@@ -85,15 +111,10 @@ class PlanCertification:
             raise InputError("signed_date", f"{signed_on} is in the future")
         if signed_on < plan.start_date:
             raise InputError("signed_date", "is before the plan's start date")
-        first = visits.first_treatment_day(self.ctx.db, plan.patient_id, plan.start_date)
-        due = (first or plan.start_date) + timedelta(days=CERTIFY_WITHIN_DAYS)
-        reason = delay_reason.strip()
+        due = self._certify_by(plan)
+        reason = clean_text(delay_reason, "delay_reason", ADDRESS_LENGTH, required=False)
         if signed_on > due and not reason:
-            raise InputError(
-                "delay_reason",
-                f"signed after {due.isoformat()} (30 days from the first treatment): "
-                "give the reason for the delayed certification",
-            )
+            raise self._no_reason(due)
         row = replace(
             self.certification(plan_id),
             certifying_practitioner_id=practitioner_id,
@@ -141,19 +162,87 @@ class PlanCertification:
         )
         return self._save(plan, row, "plan_of_care_referral_recorded")
 
-    def discharge(self, plan_id: int, on: date) -> CertificationRow:
+    def discharge(self, plan_id: int, on: date | None) -> CertificationRow:
+        """Close the plan on ``on`` (later visits warn); None opens it again."""
         plan = self._plan(plan_id)
+        if on is None:
+            row = replace(self.certification(plan_id), discharged_on=None)
+            return self._save(plan, row, "plan_of_care_reopened")
         if on < plan.start_date:
             raise InputError("discharged_on", "is before the plan's start date")
+        if on > self.ctx.today():
+            raise InputError("discharged_on", f"{on} is in the future")
         row = replace(self.certification(plan_id), discharged_on=on)
         return self._save(plan, row, "plan_of_care_discharged")
+
+    def apply(self, plan_id: int, wanted: CertificationInput, *, signed_changed: bool) -> bool:
+        """Make the plan's certification what the patient dialog shows, each change through its
+        own checks and audit entry: the referral exception (:meth:`record_referral`, certified
+        by the plan's certifying practitioner; both dates blank withdraw it), the delay reason
+        (required when the signature is late and was just entered, or a reason is being
+        removed; kept only for a late signature, as :meth:`certify` does) and the discharge.
+        Run inside the patient save's transaction, a refused change undoes the whole save.
+        True when anything changed."""
+        plan = self._plan(plan_id)
+        cert = self.certification(plan_id)
+        before = cert
+        referral = (wanted.referral_signed_on, wanted.plan_sent_on)
+        if referral != (cert.referral_signed_on, cert.plan_sent_on):
+            if referral == (None, None):
+                row = replace(cert, referral_signed_on=None, plan_sent_on=None)
+                cert = self._save(plan, row, "plan_of_care_referral_withdrawn")
+            else:
+                cert = self._referral(plan, cert, wanted)
+        reason = clean_text(wanted.delay_reason, "delay_reason", ADDRESS_LENGTH, required=False)
+        due = self._certify_by(plan)
+        late = plan.signed_date is not None and plan.signed_date > due
+        by_referral = cert.referral_signed_on is not None and cert.plan_sent_on is not None
+        if late and not reason and not by_referral and (signed_changed or cert.delay_reason):
+            raise self._no_reason(due)
+        kept = reason if late else ""
+        if kept != cert.delay_reason:
+            cert = self._save(plan, replace(cert, delay_reason=kept), "plan_of_care_delay_reason")
+        if wanted.discharged_on != cert.discharged_on:
+            cert = self.discharge(plan_id, wanted.discharged_on)
+        return cert != before
+
+    def _referral(
+        self, plan: PlanOfCareRow, cert: CertificationRow, wanted: CertificationInput
+    ) -> CertificationRow:
+        for field, day in (
+            ("referral_signed_on", wanted.referral_signed_on),
+            ("plan_sent_on", wanted.plan_sent_on),
+        ):
+            if day is None:
+                raise InputError(
+                    field,
+                    "the referral exception needs both dates: the order or referral signed, "
+                    "and the plan sent",
+                )
+        if cert.certifying_practitioner_id is None:
+            raise InputError(
+                "certifying_practitioner",
+                "name the practitioner whose signed referral is on file (Certified by)",
+            )
+        assert wanted.referral_signed_on is not None and wanted.plan_sent_on is not None
+        return self.record_referral(
+            plan.id, cert.certifying_practitioner_id, wanted.referral_signed_on, wanted.plan_sent_on
+        )
+
+    def recertification_days(self, payer_id: int) -> int | None:
+        return plan_certification.recertification_days(self.ctx.db, payer_id)
 
     def set_recertification_days(self, payer_id: int, days: int | None) -> None:
         """The payer asks for recertification every ``days`` (None: the plan's own length)."""
         if payers.get_payer(self.ctx.db, payer_id) is None:
             raise InputError("payer_id", f"there is no payer {payer_id}")
-        if days is not None and not 1 <= days <= 90:
-            raise InputError("recertification_days", "must be 1 to 90 days, or none")
+        check_recertification_days(days)
         with self.ctx.db.transaction():
             plan_certification.set_recertification_days(self.ctx.db, payer_id, days)
             self.ctx.audit("payer_changed", "payer", payer_id, "", recertification_days=days)
+
+
+def check_recertification_days(days: int | None) -> None:
+    """A payer's recertification interval: 1 to 90 days, or None (the plan's own length)."""
+    if days is not None and not 1 <= days <= 90:
+        raise InputError("recertification_days", "must be 1 to 90 days, or none")

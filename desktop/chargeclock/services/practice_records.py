@@ -25,6 +25,8 @@ from chargeclock.storage.records import (
 )
 
 LOCK_MINUTES_KEY = "lock_idle_minutes"
+#: "1" when the practice accepts Medicare assignment (claims.md §6; printed on its superbills)
+ASSIGNMENT_KEY = "accepts_medicare_assignment"
 
 
 DEFAULT_LOCK_MINUTES = 5
@@ -42,8 +44,17 @@ class PracticeRecords:
     ctx: Context
 
     def save_practice(
-        self, name: str, address: str = "", phone: str = "", npi: str = "", tax_id: str = ""
+        self,
+        name: str,
+        address: str = "",
+        phone: str = "",
+        npi: str = "",
+        tax_id: str = "",
+        *,
+        accepts_assignment: bool | None = None,
     ) -> PracticeRow:
+        """The practice's details; ``accepts_assignment`` (None: as it was) whether it accepts
+        Medicare assignment, which a Medicare superbill then says ("Assignment accepted")."""
         row = PracticeRow(
             clean_text(name, "name"),
             clean_text(address, "address", ADDRESS_LENGTH, required=False),
@@ -54,7 +65,17 @@ class PracticeRecords:
         with self.ctx.db.transaction():
             practice.save_practice(self.ctx.db, row)
             self.ctx.audit("practice_saved", "practice", 1, "", name=row.name, npi=row.npi)
+            if accepts_assignment is not None and accepts_assignment != self.accepts_assignment():
+                flag = "1" if accepts_assignment else "0"
+                practice.set_setting(self.ctx.db, ASSIGNMENT_KEY, flag)
+                self.ctx.audit(
+                    "setting_changed", "settings", None, "", accepts_assignment=accepts_assignment
+                )
         return row
+
+    def accepts_assignment(self) -> bool:
+        """Whether the practice accepts Medicare assignment (claims.md §6)."""
+        return practice.get_setting(self.ctx.db, ASSIGNMENT_KEY) == "1"
 
     def practice(self) -> PracticeRow | None:
         return practice.get_practice(self.ctx.db)

@@ -30,7 +30,8 @@ def initials(first_name: str, last_name: str) -> str:
 
 
 class RunningClock(Struct, frozen=True):
-    """One running timer: whose visit (by initials), which code and role, since when."""
+    """One running timer: whose visit (by initials), which code and role, since when, and
+    in which room."""
 
     visit_id: int
     patient_id: int
@@ -39,6 +40,7 @@ class RunningClock(Struct, frozen=True):
     role: str
     earlier: timedelta  # this role's stopped time on this code in the visit
     running_since: datetime
+    room: str = ""  # the treatment room it was started in ('' not known)
 
     def seconds(self, now: datetime) -> int:
         """Whole seconds, the figure the timer's button shows in the window."""
@@ -47,6 +49,10 @@ class RunningClock(Struct, frozen=True):
     def clock_text(self, now: datetime) -> str:
         """As the timer's button shows it."""
         return clock_text(self.seconds(now))
+
+    def where(self) -> str:
+        """ "MQ · Room 2" (the room left out when not known): who and where, never a name."""
+        return f"{self.initials} · {self.room}" if self.room else self.initials
 
 
 def running_clocks(ctx: Context) -> list[RunningClock]:
@@ -66,7 +72,14 @@ def running_clocks(ctx: Context) -> list[RunningClock]:
             earlier = _stopped(same)
             shown.append(
                 RunningClock(
-                    visit_id, visit.patient_id, letters, s.code, s.role, earlier, s.started_at
+                    visit_id,
+                    visit.patient_id,
+                    letters,
+                    s.code,
+                    s.role,
+                    earlier,
+                    s.started_at,
+                    s.room,
                 )
             )
     return shown

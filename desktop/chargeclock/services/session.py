@@ -192,19 +192,30 @@ class Services:
         return audit.entries(self.db, entity=entity, entity_id=entity_id)
 
     def verify_audit(
-        self, *, anchors: Sequence[Path] = (), key_files: Sequence[Path] = ()
+        self,
+        *,
+        anchors: Sequence[Path] = (),
+        key_files: Sequence[Path] = (),
+        keep_checkpoint: bool = False,
     ) -> AuditReport:
         """Check the audit log, the billing rows and the newest anchor beside the backups
-        (:mod:`chargeclock.storage.audit_verify`); changes nothing."""
+        (:mod:`chargeclock.storage.audit_verify`); changes nothing. With ``keep_checkpoint``, a
+        check that finds everything intact keeps its signed checkpoint beside the audit key
+        (:mod:`chargeclock.storage.audit_checkpoint`), from which an audit packet checks on."""
         from chargeclock.paths import backups_dir
-        from chargeclock.storage import audit_verify
+        from chargeclock.storage import audit_checkpoint, audit_verify
 
-        return audit_verify.verify(
+        digests = audit_checkpoint.Digests()
+        report = audit_verify.verify(
             self.db,
             backups=backups_dir(self.db.path) if self.db.path else None,
             anchors=anchors,
             key_files=key_files,
+            seen=digests,
         )
+        if keep_checkpoint:
+            audit_checkpoint.keep(self.db, report, digests, self.ctx.now())
+        return report
 
     def audit_anchor(self, finalized_visit_id: int | None = None) -> str:
         """The anchor line printed on a superbill: the audit log's head as of the visit's

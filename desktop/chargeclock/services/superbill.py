@@ -41,6 +41,7 @@ from chargeclock.domain.superbill_model import (
 )
 from chargeclock.services import frozen_claims
 from chargeclock.services.superbill_records import patient_of, practice_of, split_address
+from chargeclock.storage.payments import payments_between, payments_of_day
 from chargeclock.storage.records import VisitRow
 
 if TYPE_CHECKING:
@@ -139,10 +140,10 @@ def superbill_for_visit(
         if claim.bill is not None
         else tuple({line.visit_id for line in claim.claim_lines})
     )
+    # the day's payments alone: against its visits, or against none on its date
     payments = [
         Payment(p.paid_on, p.amount, p.method)
-        for p in services.records.payments(visit.patient_id)
-        if p.visit_id in pooled or (p.visit_id is None and p.paid_on == superbill.period_from)
+        for p in payments_of_day(services.db, visit.patient_id, pooled, superbill.period_from)
     ]
     return replace(
         superbill,
@@ -166,25 +167,21 @@ def statement_for_patient(
     if start > end:
         raise InputError("from", f"{start} is after the last date {end}")
     patient = services.records.patient(patient_id)
-    bills: list[tuple[VisitRow, Superbill]] = []
-    for visit in services.visits.visits_of_patient(patient_id):
-        if visit.status != "finalized" or not start <= visit.date_of_service <= end:
-            continue
-        if not services.visits.claim_lines(visit.id):
-            continue  # pooled into a later same-day visit, or nothing billable
-        bills.append((visit, frozen_claims.frozen_day(services, visit).superbill))
+    # the period's visits that hold their day's claim lines (one read for the period)
+    bills = [
+        c.superbill
+        for _, c in frozen_claims.billed_days_of_period(services, patient_id, start, end)
+    ]
     if not bills:
         raise InputError(
             "period", f"patient {patient_id} has no finalized visits from {start} to {end}"
         )
-    bills.sort(key=lambda b: (b[0].date_of_service, b[0].id))
-    diagnoses, visits = _lettered_again([bill for _, bill in bills], start, end)
+    diagnoses, visits = _lettered_again(bills, start, end)
     payments = [
         Payment(p.paid_on, p.amount, p.method)
-        for p in services.records.payments(patient_id)
-        if start <= p.paid_on <= end
+        for p in payments_between(services.db, patient_id, start, end)
     ]
-    notes = [note for _, bill in bills for note in bill.notes]
+    notes = [note for bill in bills for note in bill.notes]
     return Superbill(
         kind="statement",
         period_from=start,

@@ -19,6 +19,7 @@ from msgspec.structs import replace
 
 from chargeclock.domain.claim_form import default_pointers
 from chargeclock.domain.errors import InputError
+from chargeclock.domain.payer_kinds import PayerKind
 from chargeclock.domain.superbill import build_superbill
 from chargeclock.domain.superbill_model import (
     FinalizedVisit,
@@ -204,6 +205,7 @@ def day_superbill(services: Services, day: Day) -> Superbill:
     patient_row = records.patient(visit.patient_id)
     providers = {p.id: p for p in records.providers()}
     medicare = {p.id for p in records.payers() if p.medicare}
+    part_b = {p.id for p in records.payers() if p.kind == PayerKind.MEDICARE_B}
     ordered = sorted(records.diagnoses(patient_row.id), key=lambda d: d.position)
     diagnoses = [(d.code, d.description or _described(d.code)) for d in ordered]
     first_pointers = default_pointers(len(diagnoses))
@@ -240,6 +242,8 @@ def day_superbill(services: Services, day: Day) -> Superbill:
         generated_on=services.ctx.today(),
         referring=_referring(services, patient_row),
         onset_date=services.claims.of_patient(patient_row.id).onset_date,
+        # Assignment is Medicare's (Part B): said on its superbills when the practice accepts it.
+        assignment_accepted=records.accepts_assignment() and visit.payer_id in part_b,
     )
     notes = _provisional_note(services, day) + _no_charge_note(day.lines)
     return replace(superbill, notes=tuple(dict.fromkeys(notes)))

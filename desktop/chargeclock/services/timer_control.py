@@ -85,7 +85,7 @@ class TimerControl:
         return self._tap(visit_id, self.services.visits.toggle_timer(visit_id, code, role))
 
     def _tap(self, visit_id: int, change: TimerChange) -> TimerTap:
-        codes = {s.segment_id: c.code for c in change.state.codes for s in c.spans}
+        codes = change.codes
         started = (
             (f"{codes[change.started.segment_id]} {change.started.role}",) if change.started else ()
         )

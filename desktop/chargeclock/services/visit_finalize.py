@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
+from decimal import Decimal
 
 from chargeclock.domain.calculation import calculate
 from chargeclock.domain.errors import ChargeClockError, InputError
 from chargeclock.services import billing
+from chargeclock.services.fee_records import fee_records
 from chargeclock.services.finalize_asks import Unresolved, check_settled, unresolved
 from chargeclock.services.minutes import (
     VisitState,
@@ -38,22 +40,36 @@ class Finalizing(SegmentEdits):
 
     # --- finalize and correct ------------------------------------------------------------------
 
-    def finalize(self, visit_id: int, overrides: Mapping[str, str] | None = None) -> Finalized:
+    def finalize(
+        self,
+        visit_id: int,
+        overrides: Mapping[str, str] | None = None,
+        *,
+        charges: Mapping[str, Decimal | str] | None = None,
+    ) -> Finalized:
         """Freeze the claim lines of the visit's day (this visit pooled with the patient's other
         finalized visits that date of service), with the engine's trace. Refuses while timers
         run. Same-day: the earlier visit's lines are replaced (audited, "same-day visit").
 
-        With ``overrides`` (the window's finalize asks): refuses unless every item of
+        Never freezes a line without a clinic charge: ``charges`` (code -> amount, as the
+        window's finalize asks enter them) go into the fee list in the same transaction, and a
+        code still without one is refused, naming it. With ``overrides`` (the window's finalize
+        asks) it also refuses unless every other item of
         :func:`~chargeclock.services.finalize_asks.unresolved` is settled or has a reason there
-        (kept in the audit entry), and never freezes a line without a charge.
+        (kept in the audit entry).
 
         The checks, the calculation and the change are one transaction: two workstations that
         finalize the same visit at once finalize it once, and the other is told the visit is
         no longer open; a timer stopped or started elsewhere meanwhile is billed as it stands."""
         with self.ctx.db.transaction():
-            return self._finalize(visit_id, overrides)
+            return self._finalize(visit_id, overrides, charges)
 
-    def _finalize(self, visit_id: int, overrides: Mapping[str, str] | None) -> Finalized:
+    def _finalize(
+        self,
+        visit_id: int,
+        overrides: Mapping[str, str] | None,
+        entered: Mapping[str, Decimal | str] | None,
+    ) -> Finalized:
         conn = self._conn
         visit = self._open_visit_row(visit_id)
         running = visits.running_segments(conn, visit_id)
@@ -75,10 +91,16 @@ class Finalizing(SegmentEdits):
         pointers = "".join(
             d.pointer for d in clinic.diagnoses_of(conn, visit.patient_id)[:MAX_DIAGNOSIS_POINTERS]
         )
+        if entered:
+            fee_records(self.ctx).save_fees(
+                visit.date_of_service.year, charges=entered, source="entered at finalize"
+            )
         charges = amounts.charges(conn)
+        asks = unresolved(state, result, charges)
+        check_settled([a for a in asks if a.kind == "charge"], {})
         overridden: dict[str, str] = {}
         if overrides is not None:
-            overridden = check_settled(unresolved(state, result, charges), overrides)
+            overridden = check_settled(asks, overrides)
         lines = tuple(
             ClaimLineRow(
                 id=0,

@@ -11,6 +11,7 @@ from msgspec import Struct
 
 from chargeclock.domain.calculation import ClaimLine, VisitResult
 from chargeclock.domain.errors import InputError
+from chargeclock.domain.rulebook import RuleYear
 from chargeclock.services import billing
 from chargeclock.services.claim_context import read_claim_context
 from chargeclock.services.context import Context
@@ -23,18 +24,10 @@ from chargeclock.services.minutes import (
     day_parts,
 )
 from chargeclock.storage import bills, visits
-from chargeclock.storage.records import BillRow, ClaimLineRow, SegmentRow, VisitRow
+from chargeclock.storage.records import BillRow, ClaimLineRow, SegmentRow, UntimedRow, VisitRow
 
 FURNISHED_BY = ("PT", "PTA", "both")
 MAX_DIAGNOSIS_POINTERS = 4  # a claim line points at up to four diagnoses
-
-
-class TimerChange(Struct, frozen=True):
-    """What a start/stop did: the segment started (if any) and those stopped, and the new state."""
-
-    state: VisitState
-    started: Span | None
-    stopped: tuple[Span, ...]
 
 
 class Finalized(Struct, frozen=True):
@@ -120,25 +113,16 @@ class VisitReads:
         rules = self.ctx.book.year(visit.date_of_service.year)
         segments = visits.segments_of_visit(self._conn, visit.id)
         untimed = {u.visit_code_id: u for u in visits.untimed_of_visits(self._conn, [visit.id])}
-        states = []
-        for row in visits.codes_of_visit(self._conn, visit.id):
-            code = rules.code(row.code)
-            spans = tuple(_span(s) for s in segments if s.visit_code_id == row.id)
-            u = untimed.get(row.id)
-            states.append(
-                CodeState(
-                    visit_code_id=row.id,
-                    code=row.code,
-                    label=code.label if code else row.code,
-                    timed=code.timed if code else True,
-                    unit_minutes=code.unit_minutes if code else 15,
-                    spans=spans,
-                    untimed=UntimedState(u.furnished_by, u.pt_minutes, u.pta_minutes)
-                    if u
-                    else None,
-                )
+        return tuple(
+            _code_state(
+                rules,
+                row.id,
+                row.code,
+                tuple(_span(s) for s in segments if s.visit_code_id == row.id),
+                untimed.get(row.id),
             )
-        return tuple(states)
+            for row in visits.codes_of_visit(self._conn, visit.id)
+        )
 
     def _same_day(self, visit: VisitRow) -> list[VisitRow]:
         """The patient's other finalized visits of this date of service and discipline."""
@@ -182,6 +166,28 @@ class VisitReads:
             what = "correct it first (with a reason)" if visit.status == "finalized" else "void"
             raise InputError("visit", f"visit {visit_id} is {visit.status}: {what}")
         return visit
+
+
+def _code_state(
+    rules: RuleYear,
+    visit_code_id: int,
+    code: str,
+    spans: tuple[Span, ...] = (),
+    untimed: UntimedRow | None = None,
+) -> CodeState:
+    """One code row as the read model shows it (a code the year's list lacks: timed, 15)."""
+    entry = rules.code(code)
+    return CodeState(
+        visit_code_id=visit_code_id,
+        code=code,
+        label=entry.label if entry else code,
+        timed=entry.timed if entry else True,
+        unit_minutes=entry.unit_minutes if entry else 15,
+        spans=spans,
+        untimed=UntimedState(untimed.furnished_by, untimed.pt_minutes, untimed.pta_minutes)
+        if untimed
+        else None,
+    )
 
 
 def _segment_details(segment: SegmentRow) -> dict[str, Any]:

@@ -175,6 +175,7 @@ class SegmentEdits(VisitTimers):
                 role=segment.role,
                 started_at=at,
                 stopped_at=segment.stopped_at,
+                room=segment.room,  # the same timer, cut in two: where it ran stays
             )
             self.ctx.audit(
                 "segment_split",

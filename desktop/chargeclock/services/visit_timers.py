@@ -4,25 +4,26 @@ and the timers (each start and stop committed, and audited, before it returns)."
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 from chargeclock.domain.errors import InputError, RuleDataError
-from chargeclock.services.minutes import (
-    Span,
-    VisitState,
-)
+from chargeclock.domain.rulebook import SLP_NOT_OFFERED
+from chargeclock.services.minutes import CodeState, Span, VisitState
+from chargeclock.services.timer_change import TimerChange
 from chargeclock.services.validation import catalogue_code
 from chargeclock.services.visit_reads import (
     FURNISHED_BY,
-    TimerChange,
     VisitReads,
+    _code_state,
     _reason,
     _role,
     _segment_details,
 )
 from chargeclock.storage import clinic, visits
 from chargeclock.storage.audit_rows import refs_of_visits
+from chargeclock.storage.records import SegmentRow, VisitRow
 
 
 class VisitTimers(VisitReads):
@@ -56,12 +57,7 @@ class VisitTimers(VisitReads):
         if day > self.ctx.today():
             raise InputError("date_of_service", f"{day} is in the future")
         if discipline == "SLP" and "SLP" not in self.offered_disciplines:
-            raise InputError(
-                "discipline",
-                "speech-language pathology visits are not offered: the SLP codes (92507 …), "
-                "97129 once a day with 97130 after it, and the rule that an assistant's speech "
-                "services are not billed as the pathologist's are not in place yet",
-            )
+            raise InputError("discipline", SLP_NOT_OFFERED)
         if discipline not in self.offered_disciplines:
             raise InputError("discipline", f"must be PT or OT, got {discipline!r}")
         if not (len(place_of_service) == 2 and place_of_service.isdigit()):
@@ -215,65 +211,119 @@ class VisitTimers(VisitReads):
         return self.visit_state(visit_id)
 
     # --- timers --------------------------------------------------------------------------------
+    #
+    # A tap reads the visit row, then in one transaction: the visit's running segments (what it
+    # decides from), its code rows on a start, the segment rows it writes, the audit entry, the
+    # heartbeat, the commit. It does not read the visit back (that grows with the visit and the
+    # patient's year): the returned TimerChange reads it only when asked, or is applied to the
+    # state the screen holds (``TimerChange.applied_to``).
 
     def start_timer(self, visit_id: int, code: str, role: str) -> TimerChange:
         """Start ``role``'s timer on ``code`` now, stopping that role's other running code in the
         same transaction. Adds the code row if missing. Already running: nothing changes."""
         _role(role)
-        conn = self._conn
         visit = self._open_visit_row(visit_id)
         entry = catalogue_code(self.ctx.book, visit.date_of_service.year, code)
         if not entry.timed:
             raise InputError("code", f"{entry.code} is untimed: tick it and enter its minutes")
-        now = self.ctx.now()
-        stopped: list[Span] = []
-        started: Span | None = None
         with self.ctx.db.transaction():
-            rows = {r.code: r for r in visits.codes_of_visit(conn, visit_id)}
-            row = rows.get(entry.code) or visits.insert_code(conn, visit_id, entry.code)
-            running = [s for s in visits.running_segments(conn, visit_id) if s.role == role]
-            if running and running[0].visit_code_id == row.id:
-                return TimerChange(self._state(visit), None, ())
-            for segment in running:
-                at = max(now, segment.started_at)
-                visits.stop_segment(conn, segment.id, at)
-                stopped.append(Span(segment.id, segment.role, segment.started_at, at))
-            segment_id = visits.insert_segment(
-                conn, visit_id=visit_id, visit_code_id=row.id, role=role, started_at=now
+            return self._start(
+                visit, entry.code, role, visits.running_segments(self._conn, visit_id)
             )
-            started = Span(segment_id, role, now, None)
-            self.ctx.audit(
-                "timer_started",
-                "visit",
-                visit_id,
-                code=entry.code,
-                role=role,
-                # What an undo of this tap takes back (``undo_last_tap``).
-                started=segment_id,
-                stopped=[s.segment_id for s in stopped],
-                covers=[*(("segment", s.segment_id) for s in stopped), ("segment", segment_id)],
-            )
-            self.ctx.beat()
-        return TimerChange(self._state(visit), started, tuple(stopped))
+
+    def _start(
+        self, visit: VisitRow, code: str, role: str, running: list[SegmentRow]
+    ) -> TimerChange:
+        """Inside the tap's transaction: start ``code`` for ``role`` (``running``: the visit's
+        running segments, as read in it)."""
+        conn = self._conn
+        mine = [s for s in running if s.role == role]
+        if mine and mine[0].code == code:
+            return self._change(visit.id, running, None, [])
+        row = next((r for r in visits.codes_of_visit(conn, visit.id) if r.code == code), None)
+        added = None
+        if row is None:
+            row = visits.insert_code(conn, visit.id, code)
+            added = _code_state(self.ctx.book.year(visit.date_of_service.year), row.id, code)
+        now = self.ctx.now()
+        stopped = self._stop_segments(mine, now)
+        segment_id = visits.insert_segment(
+            conn, visit_id=visit.id, visit_code_id=row.id, role=role, started_at=now
+        )
+        self.ctx.audit(
+            "timer_started",
+            "visit",
+            visit.id,
+            code=code,
+            role=role,
+            # What an undo of this tap takes back (``undo_last_tap``).
+            started=segment_id,
+            stopped=[s.segment_id for s in stopped],
+            covers=[*(("segment", s.segment_id) for s in stopped), ("segment", segment_id)],
+        )
+        self.ctx.beat()
+        started = Span(segment_id, role, now, None)
+        return self._change(
+            visit.id, running, started, stopped, code_id=row.id, code=code, added=added
+        )
+
+    def _stop_segments(self, segments: list[SegmentRow], now: datetime) -> list[Span]:
+        """Stop each of ``segments`` at ``now`` (never before its start); the spans stopped."""
+        stopped = []
+        for segment in segments:
+            at = max(now, segment.started_at)
+            visits.stop_segment(self._conn, segment.id, at)
+            stopped.append(Span(segment.id, segment.role, segment.started_at, at))
+        return stopped
+
+    def _change(
+        self,
+        visit_id: int,
+        running: list[SegmentRow],
+        started: Span | None,
+        stopped: list[Span],
+        *,
+        code_id: int | None = None,
+        code: str = "",
+        added: CodeState | None = None,
+    ) -> TimerChange:
+        """What the tap did, from what its transaction read and wrote (its state read later)."""
+        codes = {s.id: s.code for s in running}
+        if started is not None:
+            codes[started.segment_id] = code
+        return TimerChange(
+            visit_id,
+            started,
+            tuple(stopped),
+            read=partial(self.visit_state, visit_id),
+            codes={
+                s.segment_id: codes[s.segment_id]
+                for s in (*stopped, *([started] if started else []))
+            },
+            running_before=frozenset(s.id for s in running),
+            started_code_id=code_id,
+            added=added,
+        )
 
     def stop_timer(self, visit_id: int, role: str, code: str | None = None) -> TimerChange:
         """Stop ``role``'s running timer (only if it runs on ``code``, when given). Nothing
         running: nothing changes."""
         _role(role)
-        conn = self._conn
         visit = self._open_visit_row(visit_id)
-        now = self.ctx.now()
-        stopped: list[Span] = []
         with self.ctx.db.transaction():
-            for segment in visits.running_segments(conn, visit_id):
-                if segment.role != role or (code is not None and segment.code != code):
-                    continue
-                at = max(now, segment.started_at)
-                visits.stop_segment(conn, segment.id, at)
-                stopped.append(Span(segment.id, segment.role, segment.started_at, at))
-            self._audit_stops("timer_stopped", visit_id, stopped, role=role)
-            self.ctx.beat()
-        return TimerChange(self._state(visit), None, tuple(stopped))
+            running = visits.running_segments(self._conn, visit_id)
+            return self._stop(visit, running, role, code)
+
+    def _stop(
+        self, visit: VisitRow, running: list[SegmentRow], role: str, code: str | None
+    ) -> TimerChange:
+        """Inside the tap's transaction: stop ``role``'s running segments (on ``code``, if
+        given)."""
+        mine = [s for s in running if s.role == role and (code is None or s.code == code)]
+        stopped = self._stop_segments(mine, self.ctx.now())
+        self._audit_stops("timer_stopped", visit.id, stopped, role=role)
+        self.ctx.beat()
+        return self._change(visit.id, running, None, stopped)
 
     def _audit_stops(self, action: str, visit_id: int, stopped: list[Span], **details: Any) -> None:
         if stopped:
@@ -283,24 +333,25 @@ class VisitTimers(VisitReads):
 
     def toggle_timer(self, visit_id: int, code: str, role: str) -> TimerChange:
         """The PT ▶ / PTA ▶ button: stop it if it runs on this code, else start it. Which it is
-        comes from the running segments alone (an index of the few that run), not the visit's
-        whole state: the tap reads that once, for what it returns."""
+        comes from the running segments (an index of the few that run), read in the same
+        transaction as the write, so another workstation's tap cannot come between."""
+        _role(role)
+        visit = self._open_visit_row(visit_id)
         wanted = code.strip().upper()
-        for segment in visits.running_segments(self._conn, visit_id):
-            if segment.role == role and segment.code == wanted:
-                return self.stop_timer(visit_id, role, wanted)
-        return self.start_timer(visit_id, code, role)
+        with self.ctx.db.transaction():
+            running = visits.running_segments(self._conn, visit_id)
+            if any(s.role == role and s.code == wanted for s in running):
+                return self._stop(visit, running, role, wanted)
+            entry = catalogue_code(self.ctx.book, visit.date_of_service.year, code)
+            if not entry.timed:
+                raise InputError("code", f"{entry.code} is untimed: tick it and enter its minutes")
+            return self._start(visit, entry.code, role, running)
 
     def stop_all(self, visit_id: int) -> TimerChange:
         """Stop every running timer of the visit now."""
-        conn = self._conn
         visit = self._open_visit_row(visit_id)
-        now = self.ctx.now()
-        stopped: list[Span] = []
         with self.ctx.db.transaction():
-            for segment in visits.running_segments(conn, visit_id):
-                at = max(now, segment.started_at)
-                visits.stop_segment(conn, segment.id, at)
-                stopped.append(Span(segment.id, segment.role, segment.started_at, at))
-            self._audit_stops("timers_stopped", visit_id, stopped)
-        return TimerChange(self._state(visit), None, tuple(stopped))
+            running = visits.running_segments(self._conn, visit_id)
+            stopped = self._stop_segments(running, self.ctx.now())
+            self._audit_stops("timers_stopped", visit.id, stopped)
+        return self._change(visit.id, running, None, stopped)

@@ -8,9 +8,10 @@ A timer start or stop is written at the moment it happens; nothing is counted in
 from __future__ import annotations
 
 from chargeclock.services.history import VisitSummary, visit_summaries
+from chargeclock.services.timer_change import TimerChange
 from chargeclock.services.visit_claim import ClaimEdits
 from chargeclock.services.visit_finalize import Finalizing
-from chargeclock.services.visit_reads import Finalized, TimerChange
+from chargeclock.services.visit_reads import Finalized
 
 __all__ = ["Finalized", "TimerChange", "VisitService", "VisitSummary"]
 

@@ -4,12 +4,19 @@ A visit is never refused because another workstation has it open: the window say
 visit is open on workstation X") and both go on; the database's own rules keep one running
 timer per role and one finalize (:mod:`chargeclock.storage.pg`). On a SQLite file there is one
 workstation and nothing to say.
+
+Each workstation has its treatment room (a setting of its own, :mod:`chargeclock.storage.rooms`):
+every timer started there records it, so the lock screen says where each running clock is.
 """
 
 from __future__ import annotations
 
+from chargeclock.domain.errors import InputError
 from chargeclock.services.context import Context
-from chargeclock.storage import presence
+from chargeclock.storage import presence, rooms
+
+#: a room's name is short: it shares a line on the lock screen with a clock
+MAX_ROOM = 24
 
 
 class Workstations:
@@ -39,3 +46,20 @@ class Workstations:
             return None
         names = others[0] if len(others) == 1 else ", ".join(others[:-1]) + " and " + others[-1]
         return f"This visit is open on workstation {names}"
+
+    def room(self) -> str:
+        """This workstation's treatment room ('' when none is set)."""
+        return rooms.get_room(self.ctx.db)
+
+    def set_room(self, room: str) -> str:
+        """Name this workstation's room (blank: none); the timers started here from now on
+        record it. Audited."""
+        name = " ".join(room.split())
+        if len(name) > MAX_ROOM:
+            raise InputError(
+                "room", f"at most {MAX_ROOM} characters (e.g. Room 2, Gym), got {len(name)}"
+            )
+        with self.ctx.db.transaction():
+            rooms.set_room(self.ctx.db, name)
+            self.ctx.audit("setting_changed", "settings", None, "", room=name)
+        return name

@@ -110,7 +110,14 @@ def append(
     the transaction, after the change); return its id."""
     key = _signing_key(conn, at, actor)
     return _insert(conn, key, at, actor, action, entity, entity_id, reason,
-                   canonical_json(details), covers)  # fmt: skip
+                   canonical_json(details), covers, visit_of(details))  # fmt: skip
+
+
+def visit_of(details: Mapping[str, Any]) -> int | None:
+    """The visit an entry's details name (``visit_id``), kept beside the entry for a lookup
+    per visit (not hashed: the details that name it are)."""
+    value = details.get("visit_id")
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def is_keyed(conn: Store) -> bool:
@@ -147,6 +154,7 @@ def _insert(
     reason: str,
     details: str,
     covers: Iterable[audit_rows.RowRef],
+    visit_id: int | None = None,
 ) -> int:
     last = conn.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
     entry_id = (last[0] + 1) if last else 1
@@ -156,9 +164,9 @@ def _insert(
     text = entry_text(entry_id, at_text, actor, action, entity, entity_id, reason, details, rows)
     conn.execute(
         "INSERT INTO audit_log (id, at, actor, action, entity, entity_id, reason, details, "
-        "prev_hash, hash, rows) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "prev_hash, hash, rows, visit_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (entry_id, at_text, actor, action, entity, entity_id, reason, details, prev,
-         keyed_hash(key, prev, text), rows),
+         keyed_hash(key, prev, text), rows, visit_id),
     )  # fmt: skip
     return entry_id
 
@@ -205,14 +213,12 @@ def entries_after(conn: Store, after_id: int) -> list[AuditEntry]:
 
 
 def entries_of_visit(conn: Store, visit_id: int) -> list[AuditEntry]:
-    """A visit's entries and those of its timer segments (which name the visit), in order.
-
-    No JSON function of one engine: the details text (canonical, compact JSON) is narrowed with
-    ``LIKE``, and each segment entry's ``visit_id`` checked exactly (7 is not 70)."""
+    """A visit's entries and those of its timer segments (which name the visit), in order:
+    two index lookups (the entity's, and the ``visit_id`` each entry keeps from its details)."""
     rows = conn.execute(
-        f"SELECT {_COLUMNS} FROM audit_log WHERE (entity = 'visit' AND entity_id = ?) OR "
-        "(entity = 'timer_segment' AND details LIKE ?) ORDER BY id",
-        (visit_id, f'%"visit_id":{int(visit_id)}%'),
+        f"SELECT {_COLUMNS} FROM audit_log WHERE entity = 'visit' AND entity_id = ? "
+        f"UNION ALL SELECT {_COLUMNS} FROM audit_log "
+        "WHERE visit_id = ? AND entity = 'timer_segment' ORDER BY 1",
+        (visit_id, visit_id),
     ).fetchall()
-    entries = [_entry(r) for r in rows]
-    return [e for e in entries if e.entity == "visit" or e.details.get("visit_id") == visit_id]
+    return [_entry(r) for r in rows]

@@ -289,9 +289,13 @@ def refs_of_visits(conn: Store, visit_ids: Iterable[int]) -> list[RowRef]:
     return refs
 
 
-def scan(conn: Store, table: Table) -> Iterator[tuple[int, str]]:
-    """``(key, canonical text)`` of every row of ``table``, in key order."""
-    rows = conn.execute(f"{table.select_on(dialect_of(conn))} ORDER BY {table.key}")
+def scan(
+    conn: Store, table: Table, where: str = "", params: tuple[Any, ...] = ()
+) -> Iterator[tuple[int, str]]:
+    """``(key, canonical text)`` of every row of ``table`` (those ``where`` selects, with
+    ``params``), in key order."""
+    select = table.select_on(dialect_of(conn)) + (f" WHERE {where}" if where else "")
+    rows = conn.execute(f"{select} ORDER BY {table.key}", params)
     if table.long:
         for row in rows:
             yield row[0], _text(row)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from msgspec import Struct
@@ -41,6 +41,7 @@ class AuditReport(Struct, frozen=True):
     anchors: tuple[str, ...]  # one line per anchor checked
     problems: tuple[str, ...]
     broken_id: int | None = None  # the first entry that fails the chain, if any
+    head_hash: str = ""  # the hash of the last entry checked
 
     @property
     def ok(self) -> bool:
@@ -73,9 +74,10 @@ class _Walk(Struct):
     unchecked: int = 0
     problem: str = ""
     broken_id: int | None = None
+    head: str = GENESIS  # the hash of the last entry walked
 
 
-def _keys(
+def keys_of(
     conn: Store, given: Sequence[Path], folder: Path | None
 ) -> tuple[list[tuple[int, bytes | None]], list[str]]:
     """``(keyed_from, key or None)`` per key of the database, and the problems in finding them."""
@@ -103,10 +105,18 @@ def _keys(
 Latest = dict[str, tuple[str, int]]  # "tag key" -> (last audited text, its entry id)
 
 
-def _walk(conn: Store, keys: list[tuple[int, bytes | None]], latest: Latest) -> _Walk:
-    """Check the chain; fill ``latest`` with each row's last audited text and entry id."""
-    walk = _Walk()
-    prev = GENESIS
+def walk_chain(
+    conn: Store,
+    keys: list[tuple[int, bytes | None]],
+    latest: Latest,
+    *,
+    after: int = 0,
+    prev: str = GENESIS,
+) -> _Walk:
+    """Check the chain from the entry after ``after`` (whose hash is ``prev``); fill ``latest``
+    with each row's last audited text and entry id among the entries walked."""
+    walk = _Walk(count=after)
+    walk.head = prev
     starts = [k[0] for k in keys]
     first_keyed = starts[0] if starts else None
     epoch = -1
@@ -115,7 +125,8 @@ def _walk(conn: Store, keys: list[tuple[int, bytes | None]], latest: Latest) -> 
     digest = hmac.digest
     cursor = conn.execute(
         "SELECT id, at, actor, action, entity, entity_id, reason, details, prev_hash, hash, rows "
-        "FROM audit_log ORDER BY id"
+        "FROM audit_log WHERE id > ? ORDER BY id",
+        (after,),
     )
     for row in cursor:
         entry_id, at, actor, action, entity, entity_id, reason, details, prev_hash, stored, rows = (
@@ -155,11 +166,18 @@ def _walk(conn: Store, keys: list[tuple[int, bytes | None]], latest: Latest) -> 
         if rows:
             for ref, text in audit_rows.parse_rows(rows):
                 latest[ref] = (text, entry_id)
+    walk.head = prev
     return walk
 
 
-def _rows(conn: Store, latest: Latest) -> tuple[list[tuple[str, int]], list[str]]:
-    """Rows checked per table, and the first row problem (with how many rows have one)."""
+RowSeen = Callable[[audit_rows.Table, int, str], None]
+
+
+def _rows(
+    conn: Store, latest: Latest, seen: RowSeen | None = None
+) -> tuple[list[tuple[str, int]], list[str]]:
+    """Rows checked per table, and the first row problem (with how many rows have one);
+    ``seen`` is called with every row's table, key and text, in table then key order."""
     counts: list[tuple[str, int]] = []
     first: list[str] = []
     bad = 0
@@ -167,6 +185,8 @@ def _rows(conn: Store, latest: Latest) -> tuple[list[tuple[str, int]], list[str]
         count = 0
         for key, text in audit_rows.scan(conn, table):
             count += 1
+            if seen is not None:
+                seen(table, key, text)
             audited = latest.pop(f"{table.tag} {key}", None)
             if audited is not None and audited[0] == text:
                 continue
@@ -200,7 +220,7 @@ def _database_id(conn: Store) -> str | None:
     return str(row[0]) if row is not None else None
 
 
-def _check_anchor(conn: Store, anchor: Anchor, count: int) -> str:
+def check_anchor(conn: Store, anchor: Anchor, count: int) -> str:
     """A problem with the chain against ``anchor``, or ``""``."""
     where = anchor.source or "the anchor"
     database_id = _database_id(conn)
@@ -221,21 +241,11 @@ def _check_anchor(conn: Store, anchor: Anchor, count: int) -> str:
     return ""
 
 
-def verify(
-    conn: Store,
-    *,
-    backups: Path | None = None,
-    anchors: Sequence[Path] = (),
-    key_files: Sequence[Path] = (),
-    keys_folder: Path | None = None,
-) -> AuditReport:
-    """Check everything (see the module docstring). ``backups``: the folder whose newest anchor
-    is checked; ``anchors``: more anchor files; ``key_files``: key files besides those in
-    ``keys_folder`` (default: the user's, :func:`chargeclock.paths.audit_keys_dir`)."""
-    keys, key_problems = _keys(conn, key_files, keys_folder)
-    latest: Latest = {}
-    walk = _walk(conn, keys, latest)
-    counts, row_problems = _rows(conn, latest)
+def check_anchors(
+    conn: Store, count: int, backups: Path | None, anchors: Sequence[Path]
+) -> tuple[list[str], list[str]]:
+    """A line per anchor checked (the newest beside ``backups``, then ``anchors``) against a
+    chain of ``count`` entries, and the problems found."""
     checked: list[str] = []
     anchor_problems: list[str] = []
     to_check: list[Anchor] = []
@@ -250,7 +260,7 @@ def verify(
         except StorageError as exc:
             anchor_problems.append(str(exc))
     for anchor in to_check:
-        problem = _check_anchor(conn, anchor, walk.count)
+        problem = check_anchor(conn, anchor, count)
         checked.append(
             f"{anchor.source} (entry {anchor.entry:,}"
             + (f", written {anchor.written}" if anchor.written else "")
@@ -258,6 +268,27 @@ def verify(
         )
         if problem:
             anchor_problems.append(problem)
+    return checked, anchor_problems
+
+
+def verify(
+    conn: Store,
+    *,
+    backups: Path | None = None,
+    anchors: Sequence[Path] = (),
+    key_files: Sequence[Path] = (),
+    keys_folder: Path | None = None,
+    seen: RowSeen | None = None,
+) -> AuditReport:
+    """Check everything (see the module docstring). ``backups``: the folder whose newest anchor
+    is checked; ``anchors``: more anchor files; ``key_files``: key files besides those in
+    ``keys_folder`` (default: the user's, :func:`chargeclock.paths.audit_keys_dir`); ``seen``
+    is shown every billing row as it is checked (a checkpoint digests them)."""
+    keys, key_problems = keys_of(conn, key_files, keys_folder)
+    latest: Latest = {}
+    walk = walk_chain(conn, keys, latest)
+    counts, row_problems = _rows(conn, latest, seen)
+    checked, anchor_problems = check_anchors(conn, walk.count, backups, anchors)
     problems = [walk.problem] if walk.problem else []
     problems += key_problems + row_problems + anchor_problems
     return AuditReport(
@@ -269,4 +300,5 @@ def verify(
         anchors=tuple(checked),
         problems=tuple(problems),
         broken_id=walk.broken_id,
+        head_hash=walk.head,
     )

@@ -74,6 +74,16 @@ def get_bill(conn: Store, visit_id: int) -> BillRow | None:
     )
 
 
+def billed_visits_of_period(conn: Store, patient_id: int, start: date, end: date) -> set[int]:
+    """The patient's visits dated ``start`` to ``end`` that hold claim lines, in one query."""
+    rows = conn.execute(
+        "SELECT DISTINCT l.visit_id FROM visits v JOIN claim_lines l ON l.visit_id = v.id "
+        "WHERE v.patient_id = ? AND v.date_of_service BETWEEN ? AND ?",
+        (patient_id, start.isoformat(), end.isoformat()),
+    ).fetchall()
+    return {int(r[0]) for r in rows}
+
+
 def delete_bill(conn: Store, visit_id: int) -> None:
     conn.execute("DELETE FROM claim_lines WHERE visit_id = ?", (visit_id,))
     conn.execute("DELETE FROM visit_bills WHERE visit_id = ?", (visit_id,))

@@ -110,6 +110,22 @@ def snapshots_of_day(
     return [_row(r) for r in rows]
 
 
+def latest_of_period(
+    conn: Store, patient_id: int, start: date, end: date
+) -> dict[tuple[date, str], SnapshotRow]:
+    """The newest version of each of the patient's days (date of service, discipline) from
+    ``start`` to ``end``, in one query."""
+    rows = conn.execute(
+        f"SELECT {_COLUMNS} FROM claim_snapshots s WHERE patient_id = ? "
+        "AND date_of_service BETWEEN ? AND ? AND version = (SELECT max(version) "
+        "FROM claim_snapshots n WHERE n.patient_id = s.patient_id "
+        "AND n.date_of_service = s.date_of_service AND n.discipline = s.discipline)",
+        (patient_id, start.isoformat(), end.isoformat()),
+    ).fetchall()
+    latest = (_row(r) for r in rows)
+    return {(s.date_of_service, s.discipline): s for s in latest}
+
+
 def latest_of_visit(conn: Store, visit_id: int) -> SnapshotRow | None:
     """The newest version frozen on ``visit_id`` as the day's holder, if any."""
     row = conn.execute(

@@ -18,7 +18,7 @@ money, which the statement itself writes as dollars with two places (``"1234.50"
 and, for CSV, text a spreadsheet would run as a formula, which it writes with a ``'`` in front
 (:data:`FORMULA_STARTS`). The database does both, not Python row by row: a decade is some
 300,000 rows. The statements use only what SQLite and PostgreSQL both have (``||``, ``CAST``,
-``substr``, ``abs``, ``%``, ``CASE``).
+``substr``, ``abs``, ``%``, ``CASE``), but for money on SQLite (its ``printf``, faster).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from typing import Any, Literal
 
 from msgspec import Struct
 
-from chargeclock.storage.store import Store
+from chargeclock.storage.store import Store, dialect_of
 
 Kind = Literal["int", "text", "money", "date", "time", "flag", "list"]
 
@@ -199,9 +199,16 @@ def present_tables(conn: Store) -> list[TableSpec]:
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
 
 
-def _dollars(sql: str) -> str:
+def _dollars(sql: str, dialect: str = "sqlite") -> str:
     """SQL writing the integer cents ``sql`` as dollars text: ``-150`` → ``-1.50``, ``-5`` →
-    ``-0.05`` (integer division truncates toward zero in both engines)."""
+    ``-0.05`` (integer division truncates toward zero in both engines). SQLite's ``printf``
+    does it in integers in a third less time than the portable spelling, which PostgreSQL
+    uses (it has no ``printf``)."""
+    if dialect == "sqlite":
+        return (
+            f"CASE WHEN {sql} IS NULL THEN NULL ELSE printf('%s%d.%02d', "
+            f"CASE WHEN {sql} < 0 THEN '-' ELSE '' END, abs({sql}) / 100, abs({sql}) % 100) END"
+        )
     return (
         f"CASE WHEN {sql} IS NULL THEN NULL ELSE "
         f"CASE WHEN {sql} < 0 AND {sql} > -100 THEN '-' ELSE '' END || "
@@ -224,9 +231,9 @@ def _inert(sql: str) -> str:
     return f"CASE WHEN substr({sql}, 1, 1) IN ({_STARTS}) THEN {_QUOTE} || {sql} ELSE {sql} END"
 
 
-def _select(column: Column, inert_text: bool) -> str:
+def _select(column: Column, inert_text: bool, dialect: str) -> str:
     if column.kind == "money":
-        return _dollars(column.sql)
+        return _dollars(column.sql, dialect)
     if inert_text and column.kind in ("text", "list"):
         return _inert(column.sql)
     return column.sql
@@ -237,7 +244,8 @@ def rows(
 ) -> list[tuple[Any, ...]]:
     """The rows of ``spec`` for the period, in its order: money as dollars text and, with
     ``inert_text`` (CSV), formula-like text escaped; everything else as stored."""
-    select = ", ".join(_select(c, inert_text) for c in spec.columns)
+    dialect = dialect_of(conn)
+    select = ", ".join(_select(c, inert_text, dialect) for c in spec.columns)
     sql = f"SELECT {select} FROM {spec.source} WHERE {spec.where} ORDER BY {spec.order}"
     # ``?`` placeholders, which every engine here takes: the bounds in the order they appear
     bounds = {"first": first.isoformat(), "last": last.isoformat()}

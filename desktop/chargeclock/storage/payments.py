@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -30,13 +31,46 @@ def insert_payment(
     )
 
 
+_COLUMNS = "id, patient_id, visit_id, paid_on, amount_cents, method"
+
+
 def payments_of(conn: Store, patient_id: int) -> list[PaymentRow]:
     rows = conn.execute(
-        "SELECT id, patient_id, visit_id, paid_on, amount_cents, method FROM payments "
-        "WHERE patient_id = ? ORDER BY paid_on, id",
+        f"SELECT {_COLUMNS} FROM payments WHERE patient_id = ? ORDER BY paid_on, id",
         (patient_id,),
     ).fetchall()
     return [_payment(r) for r in rows]
+
+
+def payment(conn: Store, payment_id: int) -> PaymentRow | None:
+    row = conn.execute(f"SELECT {_COLUMNS} FROM payments WHERE id = ?", (payment_id,)).fetchone()
+    return None if row is None else _payment(row)
+
+
+def payments_between(conn: Store, patient_id: int, first: date, last: date) -> list[PaymentRow]:
+    """The patient's payments received ``first`` to ``last`` (both included)."""
+    rows = conn.execute(
+        f"SELECT {_COLUMNS} FROM payments WHERE patient_id = ? AND paid_on BETWEEN ? AND ? "
+        "ORDER BY paid_on, id",
+        (patient_id, first.isoformat(), last.isoformat()),
+    ).fetchall()
+    return [_payment(r) for r in rows]
+
+
+def payments_of_day(
+    conn: Store, patient_id: int, visit_ids: Iterable[int], day: date
+) -> list[PaymentRow]:
+    """The payments a day's bill lists: those against one of ``visit_ids`` (the day's visits)
+    and the patient's payments of ``day`` against no visit."""
+    ids = [int(v) for v in visit_ids]
+    marks = ", ".join("?" for _ in ids) or "NULL"
+    rows = conn.execute(
+        f"SELECT {_COLUMNS} FROM payments WHERE visit_id IN ({marks}) "
+        f"UNION SELECT {_COLUMNS} FROM payments "
+        "WHERE patient_id = ? AND paid_on = ? AND visit_id IS NULL ORDER BY 4, 1",
+        (*ids, patient_id, day.isoformat()),
+    ).fetchall()
+    return [_payment(r) for r in rows if r[1] == patient_id]
 
 
 def _payment(row: Any) -> PaymentRow:
@@ -47,7 +81,7 @@ def _payment(row: Any) -> PaymentRow:
 
 def get_payment(conn: Store, payment_id: int) -> PaymentRow | None:
     row = conn.execute(
-        "SELECT id, patient_id, visit_id, paid_on, amount_cents, method FROM payments WHERE id = ?",
+        f"SELECT {_COLUMNS} FROM payments WHERE id = ?",
         (payment_id,),
     ).fetchone()
     return None if row is None else _payment(row)

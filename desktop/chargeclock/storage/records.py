@@ -145,6 +145,7 @@ class SegmentRow(Struct, frozen=True):
     role: str  # PT / PTA
     started_at: datetime
     stopped_at: datetime | None
+    room: str = ""  # the treatment room it was started in ('' unknown)
 
     @property
     def running(self) -> bool:

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
+from chargeclock.storage import rooms
 from chargeclock.storage.records import (
     SegmentRow,
     UntimedRow,
@@ -175,7 +176,7 @@ def delete_code(conn: Store, visit_code_id: int) -> None:
 # --- segments ----------------------------------------------------------------------------------
 
 _SEGMENT = (
-    "s.id, s.visit_id, s.visit_code_id, c.code, s.role, s.started_at, s.stopped_at "
+    "s.id, s.visit_id, s.visit_code_id, c.code, s.role, s.started_at, s.stopped_at, s.room "
     "FROM timer_segments s JOIN visit_codes c ON c.id = s.visit_code_id"
 )
 
@@ -189,6 +190,7 @@ def _segment(row: Sequence[Any]) -> SegmentRow:
         role=row[4],
         started_at=from_db_time(row[5]),
         stopped_at=from_db_time(row[6]) if row[6] else None,
+        room=row[7],
     )
 
 
@@ -236,17 +238,22 @@ def insert_segment(
     role: str,
     started_at: datetime,
     stopped_at: datetime | None = None,
+    room: str | None = None,
 ) -> int:
+    """A new segment, in ``room`` (None: this workstation's room, read in the same statement,
+    :mod:`.rooms`)."""
+    here, key = (rooms.HERE_SQL, rooms.room_key(conn)) if room is None else ("?", room)
     return insert_id(
         conn,
-        "INSERT INTO timer_segments (visit_id, visit_code_id, role, started_at, stopped_at) "
-        "VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO timer_segments (visit_id, visit_code_id, role, started_at, stopped_at, room) "
+        f"VALUES (?, ?, ?, ?, ?, {here})",
         (
             visit_id,
             visit_code_id,
             role,
             to_db_time(started_at),
             to_db_time(stopped_at) if stopped_at else None,
+            key,
         ),
     )
 

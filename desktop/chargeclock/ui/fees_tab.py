@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 from chargeclock.domain.errors import ChargeClockError
 from chargeclock.domain.wording import plural
 from chargeclock.services.session import Services
-from chargeclock.ui import theme
 from chargeclock.ui.forms import FormState, money_problem
 
 CODE_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -273,7 +272,5 @@ class FavouritesTab(QWidget):
     def save(self) -> None:
         codes = self.form.submit(lambda: self.services.records.set_favourite_codes(self.ticked()))
         if codes is not None:
-            self.form.general.setText(f"Saved: {', '.join(codes) or 'no favourites'}.")
-            self.form.general.setStyleSheet(f"color: {theme.OK_COLOUR};")
-            self.form.general.setVisible(True)
+            self.form.say_done(f"Saved: {', '.join(codes) or 'no favourites'}.")
             self.saved.emit()

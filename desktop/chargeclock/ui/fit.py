@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QFont, QFontMetrics
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QPushButton, QSplitter
 
 from chargeclock.domain.errors import ChargeClockError
@@ -37,6 +37,7 @@ TITLE_POINTS = 17
 PANEL_LEAST = 290  # the calculator on the right
 PANEL_LARGE_EXTRA = 50  # its figures in large type
 PATIENTS_LEAST = 200  # the lists on the left
+HEADER_PADDING = 20  # a header section's padding and edges
 
 
 class DisplayFit(QObject):
@@ -128,6 +129,7 @@ class DisplayFit(QObject):
         factor = theme.scale(self.large)
         # Five digits and a unit count need little more room in large type.
         code, units = CODE_WIDTH + (8 if self.large else 0), UNITS_WIDTH
+        units = max(units, self._header_width("Units"))  # its header whole in large type
         least, most = round(TIMER_LEAST * factor), round(TIMER_MOST * factor)
         width = table.viewport().width()
         room = width - code - units
@@ -143,6 +145,7 @@ class DisplayFit(QObject):
         header = table.horizontalHeader()
         table.setColumnHidden(CodeRowsModel.SERVICE, not show_service)
         header.setSectionResizeMode(CodeRowsModel.SERVICE, QHeaderView.ResizeMode.Stretch)
+        self._fit_headers(timers)
         for column, size in (
             (CodeRowsModel.CODE, code),
             (CodeRowsModel.PT, timers),
@@ -151,6 +154,22 @@ class DisplayFit(QObject):
         ):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
             header.resizeSection(column, size)
+
+    def _fit_headers(self, timers: int) -> None:
+        """The timer columns' headers say "PT" and "PTA" where "Assistant (PTA)" would be
+        cut (large type on a small screen): a header is read from across the room too."""
+        table = self.window.table
+        model = table.model()
+        if not isinstance(model, CodeRowsModel):
+            return
+        widest = max(self._header_width(model.HEADERS[c]) for c in (model.PT, model.PTA))
+        model.set_short_headers(widest > timers)
+
+    def _header_width(self, text: str) -> int:
+        """The width a header section needs to show ``text`` whole."""
+        font = QFont(self.window.table.horizontalHeader().font())
+        font.setBold(True)  # the stylesheet's weight 600
+        return QFontMetrics(font).horizontalAdvance(text) + HEADER_PADDING
 
     def _squeeze_sides(self, wanted: int) -> bool:
         """Give the centre up to ``wanted`` pixels from the side panels (the calculator first),

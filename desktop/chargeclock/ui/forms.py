@@ -1,10 +1,11 @@
-"""Form pieces shared by the record dialogs: a field with its reason beside it, date and money
-inputs, and :class:`FormState`, which checks every field as it is edited and refuses a save
-until all are valid.
+"""Form pieces shared by the record dialogs: a field marked when its value is wrong, the form's
+one message line, date and money inputs, and :class:`FormState`, which checks every field as it
+is edited and refuses a save until all are valid.
 
-A field's reason (a red line under it) appears once the field has been edited, and for every
-field when Save is pressed. The save itself is one service call; an :class:`InputError` it
-raises is shown under the field it names, or above the buttons.
+A bad field is marked (a red frame) once it has been edited, and every bad field when Save is
+pressed; its reason is written on the form's one message line above the buttons, which is
+always there and keeps its height, so a message never moves a field under a finger. The save
+itself is one service call; an :class:`InputError` it raises marks the field it names.
 """
 
 from __future__ import annotations
@@ -15,9 +16,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QDate, Qt, Signal, SignalInstance
+from PySide6.QtCore import QDate, QEvent, Qt, Signal, SignalInstance
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QAbstractSpinBox,
     QCalendarWidget,
+    QComboBox,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -25,6 +29,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
+    QPlainTextEdit,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -41,6 +46,7 @@ FORM_STYLE = f"""
 QLabel#FieldError {{ color: {theme.ALERT_COLOUR}; font-size: 11pt; }}
 QLabel#FieldOk {{ color: {theme.OK_COLOUR}; font-size: 11pt; }}
 QLabel#FormError {{ color: {theme.ALERT_COLOUR}; font-weight: 600; }}
+*[invalid="true"] {{ border-color: {theme.ALERT_COLOUR}; background: #fff4f4; }}
 QGroupBox {{
     font-weight: 600; border: 1px solid #d8dee6; border-radius: 8px; margin-top: 14px;
     background: white; padding: 10px 8px 6px 8px;
@@ -144,34 +150,94 @@ class DateField(QWidget):
         return None if self.is_blank() else parse_date(self.edit.text())
 
 
+#: the widgets a field's mark colours (a composite field: the inputs inside it)
+_MARKED_KINDS = (QLineEdit, QComboBox, QAbstractSpinBox, QAbstractItemView, QPlainTextEdit)
+
+
 class FieldBox(QWidget):
-    """An input with its reason (red) under it."""
+    """An input that is marked when its value is wrong: its frame turns red and its reason is
+    its tooltip. The reason itself is written on the form's one :class:`MessageLine`, so a
+    message never moves a field (a tap aimed at the next field lands on it)."""
 
     def __init__(self, widget: QWidget, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
         self.widget = widget
-        self.error = error_label()
+        self.label = ""  # the field's name in the message (set by :func:`form_rows`)
+        self.reason = ""
         layout.addWidget(widget)
-        layout.addWidget(self.error)
+
+    @property
+    def marked(self) -> bool:
+        return bool(self.reason)
 
     def set_error(self, text: str) -> None:
-        self.error.setText(text)
-        self.error.setVisible(bool(text))
+        if text == self.reason:
+            return
+        self.reason = text
+        for widget in (self.widget, *self.widget.findChildren(QWidget)):
+            if widget is self.widget or isinstance(widget, _MARKED_KINDS):
+                # Only the border's colour and the background change: never a size.
+                widget.setProperty("invalid", bool(text))
+                widget.style().unpolish(widget)
+                widget.style().polish(widget)
+        self.widget.setToolTip(text)
+
+    def said(self) -> str:
+        """ "Phone: A phone number has at least 10 digits" (the reason alone without a name)."""
+        name = self.label.rstrip(" :*")
+        return f"{name}: {self.reason}" if name else self.reason
+
+
+class MessageLine(QLabel):
+    """A form's one message line, always there and always :data:`LINES` lines high whether it
+    says something or not: a message appearing moves nothing. A text longer than it has is in
+    its tooltip too."""
+
+    LINES = 2
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("FormError")
+        self.setWordWrap(True)
+        # From the top: a text longer than the two lines keeps its beginning (the field's name)
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self._fit()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit()  # large type: the two lines grow with the type
+
+    def _fit(self) -> None:
+        margins = self.contentsMargins()
+        lines = self.fontMetrics().lineSpacing() * self.LINES
+        self.setFixedHeight(lines + margins.top() + margins.bottom() + 4)
+
+    def say(self, text: str, *, ok: bool = False) -> None:
+        """Show ``text`` (red; green when ``ok``); "" leaves the line empty, its room kept."""
+        self.setStyleSheet(f"color: {theme.OK_COLOUR};" if ok else "")
+        self.setText(text)
+        self.setToolTip(text)
 
 
 class FormState:
-    """The fields of one form, checked by ``check`` (``{field: reason}`` for every bad field)."""
+    """The fields of one form, checked by ``check`` (``{field: reason}`` for every bad field).
 
-    def __init__(self, check: Callable[[], dict[str, str]], general: QLabel | None = None) -> None:
+    A bad field is marked (:class:`FieldBox`) and its reason written on the form's message line
+    (``general``, placed by the form above its buttons): the reason of the field just edited,
+    else of the first field still marked. Nothing is inserted or hidden, so no field moves."""
+
+    def __init__(
+        self, check: Callable[[], dict[str, str]], general: MessageLine | None = None
+    ) -> None:
         self.check = check
         self.boxes: dict[str, FieldBox] = {}
         self.touched: set[str] = set()
         self.reveal = False
-        self.general = general or error_label()
-        self.general.setObjectName("FormError")
+        self.general = general or MessageLine()
+        self._from_field = False  # the line says a field's reason (an edit may take it back)
 
     def field(self, key: str, widget: QWidget, *signals: SignalInstance) -> FieldBox:
         box = FieldBox(widget)
@@ -183,6 +249,19 @@ class FormState:
     def edited(self, key: str) -> None:
         self.touched.add(key)
         self.revalidate()
+        box = self.boxes[key]
+        if box.marked:
+            self._say_field(box)
+        elif self._from_field:
+            first = next((b for b in self.boxes.values() if b.marked), None)
+            if first is not None:
+                self._say_field(first)
+            else:
+                self.set_general("")
+
+    def _say_field(self, box: FieldBox) -> None:
+        self.set_general(box.said())
+        self._from_field = True
 
     def revalidate(self) -> dict[str, str]:
         errors = self.check()
@@ -192,7 +271,7 @@ class FormState:
         return errors
 
     def errors_shown(self) -> dict[str, str]:
-        return {k: b.error.text() for k, b in self.boxes.items() if b.error.isVisible()}
+        return {k: b.reason for k, b in self.boxes.items() if b.marked}
 
     def reset(self) -> None:
         self.touched.clear()
@@ -201,20 +280,28 @@ class FormState:
         self.revalidate()
 
     def set_general(self, text: str) -> None:
-        self.general.setText(text)
-        self.general.setVisible(bool(text))
+        self.general.say(text)
+        self._from_field = False
+
+    def say_done(self, text: str) -> None:
+        """A save went through: ``text`` in green on the message line."""
+        self.general.say(text, ok=True)
+        self._from_field = False
 
     def submit(self, save: Callable[[], T], aliases: Mapping[str, str] | None = None) -> T | None:
-        """Show every reason; if there is none, run ``save`` (one service call) and show the
+        """Mark every bad field; if there is none, run ``save`` (one service call) and mark the
         field it refuses, if it does. Returns what ``save`` returned, or None when refused."""
         self.reveal = True
         self.set_general("")
         errors = self.revalidate()
         if errors:
-            first = next(iter(k for k in self.boxes if k in errors), None)
-            if first is not None:
-                self.boxes[first].widget.setFocus()
-            self.set_general("Fix the fields marked in red; nothing was saved.")
+            marked = [b for k, b in self.boxes.items() if k in errors]
+            if marked:
+                marked[0].widget.setFocus()
+                more = f" (and {len(marked) - 1} more in red)" if len(marked) > 1 else ""
+                self.set_general(f"Nothing was saved. {marked[0].said()}{more}")
+            else:
+                self.set_general("Fix the fields marked in red; nothing was saved.")
             return None
         try:
             return save()
@@ -223,7 +310,8 @@ class FormState:
             box = self.boxes.get(key)
             if box is not None:
                 box.set_error(exc.problem)
-                self.set_general("Nothing was saved.")
+                box.widget.setFocus()
+                self.set_general(f"Nothing was saved. {box.said()}")
             else:
                 self.set_general(f"Nothing was saved: {exc}")
             return None
@@ -293,6 +381,7 @@ def form_rows(*rows: tuple[str, QWidget]) -> QFormLayout:
     layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
     layout.setVerticalSpacing(6)
     for label, widget in rows:
+        _name(widget, label)
         layout.addRow(label, widget)
     return layout
 
@@ -307,11 +396,26 @@ def grid_rows(*rows: tuple[tuple[str, QWidget], ...]) -> QGridLayout:
         for k, (label, widget) in enumerate(pairs):
             text = QLabel(label)
             text.setContentsMargins(0, 8, 0, 0)
+            _name(widget, label)
             layout.addWidget(text, n, 2 * k, top_right)
             layout.addWidget(widget, n, 2 * k + 1, 1, 3 if len(pairs) == 1 else 1)
     layout.setColumnStretch(1, 1)
     layout.setColumnStretch(3, 1)
     return layout
+
+
+def _name(widget: QWidget, label: str) -> None:
+    """A field laid out under ``label`` is called so in the message line."""
+    if isinstance(widget, FieldBox) and not widget.label:
+        widget.label = label
+
+
+def fit_to_screen(dialog: QWidget, width: int, height: int) -> None:
+    """``width`` × ``height``, or less where the screen (its parent's) is smaller — a 1024×600
+    panel: the dialog scrolls inside, it never reaches past the screen's edge."""
+    parent = dialog.parentWidget()
+    screen = (parent.screen() if parent is not None else dialog.screen()).availableGeometry()
+    dialog.resize(min(width, screen.width() - 40), min(height, screen.height() - 60))
 
 
 def group(title: str, layout: Any) -> QGroupBox:

@@ -1,6 +1,6 @@
-"""The lock's cover: the running timers by the patient's initials ("MQ · 97110 · PT 12:34"),
-never a name; a user and a PIN, with the wait after wrong PINs counting down. Made at the first
-lock (see :mod:`chargeclock.ui.privacy_lock`)."""
+"""The lock's cover: every running timer of every patient by initials and treatment room
+("MQ · Room 2 · 97110 · PT 12:34"), never a name; a user and a PIN, with the wait after wrong
+PINs counting down. Made at the first lock (see :mod:`chargeclock.ui.privacy_lock`)."""
 
 from __future__ import annotations
 
@@ -25,14 +25,12 @@ from chargeclock.ui import theme
 from chargeclock.ui.main_window import MainWindow
 from chargeclock.ui.rows_model import clock_text
 
-#: Qt's own arrow (a styled drop-down no longer draws the platform's)
-ARROW_DOWN = ":/qt-project.org/styles/commonstyle/images/arrow-down-16.png"
 LOCK_STYLE = f"""
 QWidget#LockScreen {{ background: #1d2733; }}
 QLabel#LockTitle {{ color: white; font-size: 24pt; font-weight: 600; }}
 QLabel#LockNote {{ color: #c9d3df; font-size: 13pt; }}
 QLabel#LockClock {{
-    color: white; font-size: 22pt; font-weight: 600; padding: 8px 20px; border-radius: 10px;
+    color: white; font-weight: 600; padding: 8px 20px; border-radius: 10px;
 }}
 QLabel#LockIdle {{ color: #c9d3df; font-size: 16pt; }}
 QFrame#LockCard {{ background: white; border-radius: 12px; }}
@@ -40,14 +38,14 @@ QLabel#LockError {{ color: {theme.ALERT_COLOUR}; font-weight: 600; }}
 QLineEdit#Pin {{ font-size: 20pt; min-height: 48px; letter-spacing: 6px; }}
 QLineEdit#Pin:disabled {{ background: #e4e8ee; }}
 QComboBox {{ min-height: 44px; }}
-QComboBox::drop-down {{ border: none; width: 32px; }}
-QComboBox::down-arrow {{ image: url({ARROW_DOWN}); }}
 QPushButton {{ min-height: 48px; }}
 """
 
 
-#: the clocks are laid out this many to a row
+#: the clocks are laid out this many to a row (where they fit)
 CLOCKS_PER_ROW = 2
+#: the clocks' type, the largest that fits the screen (read from across the room)
+CLOCK_POINTS = (22, 18, 15, 12)
 
 
 class LockScreen(QWidget):
@@ -62,13 +60,14 @@ class LockScreen(QWidget):
         self.setObjectName("LockScreen")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setStyleSheet(theme.STYLESHEET + LOCK_STYLE)
-        title = QLabel("ChargeClock is locked")
+        title = self.title = QLabel("ChargeClock is locked")
         title.setObjectName("LockTitle")
-        note = QLabel("Timers keep running. Unlock with your PIN.")
+        note = self.note = QLabel("Timers keep running. Unlock with your PIN.")
         note.setObjectName("LockNote")
         self.clocks_grid = QGridLayout()
         self.clocks_grid.setSpacing(16)
         self.clock_labels: list[QLabel] = []
+        self.per_row = CLOCKS_PER_ROW
         self.clocks: list[LockClock] = []
         self.backoff = PinBackoff()
         self.waiting = False  # wrong PINs: the PIN field is closed until the wait is over
@@ -76,7 +75,7 @@ class LockScreen(QWidget):
         self.idle_note = QLabel("No timer running")
         self.idle_note.setObjectName("LockIdle")
 
-        card = QFrame()
+        card = self.card = QFrame()
         card.setObjectName("LockCard")
         card.setFixedWidth(440)
         self.user = QComboBox()
@@ -102,7 +101,7 @@ class LockScreen(QWidget):
         card_layout.addWidget(self.error)
         card_layout.addWidget(self.unlock_button)
 
-        layout = QVBoxLayout(self)
+        layout = self.main_layout = QVBoxLayout(self)
         layout.addStretch(2)
         for widget in (title, note):
             layout.addWidget(widget, 0, Qt.AlignmentFlag.AlignHCenter)
@@ -129,12 +128,13 @@ class LockScreen(QWidget):
             self.refresh_clocks()
 
     def clock_texts(self) -> list[str]:
-        """ "MQ · 97110 · PT 12:34" per running timer, in any visit: initials, never a name.
+        """ "MQ · Room 2 · 97110 · PT 12:34" per running timer, in any visit: initials and the
+        room it was started in (left out when not known), never a name.
         The timers are read at :meth:`cover` and again when a change from outside (a foot
         switch) touches a visit; the time is the clock's."""
         now = self.window_.clock.now()
         return [
-            f"{c.initials} · {c.code} · {c.role} {clock_text(c.seconds(now))}" for c in self.clocks
+            f"{c.where()} · {c.code} · {c.role} {clock_text(c.seconds(now))}" for c in self.clocks
         ]
 
     def refresh(self) -> None:
@@ -149,21 +149,45 @@ class LockScreen(QWidget):
             label.setObjectName("LockClock")
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             at = len(self.clock_labels)
-            self.clocks_grid.addWidget(label, at // CLOCKS_PER_ROW, at % CLOCKS_PER_ROW)
+            self.clocks_grid.addWidget(label, at // self.per_row, at % self.per_row)
             self.clock_labels.append(label)
         for i, label in enumerate(self.clock_labels):
             if i < len(texts):
-                colour = theme.PTA_COLOUR if self.clocks[i].role == "PTA" else theme.PT_COLOUR
-                label.setStyleSheet(f"background: {colour};")
                 label.setText(texts[i])
                 label.show()
             else:
                 label.hide()
-        shown = self.clock_labels[: len(texts)]
-        widest = max((label.sizeHint().width() for label in shown), default=0)
+        self._lay_out_clocks(self.clock_labels[: len(texts)])
+        self.idle_note.setVisible(not texts)
+
+    def _lay_out_clocks(self, shown: list[QLabel]) -> None:
+        """The largest type at which every clock is whole on the screen: two to a row where two
+        fit side by side, else one (a clock with its room is wide); smaller type where the rows
+        would not fit above the PIN card (many timers on a 1024×600 panel)."""
+        margins = self.main_layout.contentsMargins()
+        across = self.width() - margins.left() - margins.right() - 16
+        rest = sum(w.sizeHint().height() for w in (self.title, self.note, self.card))
+        down = self.height() - margins.top() - margins.bottom() - rest - 24 - 28 - 40
+        for points in CLOCK_POINTS:
+            for i, label in enumerate(shown):
+                colour = theme.PTA_COLOUR if self.clocks[i].role == "PTA" else theme.PT_COLOUR
+                style = f"background: {colour}; font-size: {points}pt;"
+                if label.styleSheet() != style:
+                    label.setStyleSheet(style)
+                label.setMinimumWidth(0)
+            widest = max((label.sizeHint().width() for label in shown), default=0)
+            tall = max((label.sizeHint().height() for label in shown), default=0)
+            per_row = CLOCKS_PER_ROW if CLOCKS_PER_ROW * widest + 16 <= across else 1
+            rows = -(-len(shown) // per_row)
+            if rows * (tall + 16) <= down:
+                break
         for label in shown:  # one width for all, so the grid reads as a grid
             label.setMinimumWidth(widest)
-        self.idle_note.setVisible(not texts)
+        if per_row != self.per_row:
+            self.per_row = per_row
+            for at, label in enumerate(self.clock_labels):
+                self.clocks_grid.removeWidget(label)
+                self.clocks_grid.addWidget(label, at // per_row, at % per_row)
 
     def refresh_wait(self) -> None:
         """While wrong PINs make the lock wait, the PIN field takes nothing and the seconds

@@ -1,6 +1,8 @@
 """The patient dialog: demographics, payer and member id, referring provider, diagnoses with an
-ICD-10-CM search and a billable check, plan of care, prior therapy spend this year and the last
-progress report. Saved in one service call (:meth:`RecordService.save_patient`).
+ICD-10-CM search and a billable check, prior therapy spend this year and the last progress
+report; the plan of care and its certification on a second tab
+(:mod:`~chargeclock.ui.plan_fields`). Saved in one service call
+(:meth:`RecordService.save_patient`).
 
 The ICD-10-CM code set loads in a worker thread the first time the dialog opens; until it is in,
 the search says so and a diagnosis waits for its check.
@@ -8,23 +10,23 @@ the search says so and a diagnosis waits for its check.
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QComboBox,
     QDialog,
-    QGroupBox,
     QHBoxLayout,
     QLineEdit,
     QPushButton,
     QScrollArea,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from chargeclock.services.diagnosis_codes import loaded_index
-from chargeclock.services.patient_records import PatientDetails, PlanOfCareInput
+from chargeclock.services.patient_records import PatientDetails
 from chargeclock.services.session import Services
 from chargeclock.ui import theme
 from chargeclock.ui.claim_fields import ClaimFields
@@ -34,6 +36,7 @@ from chargeclock.ui.forms import (
     DateField,
     FormState,
     date_problem,
+    fit_to_screen,
     form_rows,
     grid_rows,
     group,
@@ -43,6 +46,7 @@ from chargeclock.ui.forms import (
     required,
 )
 from chargeclock.ui.icd10_loader import Icd10Loader
+from chargeclock.ui.plan_fields import ALIASES, PlanFields
 
 SEX_CHOICES = (("", "—"), ("F", "Female"), ("M", "Male"), ("X", "X"))
 
@@ -72,7 +76,7 @@ class PatientDialog(QDialog):
             self.loader.start()
         else:
             self.picker.index_loaded(self.picker.index)
-        self.resize(1220, 700)
+        fit_to_screen(self, 1220, 700)
 
     # -- layout ---------------------------------------------------------------------------------
 
@@ -152,24 +156,35 @@ class PatientDialog(QDialog):
         payer_box.addLayout(insurance)
         payer_box.addWidget(self.claim.fields)
         left.addWidget(group("Payer and referral", payer_box))
-        left.addWidget(group(f"This year ({self.services.ctx.today().year})", year))
         left.addStretch(1)
 
-        right = QVBoxLayout()
         self.picker = DiagnosisPicker(self.form, self, loaded_index())
+        right = QVBoxLayout()
         right.addWidget(self.picker.box, 1)
-        right.addWidget(self._build_plan())
+        right.addWidget(group(f"This year ({self.services.ctx.today().year})", year))
 
-        columns = QHBoxLayout()
+        columns = self.columns = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         columns.addLayout(left, 5)
         columns.addLayout(right, 6)
+        self._halves = (left, right)
         body = QWidget()
         body.setLayout(columns)
+        # The plan of care on a tab of its own: with its certification it would not fit a
+        # 1366 x 768 screen beside the diagnoses.
+        self.plan_fields = PlanFields(self.form, self.services)
+        self.plan = self.plan_fields.box
+        self.plan_start = self.plan_fields.start
+        self.plan_through = self.plan_fields.through
+        self.plan_signed = self.plan_fields.signed
+        self.certifying = self.plan_fields.certifying
+        self.tabs = QTabWidget()
+        self.tabs.addTab(body, "Patient and diagnoses")
+        self.tabs.addTab(self.plan_fields.page, "Plan of care")
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(body)
+        scroll.setWidget(self.tabs)
 
         self.save_button = QPushButton("Save patient")
         self.save_button.setObjectName("Primary")
@@ -178,50 +193,28 @@ class PatientDialog(QDialog):
         cancel = QPushButton("Cancel")
         cancel.clicked.connect(self.reject)
         buttons = QHBoxLayout()
-        buttons.addWidget(self.form.general, 1)
-        buttons.addStretch(1)
+        buttons.addWidget(self.form.general, 1)  # all the room the buttons leave
         buttons.addWidget(cancel)
         buttons.addWidget(self.save_button)
         outer = QVBoxLayout(self)
         outer.addWidget(scroll, 1)
         outer.addLayout(buttons)
 
-    def _build_plan(self) -> QGroupBox:
-        f = self.form
-        self.plan_start = DateField()
-        self.plan_through = DateField()
-        self.plan_signed = DateField()
-        # Certified by the referring or certifying practitioner (claims.md §5), never by one of
-        # the clinic's therapists.
-        self.certifying = QComboBox()
-        self.certifying.addItem("—", None)
-        self.certifying.addItem("The referring practitioner", "referring")
-        for practitioner in self.services.records.referring_providers():
-            if practitioner.npi:
-                self.certifying.addItem(
-                    f"{practitioner.name} ({practitioner.npi})", practitioner.id
-                )
-        rows = grid_rows(
-            (
-                ("Start", f.field("plan_start", self.plan_start, self.plan_start.changed)),
-                (
-                    "Through",
-                    f.field("plan_through", self.plan_through, self.plan_through.changed),
-                ),
-            ),
-            (
-                ("Signed", f.field("plan_signed", self.plan_signed, self.plan_signed.changed)),
-                (
-                    "Certified by",
-                    f.field("certifying", self.certifying, self.certifying.currentIndexChanged),
-                ),
-            ),
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        """Side by side where both halves fit, else the diagnoses and the plan under the
+        patient (a 1024×600 panel): the form scrolls down, never sideways, and no field is
+        cut at the right."""
+        left, right = self._halves
+        spare = 60  # the scroll bar, the margins and the gap between the halves
+        needed = left.minimumSize().width() + right.minimumSize().width() + spare
+        wanted = (
+            QBoxLayout.Direction.LeftToRight
+            if event.size().width() >= needed
+            else QBoxLayout.Direction.TopToBottom
         )
-        self.plan = group("Plan of care", rows)
-        self.plan.setCheckable(True)
-        self.plan.setChecked(False)
-        self.plan.toggled.connect(lambda _: self.form.revalidate())
-        return self.plan
+        if self.columns.direction() != wanted:
+            self.columns.setDirection(wanted)
+        super().resizeEvent(event)
 
     # -- loading --------------------------------------------------------------------------------
 
@@ -244,17 +237,7 @@ class PatientDialog(QDialog):
             self.picker.append(diagnosis.code)
         self.prior_spend.setText(str(record.prior_spend) if record.prior_spend else "")
         self.progress_report.set_value(record.last_progress_report)
-        plan = record.plan_of_care
-        if plan is not None:
-            self.plan.setChecked(True)
-            self.plan_start.set_value(plan.start_date)
-            self.plan_through.set_value(plan.certified_through)
-            self.plan_signed.set_value(plan.signed_date)
-            certifier: int | str | None
-            certifier = self.services.plans.certification(plan.id).certifying_practitioner_id
-            if record.referring is not None and certifier == record.referring.id:
-                certifier = "referring"
-            self.certifying.setCurrentIndex(max(0, self.certifying.findData(certifier)))
+        self.plan_fields.load(record)
 
     # -- checks and saving ----------------------------------------------------------------------
 
@@ -282,53 +265,14 @@ class PatientDialog(QDialog):
         put("diagnoses", self.picker.problem())
         put("prior_spend", money_problem(self.prior_spend.text()))
         put("progress_report", date_problem(self.progress_report, not_after=today))
-        if self.plan.isChecked():
-            self._plan_errors(errors, today)
+        self.plan_fields.errors(errors, today, self.referring_name.text())
         self.claim.errors(errors, today)
         return errors
-
-    def _plan_errors(self, errors: dict[str, str], today: date) -> None:
-        start_problem = date_problem(self.plan_start, blank_ok=False, what="The start date")
-        through_problem = date_problem(
-            self.plan_through, blank_ok=False, what="The certified-through date"
-        )
-        signed_problem = date_problem(self.plan_signed, not_after=today)
-        if not (start_problem or through_problem):
-            start, through = self.plan_start.value(), self.plan_through.value()
-            assert start is not None and through is not None
-            if through < start:
-                through_problem = "Must be on or after the start date"
-            elif (through - start).days >= 90:
-                through_problem = "A plan of care is valid up to 90 days"
-            signed = None if signed_problem else self.plan_signed.value()
-            if signed is not None and signed < start:
-                signed_problem = "Signed before the plan's start date"
-        if self.certifying.currentData() == "referring" and not self.referring_name.text().strip():
-            errors["certifying"] = "Enter the referring practitioner under Payer and referral"
-        for key, reason in (
-            ("plan_start", start_problem),
-            ("plan_through", through_problem),
-            ("plan_signed", signed_problem),
-        ):
-            if reason:
-                errors[key] = reason
 
     def details(self) -> PatientDetails:
         """What the fields hold (call once :meth:`errors` is empty)."""
         dob = self.date_of_birth.value()
         assert dob is not None
-        plan = None
-        if self.plan.isChecked():
-            start, through = self.plan_start.value(), self.plan_through.value()
-            assert start is not None and through is not None
-            certifier = self.certifying.currentData()
-            plan = PlanOfCareInput(
-                start,
-                through,
-                self.plan_signed.value(),
-                certified_by_referring=certifier == "referring",
-                certifying_practitioner_id=certifier if isinstance(certifier, int) else None,
-            )
         return PatientDetails(
             last_name=self.last_name.text(),
             first_name=self.first_name.text(),
@@ -342,7 +286,7 @@ class PatientDialog(QDialog):
             referring_npi=self.referring_npi.text(),
             diagnoses=self.picker.codes(),
             prior_spend=money(self.prior_spend.text()) or "0",
-            plan_of_care=plan,
+            plan_of_care=self.plan_fields.value(),
             progress_report=self.progress_report.value(),
             claim=self.claim.value(),
         )
@@ -350,15 +294,20 @@ class PatientDialog(QDialog):
     def save(self) -> None:
         saved = self.form.submit(
             lambda: self.services.records.save_patient(self.details(), self.patient_id),
-            {
-                "certified_through": "plan_through",
-                "signed_date": "plan_signed",
-                "certifying_provider_id": "certifying",
-                "certifying_practitioner_id": "certifying",
-            },
+            ALIASES,
         )
         if saved is None:
+            self._show_first_problem()
             return
         self.patient_id = saved.patient.id
         self.saved.emit(saved.patient.id)
         self.accept()
+
+    def _show_first_problem(self) -> None:
+        """Turn to the tab of the first field whose reason is shown (a refused save)."""
+        for box in self.form.boxes.values():
+            if box.reason:
+                on_plan = self.plan_fields.page.isAncestorOf(box)
+                self.tabs.setCurrentIndex(1 if on_plan else 0)
+                box.widget.setFocus()
+                return

@@ -108,9 +108,14 @@ class PatientPanel(QFrame):
         for text, visit_id in self._today:
             running = [c for c in self._clocks if c.visit_id == visit_id]
             clocks = " · ".join(f"{c.role} {c.clock_text(now)}" for c in running)
+            # The list is narrow: each clock's code and room in the tooltip, not the line.
+            where = "\n".join(
+                f"{c.role} {c.code} {c.clock_text(now)}" + (f" in {c.room}" if c.room else "")
+                for c in running
+            )
             # Running means open: the clocks take the status's place (a narrow list cuts less).
             shown = f"{text.removesuffix(' · open')} · ● {clocks}" if clocks else text
-            entries.append(ListEntry(shown, visit_id))
+            entries.append(ListEntry(shown, visit_id, where))
         self.today_model.set_entries(entries)
 
     def search_patients(self, text: str) -> None:

@@ -1,5 +1,6 @@
 """The payers tab: each payer's kind (claims.md §1) and how it bills: unit method, GP/GO/GN,
-CQ/CO, 96/97, the telehealth modifier, KX and the Medicare edits."""
+CQ/CO, 96/97, the telehealth modifier, KX and the Medicare edits; how often it asks for the plan
+of care to be recertified (claims.md §5)."""
 
 from __future__ import annotations
 
@@ -39,6 +40,8 @@ class PayersTab(ListFormTab):
         self.telehealth.addItem("95 with telehealth place of service 02 / 10", "95")
         self.telehealth.addItem("GT with telehealth place of service 02 / 10", "GT")
         self.telehealth.addItem("No telehealth modifier", "")
+        self.recertify = QLineEdit()
+        self.recertify.setPlaceholderText("Days; blank: the plan's own length (up to 90)")
         return form_rows(
             ("Name", f.field("name", self.name, self.name.textChanged)),
             ("Kind", f.field("kind", self.kind)),
@@ -49,6 +52,10 @@ class PayersTab(ListFormTab):
             ("", f.field("habilitative_modifiers", self.habilitative)),
             ("Telehealth", f.field("telehealth_modifier", self.telehealth)),
             ("KX", f.field("kx", self.kx)),
+            (
+                "Recertify every",
+                f.field("recertification_days", self.recertify, self.recertify.textChanged),
+            ),
         )
 
     def _kind_chosen(self, _index: int) -> None:
@@ -92,6 +99,13 @@ class PayersTab(ListFormTab):
         self.habilitative.setChecked(payer.habilitative_modifiers if payer else False)
         tele = payer.telehealth_modifier if payer else "95"
         self.telehealth.setCurrentIndex(self.telehealth.findData(tele))
+        every = self.services.plans.recertification_days(payer.id) if payer else None
+        self.recertify.setText("" if every is None else str(every))
+
+    def _recertification_days(self) -> int | None:
+        """The interval typed (call once :meth:`errors` found nothing)."""
+        text = self.recertify.text().strip()
+        return int(text) if text else None
 
     def _modifiers(self) -> PayerModifiers:
         return PayerModifiers(
@@ -102,14 +116,19 @@ class PayersTab(ListFormTab):
         )
 
     def errors(self) -> dict[str, str]:
+        errors: dict[str, str] = {}
+        every = self.recertify.text().strip()
+        if every and not (every.isdigit() and 1 <= int(every) <= 90):
+            errors["recertification_days"] = "A number of days from 1 to 90, or blank"
         name = self.name.text().strip()
         if not name:
-            return {"name": "The payer's name is required"}
-        taken = any(
+            errors["name"] = "The payer's name is required"
+        elif any(
             p.name.lower() == name.lower() and p.id != self.current_id
             for p in self.services.records.payers()
-        )
-        return {"name": f"There is already a payer named {name!r}"} if taken else {}
+        ):
+            errors["name"] = f"There is already a payer named {name!r}"
+        return errors
 
     def store(self) -> int:
         records = self.services.records
@@ -123,6 +142,7 @@ class PayersTab(ListFormTab):
                 kx=self.kx.isChecked(),
                 kind=str(self.kind.currentData()),
                 modifiers=self._modifiers(),
+                recertification_days=self._recertification_days(),
             ).id
         return records.update_payer(
             self.current_id,
@@ -132,4 +152,5 @@ class PayersTab(ListFormTab):
             assistant_modifiers=self.assistant.isChecked(),
             kx=self.kx.isChecked(),
             modifiers=self._modifiers(),
+            recertification_days=self._recertification_days(),
         ).id

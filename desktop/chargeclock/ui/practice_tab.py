@@ -1,4 +1,5 @@
-"""The practice tab of the settings: name, address, phone, NPI and tax id."""
+"""The practice tab of the settings: name, address, phone, NPI and tax id, and whether the
+practice accepts Medicare assignment (its Medicare superbills say so, claims.md §6)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import re
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -13,7 +15,6 @@ from PySide6.QtWidgets import (
 )
 
 from chargeclock.services.session import Services
-from chargeclock.ui import theme
 from chargeclock.ui.forms import FormState, form_rows, group, npi_problem, required
 
 
@@ -49,12 +50,15 @@ class PracticeTab(QWidget):
         self.npi.setPlaceholderText("10 digits (the group's NPI)")
         self.tax_id = QLineEdit()
         self.tax_id.setPlaceholderText("EIN 12-3456789")
+        self.assignment = QCheckBox("Accepts Medicare assignment (said on Medicare superbills)")
+        self.assignment.setChecked(services.records.accepts_assignment())
         rows = form_rows(
             ("Practice name", f.field("name", self.name, self.name.textChanged)),
             ("Address", f.field("address", self.address, self.address.textChanged)),
             ("Phone", f.field("phone", self.phone, self.phone.textChanged)),
             ("NPI", f.field("npi", self.npi, self.npi.textChanged)),
             ("Tax id", f.field("tax_id", self.tax_id, self.tax_id.textChanged)),
+            ("Medicare", f.field("accepts_assignment", self.assignment)),
         )
         practice = services.records.practice()
         if practice is not None:
@@ -92,11 +96,9 @@ class PracticeTab(QWidget):
                 self.phone.text().strip(),
                 self.npi.text(),
                 self.tax_id.text().strip(),
+                accepts_assignment=self.assignment.isChecked(),
             )
         )
         if saved is not None:
-            self.form.set_general("")
-            self.form.general.setText("Saved.")
-            self.form.general.setStyleSheet(f"color: {theme.OK_COLOUR};")
-            self.form.general.setVisible(True)
+            self.form.say_done("Saved.")
             self.saved.emit()

@@ -59,6 +59,9 @@ class CodeRow(Struct, frozen=True):
 class CodeRowsModel(SnapshotTableModel):
     CODE, SERVICE, PT, PTA, UNITS = range(5)
     HEADERS = ("Code", "Service", "Therapist (PT)", "Assistant (PTA)", "Units")
+    #: where the timer columns are too narrow for the whole words (large type on a small screen);
+    #: the whole words stay in the header's tooltip
+    SHORT_HEADERS = ("Code", "Service", "PT", "PTA", "Units")
 
     #: a timer cell was asked to toggle: (code, role)
     timer_toggle_requested = Signal(str, str)
@@ -73,6 +76,7 @@ class CodeRowsModel(SnapshotTableModel):
         self._units: dict[str, tuple[int, int]] = {}
         self._now = datetime(1970, 1, 1, tzinfo=UTC)  # until the first snapshot
         self.read_only = False
+        self.short_headers = False
 
     # -- snapshots in ---------------------------------------------------------------------
 
@@ -123,6 +127,22 @@ class CodeRowsModel(SnapshotTableModel):
         return next((i for i, r in enumerate(self._rows) if r.code == code), -1)
 
     # -- Qt model ---------------------------------------------------------------------------
+
+    def set_short_headers(self, short: bool) -> None:
+        """ "PT" and "PTA" over the timer columns (True) or the whole words."""
+        if short != self.short_headers:
+            self.short_headers = short
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.HEADERS) - 1)
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        horizontal = orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.HEADERS)
+        if horizontal and role == Qt.ItemDataRole.DisplayRole and self.short_headers:
+            return self.SHORT_HEADERS[section]
+        if horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            return self.HEADERS[section]
+        return super().headerData(section, orientation, role)
 
     def row_count(self) -> int:
         return len(self._rows)

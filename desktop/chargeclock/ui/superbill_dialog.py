@@ -40,6 +40,7 @@ from chargeclock.services.frozen_claims import versions_of
 from chargeclock.services.session import Services
 from chargeclock.services.superbill import SuperbillRequest, build, pdf_bytes, save_pdf_bytes
 from chargeclock.ui import theme
+from chargeclock.ui.forms import fit_to_screen
 from chargeclock.ui.superbill_print import PrintError, print_document
 
 REFRESH_DELAY_MS = 200  # a typed date settles before the PDF is rebuilt
@@ -92,7 +93,7 @@ class SuperbillDialog(QDialog):
         self._timer.setInterval(REFRESH_DELAY_MS)
         self._timer.timeout.connect(self.refresh)
         self._build()
-        self._fit_to_screen(parent)
+        fit_to_screen(self, 1060, 900)  # large enough to read a page
         self.refresh()
         self._describe_older_diagnoses()
 
@@ -211,11 +212,6 @@ class SuperbillDialog(QDialog):
         self.start_edit.dateChanged.connect(self._timer.start)
         self.end_edit.dateChanged.connect(self._timer.start)
         self._choice_changed()
-
-    def _fit_to_screen(self, parent: QWidget | None) -> None:
-        """Large enough to read a page, never taller than the screen (1366 x 768 included)."""
-        screen = (parent.screen() if parent is not None else self.screen()).availableGeometry()
-        self.resize(min(1060, screen.width() - 40), min(900, screen.height() - 60))
 
     def _date_edit(self, day: date) -> QDateEdit:
         edit = QDateEdit(_qdate(day))

@@ -12,6 +12,10 @@ ROW_HEIGHT = 58
 BASE_POINT_SIZE = 12
 
 LARGE_POINT_SIZE = 16  # the large-type setting: readable from two metres
+#: Qt's own arrows (a styled drop-down or spin box no longer draws the platform's: without them
+#: it drew a stray line where its arrows were)
+ARROW_UP = ":/qt-project.org/styles/commonstyle/images/arrow-up-16.png"
+ARROW_DOWN = ":/qt-project.org/styles/commonstyle/images/arrow-down-16.png"
 #: the least a finger can hit: every button, field, tick box and list row is at least this tall
 TOUCH = 40
 
@@ -44,6 +48,18 @@ QLineEdit, QSpinBox, QComboBox, QDateEdit, QDateTimeEdit, QTimeEdit {{
     min-height: {TOUCH - 4}px; padding: 2px 8px; border: 1px solid #b8c2cf; border-radius: 6px;
     background: white;
 }}
+QComboBox::drop-down {{ border: none; width: 32px; }}
+QComboBox::down-arrow {{ image: url({ARROW_DOWN}); }}
+QAbstractSpinBox {{ padding-right: 38px; }}
+QAbstractSpinBox::up-button, QAbstractSpinBox::down-button {{
+    subcontrol-origin: border; width: 36px; border: 1px solid #b8c2cf; background: #eef1f5;
+}}
+QAbstractSpinBox::up-button {{ subcontrol-position: top right; border-top-right-radius: 6px; }}
+QAbstractSpinBox::down-button {{
+    subcontrol-position: bottom right; border-bottom-right-radius: 6px;
+}}
+QAbstractSpinBox::up-arrow {{ image: url({ARROW_UP}); }}
+QAbstractSpinBox::down-arrow {{ image: url({ARROW_DOWN}); }}
 QCheckBox, QRadioButton {{ min-height: {TOUCH}px; spacing: 10px; }}
 QCheckBox::indicator, QRadioButton::indicator, QTableView::indicator, QListView::indicator {{
     width: 28px; height: 28px;

@@ -5,21 +5,18 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QLineEdit,
-    QPushButton,
     QSpinBox,
-    QVBoxLayout,
-    QWidget,
 )
 
 from chargeclock.services.practice_records import MAX_LOCK_MINUTES
 from chargeclock.services.session import Services
-from chargeclock.ui.forms import FormState, form_rows, group, required
+from chargeclock.ui.forms import form_rows, required
 from chargeclock.ui.list_form_tab import ListFormTab
+from chargeclock.ui.room_setting import SettingBox
 
 USER_ROLES = (
     ("PT", "Physical therapist (PT)"),
@@ -105,13 +102,10 @@ class UsersTab(ListFormTab):
         ).id
 
 
-class LockTab(QWidget):
+class LockTab(SettingBox):
     """The privacy lock's idle minutes (with the users, who unlock it)."""
 
-    saved = Signal()
-
     def __init__(self, services: Services) -> None:
-        super().__init__()
         self.services = services
         self.minutes = QSpinBox()
         self.minutes.setRange(0, MAX_LOCK_MINUTES)
@@ -119,16 +113,13 @@ class LockTab(QWidget):
         self.minutes.setSpecialValueText("Only by Ctrl+L")
         self.minutes.setValue(services.records.lock_minutes())
         self.minutes.setMaximumWidth(220)
-        self.form = FormState(dict)
-        self.save_button = QPushButton("Save lock setting")
-        self.save_button.setMaximumWidth(220)
-        self.save_button.clicked.connect(self.save)
-        rows = form_rows(("Lock after idle", self.form.field("lock_minutes", self.minutes)))
-        rows.addRow("", self.form.general)
-        rows.addRow("", self.save_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(group("Privacy lock (timers keep running while locked)", rows))
+        super().__init__(
+            "Privacy lock (timers keep running while locked)",
+            "Lock after idle",
+            "lock_minutes",
+            self.minutes,
+            "Save lock setting",
+        )
 
     def save(self) -> None:
         if (

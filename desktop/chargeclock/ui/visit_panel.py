@@ -32,7 +32,7 @@ from chargeclock.domain.errors import ChargeClockError
 from chargeclock.services.changes import Changes
 from chargeclock.services.minutes import VisitState, long_spans, service_minutes
 from chargeclock.services.session import Services
-from chargeclock.services.visit_reads import TimerChange
+from chargeclock.services.timer_change import TimerChange
 from chargeclock.ui import authorization_line, claim_actions, running_elsewhere, theme
 from chargeclock.ui.calculator_panel import CalculatorPanel, PanelContext
 from chargeclock.ui.lists import ClaimLinesModel, LineEntry
@@ -375,7 +375,7 @@ class VisitPanel(VisitActions, QFrame):
 
         def tap() -> TimerChange:
             change = self.services.visits.toggle_timer(visit_id, code, role)
-            self._tapped = change.state
+            self._tapped = change.applied_to(self.state)
             return change
 
         try:
