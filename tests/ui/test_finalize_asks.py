@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from chargeclock.clock import FakeClock
@@ -77,6 +77,33 @@ def test_the_pair_is_settled_and_the_charges_entered_in_the_dialog(
         ("97140", ("GP",), "85.00"),
         ("97530", ("59", "GP"), "95.00"),
     ]
+
+
+def test_a_charge_entered_in_the_dialog_is_saved_with_the_finalize_or_not_at_all(
+    window: MainWindow, qtbot: QtBot, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The dialog's charge goes into the fee list in the finalize's own transaction: a finalize
+    refused after the dialog (here another workstation started a timer on the visit
+    meanwhile) leaves the fee list as it was."""
+    two_codes(qtbot, window, clock)
+    services = window.services
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: shown.append(text))
+    before: list[object] = []
+
+    def settle_then_a_timer_starts_elsewhere(dialog: FinalizeAsks) -> bool:
+        qtbot.mouseClick(dialog.item_actions["ncci:97140 97530"][0], Qt.MouseButton.LeftButton)
+        dialog.charges["97530"].setText("95")
+        services.visits.toggle_timer(window.visit_id, "97140", "PT")
+        before.append(dump(services))
+        return True
+
+    _answer(monkeypatch, qtbot, settle_then_a_timer_starts_elsewhere)
+    window.finalize()
+    assert any("stop the running timers first" in text for text in shown), shown
+    assert dump(services) == before[0]  # no fee saved, nothing frozen
+    assert "97530" not in services.records.charges()
+    assert window.state is not None and window.state.status == "open"
 
 
 def test_an_override_needs_a_reason_and_is_audited(

@@ -156,23 +156,18 @@ class FinalizeAsks(QDialog):
             self.accept()
 
 
-def ask_before_finalize(panel: VisitPanel) -> dict[str, str] | None:
-    """Run the dialog when anything is unresolved: the overrides to finalize with (empty when
-    nothing needed asking), or None when the clinician cancelled. Entered charges are saved
-    to the clinic's fee list first."""
+def ask_before_finalize(panel: VisitPanel) -> tuple[dict[str, str], dict[str, str]] | None:
+    """Run the dialog when anything is unresolved: the overrides to finalize with and the
+    charges entered (both empty when nothing needed asking), or None when the clinician
+    cancelled. The charges go into the fee list with the finalize itself, in its transaction:
+    a finalize that fails saves none of them."""
     services = panel.services
     items = panel.runner.read(lambda: services.visits.finalize_asks(panel.visit_id), panel)
     if items is None:
         return None
     if not items:
-        return {}
+        return {}, {}
     dialog = FinalizeAsks(panel, items)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
-    charges = dialog.entered_charges()
-    if charges:
-        year = services.visits.visit(panel.visit_id).date_of_service.year
-        done = panel.runner.run(lambda: services.records.save_fees(year, charges=charges), panel)
-        if done is None:
-            return None
-    return dialog.overrides()
+    return dialog.overrides(), dialog.entered_charges()

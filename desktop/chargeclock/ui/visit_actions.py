@@ -124,11 +124,14 @@ class VisitActions:
                 return
             if self._run_on_visit(lambda: self.services.visits.stop_all(self.visit_id)) is None:
                 return
-        overrides = ask_before_finalize(self._panel())  # what is unresolved, settled or overridden
-        if overrides is None:
+        answers = ask_before_finalize(self._panel())  # what is unresolved, settled or overridden
+        if answers is None:
             return
+        overrides, charges = answers
         finalized = self._run_on_visit(
-            lambda: self.services.visits.finalize(self.visit_id, overrides)
+            lambda: self.services.visits.finalize(
+                self.visit_id, overrides, charges=dict(charges) or None
+            )
         )
         if finalized is not None and finalized.kx_review_visit_ids:
             QMessageBox.warning(
