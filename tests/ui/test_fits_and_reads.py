@@ -9,17 +9,23 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractSpinBox,
     QCheckBox,
+    QComboBox,
     QLineEdit,
     QPushButton,
+    QStyle,
+    QStyleOptionSpinBox,
+    QToolButton,
     QWidget,
 )
 from pytestqt.qtbot import QtBot
 
 from chargeclock.services.display import Display
-from chargeclock.ui import theme
+from chargeclock.ui import records_ui, theme
 from chargeclock.ui.main_window import MainWindow
 from chargeclock.ui.rows_model import CodeRowsModel
+from chargeclock.ui.settings_dialog import SettingsDialog
 from tests.ui.records_fixtures import Clinic, clinic, icd10_loaded
 from tests.ui.test_lock import window
 
@@ -94,6 +100,81 @@ def test_every_control_a_finger_taps_is_at_least_40_px(
     small = [(type(w).__name__, w.objectName(), w.height()) for w in controls if w.height() < 40]
     assert small == []
     assert window.table.verticalHeader().defaultSectionSize() >= 40
+
+
+def _small_targets(root: QWidget) -> list[tuple[str, str, int, int]]:
+    """What a finger taps under ``root`` that is under 40 px in its smaller dimension: buttons,
+    fields, drop-downs, and a spin box's up and down buttons (its sub-controls)."""
+    small = []
+    kinds = QAbstractButton | QLineEdit | QComboBox | QAbstractSpinBox
+    for w in [root, *root.findChildren(QWidget)]:
+        if not isinstance(w, kinds) or not w.isVisible():
+            continue
+        if isinstance(w, QLineEdit) and isinstance(w.parent(), QAbstractSpinBox):
+            continue  # the spin box's own text field: the box is measured
+        if isinstance(w, QToolButton) and w.objectName().startswith("qt_"):
+            continue  # Qt's own small buttons (a field's clear button), not ours to size
+        sizes = [("", w.width(), w.height())]
+        if isinstance(w, QAbstractSpinBox):
+            option = QStyleOptionSpinBox()
+            w.initStyleOption(option)  # type: ignore[attr-defined]
+            for name, part in (
+                ("up", QStyle.SubControl.SC_SpinBoxUp),
+                ("down", QStyle.SubControl.SC_SpinBoxDown),
+            ):
+                rect = w.style().subControlRect(QStyle.ComplexControl.CC_SpinBox, option, part, w)
+                sizes.append((name, rect.width(), rect.height()))
+        for part, width, height in sizes:
+            if min(width, height) < theme.TOUCH:
+                small.append((f"{type(w).__name__} {part}".strip(), w.objectName(), width, height))
+    return small
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_every_control_of_the_window_its_timeline_and_lock_is_at_least_40_px(
+    qtbot: QtBot, window: MainWindow, clinic: Clinic, large: bool
+) -> None:
+    """The toolbar, the visit (with an untimed code's minutes being edited), a code's segment
+    timeline, the lock's settings and the lock itself: nothing a finger taps under 40 px,
+    a spin box's up and down buttons included."""
+    ui = records_ui.install(window, clinic.services)
+    clinic.services.records.set_favourite_codes(["97110", "97140", "97112", "G0283"])
+    window.display.apply(large)
+    _mid_visit(window, clinic)
+    window.resize(1024, 600)
+    qtbot.wait(50)
+    row = window.rows.row_of("G0283")
+    window.rows.setData(
+        window.rows.index(row, CodeRowsModel.CODE),
+        Qt.CheckState.Checked.value,
+        Qt.ItemDataRole.CheckStateRole,
+    )
+    window.table.edit(window.rows.index(window.rows.row_of("G0283"), CodeRowsModel.PTA))
+    qtbot.wait(20)
+    [minutes] = window.table.viewport().findChildren(QAbstractSpinBox)
+    assert minutes.width() >= minutes.sizeHint().width()  # its text beside the buttons
+    assert _small_targets(window) == []
+    window.table.closePersistentEditor(window.rows.index(row, CodeRowsModel.PTA))
+    window.table.setCurrentIndex(window.rows.index(window.rows.row_of("97110"), 0))
+    timeline = window.edits.open_segments()
+    assert timeline is not None
+    qtbot.addWidget(timeline)
+    qtbot.waitExposed(timeline)
+    assert _small_targets(timeline) == []
+    timeline.close()
+    settings = SettingsDialog(clinic.services, window)
+    qtbot.addWidget(settings)
+    settings.show()
+    settings.tabs.setCurrentIndex(1)  # users and lock
+    qtbot.waitExposed(settings)
+    assert settings.lock.minutes.isVisible()
+    assert _small_targets(settings.lock) == []
+    settings.close()
+    ui.lock.lock()
+    qtbot.wait(20)
+    screen = ui.lock._screen
+    assert screen is not None and screen.isVisible()
+    assert _small_targets(screen) == []
 
 
 @pytest.mark.parametrize("large", [False, True])
