@@ -4,6 +4,8 @@ a finger taps is at least 40 px."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetrics
@@ -30,6 +32,8 @@ from tests.ui.records_fixtures import Clinic, clinic, icd10_loaded
 from tests.ui.test_lock import window
 
 __all__ = ["clinic", "icd10_loaded", "window"]
+
+TODAY_TEXT_MARGINS = 24  # a list row's padding (8 px a side) and its text's margins
 
 pytestmark = pytest.mark.gui
 
@@ -220,3 +224,32 @@ def test_drop_downs_and_spin_boxes_draw_arrows_that_exist(qtbot: QtBot) -> None:
     for arrow in (theme.ARROW_UP, theme.ARROW_DOWN):
         assert f"url({arrow})" in sheet
         assert QFile.exists(arrow), arrow
+
+
+@pytest.mark.parametrize("large", [False, True])
+@pytest.mark.parametrize(("width", "height"), [(1024, 600), (1366, 768)])
+def test_the_today_list_shows_whole_names(
+    qtbot: QtBot, window: MainWindow, clinic: Clinic, width: int, height: int, large: bool
+) -> None:
+    """Large type on a 1024×600 panel: each Today row's patient name is read whole (it was
+    cut to "Schmidt, …"); the status and running clocks go below it."""
+    other, _ = clinic.services.records.add_patient(
+        "Schmidt", "Hector", date(1950, 2, 3), payer_id=clinic.payer_id
+    )
+    window.display.apply(large)
+    window.start_visit(other.id)
+    _mid_visit(window, clinic)
+    window.resize(width, height)
+    qtbot.waitUntil(lambda: window.width() == width)
+    qtbot.wait(50)
+    view = window.patients.today_list
+    model = window.today_model
+    metrics = view.fontMetrics()
+    assert model.rowCount() == 2
+    for row in range(model.rowCount()):
+        name, _, rest = model.entry(row).text.partition(" · ")
+        rect = view.visualRect(model.index(row))
+        room = min(rect.right(), view.viewport().width()) - max(0, rect.left())
+        assert metrics.horizontalAdvance(name) <= room - TODAY_TEXT_MARGINS, name
+        assert rect.height() >= 2 * metrics.height(), "the status has a line of its own"
+        assert rest

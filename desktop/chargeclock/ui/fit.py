@@ -5,7 +5,9 @@ reads from two metres with large type.
   shrink to what their text needs, then the Service column (the code's label, still the
   code's tooltip) gives way; Code and Units keep their room.
 * Buttons whose text would be cut drop their shortcut from the text (it stays in the tooltip).
-* The left lists cut a long line with "…" rather than scroll sideways.
+* The left lists cut a long line with "…" rather than scroll sideways; the Today list shows
+  a visit on two lines (name, then status and clocks) and the left panel widens, up to
+  ``PATIENTS_MOST``, until its names show whole.
 * Large type (a toolbar switch, kept with the database's settings) raises the type from 12 pt
   to 16 pt and the rows and buttons with it.
 """
@@ -22,6 +24,7 @@ from chargeclock.domain.errors import ChargeClockError
 from chargeclock.services.display import Display
 from chargeclock.ui import theme
 from chargeclock.ui.rows_model import CodeRowsModel
+from chargeclock.ui.today_rows import TodayRowDelegate, least_width
 
 if TYPE_CHECKING:
     from chargeclock.ui.main_window import MainWindow
@@ -37,6 +40,7 @@ TITLE_POINTS = 17
 PANEL_LEAST = 290  # the calculator on the right
 PANEL_LARGE_EXTRA = 50  # its figures in large type
 PATIENTS_LEAST = 200  # the lists on the left
+PATIENTS_MOST = 280  # ...widened for the Today list's names up to this
 HEADER_PADDING = 20  # a header section's padding and edges
 
 
@@ -57,6 +61,9 @@ class DisplayFit(QObject):
         for view in (window.patients.today_list, window.patients.patient_list):
             view.setTextElideMode(Qt.TextElideMode.ElideRight)
             view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        today = window.patients.today_list
+        today.setItemDelegate(TodayRowDelegate(today))
+        today.model().modelReset.connect(self.fit_today)
         # A long visit line wraps rather than widen the window past the screen.
         window.visits.visit_title.setWordWrap(True)
         window.visits.visit_subtitle.setWordWrap(True)
@@ -104,6 +111,7 @@ class DisplayFit(QObject):
         self.window.table.verticalHeader().setDefaultSectionSize(round(theme.ROW_HEIGHT * factor))
         title = round(TITLE_POINTS * factor)
         self.window.visits.visit_title.setStyleSheet(f"font-size: {title}pt;")
+        self.fit_today()
         self.fit_columns()
         self.fit_labels()
 
@@ -116,6 +124,19 @@ class DisplayFit(QObject):
             else:
                 self.fit_columns()
         return False
+
+    def fit_today(self) -> None:
+        """The left panel as wide as the Today list's names need (taken from the centre,
+        whose timers then shrink as they do on a narrow screen)."""
+        patients = self.window.patients
+        size = theme.LARGE_POINT_SIZE if self.large else theme.BASE_POINT_SIZE
+        least = max(PATIENTS_LEAST, least_width(patients.today_list, size, PATIENTS_MOST))
+        patients.setMinimumWidth(least)
+        splitter = self.window.centralWidget()
+        if isinstance(splitter, QSplitter) and splitter.count() == 3:
+            left, centre, right = splitter.sizes()
+            if 0 < left < least:
+                splitter.setSizes([least, centre - (least - left), right])
 
     def fit_columns(self) -> None:
         """Widths for the viewport's width: no sideways scroll of the timer columns."""

@@ -44,7 +44,7 @@ class PatientPanel(QFrame):
         self.services = services
         self.setObjectName("Panel")
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(12, 10, 12, 10)
+        layout.setContentsMargins(8, 10, 8, 10)  # narrow: the Today names have the room
         layout.addWidget(heading("Today"))
         self.today_model = EntryListModel(self)
         self.today_list = QListView()
