@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from chargeclock.services.display import Display
-from chargeclock.ui import records_ui, theme
+from chargeclock.ui import practice_ui, records_ui, superbill_ui, theme
 from chargeclock.ui.main_window import MainWindow
 from chargeclock.ui.rows_model import CodeRowsModel
 from chargeclock.ui.settings_dialog import SettingsDialog
@@ -253,3 +253,47 @@ def test_the_today_list_shows_whole_names(
         assert metrics.horizontalAdvance(name) <= room - TODAY_TEXT_MARGINS, name
         assert rect.height() >= 2 * metrics.height(), "the status has a line of its own"
         assert rest
+
+
+def _whole_toolbar(window: MainWindow, clinic: Clinic) -> None:
+    """The toolbar as the program builds it (app.build_window), without its start-up lock."""
+    records = records_ui.install(window, clinic.services)
+    superbill_ui.install(window, clinic.services)
+    practice_ui.install(window, clinic.services, records)
+    window.toolbar.addAction(window.display.large_type_action)
+
+
+@pytest.mark.parametrize("large", [False, True])
+@pytest.mark.parametrize(("width", "height"), [(1024, 600), (1366, 768)])
+def test_the_toolbar_and_the_shortcut_hint_fit(
+    qtbot: QtBot, window: MainWindow, clinic: Clinic, width: int, height: int, large: bool
+) -> None:
+    """At 1024 px across the toolbar put Settings and Lock behind "»" and the hint was cut:
+    every button shows (short labels where the whole ones do not fit, their whole names in
+    the tooltips) and the hint reads whole, in its short form if need be."""
+    _whole_toolbar(window, clinic)
+    window.display.apply(large)
+    _mid_visit(window, clinic)
+    window.resize(width, height)
+    qtbot.waitUntil(lambda: window.width() == width)
+    qtbot.wait(50)
+    bar = window.toolbar
+    shown = [a for a in bar.actions() if not a.isSeparator()]
+    assert len(shown) >= 10
+    for action in shown:
+        button = bar.widgetForAction(action)
+        assert button is not None and button.isVisible(), action.text()
+        right = button.mapTo(bar, button.rect().bottomRight()).x()
+        assert right < bar.width(), action.text()
+    extension = bar.findChild(QToolButton, "qt_toolbar_ext_button")
+    assert extension is None or not extension.isVisible()
+    lock = next(a for a in shown if a.text().startswith("Lock"))
+    assert "timers keep running" in lock.toolTip()
+    new = next(a for a in shown if a.shortcut().toString() == "Ctrl+N")
+    assert new.toolTip().startswith("New patient")
+    status = window.statusBar()
+    hint = status.currentMessage()
+    assert hint in window.shortcut_hints
+    assert status.fontMetrics().horizontalAdvance(hint) <= status.width() - 16
+    if (width, large) == (1366, False):
+        assert hint == window.shortcut_hints[0] and new.text() == "New patient"

@@ -8,6 +8,8 @@ reads from two metres with large type.
 * The left lists cut a long line with "…" rather than scroll sideways; the Today list shows
   a visit on two lines (name, then status and clocks) and the left panel widens, up to
   ``PATIENTS_MOST``, until its names show whole.
+* The toolbar and the status bar's hint say their short labels where the whole ones do not
+  fit (:mod:`.toolbar_fit`).
 * Large type (a toolbar switch, kept with the database's settings) raises the type from 12 pt
   to 16 pt and the rows and buttons with it.
 """
@@ -25,6 +27,7 @@ from chargeclock.services.display import Display
 from chargeclock.ui import theme
 from chargeclock.ui.rows_model import CodeRowsModel
 from chargeclock.ui.today_rows import TodayRowDelegate, least_width
+from chargeclock.ui.toolbar_fit import ToolbarFit
 
 if TYPE_CHECKING:
     from chargeclock.ui.main_window import MainWindow
@@ -61,6 +64,7 @@ class DisplayFit(QObject):
         for view in (window.patients.today_list, window.patients.patient_list):
             view.setTextElideMode(Qt.TextElideMode.ElideRight)
             view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.toolbar = ToolbarFit(window, window.toolbar, window.shortcut_hints)
         today = window.patients.today_list
         today.setItemDelegate(TodayRowDelegate(today))
         today.model().modelReset.connect(self.fit_today)
@@ -114,6 +118,7 @@ class DisplayFit(QObject):
         self.fit_today()
         self.fit_columns()
         self.fit_labels()
+        self.toolbar.fit()
 
     # -- fitting ------------------------------------------------------------------------------
 
