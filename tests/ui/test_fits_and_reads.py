@@ -297,3 +297,37 @@ def test_the_toolbar_and_the_shortcut_hint_fit(
     assert status.fontMetrics().horizontalAdvance(hint) <= status.width() - 16
     if (width, large) == (1366, False):
         assert hint == window.shortcut_hints[0] and new.text() == "New patient"
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_dialogs_follow_the_large_type_setting(
+    qtbot: QtBot, window: MainWindow, clinic: Clinic, large: bool
+) -> None:
+    """A dialog set the theme's 12 pt on itself: in large type it read small."""
+    ui = records_ui.install(window, clinic.services)
+    window.display.apply(large)
+    _mid_visit(window, clinic)
+    points = theme.LARGE_POINT_SIZE if large else theme.BASE_POINT_SIZE
+    timeline = window.edits.open_segments()
+    assert timeline is not None
+    qtbot.addWidget(timeline)
+    qtbot.waitExposed(timeline)
+    settings = ui.settings()
+    qtbot.waitExposed(settings)
+    for dialog in (timeline, settings):
+        buttons = [b for b in dialog.findChildren(QPushButton) if b.isVisible()]
+        assert buttons
+        assert {b.font().pointSize() for b in buttons} == {points}, type(dialog).__name__
+    table = timeline.table  # its times whole: each column as wide as its cells need
+    for column in range(table.columnCount()):
+        assert table.sizeHintForColumn(column) <= table.columnWidth(column), column
+    timeline.close()
+    settings.close()
+    # Switched while a dialog is open: it follows.
+    timeline = window.edits.open_segments()
+    assert timeline is not None
+    qtbot.addWidget(timeline)
+    qtbot.waitExposed(timeline)
+    window.display.apply(not large)
+    other = theme.BASE_POINT_SIZE if large else theme.LARGE_POINT_SIZE
+    assert timeline.save_button.font().pointSize() == other

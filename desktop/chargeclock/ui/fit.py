@@ -11,7 +11,8 @@ reads from two metres with large type.
 * The toolbar and the status bar's hint say their short labels where the whole ones do not
   fit (:mod:`.toolbar_fit`).
 * Large type (a toolbar switch, kept with the database's settings) raises the type from 12 pt
-  to 16 pt and the rows and buttons with it.
+  to 16 pt and the rows and buttons with it, in the window and in the dialogs it opens (each
+  dialog's own copy of the theme is swapped for the large one as it is polished).
 """
 
 from __future__ import annotations
@@ -20,7 +21,14 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QFont, QFontMetrics
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QPushButton, QSplitter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHeaderView,
+    QPushButton,
+    QSplitter,
+    QWidget,
+)
 
 from chargeclock.domain.errors import ChargeClockError
 from chargeclock.services.display import Display
@@ -75,6 +83,7 @@ class DisplayFit(QObject):
         window.table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         window.table.viewport().installEventFilter(self)
         window.visits.installEventFilter(self)
+        window.installEventFilter(self)  # its dialogs, as they are polished: large type
         visits = window.visits
         self.labels: list[tuple[QPushButton, str, str]] = [
             (visits.finalize_button, visits.finalize_button.text(), "Finalize"),
@@ -119,11 +128,19 @@ class DisplayFit(QObject):
         self.fit_columns()
         self.fit_labels()
         self.toolbar.fit()
+        for dialog in self.window.findChildren(QDialog):
+            follow_large_type(dialog, large)
 
     # -- fitting ------------------------------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if event.type() == QEvent.Type.Resize:
+        kind = event.type()
+        if watched is self.window:
+            if kind == QEvent.Type.ChildPolished:
+                child = event.child()  # type: ignore[attr-defined]
+                if isinstance(child, QDialog):
+                    follow_large_type(child, self.large)
+        elif kind == QEvent.Type.Resize:
             if watched is self.window.visits:
                 self.fit_labels()
             else:
@@ -227,3 +244,14 @@ class DisplayFit(QObject):
     @staticmethod
     def _text_width(button: QPushButton, text: str) -> int:
         return button.fontMetrics().horizontalAdvance(text) + 2 * 14 + 12  # padding, border
+
+
+def follow_large_type(widget: QWidget, large: bool) -> None:
+    """``widget``'s own style (a dialog sets the theme on itself, at 12 pt) in the type size
+    of the setting: the theme at the start of its sheet is swapped, what follows it kept."""
+    sheet = widget.styleSheet()
+    usual, big = theme.STYLESHEET, theme.stylesheet(theme.LARGE_POINT_SIZE)
+    if large and sheet.startswith(usual):
+        widget.setStyleSheet(big + sheet[len(usual) :])
+    elif not large and sheet.startswith(big):
+        widget.setStyleSheet(usual + sheet[len(big) :])
