@@ -2,10 +2,10 @@
 
 At 1024 px across (and in large type) the toolbar's whole labels pushed Settings and Lock into
 the "»" overflow, and the hint was cut at the right edge. Where the whole labels do not fit,
-the buttons say their short labels (each keeps its whole name, and its shortcut, in its
-tooltip), with less padding if even that is too wide (large type on a 1024 px panel), and the
-hint its short form; where they fit again, the whole ones come back. The buttons' style (40 px
-tall at least) is set here.
+even with less padding, the buttons say their short labels (each keeps its whole name, and its
+shortcut, in its tooltip), with less padding if even that is too wide (large type on a 1024 px
+panel), and the hint its short form; where they fit again, the whole ones come back. The
+buttons' style (40 px tall at least) is set here.
 """
 
 from __future__ import annotations
@@ -112,9 +112,11 @@ class ToolbarFit(QObject):
         self._fitting = True
         try:
             room = self.toolbar.width()
-            self.short = self._needed(short=False) > room
-            roomy = not self.short or self._needed(short=True) <= room
-            self._pad(PADDING if roomy else PADDING_LEAST)
+            # the whole labels, with less padding if need be; else the short ones, likewise
+            choices = [(s, p) for s in (False, True) for p in (PADDING, PADDING_LEAST)]
+            fitting = (c for c in choices if self._needed(*c) <= room)
+            self.short, padding = next(fitting, choices[-1])
+            self._pad(padding)
             for owner, _widget, whole in self._labelled():
                 label = SHORT_LABELS.get(whole, whole) if self.short else whole
                 if isinstance(owner, QAction):
