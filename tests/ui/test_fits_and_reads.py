@@ -46,6 +46,18 @@ def _mid_visit(window: MainWindow, clinic: Clinic) -> None:
     window.tick()
 
 
+def _mid_visit_at(
+    qtbot: QtBot, window: MainWindow, clinic: Clinic, size: tuple[int, int], large: bool
+) -> None:
+    """Mid-visit in the window at ``size``, large type or not, once the layout has settled
+    (the splitter may give the centre room)."""
+    window.display.apply(large)
+    _mid_visit(window, clinic)
+    window.resize(*size)
+    qtbot.waitUntil(lambda: window.width() == size[0])
+    qtbot.wait(50)
+
+
 def _whole_text(button: QAbstractButton) -> bool:
     return button.width() >= button.fontMetrics().horizontalAdvance(button.text()) + 20
 
@@ -55,11 +67,7 @@ def _whole_text(button: QAbstractButton) -> bool:
 def test_the_timers_and_buttons_fit_without_sideways_scroll(
     qtbot: QtBot, window: MainWindow, clinic: Clinic, width: int, height: int, large: bool
 ) -> None:
-    window.display.apply(large)
-    _mid_visit(window, clinic)
-    window.resize(width, height)
-    qtbot.waitUntil(lambda: window.width() == width)
-    qtbot.wait(50)  # the layout settles (the splitter may give the centre room)
+    _mid_visit_at(qtbot, window, clinic, (width, height), large)
     table = window.table
     right = table.viewport().width()
     for column in (CodeRowsModel.CODE, CodeRowsModel.PT, CodeRowsModel.PTA, CodeRowsModel.UNITS):
@@ -188,11 +196,7 @@ def test_no_header_of_the_timer_columns_is_cut(
 ) -> None:
     """Large type on a 1024×600 panel: "PT" and "PTA" over the timers, the whole words in the
     header's tooltip; where there is room, the whole words."""
-    window.display.apply(large)
-    _mid_visit(window, clinic)
-    window.resize(width, height)
-    qtbot.waitUntil(lambda: window.width() == width)
-    qtbot.wait(50)
+    _mid_visit_at(qtbot, window, clinic, (width, height), large)
     table = window.table
     header = table.horizontalHeader()
     model = table.model()
@@ -236,12 +240,8 @@ def test_the_today_list_shows_whole_names(
     other, _ = clinic.services.records.add_patient(
         "Schmidt", "Hector", date(1950, 2, 3), payer_id=clinic.payer_id
     )
-    window.display.apply(large)
     window.start_visit(other.id)
-    _mid_visit(window, clinic)
-    window.resize(width, height)
-    qtbot.waitUntil(lambda: window.width() == width)
-    qtbot.wait(50)
+    _mid_visit_at(qtbot, window, clinic, (width, height), large)
     view = window.patients.today_list
     model = window.today_model
     metrics = view.fontMetrics()
@@ -272,11 +272,7 @@ def test_the_toolbar_and_the_shortcut_hint_fit(
     every button shows (short labels where the whole ones do not fit, their whole names in
     the tooltips) and the hint reads whole, in its short form if need be."""
     _whole_toolbar(window, clinic)
-    window.display.apply(large)
-    _mid_visit(window, clinic)
-    window.resize(width, height)
-    qtbot.waitUntil(lambda: window.width() == width)
-    qtbot.wait(50)
+    _mid_visit_at(qtbot, window, clinic, (width, height), large)
     bar = window.toolbar
     shown = [a for a in bar.actions() if not a.isSeparator()]
     assert len(shown) >= 10
