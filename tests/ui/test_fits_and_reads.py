@@ -77,6 +77,9 @@ def test_the_timers_and_buttons_fit_without_sideways_scroll(
     assert table.horizontalScrollBar().maximum() == 0
     for button in (window.finalize_button, window.superbill_button, window.visits.segments_button):
         assert _whole_text(button), button.text()
+    field = window.add_code  # its hint whole (it read "Ad…" in large type at 1024 px)
+    hint = field.placeholderText()
+    assert field.fontMetrics().horizontalAdvance(hint) + 20 <= field.width(), hint
 
 
 def test_large_type_is_a_kept_switch(qtbot: QtBot, window: MainWindow, clinic: Clinic) -> None:

@@ -4,7 +4,8 @@ reads from two metres with large type.
 * The timer columns never scroll sideways: as the centre narrows, the PT and PTA buttons
   shrink to what their text needs, then the Service column (the code's label, still the
   code's tooltip) gives way; Code and Units keep their room.
-* Buttons whose text would be cut drop their shortcut from the text (it stays in the tooltip).
+* Buttons whose text would be cut drop their shortcut from the text (it stays in the tooltip);
+  the add-a-code field's hint shortens to what its width shows whole.
 * The left lists cut a long line with "…" rather than scroll sideways; the Today list shows
   a visit on two lines (name, then status and clocks) and the left panel widens, up to
   ``PATIENTS_MOST``, until its names show whole.
@@ -53,6 +54,7 @@ PANEL_LARGE_EXTRA = 50  # its figures in large type
 PATIENTS_LEAST = 200  # the lists on the left
 PATIENTS_MOST = 280  # ...widened for the Today list's names up to this
 HEADER_PADDING = 20  # a header section's padding and edges
+FIELD_PADDING = 24  # a field's padding (8 px a side), border and text margins
 
 
 class DisplayFit(QObject):
@@ -83,12 +85,17 @@ class DisplayFit(QObject):
         window.table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         window.table.viewport().installEventFilter(self)
         window.visits.installEventFilter(self)
+        add_code = window.visits.add_code
+        self.hints = (add_code.placeholderText(), "Add a code…", "Code…")
+        add_code.setToolTip(self.hints[0])
+        add_code.installEventFilter(self)
         window.installEventFilter(self)  # its dialogs, as they are polished: large type
         visits = window.visits
         self.labels: list[tuple[QPushButton, str, str]] = [
             (visits.finalize_button, visits.finalize_button.text(), "Finalize"),
             (visits.superbill_button, visits.superbill_button.text(), "Superbill"),
             (visits.segments_button, visits.segments_button.text(), "Segments…"),
+            (visits.remove_button, visits.remove_button.text(), "Remove"),
         ]
         for button, long, _short in self.labels:
             button.setToolTip(long)
@@ -124,6 +131,10 @@ class DisplayFit(QObject):
         self.window.table.verticalHeader().setDefaultSectionSize(round(theme.ROW_HEIGHT * factor))
         title = round(TITLE_POINTS * factor)
         self.window.visits.visit_title.setStyleSheet(f"font-size: {title}pt;")
+        field = self.window.visits.add_code  # room for its shortest hint (and a typed code)
+        font = QFont(field.font())
+        font.setPointSize(size)
+        field.setMinimumWidth(QFontMetrics(font).horizontalAdvance(self.hints[-1]) + FIELD_PADDING)
         self.fit_today()
         self.fit_columns()
         self.fit_labels()
@@ -141,7 +152,9 @@ class DisplayFit(QObject):
                 if isinstance(child, QDialog):
                     follow_large_type(child, self.large)
         elif kind == QEvent.Type.Resize:
-            if watched is self.window.visits:
+            if watched is self.window.visits.add_code:
+                self.fit_hint()
+            elif watched is self.window.visits:
                 self.fit_labels()
             else:
                 self.fit_columns()
@@ -226,11 +239,11 @@ class DisplayFit(QObject):
         """A button whose whole text does not fit says it without its shortcut."""
         panel = self.window.visits
         room = panel.contentsRect().width() - 24  # the panel's margins
-        # Segments… shares its row with the code field (its least useful width) and Remove code.
-        beside = panel.remove_button.sizeHint().width() + 160
+        # Segments… and Remove code share their row with the code field (its least width).
+        beside = panel.add_code.minimumWidth() + 12
         # Finalize and Superbill share theirs with Modifiers….
         modifiers = panel.modifiers_button.sizeHint().width() + 12
-        for row, others in (((0, 1), modifiers), ((2,), beside)):
+        for row, others in (((0, 1), modifiers), ((2, 3), beside)):
             buttons = [self.labels[i] for i in row]
             needed = others + sum(self._text_width(b, long) for b, long, _ in buttons)
             fits = needed + 12 * len(buttons) <= room
@@ -240,6 +253,14 @@ class DisplayFit(QObject):
                 # window's least width is that of the short texts, and they are then chosen.
                 button.ensurePolished()
                 button.setMinimumWidth(self._text_width(button, short))
+
+    def fit_hint(self) -> None:
+        """The add-a-code field's hint, the longest form its width shows whole."""
+        field = self.window.visits.add_code
+        room = field.width() - FIELD_PADDING
+        metrics = field.fontMetrics()
+        fits = [h for h in self.hints if metrics.horizontalAdvance(h) <= room]
+        field.setPlaceholderText(fits[0] if fits else self.hints[-1])
 
     @staticmethod
     def _text_width(button: QPushButton, text: str) -> int:
