@@ -166,6 +166,7 @@ def test_every_control_of_the_window_its_timeline_and_lock_is_at_least_40_px(
     )
     window.table.edit(window.rows.index(window.rows.row_of("G0283"), CodeRowsModel.PTA))
     qtbot.wait(20)
+    window.search.setText("Quin")  # a search typed: its clear button shows
     [minutes] = window.table.viewport().findChildren(QAbstractSpinBox)
     assert minutes.width() >= minutes.sizeHint().width()  # its text beside the buttons
     assert _small_targets(window) == []
