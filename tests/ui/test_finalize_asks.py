@@ -173,3 +173,29 @@ def test_five_modifiers_block_finalize_whatever_the_reasons(
     dialog.reasons["review:97110"].setText("checked with the biller")
     assert "modifier_count:97530" not in dialog.reasons
     assert not dialog.finalize_button.isEnabled()
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_every_control_of_the_dialog_is_at_least_40_px(
+    window: MainWindow,
+    qtbot: QtBot,
+    clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+    large: bool,
+) -> None:
+    from tests.ui.test_fits_and_reads import _small_targets
+
+    window.display.apply(large)
+    two_codes(qtbot, window, clock)
+
+    def look(dialog: FinalizeAsks) -> bool:
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        assert dialog.item_actions and dialog.charges
+        assert _small_targets(dialog) == []
+        dialog.close()
+        return False
+
+    seen = _answer(monkeypatch, qtbot, look)
+    window.finalize()
+    assert seen

@@ -4,26 +4,36 @@ a finger taps is at least 40 px."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractSpinBox,
     QCheckBox,
+    QComboBox,
     QLineEdit,
     QPushButton,
+    QStyle,
+    QStyleOptionSpinBox,
+    QToolButton,
     QWidget,
 )
 from pytestqt.qtbot import QtBot
 
 from chargeclock.services.display import Display
-from chargeclock.ui import theme
+from chargeclock.ui import practice_ui, records_ui, superbill_ui, theme
 from chargeclock.ui.main_window import MainWindow
 from chargeclock.ui.rows_model import CodeRowsModel
+from chargeclock.ui.settings_dialog import SettingsDialog
 from tests.ui.records_fixtures import Clinic, clinic, icd10_loaded
 from tests.ui.test_lock import window
 
 __all__ = ["clinic", "icd10_loaded", "window"]
+
+TODAY_TEXT_MARGINS = 24  # a list row's padding (8 px a side) and its text's margins
 
 pytestmark = pytest.mark.gui
 
@@ -36,6 +46,18 @@ def _mid_visit(window: MainWindow, clinic: Clinic) -> None:
     window.tick()
 
 
+def _mid_visit_at(
+    qtbot: QtBot, window: MainWindow, clinic: Clinic, size: tuple[int, int], large: bool
+) -> None:
+    """Mid-visit in the window at ``size``, large type or not, once the layout has settled
+    (the splitter may give the centre room)."""
+    window.display.apply(large)
+    _mid_visit(window, clinic)
+    window.resize(*size)
+    qtbot.waitUntil(lambda: window.width() == size[0])
+    qtbot.wait(50)
+
+
 def _whole_text(button: QAbstractButton) -> bool:
     return button.width() >= button.fontMetrics().horizontalAdvance(button.text()) + 20
 
@@ -45,11 +67,7 @@ def _whole_text(button: QAbstractButton) -> bool:
 def test_the_timers_and_buttons_fit_without_sideways_scroll(
     qtbot: QtBot, window: MainWindow, clinic: Clinic, width: int, height: int, large: bool
 ) -> None:
-    window.display.apply(large)
-    _mid_visit(window, clinic)
-    window.resize(width, height)
-    qtbot.waitUntil(lambda: window.width() == width)
-    qtbot.wait(50)  # the layout settles (the splitter may give the centre room)
+    _mid_visit_at(qtbot, window, clinic, (width, height), large)
     table = window.table
     right = table.viewport().width()
     for column in (CodeRowsModel.CODE, CodeRowsModel.PT, CodeRowsModel.PTA, CodeRowsModel.UNITS):
@@ -59,6 +77,9 @@ def test_the_timers_and_buttons_fit_without_sideways_scroll(
     assert table.horizontalScrollBar().maximum() == 0
     for button in (window.finalize_button, window.superbill_button, window.visits.segments_button):
         assert _whole_text(button), button.text()
+    field = window.add_code  # its hint whole (it read "Ad…" in large type at 1024 px)
+    hint = field.placeholderText()
+    assert field.fontMetrics().horizontalAdvance(hint) + 20 <= field.width(), hint
 
 
 def test_large_type_is_a_kept_switch(qtbot: QtBot, window: MainWindow, clinic: Clinic) -> None:
@@ -96,6 +117,82 @@ def test_every_control_a_finger_taps_is_at_least_40_px(
     assert window.table.verticalHeader().defaultSectionSize() >= 40
 
 
+def _small_targets(root: QWidget) -> list[tuple[str, str, int, int]]:
+    """What a finger taps under ``root`` that is under 40 px in its smaller dimension: buttons,
+    fields, drop-downs, and a spin box's up and down buttons (its sub-controls)."""
+    small = []
+    kinds = QAbstractButton | QLineEdit | QComboBox | QAbstractSpinBox
+    for w in [root, *root.findChildren(QWidget)]:
+        if not isinstance(w, kinds) or not w.isVisible():
+            continue
+        if isinstance(w, QLineEdit) and isinstance(w.parent(), QAbstractSpinBox):
+            continue  # the spin box's own text field: the box is measured
+        if isinstance(w, QToolButton) and w.objectName().startswith("qt_"):
+            continue  # Qt's own small buttons (a field's clear button), not ours to size
+        sizes = [("", w.width(), w.height())]
+        if isinstance(w, QAbstractSpinBox):
+            option = QStyleOptionSpinBox()
+            w.initStyleOption(option)  # type: ignore[attr-defined]
+            for name, part in (
+                ("up", QStyle.SubControl.SC_SpinBoxUp),
+                ("down", QStyle.SubControl.SC_SpinBoxDown),
+            ):
+                rect = w.style().subControlRect(QStyle.ComplexControl.CC_SpinBox, option, part, w)
+                sizes.append((name, rect.width(), rect.height()))
+        for part, width, height in sizes:
+            if min(width, height) < theme.TOUCH:
+                small.append((f"{type(w).__name__} {part}".strip(), w.objectName(), width, height))
+    return small
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_every_control_of_the_window_its_timeline_and_lock_is_at_least_40_px(
+    qtbot: QtBot, window: MainWindow, clinic: Clinic, large: bool
+) -> None:
+    """The toolbar, the visit (with an untimed code's minutes being edited), a code's segment
+    timeline, the lock's settings and the lock itself: nothing a finger taps under 40 px,
+    a spin box's up and down buttons included."""
+    ui = records_ui.install(window, clinic.services)
+    clinic.services.records.set_favourite_codes(["97110", "97140", "97112", "G0283"])
+    window.display.apply(large)
+    _mid_visit(window, clinic)
+    window.resize(1024, 600)
+    qtbot.wait(50)
+    row = window.rows.row_of("G0283")
+    window.rows.setData(
+        window.rows.index(row, CodeRowsModel.CODE),
+        Qt.CheckState.Checked.value,
+        Qt.ItemDataRole.CheckStateRole,
+    )
+    window.table.edit(window.rows.index(window.rows.row_of("G0283"), CodeRowsModel.PTA))
+    qtbot.wait(20)
+    window.search.setText("Quin")  # a search typed: its clear button shows
+    [minutes] = window.table.viewport().findChildren(QAbstractSpinBox)
+    assert minutes.width() >= minutes.sizeHint().width()  # its text beside the buttons
+    assert _small_targets(window) == []
+    window.table.closePersistentEditor(window.rows.index(row, CodeRowsModel.PTA))
+    window.table.setCurrentIndex(window.rows.index(window.rows.row_of("97110"), 0))
+    timeline = window.edits.open_segments()
+    assert timeline is not None
+    qtbot.addWidget(timeline)
+    qtbot.waitExposed(timeline)
+    assert _small_targets(timeline) == []
+    timeline.close()
+    settings = SettingsDialog(clinic.services, window)
+    qtbot.addWidget(settings)
+    settings.show()
+    settings.tabs.setCurrentIndex(1)  # users and lock
+    qtbot.waitExposed(settings)
+    assert settings.lock.minutes.isVisible()
+    assert _small_targets(settings.lock) == []
+    settings.close()
+    ui.lock.lock()
+    qtbot.wait(20)
+    screen = ui.lock._screen
+    assert screen is not None and screen.isVisible()
+    assert _small_targets(screen) == []
+
+
 @pytest.mark.parametrize("large", [False, True])
 def test_the_window_is_styled_once_at_start(
     qtbot: QtBot, clinic: Clinic, monkeypatch: pytest.MonkeyPatch, large: bool
@@ -125,11 +222,7 @@ def test_no_header_of_the_timer_columns_is_cut(
 ) -> None:
     """Large type on a 1024×600 panel: "PT" and "PTA" over the timers, the whole words in the
     header's tooltip; where there is room, the whole words."""
-    window.display.apply(large)
-    _mid_visit(window, clinic)
-    window.resize(width, height)
-    qtbot.waitUntil(lambda: window.width() == width)
-    qtbot.wait(50)
+    _mid_visit_at(qtbot, window, clinic, (width, height), large)
     table = window.table
     header = table.horizontalHeader()
     model = table.model()
@@ -161,3 +254,102 @@ def test_drop_downs_and_spin_boxes_draw_arrows_that_exist(qtbot: QtBot) -> None:
     for arrow in (theme.ARROW_UP, theme.ARROW_DOWN):
         assert f"url({arrow})" in sheet
         assert QFile.exists(arrow), arrow
+
+
+@pytest.mark.parametrize("large", [False, True])
+@pytest.mark.parametrize(("width", "height"), [(1024, 600), (1366, 768)])
+def test_the_today_list_shows_whole_names(
+    qtbot: QtBot, window: MainWindow, clinic: Clinic, width: int, height: int, large: bool
+) -> None:
+    """Large type on a 1024×600 panel: each Today row's patient name is read whole (it was
+    cut to "Schmidt, …"); the status and running clocks go below it."""
+    other, _ = clinic.services.records.add_patient(
+        "Schmidt", "Hector", date(1950, 2, 3), payer_id=clinic.payer_id
+    )
+    window.start_visit(other.id)
+    _mid_visit_at(qtbot, window, clinic, (width, height), large)
+    view = window.patients.today_list
+    model = window.today_model
+    metrics = view.fontMetrics()
+    assert model.rowCount() == 2
+    for row in range(model.rowCount()):
+        name, _, rest = model.entry(row).text.partition(" · ")
+        rect = view.visualRect(model.index(row))
+        room = min(rect.right(), view.viewport().width()) - max(0, rect.left())
+        assert metrics.horizontalAdvance(name) <= room - TODAY_TEXT_MARGINS, name
+        assert rect.height() >= 2 * metrics.height(), "the status has a line of its own"
+        assert rest
+
+
+def _whole_toolbar(window: MainWindow, clinic: Clinic) -> None:
+    """The toolbar as the program builds it (app.build_window), without its start-up lock."""
+    records = records_ui.install(window, clinic.services)
+    superbill_ui.install(window, clinic.services)
+    practice_ui.install(window, clinic.services, records)
+    window.toolbar.addAction(window.display.large_type_action)
+
+
+@pytest.mark.parametrize("large", [False, True])
+@pytest.mark.parametrize(("width", "height"), [(1024, 600), (1280, 720), (1366, 768)])
+def test_the_toolbar_and_the_shortcut_hint_fit(
+    qtbot: QtBot, window: MainWindow, clinic: Clinic, width: int, height: int, large: bool
+) -> None:
+    """At 1024 px across the toolbar put Settings and Lock behind "»" and the hint was cut:
+    every button shows (short labels where the whole ones do not fit, their whole names in
+    the tooltips) and the hint reads whole, in its short form if need be."""
+    _whole_toolbar(window, clinic)
+    _mid_visit_at(qtbot, window, clinic, (width, height), large)
+    bar = window.toolbar
+    shown = [a for a in bar.actions() if not a.isSeparator()]
+    assert len(shown) >= 10
+    for action in shown:
+        button = bar.widgetForAction(action)
+        assert button is not None and button.isVisible(), action.text()
+        right = button.mapTo(bar, button.rect().bottomRight()).x()
+        assert right < bar.width(), action.text()
+    extension = bar.findChild(QToolButton, "qt_toolbar_ext_button")
+    assert extension is None or not extension.isVisible()
+    lock = next(a for a in shown if a.text().startswith("Lock"))
+    assert "timers keep running" in lock.toolTip()
+    new = next(a for a in shown if a.shortcut().toString() == "Ctrl+N")
+    assert new.toolTip().startswith("New patient")
+    status = window.statusBar()
+    hint = status.currentMessage()
+    assert hint in window.shortcut_hints
+    assert status.fontMetrics().horizontalAdvance(hint) <= status.width() - 16
+    if width >= 1280 and not large:  # room for the whole labels, with less padding at 1280
+        assert hint == window.shortcut_hints[0] and new.text() == "New patient"
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_dialogs_follow_the_large_type_setting(
+    qtbot: QtBot, window: MainWindow, clinic: Clinic, large: bool
+) -> None:
+    """A dialog set the theme's 12 pt on itself: in large type it read small."""
+    ui = records_ui.install(window, clinic.services)
+    window.display.apply(large)
+    _mid_visit(window, clinic)
+    points = theme.LARGE_POINT_SIZE if large else theme.BASE_POINT_SIZE
+    timeline = window.edits.open_segments()
+    assert timeline is not None
+    qtbot.addWidget(timeline)
+    qtbot.waitExposed(timeline)
+    settings = ui.settings()
+    qtbot.waitExposed(settings)
+    for dialog in (timeline, settings):
+        buttons = [b for b in dialog.findChildren(QPushButton) if b.isVisible()]
+        assert buttons
+        assert {b.font().pointSize() for b in buttons} == {points}, type(dialog).__name__
+    table = timeline.table  # its times whole: each column as wide as its cells need
+    for column in range(table.columnCount()):
+        assert table.sizeHintForColumn(column) <= table.columnWidth(column), column
+    timeline.close()
+    settings.close()
+    # Switched while a dialog is open: it follows.
+    timeline = window.edits.open_segments()
+    assert timeline is not None
+    qtbot.addWidget(timeline)
+    qtbot.waitExposed(timeline)
+    window.display.apply(not large)
+    other = theme.BASE_POINT_SIZE if large else theme.LARGE_POINT_SIZE
+    assert timeline.save_button.font().pointSize() == other

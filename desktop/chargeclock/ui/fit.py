@@ -4,10 +4,16 @@ reads from two metres with large type.
 * The timer columns never scroll sideways: as the centre narrows, the PT and PTA buttons
   shrink to what their text needs, then the Service column (the code's label, still the
   code's tooltip) gives way; Code and Units keep their room.
-* Buttons whose text would be cut drop their shortcut from the text (it stays in the tooltip).
-* The left lists cut a long line with "…" rather than scroll sideways.
+* Buttons whose text would be cut drop their shortcut from the text (it stays in the tooltip);
+  the add-a-code field's hint shortens to what its width shows whole.
+* The left lists cut a long line with "…" rather than scroll sideways; the Today list shows
+  a visit on two lines (name, then status and clocks) and the left panel widens, up to
+  ``PATIENTS_MOST``, until its names show whole.
+* The toolbar and the status bar's hint say their short labels where the whole ones do not
+  fit (:mod:`.toolbar_fit`).
 * Large type (a toolbar switch, kept with the database's settings) raises the type from 12 pt
-  to 16 pt and the rows and buttons with it.
+  to 16 pt and the rows and buttons with it, in the window and in the dialogs it opens (each
+  dialog's own copy of the theme is swapped for the large one as it is polished).
 """
 
 from __future__ import annotations
@@ -16,12 +22,21 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QFont, QFontMetrics
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QPushButton, QSplitter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHeaderView,
+    QPushButton,
+    QSplitter,
+    QWidget,
+)
 
 from chargeclock.domain.errors import ChargeClockError
 from chargeclock.services.display import Display
 from chargeclock.ui import theme
 from chargeclock.ui.rows_model import CodeRowsModel
+from chargeclock.ui.today_rows import TodayRowDelegate, least_width
+from chargeclock.ui.toolbar_fit import ToolbarFit
 
 if TYPE_CHECKING:
     from chargeclock.ui.main_window import MainWindow
@@ -37,7 +52,9 @@ TITLE_POINTS = 17
 PANEL_LEAST = 290  # the calculator on the right
 PANEL_LARGE_EXTRA = 50  # its figures in large type
 PATIENTS_LEAST = 200  # the lists on the left
+PATIENTS_MOST = 280  # ...widened for the Today list's names up to this
 HEADER_PADDING = 20  # a header section's padding and edges
+FIELD_PADDING = 24  # a field's padding (8 px a side), border and text margins
 
 
 class DisplayFit(QObject):
@@ -57,6 +74,10 @@ class DisplayFit(QObject):
         for view in (window.patients.today_list, window.patients.patient_list):
             view.setTextElideMode(Qt.TextElideMode.ElideRight)
             view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.toolbar = ToolbarFit(window, window.toolbar, window.shortcut_hints)
+        today = window.patients.today_list
+        today.setItemDelegate(TodayRowDelegate(today))
+        today.model().modelReset.connect(self.fit_today)
         # A long visit line wraps rather than widen the window past the screen.
         window.visits.visit_title.setWordWrap(True)
         window.visits.visit_subtitle.setWordWrap(True)
@@ -64,11 +85,17 @@ class DisplayFit(QObject):
         window.table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         window.table.viewport().installEventFilter(self)
         window.visits.installEventFilter(self)
+        add_code = window.visits.add_code
+        self.hints = (add_code.placeholderText(), "Add a code…", "Code…")
+        add_code.setToolTip(self.hints[0])
+        add_code.installEventFilter(self)
+        window.installEventFilter(self)  # its dialogs, as they are polished: large type
         visits = window.visits
         self.labels: list[tuple[QPushButton, str, str]] = [
             (visits.finalize_button, visits.finalize_button.text(), "Finalize"),
             (visits.superbill_button, visits.superbill_button.text(), "Superbill"),
             (visits.segments_button, visits.segments_button.text(), "Segments…"),
+            (visits.remove_button, visits.remove_button.text(), "Remove"),
         ]
         for button, long, _short in self.labels:
             button.setToolTip(long)
@@ -110,18 +137,47 @@ class DisplayFit(QObject):
         title_style = f"font-size: {title}pt;"
         if self.window.visits.visit_title.styleSheet() != title_style:
             self.window.visits.visit_title.setStyleSheet(title_style)
+        field = self.window.visits.add_code  # room for its shortest hint (and a typed code)
+        font = QFont(field.font())
+        font.setPointSize(size)
+        field.setMinimumWidth(QFontMetrics(font).horizontalAdvance(self.hints[-1]) + FIELD_PADDING)
+        self.fit_today()
         self.fit_columns()
         self.fit_labels()
+        self.toolbar.fit()
+        for dialog in self.window.findChildren(QDialog):
+            follow_large_type(dialog, large)
 
     # -- fitting ------------------------------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if event.type() == QEvent.Type.Resize:
-            if watched is self.window.visits:
+        kind = event.type()
+        if watched is self.window:
+            if kind == QEvent.Type.ChildPolished:
+                child = event.child()  # type: ignore[attr-defined]
+                if isinstance(child, QDialog):
+                    follow_large_type(child, self.large)
+        elif kind == QEvent.Type.Resize:
+            if watched is self.window.visits.add_code:
+                self.fit_hint()
+            elif watched is self.window.visits:
                 self.fit_labels()
             else:
                 self.fit_columns()
         return False
+
+    def fit_today(self) -> None:
+        """The left panel as wide as the Today list's names need (taken from the centre,
+        whose timers then shrink as they do on a narrow screen)."""
+        patients = self.window.patients
+        size = theme.LARGE_POINT_SIZE if self.large else theme.BASE_POINT_SIZE
+        least = max(PATIENTS_LEAST, least_width(patients.today_list, size, PATIENTS_MOST))
+        patients.setMinimumWidth(least)
+        splitter = self.window.centralWidget()
+        if isinstance(splitter, QSplitter) and splitter.count() == 3:
+            left, centre, right = splitter.sizes()
+            if 0 < left < least:
+                splitter.setSizes([least, centre - (least - left), right])
 
     def fit_columns(self) -> None:
         """Widths for the viewport's width: no sideways scroll of the timer columns."""
@@ -189,11 +245,11 @@ class DisplayFit(QObject):
         """A button whose whole text does not fit says it without its shortcut."""
         panel = self.window.visits
         room = panel.contentsRect().width() - 24  # the panel's margins
-        # Segments… shares its row with the code field (its least useful width) and Remove code.
-        beside = panel.remove_button.sizeHint().width() + 160
+        # Segments… and Remove code share their row with the code field (its least width).
+        beside = panel.add_code.minimumWidth() + 12
         # Finalize and Superbill share theirs with Modifiers….
         modifiers = panel.modifiers_button.sizeHint().width() + 12
-        for row, others in (((0, 1), modifiers), ((2,), beside)):
+        for row, others in (((0, 1), modifiers), ((2, 3), beside)):
             buttons = [self.labels[i] for i in row]
             needed = others + sum(self._text_width(b, long) for b, long, _ in buttons)
             fits = needed + 12 * len(buttons) <= room
@@ -204,6 +260,25 @@ class DisplayFit(QObject):
                 button.ensurePolished()
                 button.setMinimumWidth(self._text_width(button, short))
 
+    def fit_hint(self) -> None:
+        """The add-a-code field's hint, the longest form its width shows whole."""
+        field = self.window.visits.add_code
+        room = field.width() - FIELD_PADDING
+        metrics = field.fontMetrics()
+        fits = [h for h in self.hints if metrics.horizontalAdvance(h) <= room]
+        field.setPlaceholderText(fits[0] if fits else self.hints[-1])
+
     @staticmethod
     def _text_width(button: QPushButton, text: str) -> int:
         return button.fontMetrics().horizontalAdvance(text) + 2 * 14 + 12  # padding, border
+
+
+def follow_large_type(widget: QWidget, large: bool) -> None:
+    """``widget``'s own style (a dialog sets the theme on itself, at 12 pt) in the type size
+    of the setting: the theme at the start of its sheet is swapped, what follows it kept."""
+    sheet = widget.styleSheet()
+    usual, big = theme.STYLESHEET, theme.stylesheet(theme.LARGE_POINT_SIZE)
+    if large and sheet.startswith(usual):
+        widget.setStyleSheet(big + sheet[len(usual) :])
+    elif not large and sheet.startswith(big):
+        widget.setStyleSheet(usual + sheet[len(big) :])

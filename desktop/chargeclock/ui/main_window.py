@@ -41,6 +41,7 @@ from chargeclock.ui.patient_panel import PatientPanel
 from chargeclock.ui.rows_model import CodeRowsModel
 from chargeclock.ui.runner import Runner
 from chargeclock.ui.store_watch import StoreWatcher
+from chargeclock.ui.toolbar_fit import shortcut_hints
 from chargeclock.ui.visit_edits import VisitEdits
 from chargeclock.ui.visit_panel import VisitPanel
 
@@ -123,11 +124,9 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(2, 0)
         splitter.setSizes([270, 700, 380])
         self.setCentralWidget(splitter)
-        self.statusBar().showMessage(
-            f"{SHORTCUTS['pt']} PT ▶  ·  {SHORTCUTS['pta']} PTA ▶  ·  "
-            f"{SHORTCUTS['next']}/{SHORTCUTS['previous']} next/previous row  ·  "
-            f"{SHORTCUTS['finalize']} finalize  ·  {SHORTCUTS['lock']} lock"
-        )
+        # whole and short: ui.toolbar_fit shows the one that fits
+        self.shortcut_hints = shortcut_hints(SHORTCUTS)
+        self.statusBar().showMessage(self.shortcut_hints[0])
         self.patients.visit_picked.connect(self.visits.open_visit)
         self.patients.start_requested.connect(self.visits.start_visit)
         self.visits.visit_opened.connect(self.patients.select_visit)

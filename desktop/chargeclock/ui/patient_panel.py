@@ -13,17 +13,20 @@ from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListView,
     QMessageBox,
     QPushButton,
+    QToolButton,
     QVBoxLayout,
 )
 
 from chargeclock.services.changes import Changes
 from chargeclock.services.running import RunningClock
 from chargeclock.services.session import Services
+from chargeclock.ui import theme
 from chargeclock.ui.lists import EntryListModel, ListEntry, RowsListView
 
 
@@ -44,7 +47,7 @@ class PatientPanel(QFrame):
         self.services = services
         self.setObjectName("Panel")
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(12, 10, 12, 10)
+        layout.setContentsMargins(8, 10, 8, 10)  # narrow: the Today names have the room
         layout.addWidget(heading("Today"))
         self.today_model = EntryListModel(self)
         self.today_list = RowsListView()  # a running clock's row repaints alone
@@ -55,9 +58,21 @@ class PatientPanel(QFrame):
         layout.addWidget(heading("Patients"))
         self.search = QLineEdit()
         self.search.setPlaceholderText("Find a patient…")
-        self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self.search_patients)
-        layout.addWidget(self.search)
+        # A finger-sized ✕ beside the field (Qt's own clear button is 22×18 px); always there,
+        # so nothing moves when it is enabled.
+        self.clear_search = QToolButton()
+        self.clear_search.setText("✕")
+        self.clear_search.setToolTip("Clear the search")
+        self.clear_search.setFixedSize(theme.TOUCH, theme.TOUCH)
+        self.clear_search.setEnabled(False)
+        self.clear_search.clicked.connect(self.search.clear)
+        self.search.textChanged.connect(lambda text: self.clear_search.setEnabled(bool(text)))
+        search_row = QHBoxLayout()
+        search_row.setSpacing(4)
+        search_row.addWidget(self.search, 1)
+        search_row.addWidget(self.clear_search)
+        layout.addLayout(search_row)
         self.patient_model = EntryListModel(self)
         self.patient_list = QListView()
         self.patient_list.setUniformItemSizes(True)

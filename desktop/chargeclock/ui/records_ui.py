@@ -75,7 +75,7 @@ class RecordsUi(QObject):
         window.toolbar.addAction(lock)
         self.actions["lock"] = lock
         window.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        window.toolbar.setStyleSheet("QToolButton { min-height: 40px; padding: 0 14px; }")
+        # the buttons' style (40 px tall) is ui.toolbar_fit's, which fits them to the width
         window.runner.store_changed.connect(self._store_changed)
 
     # -- which patient ------------------------------------------------------------------------

@@ -50,14 +50,14 @@ QLineEdit, QSpinBox, QComboBox, QDateEdit, QDateTimeEdit, QTimeEdit {{
 }}
 QComboBox::drop-down {{ border: none; width: 32px; }}
 QComboBox::down-arrow {{ image: url({ARROW_DOWN}); }}
-QAbstractSpinBox {{ padding-right: 38px; }}
+/* A spin box's − and + side by side, each a finger's 40 px square. */
+QAbstractSpinBox {{ padding-right: {2 * TOUCH + 4}px; }}
 QAbstractSpinBox::up-button, QAbstractSpinBox::down-button {{
-    subcontrol-origin: border; width: 36px; border: 1px solid #b8c2cf; background: #eef1f5;
+    subcontrol-origin: border; subcontrol-position: center right; width: {TOUCH}px;
+    height: {TOUCH}px; border: 1px solid #b8c2cf; background: #eef1f5;
 }}
-QAbstractSpinBox::up-button {{ subcontrol-position: top right; border-top-right-radius: 6px; }}
-QAbstractSpinBox::down-button {{
-    subcontrol-position: bottom right; border-bottom-right-radius: 6px;
-}}
+QAbstractSpinBox::up-button {{ border-top-right-radius: 6px; border-bottom-right-radius: 6px; }}
+QAbstractSpinBox::down-button {{ right: {TOUCH + 1}px; }}
 QAbstractSpinBox::up-arrow {{ image: url({ARROW_UP}); }}
 QAbstractSpinBox::down-arrow {{ image: url({ARROW_DOWN}); }}
 QCheckBox, QRadioButton {{ min-height: {TOUCH}px; spacing: 10px; }}

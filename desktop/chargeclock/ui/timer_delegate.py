@@ -80,3 +80,17 @@ class TimerCellDelegate(QStyledItemDelegate):
         hint = super().sizeHint(option, index)
         hint.setHeight(max(hint.height(), theme.ROW_HEIGHT))
         return hint
+
+    def updateEditorGeometry(  # noqa: N802
+        self, editor: QWidget, option: QStyleOptionViewItem, index: Index
+    ) -> None:
+        """The minutes' spin box is as wide as its finger-sized − and + buttons and its text
+        need, reaching over the next cell if the cell is narrower (inside the table)."""
+        super().updateEditorGeometry(editor, option, index)
+        if not isinstance(editor, QSpinBox):
+            return
+        rect = option.rect
+        width = max(rect.width(), editor.sizeHint().width())
+        parent = editor.parentWidget()
+        room = parent.width() if parent is not None else rect.right()
+        editor.setGeometry(max(0, min(rect.x(), room - width)), rect.y(), width, rect.height())

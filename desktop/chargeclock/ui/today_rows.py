@@ -1,0 +1,93 @@
+"""The Today list's rows on two lines: the patient's name on the first, the status or the
+running clocks below it (the entry's text after its first " · "), so a narrow list (large
+type on a 1024×600 panel) cuts neither the name nor the clocks into "Schmidt, …".
+
+:func:`least_width` is how wide the left panel must be for every name of the list to show
+whole, up to a cap (a very long name is then cut with "…" rather than squeeze the timers).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
+from PySide6.QtWidgets import (
+    QListView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+)
+
+from chargeclock.ui import theme
+
+Index = QModelIndex | QPersistentModelIndex
+#: a row's text's room on each side
+PAD_X = 6
+PAD_Y = 4
+PANEL_BORDER = 1  # the left panel's styled border, which its frame width does not count
+
+
+def split(text: str) -> tuple[str, str]:
+    """The name and what follows it (``"Roe, Ann · open"`` → ``("Roe, Ann", "open")``)."""
+    name, _, rest = text.partition(" · ")
+    return name, rest
+
+
+class TodayRowDelegate(QStyledItemDelegate):
+    """Paints an entry as its name over its status, each line cut with "…" only if needed."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        self.initStyleOption(option, index)
+        name, rest = split(str(index.data() or ""))
+        option.text = ""
+        widget = option.widget
+        style = widget.style() if widget is not None else None
+        if style is not None:  # the row's background and selection, as the stylesheet draws them
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, widget)
+        painter.save()
+        metrics = option.fontMetrics
+        line = metrics.lineSpacing()
+        area = option.rect.adjusted(PAD_X, PAD_Y, -PAD_X, -PAD_Y)
+        top = area.top() + max(0, (area.height() - 2 * line) // 2)
+        elide = Qt.TextElideMode.ElideRight
+        painter.setFont(option.font)
+        painter.setPen(option.palette.text().color())
+        first = QRect(area.left(), top, area.width(), line)
+        painter.drawText(first, Qt.AlignmentFlag.AlignVCenter,
+                         metrics.elidedText(name, elide, area.width()))  # fmt: skip
+        painter.setPen(QColor(theme.MUTED))
+        second = QRect(area.left(), top + line, area.width(), line)
+        painter.drawText(second, Qt.AlignmentFlag.AlignVCenter,
+                         metrics.elidedText(rest, elide, area.width()))  # fmt: skip
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:  # noqa: N802
+        self.initStyleOption(option, index)
+        metrics = option.fontMetrics
+        name, rest = split(str(index.data() or ""))
+        width = max(metrics.horizontalAdvance(name), metrics.horizontalAdvance(rest))
+        height = max(theme.TOUCH + 4, 2 * metrics.lineSpacing() + 2 * PAD_Y)
+        return QSize(width + 2 * PAD_X, height)
+
+
+def least_width(view: QListView, point_size: int, most: int) -> int:
+    """How wide the panel holding ``view`` must be for its widest name to show whole in
+    ``point_size`` type (the stylesheet's, which a hidden list may not have taken yet), at most
+    ``most``: the name, the row's padding, the list's frame and scroll bar (there once the day
+    fills the list) and the panel's margins."""
+    around = 2 * (view.frameWidth() + PANEL_BORDER) + view.verticalScrollBar().sizeHint().width()
+    panel = view.parentWidget()
+    layout = panel.layout() if panel is not None else None
+    if layout is not None:
+        margins = layout.contentsMargins()
+        around += margins.left() + margins.right()
+    model = view.model()
+    font = QFont(view.font())
+    font.setPointSize(point_size)
+    metrics = QFontMetrics(font)
+    widest = max(
+        (metrics.horizontalAdvance(split(str(model.index(r, 0).data() or ""))[0])
+         for r in range(model.rowCount())),
+        default=0,
+    )  # fmt: skip
+    # +2: a text's width is fractional, its advance rounded; "…" is drawn for less
+    return min(most, widest + 2 + 2 * PAD_X + around)
