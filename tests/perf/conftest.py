@@ -7,6 +7,7 @@ to ``out/bench.json``. Each benchmark also asserts its own budget.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import platform
@@ -288,3 +289,20 @@ def _keep_timers_when_a_window_closes(monkeypatch: pytest.MonkeyPatch) -> None:
     from chargeclock.ui.main_window import MainWindow
 
     monkeypatch.setattr(MainWindow, "close_choice", lambda self, running: "keep")
+
+
+@pytest.fixture
+def settle_as_the_program_does() -> Iterator[Callable[[], None]]:
+    """At its first paint the program freezes what start-up made out of the cycle collector's
+    passes (``chargeclock.app``: ``gc.freeze()``), so that a full collection later walks only
+    what came after, not the modules, the window and (here) the test session: a benchmark of
+    the window does the same once it has painted, and undoes it after."""
+
+    def settle() -> None:
+        gc.collect()
+        gc.freeze()
+
+    try:
+        yield settle
+    finally:
+        gc.unfreeze()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import statistics
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -123,7 +123,10 @@ def _spans_of(services: Services, visit_id: int, code: str) -> int:
 
 
 def test_a_click_to_its_repaint_on_the_decade(
-    qtbot: QtBot, qapp: QApplication, decade: tuple[Services, FakeClock, date]
+    qtbot: QtBot,
+    qapp: QApplication,
+    decade: tuple[Services, FakeClock, date],
+    settle_as_the_program_does: Callable[[], None],
 ) -> None:
     """A mouse click on a timer cell, through the tap's commit, the visit's recompute and the
     panels' update, to the end of the repaint it asks for. Twenty clicks on each of today's
@@ -135,6 +138,7 @@ def test_a_click_to_its_repaint_on_the_decade(
     window.resize(1366, 768)
     window.show()
     qtbot.waitExposed(window)
+    settle_as_the_program_does()
     table = window.table
     viewport = table.viewport()
     walls: list[float] = []

@@ -16,11 +16,10 @@ import os
 import shutil
 import statistics
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-import pytest
 from PySide6.QtWidgets import QApplication, QScrollArea
 from pytestqt.qtbot import QtBot
 
@@ -57,23 +56,6 @@ def _probe() -> dict[str, float]:
         "true_refs": sys.getrefcount(True),
         "none_refs": sys.getrefcount(None),
     }
-
-
-@pytest.fixture
-def settle_as_the_program_does() -> Iterator[Callable[[], None]]:
-    """At its first paint the program freezes what start-up made out of the cycle collector's
-    passes (``chargeclock.app``: ``gc.freeze()``), so that a full collection later walks only
-    what the day made, not the modules, the window and (here) the test session: the soak
-    does the same once its window has painted, and undoes it after."""
-
-    def settle() -> None:
-        gc.collect()
-        gc.freeze()
-
-    try:
-        yield settle
-    finally:
-        gc.unfreeze()
 
 
 def test_a_ten_hour_day(

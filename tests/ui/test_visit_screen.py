@@ -6,6 +6,7 @@ import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
@@ -201,6 +202,37 @@ def test_a_day_of_ticks_does_not_drift(window: MainWindow, qtbot: QtBot, clock: 
         clock.advance(seconds=60)
         window.tick()
     assert window.rows.index(0, CodeRowsModel.PT).data() == "PT ■  8:00:00"
+
+
+def test_the_heartbeat_never_lands_in_the_tick_that_recomputes(
+    window: MainWindow, qtbot: QtBot, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The heartbeat's commit waits a second when the tick turned a minute over (the busiest
+    tick of the minute); it still comes every 15 to 16 seconds."""
+    start_visit_by_clicks(qtbot, window)
+    click_cell(qtbot, window, "97110", CodeRowsModel.PT)  # on the tick's phase: 15 divides 60
+    beats: list[int] = []
+    recomputes: list[int] = []
+    now = [0]  # the second being ticked
+    beat, live_result = window.services.recovery.beat, window.services.live_result
+
+    def counted_beat() -> None:
+        beats.append(now[0])
+        beat()
+
+    def counted_live_result(*args: Any, **kwargs: Any) -> Any:
+        recomputes.append(now[0])
+        return live_result(*args, **kwargs)
+
+    monkeypatch.setattr(window.services.recovery, "beat", counted_beat)
+    monkeypatch.setattr(window.services, "live_result", counted_live_result)
+    for second in range(1, 10 * 60 + 1):
+        now[0] = second
+        clock.advance(seconds=1)
+        window.tick()
+    assert len(recomputes) >= 10 and len(beats) >= 10 * 60 // 16
+    assert not set(beats) & set(recomputes)
+    assert all(1 <= b - a <= 16 for a, b in zip([0, *beats], beats, strict=False))
 
 
 def test_shortcuts_start_stop_and_move(window: MainWindow, qtbot: QtBot, db_path: Path) -> None:

@@ -84,6 +84,7 @@ class MainWindow(QMainWindow):
         self.clock = clock
         self.runner = Runner(services, self)
         self._ticks = 0
+        self._beat_due = False
         self._beat_failing = False
         self._painted = False
         self._settled = False
@@ -272,11 +273,15 @@ class MainWindow(QMainWindow):
         self.visits.finalize()
 
     def tick(self) -> None:
-        """Once a second: repaint the running timers and recompute if a minute turned over."""
-        self.visits.tick()
+        """Once a second: repaint the running timers and recompute if a minute turned over;
+        every ``HEARTBEAT_SECONDS`` the heartbeat, but never in the tick that recomputed (the
+        busiest of the minute, which a commit would make longer): it then waits a second."""
+        recomputed = self.visits.tick()
         self.patients.tick(self.clock.now())
         self._ticks += 1
-        if self._ticks % HEARTBEAT_SECONDS == 0:
+        self._beat_due = self._beat_due or self._ticks % HEARTBEAT_SECONDS == 0
+        if self._beat_due and not recomputed:
+            self._beat_due = False
             try:
                 self.services.recovery.beat()
                 self._beat_failing = False

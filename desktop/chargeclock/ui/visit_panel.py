@@ -329,18 +329,19 @@ class VisitPanel(VisitActions, QFrame):
 
     # -- live -------------------------------------------------------------------------------------
 
-    def tick(self) -> None:
-        """Repaint the running timers and recompute if a minute turned over."""
+    def tick(self) -> bool:
+        """Repaint the running timers and recompute if a minute turned over (True then)."""
         self.rows.tick(self.clock.now())
-        self.recompute()
+        return self.recompute()
 
-    def recompute(self, *, force: bool = False) -> None:
+    def recompute(self, *, force: bool = False) -> bool:
+        """Calculate the visit again if its minutes changed (or ``force``); whether it did."""
         state = self.state
         if state is None:
-            return
+            return False
         minutes = service_minutes(state, self.clock.now())
         if not force and minutes == self._last_minutes:
-            return
+            return False
         self._last_minutes = minutes
         too_long = long_spans(state, self.clock.now())
         if too_long:  # a timer left running: the time is shown, the bill waits for a stop time
@@ -349,14 +350,15 @@ class VisitPanel(VisitActions, QFrame):
                 "Timer running over a day" if any(s.running for s in too_long) else "Over a day",
                 [s.message for s in too_long],
             )
-            return
+            return True
         try:
             result = self.services.live_result(state)  # with the tie choice the visit keeps
         except ChargeClockError as exc:
             self.panel.clear(str(exc))
-            return
+            return True
         self.rows.set_units({s.code: (s.units, s.assistant_units) for s in result.services})
         self.panel.show_result(result, self._context)
+        return True
 
     # -- changing the visit -----------------------------------------------------------------------
 
