@@ -4,7 +4,8 @@ Rows arrive from :mod:`chargeclock.storage.open_tables` with money already writt
 (``"1234.50"``) and, for CSV, formula-like text already escaped. This module writes:
 
 * flags as ``0``/``1`` in CSV and ``false``/``true`` in JSON;
-* a list (claim-line modifiers, stored space-separated) as ``"GP CQ"`` in CSV, an array in JSON;
+* a list (claim-line modifiers, stored as words joined by spaces) as ``"GP CQ"`` in CSV, in JSON
+  an array of the text split at each space (``""`` is ``[]``);
 * nothing (NULL) as an empty cell in CSV and ``null`` in JSON;
 * money (a string in JSON: exact), dates, UTC moments and text as they are.
 
@@ -60,17 +61,29 @@ def json_document(
                     values[i] = bool(values[i])
             for i in lists:
                 if values[i] is not None:
-                    values[i] = values[i].split()
+                    values[i] = values[i].split(" ") if values[i] else []
             structs.append(row_type(*values))
     else:
         structs = [row_type(*row) for row in rows]
-    document = {
+    return msgspec.json.encode(_head(table, names, kinds) | {"rows": structs}) + b"\n", len(rows)
+
+
+def json_document_of_objects(
+    table: str, names: Sequence[str], kinds: Sequence[str], objects: Sequence[str]
+) -> tuple[bytes, int]:
+    """The same file as :func:`json_document` from its rows already written as JSON objects
+    (the database writes them: :func:`chargeclock.storage.open_tables.json_rows`)."""
+    head = msgspec.json.encode(_head(table, names, kinds))
+    rows = ",".join(objects).encode()
+    return b"".join((head[:-1], b',"rows":[', rows, b"]}\n")), len(objects)
+
+
+def _head(table: str, names: Sequence[str], kinds: Sequence[str]) -> dict[str, Any]:
+    return {
         "table": table,
         "format_version": FORMAT_VERSION,
         "columns": [{"name": n, "type": k} for n, k in zip(names, kinds, strict=True)],
-        "rows": structs,
     }
-    return msgspec.json.encode(document) + b"\n", len(rows)
 
 
 def manifest(document: dict[str, Any]) -> bytes:

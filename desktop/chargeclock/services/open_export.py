@@ -31,6 +31,7 @@ from chargeclock.storage import open_tables
 
 if TYPE_CHECKING:
     from chargeclock.services.session import Services
+    from chargeclock.storage.store import Store
 
 Format = Literal["csv", "json"]
 FORMATS: tuple[Format, ...] = ("csv", "json")
@@ -85,17 +86,16 @@ def export_period(
     try:
         for spec in open_tables.present_tables(conn):
             names = [c.name for c in spec.columns]
-            kinds = [c.kind for c in spec.columns]
-            rows = open_tables.rows(conn, spec, first, last, inert_text=fmt == "csv")
             target = folder / f"{spec.name}.{fmt}"
             if fmt == "csv":
+                rows = open_tables.rows(conn, spec, first, last, inert_text=True)
 
                 def table(stream: IO[str]) -> int:
                     return open_data.write_csv(stream, names, rows)  # noqa: B023
 
                 count = _stage(target, staged, text=table)
             else:
-                data, count = open_data.json_document(spec.name, names, kinds, rows)
+                data, count = _json_file(conn, spec, first, last)
                 _stage(target, staged, raw=data)
             files.append(ExportedFile(spec.name, target, count))
         document = {
@@ -120,6 +120,20 @@ def export_period(
         raise
     fsync_dir(folder)
     return ExportSummary(folder, first, last, fmt, tuple(files))
+
+
+def _json_file(
+    conn: Store, spec: open_tables.TableSpec, first: date, last: date
+) -> tuple[bytes, int]:
+    """A table's JSON file: its rows written by the database where it can (SQLite), else
+    encoded here from the values."""
+    names = [c.name for c in spec.columns]
+    kinds = [c.kind for c in spec.columns]
+    objects = open_tables.json_rows(conn, spec, first, last)
+    if objects is not None:
+        return open_data.json_document_of_objects(spec.name, names, kinds, objects)
+    rows = open_tables.rows(conn, spec, first, last)
+    return open_data.json_document(spec.name, names, kinds, rows)
 
 
 def _make_folder(folder: Path) -> None:

@@ -254,3 +254,42 @@ def rows(
 
 
 _BOUND = re.compile(r":(first|last)\b")
+
+
+def _json_value(column: Column) -> str:
+    """SQLite: the column's value as ``json_object`` takes it: a flag as ``true``/``false``, a
+    list (stored as words joined by spaces) as an array of the words, the rest as
+    :func:`rows` gives them. ``json_quote`` escapes what JSON must and never writes a space
+    for anything but a space, so the words are split at the spaces of the quoted text."""
+    value = _select(column, False, "sqlite")
+    if column.kind == "flag":
+        return (
+            f"CASE WHEN {value} IS NULL THEN NULL "
+            f"WHEN {value} THEN json('true') ELSE json('false') END"
+        )
+    if column.kind == "list":
+        return (
+            f"CASE WHEN {value} IS NULL THEN NULL WHEN {value} = '' THEN json('[]') "
+            f"ELSE json('[' || replace(json_quote({value}), ' ', '\",\"') || ']') END"
+        )
+    return value
+
+
+#: ``json_object`` takes two arguments a column and SQLite takes at most 127 by default
+_JSON_OBJECT_COLUMNS = 63
+
+
+def json_rows(conn: Store, spec: TableSpec, first: date, last: date) -> list[str] | None:
+    """The rows of ``spec`` for the period as JSON objects keyed by column name (text, one per
+    row, in its order), written by the database; ``None`` where the engine is not SQLite (the
+    caller then builds them from :func:`rows`).
+
+    A decade is some 300,000 rows: one text per row costs a third of fetching each value as a
+    Python object and encoding it again."""
+    if dialect_of(conn) != "sqlite" or len(spec.columns) > _JSON_OBJECT_COLUMNS:
+        return None
+    pairs = ", ".join(f"{_quoted(c.name)}, {_json_value(c)}" for c in spec.columns)
+    sql = f"SELECT json_object({pairs}) FROM {spec.source} WHERE {spec.where} ORDER BY {spec.order}"
+    bounds = {"first": first.isoformat(), "last": last.isoformat()}
+    params = [bounds[name] for name in _BOUND.findall(sql)]
+    return [row[0] for row in conn.execute(_BOUND.sub("?", sql), params).fetchall()]
