@@ -246,6 +246,12 @@ def rows(
     ``inert_text`` (CSV), formula-like text escaped; everything else as stored."""
     dialect = dialect_of(conn)
     select = ", ".join(_select(c, inert_text, dialect) for c in spec.columns)
+    return _period_rows(conn, spec, select, first, last)
+
+
+def _period_rows(
+    conn: Store, spec: TableSpec, select: str, first: date, last: date
+) -> list[tuple[Any, ...]]:
     sql = f"SELECT {select} FROM {spec.source} WHERE {spec.where} ORDER BY {spec.order}"
     # ``?`` placeholders, which every engine here takes: the bounds in the order they appear
     bounds = {"first": first.isoformat(), "last": last.isoformat()}
@@ -289,7 +295,4 @@ def json_rows(conn: Store, spec: TableSpec, first: date, last: date) -> list[str
     if dialect_of(conn) != "sqlite" or len(spec.columns) > _JSON_OBJECT_COLUMNS:
         return None
     pairs = ", ".join(f"{_quoted(c.name)}, {_json_value(c)}" for c in spec.columns)
-    sql = f"SELECT json_object({pairs}) FROM {spec.source} WHERE {spec.where} ORDER BY {spec.order}"
-    bounds = {"first": first.isoformat(), "last": last.isoformat()}
-    params = [bounds[name] for name in _BOUND.findall(sql)]
-    return [row[0] for row in conn.execute(_BOUND.sub("?", sql), params).fetchall()]
+    return [row[0] for row in _period_rows(conn, spec, f"json_object({pairs})", first, last)]
