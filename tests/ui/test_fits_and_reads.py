@@ -26,6 +26,7 @@ from pytestqt.qtbot import QtBot
 from chargeclock.services.display import Display
 from chargeclock.ui import practice_ui, records_ui, superbill_ui, theme
 from chargeclock.ui.main_window import MainWindow
+from chargeclock.ui.patient_dialog import PatientDialog
 from chargeclock.ui.rows_model import CodeRowsModel
 from chargeclock.ui.settings_dialog import SettingsDialog
 from tests.ui.records_fixtures import Clinic, clinic, icd10_loaded
@@ -127,8 +128,6 @@ def _small_targets(root: QWidget) -> list[tuple[str, str, int, int]]:
             continue
         if isinstance(w, QLineEdit) and isinstance(w.parent(), QAbstractSpinBox):
             continue  # the spin box's own text field: the box is measured
-        if isinstance(w, QToolButton) and w.objectName().startswith("qt_"):
-            continue  # Qt's own small buttons (a field's clear button), not ours to size
         sizes = [("", w.width(), w.height())]
         if isinstance(w, QAbstractSpinBox):
             option = QStyleOptionSpinBox()
@@ -143,6 +142,27 @@ def _small_targets(root: QWidget) -> list[tuple[str, str, int, int]]:
             if min(width, height) < theme.TOUCH:
                 small.append((f"{type(w).__name__} {part}".strip(), w.objectName(), width, height))
     return small
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_every_control_of_the_patient_dialog_is_at_least_40_px(
+    qtbot: QtBot, window: MainWindow, clinic: Clinic, icd10_loaded: None, large: bool
+) -> None:
+    """Each tab of the patient dialog, with a diagnosis search typed (its clear button shows):
+    nothing a finger taps under 40 px, Qt's own 22 px clear buttons included."""
+    window.display.apply(large)
+    dialog = PatientDialog(clinic.services, clinic.patient_id, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.picker.search.setText("M54")
+    assert dialog.picker.clear_search.isEnabled()
+    for index in range(dialog.tabs.count()):
+        dialog.tabs.setCurrentIndex(index)
+        qtbot.wait(20)
+        assert _small_targets(dialog) == [], dialog.tabs.tabText(index)
+    dialog.picker.clear_search.click()
+    assert dialog.picker.search.text() == ""
 
 
 @pytest.mark.parametrize("large", [False, True])

@@ -22,6 +22,7 @@ from chargeclock.domain.claim_form import pointer_letter
 from chargeclock.services.diagnosis_codes import Icd10Index
 from chargeclock.services.validation import DiagnosisCheck
 from chargeclock.ui import theme
+from chargeclock.ui.clear_button import clear_button
 from chargeclock.ui.forms import FormState, group
 
 CODE_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -43,7 +44,6 @@ class DiagnosisPicker:
         self.diagnoses.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Expanding)
         self.search = QLineEdit()
         self.search.setPlaceholderText("Loading the ICD-10-CM code set…")
-        self.search.setClearButtonEnabled(True)
         self.search.returnPressed.connect(self.add_typed)
         self.search_timer = QTimer(owner)
         self.search_timer.setSingleShot(True)
@@ -80,6 +80,8 @@ class DiagnosisPicker:
         chosen.addLayout(side)
         search_row = QHBoxLayout()
         search_row.addWidget(self.search, 1)
+        self.clear_search = clear_button(self.search, "Clear the search")
+        search_row.addWidget(self.clear_search)
         search_row.addWidget(add)
         layout = QVBoxLayout()
         layout.addLayout(chosen, 1)

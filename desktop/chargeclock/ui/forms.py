@@ -53,11 +53,11 @@ QGroupBox {{
 }}
 QGroupBox::title {{ subcontrol-origin: margin; left: 10px; padding: 0 4px; color: #1d2733; }}
 QGroupBox::indicator {{ width: 22px; height: 22px; }}
-QCheckBox {{ min-height: 36px; }}
+QCheckBox {{ min-height: {theme.TOUCH}px; }}
 QCheckBox::indicator {{ width: 22px; height: 22px; }}
 QToolButton#CalendarButton {{
-    min-width: 40px; min-height: 36px; border: 1px solid #b8c2cf; border-radius: 6px;
-    background: white;
+    min-width: {theme.TOUCH}px; min-height: {theme.TOUCH}px;
+    border: 1px solid #b8c2cf; border-radius: 6px; background: white;
 }}
 QTabBar::tab {{ min-height: 40px; padding: 4px 18px; }}
 QListWidget {{ background: white; border: 1px solid #d8dee6; border-radius: 8px; }}

@@ -19,14 +19,13 @@ from PySide6.QtWidgets import (
     QListView,
     QMessageBox,
     QPushButton,
-    QToolButton,
     QVBoxLayout,
 )
 
 from chargeclock.services.changes import Changes
 from chargeclock.services.running import RunningClock
 from chargeclock.services.session import Services
-from chargeclock.ui import theme
+from chargeclock.ui.clear_button import clear_button
 from chargeclock.ui.lists import EntryListModel, ListEntry, RowsListView
 
 
@@ -59,15 +58,7 @@ class PatientPanel(QFrame):
         self.search = QLineEdit()
         self.search.setPlaceholderText("Find a patient…")
         self.search.textChanged.connect(self.search_patients)
-        # A finger-sized ✕ beside the field (Qt's own clear button is 22×18 px); always there,
-        # so nothing moves when it is enabled.
-        self.clear_search = QToolButton()
-        self.clear_search.setText("✕")
-        self.clear_search.setToolTip("Clear the search")
-        self.clear_search.setFixedSize(theme.TOUCH, theme.TOUCH)
-        self.clear_search.setEnabled(False)
-        self.clear_search.clicked.connect(self.search.clear)
-        self.search.textChanged.connect(lambda text: self.clear_search.setEnabled(bool(text)))
+        self.clear_search = clear_button(self.search, "Clear the search")
         search_row = QHBoxLayout()
         search_row.setSpacing(4)
         search_row.addWidget(self.search, 1)
