@@ -360,6 +360,13 @@ def test_dialogs_follow_the_large_type_setting(
         buttons = [b for b in dialog.findChildren(QPushButton) if b.isVisible()]
         assert buttons
         assert {b.font().pointSize() for b in buttons} == {points}, type(dialog).__name__
+    # every button's label whole, and the dialog fits the smallest screen
+    cut = [
+        b.text() for b in timeline.findChildren(QPushButton) if b.isVisible() and not _whole_text(b)
+    ]
+    assert cut == []
+    least = timeline.minimumSizeHint()  # a 1024×600 panel has room for it
+    assert least.width() <= 1024 - 40 and least.height() <= 600 - 60, least
     table = timeline.table  # its times whole: each column as wide as its cells need
     for column in range(table.columnCount()):
         assert table.sizeHintForColumn(column) <= table.columnWidth(column), column

@@ -18,12 +18,14 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
     QDialog,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -36,6 +38,7 @@ from chargeclock.domain.wording import plural
 from chargeclock.services.changes import Changes
 from chargeclock.services.minutes import CodeState, Span, VisitState
 from chargeclock.ui import theme
+from chargeclock.ui.forms import fit_to_screen
 from chargeclock.ui.rows_model import clock_text
 from chargeclock.ui.runner import Runner
 from chargeclock.ui.stop_time_dialog import from_qt, to_qt
@@ -139,7 +142,18 @@ class SegmentTimeline(QDialog):
         self.reload()
 
     def _build(self) -> None:
-        layout = QVBoxLayout(self)
+        # What is above the buttons scrolls where the screen is too short for it (a 1024×600
+        # panel in large type); the buttons stay in view.
+        outer = QVBoxLayout(self)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(body)
+        outer.addWidget(scroll, 1)
         self.units = QLabel()
         self.units.setObjectName("Heading")
         layout.addWidget(self.units)
@@ -199,8 +213,15 @@ class SegmentTimeline(QDialog):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(close)
-        layout.addLayout(buttons)
-        self.resize(760, 560)
+        outer.addLayout(buttons)
+        # As large as its type needs (a finger-sized row of buttons is wider in large type)
+        # and no larger than the screen.
+        content = body.sizeHint()
+        row = buttons.sizeHint()
+        width = max(
+            760, content.width() + scroll.verticalScrollBar().sizeHint().width(), row.width()
+        )
+        fit_to_screen(self, width + 24, max(560, content.height() + row.height() + 36))
 
     @staticmethod
     def _time_edit() -> QDateTimeEdit:
