@@ -86,10 +86,15 @@ def test_the_timers_and_buttons_fit_without_sideways_scroll(
 def test_large_type_is_a_kept_switch(qtbot: QtBot, window: MainWindow, clinic: Clinic) -> None:
     _mid_visit(window, clinic)
     before = window.table.verticalHeader().defaultSectionSize()
+    calculator = window.panel
+    headline = (calculator.headline.font().pointSize(), calculator.next_unit.font().pointSize())
     window.display.large_type_action.trigger()
     assert Display(clinic.services.ctx).large_type()
     assert f"font-size: {theme.LARGE_POINT_SIZE}pt" in window.styleSheet()
     assert window.table.verticalHeader().defaultSectionSize() > before
+    # the calculator's headline and next-unit line grow with the rest
+    assert calculator.headline.font().pointSize() > headline[0] > theme.BASE_POINT_SIZE
+    assert calculator.next_unit.font().pointSize() > headline[1]
     entry = clinic.services.audit_entries("settings", None)[-1]
     assert entry.details == {"large_type": True}
     # The next window on this database starts in large type.

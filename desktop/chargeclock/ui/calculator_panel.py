@@ -110,11 +110,10 @@ class CalculatorPanel(QFrame):
         layout.setSpacing(4)
 
         self.headline = QLabel("No visit open")
-        self.headline.setObjectName("Heading")
-        self.headline.setStyleSheet("font-size: 20pt; font-weight: 700;")
+        self.headline.setObjectName("Headline")  # its size follows the large-type setting
         self.headline.setWordWrap(True)
         self.next_unit = QLabel("")
-        self.next_unit.setStyleSheet(f"color: {theme.PT_COLOUR}; font-size: 13pt;")
+        self.next_unit.setObjectName("NextUnit")
         self.next_unit.setWordWrap(True)
         self.units = _rich(body)
         # A line per code and per warning: a minute changes the lines of the running codes

@@ -32,6 +32,8 @@ QWidget {{ font-size: {point_size}pt; }}
 QMainWindow, QDialog {{ background: #f4f6f9; }}
 QLabel#Heading {{ font-size: {point_size + 3}pt; font-weight: 600; color: #1d2733; }}
 QLabel#SubHeading {{ color: {MUTED}; }}
+QLabel#Headline {{ font-size: {point_size + 8}pt; font-weight: 700; color: #1d2733; }}
+QLabel#NextUnit {{ color: {PT_COLOUR}; font-size: {point_size + 1}pt; }}
 QLabel#Banner {{
     background: #fff4d6; border: 1px solid #e0b84d; border-radius: 6px; padding: 6px 10px;
     color: #4a3700;
