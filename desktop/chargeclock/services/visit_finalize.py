@@ -114,6 +114,7 @@ class Finalizing(SegmentEdits):
                 charge=charges[line.code] * line.units if line.code in charges else None,
                 diagnosis_pointers=pointers,
                 trace=tuple(t for t in result.trace if line.code in t),
+                place_of_service=line.place_of_service or visit.place_of_service,
             )
             for n, line in enumerate(result.claim_lines)
         )
