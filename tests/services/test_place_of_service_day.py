@@ -188,3 +188,63 @@ def test_largest_remainder_divides_units_by_minutes() -> None:
     assert largest_remainder(4, [0, 30]) == [0, 4]
     assert largest_remainder(1, [0, 0]) == [1, 0]
     assert sum(largest_remainder(7, [13, 29, 8])) == 7
+
+
+def _timed(clinic: Clinic, place: str, *segments: tuple[str, str, int]) -> int:
+    """A visit of ``(code, role, minutes)`` segments one after another."""
+    visits = clinic.services.visits
+    visit = visits.open_visit(clinic.patient_id, place_of_service=place).visit_id
+    for code, role, minutes in segments:
+        visits.start_timer(visit, code, role)
+        clinic.clock.advance(minutes=minutes)
+        visits.stop_timer(visit, role)
+    return visit
+
+
+def test_a_code_with_an_assistant_line_splits_each_line_by_its_own_minutes(
+    clinic: Clinic,
+) -> None:
+    """97110 for the day: therapist 13 + 10, assistant 10 + 5 (office + telehealth). The day's
+    3 units: 2 without CQ (the therapist's), 1 with CQ (rules.md §4). The therapist line's 2 by
+    the therapist's 13 : 10 minutes -> 1 + 1; the CQ line's 1 by the assistant's 10 : 5 -> the
+    office."""
+    services = clinic.services
+    morning = _timed(clinic, "11", ("97110", "PT", 13), ("97110", "PTA", 10))
+    services.visits.finalize(morning)
+    clinic.clock.advance(hours=3)
+    afternoon = _timed(clinic, "10", ("97110", "PT", 10), ("97110", "PTA", 5))
+    day = services.visits.finalize(afternoon)
+    assert [(s.units, s.assistant_units) for s in day.result.services] == [(3, 1)]
+    assert _lines(day.claim_lines) == [
+        ("97110", ("GP",), 1, "11"),
+        ("97110", ("GP", "95"), 1, "10"),
+        ("97110", ("GP", "CQ"), 1, "11"),
+    ]
+    # Priced as lines of their own: the day's full-paid unit on the first line, and the same
+    # total as the unsplit lines (1 in full + 1 reduced; the CQ unit reduced, at 85 %).
+    unsplit = calculate(
+        replace(
+            visit_input(services.visits.visit_state(afternoon), clinic.clock.now()),
+            place_minutes={},
+        ),
+        services.ctx.book,
+    )
+    assert [(x.units, x.assistant) for x in unsplit.claim_lines] == [(2, False), (1, True)]
+    assert sum(x.allowed or 0 for x in day.claim_lines) == unsplit.allowed_total
+
+
+def test_a_line_billed_before_lines_kept_their_place_prints_its_visits(
+    clinic: Clinic, tmp_path: Path
+) -> None:
+    """A line stored before migration 0014 has no place of its own (''): the superbill built
+    for it prints the place of the visit holding it, as it always did."""
+    _set_up(clinic, tmp_path)
+    services = clinic.services
+    services.records.save_practice("Harbor PT", "9 Quay Street", "(217) 555-0100", "", "1")
+    visit = _visit(clinic, "10", ("97110", 23))
+    assert services.visits.finalize(visit).superbill_problem  # no NPI: frozen at first read
+    services.db.execute("UPDATE claim_lines SET place_of_service = '' WHERE visit_id = ?", (visit,))
+    assert _lines(services.visits.claim_lines(visit)) == [("97110", ("GP", "95"), 2, "")]
+    _set_up(clinic, tmp_path)
+    bill = superbill_for_visit(services, visit)
+    assert [(x.place_of_service, x.modifiers) for x in bill.lines] == [("10", ("GP", "95"))]
