@@ -34,6 +34,20 @@ def _visit(clinic: Clinic, place: str, *codes_minutes: tuple[str, int]) -> int:
     return visit
 
 
+def _payer_wants(clinic: Clinic, payer_id: int, name: str, kind: str, telehealth: str) -> None:
+    """The payer, units by total time, wanting ``telehealth`` (95 or GT) on telehealth lines."""
+    medicare = kind == "medicare_b"
+    clinic.services.records.update_payer(
+        payer_id,
+        name,
+        medicare=medicare,
+        unit_method="cms",
+        assistant_modifiers=medicare,
+        kx=medicare,
+        modifiers=PayerModifiers(kind, telehealth_modifier=telehealth),
+    )
+
+
 def _lines(lines: list[ClaimLineRow] | tuple[ClaimLineRow, ...]) -> list[tuple[object, ...]]:
     return [(x.code, x.modifiers, x.units, x.place_of_service) for x in lines]
 
@@ -108,14 +122,7 @@ def test_the_superbill_of_a_day_at_two_places_prints_each_lines_place(
     assert "03/02/2026 10 97110 Exercise therapy GP 95 A, B 1 $45.00" in text
     assert "03/02/2026 11 97140 Manual therapy GP A, B 1 $60.00" in text
     # A reprint after the payer's telehealth modifier changed is the same document.
-    services.records.update_payer(
-        clinic.medicare_id,
-        "Medicare Part B",
-        medicare=True,
-        unit_method="cms",
-        assistant_modifiers=True,
-        kx=True,
-    )
+    _payer_wants(clinic, clinic.medicare_id, "Medicare Part B (Noridian)", "medicare_b", "GT")
     clinic.clock.advance(days=3)
     assert pdf_bytes(superbill_for_visit(services, afternoon)) == first
 
@@ -136,15 +143,7 @@ def test_the_payers_telehealth_modifier_goes_on_the_telehealth_line(clinic: Clin
     """A commercial payer that wants GT, units by the total-time method: each code all at one
     place (no split), GT on the telehealth one only."""
     services = clinic.services
-    services.records.update_payer(
-        clinic.commercial_id,
-        "Blue Harbor",
-        medicare=False,
-        unit_method="cms",
-        assistant_modifiers=False,
-        kx=False,
-        modifiers=PayerModifiers("commercial", telehealth_modifier="GT"),
-    )
+    _payer_wants(clinic, clinic.commercial_id, "Blue Harbor", "commercial", "GT")
     patient, _ = services.records.add_patient(
         "Roe", "Al", date(1960, 5, 6), payer_id=clinic.commercial_id
     )
