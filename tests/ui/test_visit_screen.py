@@ -318,6 +318,40 @@ def test_same_day_second_visit_bills_the_day(
     assert window.services.visits.claim_lines(first) == []
 
 
+def test_same_day_visit_at_another_place_bills_each_line_at_its_place(
+    window: MainWindow, qtbot: QtBot, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The morning's telehealth visit (POS 10, finalized at another workstation) and the
+    afternoon's office visit in the window: 97110 10 + 20 minutes, 2 units for the day, one at
+    each place by the minutes (0.67 and 1.33: the larger remainder is the telehealth one's), 95
+    on the telehealth line only."""
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    services = window.services
+    patient = services.records.search_patients("Doe")[0]
+    morning = services.visits.open_visit(patient.id, place_of_service="10").visit_id
+    services.visits.start_timer(morning, "97110", "PT")
+    clock.advance(minutes=10)
+    services.visits.stop_timer(morning, "PT")
+    services.visits.finalize(morning)
+    clock.advance(hours=4)
+    start_visit_by_clicks(qtbot, window)
+    afternoon = window.visit_id
+    assert services.visits.visit(afternoon).place_of_service == "11"
+    click_cell(qtbot, window, "97110", CodeRowsModel.PT)
+    clock.advance(minutes=20)
+    window.tick()
+    assert window.panel.headline.text() == "2 units · 30 timed min"
+    assert "97110 GP 95 ×1 (POS 10), 97110 GP ×1 (POS 11)" in window.panel.units.text()
+    click_cell(qtbot, window, "97110", CodeRowsModel.PT)  # stop
+    window.finalize()
+    lines = services.visits.claim_lines(afternoon)
+    assert [(ln.code, ln.modifiers, ln.units, ln.place_of_service) for ln in lines] == [
+        ("97110", ("GP", "95"), 1, "10"),
+        ("97110", ("GP",), 1, "11"),
+    ]
+    assert services.visits.visit(afternoon).status == "finalized"
+
+
 def test_crash_recovery_choices(db_path: Path, clock: FakeClock, qtbot: QtBot) -> None:
     services = Services.open(db_path, clock, zone=UTC)
     services.recovery.begin_session()

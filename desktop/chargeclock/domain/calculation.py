@@ -13,6 +13,7 @@ from chargeclock.domain.claim_checks import claim_line_warnings, with_carc
 from chargeclock.domain.errors import InputError, RuleDataError
 from chargeclock.domain.fees import money
 from chargeclock.domain.modifiers import assemble, payer_modifiers
+from chargeclock.domain.place_split import placed_day
 from chargeclock.domain.rulebook import RuleBook
 from chargeclock.domain.threshold import walk_kx
 from chargeclock.domain.units import minutes_to_next_unit
@@ -100,16 +101,20 @@ def calculate(visit: VisitInput, book: RuleBook) -> VisitResult:
     bucket = discipline.kx_bucket
     threshold = rules.kx_threshold[bucket]
     ytd_before = visit.ytd_allowed.get(bucket, Decimal("0"))
-    walk = walk_kx(chosen.amounts, ytd_before, threshold, visit.payer.kx)
+    # A pooled day at several places: each line at its own place (domain/place_split.py).
+    day = placed_day(chosen.lines, chosen.amounts, chosen.explanations, visit, rules)
+    trace += day.trace
+    walk = walk_kx(day.amounts, ytd_before, threshold, visit.payer.kx)
     payer = visit.payer
-    from_payer = payer_modifiers(
-        habilitative_required=payer.habilitative_modifiers,
-        habilitative=visit.habilitative,
-        telehealth_modifier=payer.telehealth_modifier,
-        place=visit.place_of_service,
-    )
     claim_lines = []
-    for line, amount, with_kx in zip(chosen.lines, chosen.amounts, walk.flags, strict=True):
+    for placed, amount, with_kx in zip(day.lines, day.amounts, walk.flags, strict=True):
+        line, place = placed.line, placed.place_of_service
+        from_payer = payer_modifiers(
+            habilitative_required=payer.habilitative_modifiers,
+            habilitative=visit.habilitative,
+            telehealth_modifier=payer.telehealth_modifier,
+            place=place,
+        )
         own = [therapy_modifier] if payer.therapy_modifiers else []
         if line.assistant and engine.modifier:
             own.append(engine.modifier)
@@ -121,8 +126,10 @@ def calculate(visit: VisitInput, book: RuleBook) -> VisitResult:
             abn=abn,
             kx=with_kx,
         )
-        claim_lines.append(ClaimLine(line.code, modifiers, line.units, amount, line.assistant))
-    trace += [f"allowed {e}" for e in chosen.explanations]
+        claim_lines.append(
+            ClaimLine(line.code, modifiers, line.units, amount, line.assistant, place)
+        )
+    trace += [f"allowed {e}" for e in day.explanations]
 
     kx = KxStatus(
         bucket=bucket,
@@ -137,7 +144,7 @@ def calculate(visit: VisitInput, book: RuleBook) -> VisitResult:
     bucket_name = "PT+SLP" if bucket == "pt_slp" else "OT"
     kx_text = (
         f"KX ({bucket_name}, {rules.year} threshold {money(threshold)}): {money(ytd_before)} "
-        f"before + {money(chosen.allowed_total)} this visit = {money(walk.ytd_after)}; "
+        f"before + {money(day.allowed_total)} this visit = {money(walk.ytd_after)}; "
     )
     if not visit.payer.kx:
         kx_text += "this payer does not use KX"

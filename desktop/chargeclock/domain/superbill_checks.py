@@ -245,6 +245,11 @@ def build_visit(
         units = claim_line.units
         if isinstance(units, bool) or not isinstance(units, int) or units < 1:
             raise InputError(f"{at}.units", f"must be a whole number >= 1, got {units!r}")
+        place = claim_line.place_of_service or visit.place_of_service
+        if not _POS.match(place):  # a pooled day's line carries the place of its minutes
+            raise InputError(
+                f"{at}.place_of_service", f"{place!r} is not a two-digit place of service"
+            )
         pointers = visit.line_pointers[number] if visit.line_pointers else default_pointers
         if visit.line_charges:
             frozen = visit.line_charges[number]
@@ -255,7 +260,7 @@ def build_visit(
         lines.append(
             SuperbillLine(
                 date_of_service=visit.date_of_service,
-                place_of_service=visit.place_of_service,
+                place_of_service=place,
                 code=code,
                 label=label,
                 modifiers=_check_modifiers(claim_line.modifiers, f"{at}.modifiers"),

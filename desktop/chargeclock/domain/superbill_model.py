@@ -231,6 +231,8 @@ class ClaimLineData(Protocol):
     def units(self) -> int: ...
     @property
     def allowed(self) -> Decimal | None: ...
+    @property
+    def place_of_service(self) -> str: ...  # "": the visit's
 
 
 class FinalizedVisit(Struct, frozen=True):

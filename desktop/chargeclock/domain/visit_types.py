@@ -67,6 +67,19 @@ class ServiceMinutes(Struct, frozen=True):
         return self.pt_minutes + self.pta_minutes
 
 
+class PlaceMinutes(Struct, frozen=True):
+    """A code's whole minutes at one place of service: a pooled day's visits may have been at
+    different places (the office in the morning, telehealth in the afternoon)."""
+
+    place_of_service: str
+    pt_minutes: int = 0
+    pta_minutes: int = 0
+
+    @property
+    def minutes(self) -> int:
+        return self.pt_minutes + self.pta_minutes
+
+
 class DayLine(Struct, frozen=True):
     """A claim line of another discipline the same day: it may hold the day's full-paid unit."""
 
@@ -101,6 +114,11 @@ class VisitInput(Struct, frozen=True):
     kx_confirmed: bool | None = None
     # The patient's claim lines of the other disciplines that day (MPPR is per patient per day).
     other_day_lines: tuple[DayLine, ...] = ()
+    # A pooled day at more than one place: per code, its minutes at each place, in the order of
+    # each place's first minute that day. A code not listed was all at ``place_of_service``.
+    # Units are computed on the day as a whole; the lines are then split by place
+    # (:mod:`chargeclock.domain.place_split`).
+    place_minutes: Mapping[str, tuple[PlaceMinutes, ...]] = field(default_factory=dict)
 
 
 class ServiceResult(Struct, frozen=True):
@@ -119,13 +137,15 @@ class ServiceResult(Struct, frozen=True):
 
 
 class ClaimLine(Struct, frozen=True):
-    """One line of the claim: code, modifiers in order, units, allowed amount."""
+    """One line of the claim: code, modifiers in order, units, allowed amount, and the place of
+    service its minutes were given at ("" : the visit's)."""
 
     code: str
     modifiers: tuple[str, ...]
     units: int
     allowed: Decimal | None
     assistant: bool
+    place_of_service: str = ""
 
 
 class KxStatus(Struct, frozen=True):

@@ -14,7 +14,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from chargeclock.domain.superbill_model import Superbill
+from chargeclock.domain.superbill_model import Superbill, SuperbillVisit
 from chargeclock.export.styles import (
     ACCENT,
     BODY_SIZE,
@@ -33,12 +33,21 @@ from chargeclock.export.styles import provider_markup as _provider
 from chargeclock.export.styles import typed as _t
 
 
+def _places(visit: SuperbillVisit) -> str:
+    """The visit's place of service; a day billed at several (a pooled same-day visit by
+    telehealth) names each, in line order: every line prints its own."""
+    places = list(dict.fromkeys(line.place_of_service for line in visit.lines))
+    if len(places) > 1:
+        return f"Places of service: {_e(', '.join(places))} (per line)"
+    return f"Place of service: {_e(places[0] if places else visit.place_of_service)}"
+
+
 def _title_words(bill: Superbill) -> tuple[str, list[str]]:
     if bill.kind == "visit":
         visit = bill.visits[0]
         details = [
             f"Date of service: <b>{day(visit.date_of_service)}</b>",
-            f"Place of service: {_e(visit.place_of_service)}",
+            _places(visit),
             f"Issued: {day(bill.generated_on)}",
         ]
         if bill.version > 1:

@@ -14,6 +14,15 @@ Minutes, per code (rules.md §2.5 and §4, product.md "A day with it" 4):
 * time two **different** timed codes share is kept on both and reported as ``overlap_minutes``
   (the engine flags it);
 * seconds are added per code and role, then floored to whole minutes: 7:59 is 7 minutes.
+
+A patient's visits of one date of service pool (:func:`pool`: the day is billed as a whole,
+product.md "Same-day visits"). Each :class:`DayPart` also says the place of service of its
+visit and the code's first minute there, so that when the day's visits were at different places
+:func:`place_minutes` gives the engine each code's minutes per place: the units are computed on
+the pooled day as always, then each line goes to the place its minutes were given at, a line
+with minutes at two places split by the largest remainder of its units (a tie to the place
+with the earlier first minute), 95/GT on the telehealth lines only
+(:mod:`chargeclock.domain.place_split`; rules.md §2.6).
 """
 
 from __future__ import annotations
@@ -34,7 +43,13 @@ from chargeclock.domain.intervals import (
     therapist_and_assistant,
 )
 from chargeclock.domain.rulebook import Discipline
-from chargeclock.domain.visit_types import MAX_MINUTES, PayerRules, ServiceMinutes, VisitInput
+from chargeclock.domain.visit_types import (
+    MAX_MINUTES,
+    PayerRules,
+    PlaceMinutes,
+    ServiceMinutes,
+    VisitInput,
+)
 from chargeclock.services.claim_context import ClaimContext
 
 ROLES = ("PT", "PTA")
@@ -124,6 +139,8 @@ class DayPart(Struct, frozen=True):
     untimed_pt_minutes: int = 0
     untimed_pta_minutes: int = 0
     assistant_furnished: bool = False
+    place_of_service: str = ""  # the visit's ("": not said)
+    first_us: int | None = None  # the code's first timer start in the visit (None: untimed)
 
 
 class VisitState(Struct, frozen=True):
@@ -182,14 +199,28 @@ def code_seconds(codes: Sequence[CodeState], now: datetime) -> list[CodeSeconds]
     ]
 
 
-def day_parts(codes: Sequence[CodeState], now: datetime) -> list[DayPart]:
-    """A visit's contribution to its day, for pooling with the patient's other visits."""
+def day_parts(
+    codes: Sequence[CodeState], now: datetime, place_of_service: str = ""
+) -> list[DayPart]:
+    """A visit's contribution to its day, for pooling with the patient's other visits (at
+    ``place_of_service``, the visit's place)."""
     seconds = {s.code: s for s in code_seconds(codes, now)}
     out = []
     for code in codes:
         if code.timed:
             s = seconds[code.code]
-            out.append(DayPart(code.code, True, s.pt_us, s.pta_us, s.overlap_us))
+            first = min((start for _, start, _ in code.spans_us), default=None)
+            out.append(
+                DayPart(
+                    code.code,
+                    True,
+                    s.pt_us,
+                    s.pta_us,
+                    s.overlap_us,
+                    place_of_service=place_of_service,
+                    first_us=first,
+                )
+            )
         else:
             u = code.untimed or UntimedState("PT", None, None)
             out.append(
@@ -202,6 +233,7 @@ def day_parts(codes: Sequence[CodeState], now: datetime) -> list[DayPart]:
                     u.pt_minutes or 0,
                     u.pta_minutes or 0,
                     u.furnished_by in ("PTA", "both"),
+                    place_of_service,
                 )
             )
     return out
@@ -247,6 +279,38 @@ def pool(parts: Iterable[DayPart]) -> tuple[ServiceMinutes, ...]:
                 )
             )
     return tuple(out)
+
+
+def place_minutes(
+    parts: Sequence[DayPart], place_of_service: str
+) -> dict[str, tuple[PlaceMinutes, ...]]:
+    """Per code, its minutes at each place of the day (seconds added per place, then floored),
+    the places in the order of their first minute (untimed codes: the order of the visits);
+    empty when the whole day was at ``place_of_service`` (the engine's usual lines). See
+    :mod:`chargeclock.domain.place_split` for what the engine does with them."""
+    places = {p.place_of_service or place_of_service for p in parts}
+    if places <= {place_of_service}:
+        return {}
+    by_code: dict[str, dict[str, list[int]]] = {}  # code -> place -> [pt, pta, first, order]
+    never = 1 << 62  # an untimed part has no first minute: after the timed ones, in order
+    for order, part in enumerate(parts):
+        place = part.place_of_service or place_of_service
+        seen = by_code.setdefault(part.code, {}).setdefault(place, [0, 0, never, order])
+        if part.timed:
+            seen[0] += part.pt_us
+            seen[1] += part.pta_us
+        else:
+            seen[0] += part.untimed_pt_minutes * MINUTE_US
+            seen[1] += part.untimed_pta_minutes * MINUTE_US
+        if part.first_us is not None:
+            seen[2] = min(seen[2], part.first_us)
+    return {
+        code: tuple(
+            PlaceMinutes(place, pt // MINUTE_US, pta // MINUTE_US)
+            for place, (pt, pta, _, _) in sorted(at.items(), key=lambda kv: kv[1][2:])
+        )
+        for code, at in by_code.items()
+    }
 
 
 def service_minutes(state: VisitState, now: datetime) -> tuple[ServiceMinutes, ...]:
@@ -310,7 +374,9 @@ def visit_input(
     """The engine's input for this visit's whole day: the other finalized visits of the patient
     that date of service pooled with this one (product.md "Same-day visits"). ``tie_choice``
     overrides the visit's stored pick (to preview another allocation)."""
-    services = pool([*state.same_day, *day_parts(state.codes, now)])
+    place = state.claim.place_of_service
+    parts = [*state.same_day, *day_parts(state.codes, now, place)]
+    services = pool(parts)
     return VisitInput(
         date_of_service=state.date_of_service,
         discipline=Discipline(state.discipline),
@@ -324,4 +390,5 @@ def visit_input(
         place_of_service=state.claim.place_of_service,
         kx_confirmed=state.claim.kx_confirmed if state.payer.kx else None,
         other_day_lines=state.claim.other_day_lines,
+        place_minutes=place_minutes(parts, place),
     )

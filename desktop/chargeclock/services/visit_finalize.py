@@ -50,6 +50,9 @@ class Finalizing(SegmentEdits):
         """Freeze the claim lines of the visit's day (this visit pooled with the patient's other
         finalized visits that date of service), with the engine's trace. Refuses while timers
         run. Same-day: the earlier visit's lines are replaced (audited, "same-day visit").
+        Each line carries the place of service where its minutes were given: units on the day
+        as a whole, then a code whose minutes come from visits at two places split by those
+        minutes, 95/GT on the telehealth lines (:mod:`chargeclock.domain.place_split`).
 
         Never freezes a line without a clinic charge: ``charges`` (code -> amount, as the
         window's finalize asks enter them) go into the fee list in the same transaction, and a
@@ -114,6 +117,7 @@ class Finalizing(SegmentEdits):
                 charge=charges[line.code] * line.units if line.code in charges else None,
                 diagnosis_pointers=pointers,
                 trace=tuple(t for t in result.trace if line.code in t),
+                place_of_service=line.place_of_service or visit.place_of_service,
             )
             for n, line in enumerate(result.claim_lines)
         )

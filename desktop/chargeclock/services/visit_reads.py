@@ -137,7 +137,9 @@ class VisitReads:
     def _state(self, visit: VisitRow) -> VisitState:
         now = self.ctx.now()
         siblings = self._same_day(visit)
-        parts = [p for s in siblings for p in day_parts(self._code_states(s), now)]
+        parts = [
+            p for s in siblings for p in day_parts(self._code_states(s), now, s.place_of_service)
+        ]
         return VisitState(
             visit_id=visit.id,
             patient_id=visit.patient_id,
@@ -207,4 +209,5 @@ def _line_details(line: ClaimLineRow) -> dict[str, Any]:
         "units": line.units,
         "allowed": line.allowed,
         "charge": line.charge,
+        "place_of_service": line.place_of_service,
     }

@@ -92,8 +92,8 @@ def delete_bill(conn: Store, visit_id: int) -> None:
 def insert_claim_lines(conn: Store, visit_id: int, lines: Sequence[ClaimLineRow]) -> None:
     conn.executemany(
         "INSERT INTO claim_lines (visit_id, line_number, code, modifiers, units, assistant, "
-        "allowed_cents, charge_cents, diagnosis_pointers, trace) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "allowed_cents, charge_cents, diagnosis_pointers, trace, place_of_service) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 visit_id,
@@ -106,6 +106,7 @@ def insert_claim_lines(conn: Store, visit_id: int, lines: Sequence[ClaimLineRow]
                 None if line.charge is None else to_cents(line.charge),
                 line.diagnosis_pointers,
                 _lines(line.trace),
+                line.place_of_service,
             )
             for line in lines
         ],
@@ -119,7 +120,8 @@ def claim_lines_of_visits(conn: Store, visit_ids: Iterable[int]) -> list[ClaimLi
     marks = ", ".join("?" for _ in ids)
     rows = conn.execute(
         "SELECT id, visit_id, line_number, code, modifiers, units, assistant, allowed_cents, "
-        f"charge_cents, diagnosis_pointers, trace FROM claim_lines WHERE visit_id IN ({marks}) "
+        "charge_cents, diagnosis_pointers, trace, place_of_service FROM claim_lines "
+        f"WHERE visit_id IN ({marks}) "
         "ORDER BY visit_id, line_number",
         ids,
     ).fetchall()
@@ -136,6 +138,7 @@ def claim_lines_of_visits(conn: Store, visit_ids: Iterable[int]) -> list[ClaimLi
             charge=from_cents(r[8]),
             diagnosis_pointers=r[9],
             trace=tuple(json.loads(r[10])),
+            place_of_service=r[11],
         )
         for r in rows
     ]

@@ -131,6 +131,13 @@ TABLES: tuple[TableSpec, ...] = (
             _c("allowed", "money", "allowed_cents"),
             _c("charge", "money", "charge_cents"),
             _c("diagnosis_pointers"),
+            # '' on a line billed before lines kept it (migration 0014): its visit's
+            _c(
+                "place_of_service",
+                "text",
+                "COALESCE(NULLIF(l.place_of_service, ''), "
+                "(SELECT v.place_of_service FROM visits v WHERE v.id = l.visit_id))",
+            ),
         ),
         f"l.visit_id IN ({_VISITS_IN})",
         "l.visit_id, l.line_number",

@@ -175,6 +175,9 @@ class ClaimLineRow(Struct, frozen=True):
     charge: Decimal | None
     diagnosis_pointers: str
     trace: tuple[str, ...]
+    # Where the line's minutes were given (a pooled day may span places); "" on a line frozen
+    # in a snapshot before lines kept it: the visit's place of service.
+    place_of_service: str = ""
 
 
 class BillRow(Struct, frozen=True):

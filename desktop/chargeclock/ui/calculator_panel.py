@@ -225,8 +225,12 @@ class CalculatorPanel(QFrame):
                 f"<tr><td><b>{s.code}</b></td><td style='color:{theme.MUTED}'>&nbsp;{minutes}"
                 f"</td><td align='right'>&nbsp;&nbsp;<b>{s.units}</b>{cq}</td></tr>"
             )
+        # A same-day visit at another place: each line says its place of service.
+        places = len({ln.place_of_service for ln in result.claim_lines}) > 1
         lines = ", ".join(
-            f"{ln.code} {' '.join(ln.modifiers)} ×{ln.units}" for ln in result.claim_lines
+            f"{ln.code} {' '.join(ln.modifiers)} ×{ln.units}"
+            + (f" (POS {ln.place_of_service})" if places else "")
+            for ln in result.claim_lines
         )
         return f"<table>{''.join(rows)}</table><div style='color:{theme.MUTED}'>{lines}</div>"
 
