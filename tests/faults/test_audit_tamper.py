@@ -331,3 +331,32 @@ def test_a_superbill_anchor_typed_into_a_file_is_checked(
     assert f"anchor: {typed} (entry " in capsys.readouterr().out
     _attack(clinic, "DELETE FROM audit_log")
     assert any(str(typed) in p for p in _problems(_verify(clinic, capsys, "--anchor", str(typed))))
+
+
+@pytest.mark.parametrize("column", ["NULL", "visit"])
+def test_an_entrys_visit_column_changed_is_named(
+    clinic: Clinic, capsys: pytest.CaptureFixture[str], column: str
+) -> None:
+    """The column a visit's packet finds its segments' entries by is no part of the hash: a
+    segment's entry blanked or re-pointed there, to leave the visit's packet, is named."""
+    services = Services.open(clinic.path, FakeClock(datetime(2026, 3, 5, 15, 0, tzinfo=UTC)))
+    try:
+        visit = services.visits.open_visit(clinic.payer, codes=["97110"]).visit_id
+        started = datetime(2026, 3, 5, 14, 0, tzinfo=UTC)
+        stopped = started.replace(minute=12)
+        services.visits.add_segment(
+            visit, "97110", "PT", started_at=started, stopped_at=stopped, reason="forgot"
+        )
+        entry = services.db.execute("SELECT max(id) FROM audit_log").fetchone()[0]
+    finally:
+        services.close()
+    assert main(["verify-audit", "--db", str(clinic.path)]) == 0
+    value = str(clinic.visit) if column == "visit" else "NULL"
+    _attack(clinic, f"UPDATE audit_log SET visit_id = {value} WHERE id = {entry}")
+    lines = _verify(clinic, capsys)
+    says = f"visit {clinic.visit}" if column == "visit" else "no visit"
+    assert lines[-1] == (
+        f"audit log BROKEN: entry {entry}: its visit column says {says}, but its details "
+        f"(which its hash covers) name visit {visit} — a visit's audit packet and History find "
+        "its entries by that column"
+    )
