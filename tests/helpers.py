@@ -95,16 +95,16 @@ def tamper(path: Path, *sql: str) -> None:
         conn.close()
 
 
-def tamper_store(db: Engine, *sql: str) -> None:
-    """The same through an open store of either engine: the log's guards lifted (dropped from
-    the SQLite file, disabled on the server), then ``sql``."""
+def tamper_store(db: Engine, *sql: str, table: str = "audit_log") -> None:
+    """The same through an open store of either engine: the append-only guards of ``table``
+    lifted (dropped from the SQLite file, disabled on the server), then ``sql``."""
     if db.dialect == "postgresql":
-        db.execute("ALTER TABLE audit_log DISABLE TRIGGER USER")
+        db.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
         for statement in sql:
             db.execute(statement)
-        db.execute("ALTER TABLE audit_log ENABLE TRIGGER USER")
+        db.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
     else:
-        for trigger in ("audit_log_no_update", "audit_log_no_delete"):
+        for trigger in (f"{table}_no_update", f"{table}_no_delete"):
             db.execute(f"DROP TRIGGER IF EXISTS {trigger}")
         for statement in sql:
             db.execute(statement)

@@ -280,9 +280,14 @@ def test_a_packets_check_reads_the_patients_entries_by_their_index(
     schema: sqlite3.Connection,
 ) -> None:
     """The check from a checkpoint digests the entries on the patient's visits (by the visit
-    column): an index lookup, whatever the log's length."""
+    column) and checks the links of the patient's rows: index lookups, whatever the log's
+    length."""
     from chargeclock.storage.audit_checkpoint import PATIENT_ENTRIES
+    from chargeclock.storage.audit_links import PATIENT_QUERIES
 
     sql = PATIENT_ENTRIES.replace("?", "1")  # as the traced statements are explained
     assert "INDEX audit_log_visit" in " / ".join(_plan(schema, sql))
-    assert not full_scans(schema, sql)
+    for sql in (PATIENT_ENTRIES, *PATIENT_QUERIES):
+        sql = sql.replace("?", "1")
+        assert not full_scans(schema, sql), f"{sql}\n  → {_plan(schema, sql)}"
+        assert not [line for line in _plan(schema, sql) if line.startswith("SCAN")], sql

@@ -20,8 +20,9 @@ the checkpoint is signed and of this database (copies of a database, as its back
 id); its entry still has its hash; every entry after
 it chains on and has its hash recomputed (and its visit column held to its details); every row
 those entries list is as they audited it; the newest anchor beside the backups is contained in the
-log; and the patient's rows, and its visits' entries up to the checkpoint's, digest as they did
-at the checkpoint. Anything else (no checkpoint, another hash, the patient's rows changed since,
+log; the patient's rows, and its visits' entries up to the checkpoint's, digest as they did at
+the checkpoint; and its rows' links that no text holds are whole (:mod:`~chargeclock.storage.
+audit_links`). Anything else (no checkpoint, another hash, the patient's rows changed since,
 an entry re-pointed to or from its visits, a problem) answers ``None``: the caller checks in
 full, which names any problem. (A checkpoint kept before the entries were digested differs for
 a patient whose visits have entries: that patient's packet checks in full, and keeps a new one.)
@@ -39,7 +40,7 @@ from typing import Any
 
 from msgspec import Struct
 
-from chargeclock.storage import audit_keys, audit_rows, audit_verify
+from chargeclock.storage import audit_keys, audit_links, audit_rows, audit_verify
 from chargeclock.storage.audit_verify import AuditReport, Latest
 from chargeclock.storage.store import Store
 from chargeclock.storage.timefmt import to_db_time
@@ -268,6 +269,8 @@ def check_patient(
         return None
     digest, rows = patient_digest(conn, patient_id, checkpoint.entry)
     if digest != checkpoint.patients.get(str(patient_id), hashlib.sha256().hexdigest()[:32]):
+        return None
+    if audit_links.problems(conn, patient_id):  # links no text holds: not in the digest
         return None
     anchors, problems = audit_verify.check_anchors(conn, walk.count, backups, ())
     if problems:

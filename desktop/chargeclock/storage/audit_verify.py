@@ -9,7 +9,8 @@ Read-only: it reads the database, the key files and the anchors, and writes noth
    visit its hashed details name;
 2. **the rows**: every row of the covered tables (:mod:`~chargeclock.storage.audit_rows`) rebuilt
    from the table and compared with the latest entry that listed it; a row with no entry, and a
-   row an entry listed that is gone with no entry recording its deletion, are problems too;
+   row an entry listed that is gone with no entry recording its deletion, are problems too; and
+   the links between rows that no text holds (:mod:`~chargeclock.storage.audit_links`);
 3. **the anchors**: the newest anchor beside the backups and any given with ``--anchor`` must name
    an entry the chain still has, with the same hash.
 
@@ -25,7 +26,7 @@ from pathlib import Path
 
 from msgspec import Struct
 
-from chargeclock.storage import audit_anchor, audit_keys, audit_rows
+from chargeclock.storage import audit_anchor, audit_keys, audit_links, audit_rows
 from chargeclock.storage.audit import GENESIS, entry_text, visit_named
 from chargeclock.storage.audit_anchor import Anchor
 from chargeclock.storage.errors import StorageError
@@ -320,6 +321,7 @@ def verify(
     latest: Latest = {}
     walk = walk_chain(conn, keys, latest, indexed=indexed)
     counts, row_problems = _rows(conn, latest, seen)
+    row_problems += audit_links.problems(conn)
     checked, anchor_problems = check_anchors(conn, walk.count, backups, anchors)
     problems = walk.problems + key_problems + row_problems + anchor_problems
     return AuditReport(
