@@ -4,19 +4,11 @@ full check and in the audit packet's check from the checkpoint. On both engines.
 
 from __future__ import annotations
 
-import pytest
-
 from chargeclock.services.session import Services
 from chargeclock.storage import audit_checkpoint
 from chargeclock.storage.audit_checkpoint import Checkpoint
 from tests.helpers import tamper_store
-from tests.services.conftest import Clinic
-from tests.services.practice_data import Practice, small_practice
-
-
-@pytest.fixture
-def practice(clinic: Clinic) -> Practice:
-    return small_practice(clinic)
+from tests.services.practice_data import Practice
 
 
 def _checkpoint(services: Services) -> Checkpoint:
@@ -24,6 +16,12 @@ def _checkpoint(services: Services) -> Checkpoint:
     checkpoint = audit_checkpoint.read(services.db)
     assert checkpoint is not None
     return checkpoint
+
+
+def _behind_the_guard(services: Services, table: str, sql: str) -> None:
+    """``sql`` on an append-only ``table``, its guard lifted as an attacker would."""
+    with services.db.transaction():
+        tamper_store(services.db, sql, table=table)
 
 
 def _one(services: Services, sql: str, *params: object) -> tuple[object, ...]:
@@ -73,12 +71,8 @@ def test_a_frozen_superbill_moved_to_another_patient_is_named(practice: Practice
     hostile = practice.hostile_id
 
     def move(to: object) -> None:
-        with services.db.transaction():
-            tamper_store(
-                services.db,
-                f"UPDATE claim_snapshots SET patient_id = {to} WHERE id = {snapshot}",
-                table="claim_snapshots",
-            )
+        sql = f"UPDATE claim_snapshots SET patient_id = {to} WHERE id = {snapshot}"
+        _behind_the_guard(services, "claim_snapshots", sql)
 
     move(hostile)
     for whose in (practice.patient_id, hostile):  # gone from one, found on the other
@@ -103,12 +97,8 @@ def test_a_ledger_notes_change_is_named(practice: Practice) -> None:
     checkpoint = _checkpoint(services)
 
     def note(text: str) -> None:
-        with services.db.transaction():
-            tamper_store(
-                services.db,
-                f"UPDATE ledger_entries SET note = '{text}' WHERE id = {entry}",
-                table="ledger_entries",
-            )
+        sql = f"UPDATE ledger_entries SET note = '{text}' WHERE id = {entry}"
+        _behind_the_guard(services, "ledger_entries", sql)
 
     note("agreed with the patient")
     assert audit_checkpoint.check_patient(services.db, checkpoint, practice.patient_id) is None

@@ -7,23 +7,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-
 from chargeclock.services.packet import build_packet
 from chargeclock.services.session import Services
 from chargeclock.storage import audit_checkpoint
 from tests.helpers import tamper_store
-from tests.services.conftest import Clinic
-from tests.services.practice_data import DAY, Practice, small_practice
-
-LAST = DAY + timedelta(days=2)
-FULL_NOW = "full check now (every entry's hash, every billing row) by verify-audit:"
-FROM_CHECKPOINT = "full check (every entry's hash, every billing row) by verify-audit, "
-
-
-@pytest.fixture
-def practice(clinic: Clinic) -> Practice:
-    return small_practice(clinic)
+from tests.services.practice_data import (
+    DAY,
+    FROM_CHECKPOINT,
+    FULL_NOW,
+    LAST,
+    Practice,
+)
 
 
 def _forgotten_segment(

@@ -20,17 +20,14 @@ from pypdf import PdfReader
 from chargeclock.services.packet import build_packet, packet_pdf
 from chargeclock.services.session import Services
 from chargeclock.storage import audit_checkpoint, audit_keys, audit_rows, audit_verify
-from tests.services.conftest import Clinic
-from tests.services.practice_data import DAY, Practice, small_practice, treat
-
-LAST = DAY + timedelta(days=2)
-FULL_NOW = "full check now (every entry's hash, every billing row) by verify-audit:"
-FROM_CHECKPOINT = "full check (every entry's hash, every billing row) by verify-audit, "
-
-
-@pytest.fixture
-def practice(clinic: Clinic) -> Practice:
-    return small_practice(clinic)
+from tests.services.practice_data import (
+    DAY,
+    FROM_CHECKPOINT,
+    FULL_NOW,
+    LAST,
+    Practice,
+    treat,
+)
 
 
 def _checkpoint_file(services: Services) -> Path:
