@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from chargeclock.storage.store import Engine
+
 DATA = Path(__file__).parent / "data"
 
 
@@ -91,3 +93,18 @@ def tamper(path: Path, *sql: str) -> None:
         conn.commit()
     finally:
         conn.close()
+
+
+def tamper_store(db: Engine, *sql: str, table: str = "audit_log") -> None:
+    """The same through an open store of either engine: the append-only guards of ``table``
+    lifted (dropped from the SQLite file, disabled on the server), then ``sql``."""
+    if db.dialect == "postgresql":
+        db.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+        for statement in sql:
+            db.execute(statement)
+        db.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+    else:
+        for trigger in (f"{table}_no_update", f"{table}_no_delete"):
+            db.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+        for statement in sql:
+            db.execute(statement)

@@ -331,3 +331,78 @@ def test_a_superbill_anchor_typed_into_a_file_is_checked(
     assert f"anchor: {typed} (entry " in capsys.readouterr().out
     _attack(clinic, "DELETE FROM audit_log")
     assert any(str(typed) in p for p in _problems(_verify(clinic, capsys, "--anchor", str(typed))))
+
+
+@pytest.mark.parametrize("column", ["NULL", "visit"])
+def test_an_entrys_visit_column_changed_is_named(
+    clinic: Clinic, capsys: pytest.CaptureFixture[str], column: str
+) -> None:
+    """The column a visit's packet finds its segments' entries by is no part of the hash: a
+    segment's entry blanked or re-pointed there, to leave the visit's packet, is named."""
+    services = Services.open(clinic.path, FakeClock(datetime(2026, 3, 5, 15, 0, tzinfo=UTC)))
+    try:
+        visit = services.visits.open_visit(clinic.payer, codes=["97110"]).visit_id
+        started = datetime(2026, 3, 5, 14, 0, tzinfo=UTC)
+        stopped = started.replace(minute=12)
+        services.visits.add_segment(
+            visit, "97110", "PT", started_at=started, stopped_at=stopped, reason="forgot"
+        )
+        entry = services.db.execute("SELECT max(id) FROM audit_log").fetchone()[0]
+    finally:
+        services.close()
+    assert main(["verify-audit", "--db", str(clinic.path)]) == 0
+    value = str(clinic.visit) if column == "visit" else "NULL"
+    _attack(clinic, f"UPDATE audit_log SET visit_id = {value} WHERE id = {entry}")
+    lines = _verify(clinic, capsys)
+    says = f"visit {clinic.visit}" if column == "visit" else "no visit"
+    assert lines[-1] == (
+        f"audit log BROKEN: entry {entry}: its visit column says {says}, but its details "
+        f"(which its hash covers) name visit {visit} — a visit's audit packet and History find "
+        "its entries by that column"
+    )
+
+
+def test_links_no_audited_text_holds_are_named(
+    clinic: Clinic, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A segment hung on the other visit's row of its code, a frozen superbill moved to another
+    day: each row's text is as audited, the link to the row it points to is not."""
+    conn = sqlite3.connect(clinic.path)
+    try:
+        first, second = (r[0] for r in conn.execute("SELECT id FROM visits ORDER BY id"))
+        segment, code = conn.execute(
+            "SELECT s.id, c.code FROM timer_segments s JOIN visit_codes c "
+            "ON c.id = s.visit_code_id WHERE s.visit_id = ? ORDER BY s.id LIMIT 1",
+            (first,),
+        ).fetchone()
+        (other_row,) = conn.execute(
+            "SELECT id FROM visit_codes WHERE visit_id = ? AND code = ?", (second, code)
+        ).fetchone()
+        snapshot, day = conn.execute(
+            "SELECT s.id, v.date_of_service FROM claim_snapshots s JOIN visits v "
+            "ON v.id = s.visit_id WHERE s.visit_id = ?",
+            (second,),
+        ).fetchone()
+    finally:
+        conn.close()
+    _attack(clinic, f"UPDATE timer_segments SET visit_code_id = {other_row} WHERE id = {segment}")
+    assert _problems(_verify(clinic, capsys)) == [
+        f"timer segment {segment} of visit {first}: its code row {other_row} ({code}) is visit "
+        f"{second}'s, not its own (the segment's text names only the code)"
+    ]
+    _attack(
+        clinic,
+        "DROP TRIGGER claim_snapshots_no_update",
+        f"UPDATE claim_snapshots SET date_of_service = '2026-03-09' WHERE id = {snapshot}",
+    )
+    assert _problems(_verify(clinic, capsys)) == [
+        f"timer segment {segment} of visit {first}: its code row {other_row} ({code}) is visit "
+        f"{second}'s, not its own (the segment's text names only the code) (2 rows' links "
+        "differ in all)"
+    ]
+    own_row = f"(SELECT id FROM visit_codes WHERE visit_id = {first} AND code = '{code}')"
+    _attack(clinic, f"UPDATE timer_segments SET visit_code_id = {own_row} WHERE id = {segment}")
+    assert _problems(_verify(clinic, capsys)) == [
+        f"frozen superbill {snapshot} of visit {second}: date of service 2026-03-09, its "
+        f"visit's {day}"
+    ]

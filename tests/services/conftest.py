@@ -5,12 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 import pytest
 
 from chargeclock.clock import FakeClock
 from chargeclock.services.session import Services
 from tests.conftest import OpenServices
+
+if TYPE_CHECKING:
+    from tests.services.practice_data import Practice
 
 START = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)  # a Monday, 14:00 UTC
 VALID_NPI = "1234567893"
@@ -62,6 +66,14 @@ def clinic(open_services: OpenServices, clock: FakeClock) -> Iterator[Clinic]:
         report = services.verify_audit()
         assert report.ok, report.problems
     services.close()
+
+
+@pytest.fixture
+def practice(clinic: Clinic) -> Practice:
+    """The small practice of :mod:`tests.services.practice_data` on the clinic."""
+    from tests.services.practice_data import small_practice  # it builds on this module's Clinic
+
+    return small_practice(clinic)
 
 
 def open_as_workstation(

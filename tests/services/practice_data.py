@@ -18,6 +18,10 @@ HOSTILE = {
     "member_id": "'=quoted",
 }
 DAY = date(2026, 3, 2)
+LAST = DAY + timedelta(days=2)  # the audit packet's period: DAY to LAST
+#: how a packet's verification begins: a full check made now, or one from the checkpoint
+FULL_NOW = "full check now (every entry's hash, every billing row) by verify-audit:"
+FROM_CHECKPOINT = "full check (every entry's hash, every billing row) by verify-audit, "
 CHARGES = {"97110": "60.00", "97112": "62.00", "97140": "55.00", "97530": "65.00"}
 
 

@@ -20,17 +20,14 @@ from pypdf import PdfReader
 from chargeclock.services.packet import build_packet, packet_pdf
 from chargeclock.services.session import Services
 from chargeclock.storage import audit_checkpoint, audit_keys, audit_rows, audit_verify
-from tests.services.conftest import Clinic
-from tests.services.practice_data import DAY, Practice, small_practice, treat
-
-LAST = DAY + timedelta(days=2)
-FULL_NOW = "full check now (every entry's hash, every billing row) by verify-audit:"
-FROM_CHECKPOINT = "full check (every entry's hash, every billing row) by verify-audit, "
-
-
-@pytest.fixture
-def practice(clinic: Clinic) -> Practice:
-    return small_practice(clinic)
+from tests.services.practice_data import (
+    DAY,
+    FROM_CHECKPOINT,
+    FULL_NOW,
+    LAST,
+    Practice,
+    treat,
+)
 
 
 def _checkpoint_file(services: Services) -> Path:
@@ -64,7 +61,7 @@ def test_a_later_packet_checks_from_the_full_checks_checkpoint(practice: Practic
     assert (
         packet.audit_report[1] == f"since then: no new entries; entry {head:,}'s hash is unchanged"
     )
-    _, mine = audit_checkpoint.patient_digest(services.db, practice.patient_id)
+    _, mine = audit_checkpoint.patient_digest(services.db, practice.patient_id, head)
     assert f"patient {practice.patient_id}'s {mine:,} billing rows" in packet.audit_report[2]
     text = _flat(packet_pdf(packet))
     assert "verify-audit: intact" in text
@@ -171,13 +168,13 @@ def test_a_full_checks_digests_are_each_patients_rows(practice: Practice) -> Non
     treat(practice.clinic, practice.hostile_id, date(2026, 3, 9), [("97110", "PTA", 12)])
     services.records.record_payment(practice.patient_id, "12.00", "insurance")
     digests = audit_checkpoint.Digests()
-    report = audit_verify.verify(services.db, seen=digests)
+    report = audit_verify.verify(services.db, seen=digests, indexed=digests.indexed)
     assert report.ok
     kept = digests.result()
     patients = [int(r[0]) for r in services.db.execute("SELECT id FROM patients")]
     assert {practice.patient_id, practice.hostile_id} <= set(patients)
     for patient in patients:
-        digest, _ = audit_checkpoint.patient_digest(services.db, patient)
+        digest, _ = audit_checkpoint.patient_digest(services.db, patient, report.entries)
         empty = hashlib.sha256().hexdigest()[:32]
         assert kept.get(str(patient), empty) == digest, patient
     assert set(audit_checkpoint.PATIENT_ROWS) == set(audit_rows.BY_TAG)

@@ -73,6 +73,28 @@ def test_the_entry_text_is_the_canonical_json_of_its_fields(
         assert text == audit.canonical_json(fields if rows is None else {**fields, "rows": rows})
 
 
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=9), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@given(
+    st.dictionaries(st.sampled_from(["visit_id", "visit", "a", "zz", 'x"visit_id"']), _JSON),
+    st.one_of(st.just({}), st.dictionaries(st.just("visit_id"), _JSON)),
+)
+def test_the_visit_named_in_an_entrys_text_is_the_visit_of_its_details(
+    details: dict[str, object], nested: dict[str, object]
+) -> None:
+    """verify-audit's fast reading of the stored text agrees with how the column was filled,
+    whatever the details hold (a visit_id of any type, one nested deeper, NaN)."""
+    details = {**details, "before": nested}
+    assert audit.visit_named(audit.canonical_json(details)) == audit.visit_of(details)
+
+
 @given(
     st.lists(
         st.one_of(

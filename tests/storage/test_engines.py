@@ -24,6 +24,7 @@ from chargeclock.storage.errors import (
 )
 from chargeclock.storage.store import Engine, insert_id
 from tests.conftest import STORES
+from tests.helpers import tamper_store
 from tests.pg_server import Cluster
 
 AT = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)
@@ -105,18 +106,6 @@ def test_the_audit_log_is_append_only(engine: Engine) -> None:
     assert report.ok and report.entries == 3
 
 
-def _tamper(db: Engine, sql: str) -> None:
-    """Change the log behind its triggers' back, as an attacker with the database would."""
-    if db.dialect == "postgresql":
-        db.execute("ALTER TABLE audit_log DISABLE TRIGGER USER")
-        db.execute(sql)
-        db.execute("ALTER TABLE audit_log ENABLE TRIGGER USER")
-    else:
-        for trigger in ("audit_log_no_update", "audit_log_no_delete"):
-            db.execute(f"DROP TRIGGER {trigger}")
-        db.execute(sql)
-
-
 @pytest.mark.parametrize(
     ("sql", "broken", "problem"),
     [
@@ -131,7 +120,7 @@ def test_tampering_is_found_and_named(engine: Engine, sql: str, broken: int, pro
                          entity="timer_segment", entity_id=n, reason=f"r{n}",
                          details={"minutes": n, "note": "ü'%"})  # fmt: skip
     assert audit_verify.verify(engine).ok
-    _tamper(engine, sql)
+    tamper_store(engine, sql)
     report = audit_verify.verify(engine)
     assert report.broken_id == broken and problem in report.problems[0]
 

@@ -274,3 +274,20 @@ def test_a_visits_reads_use_their_indexes(
                 found[part] = " / ".join(_plan(schema, sql))
                 assert f"INDEX {index}" in found[part], f"{shape}\n  → {found[part]}"
     assert found.keys() == BY_INDEX.keys()
+
+
+def test_a_packets_check_reads_the_patients_entries_by_their_index(
+    schema: sqlite3.Connection,
+) -> None:
+    """The check from a checkpoint digests the entries on the patient's visits (by the visit
+    column) and checks the links of the patient's rows: index lookups, whatever the log's
+    length."""
+    from chargeclock.storage.audit_checkpoint import PATIENT_ENTRIES
+    from chargeclock.storage.audit_links import PATIENT_QUERIES
+
+    sql = PATIENT_ENTRIES.replace("?", "1")  # as the traced statements are explained
+    assert "INDEX audit_log_visit" in " / ".join(_plan(schema, sql))
+    for sql in (PATIENT_ENTRIES, *PATIENT_QUERIES):
+        sql = sql.replace("?", "1")
+        assert not full_scans(schema, sql), f"{sql}\n  → {_plan(schema, sql)}"
+        assert not [line for line in _plan(schema, sql) if line.startswith("SCAN")], sql

@@ -212,6 +212,7 @@ class Services:
             anchors=anchors,
             key_files=key_files,
             seen=digests,
+            indexed=digests.indexed,
         )
         if keep_checkpoint:
             audit_checkpoint.keep(self.db, report, digests, self.ctx.now())

@@ -21,6 +21,7 @@ from datetime import datetime
 from json.encoder import encode_basestring
 from typing import Any
 
+import msgspec
 from msgspec import Struct
 
 from chargeclock.storage import audit_keys, audit_rows
@@ -115,8 +116,36 @@ def append(
 
 def visit_of(details: Mapping[str, Any]) -> int | None:
     """The visit an entry's details name (``visit_id``), kept beside the entry for a lookup
-    per visit (not hashed: the details that name it are)."""
+    per visit (not hashed: the details that name it are, so ``verify-audit`` holds the column
+    to :func:`visit_named`)."""
     value = details.get("visit_id")
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+class _VisitField(Struct):
+    """The one field of an entry's details :func:`visit_named` reads (the rest are skipped)."""
+
+    visit_id: Any = None
+
+
+_VISIT_FIELD = msgspec.json.Decoder(_VisitField)
+
+
+def visit_named(details: str) -> int | None:
+    """:func:`visit_of` the details as stored (the entry's JSON text): what its ``visit_id``
+    column must say. ``verify-audit`` asks it of every entry, so details that cannot name a
+    visit (no ``"visit_id"`` in the text: JSON never escapes those letters) are not parsed,
+    and the rest are read for that one field alone."""
+    if '"visit_id"' not in details:
+        return None
+    try:
+        value = _VISIT_FIELD.decode(details).visit_id
+    except msgspec.DecodeError:  # not an object, or JSON only the standard reader takes (NaN)
+        try:
+            parsed = json.loads(details)
+        except ValueError:
+            return None
+        return visit_of(parsed) if isinstance(parsed, dict) else None
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 

@@ -7,7 +7,9 @@ well under that, so a full check that finds everything intact keeps a **checkpoi
 * the entry it checked up to, with that entry's hash, when, and how many rows it checked;
 * for each patient, a digest of all the billing rows of the patient (its visits, their timer
   segments, untimed services, bills, claim lines and frozen superbills, its payments and ledger
-  entries) as they stood, each then equal to its latest audit entry;
+  entries) as they stood, each then equal to its latest audit entry, and of the entries whose
+  ``visit_id`` column names one of its visits (each then naming the visit its hashed details
+  name): the column is no part of an entry's hash, yet the packet finds a visit's entries by it;
 * an HMAC over all of it with the audit key that signs that entry.
 
 It is a file ``<database id>.checked`` in the audit keys folder (owner-only, beside the key):
@@ -16,10 +18,14 @@ whoever could forge it holds the key, and could as well re-sign the chain itself
 :func:`check_patient` then proves, for one patient, in time that grows with the entries since:
 the checkpoint is signed and of this database (copies of a database, as its backups, share its
 id); its entry still has its hash; every entry after
-it chains on and has its hash recomputed; every row those entries list is as they audited it; the
-newest anchor beside the backups is contained in the log; and the patient's rows digest as they
-did at the checkpoint. Anything else (no checkpoint, another hash, the patient's rows changed
-since, a problem) answers ``None``: the caller checks in full, which names any problem.
+it chains on and has its hash recomputed (and its visit column held to its details); every row
+those entries list is as they audited it; the newest anchor beside the backups is contained in the
+log; the patient's rows, and its visits' entries up to the checkpoint's, digest as they did at
+the checkpoint; and its rows' links that no text holds are whole (:mod:`~chargeclock.storage.
+audit_links`). Anything else (no checkpoint, another hash, the patient's rows changed since,
+an entry re-pointed to or from its visits, a problem) answers ``None``: the caller checks in
+full, which names any problem. (A checkpoint kept before the entries were digested differs for
+a patient whose visits have entries: that patient's packet checks in full, and keeps a new one.)
 """
 
 from __future__ import annotations
@@ -34,7 +40,7 @@ from typing import Any
 
 from msgspec import Struct
 
-from chargeclock.storage import audit_keys, audit_rows, audit_verify
+from chargeclock.storage import audit_keys, audit_links, audit_rows, audit_verify
 from chargeclock.storage.audit_verify import AuditReport, Latest
 from chargeclock.storage.store import Store
 from chargeclock.storage.timefmt import to_db_time
@@ -53,6 +59,11 @@ PATIENT_ROWS: dict[str, str] = {
     "payment": "patient_id = ?",
     "ledger": "patient_id = ?",
 }
+# The entries up to the checkpoint's that the visit column puts on one patient's visits: an
+# index lookup (audit_log_visit), not a read of the log.
+PATIENT_ENTRIES = (
+    f"SELECT id, visit_id FROM audit_log WHERE visit_id {_OF_PATIENT} AND id <= ? ORDER BY id"
+)
 _BY_PATIENT = ("visit", "payment", "ledger")  # the first value of the row's text is the patient
 # Past this many entries since the checkpoint, checking them and each row they list costs about
 # what a full check costs on a large database; the full check then renews the checkpoint.
@@ -73,11 +84,13 @@ class Checkpoint(Struct, frozen=True):
 
 class Digests:
     """Digests each patient's rows as a full check shows them (``verify(seen=...)``): rows in
-    table order, then key order — the order :func:`patient_digest` reads them in."""
+    table order, then key order, then the entries ``indexed`` to its visits (``verify(indexed=
+    digests.indexed)``) in entry order — the order :func:`patient_digest` reads them in."""
 
     def __init__(self) -> None:
         self._patient_of_visit: dict[int, str] = {}
         self._hashes: dict[str, Any] = {}
+        self.indexed: list[tuple[int, int]] = []  # (entry id, visit column), filled by verify
 
     def __call__(self, table: audit_rows.Table, key: int, text: str) -> None:
         tag = table.tag
@@ -99,11 +112,22 @@ class Digests:
         digest.update(f"{tag} {key} {text}\n".encode())
 
     def result(self) -> dict[str, str]:
+        """Each patient's digest (call once, after the full check)."""
+        for entry_id, visit_id in self.indexed:
+            digest = self._hashes.get(self._patient_of_visit.get(visit_id, ""))
+            if digest is not None:  # else a visit that is gone: only a full check covers it
+                digest.update(_entry_line(entry_id, visit_id))
+        self.indexed = []
         return {p: h.hexdigest()[:32] for p, h in self._hashes.items()}
 
 
-def patient_digest(conn: Store, patient_id: int) -> tuple[str, int]:
-    """The digest of the patient's rows as they stand, and how many rows it covers."""
+def _entry_line(entry_id: int, visit_id: int) -> bytes:
+    return f"entry {entry_id} visit {visit_id}\n".encode()
+
+
+def patient_digest(conn: Store, patient_id: int, upto: int) -> tuple[str, int]:
+    """The digest of the patient's rows as they stand and of the entries up to ``upto`` whose
+    visit column names one of its visits (an index lookup), and how many rows it covers."""
     digest = hashlib.sha256()
     count = 0
     for table in audit_rows.TABLES:
@@ -111,6 +135,8 @@ def patient_digest(conn: Store, patient_id: int) -> tuple[str, int]:
         for key, text in audit_rows.scan(conn, table, where, (patient_id,)):
             digest.update(f"{table.tag} {key} {text}\n".encode())
             count += 1
+    for entry_id, visit_id in conn.execute(PATIENT_ENTRIES, (patient_id, upto)):
+        digest.update(_entry_line(entry_id, visit_id))
     return digest.hexdigest()[:32], count
 
 
@@ -239,10 +265,12 @@ def check_patient(
     keys, key_problems = audit_verify.keys_of(conn, (), folder)
     latest: Latest = {}
     walk = audit_verify.walk_chain(conn, keys, latest, after=checkpoint.entry, prev=checkpoint.hash)
-    if key_problems or walk.problem or walk.unchecked or not _tail_rows_as_audited(conn, latest):
+    if key_problems or walk.problems or walk.unchecked or not _tail_rows_as_audited(conn, latest):
         return None
-    digest, rows = patient_digest(conn, patient_id)
+    digest, rows = patient_digest(conn, patient_id, checkpoint.entry)
     if digest != checkpoint.patients.get(str(patient_id), hashlib.sha256().hexdigest()[:32]):
+        return None
+    if audit_links.problems(conn, patient_id):  # links no text holds: not in the digest
         return None
     anchors, problems = audit_verify.check_anchors(conn, walk.count, backups, ())
     if problems:

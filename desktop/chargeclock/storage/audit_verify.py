@@ -4,10 +4,13 @@ Read-only: it reads the database, the key files and the anchors, and writes noth
 
 1. **the chain**: ids 1, 2, 3 … with no gap, each entry's ``prev_hash`` equal to the hash before
    it, and each hash recomputed — plain SHA-256 for entries from before the database's first
-   key, HMAC-SHA256 with the key file for the rest;
+   key, HMAC-SHA256 with the key file for the rest — and each entry's ``visit_id`` column (not
+   hashed: an index, by which a visit's audit packet and History find its entries) equal to the
+   visit its hashed details name;
 2. **the rows**: every row of the covered tables (:mod:`~chargeclock.storage.audit_rows`) rebuilt
    from the table and compared with the latest entry that listed it; a row with no entry, and a
-   row an entry listed that is gone with no entry recording its deletion, are problems too;
+   row an entry listed that is gone with no entry recording its deletion, are problems too; and
+   the links between rows that no text holds (:mod:`~chargeclock.storage.audit_links`);
 3. **the anchors**: the newest anchor beside the backups and any given with ``--anchor`` must name
    an entry the chain still has, with the same hash.
 
@@ -23,8 +26,8 @@ from pathlib import Path
 
 from msgspec import Struct
 
-from chargeclock.storage import audit_anchor, audit_keys, audit_rows
-from chargeclock.storage.audit import GENESIS, entry_text
+from chargeclock.storage import audit_anchor, audit_keys, audit_links, audit_rows
+from chargeclock.storage.audit import GENESIS, entry_text, visit_named
 from chargeclock.storage.audit_anchor import Anchor
 from chargeclock.storage.errors import StorageError
 from chargeclock.storage.store import Store
@@ -75,6 +78,20 @@ class _Walk(Struct):
     problem: str = ""
     broken_id: int | None = None
     head: str = GENESIS  # the hash of the last entry walked
+    misindexed: str = ""  # the first entry whose visit column is not its details' visit
+    misindexed_count: int = 0
+
+    @property
+    def problems(self) -> list[str]:
+        """The chain's first problem, then the visit column's (with how many entries)."""
+        out = [self.problem] if self.problem else []
+        if self.misindexed_count > 1:
+            return [*out, f"{self.misindexed} ({self.misindexed_count:,} entries in all)"]
+        return [*out, self.misindexed] if self.misindexed else out
+
+
+def _visit_text(visit_id: int | None) -> str:
+    return "no visit" if visit_id is None else f"visit {visit_id}"
 
 
 def keys_of(
@@ -112,9 +129,11 @@ def walk_chain(
     *,
     after: int = 0,
     prev: str = GENESIS,
+    indexed: list[tuple[int, int]] | None = None,
 ) -> _Walk:
     """Check the chain from the entry after ``after`` (whose hash is ``prev``); fill ``latest``
-    with each row's last audited text and entry id among the entries walked."""
+    with each row's last audited text and entry id among the entries walked, and ``indexed``
+    (if given) with ``(entry id, visit column)`` of each entry walked that names a visit."""
     walk = _Walk(count=after)
     walk.head = prev
     starts = [k[0] for k in keys]
@@ -124,15 +143,27 @@ def walk_chain(
     sha256 = hashlib.sha256
     digest = hmac.digest
     cursor = conn.execute(
-        "SELECT id, at, actor, action, entity, entity_id, reason, details, prev_hash, hash, rows "
-        "FROM audit_log WHERE id > ? ORDER BY id",
+        "SELECT id, at, actor, action, entity, entity_id, reason, details, prev_hash, hash, rows, "
+        "visit_id FROM audit_log WHERE id > ? ORDER BY id",
         (after,),
     )
     for row in cursor:
-        entry_id, at, actor, action, entity, entity_id, reason, details, prev_hash, stored, rows = (
-            row
-        )
+        (entry_id, at, actor, action, entity, entity_id, reason, details, prev_hash, stored, rows,
+         visit_id) = row  # fmt: skip
         walk.count += 1
+        # the visit column against the hashed details: a test of the text for most entries
+        if (visit_id is not None or '"visit_id"' in details) and (
+            named := visit_named(details)
+        ) != visit_id:
+            walk.misindexed_count += 1
+            if not walk.misindexed:
+                walk.misindexed = (
+                    f"entry {entry_id}: its visit column says {_visit_text(visit_id)}, but its "
+                    f"details (which its hash covers) name {_visit_text(named)} — a visit's audit "
+                    "packet and History find its entries by that column"
+                )
+        if visit_id is not None and indexed is not None:
+            indexed.append((entry_id, visit_id))
         problem = ""
         if entry_id != walk.count:
             problem = f"entry {walk.count} is missing (next is {entry_id})"
@@ -279,18 +310,20 @@ def verify(
     key_files: Sequence[Path] = (),
     keys_folder: Path | None = None,
     seen: RowSeen | None = None,
+    indexed: list[tuple[int, int]] | None = None,
 ) -> AuditReport:
     """Check everything (see the module docstring). ``backups``: the folder whose newest anchor
     is checked; ``anchors``: more anchor files; ``key_files``: key files besides those in
     ``keys_folder`` (default: the user's, :func:`chargeclock.paths.audit_keys_dir`); ``seen``
-    is shown every billing row as it is checked (a checkpoint digests them)."""
+    is shown every billing row as it is checked, and ``indexed`` gets each entry's visit column
+    (a checkpoint digests both)."""
     keys, key_problems = keys_of(conn, key_files, keys_folder)
     latest: Latest = {}
-    walk = walk_chain(conn, keys, latest)
+    walk = walk_chain(conn, keys, latest, indexed=indexed)
     counts, row_problems = _rows(conn, latest, seen)
+    row_problems += audit_links.problems(conn)
     checked, anchor_problems = check_anchors(conn, walk.count, backups, anchors)
-    problems = [walk.problem] if walk.problem else []
-    problems += key_problems + row_problems + anchor_problems
+    problems = walk.problems + key_problems + row_problems + anchor_problems
     return AuditReport(
         entries=walk.count,
         plain_entries=walk.plain,
