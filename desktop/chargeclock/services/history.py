@@ -47,17 +47,23 @@ def visit_summaries(ctx: Context, patient_id: int) -> list[VisitSummary]:
     """The patient's visits, newest first (by date of service, then id)."""
     out = []
     for entry in history.visit_history(ctx.db, patient_id):
-        lines = entry.lines
-        charges = [line[3] for line in lines if line[3] is not None]
+        # Summed in one loop per visit: a decade's visits pay no call per line.
+        units = charge = 0
+        charged = False
+        for _, _, line_units, cents in entry.lines:
+            units += line_units
+            if cents is not None:
+                charge += cents
+                charged = True
         out.append(
             VisitSummary(
                 entry.visit_id,
                 entry.date_of_service,
                 entry.status,
                 entry.billed,
-                lines,
-                sum(line[2] for line in lines) if lines else None,
-                sum(charges) if charges else None,
+                entry.lines,
+                units if entry.lines else None,
+                charge if charged else None,
             )
         )
     return out

@@ -212,21 +212,22 @@ class VisitTimers(VisitReads):
 
     # --- timers --------------------------------------------------------------------------------
     #
-    # A tap reads the visit row, then in one transaction: the visit's running segments (what it
-    # decides from), its code rows on a start, the segment rows it writes, the audit entry, the
-    # heartbeat, the commit. It does not read the visit back (that grows with the visit and the
-    # patient's year): the returned TimerChange reads it only when asked, or is applied to the
-    # state the screen holds (``TimerChange.applied_to``).
+    # A tap, in one transaction: the visit row (still open: another workstation may have
+    # finalized it a moment ago), the visit's running segments (what it decides from), its code
+    # rows on a start, the segment rows it writes, the audit entry, the heartbeat, the commit.
+    # It does not read the visit back (that grows with the visit and the patient's year): the
+    # returned TimerChange reads it only when asked, or is applied to the state the screen
+    # holds (``TimerChange.applied_to``).
 
     def start_timer(self, visit_id: int, code: str, role: str) -> TimerChange:
         """Start ``role``'s timer on ``code`` now, stopping that role's other running code in the
         same transaction. Adds the code row if missing. Already running: nothing changes."""
         _role(role)
-        visit = self._open_visit_row(visit_id)
-        entry = catalogue_code(self.ctx.book, visit.date_of_service.year, code)
-        if not entry.timed:
-            raise InputError("code", f"{entry.code} is untimed: tick it and enter its minutes")
         with self.ctx.db.transaction():
+            visit = self._open_visit_row(visit_id)
+            entry = catalogue_code(self.ctx.book, visit.date_of_service.year, code)
+            if not entry.timed:
+                raise InputError("code", f"{entry.code} is untimed: tick it and enter its minutes")
             return self._start(
                 visit, entry.code, role, visits.running_segments(self._conn, visit_id)
             )
@@ -309,8 +310,8 @@ class VisitTimers(VisitReads):
         """Stop ``role``'s running timer (only if it runs on ``code``, when given). Nothing
         running: nothing changes."""
         _role(role)
-        visit = self._open_visit_row(visit_id)
         with self.ctx.db.transaction():
+            visit = self._open_visit_row(visit_id)
             running = visits.running_segments(self._conn, visit_id)
             return self._stop(visit, running, role, code)
 
@@ -336,9 +337,9 @@ class VisitTimers(VisitReads):
         comes from the running segments (an index of the few that run), read in the same
         transaction as the write, so another workstation's tap cannot come between."""
         _role(role)
-        visit = self._open_visit_row(visit_id)
         wanted = code.strip().upper()
         with self.ctx.db.transaction():
+            visit = self._open_visit_row(visit_id)
             running = visits.running_segments(self._conn, visit_id)
             if any(s.role == role and s.code == wanted for s in running):
                 return self._stop(visit, running, role, wanted)
@@ -349,8 +350,8 @@ class VisitTimers(VisitReads):
 
     def stop_all(self, visit_id: int) -> TimerChange:
         """Stop every running timer of the visit now."""
-        visit = self._open_visit_row(visit_id)
         with self.ctx.db.transaction():
+            visit = self._open_visit_row(visit_id)
             running = visits.running_segments(self._conn, visit_id)
             stopped = self._stop_segments(running, self.ctx.now())
             self._audit_stops("timers_stopped", visit.id, stopped)

@@ -44,16 +44,11 @@ def _grouped(rows: Any) -> Iterator[VisitHistory]:
     for visit_id, day, status, bill, code, modifiers, units, charge in rows:
         if head is None or visit_id != head[0]:
             if head is not None:
-                yield _entry(head, lines)
+                yield VisitHistory(
+                    head[0], date.fromisoformat(head[1]), head[2], head[3], tuple(lines)
+                )
             head, lines = (visit_id, day, status, bill is not None), []
         if code is not None:
             lines.append((code, modifiers, units, charge))
     if head is not None:
-        yield _entry(head, lines)
-
-
-def _entry(
-    head: tuple[int, str, str, bool], lines: list[tuple[str, str, int, int | None]]
-) -> VisitHistory:
-    visit_id, day, status, billed = head
-    return VisitHistory(visit_id, date.fromisoformat(day), status, billed, tuple(lines))
+        yield VisitHistory(head[0], date.fromisoformat(head[1]), head[2], head[3], tuple(lines))

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -28,7 +29,7 @@ from chargeclock.domain.fees import money
 from chargeclock.domain.wording import plural
 from chargeclock.ui import theme
 from chargeclock.ui.claim_actions import ClaimActions
-from chargeclock.ui.steady import SteadyBox, SteadyLines
+from chargeclock.ui.steady import SteadyBox, SteadyLines, keep_room
 
 
 class Reminder(Struct, frozen=True):
@@ -103,6 +104,7 @@ class CalculatorPanel(QFrame):
         body = QWidget()
         body.setObjectName("PanelBody")
         body.setStyleSheet("QWidget#PanelBody { background: white; }")
+        keep_room(body)  # a line or a switch more: the lines are laid out once, not squeezed
         scroll.setWidget(body)
         outer.addWidget(scroll)
         layout = QVBoxLayout(body)
@@ -134,6 +136,10 @@ class CalculatorPanel(QFrame):
         for index in range(MAX_TIE_SWITCHES):
             button = QPushButton(body)
             button.setObjectName("TieSwitch")
+            # The panel's width, never its text's: a switch wider than the panel would widen
+            # everything in it past the visible part, and lay out every line again as it
+            # comes and goes (the whole text is its tooltip).
+            button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
             button.setVisible(False)
             button.clicked.connect(partial(self._tie_clicked, index))
             self.tie_buttons.append(button)
@@ -323,6 +329,7 @@ class CalculatorPanel(QFrame):
                 label = f"Switch to {text} ({money(alt.allowed_total)})"
                 if button.text() != label:
                     button.setText(label)
+                    button.setToolTip(label)
             if button.isVisibleTo(self) != (index < len(shown)):
                 button.setVisible(index < len(shown))
 

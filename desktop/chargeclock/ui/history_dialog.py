@@ -185,7 +185,9 @@ class HistoryDialog(QDialog):
         summaries = services.visits.history(self.patient_id)
         payments = services.records.payments(self.patient_id)
         paid_by_visit: dict[int, Decimal] = {}
+        paid = Decimal(0)
         for payment in payments:
+            paid += payment.amount
             if payment.visit_id is not None:
                 paid_by_visit[payment.visit_id] = (
                     paid_by_visit.get(payment.visit_id, Decimal(0)) + payment.amount
@@ -193,7 +195,6 @@ class HistoryDialog(QDialog):
         self.visit_model.set_rows(summaries, paid_by_visit)
         self.payment_model.set_payments(payments)
         total_charges = self.visit_model.total_charges()
-        paid = sum((p.amount for p in payments), Decimal(0))
         self.balance.setText(
             f"Charges {dollars(total_charges)} · paid {dollars(paid)} · "
             f"balance {dollars(total_charges - paid)}"
@@ -290,7 +291,7 @@ class HistoryDialog(QDialog):
                 self.amount.text(),
                 str(self.method.currentData()),
                 paid_on,
-                self.for_visit.currentData(),
+                self.visit_choices.visit_id(self.for_visit.currentIndex()),
             )
             return payment.id
 

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt
+from PySide6.QtCore import QStringListModel, Qt
 
 from chargeclock.services.history import VisitSummary
 from chargeclock.services.rows import PaymentRow
@@ -84,7 +84,10 @@ class VisitHistoryModel(_TextRows):
         return next((n for n, r in enumerate(self._rows) if r.visit_id == visit_id), -1)
 
     def total_charges(self) -> Decimal:
-        cents = sum(r.charge_cents for r in self._rows if r.charge_cents is not None)
+        cents = 0
+        for row in self._rows:
+            if row.charge_cents is not None:
+                cents += row.charge_cents
         return (Decimal(cents) / 100).quantize(Decimal("0.01"))
 
     def text(self, row: int, column: int) -> str:
@@ -128,39 +131,33 @@ class PaymentsModel(_TextRows):
         return f"#{payment.visit_id}" if payment.visit_id else "—"
 
 
-class VisitChoicesModel(QAbstractListModel):
-    """The "For visit" choices: "Not for one visit", then each visit (its id as ``UserRole``);
-    labels made when shown."""
+class VisitChoicesModel(QStringListModel):
+    """The "For visit" choices: "Not for one visit", then each visit; :meth:`visit_id` of a
+    row. The labels are a list the model keeps in Qt: a combo box walks all its rows when it is
+    sized and shown, which a model answering from Python would pay for per row, per open."""
 
     NONE = "Not for one visit"
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[VisitSummary] = []
+        self._ids: list[int | None] = [None]
+        self.setStringList([self.NONE])
 
     def set_visits(self, rows: Sequence[VisitSummary]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
+        self._ids = [None]
+        labels = [self.NONE]
+        for r in rows:  # one loop, no call per visit (``month_day_year`` inlined)
+            day = r.date_of_service
+            self._ids.append(r.visit_id)
+            labels.append(f"#{r.visit_id} · {day.month:02d}/{day.day:02d}/{day.year:04d}")
+        self.setStringList(labels)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows) + 1
+    def visit_id(self, row: int) -> int | None:
+        """The visit of choice ``row`` (None: not for one visit, or no such row)."""
+        return self._ids[row] if 0 <= row < len(self._ids) else None
 
     @staticmethod
     def row_of(history_row: int) -> int:
         """The choice of the visit in History's row ``history_row`` (both list the same
         visits in the same order, after "Not for one visit")."""
         return history_row + 1
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() <= len(self._rows):
-            return None
-        row = index.row()
-        if role == Qt.ItemDataRole.DisplayRole:
-            if row == 0:
-                return self.NONE
-            summary = self._rows[row - 1]
-            return f"#{summary.visit_id} · {month_day_year(summary.date_of_service)}"
-        if role == Qt.ItemDataRole.UserRole:
-            return None if row == 0 else self._rows[row - 1].visit_id
-        return None

@@ -10,15 +10,19 @@ A word-wrapped rich-text label lays its whole text out again for every height as
 layout pass asks several times, for each of its labels): the box keeps the heights per width
 until the label's text or font changes. :class:`SteadyLines` holds a text of many lines as one
 box per line, so that a minute which changes one line lays out that line alone.
+
+A widget laid out in a height too small for what it holds squeezes every line in it (each label
+resized, its text laid out again), and its parent stretches them back a moment later:
+:func:`keep_room` grows a widget to what its layout needs before the layout is redone.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QEvent, QSize
+from PySide6.QtCore import QEvent, QObject, QSize
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QLayout, QSizePolicy, QVBoxLayout, QWidget
 
 #: the separator of :meth:`SteadyLines.setText`'s lines (as a rich-text label writes them)
 LINE_BREAK = "<br>"
@@ -73,10 +77,45 @@ class SteadyBox(QWidget):
                 # lines of a SteadyLines, then the panel around them).
                 parent = self.parentWidget()
                 while parent is not None and (layout := parent.layout()) is not None:
+                    _make_room(parent, layout)
                     layout.activate()
                     parent = parent.parentWidget()
             return True
         return super().event(event)
+
+
+def _make_room(widget: QWidget, layout: QLayout) -> None:
+    """Grow ``widget`` to what its layout now needs before the layout is redone: laid out in
+    the height it had, its other lines would be squeezed (each rich-text label resized and its
+    text laid out again) only to be stretched back when the parent's layout grows it a moment
+    later. A widget that needs less keeps its height until its parent's layout shrinks it."""
+    width = widget.width()
+    needed = (
+        layout.totalHeightForWidth(width)
+        if layout.hasHeightForWidth()
+        else layout.totalSizeHint().height()
+    )
+    if needed > widget.height():
+        widget.resize(width, needed)
+
+
+class _RoomKeeper(QObject):
+    """Watches a widget and makes room (:func:`_make_room`) before its layout is redone."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        # An object's filters see the request before its layout does.
+        if event.type() == QEvent.Type.LayoutRequest and isinstance(watched, QWidget):
+            layout = watched.layout()
+            if layout is not None:
+                _make_room(watched, layout)
+        return False
+
+
+def keep_room(widget: QWidget) -> None:
+    """Let ``widget`` grow to what its layout needs before the layout is redone, whoever asked
+    for it (a line that grew, a button shown): its children are then laid out once, in the
+    room they need, not squeezed into the old height first."""
+    widget.installEventFilter(_RoomKeeper(widget))
 
 
 class SteadyLines(QWidget):
@@ -99,6 +138,7 @@ class SteadyLines(QWidget):
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.setSpacing(0)
         self._layout.addStretch(1)  # room to spare goes below the lines, not to empty ones
+        keep_room(self)
         self._boxes: list[SteadyBox] = []
         self._lines: tuple[str, ...] = ()
 
