@@ -5,9 +5,9 @@ resident memory, the number of Python objects, the references to ``True`` and ``
 means widgets made each minute and not reused; a fall, references dropped that would end in a
 crash). Each minute turnover after the warm-up (each tick in which the panel recomputes: the
 recompute, the panel's texts, the repaint) is timed. The calculator panel is grabbed after the
-warm-up and at the end (``out/soak-before.png``, ``out/soak-after.png``) and its scroll bar looked at each hour: it may
-not come and go as the minutes turn (the panel keeps its layout; whether it is there at all
-depends on how much the visit has to say)."""
+warm-up and at the end (``out/soak-before.png``, ``out/soak-after.png``) and its scroll bar
+looked at each hour: it may not come and go as the minutes turn (the panel keeps its layout;
+whether it is there at all depends on how much the visit has to say)."""
 
 from __future__ import annotations
 
