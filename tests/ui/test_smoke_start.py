@@ -33,12 +33,26 @@ NOT_AT_START = (
     "html",
 )
 
+#: Qt classes whose Python types (each with its enums) the first paint does not need: PySide
+#: builds a type when it is first named or returned, and a widget Qt made itself, returned
+#: untyped, has it build every QWidget class's type (ui.known_types)
+QT_TYPES_NOT_AT_START = (
+    "QWizard",
+    "QMdiArea",
+    "QFileDialog",
+    "QCalendarWidget",
+    "QStyle",  # the Today list's painter takes it for its first row
+)
+
 PROBE = """
 import json, sys
 from chargeclock.cli import main
 status = main(sys.argv[1:])
 loaded = [m for m in {names!r} if m in sys.modules]
 sys.stderr.write("LOADED " + json.dumps(loaded) + "\\n")
+import PySide6.QtWidgets
+built = [t for t in {types!r} if t in vars(PySide6.QtWidgets)]
+sys.stderr.write("BUILT " + json.dumps(built) + "\\n")
 sys.exit(status)
 """
 
@@ -47,7 +61,13 @@ def _smoke(*arguments: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_DATA_HOME=str(tmp_path / "data"))
     env.pop("CHARGECLOCK_DB", None)
     return subprocess.run(
-        [sys.executable, "-c", PROBE.format(names=NOT_AT_START), "--smoke-test", *arguments],
+        [
+            sys.executable,
+            "-c",
+            PROBE.format(names=NOT_AT_START, types=QT_TYPES_NOT_AT_START),
+            "--smoke-test",
+            *arguments,
+        ],
         env=env,
         capture_output=True,
         text=True,
@@ -72,6 +92,12 @@ def test_the_start_path_loads_only_what_the_first_paint_needs(tmp_path: Path) ->
     assert done.returncode == 0, done.stderr
     loaded = next(line for line in done.stderr.splitlines() if line.startswith("LOADED "))
     assert json.loads(loaded.removeprefix("LOADED ")) == []
+    assert _built(done) == []
+
+
+def _built(done: subprocess.CompletedProcess[str]) -> list[str]:
+    built = next(line for line in done.stderr.splitlines() if line.startswith("BUILT "))
+    return list(json.loads(built.removeprefix("BUILT ")))
 
 
 def test_a_clinic_with_a_pin_starts_locked_and_the_probe_still_exits_0(tmp_path: Path) -> None:
@@ -86,6 +112,7 @@ def test_a_clinic_with_a_pin_starts_locked_and_the_probe_still_exits_0(tmp_path:
     loaded = next(line for line in done.stderr.splitlines() if line.startswith("LOADED "))
     # the cover is made for the first paint; nothing else (no OpenSSL: no PIN is checked yet)
     assert json.loads(loaded.removeprefix("LOADED ")) == ["chargeclock.ui.lock_screen"]
+    assert _built(done) == []
 
 
 def test_a_database_it_cannot_open_is_one_line_and_status_2(tmp_path: Path) -> None:
