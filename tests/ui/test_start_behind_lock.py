@@ -19,7 +19,7 @@ from chargeclock.services.session import Services
 from chargeclock.ui.main_window import MainWindow
 from chargeclock.ui.privacy_lock import PrivacyLock
 from tests.ui.records_fixtures import PIN, Clinic, clinic, icd10_loaded, visible_texts
-from tests.ui.test_lock_policy import named, running_segments, same_pixels, start_timers
+from tests.ui.test_lock_policy import named, running_segments, same_pixels, shown, start_timers
 
 __all__ = ["clinic", "icd10_loaded"]
 
@@ -31,12 +31,7 @@ def started(qtbot: QtBot, clinic: Clinic) -> Iterator[tuple[MainWindow, PrivacyL
     """The window as the app starts it, on a clinic with a PIN and two timers running."""
     start_timers(clinic)
     window, lock = build_window(clinic.services, clinic.clock, panels_behind_lock=True)
-    qtbot.addWidget(window)
-    at_first_paint: list[tuple[list[str], bool]] = []
-    window.painted.connect(lambda: at_first_paint.append((visible_texts(), window.has_content)))
-    window.show()
-    qtbot.waitUntil(lambda: window.has_painted)
-    window.at_first_paint = at_first_paint  # type: ignore[attr-defined]
+    window.at_first_paint = shown(qtbot, window)  # type: ignore[attr-defined]
     yield window, lock
     window.ticker.stop()
 
