@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QSocketNotifier, QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from chargeclock import __version__, paths
 from chargeclock.clock import Clock, SystemClock
@@ -62,7 +62,11 @@ def recover(
     the status bar says so."""
     report = services.recovery.begin_session()
     if report.kept:
-        _say_kept_running(window, report.kept)
+        kept = report.kept
+        if window.has_content:
+            _say_kept_running(window, kept)
+        else:  # after the panels, whose shortcut hint would take its place
+            window.content_made.connect(lambda: _say_kept_running(window, kept))
     if not report.needs_attention:
         return None
     if lock is not None and lock.locked:
@@ -156,6 +160,8 @@ def _show_unexpected(
 ) -> None:
     """The last resort for an error no one caught while the window runs: one line on standard
     error and a message saying the last action may not have been saved; the log has the rest."""
+    from PySide6.QtWidgets import QMessageBox
+
     text = failure_text(value, "while the window was open")
     _say(text)
     QMessageBox.critical(
@@ -261,6 +267,8 @@ def _cannot_start(exc: BaseException, *, smoke_test: bool) -> int:
     text = f"ChargeClock cannot start: {detail}"
     _say(text)
     if not smoke_test:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.critical(None, "ChargeClock", text)
     return 2 if isinstance(exc, ChargeClockError) else 70
 
@@ -275,20 +283,49 @@ def _settle_after_start() -> None:
     gc.enable()
 
 
-def build_window(services: Services, clock: Clock) -> tuple[MainWindow, PrivacyLock]:
+def build_window(
+    services: Services, clock: Clock, *, panels_behind_lock: bool = False
+) -> tuple[MainWindow, PrivacyLock]:
     """The window with its toolbar dialogs, superbill and lock; locked already if anyone has a
-    PIN, so its first paint shows the cover."""
-    from chargeclock.ui import practice_ui, records_ui, superbill_ui
+    PIN, so its first paint shows the cover.
 
+    With ``panels_behind_lock`` a window that starts locked paints its cover alone first: its
+    panels, toolbar actions and fit are made right after (once the start has settled: the first
+    paint, or a few seconds in), hidden and off until the unlock, which makes them first if
+    they are not made yet. Nothing behind the cover shows before a PIN either way."""
+    if panels_behind_lock and services.unlock.pin_needed():
+        window = MainWindow(services, clock, content=False)
+        lock = PrivacyLock(window, services, services.records.lock_minutes())
+        window.resize(1366, 768)
+        lock.lock_at_start()
+
+        def behind_the_cover() -> None:
+            if not window.has_content:
+                _add_content(window, services, lock)
+                lock.cover_new_parts()
+
+        lock.before_unlock = behind_the_cover
+        window.settled.connect(lambda: QTimer.singleShot(0, window, behind_the_cover))
+        return window, lock
     window = MainWindow(services, clock)
-    records = records_ui.install(window, services)
-    lock = records.lock
-    superbill_ui.install(window, services)
-    practice_ui.install(window, services, records)
-    window.toolbar.addAction(window.display.large_type_action)
+    lock = _add_content(window, services)
     window.resize(1366, 768)
     lock.lock_at_start()
     return window, lock
+
+
+def _add_content(
+    window: MainWindow, services: Services, lock: PrivacyLock | None = None
+) -> PrivacyLock:
+    """The panels (if not made yet), then the toolbar's dialogs, superbill and Practice menu."""
+    from chargeclock.ui import practice_ui, records_ui, superbill_ui
+
+    window.build_content()
+    records = records_ui.install(window, services, lock)
+    superbill_ui.install(window, services)
+    practice_ui.install(window, services, records)
+    window.toolbar.addAction(window.display.large_type_action)
+    return records.lock
 
 
 def run(
@@ -333,7 +370,7 @@ def _open_and_run(
         services = Services.open(paths.database_target(database), clock)
     except Exception as exc:  # read-only, full disk, a folder, another program's file, …
         return _cannot_start(exc, smoke_test=smoke_test)
-    window, lock = build_window(services, clock)
+    window, lock = build_window(services, clock, panels_behind_lock=True)
     if demo:
         from chargeclock.services.demo_data import demo_title
 

@@ -100,8 +100,8 @@ def test_the_demo_says_its_pins_in_the_title_and_leaves_no_copy_behind(
 
     build = app.build_window
 
-    def build_window(services: Services, clock: object) -> object:
-        window, lock = build(services, clock)  # type: ignore[arg-type]
+    def build_window(services: Services, clock: object, **options: bool) -> object:
+        window, lock = build(services, clock, **options)  # type: ignore[arg-type]
         windows.append(window)
         QTimer.singleShot(300, lambda: app.QApplication.instance().exit(0))  # type: ignore[union-attr]
         return window, lock

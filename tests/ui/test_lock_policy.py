@@ -58,17 +58,23 @@ def same_pixels(one: QWidget, other: QWidget) -> bool:
     return first == second
 
 
+def shown(qtbot: QtBot, window: MainWindow) -> list[tuple[list[str], bool]]:
+    """Show ``window`` until it has painted; what could be read at its first paint, and
+    whether its panels were made by then."""
+    qtbot.addWidget(window)
+    at_first_paint: list[tuple[list[str], bool]] = []
+    window.painted.connect(lambda: at_first_paint.append((visible_texts(), window.has_content)))
+    window.show()
+    qtbot.waitUntil(lambda: window.has_painted)
+    return at_first_paint
+
+
 @pytest.fixture
 def started(qtbot: QtBot, clinic: Clinic) -> Iterator[tuple[MainWindow, PrivacyLock]]:
     """The window as the app starts it, on a clinic whose timers were left running."""
     start_timers(clinic)
     window, lock = build_window(clinic.services, clinic.clock)
-    qtbot.addWidget(window)
-    at_first_paint: list[list[str]] = []
-    window.painted.connect(lambda: at_first_paint.append(visible_texts()))
-    window.show()
-    qtbot.waitUntil(lambda: window.has_painted)
-    window.at_first_paint = at_first_paint  # type: ignore[attr-defined]
+    window.at_first_paint = [texts for texts, _ in shown(qtbot, window)]  # type: ignore[attr-defined]
     yield window, lock
     window.ticker.stop()
 

@@ -6,7 +6,7 @@ import sys
 from collections.abc import Callable
 from functools import partial
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from chargeclock.services.session import Services
 from chargeclock.ui.runner import Runner
@@ -14,6 +14,8 @@ from chargeclock.ui.runner import Runner
 
 def ask_close_choice(parent: QWidget, running: int) -> str:
     """Asked when the window closes with timers running: "stop", "keep" or "cancel"."""
+    from PySide6.QtWidgets import QMessageBox  # its type and enums: when asked, not at start
+
     box = QMessageBox(parent)
     box.setWindowTitle("ChargeClock")
     box.setIcon(QMessageBox.Icon.Question)

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from chargeclock.domain.errors import ChargeClockError
 from chargeclock.services.display import Display
 from chargeclock.ui import theme
+from chargeclock.ui.known_types import viewport
 from chargeclock.ui.rows_model import CodeRowsModel
 from chargeclock.ui.today_rows import TodayRowDelegate, least_width
 from chargeclock.ui.toolbar_fit import ToolbarFit
@@ -83,7 +84,7 @@ class DisplayFit(QObject):
         window.visits.visit_subtitle.setWordWrap(True)
         window.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         window.table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        window.table.viewport().installEventFilter(self)
+        viewport(window.table).installEventFilter(self)
         window.visits.installEventFilter(self)
         add_code = window.visits.add_code
         self.hints = (add_code.placeholderText(), "Add a code…", "Code…")
@@ -187,7 +188,7 @@ class DisplayFit(QObject):
         code, units = CODE_WIDTH + (8 if self.large else 0), UNITS_WIDTH
         units = max(units, self._header_width("Units"))  # its header whole in large type
         least, most = round(TIMER_LEAST * factor), round(TIMER_MOST * factor)
-        width = table.viewport().width()
+        width = viewport(table).width()
         room = width - code - units
         if room < 2 * least and self._squeeze_sides(2 * least - room):
             return  # the splitter moved: this runs again at the new width

@@ -11,39 +11,26 @@ from the stored segments and the injected clock.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent
-from PySide6.QtWidgets import (
-    QLabel,
-    QLineEdit,
-    QListView,
-    QMainWindow,
-    QPushButton,
-    QSplitter,
-    QTableView,
-    QToolBar,
-    QWidget,
-)
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QMainWindow, QToolBar, QWidget
 
 from chargeclock.clock import Clock
 from chargeclock.domain.errors import ChargeClockError
 from chargeclock.services.changes import Changes
-from chargeclock.services.minutes import VisitState
 from chargeclock.services.session import Services
 from chargeclock.ui import theme
-from chargeclock.ui.calculator_panel import CalculatorPanel
 from chargeclock.ui.close_policy import ask_close_choice, may_close
-from chargeclock.ui.fit import DisplayFit
-from chargeclock.ui.lists import ClaimLinesModel, EntryListModel
-from chargeclock.ui.patient_panel import PatientPanel
-from chargeclock.ui.rows_model import CodeRowsModel
 from chargeclock.ui.runner import Runner
-from chargeclock.ui.store_watch import StoreWatcher
-from chargeclock.ui.toolbar_fit import shortcut_hints
-from chargeclock.ui.visit_edits import VisitEdits
-from chargeclock.ui.visit_panel import VisitPanel
+
+if TYPE_CHECKING:  # the panels load with build_content (a locked start paints none of them)
+    from PySide6.QtGui import QAction, QCloseEvent, QPaintEvent
+    from PySide6.QtWidgets import QLabel, QLineEdit, QListView, QPushButton, QTableView
+
+    from chargeclock.services.minutes import VisitState
+    from chargeclock.ui.lists import ClaimLinesModel, EntryListModel
+    from chargeclock.ui.rows_model import CodeRowsModel
 
 HEARTBEAT_SECONDS = 15
 #: the start is over at the first paint, or this long after the window is made at the latest
@@ -72,13 +59,28 @@ class MainWindow(QMainWindow):
     painted = Signal()
     #: the start is over (see :attr:`has_settled`); what can wait for it starts then
     settled = Signal()
+    #: the panels were made (:meth:`build_content`; at once unless the window started locked)
+    content_made = Signal()
     #: asked first when the window is to close; False refuses the close (the privacy lock
     #: sets it: nobody quits, or stops timers, without a PIN)
     close_guard: Callable[[], bool] | None = None
     #: words after the practice's name in the window title
     title_note = ""
 
-    def __init__(self, services: Services, clock: Clock, parent: QWidget | None = None) -> None:
+    #: the panels, their actions and the fit are made (:meth:`build_content`)
+    has_content = False
+
+    def __init__(
+        self,
+        services: Services,
+        clock: Clock,
+        parent: QWidget | None = None,
+        *,
+        content: bool = True,
+    ) -> None:
+        """The window; with ``content=False`` only its frame (title, toolbar, status bar): a
+        window that starts locked paints its cover first and gets its panels right after
+        (:meth:`build_content`)."""
         super().__init__(parent)
         self.services = services
         self.clock = clock
@@ -91,26 +93,47 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(START_SETTLES_MS, self, self._settle)
         self.setStyleSheet(theme.STYLESHEET)
         self._show_title()
+        self.ticker = QTimer(self)
+        self.ticker.setInterval(1000)
+        self.ticker.timeout.connect(self.tick)
+        self.toolbar = QToolBar("Main", self)
+        self.toolbar.setObjectName("MainToolbar")
+        self.toolbar.setMovable(False)
+        self.addToolBar(self.toolbar)
+        if content:
+            self.build_content()
+
+    def build_content(self) -> None:
+        """The panels, the shortcuts and the fit; the ticker starts. Once."""
+        if self.has_content:
+            return
+        self.has_content = True
+        from chargeclock.ui.fit import DisplayFit
+        from chargeclock.ui.store_watch import StoreWatcher
+        from chargeclock.ui.visit_edits import VisitEdits
+
         self._build()
         self._build_actions()
         self.edits = VisitEdits(self)  # Ctrl+Z, Ctrl+T: put a mis-tap right
         self.display = DisplayFit(self)  # fits the screen; large type
         self.visits.show_nothing()
-        self.ticker = QTimer(self)
-        self.ticker.setInterval(1000)
-        self.ticker.timeout.connect(self.tick)
         self.ticker.start()
         # Taps from another process (a foot switch, a hotkey) show here within a second.
         self.store_watch = StoreWatcher(self.runner, self)
         self.patients.refresh_lists()
+        self.content_made.emit()
 
     # -- layout --------------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.toolbar = QToolBar("Main", self)
-        self.toolbar.setObjectName("MainToolbar")
-        self.toolbar.setMovable(False)
-        self.addToolBar(self.toolbar)
+        from PySide6.QtCore import Qt  # ~80 enums: not for a locked start's cover
+        from PySide6.QtWidgets import QSplitter
+
+        from chargeclock.ui.calculator_panel import CalculatorPanel
+        from chargeclock.ui.patient_panel import PatientPanel
+        from chargeclock.ui.toolbar_fit import shortcut_hints
+        from chargeclock.ui.visit_panel import VisitPanel
+
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.setChildrenCollapsible(False)
         self.patients = PatientPanel(self.services)
@@ -139,6 +162,9 @@ class MainWindow(QMainWindow):
         self.runner.listen()
 
     def _build_actions(self) -> None:
+        from PySide6.QtCore import Qt
+        from PySide6.QtGui import QAction, QKeySequence
+
         def action(name: str, text: str, slot: Callable[[], Any]) -> QAction:
             act = QAction(text, self)
             act.setShortcut(QKeySequence(SHORTCUTS[name]))
@@ -329,5 +355,6 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.ticker.stop()
-        self.store_watch.timer.stop()
+        if self.has_content:
+            self.store_watch.timer.stop()
         super().closeEvent(event)

@@ -18,14 +18,15 @@ from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QWindow
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from chargeclock.domain.errors import ChargeClockError
 from chargeclock.services.session import Services
 from chargeclock.ui.main_window import MainWindow
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QShortcut, QWindow
+
     from chargeclock.ui.lock_screen import LockScreen
 
 
@@ -59,6 +60,9 @@ class PrivacyLock(QObject):
         self._hidden: list[QWidget] = []
         self._disabled: list[object] = []
         self._after_unlock: list[Callable[[], object]] = []
+        #: called before an unlock uncovers the window (app.build_window: its panels, if the
+        #: start has not made them yet)
+        self.before_unlock: Callable[[], object] | None = None
         self.idle_timer = QTimer(self)
         self.idle_timer.setSingleShot(True)
         self.idle_timer.timeout.connect(self.lock)
@@ -176,6 +180,24 @@ class PrivacyLock(QObject):
         self.screen.cover()
         self.locked_changed.emit(True)
 
+    def cover_new_parts(self) -> None:
+        """While locked, hide what was added to the window since it locked (its panels, made
+        after the cover's first paint) and turn off its new shortcuts; the unlock brings them
+        back with the rest."""
+        if not self.locked:
+            return
+        central = self.window.centralWidget()
+        # Hidden explicitly even if not shown yet: a child added to a shown window is shown
+        # by a queued call, which an explicit hide stops.
+        if central is not None and central not in self._hidden:
+            central.hide()
+            self._hidden.append(central)
+        for action in self.window.actions():
+            if action.isEnabled():
+                action.setEnabled(False)
+                self._disabled.append(action)
+        self.screen.raise_()
+
     def _unlock_from_screen(self, user_id: int, pin: str) -> None:
         """The lock screen's Unlock: a PIN the database cannot check (read-only, full disk) is
         said on the screen, which stays locked."""
@@ -195,6 +217,8 @@ class PrivacyLock(QObject):
                 self.screen.refuse(attempt.backoff)
                 return False
             self.services.set_actor(attempt.user.name)
+        if self.before_unlock is not None:
+            self.before_unlock()
         self.locked = False
         self.screen.uncover()
         # The parts come back at the window's size: laid out while hidden, they may ask for
@@ -205,7 +229,7 @@ class PrivacyLock(QObject):
         for widget in self._hidden:
             # A message box hidden by the lock has already returned (hiding ends its exec):
             # it is gone, or an empty shell not to be shown again.
-            if not shiboken6.isValid(widget) or isinstance(widget, QMessageBox):
+            if not shiboken6.isValid(widget) or _is_message_box(widget):
                 continue
             if widget.parent() is self.window or isinstance(widget, QDialog):
                 widget.show()
@@ -222,8 +246,15 @@ class PrivacyLock(QObject):
         return True
 
 
+def _is_message_box(widget: QWidget) -> bool:
+    # By Qt's class name: QMessageBox's Python type (and its enums) is not built for this.
+    return widget.inherits("QMessageBox")
+
+
 def lock_shortcut(dialog: QWidget, window: MainWindow) -> QShortcut:
     """Ctrl+L in a dialog locks too (a modal dialog keeps the window's own shortcut away)."""
+    from PySide6.QtGui import QKeySequence, QShortcut
+
     shortcut = QShortcut(QKeySequence("Ctrl+L"), dialog)
     shortcut.activated.connect(window.lock_requested.emit)
     return shortcut

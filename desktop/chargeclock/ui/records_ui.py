@@ -44,11 +44,13 @@ SHORTCUTS = {
 class RecordsUi(QObject):
     """The toolbar actions and the dialogs they open, over one window."""
 
-    def __init__(self, window: MainWindow, services: Services) -> None:
+    def __init__(
+        self, window: MainWindow, services: Services, privacy_lock: PrivacyLock | None = None
+    ) -> None:
         super().__init__(window)
         self.window = window
         self.services = services
-        self.lock = PrivacyLock(window, services, services.records.lock_minutes())
+        self.lock = privacy_lock or PrivacyLock(window, services, services.records.lock_minutes())
         self.dialog: QDialog | None = None
         self.actions: dict[str, QAction] = {}
         for name, text, slot in (
@@ -194,6 +196,6 @@ class RecordsUi(QObject):
         return dialog
 
 
-def install(window: MainWindow, services: Services) -> RecordsUi:
-    """Wire the record dialogs and the lock into ``window``."""
-    return RecordsUi(window, services)
+def install(window: MainWindow, services: Services, lock: PrivacyLock | None = None) -> RecordsUi:
+    """Wire the record dialogs and the lock (``lock``, or a new one) into ``window``."""
+    return RecordsUi(window, services, lock)

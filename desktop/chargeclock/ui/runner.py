@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
 
 from chargeclock.domain.errors import ChargeClockError
 from chargeclock.services.changes import Changes
@@ -47,6 +47,8 @@ class Runner(QObject):
             return op()
         except ChargeClockError as exc:
             self.publish()  # what a refused call changed before it failed (rolled back: none)
+            from PySide6.QtWidgets import QMessageBox  # built when a refusal is shown
+
             QMessageBox.warning(parent, "ChargeClock", f"{failed}{exc}")
             return None
 
@@ -62,5 +64,7 @@ class Runner(QObject):
         """On a clinic server, publish the other workstations' changes as they commit (within
         the moment the server takes to tell us: ``LISTEN``/``NOTIFY``, no polling). False on a
         SQLite file, which has no other workstation."""
+        from PySide6.QtCore import Qt
+
         self.changed_elsewhere.connect(self.publish, Qt.ConnectionType.QueuedConnection)
         return self.services.listen(self.changed_elsewhere.emit) is not None

@@ -8,16 +8,16 @@ whole, up to a cap (a very long name is then cut with "…" rather than squeeze 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
-from PySide6.QtWidgets import (
-    QListView,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
-)
+from PySide6.QtWidgets import QListView, QStyledItemDelegate
 
 from chargeclock.ui import theme
+
+if TYPE_CHECKING:  # QStyle and its options are built with the first row painted, not at start
+    from PySide6.QtWidgets import QStyleOptionViewItem
 
 Index = QModelIndex | QPersistentModelIndex
 #: a row's text's room on each side
@@ -42,6 +42,8 @@ class TodayRowDelegate(QStyledItemDelegate):
         widget = option.widget
         style = widget.style() if widget is not None else None
         if style is not None:  # the row's background and selection, as the stylesheet draws them
+            from PySide6.QtWidgets import QStyle  # its ~20 enums: here, not at the start
+
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, widget)
         painter.save()
         metrics = option.fontMetrics

@@ -16,6 +16,7 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QToolBar, QToolButton, QWidget
 
+from chargeclock.ui.known_types import wrap_toolbar_widgets
 from chargeclock.ui.theme import TOUCH
 
 #: the toolbar's labels as they read where the whole ones do not fit
@@ -73,6 +74,7 @@ class ToolbarFit(QObject):
         """Each visible button of the toolbar with what carries its label (its action, or the
         button itself for a menu button added as a widget) and its whole label."""
         found = []
+        wrap_toolbar_widgets(self.toolbar)
         for action in self.toolbar.actions():
             widget = self.toolbar.widgetForAction(action)
             if widget is None or not action.isVisible():
