@@ -9,6 +9,7 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
+from chargeclock.ui import theme
 from chargeclock.ui.calculator_panel import CalculatorPanel, PanelContext
 from chargeclock.ui.steady import SteadyBox, SteadyLines, keep_room
 from tests.ui.test_panel_steady import _result, shown_at
@@ -77,7 +78,9 @@ def test_lines_that_grow_leave_the_other_lines_alone(qtbot: QtBot, qapp: QApplic
 def test_a_tie_switch_keeps_the_panel_to_its_width(qtbot: QtBot, qapp: QApplication) -> None:
     """A switch's text wider than the panel does not widen what is inside it (the lines would
     wrap past the visible part), and its coming lays out no line above it again."""
-    panel = shown_at(qtbot, CalculatorPanel(), 300, 400)
+    panel = CalculatorPanel()
+    panel.setStyleSheet(theme.STYLESHEET)  # the window's, which sizes the headline
+    panel = shown_at(qtbot, panel, 300, 400)
     scroll = panel.findChild(QScrollArea)
     assert scroll is not None
     tie = _result(("97110", 20), ("97112", 20), ("97140", 20), ("97530", 20))
