@@ -21,6 +21,7 @@ from chargeclock.ui import theme
 from chargeclock.ui.main_window import MainWindow
 from chargeclock.ui.place_picker import PlacePicker
 from chargeclock.ui.rows_model import CodeRowsModel
+from tests.services.test_claim_rules import _set_medicare
 from tests.ui.test_visit_screen import click_cell as click
 from tests.ui.test_visit_screen import clock, db_path, services, window
 
@@ -41,20 +42,6 @@ def pick_place(qtbot: QtBot, picker: PlacePicker, code: str) -> None:
     assert rect.height() >= theme.TOUCH  # each place a finger's height
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.waitUntil(lambda: not view.isVisible())
-
-
-def _telehealth_modifier(window: MainWindow, modifier: str) -> None:
-    records = window.services.records
-    medicare = records.payers()[0]
-    records.update_payer(
-        medicare.id,
-        medicare.name,
-        medicare=True,
-        unit_method="cms",
-        assistant_modifiers=True,
-        kx=True,
-        modifiers=PayerModifiers("medicare_b", telehealth_modifier=modifier),
-    )
 
 
 def _twenty_minutes_of_97110(qtbot: QtBot, window: MainWindow, clock: FakeClock) -> None:
@@ -83,7 +70,7 @@ def test_telehealth_in_the_home_from_the_window_to_the_superbill(
     monkeypatch: pytest.MonkeyPatch,
     modifier: str,
 ) -> None:
-    _telehealth_modifier(window, modifier)
+    _set_medicare(window.services, PayerModifiers("medicare_b", telehealth_modifier=modifier))
     _twenty_minutes_of_97110(qtbot, window, clock)
     picker = window.visits.place_picker
     # Start visit opens at the office; the place shows beside the title, editable.
