@@ -88,7 +88,8 @@ class VisitPanel(VisitActions, QFrame):
         self.visit_subtitle = QLabel("Pick a patient on the left and start a visit.")
         self.visit_subtitle.setObjectName("SubHeading")
         title_row = QHBoxLayout()  # the visit's place of service beside its title
-        # a long name is cut rather than widening the window past a 1024-wide screen
+        # the name wraps at its words (a word too long for the room is cut) rather than
+        # widening the window past a 1024-wide screen
         self.visit_title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         title_row.addWidget(self.visit_title, 1)
         self.place_picker = PlacePicker(self.set_place_of_service)
