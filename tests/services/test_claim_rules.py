@@ -18,6 +18,7 @@ from chargeclock.domain.errors import InputError
 from chargeclock.domain.payer_kinds import PayerModifiers
 from chargeclock.domain.warnings import VisitWarning
 from chargeclock.services.minutes import visit_input
+from chargeclock.services.session import Services
 from chargeclock.services.superbill import pdf_bytes, superbill_for_visit
 from chargeclock.storage.audit import AuditEntry
 from chargeclock.storage.migrations import migrate, migration_files
@@ -64,7 +65,7 @@ def test_kx_year_to_date_counts_medicare_part_b_visits_only(clinic: Clinic) -> N
     assert services.ytd_allowed(clinic.patient_id, 2026).total == 0
     part_b = services.visits.finalize(_visit(clinic, "97110", 30))
     assert services.ytd_allowed(clinic.patient_id, 2026).total == part_b.result.allowed_total > 0
-    _set_medicare(clinic, PayerModifiers("medicare_advantage"))
+    _set_medicare(clinic.services, PayerModifiers("medicare_advantage"))
     assert services.ytd_allowed(clinic.patient_id, 2026).total == 0
 
 
@@ -133,10 +134,11 @@ def test_an_abn_gives_ga_in_place_of_kx_and_kx_is_confirmed_once(clinic: Clinic)
     assert len(_audited(clinic, "kx_confirmed")) == 1 and _audited(clinic, "abn_recorded")
 
 
-def _set_medicare(clinic: Clinic, modifiers: PayerModifiers) -> None:
-    """The fixture's Medicare payer (CMS units, CQ, KX) with another kind or modifiers."""
-    medicare = clinic.services.records.payers()[0]
-    clinic.services.records.update_payer(
+def _set_medicare(services: Services, modifiers: PayerModifiers) -> None:
+    """The clinic's first payer, Medicare (CMS units, CQ, KX), with another kind or modifiers
+    (the window's tests use it too)."""
+    medicare = services.records.payers()[0]
+    services.records.update_payer(
         medicare.id,
         medicare.name,
         medicare=True,
@@ -187,7 +189,7 @@ def test_migration_maps_existing_payers_to_kinds(tmp_path: Path) -> None:
 def test_finalize_asked_never_freezes_five_modifiers_even_with_a_reason(clinic: Clinic) -> None:
     services = clinic.services
     records = services.records
-    _set_medicare(clinic, PayerModifiers("medicare_b", True, True, "95"))  # 97 on every line
+    _set_medicare(services, PayerModifiers("medicare_b", True, True, "95"))  # 97 on every line
     records.set_prior_spend(clinic.patient_id, 2026, "2600.00")
     records.save_fees(2026, charges={"97140": "85", "97530": "95"})
     visits = services.visits

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from chargeclock.domain.places import PLACES
 from chargeclock.services.display import Display
 from chargeclock.ui import practice_ui, records_ui, superbill_ui, theme
 from chargeclock.ui.main_window import MainWindow
@@ -78,6 +79,17 @@ def test_the_timers_and_buttons_fit_without_sideways_scroll(
     assert table.horizontalScrollBar().maximum() == 0
     for button in (window.finalize_button, window.superbill_button, window.visits.segments_button):
         assert _whole_text(button), button.text()
+    place = window.visits.place_picker  # the visit's place of service, whole, a finger's size
+    for code in PLACES:
+        place.setCurrentIndex(place.findData(code))
+        text = place.shown_text()  # its short label; the list shows the whole one
+        # the text, the padding (8 px a side) and the arrow's 32 px
+        assert place.fontMetrics().horizontalAdvance(text) + 48 <= place.width(), text
+    assert place.isVisible()
+    title = window.visits.visit_title  # the patient's name beside it: each word whole
+    widest = max(title.fontMetrics().horizontalAdvance(w) for w in title.text().split())
+    assert widest <= title.contentsRect().width()
+    assert place.height() >= theme.TOUCH
     field = window.add_code  # its hint whole (it read "Ad…" in large type at 1024 px)
     hint = field.placeholderText()
     assert field.fontMetrics().horizontalAdvance(hint) + 20 <= field.width(), hint

@@ -26,6 +26,8 @@ Visits — ``services.visits`` (:class:`~chargeclock.services.visits.VisitServic
     ``add_segment(visit_id, code, role, *, started_at, stopped_at, reason) -> VisitState``
     ``delete_segment(segment_id, reason) -> VisitState``
     ``set_tie_choice(visit_id, codes | None) -> VisitState``
+    ``set_place_of_service(visit_id, place) -> VisitState`` (an open visit; one of
+    :data:`~chargeclock.domain.places.PLACES`; audited old -> new)
     ``finalize(visit_id) -> Finalized`` (refuses while timers run; same-day visits pooled)
     ``reopen_for_correction(visit_id, reason) -> VisitState``; ``void_visit(visit_id, reason)``
     ``claim_lines(visit_id) -> list[ClaimLineRow]``; ``bill(visit_id) -> BillRow | None``

@@ -1,5 +1,6 @@
 """The visit service, part 5: what a clinician adds to a visit's claim besides minutes — the
-modifiers of a line (claims.md §2), the yearly KX confirmation and ABNs. Each change audited."""
+modifiers of a line (claims.md §2), the visit's place of service, the yearly KX confirmation and
+ABNs. Each change audited."""
 
 from __future__ import annotations
 
@@ -8,13 +9,38 @@ from datetime import date
 
 from chargeclock.domain.errors import InputError
 from chargeclock.domain.modifiers import DISTINCT, check_choice
+from chargeclock.domain.places import check_place
 from chargeclock.services.minutes import VisitState
 from chargeclock.services.visit_reads import VisitReads
 from chargeclock.storage import claim_marks, visits
 
 
 class ClaimEdits(VisitReads):
-    """Part of the visit service: modifiers on a visit's code, KX confirmation, ABNs."""
+    """Part of the visit service: modifiers on a visit's code, its place of service, KX
+    confirmation, ABNs."""
+
+    def set_place_of_service(self, visit_id: int, place_of_service: str) -> VisitState:
+        """Move an open visit to ``place_of_service`` (one of :data:`~chargeclock.domain.places.
+        PLACES`), audited old -> new in the same transaction; the lines take the payer's 95/GT
+        when the place is telehealth. A finalized visit is refused (its claim is frozen: correct
+        it first); an unknown place raises :class:`InputError` naming ``place_of_service``.
+        The same place again changes nothing."""
+        place = check_place(place_of_service)
+        visit = self._open_visit_row(visit_id)
+        if visit.place_of_service == place:
+            return self.visit_state(visit_id)
+        with self.ctx.db.transaction():
+            visits.set_place_of_service(self.ctx.db, visit_id, place)
+            self.ctx.audit(
+                "place_of_service_set",
+                "visit",
+                visit_id,
+                "",
+                covers=[("visit", visit_id)],
+                before=visit.place_of_service,
+                place_of_service=place,
+            )
+        return self.visit_state(visit_id)
 
     def set_line_modifiers(self, visit_id: int, code: str, modifiers: Iterable[str]) -> VisitState:
         """Put the chosen modifiers (59/X{EPSU}, GA/GZ/GX/GY) on ``code`` of an open visit,

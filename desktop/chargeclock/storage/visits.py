@@ -117,6 +117,12 @@ def set_visit_status(
     )
 
 
+def set_place_of_service(conn: Store, visit_id: int, place_of_service: str) -> None:
+    conn.execute(
+        "UPDATE visits SET place_of_service = ? WHERE id = ?", (place_of_service, visit_id)
+    )
+
+
 def set_tie_choice(conn: Store, visit_id: int, codes: Sequence[str] | None) -> None:
     conn.execute(
         "UPDATE visits SET tie_choice = ? WHERE id = ?",

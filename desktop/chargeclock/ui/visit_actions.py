@@ -1,7 +1,8 @@
 """What the visit panel does with its codes and at finalize: a code added by its number or
-label, a code removed (asked first when it holds time), a line's modifiers, and finalize with
-its questions (timers over a day, timers still running, what is unresolved) and its notices
-(the KX re-review, the authorization). A mixin of :class:`~chargeclock.ui.visit_panel.VisitPanel`.
+label, a code removed (asked first when it holds time), a line's modifiers, the visit's place of
+service, and finalize with its questions (timers over a day, timers still running, what is
+unresolved) and its notices (the KX re-review, the authorization). A mixin of
+:class:`~chargeclock.ui.visit_panel.VisitPanel`.
 """
 
 from __future__ import annotations
@@ -93,6 +94,18 @@ class VisitActions:
         index = self.table.currentIndex()
         if index.isValid() and self.state is not None:
             claim_actions.edit_line_modifiers(self._panel(), self.rows.row_at(index.row()).code)
+
+    def set_place_of_service(self, place: str) -> None:
+        """The clinician's pick of the open visit's place of service: saved (and audited), then
+        shown with the lines recomputed when ``store_changed`` names the visit."""
+        state = self.state
+        if state is None or state.status != "open":
+            return
+        visit_id = state.visit_id
+        self._run_on_visit(
+            lambda: self.services.visits.set_place_of_service(visit_id, place),
+            failed="The place of service was NOT changed.\n\n",
+        )
 
     def stop_times(self, spans: Sequence[LongSpan]) -> list[tuple[LongSpan, datetime]] | None:
         """Asked at finalize: when each timer that ran more than a day really stopped."""

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QTableView,
     QVBoxLayout,
 )
@@ -37,6 +38,7 @@ from chargeclock.ui import authorization_line, claim_actions, running_elsewhere,
 from chargeclock.ui.calculator_panel import CalculatorPanel, PanelContext
 from chargeclock.ui.lists import ClaimLinesModel, LineEntry
 from chargeclock.ui.patient_panel import heading
+from chargeclock.ui.place_picker import PlacePicker
 from chargeclock.ui.rows_model import CodeRowsModel
 from chargeclock.ui.runner import Runner
 from chargeclock.ui.visit_actions import VisitActions
@@ -85,7 +87,14 @@ class VisitPanel(VisitActions, QFrame):
         self.visit_title.setStyleSheet("font-size: 17pt;")
         self.visit_subtitle = QLabel("Pick a patient on the left and start a visit.")
         self.visit_subtitle.setObjectName("SubHeading")
-        layout.addWidget(self.visit_title)
+        title_row = QHBoxLayout()  # the visit's place of service beside its title
+        # the name wraps at its words (a word too long for the room is cut) rather than
+        # widening the window past a 1024-wide screen
+        self.visit_title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        title_row.addWidget(self.visit_title, 1)
+        self.place_picker = PlacePicker(self.set_place_of_service)
+        title_row.addWidget(self.place_picker)
+        layout.addLayout(title_row)
         layout.addWidget(self.visit_subtitle)
         self.auth_line = QLabel()  # "Auth A-100: visit 7 of 12 · until 03/31"
         layout.addWidget(self.auth_line)
@@ -199,6 +208,7 @@ class VisitPanel(VisitActions, QFrame):
             self._show_visit(state)
         else:
             self.state = state
+            self.place_picker.show_state(state)
             self.rows.set_rows(code_rows(self.services, state), self.clock.now())
             self.recompute(force=True)
 
@@ -253,6 +263,7 @@ class VisitPanel(VisitActions, QFrame):
     def _show_visit(self, state: VisitState | None) -> None:
         self.state = state
         self._last_minutes = None
+        self.place_picker.show_state(state)
         now = self.clock.now()
         if state is None:
             self.rows.set_rows([], now)
