@@ -93,6 +93,17 @@ def test_an_unknown_place_names_the_field_and_saves_nothing(clinic: Clinic, bad:
     assert dump(clinic.services) == before
 
 
+@pytest.mark.parametrize("bad", ["49", "03", "1"])
+def test_a_visit_opens_only_at_a_place_the_window_offers(clinic: Clinic, bad: str) -> None:
+    before = dump(clinic.services)
+    with pytest.raises(InputError) as refused:
+        clinic.services.visits.open_visit(clinic.patient_id, place_of_service=bad)
+    assert refused.value.field == "place_of_service"
+    assert dump(clinic.services) == before
+    opened = clinic.services.visits.open_visit(clinic.patient_id, place_of_service="10")
+    assert opened.claim.place_of_service == "10"
+
+
 def test_a_failed_audit_entry_leaves_the_place_unchanged(
     clinic: Clinic, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -9,6 +9,7 @@ from functools import partial
 from typing import Any
 
 from chargeclock.domain.errors import InputError, RuleDataError
+from chargeclock.domain.places import check_place
 from chargeclock.domain.rulebook import SLP_NOT_OFFERED
 from chargeclock.services.minutes import CodeState, Span, VisitState
 from chargeclock.services.timer_change import TimerChange
@@ -60,8 +61,7 @@ class VisitTimers(VisitReads):
             raise InputError("discipline", SLP_NOT_OFFERED)
         if discipline not in self.offered_disciplines:
             raise InputError("discipline", f"must be PT or OT, got {discipline!r}")
-        if not (len(place_of_service) == 2 and place_of_service.isdigit()):
-            raise InputError("place_of_service", f"a two-digit code, got {place_of_service!r}")
+        place_of_service = check_place(place_of_service)  # the places the window offers
         providers = clinic.list_providers(conn)
         if rendering_provider_id is None:
             rendering_provider_id = next(
