@@ -8,19 +8,14 @@ lines the payer's 95 or GT. A finalized visit shows its place read-only (its cla
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize
 from PySide6.QtGui import QPaintEvent
-from PySide6.QtWidgets import (
-    QComboBox,
-    QSizePolicy,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionComboBox,
-    QStyleOptionViewItem,
-    QStylePainter,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QSizePolicy, QStyledItemDelegate, QWidget
+
+if TYPE_CHECKING:  # QStyle and its options are built with the first paint of a visit's place
+    from PySide6.QtWidgets import QStyleOptionViewItem
 
 from chargeclock.domain.places import OFFICE, PLACES, place_label
 from chargeclock.services.minutes import VisitState
@@ -94,6 +89,8 @@ class PlacePicker(QComboBox):
         super().showPopup()
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
+        from PySide6.QtWidgets import QStyle, QStyleOptionComboBox, QStylePainter
+
         painter = QStylePainter(self)
         option = QStyleOptionComboBox()
         self.initStyleOption(option)
