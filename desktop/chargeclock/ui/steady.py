@@ -8,7 +8,9 @@ changed. The label stays a ``QLabel`` (rich text, selection, style sheets by obj
 
 A word-wrapped rich-text label lays its whole text out again for every height asked of it (a
 layout pass asks several times, for each of its labels): the box keeps the heights per width
-until the label's text or font changes. :class:`SteadyLines` holds a text of many lines as one
+until the label's text or font changes, and keeps them when the text changed only in digits
+(:func:`same_lines`: a running timer's minute, in a font whose digits have one width).
+:class:`SteadyLines` holds a text of many lines as one
 box per line, so that a minute which changes one line lays out that line alone.
 
 A widget laid out in a height too small for what it holds squeezes every line in it (each label
@@ -21,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QEvent, QObject, QSize
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QFont, QFontMetricsF, QResizeEvent
 from PySide6.QtWidgets import QLabel, QLayout, QSizePolicy, QVBoxLayout, QWidget
 
 #: the separator of :meth:`SteadyLines.setText`'s lines (as a rich-text label writes them)
@@ -39,6 +41,7 @@ class SteadyBox(QWidget):
         self.label = label
         self._collapse_empty = collapse_empty
         self._heights: dict[int, int] = {}  # width -> the label's height, for its text now
+        self._measured = (label.text(), label.font().key())  # what the heights are for
         label.setParent(self)
         policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         policy.setHeightForWidth(True)
@@ -52,6 +55,8 @@ class SteadyBox(QWidget):
             return 0
         height = self._heights.get(width)
         if height is None:
+            if not self._heights:
+                self._measured = (self.label.text(), self.label.font().key())
             height = self._heights[width] = self.label.heightForWidth(width)
         return height
 
@@ -70,6 +75,12 @@ class SteadyBox(QWidget):
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.LayoutRequest:  # the label's text or font changed
+            measured = (self.label.text(), self.label.font().key())
+            # (the same text asking again: something else changed, measured as before)
+            if measured != self._measured and same_lines(self._measured, measured, self.label):
+                self._measured = measured  # a minute's digits: the same lines, the same heights
+                return True
+            self._measured = measured
             self._heights.clear()
             if self.heightForWidth(self.width()) != self.height():
                 self.updateGeometry()
@@ -82,6 +93,37 @@ class SteadyBox(QWidget):
                     parent = parent.parentWidget()
             return True
         return super().event(event)
+
+
+def same_lines(before: tuple[str, str], after: tuple[str, str], label: QLabel) -> bool:
+    """Whether ``after`` (a text and its font's key) lays out in exactly the lines ``before``
+    did: the same font, and a text that differs only in digits replaced by digits, where the
+    font gives every digit one width (tabular figures, as most interface fonts have). A running
+    timer's minute changes "20 min" to "21 min": its label keeps its height, so its heights
+    need not be measured again (a long rich-text label takes milliseconds to measure)."""
+    (old, old_font), (new, new_font) = before, after
+    if old_font != new_font or len(old) != len(new) or old == new:
+        return old == new and old_font == new_font
+    for a, b in zip(old, new, strict=True):
+        if a != b and not (a.isdigit() and b.isdigit() and a.isascii() and b.isascii()):
+            return False
+    return _tabular_digits(label)
+
+
+_TABULAR: dict[str, bool] = {}  # font key -> its digits (plain and bold) have one width
+
+
+def _tabular_digits(label: QLabel) -> bool:
+    font = label.font()
+    key = font.key()
+    if key not in _TABULAR:
+        bold = QFont(font)
+        bold.setBold(True)  # the panels' rich texts set figures in bold too
+        _TABULAR[key] = all(
+            len({QFontMetricsF(f).horizontalAdvance(digit) for digit in "0123456789"}) == 1
+            for f in (font, bold)
+        )
+    return _TABULAR[key]
 
 
 def _make_room(widget: QWidget, layout: QLayout) -> None:
