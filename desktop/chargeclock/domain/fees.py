@@ -9,10 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 from msgspec import Struct
 
 from chargeclock.domain.rulebook import Fee, RuleYear
+
+if TYPE_CHECKING:  # visit_types reads its money from here
+    from chargeclock.domain.visit_types import VisitInput
 
 CENT = Decimal("0.01")
 
@@ -69,6 +73,15 @@ def _highest_pe_line(lines: Sequence[LineToPrice], rules: RuleYear) -> int | Non
         if best is None or fee.pe_rvu > best:
             best, best_index = fee.pe_rvu, index
     return best_index
+
+
+def price_on_day(
+    lines: Sequence[LineToPrice], visit: VisitInput, rules: RuleYear
+) -> list[PricedLine]:
+    """``visit``'s ``lines`` priced beside its day's lines of other disciplines (the
+    multiple-procedure reduction is per patient per day: :func:`price_lines`)."""
+    others = [LineToPrice(o.code, o.units, o.assistant) for o in visit.other_day_lines]
+    return price_lines(lines, rules, others)
 
 
 def price_lines(

@@ -31,7 +31,7 @@ from decimal import Decimal
 
 from msgspec import Struct
 
-from chargeclock.domain.fees import LineToPrice, price_lines
+from chargeclock.domain.fees import LineToPrice, price_on_day
 from chargeclock.domain.rulebook import RuleYear
 from chargeclock.domain.visit_types import PlaceMinutes, VisitInput
 
@@ -131,8 +131,7 @@ def placed_day(
     split, every line is priced again as the claim will carry them."""
     placed, trace = place_lines(lines, visit)
     if len(placed) != len(lines):
-        others = [LineToPrice(o.code, o.units, o.assistant) for o in visit.other_day_lines]
-        priced = price_lines([p.line for p in placed], rules, others)
+        priced = price_on_day([p.line for p in placed], visit, rules)
         amounts = [p.allowed for p in priced]
         explanations = [p.explanation for p in priced]
     return PlacedDay(tuple(placed), tuple(amounts), tuple(explanations), tuple(trace))

@@ -12,7 +12,7 @@ from msgspec import Struct
 
 from chargeclock.domain.assistant import AssistantSplit, split_timed, split_untimed
 from chargeclock.domain.errors import InputError
-from chargeclock.domain.fees import LineToPrice, price_lines
+from chargeclock.domain.fees import LineToPrice, price_lines, price_on_day
 from chargeclock.domain.modifiers import check_choice
 from chargeclock.domain.rulebook import Code, RuleYear
 from chargeclock.domain.units import Allocation, allocate_total_time, units_for_minutes
@@ -143,8 +143,7 @@ class Engine:
                 lines.append(LineToPrice(code.code, split.therapist_units, assistant=False))
             if split.assistant_units:
                 lines.append(LineToPrice(code.code, split.assistant_units, assistant=True))
-        others = [LineToPrice(o.code, o.units, o.assistant) for o in self.visit.other_day_lines]
-        priced = price_lines(lines, self.rules, others)
+        priced = price_on_day(lines, self.visit, self.rules)
         return Outcome(
             choice,
             units,

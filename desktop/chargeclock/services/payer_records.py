@@ -127,7 +127,8 @@ class PayerRecords:
         )
         check_recertification_days(every)
         with self.ctx.db.transaction():
-            plan_certification.set_recertification_days(conn, payer_id, every)
+            if not isinstance(recertification_days, EllipsisType):  # left out: left as it is
+                plan_certification.set_recertification_days(conn, payer_id, every)
             payers.update_payer(
                 conn,
                 payer_id,

@@ -205,16 +205,17 @@ class Services:
         from chargeclock.paths import backups_dir
         from chargeclock.storage import audit_checkpoint, audit_verify
 
-        digests = audit_checkpoint.Digests()
+        # The checkpoint's digests (every billing row hashed once more) only when one is kept.
+        digests = audit_checkpoint.Digests() if keep_checkpoint else None
         report = audit_verify.verify(
             self.db,
             backups=backups_dir(self.db.path) if self.db.path else None,
             anchors=anchors,
             key_files=key_files,
             seen=digests,
-            indexed=digests.indexed,
+            indexed=digests.indexed if digests is not None else None,
         )
-        if keep_checkpoint:
+        if digests is not None:
             audit_checkpoint.keep(self.db, report, digests, self.ctx.now())
         return report
 

@@ -204,8 +204,9 @@ def day_superbill(services: Services, day: Day) -> Superbill:
     visit = day.visit
     patient_row = records.patient(visit.patient_id)
     providers = {p.id: p for p in records.providers()}
-    medicare = {p.id for p in records.payers() if p.medicare}
-    part_b = {p.id for p in records.payers() if p.kind == PayerKind.MEDICARE_B}
+    payers = records.payers()
+    medicare = {p.id for p in payers if p.medicare}
+    part_b = {p.id for p in payers if p.kind == PayerKind.MEDICARE_B}
     ordered = sorted(records.diagnoses(patient_row.id), key=lambda d: d.position)
     diagnoses = [(d.code, d.description or _described(d.code)) for d in ordered]
     first_pointers = default_pointers(len(diagnoses))

@@ -26,10 +26,11 @@ class ClaimEdits(VisitReads):
         it first); an unknown place raises :class:`InputError` naming ``place_of_service``.
         The same place again changes nothing."""
         place = check_place(place_of_service)
-        visit = self._open_visit_row(visit_id)
-        if visit.place_of_service == place:
-            return self.visit_state(visit_id)
         with self.ctx.db.transaction():
+            # read inside the write's transaction: another workstation may finalize meanwhile
+            visit = self._open_visit_row(visit_id)
+            if visit.place_of_service == place:
+                return self.visit_state(visit_id)
             visits.set_place_of_service(self.ctx.db, visit_id, place)
             self.ctx.audit(
                 "place_of_service_set",

@@ -47,22 +47,22 @@ from chargeclock.storage.timefmt import to_db_time
 
 SUFFIX = ".checked"
 _SIGNED = "signature: "
-_OF_PATIENT = "IN (SELECT id FROM visits WHERE patient_id = ?)"
 # Each covered table's rows of one patient: by the patient column, or by the visit column.
 PATIENT_ROWS: dict[str, str] = {
     "visit": "patient_id = ?",
-    "segment": f"s.visit_id {_OF_PATIENT}",
-    "untimed": f"c.visit_id {_OF_PATIENT}",
-    "bill": f"visit_id {_OF_PATIENT}",
-    "line": f"visit_id {_OF_PATIENT}",
-    "snapshot": f"visit_id {_OF_PATIENT}",
+    "segment": f"s.visit_id {audit_links.OF_PATIENT}",
+    "untimed": f"c.visit_id {audit_links.OF_PATIENT}",
+    "bill": f"visit_id {audit_links.OF_PATIENT}",
+    "line": f"visit_id {audit_links.OF_PATIENT}",
+    "snapshot": f"visit_id {audit_links.OF_PATIENT}",
     "payment": "patient_id = ?",
     "ledger": "patient_id = ?",
 }
 # The entries up to the checkpoint's that the visit column puts on one patient's visits: an
 # index lookup (audit_log_visit), not a read of the log.
 PATIENT_ENTRIES = (
-    f"SELECT id, visit_id FROM audit_log WHERE visit_id {_OF_PATIENT} AND id <= ? ORDER BY id"
+    f"SELECT id, visit_id FROM audit_log WHERE visit_id {audit_links.OF_PATIENT} "
+    "AND id <= ? ORDER BY id"
 )
 _BY_PATIENT = ("visit", "payment", "ledger")  # the first value of the row's text is the patient
 # Past this many entries since the checkpoint, checking them and each row they list costs about

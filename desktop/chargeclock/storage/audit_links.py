@@ -22,7 +22,8 @@ from __future__ import annotations
 
 from chargeclock.storage.store import Store
 
-_OF_PATIENT = "IN (SELECT id FROM visits WHERE patient_id = ?)"
+#: SQL: a row of one patient's visits (``visit_id`` + this, the patient id its parameter)
+OF_PATIENT = "IN (SELECT id FROM visits WHERE patient_id = ?)"
 
 _SEGMENTS = (
     "SELECT s.id, s.visit_id, c.id, c.code, c.visit_id FROM timer_segments s "
@@ -41,10 +42,10 @@ _LEDGER = (
 )
 # One patient's: rows on either side of the link (each an index lookup).
 _PATIENT_SEGMENTS = (
-    f"{_SEGMENTS} AND s.visit_id {_OF_PATIENT} UNION {_SEGMENTS} AND c.visit_id {_OF_PATIENT}"
+    f"{_SEGMENTS} AND s.visit_id {OF_PATIENT} UNION {_SEGMENTS} AND c.visit_id {OF_PATIENT}"
 )
 _PATIENT_SNAPSHOTS = (
-    f"{_SNAPSHOTS} AND s.patient_id = ? UNION {_SNAPSHOTS} AND s.visit_id {_OF_PATIENT}"
+    f"{_SNAPSHOTS} AND s.patient_id = ? UNION {_SNAPSHOTS} AND s.visit_id {OF_PATIENT}"
 )
 _PATIENT_LEDGER = f"{_LEDGER} AND l.patient_id = ?"
 #: the statements of one patient's check (the audit packet's): index lookups only

@@ -9,6 +9,7 @@ same key, so a foot switch's timer carries the room too.
 
 from __future__ import annotations
 
+from chargeclock.storage import practice
 from chargeclock.storage.store import Store, dialect_of
 
 #: the room this workstation records, as a SQL expression of one ``?`` (its key): '' when unset
@@ -24,13 +25,8 @@ def room_key(conn: Store) -> str:
 
 def get_room(conn: Store) -> str:
     """This workstation's room ('' when none is set)."""
-    row = conn.execute("SELECT value FROM app_settings WHERE key = ?", (room_key(conn),)).fetchone()
-    return str(row[0]) if row else ""
+    return practice.get_setting(conn, room_key(conn)) or ""
 
 
 def set_room(conn: Store, room: str) -> None:
-    conn.execute(
-        "INSERT INTO app_settings (key, value) VALUES (?, ?) "
-        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        (room_key(conn), room),
-    )
+    practice.set_setting(conn, room_key(conn), room)

@@ -52,6 +52,10 @@ CLOCKS_PER_ROW = 2
 CLOCK_POINTS = (22, 18, 15, 12)
 
 
+#: a clock text with its digits all 0: what its width depends on (digits have one width)
+_DIGITS_AS_ZERO = str.maketrans("123456789", "000000000")
+
+
 class LockScreen(QFrame):
     """The cover: the running timers by initials, a user and a PIN.
 
@@ -76,6 +80,7 @@ class LockScreen(QFrame):
         self.clocks_grid.setSpacing(16)
         self.clock_labels: list[QLabel] = []
         self.per_row = CLOCKS_PER_ROW
+        self._laid_out: tuple[object, ...] | None = None  # what the clocks were laid out for
         self.clocks: list[LockClock] = []
         self.backoff = PinBackoff()
         self.waiting = False  # wrong PINs: the PIN field is closed until the wait is over
@@ -163,7 +168,18 @@ class LockScreen(QFrame):
                 label.show()
             else:
                 label.hide()
-        self._lay_out_clocks(self.clock_labels[: len(texts)])
+        # Laid out again only when what it depends on changed: a second's new digits (one width
+        # each) change nothing of it, and laying out restyled every clock once a second.
+        layout_key = (
+            tuple(t.translate(_DIGITS_AS_ZERO) for t in texts),
+            tuple(c.role for c in self.clocks),
+            self.width(),
+            self.height(),
+            self.card.sizeHint().height(),
+        )
+        if layout_key != self._laid_out:
+            self._laid_out = layout_key
+            self._lay_out_clocks(self.clock_labels[: len(texts)])
         self.idle_note.setVisible(not texts)
 
     def _lay_out_clocks(self, shown: list[QLabel]) -> None:
@@ -218,6 +234,7 @@ class LockScreen(QFrame):
                 self.pin.setFocus()
 
     def cover(self) -> None:
+        self._laid_out = None  # a fresh cover lays its clocks out
         self.clocks = self.services.unlock.running_clocks()
         self.backoff = self.services.unlock.backoff()
         self.waiting = False

@@ -112,12 +112,12 @@ class PatientPanel(QFrame):
         last change, the time from ``now``)."""
         entries = []
         for text, visit_id in self._today:
-            running = [c for c in self._clocks if c.visit_id == visit_id]
-            clocks = " · ".join(f"{c.role} {c.clock_text(now)}" for c in running)
+            running = [(c, c.clock_text(now)) for c in self._clocks if c.visit_id == visit_id]
+            clocks = " · ".join(f"{c.role} {time}" for c, time in running)
             # The list is narrow: each clock's code and room in the tooltip, not the line.
             where = "\n".join(
-                f"{c.role} {c.code} {c.clock_text(now)}" + (f" in {c.room}" if c.room else "")
-                for c in running
+                f"{c.role} {c.code} {time}" + (f" in {c.room}" if c.room else "")
+                for c, time in running
             )
             # Running means open: the clocks take the status's place (a narrow list cuts less).
             shown = f"{text.removesuffix(' · open')} · ● {clocks}" if clocks else text

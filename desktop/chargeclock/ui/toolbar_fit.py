@@ -66,7 +66,11 @@ class ToolbarFit(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         kind = event.type()
-        if kind in (QEvent.Type.Resize, QEvent.Type.ActionAdded, QEvent.Type.ActionRemoved):
+        # An action added before the toolbar shows is fitted by the resize of its first show:
+        # fitting a hidden toolbar at each action (a dozen of them, before the first paint)
+        # measured widths it did not have yet.
+        added = kind in (QEvent.Type.ActionAdded, QEvent.Type.ActionRemoved)
+        if kind == QEvent.Type.Resize or (added and self.toolbar.isVisible()):
             self.fit()
         return False
 
