@@ -1,17 +1,18 @@
 """The calculator panel when its text grows: the lines that did not change are not laid out
-again (no label squeezed into the old height and stretched back), and a tie switch never makes
-the panel wider than what shows of it."""
+again (no label squeezed into the old height and stretched back), a new shape lays the panel
+out once, and a tie switch never makes the panel wider than what shows of it."""
 
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 
 from chargeclock.ui import theme
-from chargeclock.ui.calculator_panel import CalculatorPanel, PanelContext
-from chargeclock.ui.steady import SteadyBox, SteadyLines, keep_room
+from chargeclock.ui.calculator_panel import CalculatorPanel, PanelContext, Reminder
+from chargeclock.ui.rich_label import RichLabel
+from chargeclock.ui.steady import Stack, SteadyLines
 from tests.ui.test_panel_steady import _result, shown_at
 
 pytestmark = pytest.mark.gui
@@ -40,28 +41,20 @@ def _settle(qapp: QApplication) -> None:
         qapp.processEvents()
 
 
-def _rich(parent: QWidget) -> QLabel:
-    label = QLabel(parent)
-    label.setWordWrap(True)
-    return label
-
-
 def test_lines_that_grow_leave_the_other_lines_alone(qtbot: QtBot, qapp: QApplication) -> None:
-    """A scrolled body holding a text above lines: three lines more below resize no label of
-    the text above, nor the lines that were there."""
+    """A scrolled stack holding texts above lines: three lines more below resize no label of
+    the texts above, nor the lines that were there."""
     scroll = QScrollArea()
     scroll.setWidgetResizable(True)
-    body = QWidget()
-    layout = QVBoxLayout(body)
+    scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)  # one width
+    body = Stack(spacing=4)
     scroll.setWidget(body)
-    keep_room(body)
-    above = [_rich(body) for _ in range(6)]
+    above = [RichLabel(body) for _ in range(6)]
     for label in above:
         label.setText(WORDS)
-        layout.addWidget(SteadyBox(label, body))
-    lines = SteadyLines(_rich, body, pool=2)
-    layout.addWidget(lines)
-    layout.addStretch(1)
+        body.add(label)
+    lines = SteadyLines(RichLabel, body, pool=2)
+    body.add(lines)
     shown_at(qtbot, scroll, 300, 250)
     lines.set_lines([WORDS, WORDS])
     _settle(qapp)
@@ -73,6 +66,46 @@ def test_lines_that_grow_leave_the_other_lines_alone(qtbot: QtBot, qapp: QApplic
     assert [label.height() > 0 for label in lines.labels()] == [True] * 5
     assert body.height() >= lines.geometry().bottom()  # the body grew to hold them
     assert resizes.count == 0
+
+
+class _Moves(QObject):
+    """Counts the moves and resizes of every widget inside the one it watches."""
+
+    def __init__(self, root: QWidget) -> None:
+        super().__init__()
+        self.seen: dict[str, int] = {}
+        for widget in root.findChildren(QWidget):
+            widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() in (QEvent.Type.Move, QEvent.Type.Resize):
+            parent = type(watched.parentWidget()).__name__
+            key = f"{type(watched).__name__} in {parent} {id(watched)} {event.type().name}"
+            self.seen[key] = self.seen.get(key, 0) + 1
+        return False
+
+
+def test_a_new_shape_lays_the_panel_out_once(qtbot: QtBot, qapp: QApplication) -> None:
+    """A minute that brings a tie (a warning line and a switch) and a line per code more moves
+    each widget of the panel at most once: the panel is laid out in one pass, not once per
+    line that changed (each pass moved every line below, and squeezed the lines it held)."""
+    panel = CalculatorPanel()
+    panel.setStyleSheet(theme.STYLESHEET)
+    panel = shown_at(qtbot, panel, 300, 500)
+    before = _result(("97110", 20), ("97112", 20), ("97140", 23))
+    tie = _result(("97110", 20), ("97112", 20), ("97140", 20), ("97530", 20))
+    assert tie.alternatives
+    reminded = PanelContext(reminders=(Reminder("warn", WORDS),))
+    # As in a day: each line and switch has been shown once (styled, its heights measured).
+    for result, context in ((tie, reminded), (before, PanelContext())):
+        panel.show_result(result, context)
+        _settle(qapp)
+    moves = _Moves(panel)
+    panel.show_result(tie, reminded)
+    _settle(qapp)
+    assert panel.visible_tie_buttons()
+    assert moves.seen  # the lines below the new ones did move
+    assert max(moves.seen.values()) == 1, {k: v for k, v in moves.seen.items() if v > 1}
 
 
 def test_a_tie_switch_keeps_the_panel_to_its_width(qtbot: QtBot, qapp: QApplication) -> None:

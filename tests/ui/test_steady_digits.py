@@ -5,28 +5,20 @@ out again to be measured; any other change is measured."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QScrollArea
 from pytestqt.qtbot import QtBot
 
 from chargeclock.ui import theme
-from chargeclock.ui.steady import SteadyBox, _tabular_digits, same_lines
+from chargeclock.ui.rich_label import RichLabel
+from chargeclock.ui.steady import Stack, _tabular_digits, same_lines
 from tests.ui.test_panel_room import _settle
 from tests.ui.test_panel_steady import shown_at
+from tests.ui.test_steady_lines import _CountingLabel
 
 LINE = (
     "<b>97110</b>: 1 of 2 with CQ — therapist 20 min → 1 whole unit without the modifier; "
     "assistant 13 min → 0 whole units with it; last unit: assistant leftover 13 min"
 )
-
-
-class _Measured(QLabel):
-    """A label that counts how often its height for a width is asked."""
-
-    asked = 0
-
-    def heightForWidth(self, width: int) -> int:  # noqa: N802
-        _Measured.asked += 1
-        return super().heightForWidth(width)
 
 
 def test_which_changes_keep_the_lines(qtbot: QtBot) -> None:
@@ -44,28 +36,29 @@ def test_which_changes_keep_the_lines(qtbot: QtBot) -> None:
 
 
 def test_a_minute_lays_out_no_line_again(qtbot: QtBot, qapp: QApplication) -> None:
-    body = QWidget()
+    body = Stack()
     body.setStyleSheet(theme.STYLESHEET)
-    layout = QVBoxLayout(body)
-    label = _Measured()
-    label.setWordWrap(True)
+    label = _CountingLabel()
     label.setText(LINE)
-    box = SteadyBox(label, body)
-    layout.addWidget(box)
-    layout.addStretch(1)
+    body.add(label)
     scroll = QScrollArea()
     scroll.setWidgetResizable(True)
     scroll.setWidget(body)
     shown_at(qtbot, scroll, 300, 400)
     _settle(qapp)
-    height = box.height()
-    _Measured.asked = 0
+    height = label.height()
+    narrow = {w: label.heightForWidth(w) for w in (label.width() - 60, label.width())}
     label.setText(LINE.replace("20 min", "21 min"))
     _settle(qapp)
-    assert _Measured.asked == 0 and box.height() == height
+    label.layouts = 0
+    # The heights known for the old text hold for the new one: none is measured again.
+    assert {w: label.heightForWidth(w) for w in narrow} == narrow
+    assert label.layouts == 0 and label.height() == height
     label.setText(LINE.replace("20 min", "a while"))  # other words: measured again
     _settle(qapp)
-    assert _Measured.asked > 0
+    label.layouts = 0
+    label.heightForWidth(label.width() - 60)
+    assert label.layouts > 0
 
 
 @pytest.mark.parametrize("large", [False, True])
@@ -73,15 +66,20 @@ def test_the_measured_height_is_the_height_after_a_minute(
     qtbot: QtBot, qapp: QApplication, large: bool
 ) -> None:
     """What the rule keeps is what measuring would give, in normal and large type."""
-    label = QLabel()
-    qtbot.addWidget(label)
-    label.setStyleSheet(
-        theme.stylesheet(theme.LARGE_POINT_SIZE if large else theme.BASE_POINT_SIZE)
-    )
-    label.setWordWrap(True)
-    label.ensurePolished()
+    sheet = theme.stylesheet(theme.LARGE_POINT_SIZE if large else theme.BASE_POINT_SIZE)
+    kept, fresh = RichLabel(), RichLabel()  # one keeps its heights, one measures anew
+    for label in (kept, fresh):
+        qtbot.addWidget(label)
+        label.setStyleSheet(sheet)
+        label.ensurePolished()
+    widths = (180, 260, 340)
     for minutes in range(5, 100, 7):
-        label.setText(LINE.replace("20 min", f"{minutes:02d} min"))
-        heights = {label.heightForWidth(w) for w in (180, 260, 340)}
-        label.setText(LINE.replace("20 min", f"{(minutes + 1) % 100:02d} min"))
-        assert {label.heightForWidth(w) for w in (180, 260, 340)} == heights
+        text = LINE.replace("20 min", f"{minutes:02d} min")
+        kept.setText(text)
+        heights = [kept.heightForWidth(w) for w in widths]
+        later = LINE.replace("20 min", f"{(minutes + 1) % 100:02d} min")
+        kept.setText(later)
+        fresh.setText(later)
+        assert [kept.heightForWidth(w) for w in widths] == heights
+        assert [fresh.heightForWidth(w) for w in widths] == heights
+        fresh.setText("")

@@ -1,16 +1,17 @@
-"""The calculator panel's texts as the minutes go by: a box keeps its label's heights until the
-text changes; a text of many lines changes only the lines that moved, and keeps its widgets; a
-list row whose clock moved repaints alone."""
+"""The calculator panel's texts as the minutes go by: a label keeps its heights until its text
+changes; a text of many lines changes only the lines that moved, keeps each line in its label
+and makes no widget; a list row whose clock moved repaints alone."""
 
 from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QEvent, QObject, QRect
-from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from chargeclock.ui.lists import EntryListModel, ListEntry, RowsListView
-from chargeclock.ui.steady import SteadyBox, SteadyLines
+from chargeclock.ui.rich_label import RichLabel
+from chargeclock.ui.steady import Stack, SteadyLines
 from tests.ui.test_panel_steady import shown_at
 
 pytestmark = pytest.mark.gui
@@ -18,17 +19,22 @@ pytestmark = pytest.mark.gui
 WORDS = "the assistant's minutes and the therapist's minutes, with the reason for each unit"
 
 
-class _CountingLabel(QLabel):
-    """A word-wrapped label that counts the heights asked of it."""
+class _CountingLabel(RichLabel):
+    """A rich-text label that counts the layouts of its text and the texts set on it."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWordWrap(True)
-        self.asked = 0
+        self.layouts = 0
+        self.texts = 0
+        self._doc.documentLayout().documentSizeChanged.connect(self._laid_out)
 
-    def heightForWidth(self, width: int) -> int:  # noqa: N802
-        self.asked += 1
-        return super().heightForWidth(width)
+    def _laid_out(self) -> None:
+        self.layouts += 1
+
+    def setText(self, text: str) -> None:  # noqa: N802
+        if text != self.text():
+            self.texts += 1
+        super().setText(text)
 
 
 class _Events(QObject):
@@ -50,57 +56,80 @@ class _Events(QObject):
 
 
 @pytest.fixture
-def host(qtbot: QtBot) -> QWidget:
-    widget = QWidget()
-    QVBoxLayout(widget)
-    return shown_at(qtbot, widget, 300, 600)
+def host(qtbot: QtBot) -> Stack:
+    return shown_at(qtbot, Stack(), 300, 600)
 
 
-def test_a_box_asks_its_label_once_per_width_and_text(host: QWidget, qapp: QApplication) -> None:
+def test_a_label_is_laid_out_once_per_width_and_text(host: Stack, qapp: QApplication) -> None:
     label = _CountingLabel()
+    host.add(label)
     label.setText(WORDS)
-    box = SteadyBox(label, host)
-    host.layout().addWidget(box)
     qapp.processEvents()
-    label.asked = 0
-    heights = {box.heightForWidth(120) for _ in range(5)} | {box.heightForWidth(240)}
-    assert label.asked == 2  # one per width: a layout pass asks again and again
-    assert len(heights) == 2  # a narrower box is taller
-    label.setText(WORDS + " " + WORDS)
-    qapp.processEvents()  # the new text: asked again
-    before = label.asked
-    assert box.heightForWidth(120) > min(heights)
-    assert label.asked == before + 1
+    label.layouts = 0
+    heights = {label.heightForWidth(120) for _ in range(5)} | {label.heightForWidth(240)}
+    assert len(heights) == 2  # a narrower label is taller
+    measured = label.layouts
+    assert measured <= 2  # at most one per width: a layout pass asks again and again
+    assert {label.heightForWidth(w) for w in (120, 240, 120, 240)} == heights
+    assert label.layouts == measured  # known: not laid out again
+    label.setText(WORDS + " " + WORDS)  # a new text: laid out again
+    assert label.heightForWidth(120) > min(heights)
+    assert label.layouts > measured
 
 
-def test_a_new_line_changes_that_line_alone(host: QWidget, qapp: QApplication) -> None:
+def test_a_new_line_changes_that_line_alone(host: Stack, qapp: QApplication) -> None:
     lines = SteadyLines(_CountingLabel, host, pool=4)
-    host.layout().addWidget(lines)
+    host.add(lines)
     lines.set_lines(["<b>97110</b>: 12 min", WORDS, "<b>97140</b>: 3 min"])
     qapp.processEvents()
     assert lines.text() == f"<b>97110</b>: 12 min<br>{WORDS}<br><b>97140</b>: 3 min"
     labels = lines.labels()
     widgets = host.findChildren(QWidget)
-    requests = _Events(QEvent.Type.LayoutRequest)
-    for label in labels:
-        label.parentWidget().installEventFilter(requests)
-    asked = [label.asked for label in labels]  # type: ignore[attr-defined]
+    texts = [label.texts for label in labels]  # type: ignore[attr-defined]
 
     lines.set_lines(["<b>97110</b>: 13 min", WORDS, "<b>97140</b>: 3 min"])
     qapp.processEvents()
-    assert lines.labels()[0].text() == "<b>97110</b>: 13 min"
-    assert list(requests.seen) == [id(labels[0].parentWidget())]
-    assert [label.asked - a for label, a in zip(labels, asked, strict=True)][1:] == [0, 0]
+    assert lines.labels() == labels
+    assert labels[0].text() == "<b>97110</b>: 13 min"
+    assert [label.texts - t for label, t in zip(labels, texts, strict=True)] == [1, 0, 0]  # type: ignore[attr-defined]
 
-    lines.set_lines(["Nothing to flag"])  # fewer lines: emptied, not deleted
+    lines.set_lines(["Nothing to flag"])  # fewer lines: hidden, not deleted
     qapp.processEvents()
     assert lines.text() == "Nothing to flag"
-    assert lines.labels() == labels[:1]
-    assert [label.height() for label in labels[1:]] == [0, 0]
+    assert len(host.findChildren(QWidget)) == len(widgets)
+    # (the new line took a label not in use: a used one would lose its text's layout)
+    assert [label.isHidden() for label in labels] == [True, True, True]
+    assert not lines.labels()[0].isHidden()
     lines.setText(f"a<br>b<br>c<br>d<br>{WORDS}")  # more than ever: one more is made
     qapp.processEvents()
-    assert len(host.findChildren(QWidget)) == len(widgets) + 2  # the box and its label
-    assert all(label.height() > 0 for label in lines.labels())
+    assert len(host.findChildren(QWidget)) == len(widgets) + 1
+    assert all(label.height() > 0 and not label.isHidden() for label in lines.labels())
+
+
+def test_each_line_keeps_its_label(host: Stack, qapp: QApplication) -> None:
+    """A line added above the others moves their labels, and sets no text on them: their
+    texts are not laid out again. A line whose figures changed keeps its label."""
+    lines = SteadyLines(_CountingLabel, host, pool=4)
+    host.add(lines)
+    lines.set_lines(["<b>97110</b>: 12 min", WORDS])
+    qapp.processEvents()
+    first, second = lines.labels()
+    texts = (first.texts, second.texts)  # type: ignore[attr-defined]
+    top = second.y()
+
+    lines.set_lines(["A tie: switch below", "<b>97110</b>: 13 min", WORDS])
+    qapp.processEvents()
+    assert lines.labels()[1:] == [first, second]
+    assert lines.labels()[0] not in (first, second)
+    assert (first.texts, second.texts) == (texts[0] + 1, texts[1])  # type: ignore[attr-defined]
+    assert second.y() > top  # moved down, not re-texted
+    assert [label.y() for label in lines.labels()] == sorted(label.y() for label in lines.labels())
+
+    lines.set_lines([WORDS])  # the others go: the one left keeps its label
+    qapp.processEvents()
+    assert lines.labels() == [second]
+    assert second.texts == texts[1]  # type: ignore[attr-defined]
+    assert second.y() == 0
 
 
 def test_a_row_whose_clock_moved_repaints_alone(qtbot: QtBot, qapp: QApplication) -> None:

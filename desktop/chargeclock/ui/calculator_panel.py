@@ -29,7 +29,8 @@ from chargeclock.domain.fees import money
 from chargeclock.domain.wording import plural
 from chargeclock.ui import theme
 from chargeclock.ui.claim_actions import ClaimActions
-from chargeclock.ui.steady import SteadyBox, SteadyLines, keep_room
+from chargeclock.ui.rich_label import RichLabel
+from chargeclock.ui.steady import Stack, SteadyLines, settle
 
 
 class Reminder(Struct, frozen=True):
@@ -69,11 +70,7 @@ def _section(title: str) -> QLabel:
 
 
 def _rich(parent: QWidget) -> QLabel:
-    label = QLabel(parent)
-    label.setTextFormat(Qt.TextFormat.RichText)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label
+    return RichLabel(parent)
 
 
 MAX_TIE_SWITCHES = 4  # alternatives offered as switches (the engine may find more)
@@ -101,22 +98,19 @@ class CalculatorPanel(QFrame):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        body = QWidget()
+        # One pass of its own lays the panel out when a text changes its height or a line or a
+        # switch comes or goes (steady.Stack): the lines that did not change are not touched.
+        body = Stack(margins=(16, 12, 16, 12), spacing=4)
+        self._body = body
         body.setObjectName("PanelBody")
         body.setStyleSheet("QWidget#PanelBody { background: white; }")
-        keep_room(body)  # a line or a switch more: the lines are laid out once, not squeezed
         scroll.setWidget(body)
         outer.addWidget(scroll)
-        layout = QVBoxLayout(body)
-        layout.setContentsMargins(16, 12, 16, 12)
-        layout.setSpacing(4)
 
-        self.headline = QLabel("No visit open")
+        self.headline = RichLabel(body, plain=True)
         self.headline.setObjectName("Headline")  # its size follows the large-type setting
-        self.headline.setWordWrap(True)
-        self.next_unit = QLabel("")
+        self.next_unit = RichLabel(body, plain=True)
         self.next_unit.setObjectName("NextUnit")
-        self.next_unit.setWordWrap(True)
         self.units = _rich(body)
         # A line per code and per warning: a minute changes the lines of the running codes
         # (their minutes) and lays out those alone, not the whole explanation.
@@ -128,7 +122,6 @@ class CalculatorPanel(QFrame):
         self.review_text = _rich(body)
         self.warnings = SteadyLines(_rich, body, pool=WARNING_LINES)
         self.claim_actions = ClaimActions(body)
-        self.ties = QVBoxLayout()
         # A fixed pool of switches, shown and hidden: made once, so a minute that moves a tie
         # creates and deletes no widget (and restyles nothing).
         self.tie_buttons: list[QPushButton] = []
@@ -137,42 +130,29 @@ class CalculatorPanel(QFrame):
             button = QPushButton(body)
             button.setObjectName("TieSwitch")
             # The panel's width, never its text's: a switch wider than the panel would widen
-            # everything in it past the visible part, and lay out every line again as it
-            # comes and goes (the whole text is its tooltip).
+            # everything in it past the visible part (the whole text is its tooltip).
             button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
             button.setVisible(False)
             button.clicked.connect(partial(self._tie_clicked, index))
             self.tie_buttons.append(button)
-            self.ties.addWidget(button)
         self._kx_colour = ""
-
-        # The texts that change as the minutes go sit in steady boxes: a new text lays out the
-        # panel again only when it needs another height.
-        self._boxes = {
-            label: SteadyBox(label, body)
-            for label in (
-                self.headline,
-                self.next_unit,
-                self.units,
-                self.kx_text,
-                self.review_text,
-            )
-        }
-        layout.addWidget(self._boxes[self.headline])
-        layout.addWidget(self._boxes[self.next_unit])
-        layout.addWidget(_section("Units per code"))
-        layout.addWidget(self._boxes[self.units])
-        layout.addWidget(_section("Assistant time (CQ / CO)"))
-        layout.addWidget(self.assistant)
-        layout.addWidget(_section("KX threshold this year"))
-        layout.addWidget(self.kx_bar)
-        layout.addWidget(self._boxes[self.kx_text])
-        layout.addWidget(self._boxes[self.review_text])
-        layout.addWidget(_section("Warnings and reminders"))
-        layout.addWidget(self.warnings)
-        layout.addWidget(self.claim_actions)
-        layout.addLayout(self.ties)
-        layout.addStretch(1)
+        for widget in (
+            self.headline,
+            self.next_unit,
+            _section("Units per code"),
+            self.units,
+            _section("Assistant time (CQ / CO)"),
+            self.assistant,
+            _section("KX threshold this year"),
+            self.kx_bar,
+            self.kx_text,
+            self.review_text,
+            _section("Warnings and reminders"),
+            self.warnings,
+            self.claim_actions,
+            *self.tie_buttons,
+        ):
+            body.add(widget)
         self.clear()
 
     def clear(self, message: str = "No visit open") -> None:
@@ -186,6 +166,7 @@ class CalculatorPanel(QFrame):
         self.kx_bar.setValue(0)
         self._set_ties(())
         self.claim_actions.show_for(None)
+        settle()
 
     def show_problems(self, headline: str, problems: Sequence[str]) -> None:
         """No result to show: what stands in the way, and what to do (as alerts)."""
@@ -193,12 +174,17 @@ class CalculatorPanel(QFrame):
         self.warnings.set_lines(
             [f"<span style='color:{theme.ALERT_COLOUR}'>●</span> {_escape(p)}" for p in problems]
         )
+        settle()
 
     def show_result(self, result: VisitResult, context: PanelContext) -> None:
         key = (result, context)
         if key == self._last:
             return
         self._last = key
+        self._show(result, context)
+        settle()  # laid out before the next paint (which would show new texts in old places)
+
+    def _show(self, result: VisitResult, context: PanelContext) -> None:
         self.headline.setText(
             f"{plural(result.timed_units, 'unit')} · {result.total_timed_minutes} timed min"
         )
@@ -255,7 +241,7 @@ class CalculatorPanel(QFrame):
         kx = result.kx
         if self.kx_bar.isVisibleTo(self) != context.kx_tracked:
             self.kx_bar.setVisible(context.kx_tracked)
-            self._boxes[self.review_text].setVisible(context.kx_tracked)
+            self.review_text.setVisible(context.kx_tracked)
         if not context.kx_tracked:
             self.kx_text.setText(
                 f"<span style='color:{theme.MUTED}'>This payer does not use the KX threshold."
@@ -330,8 +316,9 @@ class CalculatorPanel(QFrame):
                 if button.text() != label:
                     button.setText(label)
                     button.setToolTip(label)
-            if button.isVisibleTo(self) != (index < len(shown)):
-                button.setVisible(index < len(shown))
+        self._body.set_shown(
+            [(button, index < len(shown)) for index, button in enumerate(self.tie_buttons)]
+        )
 
     def visible_tie_buttons(self) -> list[QPushButton]:
         """The switches offered now, in order."""

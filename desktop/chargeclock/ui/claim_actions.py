@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from chargeclock.domain.calculation import VisitResult
 from chargeclock.domain.modifiers import DISTINCT, MEANINGS
+from chargeclock.ui.steady import Stack
 
 if TYPE_CHECKING:
     from chargeclock.ui.visit_panel import VisitPanel
@@ -30,16 +31,15 @@ MEDICARE_KINDS = ("medicare_b", "medicare_advantage")  # GA/GZ are Medicare's li
 MAX_PAIRS = 3  # pairs offered at once (a fixed pool: a minute's change creates no widget)
 
 
-class ClaimActions(QWidget):
+class ClaimActions(Stack):
     #: (column-2 code, modifier) chosen from a code pair's warning
     distinct_chosen = Signal(str, str)
     kx_confirm_requested = Signal()
     abn_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        # (a stack: a row that comes or goes lays out the panel around it once)
+        super().__init__(parent, spacing=6)
         self._last: tuple[object, ...] | None = None
         self.pair_rows: list[tuple[QWidget, QLabel, dict[str, QPushButton]]] = []
         self._pair_codes: list[str] = [""] * MAX_PAIRS
@@ -63,19 +63,19 @@ class ClaimActions(QWidget):
                 line.addWidget(button)
                 buttons[modifier] = button
             row.setVisible(False)
-            layout.addWidget(row)
+            self.add(row)
             self.pair_rows.append((row, label, buttons))
         self.kx_button = QPushButton("Confirm KX (medical necessity)", self)
         self.kx_button.setToolTip("The record shows the therapy is medically necessary")
         self.kx_button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.kx_button.setVisible(False)
         self.kx_button.clicked.connect(lambda _checked=False: self.kx_confirm_requested.emit())
-        layout.addWidget(self.kx_button)
+        self.add(self.kx_button)
         self.abn_button = QPushButton("ABN signed… (GA on its lines)", self)
         self.abn_button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.abn_button.setVisible(False)
         self.abn_button.clicked.connect(lambda _checked=False: self.abn_requested.emit())
-        layout.addWidget(self.abn_button)
+        self.add(self.abn_button)
 
     def show_for(self, result: VisitResult | None) -> None:
         """Offer what ``result``'s warnings call for (nothing when None)."""
@@ -87,14 +87,15 @@ class ClaimActions(QWidget):
         if key == self._last:
             return
         self._last = key
-        for index, (row, label, _buttons) in enumerate(self.pair_rows):
+        for index, (_row, label, _buttons) in enumerate(self.pair_rows):
             if index < len(pairs):
                 column1, column2 = pairs[index][0], pairs[index][1]
                 self._pair_codes[index] = column2
                 label.setText(f"{column2} with {column1}, distinct service:")
-            row.setVisible(index < len(pairs))
-        self.kx_button.setVisible(kx)
-        self.abn_button.setVisible(medicare)
+        self.set_shown(
+            [(row, index < len(pairs)) for index, (row, _, _) in enumerate(self.pair_rows)]
+            + [(self.kx_button, kx), (self.abn_button, medicare)]
+        )
 
     def _pair_clicked(self, index: int, modifier: str, _checked: bool = False) -> None:
         code = self._pair_codes[index]

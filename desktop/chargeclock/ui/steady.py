@@ -1,98 +1,182 @@
-"""Labels whose new text relays out their window only when it needs another height.
+"""The calculator panel's texts, laid out in one pass each time they change.
 
-A ``QLabel`` asks its parent's layout to be redone on every ``setText``: in the calculator panel,
-whose texts change each minute a timer runs, that meant laying out and repainting the whole
-panel once a minute. :class:`SteadyBox` holds one label without a layout of its own: the label's
-request reaches the box, which passes it on only when the label's height for the box's width
-changed. The label stays a ``QLabel`` (rich text, selection, style sheets by object name).
+The panel's texts change every minute a timer runs, and now and then its shape does (a warning
+comes or goes, a tie switch appears). Nested Qt layouts of word-wrapped labels lay such a panel
+out several times over: a layout asks each label's height for several widths, lays its lines
+out in the height it had before growing it, and each level asks again. :class:`Stack` places
+its widgets one under another, each as wide as the stack and as tall as its text needs, in one
+pass of its own: when a child asks (its text changed) or the stack's width changed. A child
+that keeps its place and size is not touched, and the heights it reports are its own cached
+ones (``rich_label.RichLabel``). :class:`SteadyLines` is a stack of lines in which each line
+keeps its label while it is shown. :func:`settle` lays out what changed before the next paint.
 
-A word-wrapped rich-text label lays its whole text out again for every height asked of it (a
-layout pass asks several times, for each of its labels): the box keeps the heights per width
-until the label's text or font changes, and keeps them when the text changed only in digits
-(:func:`same_lines`: a running timer's minute, in a font whose digits have one width).
-:class:`SteadyLines` holds a text of many lines as one
-box per line, so that a minute which changes one line lays out that line alone.
-
-A widget laid out in a height too small for what it holds squeezes every line in it (each label
-resized, its text laid out again), and its parent stretches them back a moment later:
-:func:`keep_room` grows a widget to what its layout needs before the layout is redone.
+:func:`same_lines` tells whether a new text lays out in the lines of the old one (a minute's
+digits), so that a label keeps its measured heights.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QEvent, QObject, QSize
+from PySide6.QtCore import QCoreApplication, QEvent, QRect, QSize, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QResizeEvent
-from PySide6.QtWidgets import QLabel, QLayout, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 #: the separator of :meth:`SteadyLines.setText`'s lines (as a rich-text label writes them)
 LINE_BREAK = "<br>"
 
 
-class SteadyBox(QWidget):
-    """The box around ``label``, laid out in its place (height for width, like the label).
-    With ``collapse_empty`` it takes no room while the label has no text."""
+class Stack(QWidget):
+    """Widgets one under another, each as wide as the stack (less its ``margins``: left, top,
+    right, bottom) and as tall as it needs at that width, ``spacing`` apart. A hidden widget
+    takes no room. Its own height for a width is what its widgets need."""
 
     def __init__(
-        self, label: QLabel, parent: QWidget | None = None, *, collapse_empty: bool = False
+        self,
+        parent: QWidget | None = None,
+        *,
+        margins: tuple[int, int, int, int] = (0, 0, 0, 0),
+        spacing: int = 0,
     ) -> None:
         super().__init__(parent)
-        self.label = label
-        self._collapse_empty = collapse_empty
-        self._heights: dict[int, int] = {}  # width -> the label's height, for its text now
-        self._measured = (label.text(), label.font().key())  # what the heights are for
-        label.setParent(self)
+        self._items: list[QWidget] = []
+        self._margins = margins
+        self._spacing = spacing
+        self._totals: dict[int, int] = {}  # width -> the height the widgets need
+        self._least: QSize | None = None  # the minimum size hint, until a widget is added
+        # Its widgets stay where they are when it grows or shrinks at the bottom: a resize
+        # paints what it uncovered, not all it shows.
+        self.setAttribute(Qt.WidgetAttribute.WA_StaticContents)
         policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
+
+    def add(self, widget: QWidget) -> None:
+        """Put ``widget`` at the bottom."""
+        widget.setParent(self)
+        self._items.append(widget)
+        self._least = None
+        self.relayout()
+
+    def widgets(self) -> list[QWidget]:
+        return list(self._items)
+
+    def set_order(self, widgets: Sequence[QWidget]) -> None:
+        """Show the stack's widgets in this order."""
+        if list(widgets) != self._items:
+            self._items = list(widgets)
+            self.relayout()
+
+    def set_shown(self, shown: Sequence[tuple[QWidget, bool]]) -> None:
+        """Show and hide these widgets at once. The ones that come are placed where they go
+        before they are shown (shown first, a widget is drawn where it was, then moved)."""
+        coming = [widget for widget, show in shown if show and widget.isHidden()]
+        going = [widget for widget, show in shown if not show and not widget.isHidden()]
+        if not coming and not going:
+            return
+        for widget in going:
+            widget.setVisible(False)
+        self._place(coming)
+        for widget in coming:
+            widget.setVisible(True)
+        self.relayout()
+
+    def _inner(self, width: int) -> int:
+        left, _, right, _ = self._margins
+        return max(0, width - left - right)
+
+    @staticmethod
+    def _height(widget: QWidget, width: int) -> int:
+        if widget.hasHeightForWidth():
+            height = widget.heightForWidth(width)
+        else:
+            height = widget.sizeHint().height()
+        return max(widget.minimumHeight(), min(height, widget.maximumHeight()))
 
     def hasHeightForWidth(self) -> bool:  # noqa: N802
         return True
 
     def heightForWidth(self, width: int) -> int:  # noqa: N802
-        if self._is_collapsed():
-            return 0
-        height = self._heights.get(width)
-        if height is None:
-            if not self._heights:
-                self._measured = (self.label.text(), self.label.font().key())
-            height = self._heights[width] = self.label.heightForWidth(width)
-        return height
+        total = self._totals.get(width)
+        if total is None:
+            inner = self._inner(width)
+            _, top, _, bottom = self._margins
+            heights = [self._height(w, inner) for w in self._items if not w.isHidden()]
+            total = top + bottom + sum(heights) + self._spacing * max(0, len(heights) - 1)
+            self._totals[width] = total
+        return total
 
     def sizeHint(self) -> QSize:  # noqa: N802
-        return QSize(0, 0) if self._is_collapsed() else self.label.sizeHint()
+        # Shown: its width (what it is asked the height for, which it knows); not yet: as wide
+        # as its widest widget wants.
+        left, _, right, _ = self._margins
+        width = (
+            self.width()
+            if self.isVisible()
+            else left + right + max((w.sizeHint().width() for w in self._items), default=0)
+        )
+        return QSize(width, self.heightForWidth(width))
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802
-        return QSize(0, 0) if self._is_collapsed() else self.label.minimumSizeHint()
-
-    def _is_collapsed(self) -> bool:
-        return self._collapse_empty and not self.label.text()
-
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
-        self.label.setGeometry(self.rect())
-        super().resizeEvent(event)
+        # A widget that takes the stack's width whatever its text (a tie switch) sets no minimum.
+        if self._least is None:
+            left, _, right, _ = self._margins
+            ignored = QSizePolicy.Policy.Ignored
+            widths = [
+                w.minimumSizeHint().width()
+                for w in self._items
+                if w.sizePolicy().horizontalPolicy() != ignored
+            ]
+            self._least = QSize(left + right + max(widths, default=0), 0)
+        return self._least
 
     def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.LayoutRequest:  # the label's text or font changed
-            measured = (self.label.text(), self.label.font().key())
-            # (the same text asking again: something else changed, measured as before)
-            if measured != self._measured and same_lines(self._measured, measured, self.label):
-                self._measured = measured  # a minute's digits: the same lines, the same heights
-                return True
-            self._measured = measured
-            self._heights.clear()
-            if self.heightForWidth(self.width()) != self.height():
-                self.updateGeometry()
-                # Laid out now, before the label paints its new text at its old height (the
-                # lines of a SteadyLines, then the panel around them).
-                parent = self.parentWidget()
-                while parent is not None and (layout := parent.layout()) is not None:
-                    _make_room(parent, layout)
-                    layout.activate()
-                    parent = parent.parentWidget()
+        if event.type() == QEvent.Type.LayoutRequest:  # a widget's text, or its showing
+            self.relayout()
             return True
         return super().event(event)
+
+    def relayout(self) -> None:
+        """Place the widgets again, and tell the parent if the stack needs another height."""
+        self._totals.clear()
+        self._place()
+        if self.heightForWidth(self.width()) != self.height():
+            self.updateGeometry()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._least = None  # the widgets' least widths follow the type size
+        super().changeEvent(event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        if event.oldSize().width() != event.size().width():
+            self._place()
+        super().resizeEvent(event)
+
+    def _place(self, coming: Sequence[QWidget] = ()) -> None:
+        """Give each widget its place (``coming``: hidden ones about to be shown, placed as
+        shown). Another hidden one is given the place it would take if it were shown now,
+        taking none: shown, it is where it goes, not moved there after."""
+        left, top, _, _ = self._margins
+        inner = self._inner(self.width())
+        y = top
+        for widget in self._items:
+            if widget.isHidden():
+                widget.ensurePolished()  # measured in the type it will be shown in
+            height = self._height(widget, inner)
+            rect = QRect(left, y, inner, height)
+            if widget.geometry() != rect:
+                widget.setGeometry(rect)
+            if not widget.isHidden() or widget in coming:
+                y += height + self._spacing
+
+
+def settle() -> None:
+    """Lay out now what asked to be (each stack whose widget changed, then the stack around
+    it), before the next paint shows a new text in its old place."""
+    for _ in range(4):  # each level's request posts the next level's
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
 
 
 def same_lines(before: tuple[str, str], after: tuple[str, str], label: QLabel) -> bool:
@@ -126,45 +210,13 @@ def _tabular_digits(label: QLabel) -> bool:
     return _TABULAR[key]
 
 
-def _make_room(widget: QWidget, layout: QLayout) -> None:
-    """Grow ``widget`` to what its layout now needs before the layout is redone: laid out in
-    the height it had, its other lines would be squeezed (each rich-text label resized and its
-    text laid out again) only to be stretched back when the parent's layout grows it a moment
-    later. A widget that needs less keeps its height until its parent's layout shrinks it."""
-    width = widget.width()
-    needed = (
-        layout.totalHeightForWidth(width)
-        if layout.hasHeightForWidth()
-        else layout.totalSizeHint().height()
-    )
-    if needed > widget.height():
-        widget.resize(width, needed)
-
-
-class _RoomKeeper(QObject):
-    """Watches a widget and makes room (:func:`_make_room`) before its layout is redone."""
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        # An object's filters see the request before its layout does.
-        if event.type() == QEvent.Type.LayoutRequest and isinstance(watched, QWidget):
-            layout = watched.layout()
-            if layout is not None:
-                _make_room(watched, layout)
-        return False
-
-
-def keep_room(widget: QWidget) -> None:
-    """Let ``widget`` grow to what its layout needs before the layout is redone, whoever asked
-    for it (a line that grew, a button shown): its children are then laid out once, in the
-    room they need, not squeezed into the old height first."""
-    widget.installEventFilter(_RoomKeeper(widget))
-
-
-class SteadyLines(QWidget):
-    """Lines of text, each in its own :class:`SteadyBox` made by ``make_label``. The boxes are
-    a pool: ``pool`` of them made when the first lines are shown (not at start: nothing shows
-    then), more only when more lines than ever are shown, hidden (not deleted) when fewer are,
-    so the minutes going by make no widget. A line whose text did not change is not touched."""
+class SteadyLines(Stack):
+    """Lines of text, each in its own label made by ``make_label``. The labels are a pool:
+    ``pool`` of them made when the first lines are shown (not at start: nothing shows then),
+    more only when more lines than ever are shown, hidden (not deleted) when fewer are, so the
+    minutes going by make no widget. A line keeps its label while it is shown (a line added
+    above it moves the label; a line whose figures changed keeps its label and its measured
+    heights), so a line that did not change is neither touched nor laid out again."""
 
     def __init__(
         self,
@@ -176,12 +228,6 @@ class SteadyLines(QWidget):
         super().__init__(parent)
         self._make_label = make_label
         self._pool = pool
-        self._layout = QVBoxLayout(self)
-        self._layout.setContentsMargins(0, 0, 0, 0)
-        self._layout.setSpacing(0)
-        self._layout.addStretch(1)  # room to spare goes below the lines, not to empty ones
-        keep_room(self)
-        self._boxes: list[SteadyBox] = []
         self._lines: tuple[str, ...] = ()
 
     def text(self) -> str:
@@ -194,21 +240,56 @@ class SteadyLines(QWidget):
 
     def labels(self) -> list[QLabel]:
         """The labels showing a line now, in order."""
-        return [box.label for box in self._boxes[: len(self._lines)]]
+        return [w for w in self.widgets()[: len(self._lines)] if isinstance(w, QLabel)]
 
     def set_lines(self, lines: Sequence[str]) -> None:
         shown = tuple(lines)
         if shown == self._lines:
             return
-        while len(self._boxes) < max(len(shown), self._pool if shown else 0):
-            box = SteadyBox(self._make_label(self), self, collapse_empty=True)
-            self._boxes.append(box)
-            self._layout.insertWidget(len(self._boxes) - 1, box)
-            box.show()
-        for index, box in enumerate(self._boxes):
-            # A line not used now is emptied (no height), not hidden: showing and hiding
-            # widgets lays out and restyles more than a text does.
+        labels = [w for w in self.widgets() if isinstance(w, QLabel)]
+        while len(labels) < max(len(shown), self._pool if shown else 0):
+            label = self._make_label(self)
+            label.setVisible(False)  # shown with a line
+            label.ensurePolished()  # styled now, not when its first line comes
+            labels.append(label)
+            self.add(label)
+        old = [label.text() for label in labels]
+        order = _keep_labels(old, shown)
+        for index, slot in enumerate(order):
             text = shown[index] if index < len(shown) else ""
-            if box.label.text() != text:
-                box.label.setText(text)
+            if old[slot] != text:
+                labels[slot].setText(text)
+        items: list[QWidget] = [labels[slot] for slot in order]
+        moved, self._items = items != self._items, items
+        # an unused label takes no room
+        self.set_shown([(labels[slot], index < len(shown)) for index, slot in enumerate(order)])
+        if moved:
+            self.relayout()
         self._lines = shown
+
+
+_FIGURES = re.compile(r"\d+")
+
+
+def _keep_labels(old: Sequence[str], new: Sequence[str]) -> list[int]:
+    """Which label (an index into ``old``, the labels' texts now) shows each line of ``new``,
+    in order, then the labels left unused: the label showing the same text, else one showing
+    the same text with other figures (a minute later), else an unused one, else any left."""
+    free = list(range(len(old)))
+    chosen: list[int | None] = [None] * len(new)
+    same_but_figures: Callable[[str, str], bool] = lambda a, b: (
+        bool(a)
+        and (  # noqa: E731
+            _FIGURES.sub("0", a) == _FIGURES.sub("0", b)
+        )
+    )
+    for matches in (str.__eq__, same_but_figures):
+        for index, text in enumerate(new):
+            if chosen[index] is None:
+                slot = next((j for j in free if matches(old[j], text)), None)
+                if slot is not None:
+                    chosen[index] = slot
+                    free.remove(slot)
+    free.sort(key=lambda j: bool(old[j]))  # unused labels first: a changed text costs a layout
+    picked = [slot if slot is not None else free.pop(0) for slot in chosen]
+    return picked + free
