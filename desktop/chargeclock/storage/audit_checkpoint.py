@@ -241,11 +241,17 @@ def read(conn: Store, folder: Path | None = None) -> Checkpoint | None:
 
 
 def _tail_rows_as_audited(conn: Store, latest: Latest) -> bool:
+    """Every row the entries since the checkpoint list is as the last of them audited it (or
+    gone, if it audited its deletion): the rows read one query per table, not one per row."""
+    audited: dict[str, dict[int, str]] = {}
     for ref, (text, _) in latest.items():
         tag, key = ref.split(" ")
-        now = audit_rows.row_text(conn, tag, int(key))
-        if now != (None if text == audit_rows.DELETED else text):
-            return False
+        audited.setdefault(tag, {})[int(key)] = text
+    for tag, texts in audited.items():
+        now = audit_rows.row_texts(conn, tag, texts)
+        for row, was in texts.items():
+            if now.get(row) != (None if was == audit_rows.DELETED else was):
+                return False
     return True
 
 
