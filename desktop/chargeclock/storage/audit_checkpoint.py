@@ -30,7 +30,6 @@ a patient whose visits have entries: that patient's packet checks in full, and k
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import hmac
 import os
@@ -40,6 +39,7 @@ from typing import Any
 
 from msgspec import Struct
 
+from chargeclock.files import write_owner_only
 from chargeclock.storage import audit_keys, audit_links, audit_rows, audit_verify
 from chargeclock.storage.audit_verify import AuditReport, Latest
 from chargeclock.storage.store import Store
@@ -186,15 +186,8 @@ def keep(
     target = path_for(database_id, folder)
     partial = target.with_name(f"{target.name}.{os.getpid()}.partial")
     try:
-        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        try:
-            os.write(fd, f"{body}{_SIGNED}{_signature(key, body)}\n".encode())
-        finally:
-            os.close(fd)
-        os.replace(partial, target)
+        write_owner_only(target, f"{body}{_SIGNED}{_signature(key, body)}\n".encode(), partial)
     except OSError:
-        with contextlib.suppress(OSError):
-            partial.unlink()
         return None
     return target
 
