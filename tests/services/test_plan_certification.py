@@ -215,3 +215,57 @@ def test_a_refused_recertification_interval_leaves_the_payer_as_it_was(clinic: C
         kx=False,
     )
     assert clinic.services.plans.recertification_days(added.id) == 60  # left out: kept
+
+
+@pytest.mark.sqlite_file  # SQLite's statement trace
+def test_a_patient_save_reads_the_plans_of_care_once(clinic: Clinic) -> None:
+    """Saving the patient with a plan (new, unchanged, changed, discharged) reads the plans
+    once, for what the save changes; the certifier and the certification use the plan as
+    saved (they read it three or four times)."""
+    from chargeclock.services.patient_records import PatientDetails, PlanOfCareInput
+    from chargeclock.services.plan_certification import CertificationInput
+
+    today = clinic.clock.now().date()
+    start = today - timedelta(days=40)
+    clinic.services.visits.open_visit(clinic.patient_id, date_of_service=start)
+    record = clinic.services.records.patient_record(clinic.patient_id)
+    patient = record.patient
+
+    def save(through: int, discharged: bool) -> tuple[str, ...]:
+        certification = CertificationInput(discharged_on=today if discharged else None)
+        plan = PlanOfCareInput(
+            start,
+            start + timedelta(days=through),
+            certified_by_referring=True,
+            certification=certification,
+        )
+        details = PatientDetails(
+            patient.last_name,
+            patient.first_name,
+            patient.date_of_birth,
+            payer_id=patient.payer_id,
+            member_id=patient.member_id or "1EG4TE5MK73",
+            referring_name="Ana Ruiz",
+            referring_npi=REFERRING_NPI,
+            diagnoses=[d.code for d in record.diagnoses],
+            plan_of_care=plan,
+        )
+        traced: list[str] = []
+        clinic.services.db.conn.set_trace_callback(traced.append)
+        try:
+            saved = clinic.services.records.save_patient(details, clinic.patient_id)
+        finally:
+            clinic.services.db.conn.set_trace_callback(None)
+        plan_reads = [
+            s for s in traced if s.lstrip().upper().startswith("SELECT") and "plans_of_care" in s
+        ]
+        assert len(plan_reads) == 1, plan_reads
+        return saved.changed
+
+    assert "plan_of_care" in save(60, discharged=False)  # a new plan
+    assert "plan_of_care" not in save(60, discharged=False)  # as it was
+    assert "plan_of_care" in save(80, discharged=False)  # the same plan, longer
+    assert "plan_certification" in save(80, discharged=True)
+    plans = clinic.services.records.patient_record(clinic.patient_id).plan_of_care
+    assert plans is not None and plans.certified_through == start + timedelta(days=80)
+    assert clinic.services.plans.certification(plans.id).discharged_on == today
