@@ -293,11 +293,13 @@ def build_window(
     panels, toolbar actions and fit are made right after (once the start has settled: the first
     paint, or a few seconds in), hidden and off until the unlock, which makes them first if
     they are not made yet. Nothing behind the cover shows before a PIN either way."""
-    if panels_behind_lock and services.unlock.pin_needed():
+    # Asked once: a locked start's cover, or the lock of a window made whole.
+    needed = services.unlock.pin_needed() if panels_behind_lock else None
+    if needed:
         window = MainWindow(services, clock, content=False)
         lock = PrivacyLock(window, services, services.records.lock_minutes())
         window.resize(1366, 768)
-        lock.lock_at_start()
+        lock.lock_at_start(needed)
 
         def behind_the_cover() -> None:
             if not window.has_content:
@@ -310,7 +312,7 @@ def build_window(
     window = MainWindow(services, clock)
     lock = _add_content(window, services)
     window.resize(1366, 768)
-    lock.lock_at_start()
+    lock.lock_at_start(needed)
     return window, lock
 
 

@@ -7,6 +7,7 @@ written back). So a file is synced before it gets its final name, and the folder
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -32,3 +33,22 @@ def fsync_dir(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def write_owner_only(target: Path, data: bytes, partial: Path) -> None:
+    """Put ``data`` in ``target``, readable by its owner alone (0600), whole or not at all:
+    written to ``partial`` first and synced, then renamed over ``target``. An ``OSError``
+    (a full disk, a read-only folder, no permission) leaves ``target`` as it was, and
+    ``partial`` removed where it can be; the caller says what it means."""
+    try:
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            os.write(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(partial, target)
+    except OSError:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+        raise

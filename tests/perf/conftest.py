@@ -30,6 +30,7 @@ from chargeclock.clock import FakeClock
 from chargeclock.resources import migrations_dir
 from chargeclock.services.session import Services
 from tests.perf.decade import YEARS, add_patients, build_decade
+from tests.perf.identity import copy_clinic
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "out" / "bench.json"
@@ -181,9 +182,14 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 # -- databases -----------------------------------------------------------------------------------
 
 
+# How the databases are built: raised when that changes, so that no copy cached by an
+# earlier build is used (2: each copy has a database id of its own, tests/perf/identity.py).
+BUILD = 2
+
+
 def _schema_key() -> str:
     steps = sorted(p.name for p in migrations_dir().iterdir() if p.suffix in (".sql", ".py"))
-    return f"{__version__}-{len(steps)}-{steps[-1][:4] if steps else '0'}"
+    return f"{__version__}-{len(steps)}-{steps[-1][:4] if steps else '0'}-b{BUILD}"
 
 
 def _cached(name: str, build: Callable[[Path], None]) -> Path:
@@ -218,11 +224,11 @@ def _checkpoint(path: Path) -> None:
 
 
 def _build_decade(path: Path) -> None:
-    build_decade(path, demo_database(), shutil.copyfile)
+    build_decade(path, demo_database(), copy_clinic)
 
 
 def _build_crowded(path: Path) -> None:
-    shutil.copyfile(decade_database(), path)
+    copy_clinic(decade_database(), path)
     add_patients(path, CROWD)
 
 
@@ -238,7 +244,7 @@ def years_database(years: int) -> Path:
         return decade_database()
     return _cached(
         f"demo-{years}-years",
-        lambda path: build_decade(path, demo_database(), shutil.copyfile, years=years),
+        lambda path: build_decade(path, demo_database(), copy_clinic, years=years),
     )
 
 

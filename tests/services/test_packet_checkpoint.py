@@ -216,3 +216,32 @@ def test_a_failed_verify_audit_keeps_no_checkpoint(practice: Practice) -> None:
     assert not _checkpoint_file(services).exists()
     with services.db.transaction():
         services.db.execute("UPDATE claim_lines SET units = units - 1 WHERE id = ?", (line.id,))
+
+
+@pytest.mark.sqlite_file  # SQLite's statement trace
+def test_the_rows_listed_since_the_checkpoint_are_read_a_query_per_table(
+    practice: Practice,
+) -> None:
+    """The entries since the checkpoint list rows (another patient's visits): they are read a
+    table at a time, as many queries for three visits' rows as for one visit's."""
+    services = practice.clinic.services
+    services.verify_audit(keep_checkpoint=True)
+    day = LAST + timedelta(days=1)
+    reads, listed = [], []
+    for visits in (1, 3):
+        for _ in range(visits):
+            treat(practice.clinic, practice.hostile_id, day, [("97110", "PT", 10)])
+            day += timedelta(days=1)
+        checkpoint = audit_checkpoint.read(services.db)
+        assert checkpoint is not None
+        traced: list[str] = []
+        services.db.conn.set_trace_callback(traced.append)
+        try:
+            lines = audit_checkpoint.check_patient(services.db, checkpoint, practice.patient_id)
+        finally:
+            services.db.conn.set_trace_callback(None)
+        assert lines is not None and "billing rows they list are as audited" in lines[1]
+        listed.append(int(re.search(r"the ([\d,]+) billing rows", lines[1])[1].replace(",", "")))  # type: ignore[index]
+        reads.append(sum(1 for s in traced if s.lstrip().upper().startswith("SELECT")))
+    assert listed[1] > listed[0]  # more rows listed since the checkpoint...
+    assert reads[1] == reads[0]  # ...read in as many queries

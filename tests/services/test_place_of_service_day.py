@@ -247,3 +247,25 @@ def test_a_line_billed_before_lines_kept_their_place_prints_its_visits(
     _set_up(clinic, tmp_path)
     bill = superbill_for_visit(services, visit)
     assert [(x.place_of_service, x.modifiers) for x in bill.lines] == [("10", ("GP", "95"))]
+
+
+def test_history_names_the_place_of_a_line_given_elsewhere_than_its_visit(
+    clinic: Clinic, tmp_path: Path
+) -> None:
+    """History's line summary of the day billed on the telehealth visit: the office's lines
+    say their place, as their superbill rows do; the visit's own place goes unsaid."""
+    _set_up(clinic, tmp_path)
+    services = clinic.services
+    morning, afternoon = _office_then_telehealth(clinic)
+    services.visits.finalize(afternoon)
+    summaries = {s.visit_id: s for s in services.visits.history(clinic.patient_id)}
+    assert summaries[afternoon].described == (
+        "97110 GP ×1 (POS 11) · 97110 GP 95 ×1 · 97140 GP ×1 (POS 11)"
+    )
+    assert summaries[morning].described == "billed with the day's other visit"
+    # A day at one place reads as it always did.
+    clinic.clock.advance(days=1)
+    alone = _visit(clinic, "11", ("97110", 20))
+    services.visits.finalize(alone)
+    summary = next(s for s in services.visits.history(clinic.patient_id) if s.visit_id == alone)
+    assert summary.described == "97110 GP ×1"

@@ -4,11 +4,13 @@ referral exception for an initial plan; the payer's recertification interval; di
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
 from chargeclock.domain.errors import InputError
+from chargeclock.services.patient_records import PatientDetails, PlanOfCareInput
+from chargeclock.services.plan_certification import CertificationInput
 from tests.services.conftest import Clinic
 
 REFERRING_NPI = "1245319599"
@@ -38,6 +40,32 @@ def _practitioner(
 
 def _state(clinic: Clinic) -> str:
     return clinic.services.plan_of_care_status(clinic.patient_id).state
+
+
+def _save_details(
+    clinic: Clinic, start: date, through: int, certification: CertificationInput
+) -> PatientDetails:
+    """The patient dialog's save of the patient as they are, with a plan from ``start`` for
+    ``through`` days certified by their referring practitioner, and ``certification``."""
+    record = clinic.services.records.patient_record(clinic.patient_id)
+    patient = record.patient
+    plan = PlanOfCareInput(
+        start,
+        start + timedelta(days=through),
+        certified_by_referring=True,
+        certification=certification,
+    )
+    return PatientDetails(
+        patient.last_name,
+        patient.first_name,
+        patient.date_of_birth,
+        payer_id=patient.payer_id,
+        member_id=patient.member_id or "1EG4TE5MK73",
+        referring_name="Ana Ruiz",
+        referring_npi=REFERRING_NPI,
+        diagnoses=[d.code for d in record.diagnoses],
+        plan_of_care=plan,
+    )
 
 
 def test_a_clinic_pt_signature_does_not_certify_a_plan(clinic: Clinic) -> None:
@@ -139,34 +167,14 @@ def test_a_plan_signed_before_the_certifier_was_recorded_still_counts(clinic: Cl
 
 def test_a_patient_save_whose_certification_is_refused_saves_nothing(clinic: Clinic) -> None:
     """The dialog's save: the plan, its certifier and its certification in one transaction."""
-    from chargeclock.services.patient_records import PatientDetails, PlanOfCareInput
-    from chargeclock.services.plan_certification import CertificationInput
     from tests.services.conftest import dump
 
     today = clinic.clock.now().date()
     start = today - timedelta(days=40)
     clinic.services.visits.open_visit(clinic.patient_id, date_of_service=start)
-    record = clinic.services.records.patient_record(clinic.patient_id)
-    patient = record.patient
 
     def details(certification: CertificationInput) -> PatientDetails:
-        plan = PlanOfCareInput(
-            start,
-            start + timedelta(days=60),
-            certified_by_referring=True,
-            certification=certification,
-        )
-        return PatientDetails(
-            patient.last_name,
-            patient.first_name,
-            patient.date_of_birth,
-            payer_id=patient.payer_id,
-            member_id=patient.member_id or "1EG4TE5MK73",
-            referring_name="Ana Ruiz",
-            referring_npi=REFERRING_NPI,
-            diagnoses=[d.code for d in record.diagnoses],
-            plan_of_care=plan,
-        )
+        return _save_details(clinic, start, 60, certification)
 
     before = dump(clinic.services)
     late = CertificationInput(start - timedelta(days=1), start + timedelta(days=31))
@@ -215,3 +223,36 @@ def test_a_refused_recertification_interval_leaves_the_payer_as_it_was(clinic: C
         kx=False,
     )
     assert clinic.services.plans.recertification_days(added.id) == 60  # left out: kept
+
+
+@pytest.mark.sqlite_file  # SQLite's statement trace
+def test_a_patient_save_reads_the_plans_of_care_once(clinic: Clinic) -> None:
+    """Saving the patient with a plan (new, unchanged, changed, discharged) reads the plans
+    once, for what the save changes; the certifier and the certification use the plan as
+    saved (they read it three or four times)."""
+    today = clinic.clock.now().date()
+    start = today - timedelta(days=40)
+    clinic.services.visits.open_visit(clinic.patient_id, date_of_service=start)
+
+    def save(through: int, discharged: bool) -> tuple[str, ...]:
+        certification = CertificationInput(discharged_on=today if discharged else None)
+        details = _save_details(clinic, start, through, certification)
+        traced: list[str] = []
+        clinic.services.db.conn.set_trace_callback(traced.append)
+        try:
+            saved = clinic.services.records.save_patient(details, clinic.patient_id)
+        finally:
+            clinic.services.db.conn.set_trace_callback(None)
+        plan_reads = [
+            s for s in traced if s.lstrip().upper().startswith("SELECT") and "plans_of_care" in s
+        ]
+        assert len(plan_reads) == 1, plan_reads
+        return saved.changed
+
+    assert "plan_of_care" in save(60, discharged=False)  # a new plan
+    assert "plan_of_care" not in save(60, discharged=False)  # as it was
+    assert "plan_of_care" in save(80, discharged=False)  # the same plan, longer
+    assert "plan_certification" in save(80, discharged=True)
+    plans = clinic.services.records.patient_record(clinic.patient_id).plan_of_care
+    assert plans is not None and plans.certified_through == start + timedelta(days=80)
+    assert clinic.services.plans.certification(plans.id).discharged_on == today

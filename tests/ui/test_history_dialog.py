@@ -138,3 +138,28 @@ def test_rows_are_the_visits_newest_first_as_each_reads_alone(
         assert model.text(row, 5) == (f"${sum(charges):,.2f}" if charges else "—")
     assert model.text(0, 3) == "open — not billed yet"
     assert "balance $180.00" in dialog.balance.text()
+
+
+def test_opening_history_shows_the_selected_visit_once(
+    qtbot: QtBot, clinic: Clinic, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first visit is selected as History opens: its audit log is read and shown once
+    (the selection's change showed it, then the refresh showed it again)."""
+    finalized_visit(clinic)
+    shown: list[int | None] = []
+    show = HistoryDialog._visit_selected
+
+    def counted(self: HistoryDialog) -> None:
+        show(self)
+        visit = self.selected_visit()
+        shown.append(visit.id if visit else None)
+
+    monkeypatch.setattr(HistoryDialog, "_visit_selected", counted)
+    dialog = HistoryDialog(clinic.services, clinic.patient_id)
+    qtbot.addWidget(dialog)
+    first = dialog.visit_model.summary(0).visit_id
+    assert shown == [first]
+    assert dialog.audit.count() > 0 and dialog.audit_title.text().endswith(f"#{first}")
+    dialog.refresh()  # a change elsewhere: the same visit stays selected, shown once more
+    assert shown == [first, first]
+    assert dialog.audit.count() > 0

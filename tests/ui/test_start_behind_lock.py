@@ -111,3 +111,31 @@ def test_timers_kept_running_are_said_once_the_panels_are_made(
     assert lock.unlock(clinic.user_id, PIN)
     assert "kept running while ChargeClock was closed" in window.statusBar().currentMessage()
     window.ticker.stop()
+
+
+@pytest.mark.parametrize("with_pin", [True, False])
+@pytest.mark.parametrize("behind", [True, False])
+def test_the_start_asks_once_whether_a_pin_is_needed(
+    qtbot: QtBot, clinic: Clinic, monkeypatch: pytest.MonkeyPatch, with_pin: bool, behind: bool
+) -> None:
+    """Whether anyone has a PIN (every user read) is asked once at start, not twice."""
+    from chargeclock.services.unlock import UnlockService
+
+    if not with_pin:  # nobody with a PIN: the only user made inactive
+        user = next(u for u in clinic.services.records.users() if u.id == clinic.user_id)
+        clinic.services.records.update_user(
+            user.id, user.name, user.role, provider_id=user.provider_id, active=False
+        )
+    asked: list[bool] = []
+    ask = UnlockService.pin_needed
+
+    def counted(self: UnlockService) -> bool:
+        asked.append(ask(self))
+        return asked[-1]
+
+    monkeypatch.setattr(UnlockService, "pin_needed", counted)
+    window, lock = build_window(clinic.services, clinic.clock, panels_behind_lock=behind)
+    qtbot.addWidget(window)
+    assert asked == [with_pin]
+    assert lock.locked == with_pin
+    window.ticker.stop()

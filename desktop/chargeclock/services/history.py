@@ -22,7 +22,7 @@ class VisitSummary(Struct, frozen=True):
     date_of_service: date
     status: str
     billed: bool  # it has a bill of its own (a finalized visit without one was pooled)
-    lines: tuple[tuple[str, str, int, int | None], ...]
+    lines: tuple[tuple[str, str, int, int | None, str], ...]  # place: "" at the visit's
     units: int | None  # None: no lines
     charge_cents: int | None  # None: no line has a charge
 
@@ -32,11 +32,14 @@ class VisitSummary(Struct, frozen=True):
 
     @property
     def described(self) -> str:
-        """``97110 GP ×2 · 97140 GP ×1``, or why there are no lines."""
+        """``97110 GP ×2 · 97140 GP ×1``, or why there are no lines; a line given at another
+        place than the visit's names its place of service, as its superbill row does
+        (``97110 GP ×1 (POS 11) · 97110 GP 95 ×1``)."""
         if self.lines:
             return " · ".join(
-                f"{code} {modifiers} ×{units}" if modifiers else f"{code} ×{units}"
-                for code, modifiers, units, _ in self.lines
+                " ".join(filter(None, (code, modifiers, f"×{units}")))
+                + (f" (POS {place})" if place else "")
+                for code, modifiers, units, _, place in self.lines
             )
         if self.status == "finalized":
             return "no lines" if self.billed else "billed with the day's other visit"
@@ -50,7 +53,7 @@ def visit_summaries(ctx: Context, patient_id: int) -> list[VisitSummary]:
         # Summed in one loop per visit: a decade's visits pay no call per line.
         units = charge = 0
         charged = False
-        for _, _, line_units, cents in entry.lines:
+        for _, _, line_units, cents, _ in entry.lines:
             units += line_units
             if cents is not None:
                 charge += cents

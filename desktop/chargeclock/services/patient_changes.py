@@ -12,8 +12,9 @@ from msgspec.structs import replace
 from chargeclock.services.context import Context
 from chargeclock.services.plan_certification import PlanCertification
 from chargeclock.services.validation import DiagnosisCheck
-from chargeclock.storage import patients, plan_certification
-from chargeclock.storage.records import PatientRow
+from chargeclock.storage import plan_certification
+from chargeclock.storage.plan_certification import CertificationRow
+from chargeclock.storage.records import PatientRow, PlanOfCareRow
 from chargeclock.storage.store import Store
 
 if TYPE_CHECKING:
@@ -88,38 +89,34 @@ def changes(
     return tuple(changed)
 
 
-def _saved_plan_id(conn: Store, patient_id: int, plan: PlanOfCareInput) -> int | None:
-    saved = [p for p in patients.plans_of_care(conn, patient_id) if p.start_date == plan.start_date]
-    return saved[-1].id if saved else None
-
-
 def set_certifier(
-    conn: Store, patient_id: int, plan: PlanOfCareInput, referring_id: int | None
-) -> bool:
-    """Record who certifies the plan starting ``plan.start_date`` (the patient's referring
-    practitioner, or the one named); True when that changed it."""
+    conn: Store,
+    plan_id: int,
+    current: CertificationRow,
+    plan: PlanOfCareInput,
+    referring_id: int | None,
+) -> CertificationRow:
+    """Record who certifies the saved plan ``plan_id`` (the patient's referring practitioner,
+    or the one named), its certification being ``current``; the certification after."""
     wanted = referring_id if plan.certified_by_referring else plan.certifying_practitioner_id
-    plan_id = _saved_plan_id(conn, patient_id, plan)
-    if plan_id is None:
-        return False
-    current = plan_certification.certification_of(conn, plan_id)
     if current.certifying_practitioner_id == wanted:
-        return False
-    plan_certification.set_certification(
-        conn, plan_id, replace(current, certifying_practitioner_id=wanted)
-    )
-    return True
+        return current
+    certified = replace(current, certifying_practitioner_id=wanted)
+    plan_certification.set_certification(conn, plan_id, certified)
+    return certified
 
 
 def apply_certification(
-    ctx: Context, patient_id: int, plan: PlanOfCareInput, before: PatientRecord | None
+    ctx: Context,
+    saved: PlanOfCareRow,
+    current: CertificationRow,
+    plan: PlanOfCareInput,
+    before: PatientRecord | None,
 ) -> bool:
-    """Set the referral exception, delay reason and discharge the save carries (after the plan
-    and its certifier are saved, in the same transaction); True when that changed them."""
+    """Set the referral exception, delay reason and discharge the save carries on the plan as
+    saved, its certification being ``current`` (after the plan and its certifier, in the same
+    transaction); True when that changed them."""
     if plan.certification is None:
-        return False
-    plan_id = _saved_plan_id(ctx.db, patient_id, plan)
-    if plan_id is None:
         return False
     latest = before.plan_of_care if before else None
     signed_changed = (
@@ -127,4 +124,6 @@ def apply_certification(
         or latest.start_date != plan.start_date
         or latest.signed_date != plan.signed_date
     )
-    return PlanCertification(ctx).apply(plan_id, plan.certification, signed_changed=signed_changed)
+    return PlanCertification(ctx).apply(
+        saved, current, plan.certification, signed_changed=signed_changed
+    )

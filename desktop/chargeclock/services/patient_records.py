@@ -28,9 +28,10 @@ from chargeclock.services.validation import (
     clean_text,
     parse_money,
 )
-from chargeclock.storage import audit, claim_details, patients, payers, staff
+from chargeclock.storage import audit, claim_details, patients, payers, plan_certification, staff
 from chargeclock.storage.audit import AuditEntry
 from chargeclock.storage.claim_details import ClaimDetailsRow
+from chargeclock.storage.plan_certification import CertificationRow
 from chargeclock.storage.records import (
     DiagnosisRow,
     PatientRow,
@@ -87,6 +88,7 @@ class PatientRecord(Struct, frozen=True):
     plan_of_care: PlanOfCareRow | None  # the latest
     prior_spend: Decimal  # this year, therapy at other providers
     last_progress_report: date | None
+    certification: CertificationRow | None = None  # the latest plan's
 
 
 class PatientSaved(Struct, frozen=True):
@@ -135,15 +137,16 @@ class PatientRecords:
             if patient.referring_provider_id is not None
             else None
         )
-        plans = patients.plans_of_care(conn, patient_id)
+        latest = plan_certification.latest_plan(conn, patient_id)
         cents = patients.prior_spend_cents(conn, patient_id, self.ctx.today().year, "pt_slp")
         return PatientRecord(
             patient,
             tuple(patients.diagnoses_of(conn, patient_id)),
             referring,
-            plans[-1] if plans else None,
+            latest[0] if latest else None,
             (Decimal(cents) / 100).quantize(Decimal("0.01")),
             patients.last_progress_report(conn, patient_id),
+            latest[1] if latest else None,
         )
 
     def add_patient(
@@ -387,16 +390,19 @@ class PatientRecords:
                 )
             if spend is not None and "prior_spend" in changed:
                 patients.set_prior_spend(conn, row.id, self.ctx.today().year, "pt_slp", spend)
-            if details.plan_of_care is not None and "plan_of_care" in changed:
-                self._save_plan(row.id, details.plan_of_care, before)
-            if details.plan_of_care is not None and set_certifier(
-                conn, row.id, details.plan_of_care, referring_id
-            ):
-                changed = (*changed, "plan_certifier")
-            if details.plan_of_care is not None and apply_certification(
-                self.ctx, row.id, details.plan_of_care, before
-            ):
-                changed = (*changed, "plan_certification")
+            if details.plan_of_care is not None:
+                plan = details.plan_of_care
+                saved = self._save_plan(row.id, plan, before, "plan_of_care" in changed)
+                # the latest plan's certification as read before the save; a new plan has none
+                latest = before.plan_of_care if before else None
+                kept = CertificationRow()
+                if before and before.certification and latest and latest.id == saved.id:
+                    kept = before.certification
+                certification = set_certifier(conn, saved.id, kept, plan, referring_id)
+                if certification != kept:
+                    changed = (*changed, "plan_certifier")
+                if apply_certification(self.ctx, saved, certification, plan, before):
+                    changed = (*changed, "plan_certification")
             if details.progress_report is not None and "progress_report" in changed:
                 patients.insert_progress_report(conn, row.id, details.progress_report, None, None)
             if details.claim is not None:
@@ -413,10 +419,14 @@ class PatientRecords:
         return PatientSaved(found, checks, before is None, changed)
 
     def _save_plan(
-        self, patient_id: int, plan: PlanOfCareInput, before: PatientRecord | None
-    ) -> None:
+        self, patient_id: int, plan: PlanOfCareInput, before: PatientRecord | None, changed: bool
+    ) -> PlanOfCareRow:
+        """The plan the save carries, as saved: the patient's latest plan when it is unchanged
+        or starts the same day (updated), else a new one (the plans are not read again)."""
         conn = self.ctx.db
         latest = before.plan_of_care if before else None
+        if latest is not None and not changed:
+            return latest
         if latest is not None and latest.start_date == plan.start_date:
             patients.update_plan_of_care(
                 conn,
@@ -425,14 +435,27 @@ class PatientRecords:
                 certified_through=plan.certified_through,
                 signed_date=plan.signed_date,
             )
-            return
-        patients.insert_plan_of_care(
+            return msgspec.structs.replace(
+                latest,
+                certifying_provider_id=plan.certifying_provider_id,
+                certified_through=plan.certified_through,
+                signed_date=plan.signed_date,
+            )
+        plan_id = patients.insert_plan_of_care(
             conn,
             patient_id=patient_id,
             certifying_provider_id=plan.certifying_provider_id,
             start_date=plan.start_date,
             certified_through=plan.certified_through,
             signed_date=plan.signed_date,
+        )
+        return PlanOfCareRow(
+            plan_id,
+            patient_id,
+            plan.certifying_provider_id,
+            plan.start_date,
+            plan.certified_through,
+            plan.signed_date,
         )
 
     def visit_audit(self, visit_id: int) -> list[AuditEntry]:

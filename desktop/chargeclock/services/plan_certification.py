@@ -129,7 +129,17 @@ class PlanCertification:
     ) -> CertificationRow:
         """The 2025 exception: a signed referral on file and the plan sent within 30 days of
         the evaluation certify an initial plan (never a recertification)."""
-        plan = self._plan(plan_id)
+        return self._record_referral(
+            self._plan(plan_id), practitioner_id, referral_signed_on, plan_sent_on
+        )
+
+    def _record_referral(
+        self,
+        plan: PlanOfCareRow,
+        practitioner_id: int,
+        referral_signed_on: date,
+        plan_sent_on: date,
+    ) -> CertificationRow:
         self._practitioner(practitioner_id)
         if plan.start_date < REFERRAL_EXCEPTION_FROM:
             raise InputError("plan_sent_on", "the referral exception applies to plans from 2025")
@@ -155,7 +165,7 @@ class PlanCertification:
                 "exception needs it sent within 30 days; have the plan signed instead",
             )
         row = replace(
-            self.certification(plan_id),
+            self.certification(plan.id),
             certifying_practitioner_id=practitioner_id,
             referral_signed_on=referral_signed_on,
             plan_sent_on=plan_sent_on,
@@ -164,27 +174,35 @@ class PlanCertification:
 
     def discharge(self, plan_id: int, on: date | None) -> CertificationRow:
         """Close the plan on ``on`` (later visits warn); None opens it again."""
-        plan = self._plan(plan_id)
+        return self._discharge(self._plan(plan_id), self.certification(plan_id), on)
+
+    def _discharge(
+        self, plan: PlanOfCareRow, cert: CertificationRow, on: date | None
+    ) -> CertificationRow:
         if on is None:
-            row = replace(self.certification(plan_id), discharged_on=None)
-            return self._save(plan, row, "plan_of_care_reopened")
+            return self._save(plan, replace(cert, discharged_on=None), "plan_of_care_reopened")
         if on < plan.start_date:
             raise InputError("discharged_on", "is before the plan's start date")
         if on > self.ctx.today():
             raise InputError("discharged_on", f"{on} is in the future")
-        row = replace(self.certification(plan_id), discharged_on=on)
-        return self._save(plan, row, "plan_of_care_discharged")
+        return self._save(plan, replace(cert, discharged_on=on), "plan_of_care_discharged")
 
-    def apply(self, plan_id: int, wanted: CertificationInput, *, signed_changed: bool) -> bool:
+    def apply(
+        self,
+        plan: PlanOfCareRow,
+        cert: CertificationRow,
+        wanted: CertificationInput,
+        *,
+        signed_changed: bool,
+    ) -> bool:
         """Make the plan's certification what the patient dialog shows, each change through its
         own checks and audit entry: the referral exception (:meth:`record_referral`, certified
         by the plan's certifying practitioner; both dates blank withdraw it), the delay reason
         (required when the signature is late and was just entered, or a reason is being
         removed; kept only for a late signature, as :meth:`certify` does) and the discharge.
         Run inside the patient save's transaction, a refused change undoes the whole save.
-        True when anything changed."""
-        plan = self._plan(plan_id)
-        cert = self.certification(plan_id)
+        True when anything changed. ``plan`` and ``cert`` are the plan and its certification
+        as the save left them (not read again)."""
         before = cert
         referral = (wanted.referral_signed_on, wanted.plan_sent_on)
         if referral != (cert.referral_signed_on, cert.plan_sent_on):
@@ -203,7 +221,7 @@ class PlanCertification:
         if kept != cert.delay_reason:
             cert = self._save(plan, replace(cert, delay_reason=kept), "plan_of_care_delay_reason")
         if wanted.discharged_on != cert.discharged_on:
-            cert = self.discharge(plan_id, wanted.discharged_on)
+            cert = self._discharge(plan, cert, wanted.discharged_on)
         return cert != before
 
     def _referral(
@@ -225,8 +243,8 @@ class PlanCertification:
                 "name the practitioner whose signed referral is on file (Certified by)",
             )
         assert wanted.referral_signed_on is not None and wanted.plan_sent_on is not None
-        return self.record_referral(
-            plan.id, cert.certifying_practitioner_id, wanted.referral_signed_on, wanted.plan_sent_on
+        return self._record_referral(
+            plan, cert.certifying_practitioner_id, wanted.referral_signed_on, wanted.plan_sent_on
         )
 
     def recertification_days(self, payer_id: int) -> int | None:

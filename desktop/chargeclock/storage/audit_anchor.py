@@ -12,7 +12,6 @@ another hash, lost or rewrote entries: the anchor, being elsewhere, was not rewr
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 import sqlite3
 from datetime import datetime
@@ -20,6 +19,7 @@ from pathlib import Path
 
 from msgspec import Struct
 
+from chargeclock.files import write_owner_only
 from chargeclock.storage.errors import StorageError
 from chargeclock.storage.store import Store
 from chargeclock.storage.timefmt import to_db_time
@@ -125,13 +125,7 @@ def write_beside(backup: Path, at: datetime, *, source: Path | None = None) -> P
             with contextlib.suppress(OSError):
                 leftover.unlink()
     try:
-        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        try:
-            os.write(fd, text.encode("utf-8"))
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(partial, target)
+        write_owner_only(target, text.encode("utf-8"), partial)
     except OSError as exc:
         raise StorageError(
             f"backup {backup} is written, but its anchor {target} cannot be "

@@ -30,7 +30,6 @@ a patient whose visits have entries: that patient's packet checks in full, and k
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import hmac
 import os
@@ -40,6 +39,7 @@ from typing import Any
 
 from msgspec import Struct
 
+from chargeclock.files import write_owner_only
 from chargeclock.storage import audit_keys, audit_links, audit_rows, audit_verify
 from chargeclock.storage.audit_verify import AuditReport, Latest
 from chargeclock.storage.store import Store
@@ -186,15 +186,8 @@ def keep(
     target = path_for(database_id, folder)
     partial = target.with_name(f"{target.name}.{os.getpid()}.partial")
     try:
-        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        try:
-            os.write(fd, f"{body}{_SIGNED}{_signature(key, body)}\n".encode())
-        finally:
-            os.close(fd)
-        os.replace(partial, target)
+        write_owner_only(target, f"{body}{_SIGNED}{_signature(key, body)}\n".encode(), partial)
     except OSError:
-        with contextlib.suppress(OSError):
-            partial.unlink()
         return None
     return target
 
@@ -241,11 +234,17 @@ def read(conn: Store, folder: Path | None = None) -> Checkpoint | None:
 
 
 def _tail_rows_as_audited(conn: Store, latest: Latest) -> bool:
+    """Every row the entries since the checkpoint list is as the last of them audited it (or
+    gone, if it audited its deletion): the rows read one query per table, not one per row."""
+    audited: dict[str, dict[int, str]] = {}
     for ref, (text, _) in latest.items():
         tag, key = ref.split(" ")
-        now = audit_rows.row_text(conn, tag, int(key))
-        if now != (None if text == audit_rows.DELETED else text):
-            return False
+        audited.setdefault(tag, {})[int(key)] = text
+    for tag, texts in audited.items():
+        now = audit_rows.row_texts(conn, tag, texts)
+        for row, was in texts.items():
+            if now.get(row) != (None if was == audit_rows.DELETED else was):
+                return False
     return True
 
 

@@ -99,7 +99,7 @@ def read_key_file(path: Path) -> KeyFile:
     return KeyFile(path, key_id, db_id, keyed_from, key)
 
 
-def _write_key_file(path: Path, epoch: Epoch, key: bytes) -> None:
+def write_key_file(path: Path, epoch: Epoch, key: bytes) -> None:
     text = (
         "# ChargeClock audit key: it signs one database's audit log from entry "
         f"{epoch.keyed_from} on.\n"
@@ -131,7 +131,7 @@ def _new_epoch(conn: Store, db_id: str | None) -> tuple[Epoch, bytes]:
     next_id = int(conn.execute("SELECT coalesce(max(id), 0) + 1 FROM audit_log").fetchone()[0])
     epoch = Epoch(next_id, os.urandom(16).hex(), db_id or os.urandom(16).hex())
     key = os.urandom(32)
-    _write_key_file(key_path(epoch.key_id), epoch, key)
+    write_key_file(key_path(epoch.key_id), epoch, key)
     conn.execute(
         "INSERT INTO audit_keys (keyed_from, key_id, database_id) VALUES (?, ?, ?)",
         (epoch.keyed_from, epoch.key_id, epoch.database_id),

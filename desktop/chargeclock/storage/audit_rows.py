@@ -28,6 +28,9 @@ from msgspec import Struct
 from chargeclock.storage.store import Store, dialect_of
 
 DELETED = "-"
+# Keys bound in one query of :func:`row_texts`: well under SQLite's and PostgreSQL's limits on
+# a statement's parameters (32,766 and 65,535).
+KEYS_PER_QUERY = 10_000
 
 RowRef = tuple[str, int]  # (table tag, key)
 _ESCAPED = re.compile(r"\\(.)", re.DOTALL)
@@ -247,6 +250,19 @@ def row_text(conn: Store, tag: str, key: int) -> str | None:
     select = table.select_on(dialect_of(conn))
     row = conn.execute(f"{select} WHERE {table.key} = ?", (key,)).fetchone()
     return None if row is None else _text(row)
+
+
+def row_texts(conn: Store, tag: str, keys: Iterable[int]) -> dict[int, str]:
+    """The canonical texts of the rows of ``tag`` with these keys as they stand, by key (a
+    row that is gone is not in it): one query per ``KEYS_PER_QUERY`` keys."""
+    table = BY_TAG[tag]
+    wanted = list(dict.fromkeys(keys))
+    texts: dict[int, str] = {}
+    for start in range(0, len(wanted), KEYS_PER_QUERY):
+        part = tuple(wanted[start : start + KEYS_PER_QUERY])
+        marks = ", ".join("?" for _ in part)
+        texts.update(scan(conn, table, f"{table.key} IN ({marks})", part))
+    return texts
 
 
 def rows_field(conn: Store, refs: Iterable[RowRef]) -> str:

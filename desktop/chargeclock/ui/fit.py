@@ -8,7 +8,11 @@ reads from two metres with large type.
   the add-a-code field's hint shortens to what its width shows whole.
 * The left lists cut a long line with "…" rather than scroll sideways; the Today list shows
   a visit on two lines (name, then status and clocks) and the left panel widens, up to
-  ``PATIENTS_MOST``, until its names show whole.
+  ``PATIENTS_MOST`` (less where the window would then be wider than its screen), until its
+  names show whole.
+* The timer buttons keep their type and wrap their text (:mod:`.timer_delegate`); the
+  patient's name goes above the place-of-service drop-down when it would be cut beside it
+  (:mod:`.visit_heading`).
 * The toolbar and the status bar's hint say their short labels where the whole ones do not
   fit (:mod:`.toolbar_fit`).
 * Large type (a toolbar switch, kept with the database's settings) raises the type from 12 pt
@@ -54,6 +58,7 @@ PANEL_LEAST = 290  # the calculator on the right
 PANEL_LARGE_EXTRA = 50  # its figures in large type
 PATIENTS_LEAST = 200  # the lists on the left
 PATIENTS_MOST = 280  # ...widened for the Today list's names up to this
+SMALLEST_SCREEN = 1024  # the narrowest screen the window fits
 HEADER_PADDING = 20  # a header section's padding and edges
 FIELD_PADDING = 24  # a field's padding (8 px a side), border and text margins
 
@@ -80,7 +85,6 @@ class DisplayFit(QObject):
         today.setItemDelegate(TodayRowDelegate(today))
         today.model().modelReset.connect(self.fit_today)
         # A long visit line wraps rather than widen the window past the screen.
-        window.visits.visit_title.setWordWrap(True)
         window.visits.visit_subtitle.setWordWrap(True)
         window.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         window.table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
@@ -138,13 +142,14 @@ class DisplayFit(QObject):
         title_style = f"font-size: {title}pt;"
         if self.window.visits.visit_title.styleSheet() != title_style:
             self.window.visits.visit_title.setStyleSheet(title_style)
+            self.window.visits.heading.arrange()  # its words' widths in the new type
         field = self.window.visits.add_code  # room for its shortest hint (and a typed code)
         font = QFont(field.font())
         font.setPointSize(size)
         field.setMinimumWidth(QFontMetrics(font).horizontalAdvance(self.hints[-1]) + FIELD_PADDING)
+        self.fit_labels()  # the centre's least width, which the left panel's room depends on
         self.fit_today()
         self.fit_columns()
-        self.fit_labels()
         self.toolbar.fit()
         for dialog in self.window.findChildren(QDialog):
             follow_large_type(dialog, large)
@@ -172,13 +177,26 @@ class DisplayFit(QObject):
         whose timers then shrink as they do on a narrow screen)."""
         patients = self.window.patients
         size = theme.LARGE_POINT_SIZE if self.large else theme.BASE_POINT_SIZE
-        least = max(PATIENTS_LEAST, least_width(patients.today_list, size, PATIENTS_MOST))
+        least = max(PATIENTS_LEAST, least_width(patients.today_list, size, self._patients_most()))
         patients.setMinimumWidth(least)
         splitter = self.window.centralWidget()
         if isinstance(splitter, QSplitter) and splitter.count() == 3:
             left, centre, right = splitter.sizes()
             if 0 < left < least:
                 splitter.setSizes([least, centre - (least - left), right])
+
+    def _patients_most(self) -> int:
+        """How wide the left panel may grow for the Today list's names: ``PATIENTS_MOST``, or
+        less where the window could then not be as narrow as its screen (one at least
+        ``SMALLEST_SCREEN`` across): in large type the centre and the calculator leave the
+        left some 230 px of a 1024-wide screen, and a long name is cut with "…" there."""
+        screen = self.window.screen()
+        across = max(SMALLEST_SCREEN, screen.availableGeometry().width() if screen else 0)
+        splitter = self.window.centralWidget()  # its least width is worked out when asked
+        if splitter is None:
+            return PATIENTS_MOST
+        others = splitter.minimumSizeHint().width() - self.window.patients.minimumWidth()
+        return max(PATIENTS_LEAST, min(PATIENTS_MOST, across - others))
 
     def fit_columns(self) -> None:
         """Widths for the viewport's width: no sideways scroll of the timer columns."""
@@ -260,6 +278,28 @@ class DisplayFit(QObject):
                 # window's least width is that of the short texts, and they are then chosen.
                 button.ensurePolished()
                 button.setMinimumWidth(self._text_width(button, short))
+        self._fit_centre_least()
+
+    def _fit_centre_least(self) -> None:
+        """The centre's least width the same with a visit open or not (its buttons and
+        drop-down shown), so the window's does not grow past the screen when one opens; the
+        left panel's room follows it."""
+        panel = self.window.visits
+        column = panel.layout()
+        if column is None:
+            return
+        least = panel.place_picker.sizeHint().width()
+        for i in range(column.count()):
+            item = column.itemAt(i)
+            row = item.layout() if item is not None else None
+            if row is not None and any(row.indexOf(b) >= 0 for b, _, _ in self.labels):
+                least = max(least, row.minimumSize().width())
+        for margins in (column.contentsMargins(), panel.contentsMargins()):  # and its border
+            least += margins.left() + margins.right()
+        least = max(least, column.totalMinimumSize().width())
+        if least != panel.minimumWidth():
+            panel.setMinimumWidth(least)
+            self.fit_today()
 
     def fit_hint(self) -> None:
         """The add-a-code field's hint, the longest form its width shows whole."""

@@ -70,6 +70,7 @@ class HistoryDialog(QDialog):
         super().__init__(parent)
         self.services = services
         self.patient_id = patient_id
+        self._shown = False  # the selected visit's audit shown since refresh began
         patient = services.records.patient(patient_id)
         self.setWindowTitle(f"History — {patient.last_name}, {patient.first_name}")
         self.setStyleSheet(theme.STYLESHEET + FORM_STYLE)
@@ -201,11 +202,13 @@ class HistoryDialog(QDialog):
         )
         self.visit_choices.set_visits(summaries)
         self.for_visit.setCurrentIndex(0)
+        self._shown = False
         if selected is not None:
             self.select_visit(selected.id)
         elif summaries:
             self.visits.selectRow(0)
-        self._visit_selected()
+        if not self._shown:  # the selection did not change: its visit shown as it is now
+            self._visit_selected()
 
     def selected_visit(self) -> VisitRow | None:
         rows = self.visits.selectionModel().selectedRows() if self.visits.selectionModel() else []
@@ -219,6 +222,7 @@ class HistoryDialog(QDialog):
             self.visits.selectRow(row)
 
     def _visit_selected(self) -> None:
+        self._shown = True  # (refresh shows the selected visit only if this did not run)
         visit = self.selected_visit()
         self.audit.clear()
         if visit is None:

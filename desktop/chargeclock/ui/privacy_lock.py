@@ -128,10 +128,13 @@ class PrivacyLock(QObject):
             self.screen.setGeometry(self.window.rect())
         return False
 
-    def lock_at_start(self) -> bool:
+    def lock_at_start(self, pin_needed: bool | None = None) -> bool:
         """Lock before the window first shows if anyone has a PIN (a restart must not open the
-        window unlocked); with no PIN yet the window opens as it is. True if it locked."""
-        if self.services.unlock.pin_needed():
+        window unlocked); with no PIN yet the window opens as it is. True if it locked.
+        ``pin_needed``: the answer the start already has (else the database is asked)."""
+        if pin_needed is None:
+            pin_needed = self.services.unlock.pin_needed()
+        if pin_needed:
             self.lock()
         return self.locked
 

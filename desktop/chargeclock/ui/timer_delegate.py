@@ -13,6 +13,35 @@ from chargeclock.ui.rows_model import KIND_ROLE, RUNNING_ROLE, CodeRowsModel
 
 Index = QModelIndex | QPersistentModelIndex
 
+TIMER_TYPE = 1.15  # a timer's text: a little larger than the table's, to read from across
+TEXT_MARGIN = 4  # between a cell's button and its text, a side
+
+
+def fitted_text(
+    font: QFont, sizes: tuple[float, ...], rect: QRectF, text: str
+) -> tuple[QFont, str]:
+    """``text`` in ``font`` at the first of ``sizes`` (points, largest first) at which it shows
+    whole in ``rect``: on one line, else on two (the role and its mark over the clock, where a
+    narrow column has no room for both side by side: large type on a small screen). The type
+    is never smaller than the last size, the table's, unless even two lines of it would be
+    cut (a clock past ten hours in the narrowest column): then it shrinks rather than cut."""
+    head, _, tail = text.partition("  ")
+    forms = [text, f"{head}\n{tail}"] if tail else [text]
+    sized = QFont(font)
+    for points in sizes:
+        sized.setPointSizeF(points)
+        metrics = QFontMetricsF(sized)
+        for form in forms:
+            lines = form.split("\n")
+            wide = max(metrics.horizontalAdvance(line) for line in lines)
+            if wide <= rect.width() and metrics.lineSpacing() * len(lines) <= rect.height():
+                return sized, form
+    form = forms[-1]
+    metrics = QFontMetricsF(sized)
+    wide = max(metrics.horizontalAdvance(line) for line in form.split("\n"))
+    sized.setPointSizeF(sized.pointSizeF() * min(1.0, rect.width() / wide))
+    return sized, form
+
 
 class TimerCellDelegate(QStyledItemDelegate):
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
@@ -24,6 +53,7 @@ class TimerCellDelegate(QStyledItemDelegate):
         is_pt = index.column() == CodeRowsModel.PT
         colour = QColor(theme.PT_COLOUR if is_pt else theme.PTA_COLOUR)
         rect = QRectF(option.rect).adjusted(6, 6, -6, -6)
+        text = str(index.data() or "")
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         if kind == "timer":
@@ -37,20 +67,20 @@ class TimerCellDelegate(QStyledItemDelegate):
             painter.drawRoundedRect(rect, 8, 8)
             painter.setPen(QColor("white") if running else colour)
             font = QFont(option.font)
-            font.setPointSizeF(font.pointSizeF() * 1.15)
             font.setBold(True)
             font.setStyleHint(QFont.StyleHint.Monospace)
-            # A narrow column (a small screen, large type): the text shrinks to fit, never cut.
-            wide = QFontMetricsF(font).horizontalAdvance(str(index.data() or ""))
-            if wide > rect.width() - 8:
-                font.setPointSizeF(font.pointSizeF() * (rect.width() - 8) / wide)
-            painter.setFont(font)
+            sizes: tuple[float, ...] = (font.pointSizeF() * TIMER_TYPE, font.pointSizeF())
         else:
             painter.setPen(QPen(QColor("#c9d1db"), 1, Qt.PenStyle.DashLine))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(rect, 8, 8)
             painter.setPen(QColor(theme.MUTED))
-        painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), str(index.data() or ""))
+            font = QFont(option.font)
+            sizes = (font.pointSizeF(),)
+        inside = rect.adjusted(TEXT_MARGIN, 0, -TEXT_MARGIN, 0)
+        font, text = fitted_text(font, sizes, inside, text)
+        painter.setFont(font)
+        painter.drawText(inside, int(Qt.AlignmentFlag.AlignCenter), text)
         painter.restore()
 
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:  # noqa: N802

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSizePolicy,
     QTableView,
     QVBoxLayout,
 )
@@ -43,6 +42,7 @@ from chargeclock.ui.rows_model import CodeRowsModel
 from chargeclock.ui.runner import Runner
 from chargeclock.ui.visit_actions import VisitActions
 from chargeclock.ui.visit_context import code_rows, load_context
+from chargeclock.ui.visit_heading import VisitHeading
 
 T = TypeVar("T")
 
@@ -87,14 +87,10 @@ class VisitPanel(VisitActions, QFrame):
         self.visit_title.setStyleSheet("font-size: 17pt;")
         self.visit_subtitle = QLabel("Pick a patient on the left and start a visit.")
         self.visit_subtitle.setObjectName("SubHeading")
-        title_row = QHBoxLayout()  # the visit's place of service beside its title
-        # the name wraps at its words (a word too long for the room is cut) rather than
-        # widening the window past a 1024-wide screen
-        self.visit_title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        title_row.addWidget(self.visit_title, 1)
         self.place_picker = PlacePicker(self.set_place_of_service)
-        title_row.addWidget(self.place_picker)
-        layout.addLayout(title_row)
+        # the visit's place of service beside its title (below it for a long name)
+        self.heading = VisitHeading(self.visit_title, self.place_picker)
+        layout.addWidget(self.heading)
         layout.addWidget(self.visit_subtitle)
         self.auth_line = QLabel()  # "Auth A-100: visit 7 of 12 · until 03/31"
         layout.addWidget(self.auth_line)
@@ -269,7 +265,7 @@ class VisitPanel(VisitActions, QFrame):
             self.rows.set_rows([], now)
             self.lines.set_lines([])
             self.panel.clear()
-            self.visit_title.setText("No visit open")
+            self.heading.set_name("No visit open")
             self.visit_subtitle.setText("Pick a patient on the left and start a visit.")
             self.rules_banner.setVisible(False)
             self.auth_line.setText("")
@@ -291,7 +287,7 @@ class VisitPanel(VisitActions, QFrame):
         is_open = state.status == "open"
         self.rows.read_only = not is_open
         self._set_rows(state)
-        self.visit_title.setText(f"{patient.first_name} {patient.last_name}")
+        self.heading.set_name(f"{patient.first_name} {patient.last_name}")
         payer = next((p for p in self.services.records.payers() if p.id == patient.payer_id), None)
         self.visit_subtitle.setText(
             f"Visit #{state.visit_id} · {state.date_of_service.strftime('%a %m/%d/%Y')} · "
