@@ -100,7 +100,9 @@ class CalculatorPanel(QFrame):
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         # One pass of its own lays the panel out when a text changes its height or a line or a
         # switch comes or goes (steady.Stack): the lines that did not change are not touched.
-        body = Stack(margins=(16, 12, 16, 12), spacing=4)
+        # Within a visit the panel keeps the tallest height it had (a warning or a switch that
+        # comes and goes does not change the scroll range each time); a new visit releases it.
+        body = Stack(margins=(16, 12, 16, 12), spacing=4, keep_height=True)
         self._body = body
         body.setObjectName("PanelBody")
         body.setStyleSheet("QWidget#PanelBody { background: white; }")
@@ -155,8 +157,13 @@ class CalculatorPanel(QFrame):
             body.add(widget)
         self.clear()
 
+    def release_height(self) -> None:
+        """Let the panel take the height its texts need (it keeps the tallest it had)."""
+        self._body.release_height()
+
     def clear(self, message: str = "No visit open") -> None:
         self._last = None
+        self._body.release_height()
         self.headline.setText(message)
         self.next_unit.setText("")
         for label in (self.units, self.kx_text, self.review_text):

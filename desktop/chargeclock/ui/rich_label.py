@@ -83,6 +83,9 @@ class RichLabel(QLabel):
         if self._doc.textWidth() != width:
             self._doc.setTextWidth(width)
 
+    #: its heights are cached and it sets no size limits (steady.Stack measures it directly)
+    measures_itself = True
+
     def hasHeightForWidth(self) -> bool:  # noqa: N802
         return True
 

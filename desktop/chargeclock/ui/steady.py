@@ -38,12 +38,19 @@ class Stack(QWidget):
         *,
         margins: tuple[int, int, int, int] = (0, 0, 0, 0),
         spacing: int = 0,
+        keep_height: bool = False,
     ) -> None:
         super().__init__(parent)
         self._items: list[QWidget] = []
+        # keep_height: the stack keeps the tallest height it had for its width until
+        # release_height() (a scrolled panel whose lines come and go then keeps its scroll
+        # range: its scroll bar is not drawn again with each line)
+        self._kept: dict[int, int] | None = {} if keep_height else None
         self._margins = margins
         self._spacing = spacing
         self._totals: dict[int, int] = {}  # width -> the height the widgets need
+        self._placed: dict[QWidget, tuple[int, int, int, int]] = {}  # the place each was given
+        self._polished: set[QWidget] = set()  # hidden ones styled before they were measured
         self._least: QSize | None = None  # the minimum size hint, until a widget is added
         # Its widgets stay where they are when it grows or shrinks at the bottom: a resize
         # paints what it uncovered, not all it shows.
@@ -88,6 +95,8 @@ class Stack(QWidget):
 
     @staticmethod
     def _height(widget: QWidget, width: int) -> int:
+        if getattr(widget, "measures_itself", False):  # its heights cached, no limits set
+            return int(widget.heightForWidth(width))
         if widget.hasHeightForWidth():
             height = widget.heightForWidth(width)
         else:
@@ -97,15 +106,31 @@ class Stack(QWidget):
     def hasHeightForWidth(self) -> bool:  # noqa: N802
         return True
 
+    #: a stack's heights are its own, cached until a widget in it changes (see _height)
+    measures_itself = True
+
     def heightForWidth(self, width: int) -> int:  # noqa: N802
         total = self._totals.get(width)
         if total is None:
             inner = self._inner(width)
-            _, top, _, bottom = self._margins
             heights = [self._height(w, inner) for w in self._items if not w.isHidden()]
-            total = top + bottom + sum(heights) + self._spacing * max(0, len(heights) - 1)
-            self._totals[width] = total
+            total = self._total(width, heights)
         return total
+
+    def _total(self, width: int, heights: Sequence[int]) -> int:
+        """The stack's height for ``width`` whose shown widgets take ``heights`` (kept)."""
+        _, top, _, bottom = self._margins
+        total = top + bottom + sum(heights) + self._spacing * max(0, len(heights) - 1)
+        if self._kept is not None:
+            total = self._kept[width] = max(total, self._kept.get(width, 0))
+        self._totals[width] = total
+        return total
+
+    def release_height(self) -> None:
+        """Let a stack made with ``keep_height`` take the height its widgets need again."""
+        if self._kept:
+            self._kept.clear()
+            self.relayout()
 
     def sizeHint(self) -> QSize:  # noqa: N802
         # Shown: its width (what it is asked the height for, which it knows); not yet: as wide
@@ -140,7 +165,7 @@ class Stack(QWidget):
     def relayout(self) -> None:
         """Place the widgets again, and tell the parent if the stack needs another height."""
         self._totals.clear()
-        self._place()
+        self._place()  # (which knows the stack's height for its width)
         if self.heightForWidth(self.width()) != self.height():
             self.updateGeometry()
 
@@ -159,17 +184,25 @@ class Stack(QWidget):
         shown). Another hidden one is given the place it would take if it were shown now,
         taking none: shown, it is where it goes, not moved there after."""
         left, top, _, _ = self._margins
-        inner = self._inner(self.width())
+        width = self.width()
+        inner = self._inner(width)
+        placed = self._placed
         y = top
+        heights = []
         for widget in self._items:
-            if widget.isHidden():
+            shown = not widget.isHidden() or widget in coming
+            if not shown and widget not in self._polished:
                 widget.ensurePolished()  # measured in the type it will be shown in
+                self._polished.add(widget)
             height = self._height(widget, inner)
-            rect = QRect(left, y, inner, height)
-            if widget.geometry() != rect:
-                widget.setGeometry(rect)
-            if not widget.isHidden() or widget in coming:
+            rect = (left, y, inner, height)
+            if placed.get(widget) != rect:
+                placed[widget] = rect
+                widget.setGeometry(*rect)
+            if shown:
+                heights.append(height)
                 y += height + self._spacing
+        self._total(width, heights)
 
 
 def settle() -> None:

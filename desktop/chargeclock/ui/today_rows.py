@@ -32,6 +32,20 @@ def split(text: str) -> tuple[str, str]:
     return name, rest
 
 
+_marked: list[object] = []  # the states in which a row draws more than its text
+
+
+def _is_marked(state: object) -> bool:
+    """Whether a row in ``state`` is selected, hovered or focused (QStyle's enums are built
+    with the first row painted, not at the start)."""
+    if not _marked:
+        from PySide6.QtWidgets import QStyle
+
+        flags = QStyle.StateFlag
+        _marked.append(flags.State_Selected | flags.State_MouseOver | flags.State_HasFocus)
+    return bool(state & _marked[0])  # type: ignore[operator]
+
+
 class TodayRowDelegate(QStyledItemDelegate):
     """Paints an entry as its name over its status, each line cut with "…" only if needed."""
 
@@ -41,7 +55,9 @@ class TodayRowDelegate(QStyledItemDelegate):
         option.text = ""
         widget = option.widget
         style = widget.style() if widget is not None else None
-        if style is not None:  # the row's background and selection, as the stylesheet draws them
+        # The row's background, selection and focus as the stylesheet draws them; a row with
+        # none of them is the list's own white (its clock's second repaints only its text).
+        if style is not None and _is_marked(option.state):
             from PySide6.QtWidgets import QStyle  # its ~20 enums: here, not at the start
 
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, widget)

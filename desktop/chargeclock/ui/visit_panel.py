@@ -221,6 +221,7 @@ class VisitPanel(VisitActions, QFrame):
             return
         self.visit_id = visit_id
         self._context = load_context(self.services, state)
+        self.panel.release_height()  # another visit: the panel takes its own height
         self._show_visit(state)
         self.visit_opened.emit(visit_id)
 
