@@ -12,7 +12,7 @@ from functools import partial
 from typing import Any
 
 from msgspec import Struct
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
@@ -29,6 +29,12 @@ from chargeclock.domain.fees import money
 from chargeclock.domain.wording import plural
 from chargeclock.ui import theme
 from chargeclock.ui.claim_actions import ClaimActions
+from chargeclock.ui.qt_ints import (
+    RICH_TEXT,
+    SCROLL_BAR_ALWAYS_OFF,
+    TEXT_SELECTABLE_BY_MOUSE,
+    set_enum,
+)
 from chargeclock.ui.steady import SteadyBox, SteadyLines, keep_room
 
 
@@ -70,9 +76,9 @@ def _section(title: str) -> QLabel:
 
 def _rich(parent: QWidget) -> QLabel:
     label = QLabel(parent)
-    label.setTextFormat(Qt.TextFormat.RichText)
+    set_enum(label, "textFormat", RICH_TEXT)
     label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    set_enum(label, "textInteractionFlags", TEXT_SELECTABLE_BY_MOUSE)
     return label
 
 
@@ -100,7 +106,7 @@ class CalculatorPanel(QFrame):
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        set_enum(scroll, "horizontalScrollBarPolicy", SCROLL_BAR_ALWAYS_OFF)
         body = QWidget()
         body.setObjectName("PanelBody")
         body.setStyleSheet("QWidget#PanelBody { background: white; }")
@@ -129,21 +135,11 @@ class CalculatorPanel(QFrame):
         self.warnings = SteadyLines(_rich, body, pool=WARNING_LINES)
         self.claim_actions = ClaimActions(body)
         self.ties = QVBoxLayout()
-        # A fixed pool of switches, shown and hidden: made once, so a minute that moves a tie
-        # creates and deletes no widget (and restyles nothing).
+        # A fixed pool of switches, shown and hidden: made once (with the first result), so a
+        # minute that moves a tie creates and deletes no widget (and restyles nothing).
         self.tie_buttons: list[QPushButton] = []
         self._tie_choices: list[tuple[str, ...]] = []
-        for index in range(MAX_TIE_SWITCHES):
-            button = QPushButton(body)
-            button.setObjectName("TieSwitch")
-            # The panel's width, never its text's: a switch wider than the panel would widen
-            # everything in it past the visible part, and lay out every line again as it
-            # comes and goes (the whole text is its tooltip).
-            button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-            button.setVisible(False)
-            button.clicked.connect(partial(self._tie_clicked, index))
-            self.tie_buttons.append(button)
-            self.ties.addWidget(button)
+        self._body = body
         self._kx_colour = ""
 
         # The texts that change as the minutes go sit in steady boxes: a new text lays out the
@@ -214,6 +210,8 @@ class CalculatorPanel(QFrame):
         self._show_kx(result, context)
         self.warnings.set_lines(self._warning_lines(result, context))
         self.claim_actions.show_for(result)
+        if not self.tie_buttons:  # the first visit shown
+            self._make_ties()
         self._set_ties(result.alternatives)
 
     def _units_html(self, result: VisitResult) -> str:
@@ -318,6 +316,19 @@ class CalculatorPanel(QFrame):
         if not items:
             return [f"<span style='color:{theme.OK_COLOUR}'>Nothing to flag</span>"]
         return [f"<span style='color:{_colour(sev)}'>●</span> {t}" for sev, t in items]
+
+    def _make_ties(self) -> None:
+        for index in range(MAX_TIE_SWITCHES):
+            button = QPushButton(self._body)
+            button.setObjectName("TieSwitch")
+            # The panel's width, never its text's: a switch wider than the panel would widen
+            # everything in it past the visible part, and lay out every line again as it
+            # comes and goes (the whole text is its tooltip).
+            button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+            button.setVisible(False)
+            button.clicked.connect(partial(self._tie_clicked, index))
+            self.tie_buttons.append(button)
+            self.ties.addWidget(button)
 
     def _set_ties(self, alternatives: Sequence[Alternative]) -> None:
         shown = list(alternatives[:MAX_TIE_SWITCHES])
