@@ -43,6 +43,11 @@ QT_TYPES_NOT_AT_START = (
     "QFileDialog",
     "QCalendarWidget",
     "QStyle",  # the Today list's painter takes it for its first row
+    "QCompleter",  # the add-a-code field's, with the first visit
+    "QMessageBox",  # a question or a refusal, when one is shown
+    "QInputDialog",
+    "QIcon",  # an overload of QAction(text, parent) and QPushButton(text, parent) takes one
+    "QKeySequence",  # shortcuts are set from their text (ui.qt_ints)
 )
 
 #: what a window that starts locked leaves for after its cover's first paint
@@ -63,10 +68,10 @@ from chargeclock.cli import main
 class AtFirstPaint:
     def write(self, text):
         if "painted" in text:
-            import PySide6.QtCore, PySide6.QtWidgets
+            import PySide6.QtCore, PySide6.QtGui, PySide6.QtWidgets
             loaded = [m for m in {names!r} if m in sys.modules]
             sys.stderr.write("LOADED " + json.dumps(loaded) + "\\n")
-            qt = {{**vars(PySide6.QtCore), **vars(PySide6.QtWidgets)}}
+            qt = {{**vars(PySide6.QtCore), **vars(PySide6.QtGui), **vars(PySide6.QtWidgets)}}
             built = [t for t in {types!r} if t in qt]
             sys.stderr.write("BUILT " + json.dumps(built) + "\\n")
         return sys.__stdout__.write(text)
