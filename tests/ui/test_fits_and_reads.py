@@ -262,7 +262,7 @@ def test_no_header_of_the_timer_columns_is_cut(
     _mid_visit_at(qtbot, window, clinic, (width, height), large)
     table = window.table
     header = table.horizontalHeader()
-    model = table.model()
+    model = header.model()  # the labels it shows (ui.rows_model)
     font = QFont(header.font())
     font.setBold(True)
     metrics = QFontMetrics(font)

@@ -12,7 +12,7 @@ from functools import partial
 from typing import Any
 
 from msgspec import Struct
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
@@ -29,6 +29,7 @@ from chargeclock.domain.fees import money
 from chargeclock.domain.wording import plural
 from chargeclock.ui import theme
 from chargeclock.ui.claim_actions import ClaimActions
+from chargeclock.ui.qt_ints import SCROLL_BAR_ALWAYS_OFF, set_enum
 from chargeclock.ui.rich_label import RichLabel
 from chargeclock.ui.steady import Stack, SteadyLines, settle
 
@@ -97,7 +98,7 @@ class CalculatorPanel(QFrame):
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        set_enum(scroll, "horizontalScrollBarPolicy", SCROLL_BAR_ALWAYS_OFF)
         # One pass of its own lays the panel out when a text changes its height or a line or a
         # switch comes or goes (steady.Stack): the lines that did not change are not touched.
         # Within a visit the panel keeps the tallest height it had (a warning or a switch that
@@ -124,19 +125,10 @@ class CalculatorPanel(QFrame):
         self.review_text = _rich(body)
         self.warnings = SteadyLines(_rich, body, pool=WARNING_LINES)
         self.claim_actions = ClaimActions(body)
-        # A fixed pool of switches, shown and hidden: made once, so a minute that moves a tie
-        # creates and deletes no widget (and restyles nothing).
+        # A fixed pool of switches, shown and hidden: made once (with the first result), so a
+        # minute that moves a tie creates and deletes no widget (and restyles nothing).
         self.tie_buttons: list[QPushButton] = []
         self._tie_choices: list[tuple[str, ...]] = []
-        for index in range(MAX_TIE_SWITCHES):
-            button = QPushButton(body)
-            button.setObjectName("TieSwitch")
-            # The panel's width, never its text's: a switch wider than the panel would widen
-            # everything in it past the visible part (the whole text is its tooltip).
-            button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-            button.setVisible(False)
-            button.clicked.connect(partial(self._tie_clicked, index))
-            self.tie_buttons.append(button)
         self._kx_colour = ""
         for widget in (
             self.headline,
@@ -152,7 +144,6 @@ class CalculatorPanel(QFrame):
             _section("Warnings and reminders"),
             self.warnings,
             self.claim_actions,
-            *self.tie_buttons,
         ):
             body.add(widget)
         self.clear()
@@ -207,6 +198,8 @@ class CalculatorPanel(QFrame):
         self._show_kx(result, context)
         self.warnings.set_lines(self._warning_lines(result, context))
         self.claim_actions.show_for(result)
+        if not self.tie_buttons:  # the first visit shown
+            self._make_ties()
         self._set_ties(result.alternatives)
 
     def _units_html(self, result: VisitResult) -> str:
@@ -311,6 +304,22 @@ class CalculatorPanel(QFrame):
         if not items:
             return [f"<span style='color:{theme.OK_COLOUR}'>Nothing to flag</span>"]
         return [f"<span style='color:{_colour(sev)}'>●</span> {t}" for sev, t in items]
+
+    def _make_ties(self) -> None:
+        # (with the first result, as the switches: the stacks keep their contents on resize)
+        for stack in (self._body, self.assistant, self.warnings, self.claim_actions):
+            stack.keep_contents()
+        for index in range(MAX_TIE_SWITCHES):
+            button = QPushButton(self._body)
+            button.setObjectName("TieSwitch")
+            # The panel's width, never its text's: a switch wider than the panel would widen
+            # everything in it past the visible part, and lay out every line again as it
+            # comes and goes (the whole text is its tooltip).
+            button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+            button.setVisible(False)
+            button.clicked.connect(partial(self._tie_clicked, index))
+            self.tie_buttons.append(button)
+            self._body.add(button)
 
     def _set_ties(self, alternatives: Sequence[Alternative]) -> None:
         shown = list(alternatives[:MAX_TIE_SWITCHES])

@@ -11,9 +11,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QInputDialog,
     QLabel,
-    QMessageBox,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
@@ -54,7 +52,7 @@ class ClaimActions(Stack):
             rows.addLayout(line)
             buttons: dict[str, QPushButton] = {}
             for modifier in DISTINCT:
-                button = QPushButton(modifier, row)
+                button = QPushButton(modifier, parent=row)  # parent by keyword: ui.qt_ints
                 button.setToolTip(MEANINGS[modifier])
                 # narrow: the five fit the panel's width, which the texts above wrap to
                 button.setStyleSheet("min-width: 0px; padding: 4px 6px;")
@@ -65,13 +63,13 @@ class ClaimActions(Stack):
             row.setVisible(False)
             self.add(row)
             self.pair_rows.append((row, label, buttons))
-        self.kx_button = QPushButton("Confirm KX (medical necessity)", self)
+        self.kx_button = QPushButton("Confirm KX (medical necessity)", parent=self)
         self.kx_button.setToolTip("The record shows the therapy is medically necessary")
         self.kx_button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.kx_button.setVisible(False)
         self.kx_button.clicked.connect(lambda _checked=False: self.kx_confirm_requested.emit())
         self.add(self.kx_button)
-        self.abn_button = QPushButton("ABN signed… (GA on its lines)", self)
+        self.abn_button = QPushButton("ABN signed… (GA on its lines)", parent=self)
         self.abn_button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.abn_button.setVisible(False)
         self.abn_button.clicked.connect(lambda _checked=False: self.abn_requested.emit())
@@ -118,6 +116,8 @@ def wire(panel: VisitPanel, actions: ClaimActions) -> None:
         visit_id = panel.visit_id
         if visit_id is None:
             return
+        from PySide6.QtWidgets import QMessageBox  # its type and enums: when asked
+
         visit = services.visits.visit(visit_id)
         year = visit.date_of_service.year
         asked = QMessageBox.question(
@@ -135,6 +135,8 @@ def wire(panel: VisitPanel, actions: ClaimActions) -> None:
         visit_id = panel.visit_id
         if visit_id is None:
             return
+        from PySide6.QtWidgets import QInputDialog
+
         visit = services.visits.visit(visit_id)
         text, ok = QInputDialog.getText(
             panel,
@@ -167,6 +169,8 @@ def edit_line_modifiers(panel: VisitPanel, code: str) -> None:
     visit_id = panel.visit_id
     if visit_id is None:
         return
+    from PySide6.QtWidgets import QInputDialog
+
     state = panel.services.visits.visit_state(visit_id)
     current = " ".join(state.claim.line_modifiers.get(code, ()))
     text, ok = QInputDialog.getText(

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction, QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -39,6 +39,7 @@ from chargeclock.domain.errors import ChargeClockError
 from chargeclock.services.display import Display
 from chargeclock.ui import theme
 from chargeclock.ui.known_types import viewport
+from chargeclock.ui.qt_ints import ELIDE_RIGHT, SCROLL_BAR_ALWAYS_OFF, set_enum
 from chargeclock.ui.rows_model import CodeRowsModel
 from chargeclock.ui.today_rows import TodayRowDelegate, least_width
 from chargeclock.ui.toolbar_fit import ToolbarFit
@@ -71,22 +72,22 @@ class DisplayFit(QObject):
         self.window = window
         self.display = Display(window.services.ctx)
         self.large = False
-        self.large_type_action = QAction("Large type", window)
+        self.large_type_action = QAction("Large type", parent=window)
         self.large_type_action.setCheckable(True)
         self.large_type_action.setToolTip("Bigger type and buttons, to read from across the room")
         self.large_type_action.toggled.connect(self.set_large_type)
         window.patients.setMinimumWidth(PATIENTS_LEAST)
-        window.table.horizontalHeader().setTextElideMode(Qt.TextElideMode.ElideRight)
+        set_enum(window.table.horizontalHeader(), "textElideMode", ELIDE_RIGHT)
         for view in (window.patients.today_list, window.patients.patient_list):
-            view.setTextElideMode(Qt.TextElideMode.ElideRight)
-            view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            set_enum(view, "textElideMode", ELIDE_RIGHT)
+            set_enum(view, "horizontalScrollBarPolicy", SCROLL_BAR_ALWAYS_OFF)
         self.toolbar = ToolbarFit(window, window.toolbar, window.shortcut_hints)
         today = window.patients.today_list
         today.setItemDelegate(TodayRowDelegate(today))
         today.model().modelReset.connect(self.fit_today)
         # A long visit line wraps rather than widen the window past the screen.
         window.visits.visit_subtitle.setWordWrap(True)
-        window.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        set_enum(window.table, "horizontalScrollBarPolicy", SCROLL_BAR_ALWAYS_OFF)
         window.table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         viewport(window.table).installEventFilter(self)
         window.visits.installEventFilter(self)
@@ -109,7 +110,7 @@ class DisplayFit(QObject):
         except ChargeClockError:  # unreadable now: the usual type
             large = False
         self.large_type_action.setChecked(large)
-        self.apply(large)
+        self.apply(large, dialogs=False)  # none is open while the window is made
 
     # -- large type -------------------------------------------------------------------------
 
@@ -125,7 +126,8 @@ class DisplayFit(QObject):
             return
         self.apply(on)
 
-    def apply(self, large: bool) -> None:
+    def apply(self, large: bool, *, dialogs: bool = True) -> None:
+        """Draw the window (and, with ``dialogs``, its open dialogs) in large type or not."""
         self.large = large
         factor = theme.scale(large)
         size = theme.LARGE_POINT_SIZE if large else theme.BASE_POINT_SIZE
@@ -151,6 +153,10 @@ class DisplayFit(QObject):
         self.fit_today()
         self.fit_columns()
         self.toolbar.fit()
+        if not dialogs:
+            return
+        # Every object of the window is looked at, and PySide finds each one's Python type:
+        # some 11 M instructions for the window's ~110 widgets.
         for dialog in self.window.findChildren(QDialog):
             follow_large_type(dialog, large)
 

@@ -9,22 +9,26 @@ it as that type, and once wrapped Qt's calls return the same Python object.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractScrollArea, QToolBar, QToolButton, QWidget
 
 VIEWPORT_NAME = "qt_scrollarea_viewport"  # what Qt names a scroll area's viewport
-_DIRECT = Qt.FindChildOption.FindDirectChildrenOnly
 
 
 def viewport(view: QAbstractScrollArea) -> QWidget:
     """``view.viewport()`` without the type search."""
-    found = view.findChild(QWidget, VIEWPORT_NAME, _DIRECT)
-    return found if found is not None else view.viewport()
+    # The search looks at the direct children before their children (it names no
+    # Qt.FindChildOption: ui.qt_ints); one found deeper is a nested view's (a header's), when
+    # the view's own was replaced.
+    found = view.findChild(QWidget, VIEWPORT_NAME)
+    return found if found is not None and found.parent() is view else view.viewport()
 
 
 def wrap_toolbar_widgets(toolbar: QToolBar) -> None:
     """Give the toolbar's own widgets (a button per action, the separators) their Python
     wrappers, so that ``toolbar.widgetForAction`` returns them without the type search: the
     buttons as QToolButton, whatever else as QWidget."""
-    toolbar.findChildren(QToolButton, options=_DIRECT)
-    toolbar.findChildren(QWidget, options=_DIRECT)
+    # All its descendants, not its children alone: naming Qt.FindChildOption would build Qt's
+    # namespace (ui.qt_ints) as the toolbar is fitted for the first paint. Its buttons have no
+    # children of their own (the Practice menu is the window's).
+    toolbar.findChildren(QToolButton)
+    toolbar.findChildren(QWidget)

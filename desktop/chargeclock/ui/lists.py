@@ -10,19 +10,22 @@ from decimal import Decimal
 from typing import Any
 
 from msgspec import Struct
-from PySide6.QtCore import (
-    QAbstractListModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-)
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex
 from PySide6.QtWidgets import QAbstractItemView, QListView
 
 from chargeclock.domain.fees import money
+from chargeclock.ui.qt_ints import (
+    ALIGN_RIGHT,
+    ALIGN_VCENTER,
+    DISPLAY_ROLE,
+    TEXT_ALIGNMENT_ROLE,
+    TOOLTIP_ROLE,
+    USER_ROLE,
+)
 from chargeclock.ui.table_base import SnapshotTableModel
 
 Index = QModelIndex | QPersistentModelIndex
-ID_ROLE = Qt.ItemDataRole.UserRole + 10
+ID_ROLE = USER_ROLE + 10
 
 
 class ListEntry(Struct, frozen=True):
@@ -65,13 +68,13 @@ class EntryListModel(QAbstractListModel):
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self._entries)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = DISPLAY_ROLE) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._entries):
             return None
         entry = self._entries[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == DISPLAY_ROLE:
             return entry.text
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == TOOLTIP_ROLE:
             return entry.tooltip or None
         if role == ID_ROLE:
             return entry.item_id
@@ -120,11 +123,11 @@ class ClaimLinesModel(SnapshotTableModel):
     def row_count(self) -> int:
         return len(self._lines)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = DISPLAY_ROLE) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._lines):
             return None
         line = self._lines[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == DISPLAY_ROLE:
             return (
                 line.code,
                 line.label,
@@ -133,6 +136,6 @@ class ClaimLinesModel(SnapshotTableModel):
                 money(line.charge) if line.charge is not None else "no fee set",
                 money(line.allowed) if line.allowed is not None else "unknown",
             )[index.column()]
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() >= 3:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == TEXT_ALIGNMENT_ROLE and index.column() >= 3:
+            return ALIGN_RIGHT | ALIGN_VCENTER
         return None

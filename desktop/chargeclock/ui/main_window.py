@@ -22,6 +22,7 @@ from chargeclock.services.changes import Changes
 from chargeclock.services.session import Services
 from chargeclock.ui import theme
 from chargeclock.ui.close_policy import ask_close_choice, may_close
+from chargeclock.ui.qt_ints import set_shortcut
 from chargeclock.ui.runner import Runner
 
 if TYPE_CHECKING:  # the panels load with build_content (a locked start paints none of them)
@@ -126,7 +127,6 @@ class MainWindow(QMainWindow):
     # -- layout --------------------------------------------------------------------------------
 
     def _build(self) -> None:
-        from PySide6.QtCore import Qt  # ~80 enums: not for a locked start's cover
         from PySide6.QtWidgets import QSplitter
 
         from chargeclock.ui.calculator_panel import CalculatorPanel
@@ -134,7 +134,9 @@ class MainWindow(QMainWindow):
         from chargeclock.ui.toolbar_fit import shortcut_hints
         from chargeclock.ui.visit_panel import VisitPanel
 
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        # side by side; the parent by keyword, as telling QSplitter(parent) from
+        # QSplitter(orientation) would build Qt's namespace (ui.qt_ints)
+        splitter = QSplitter(parent=self)
         splitter.setChildrenCollapsible(False)
         self.patients = PatientPanel(self.services)
         self.panel = CalculatorPanel()
@@ -162,13 +164,14 @@ class MainWindow(QMainWindow):
         self.runner.listen()
 
     def _build_actions(self) -> None:
-        from PySide6.QtCore import Qt
-        from PySide6.QtGui import QAction, QKeySequence
+        from PySide6.QtGui import QAction
 
         def action(name: str, text: str, slot: Callable[[], Any]) -> QAction:
-            act = QAction(text, self)
-            act.setShortcut(QKeySequence(SHORTCUTS[name]))
-            act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            act = QAction(text, parent=self)  # parent by keyword: ui.qt_ints
+            # In this window (Qt's default). Through the property, which takes the keys'
+            # text: setShortcut's overloads build Qt's namespace to tell a key sequence from a
+            # standard key (ui.qt_ints), and QKeySequence's Python type is not needed.
+            set_shortcut(act, SHORTCUTS[name])
             act.triggered.connect(slot)
             self.addAction(act)
             return act

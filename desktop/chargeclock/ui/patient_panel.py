@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListView,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
 )
@@ -153,6 +152,8 @@ class PatientPanel(QFrame):
         self.visit_picked.emit(self.today_model.entry(index.row()).item_id)
 
     def start_for_selected(self) -> None:
+        from PySide6.QtWidgets import QMessageBox  # its type and enums: when asked
+
         patient_id = self.selected_patient_id()
         if patient_id is None:
             QMessageBox.information(self, "ChargeClock", "Pick a patient first.")

@@ -46,7 +46,7 @@ class PracticeUi(QObject):
         return self.records.dialog
 
     def _add(self, name: str, text: str, slot: Callable[[], object]) -> None:
-        action = QAction(text, self.window)
+        action = QAction(text, parent=self.window)  # parent by keyword: ui.qt_ints
         action.triggered.connect(slot)
         self.menu.addAction(action)
         self.actions[name] = action

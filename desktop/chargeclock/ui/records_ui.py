@@ -11,14 +11,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDialog, QMessageBox
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QDialog
 
 from chargeclock.services.changes import Changes
 from chargeclock.services.session import Services
 from chargeclock.ui.main_window import MainWindow
 from chargeclock.ui.privacy_lock import PrivacyLock, lock_shortcut
+from chargeclock.ui.qt_ints import TOOL_BUTTON_TEXT_ONLY, set_enum, set_shortcut
 
 if TYPE_CHECKING:  # each dialog loads when first opened, off the start-up path
     from chargeclock.ui.authorizations_dialog import AuthorizationsDialog
@@ -62,21 +63,20 @@ class RecordsUi(QObject):
             ("filing", "Claims to file", self.filing),
             ("settings", "Settings", self.settings),
         ):
-            action = QAction(text, window)
-            action.setShortcut(QKeySequence(SHORTCUTS[name]))
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action = QAction(text, parent=window)  # parent by keyword: ui.qt_ints
+            set_shortcut(action, SHORTCUTS[name])  # in this window
             action.setToolTip(f"{text} ({SHORTCUTS[name]})")
             action.triggered.connect(slot)
             window.addAction(action)
             window.toolbar.addAction(action)
             self.actions[name] = action
         window.toolbar.addSeparator()
-        lock = QAction("Lock (Ctrl+L)", window)
+        lock = QAction("Lock (Ctrl+L)", parent=window)
         lock.setToolTip("Hide patient information; timers keep running")
         lock.triggered.connect(window.lock_requested.emit)
         window.toolbar.addAction(lock)
         self.actions["lock"] = lock
-        window.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        set_enum(window.toolbar, "toolButtonStyle", TOOL_BUTTON_TEXT_ONLY)
         # the buttons' style (40 px tall) is ui.toolbar_fit's, which fits them to the width
         window.runner.store_changed.connect(self._store_changed)
 
@@ -88,6 +88,8 @@ class RecordsUi(QObject):
         return state.patient_id if state is not None else self.window.patients.selected_patient_id()
 
     def _need_patient(self) -> int | None:
+        from PySide6.QtWidgets import QMessageBox  # its type and enums: when asked
+
         patient_id = self.current_patient_id()
         if patient_id is None:
             QMessageBox.information(
@@ -96,6 +98,8 @@ class RecordsUi(QObject):
         return patient_id
 
     def _show(self, dialog: QDialog) -> QDialog:
+        from PySide6.QtCore import Qt
+
         lock_shortcut(dialog, self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)

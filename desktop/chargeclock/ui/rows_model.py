@@ -10,22 +10,36 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from msgspec import Struct
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QStandardItem, QStandardItemModel
 
 from chargeclock.services.minutes import CodeState
 from chargeclock.services.running import clock_text
 from chargeclock.ui import theme
-from chargeclock.ui.table_base import SnapshotTableModel
+from chargeclock.ui.qt_ints import (
+    ALIGN_CENTER,
+    CHECK_STATE_ROLE,
+    DISPLAY_ROLE,
+    EDIT_ROLE,
+    FONT_ROLE,
+    FOREGROUND_ROLE,
+    TEXT_ALIGNMENT_ROLE,
+    TOOLTIP_ROLE,
+    USER_ROLE,
+)
+from chargeclock.ui.table_base import CountedTableModel
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import Qt
 
 __all__ = ["CodeRow", "CodeRowsModel", "clock_text"]
 
 ROLES = ("PT", "PTA")
-RUNNING_ROLE = Qt.ItemDataRole.UserRole + 1  # bool: this timer cell is running
-KIND_ROLE = Qt.ItemDataRole.UserRole + 2  # "timer", "minutes" or "" for the delegate
+RUNNING_ROLE = USER_ROLE + 1  # bool: this timer cell is running
+KIND_ROLE = USER_ROLE + 2  # "timer", "minutes" or "" for the delegate
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -56,7 +70,7 @@ class CodeRow(Struct, frozen=True):
         return (untimed.pt_minutes if role == "PT" else untimed.pta_minutes) or 0
 
 
-class CodeRowsModel(SnapshotTableModel):
+class CodeRowsModel(CountedTableModel):
     CODE, SERVICE, PT, PTA, UNITS = range(5)
     HEADERS = ("Code", "Service", "Therapist (PT)", "Assistant (PTA)", "Units")
     #: where the timer columns are too narrow for the whole words (large type on a small screen);
@@ -77,6 +91,14 @@ class CodeRowsModel(SnapshotTableModel):
         self._now = datetime(1970, 1, 1, tzinfo=UTC)  # until the first snapshot
         self.read_only = False
         self.short_headers = False
+        #: the header's labels and tooltips, which the table's header view shows: a model of
+        #: Qt's own, as a ``headerData`` of ours would be called with a ``Qt.Orientation``,
+        #: and the first call builds all of Qt's namespace (ui.qt_ints) before the window
+        #: paints; this model has no ``headerData`` of its own for the same reason
+        self.header_labels = QStandardItemModel(0, len(self.HEADERS), self)
+        self.header_labels.setHorizontalHeaderLabels(list(self.HEADERS))
+        for column, text in enumerate(self.HEADERS):
+            self._header_item(column).setToolTip(text)
 
     # -- snapshots in ---------------------------------------------------------------------
 
@@ -115,7 +137,7 @@ class CodeRowsModel(SnapshotTableModel):
             for column, role in ((self.PT, "PT"), (self.PTA, "PTA")):
                 if code_row.timed and code_row.running(role):
                     cell = self.index(row, column)
-                    self.dataChanged.emit(cell, cell, [Qt.ItemDataRole.DisplayRole])
+                    self.dataChanged.emit(cell, cell, [DISPLAY_ROLE])
 
     def row_at(self, row: int) -> CodeRow:
         return self._rows[row]
@@ -132,22 +154,20 @@ class CodeRowsModel(SnapshotTableModel):
         """ "PT" and "PTA" over the timer columns (True) or the whole words."""
         if short != self.short_headers:
             self.short_headers = short
-            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.HEADERS) - 1)
+            for column, text in enumerate(self.SHORT_HEADERS if short else self.HEADERS):
+                self._header_item(column).setText(text)
 
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        horizontal = orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.HEADERS)
-        if horizontal and role == Qt.ItemDataRole.DisplayRole and self.short_headers:
-            return self.SHORT_HEADERS[section]
-        if horizontal and role == Qt.ItemDataRole.ToolTipRole:
-            return self.HEADERS[section]
-        return super().headerData(section, orientation, role)
+    def _header_item(self, column: int) -> QStandardItem:
+        item = self.header_labels.horizontalHeaderItem(column)
+        assert item is not None  # setHorizontalHeaderLabels made one per column
+        return item
 
     def row_count(self) -> int:
         return len(self._rows)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
+        from PySide6.QtCore import Qt  # asked with a row only: a visit shows, Qt is built
+
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
@@ -160,16 +180,18 @@ class CodeRowsModel(SnapshotTableModel):
             return base | Qt.ItemFlag.ItemIsEditable
         return base
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = DISPLAY_ROLE) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         row, column = self._rows[index.row()], index.column()
         who = "PT" if column == self.PT else "PTA"
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == DISPLAY_ROLE:
             return self._display(row, column)
-        if role == Qt.ItemDataRole.EditRole and column in (self.PT, self.PTA) and not row.timed:
+        if role == EDIT_ROLE and column in (self.PT, self.PTA) and not row.timed:
             return row.untimed_minutes(who)
-        if role == Qt.ItemDataRole.CheckStateRole and column == self.CODE and not row.timed:
+        if role == CHECK_STATE_ROLE and column == self.CODE and not row.timed:
+            from PySide6.QtCore import Qt
+
             return Qt.CheckState.Checked if row.performed else Qt.CheckState.Unchecked
         if role == RUNNING_ROLE and column in (self.PT, self.PTA):
             return row.timed and row.running(who)
@@ -177,16 +199,16 @@ class CodeRowsModel(SnapshotTableModel):
             if column in (self.PT, self.PTA):
                 return "timer" if row.timed else "minutes"
             return ""
-        if role == Qt.ItemDataRole.FontRole and column in (self.CODE, self.UNITS):
+        if role == FONT_ROLE and column in (self.CODE, self.UNITS):
             font = QFont()
             font.setBold(True)
             return font
-        if role == Qt.ItemDataRole.ForegroundRole and column == self.SERVICE:
+        if role == FOREGROUND_ROLE and column == self.SERVICE:
             return QBrush(QColor(theme.MUTED))
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == TOOLTIP_ROLE:
             return self._tooltip(row, column)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (self.PT, self.PTA, self.UNITS):
-            return int(Qt.AlignmentFlag.AlignCenter)
+        if role == TEXT_ALIGNMENT_ROLE and column in (self.PT, self.PTA, self.UNITS):
+            return ALIGN_CENTER
         return None
 
     def _display(self, row: CodeRow, column: int) -> str:
@@ -215,16 +237,18 @@ class CodeRowsModel(SnapshotTableModel):
             return "Minutes furnished (optional, for documentation)"
         return None
 
-    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+    def setData(self, index: Index, value: Any, role: int = EDIT_ROLE) -> bool:  # noqa: N802
         """Edits become requests; the window saves them and sends back new snapshots."""
+        from PySide6.QtCore import Qt
+
         if not index.isValid() or self.read_only:
             return False
         row, column = self._rows[index.row()], index.column()
-        if role == Qt.ItemDataRole.CheckStateRole and column == self.CODE and not row.timed:
+        if role == CHECK_STATE_ROLE and column == self.CODE and not row.timed:
             checked = Qt.CheckState(value) == Qt.CheckState.Checked
             self.untimed_toggle_requested.emit(row.code, checked)
             return True
-        if role == Qt.ItemDataRole.EditRole and column in (self.PT, self.PTA) and not row.timed:
+        if role == EDIT_ROLE and column in (self.PT, self.PTA) and not row.timed:
             who = "PT" if column == self.PT else "PTA"
             if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 1440:
                 return False

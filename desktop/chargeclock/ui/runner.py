@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QWidget
 from chargeclock.domain.errors import ChargeClockError
 from chargeclock.services.changes import Changes
 from chargeclock.services.session import Services
+from chargeclock.ui.qt_ints import QUEUED_CONNECTION
 
 T = TypeVar("T")
 
@@ -64,7 +65,6 @@ class Runner(QObject):
         """On a clinic server, publish the other workstations' changes as they commit (within
         the moment the server takes to tell us: ``LISTEN``/``NOTIFY``, no polling). False on a
         SQLite file, which has no other workstation."""
-        from PySide6.QtCore import Qt
-
-        self.changed_elsewhere.connect(self.publish, Qt.ConnectionType.QueuedConnection)
+        # an int for Qt::QueuedConnection (ui.qt_ints), which Qt takes as well
+        self.changed_elsewhere.connect(self.publish, QUEUED_CONNECTION)  # type: ignore[arg-type]
         return self.services.listen(self.changed_elsewhere.emit) is not None

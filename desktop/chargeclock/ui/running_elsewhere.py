@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from functools import partial
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from chargeclock.services.minutes import VisitState
 from chargeclock.services.running import RunningClock
@@ -21,6 +21,8 @@ STOP, KEEP, CANCEL = "stop", "keep", "cancel"
 def ask(parent: QWidget, others: Sequence[tuple[str, RunningClock]], now: datetime) -> str:
     """Stop the others, keep both, or cancel the start: :data:`STOP`, :data:`KEEP` or
     :data:`CANCEL`. ``others``: each running timer with its patient's name."""
+    from PySide6.QtWidgets import QMessageBox  # its type and enums: when asked
+
     role = others[0][1].role
     lines = "\n".join(
         f"• {name} (visit #{c.visit_id}): {c.code} {c.role} {c.clock_text(now)}"

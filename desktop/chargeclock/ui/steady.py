@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QCoreApplication, QEvent, QRect, QSize, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QSize
 from PySide6.QtGui import QFont, QFontMetricsF, QResizeEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
@@ -52,12 +52,17 @@ class Stack(QWidget):
         self._placed: dict[QWidget, tuple[int, int, int, int]] = {}  # the place each was given
         self._polished: set[QWidget] = set()  # hidden ones styled before they were measured
         self._least: QSize | None = None  # the minimum size hint, until a widget is added
-        # Its widgets stay where they are when it grows or shrinks at the bottom: a resize
-        # paints what it uncovered, not all it shows.
-        self.setAttribute(Qt.WidgetAttribute.WA_StaticContents)
         policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
+
+    def keep_contents(self) -> None:
+        """Its widgets stay where they are when it grows or shrinks at the bottom: a resize
+        then paints what it uncovered, not all it shows. (Not at the start: naming the
+        attribute builds Qt's namespace, ui.qt_ints.)"""
+        from PySide6.QtCore import Qt
+
+        self.setAttribute(Qt.WidgetAttribute.WA_StaticContents)
 
     def add(self, widget: QWidget) -> None:
         """Put ``widget`` at the bottom."""
@@ -310,12 +315,10 @@ def _keep_labels(old: Sequence[str], new: Sequence[str]) -> list[int]:
     the same text with other figures (a minute later), else an unused one, else any left."""
     free = list(range(len(old)))
     chosen: list[int | None] = [None] * len(new)
-    same_but_figures: Callable[[str, str], bool] = lambda a, b: (
-        bool(a)
-        and (  # noqa: E731
-            _FIGURES.sub("0", a) == _FIGURES.sub("0", b)
-        )
-    )
+
+    def same_but_figures(a: str, b: str) -> bool:
+        return bool(a) and _FIGURES.sub("0", a) == _FIGURES.sub("0", b)
+
     for matches in (str.__eq__, same_but_figures):
         for index, text in enumerate(new):
             if chosen[index] is None:

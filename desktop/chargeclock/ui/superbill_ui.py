@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QMessageBox
 
 from chargeclock.domain.errors import ChargeClockError
 from chargeclock.services.session import Services
@@ -35,6 +34,8 @@ class SuperbillLauncher(QObject):
 
     def show_superbill(self, visit_id: int) -> SuperbillDialog | None:
         """Open the preview for ``visit_id`` (window-modal, not blocking)."""
+        from PySide6.QtWidgets import QMessageBox  # its type and enums: when asked
+
         if visit_id <= 0:
             QMessageBox.information(
                 self.main_window, "Superbill", "Open a finalized visit to print its superbill."

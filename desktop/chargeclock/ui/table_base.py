@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex
+
+from chargeclock.ui.qt_ints import DISPLAY_ROLE
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import Qt
 
 Index = QModelIndex | QPersistentModelIndex
 
 
-class SnapshotTableModel(QAbstractTableModel):
-    """A flat table: ``HEADERS`` name the columns, ``row_count()`` says how many rows."""
+class CountedTableModel(QAbstractTableModel):
+    """A flat table: ``HEADERS`` name the columns, ``row_count()`` says how many rows. Its
+    header shows what a model of the subclass's gives it (ui.rows_model)."""
 
     HEADERS: tuple[str, ...] = ()
 
@@ -23,10 +29,16 @@ class SnapshotTableModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self.HEADERS)
 
+
+class SnapshotTableModel(CountedTableModel):
+    """A flat table whose header says ``HEADERS``."""
+
     def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+        self, section: int, orientation: Qt.Orientation, role: int = DISPLAY_ROLE
     ) -> Any:
+        from PySide6.QtCore import Qt  # built already: ``orientation`` is one of its enums
+
         horizontal = orientation == Qt.Orientation.Horizontal
-        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self.HEADERS):
+        if horizontal and role == DISPLAY_ROLE and 0 <= section < len(self.HEADERS):
             return self.HEADERS[section]
         return None

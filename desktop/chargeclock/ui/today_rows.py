@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize
+from PySide6.QtGui import QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import QListView, QStyledItemDelegate
 
 from chargeclock.ui import theme
+from chargeclock.ui.qt_ints import ALIGN_VCENTER
 
 if TYPE_CHECKING:  # QStyle and its options are built with the first row painted, not at start
+    from PySide6.QtGui import QPainter
     from PySide6.QtWidgets import QStyleOptionViewItem
 
 Index = QModelIndex | QPersistentModelIndex
@@ -46,6 +48,17 @@ def _is_marked(state: object) -> bool:
     return bool(state & _marked[0])  # type: ignore[operator]
 
 
+def cut(metrics: QFontMetrics, text: str, width: int) -> str:
+    """``text``, cut with "…" if it is wider than ``width``. Qt's eliding names a
+    ``Qt.TextElideMode`` (its namespace is built at the first: ui.qt_ints): only for a text that
+    does not fit, as a rounded advance below ``width`` is a text narrower than it."""
+    if metrics.horizontalAdvance(text) < width:
+        return text
+    from PySide6.QtCore import Qt
+
+    return metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
+
+
 class TodayRowDelegate(QStyledItemDelegate):
     """Paints an entry as its name over its status, each line cut with "…" only if needed."""
 
@@ -66,16 +79,13 @@ class TodayRowDelegate(QStyledItemDelegate):
         line = metrics.lineSpacing()
         area = option.rect.adjusted(PAD_X, PAD_Y, -PAD_X, -PAD_Y)
         top = area.top() + max(0, (area.height() - 2 * line) // 2)
-        elide = Qt.TextElideMode.ElideRight
         painter.setFont(option.font)
         painter.setPen(option.palette.text().color())
         first = QRect(area.left(), top, area.width(), line)
-        painter.drawText(first, Qt.AlignmentFlag.AlignVCenter,
-                         metrics.elidedText(name, elide, area.width()))  # fmt: skip
+        painter.drawText(first, ALIGN_VCENTER, cut(metrics, name, area.width()))
         painter.setPen(QColor(theme.MUTED))
         second = QRect(area.left(), top + line, area.width(), line)
-        painter.drawText(second, Qt.AlignmentFlag.AlignVCenter,
-                         metrics.elidedText(rest, elide, area.width()))  # fmt: skip
+        painter.drawText(second, ALIGN_VCENTER, cut(metrics, rest, area.width()))
         painter.restore()
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:  # noqa: N802

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMainWindow, QToolBar, QToolButton, QWidget
+from PySide6.QtWidgets import QLayout, QMainWindow, QToolBar, QToolButton, QWidget
 
 from chargeclock.ui.known_types import wrap_toolbar_widgets
 from chargeclock.ui.theme import TOUCH
@@ -95,7 +95,9 @@ class ToolbarFit(QObject):
         return found
 
     def _needed(self, short: bool, padding: int = PADDING) -> int:
-        layout = self.toolbar.layout()
+        # As a child of the type asked for: layout() returns Qt's own toolbar layout untyped,
+        # and PySide would build every QLayout class's type to find its own (ui.known_types).
+        layout = self.toolbar.findChild(QLayout)
         spacing = layout.spacing() if layout is not None else 0
         total = 0
         for owner, widget, whole in self._labelled():

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtWidgets import QLineEdit, QMessageBox, QTableView
+from PySide6.QtWidgets import QLineEdit, QTableView
 
 from chargeclock.clock import Clock
 from chargeclock.services.minutes import LongSpan, VisitState
@@ -48,6 +48,8 @@ class VisitActions:
         return self
 
     def add_code_text(self, text: str) -> None:
+        from PySide6.QtWidgets import QMessageBox  # its type and enums: when asked
+
         code = text.split("—")[0].strip().split(" ")[0].upper()
         if not code:
             return
@@ -69,6 +71,8 @@ class VisitActions:
         self.add_code_text(self.add_code.text())
 
     def remove_selected_code(self) -> None:
+        from PySide6.QtWidgets import QMessageBox  # its type and enums: when asked
+
         index = self.table.currentIndex()
         if not index.isValid() or self.state is None:
             return
@@ -114,6 +118,8 @@ class VisitActions:
         return ask_stop_times(spans, self.clock.now(), self._panel())
 
     def finalize(self) -> None:
+        from PySide6.QtWidgets import QMessageBox  # its type and enums: when asked
+
         state = self.state
         if state is None or state.status != "open":
             return

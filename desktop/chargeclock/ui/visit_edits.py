@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction
+
+from chargeclock.ui.qt_ints import set_shortcut
 
 if TYPE_CHECKING:
     from chargeclock.ui.main_window import MainWindow
@@ -29,9 +31,8 @@ class VisitEdits(QObject):
         window.visits.segments_button.clicked.connect(self.open_segments)
 
     def _action(self, text: str, keys: str, slot: object) -> QAction:
-        action = QAction(text, self.window)
-        action.setShortcut(QKeySequence(keys))
-        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action = QAction(text, parent=self.window)  # parent by keyword: ui.qt_ints
+        set_shortcut(action, keys)  # in this window
         action.triggered.connect(slot)
         self.window.addAction(action)
         return action

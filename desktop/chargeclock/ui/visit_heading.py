@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QWidget
 
@@ -75,6 +74,8 @@ class VisitHeading(QWidget):
             self.grid.addWidget(self.title, 0, 0)
             self.grid.addWidget(self.picker, 0, 1)
         else:
+            from PySide6.QtCore import Qt  # (its namespace: not at the start, ui.qt_ints)
+
             self.grid.addWidget(self.title, 0, 0, 1, 2)
             self.grid.addWidget(self.picker, 1, 0, 1, 2, Qt.AlignmentFlag.AlignLeft)
         self.grid.setColumnStretch(0, 1)

@@ -12,10 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from PySide6.QtCore import QModelIndex, QStringListModel, Qt, Signal
+from PySide6.QtCore import QModelIndex, QStringListModel, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCompleter,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -107,6 +106,7 @@ class VisitPanel(VisitActions, QFrame):
         self.rows.untimed_minutes_requested.connect(self.set_untimed_minutes)
         self.table = QTableView()
         self.table.setModel(self.rows)
+        self.table.horizontalHeader().setModel(self.rows.header_labels)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(
@@ -143,14 +143,10 @@ class VisitPanel(VisitActions, QFrame):
 
         self.lines_title = QLabel("Claim lines (frozen at finalize)")
         self.lines_title.setStyleSheet("font-weight: 600;")
+        self.lines_title.setVisible(False)
         self.lines = ClaimLinesModel(self)
-        self.lines_view = QTableView()
-        self.lines_view.setModel(self.lines)
-        self.lines_view.verticalHeader().setVisible(False)
-        self.lines_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.lines_view.setMaximumHeight(190)
+        self._lines_view: QTableView | None = None  # made with the first finalized visit shown
         layout.addWidget(self.lines_title)
-        layout.addWidget(self.lines_view)
 
         buttons = QHBoxLayout()
         self.superbill_button = QPushButton(f"Superbill ({shortcuts['superbill']})")
@@ -237,9 +233,13 @@ class VisitPanel(VisitActions, QFrame):
     def _visit_tools(self) -> None:
         """The timer cells' painter and the code completer, made when the first visit shows:
         with no visit open there is nothing for them to do, and the window paints sooner."""
+        from PySide6.QtWidgets import QCompleter  # its type and enums: when asked
+
         if self._tools_ready:
             return
         self._tools_ready = True
+        from PySide6.QtCore import Qt
+
         from chargeclock.ui.timer_delegate import TimerCellDelegate
 
         self.table.setItemDelegate(TimerCellDelegate(self.table))
@@ -276,12 +276,9 @@ class VisitPanel(VisitActions, QFrame):
                 self.add_code,
                 self.remove_button,
                 self.segments_button,
-                self.lines_view,
-                self.lines_title,
             ):
                 widget.setEnabled(False)
-            self.lines_view.setVisible(False)
-            self.lines_title.setVisible(False)
+            self._hide_lines()
             return
         self._visit_tools()
         patient = self.services.records.patient(state.patient_id)
@@ -312,15 +309,35 @@ class VisitPanel(VisitActions, QFrame):
         self._show_lines(state)
         self.recompute(force=True)
 
+    @property
+    def lines_view(self) -> QTableView:
+        """The claim lines' table, made when first asked for (a finalized visit shows): its
+        header, scroll bars and their styling are not the empty screen's to make."""
+        if self._lines_view is None:
+            view = self._lines_view = QTableView()
+            view.setModel(self.lines)
+            view.verticalHeader().setVisible(False)
+            view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+            view.setMaximumHeight(190)
+            layout = self.layout()
+            assert isinstance(layout, QVBoxLayout)
+            layout.insertWidget(layout.indexOf(self.lines_title) + 1, view)
+        return self._lines_view
+
+    def _hide_lines(self) -> None:
+        for widget in (self.lines_title, self._lines_view):
+            if widget is not None:
+                widget.setVisible(False)
+                widget.setEnabled(False)
+        self.lines.set_lines([])
+
     def _show_lines(self, state: VisitState) -> None:
-        finalized = state.status == "finalized"
-        self.lines_view.setVisible(finalized)
-        self.lines_title.setVisible(finalized)
-        self.lines_view.setEnabled(finalized)
-        self.lines_title.setEnabled(finalized)
-        if not finalized:
-            self.lines.set_lines([])
+        if state.status != "finalized":
+            self._hide_lines()
             return
+        for widget in (self.lines_title, self.lines_view):
+            widget.setVisible(True)
+            widget.setEnabled(True)
         self.lines.set_lines(
             [
                 LineEntry(
