@@ -311,7 +311,7 @@ def test_the_real_second_process_killed(
 
 
 @sqlite_only
-@pytest.mark.parametrize("second", ["claim_lines", "all"])
+@pytest.mark.parametrize("second", ["split", "all"])
 def test_a_full_disk_stops_both_processes_and_leaves_the_earlier_export(
     practice: Practice,
     small_disk: SmallDisk,  # noqa: F811

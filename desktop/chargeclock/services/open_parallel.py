@@ -5,7 +5,9 @@ takes about half of that on a machine with two cores.
 
 **The second process** is a fresh interpreter (the bundled executable with
 :data:`~chargeclock.services.open_worker.FLAG` in the bundle), never a fork of this one, which
-may hold Qt and threads; it imports little, so it starts in a few tens of milliseconds.
+may hold Qt and threads. It imports little and starts in some 50 ms of CPU (the bundled
+executable in some 0.25 s: PyInstaller's Qt runtime hook loads QtCore in every start); it is
+started first, so that its start overlaps this process's own.
 
 **One snapshot.** Both read inside their own read transaction; a
 :class:`~chargeclock.storage.open_reader.ChangeWatch` taken before the first begins and asked
@@ -42,9 +44,10 @@ from chargeclock.services.open_worker import FLAG
 from chargeclock.storage import open_reader, open_tables
 from chargeclock.storage.database import Database
 
-#: the tables the second process writes: the claim lines are about half of a CSV export's work
-#: (on the decade: 1.1 s of CPU of 2.2 s; the segments 0.7, the visits 0.3, the payments 0.15)
-SECOND = ("claim_lines", "adjustments")
+#: the tables the second process writes, about half of a CSV export's work: on the decade (CPU
+#: time) the claim lines 0.85–1.05 s and the payments 0.15 s, against the segments 0.7 s, the
+#: visits 0.3 s and the patients' few ms here (which also starts the second process)
+SECOND = ("claim_lines", "payments", "adjustments")
 
 #: writes one table into a temporary file this process made, and returns its rows
 WriteTable = Callable[[open_tables.TableSpec, Path], int]
