@@ -230,6 +230,22 @@ def test_no_change_keeps_the_second_process(
     assert "claim_lines" not in written and "visits" in written
 
 
+@sqlite_only
+def test_inside_a_transaction_what_it_has_not_committed_is_exported(
+    practice: Practice, tmp_path: Path, started: list[subprocess.Popen[bytes]]
+) -> None:
+    """The second process would not see it: one process writes every file."""
+    services = practice.clinic.services
+    db = services.db
+    with db.transaction():
+        db.execute("UPDATE claim_lines SET units = units + 1")
+        db.execute("UPDATE patients SET last_name = last_name || 'x'")
+        export_period(services, *PERIOD, tmp_path / "inside", parallel=True)
+        export_period(services, *PERIOD, tmp_path / "serial", parallel=False)
+    assert not started
+    assert _files(tmp_path / "inside") == _files(tmp_path / "serial")
+
+
 def test_a_watch_of_an_immutable_file_sees_it_written(tmp_path: Path) -> None:
     path = tmp_path / "w.sqlite3"
     conn = sqlite3.connect(path)

@@ -149,8 +149,11 @@ PARALLEL_FROM_VISITS = 2_000
 
 def _in_two_processes(conn: Engine, first: date, last: date, parallel: bool | None) -> bool:
     """Whether to write the CSV in two processes: on a SQLite file (a server's rows come over
-    the network, and its reader would need the server's password), as ``parallel`` says."""
+    the network, and its reader would need the server's password), outside a transaction (the
+    other process would not see what it has not committed), as ``parallel`` says."""
     if not isinstance(conn, Database) or conn.reader_uri is None or parallel is False:
+        return False
+    if conn.in_transaction:
         return False
     return parallel or open_tables.visit_count(conn, first, last) >= PARALLEL_FROM_VISITS
 
