@@ -74,8 +74,8 @@ def write_tables(
     watch = open_reader.ChangeWatch(str(db.path), db.reader_uri)
     worker: _Worker | None = None
     try:
-        # Started first: it loads while this process begins; it waits for its work to begin
-        # its snapshot, so after the watch's start, whenever it gets there
+        # Started first, so that its start overlaps this process's work; it begins its
+        # snapshot only once it is given its work below, so after the watch began
         worker = _Worker(db.reader_uri, folder / f"{SECOND[0]}.csv")
         with open_tables.snapshot(db):
             specs = open_tables.present_tables(db)
