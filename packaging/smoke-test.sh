@@ -2,7 +2,9 @@
 # Build the desktop bundle and run it twice, as a clinic's computer would:
 #   1. `chargeclock --smoke-test` (offscreen): open a fresh database, migrate, paint the main
 #      window once, exit 0;
-#   2. a superbill from a demo database: `chargeclock demo-db`, then
+#   2. an open export (CSV) of the demo database, which the bundled executable writes in two
+#      processes (it is its own second process), each file holding the rows its manifest says;
+#   3. a superbill from a demo database: `chargeclock demo-db`, then
 #      `chargeclock superbill --visit ID -o out.pdf` for a finalized visit, and the PDF must
 #      hold a CPT code (pdftotext); then the same visit's patient renamed in Polish, Arabic and
 #      Chinese, whose superbill must embed the bundled fonts (pdffonts).
@@ -53,6 +55,21 @@ PY
 )
 [ -n "$visit" ] || fail "the demo database has no finalized visit"
 echo "finalized visit: $visit"
+
+step "chargeclock export (CSV: the demo's visits are written by two processes)"
+timeout 120 "$app" export --db "$work/demo.sqlite3" --from 2000-01-01 --to 2099-12-31 \
+  -o "$work/export" || fail "export failed"
+python3 - "$work/export" <<'PY' || fail "the export's files do not hold what its manifest says"
+import csv, json, pathlib, sys
+folder = pathlib.Path(sys.argv[1])
+manifest = json.loads((folder / "manifest.json").read_text())
+for entry in manifest["files"]:
+    with (folder / entry["file"]).open(newline="", encoding="utf-8") as stream:
+        rows = sum(1 for _ in csv.reader(stream)) - 1  # the header
+    assert rows == entry["rows"], (entry, rows)
+assert [f["rows"] > 0 for f in manifest["files"] if f["table"] == "claim_lines"] == [True]
+print("export:", ", ".join(f"{f['rows']} {f['table']}" for f in manifest["files"]))
+PY
 
 if "$app" --help 2>/dev/null | grep -q superbill; then
   step "chargeclock superbill --visit $visit"

@@ -5,7 +5,6 @@ asked for: importing ``chargeclock.export`` costs nothing until :func:`render_pd
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -41,6 +40,8 @@ def write_private(target: Path, data: bytes) -> None:
     The data is synced before the file takes the name and the folder after, so a power loss
     leaves the old file or the new one, never an empty one under the name.
     """
+    import tempfile  # here: the export's second process imports this package, and not it
+
     handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
         with os.fdopen(handle, "wb") as stream:

@@ -1,4 +1,5 @@
-"""The open export's file formats: a table's rows as CSV or as JSON (``docs/export.md``).
+"""The open export's file formats (``docs/export.md``): a table's rows as JSON, and what CSV and
+JSON share; the CSV itself is written by :mod:`chargeclock.export.open_csv`.
 
 Rows arrive from :mod:`chargeclock.storage.open_tables` with money already written as dollars
 (``"1234.50"``) and, for CSV, formula-like text already escaped. This module writes:
@@ -18,9 +19,8 @@ opened by a spreadsheet and keeps every text as it is.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Sequence
-from typing import IO, Any
+from typing import Any
 
 import msgspec
 
@@ -30,15 +30,6 @@ FORMAT_VERSION = 1
 def read_csv_cell(cell: str) -> str:
     """The text a CSV text cell written here holds: the escape ``'`` taken off."""
     return cell[1:] if cell.startswith("'") else cell
-
-
-def write_csv(stream: IO[str], names: Sequence[str], rows: Sequence[Sequence[Any]]) -> int:
-    """Write a header and ``rows`` as CSV (``stream`` opened with ``newline=""``); return the
-    number of rows."""
-    writer = csv.writer(stream, lineterminator="\r\n")
-    writer.writerow(names)
-    writer.writerows(rows)
-    return len(rows)
 
 
 def json_document(

@@ -64,6 +64,9 @@ class Database:
         self._lock = lock
         self._savepoints = 0
         self.closed = False
+        #: opened read-only as ``immutable`` (no ``-wal`` file was there): SQLite reads the file
+        #: alone, without locks
+        self.immutable = False
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -134,6 +137,14 @@ class Database:
     def target(self) -> Path | str:
         """What opens this database again (:func:`open_database`)."""
         return self.path or MEMORY
+
+    @property
+    def reader_uri(self) -> str | None:
+        """What another connection opens to read this database as this one does (read-only;
+        ``immutable`` as it is); ``None`` in memory."""
+        if self.path is None:
+            return None
+        return read_only_uri(self.path, immutable=self.immutable)
 
     @property
     def location(self) -> str:
@@ -278,4 +289,6 @@ def _open_read_only(path: Path, migrations: Path | None) -> Database:
         conn.execute("PRAGMA foreign_keys = ON")
         return conn
 
-    return Database(_current_schema(make, path, migrations), path, None, read_only=True)
+    db = Database(_current_schema(make, path, migrations), path, None, read_only=True)
+    db.immutable = immutable
+    return db

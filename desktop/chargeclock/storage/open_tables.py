@@ -24,12 +24,14 @@ and, for CSV, text a spreadsheet would run as a formula, which it writes with a 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from datetime import date
 from typing import Any, Literal
 
 from msgspec import Struct
 
-from chargeclock.storage.store import Store, dialect_of
+from chargeclock.storage.store import Engine, Store, dialect_of
 
 Kind = Literal["int", "text", "money", "date", "time", "flag", "list"]
 
@@ -162,12 +164,13 @@ TABLES: tuple[TableSpec, ...] = (
 
 
 def has_table(conn: Store, name: str) -> bool:
-    """Whether the database has a table ``name`` (a query that fails on no other engine)."""
-    try:
-        conn.execute(f"SELECT 1 FROM {name} WHERE 1 = 0").fetchall()
-    except Exception:  # the engine's "no such table", whatever its class
-        return False
-    return True
+    """Whether the database has a table ``name``, asked of its catalogue: a statement that
+    fails would end the export's read transaction on PostgreSQL."""
+    if dialect_of(conn) == "postgresql":
+        sql = "SELECT count(*) FROM (SELECT to_regclass(?) AS t) r WHERE t IS NOT NULL"
+    else:
+        sql = "SELECT count(*) FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?"
+    return bool(conn.execute(sql, (name,)).fetchone()[0])
 
 
 def generic_spec(conn: Store, spec: TableSpec) -> TableSpec:
@@ -251,19 +254,51 @@ def rows(
 ) -> list[tuple[Any, ...]]:
     """The rows of ``spec`` for the period, in its order: money as dollars text and, with
     ``inert_text`` (CSV), formula-like text escaped; everything else as stored."""
-    dialect = dialect_of(conn)
+    sql, params = rows_query(dialect_of(conn), spec, first, last, inert_text=inert_text)
+    return list(conn.execute(sql, params).fetchall())
+
+
+def rows_query(
+    dialect: str, spec: TableSpec, first: date, last: date, *, inert_text: bool = False
+) -> tuple[str, list[str]]:
+    """The statement :func:`rows` runs, and its parameters (for another connection to run)."""
     select = ", ".join(_select(c, inert_text, dialect) for c in spec.columns)
-    return _period_rows(conn, spec, select, first, last)
+    return _period_query(spec, select, first, last)
 
 
-def _period_rows(
-    conn: Store, spec: TableSpec, select: str, first: date, last: date
-) -> list[tuple[Any, ...]]:
+def _period_query(spec: TableSpec, select: str, first: date, last: date) -> tuple[str, list[str]]:
     sql = f"SELECT {select} FROM {spec.source} WHERE {spec.where} ORDER BY {spec.order}"
     # ``?`` placeholders, which every engine here takes: the bounds in the order they appear
     bounds = {"first": first.isoformat(), "last": last.isoformat()}
     params = [bounds[name] for name in _BOUND.findall(sql)]
-    return list(conn.execute(_BOUND.sub("?", sql), params).fetchall())
+    return _BOUND.sub("?", sql), params
+
+
+def visit_count(conn: Store, first: date, last: date) -> int:
+    """How many visits the period has (what an export of it costs grows with it)."""
+    sql = "SELECT count(*) FROM visits WHERE date_of_service BETWEEN ? AND ?"
+    return int(conn.execute(sql, (first.isoformat(), last.isoformat())).fetchone()[0])
+
+
+@contextmanager
+def snapshot(conn: Engine) -> Iterator[None]:
+    """Read inside one transaction: every statement sees the database as of the first one (a
+    change committed meanwhile by the window, a timer tap or another workstation is not seen
+    by some tables and missed by others). Inside a transaction already, that one is it."""
+    if conn.in_transaction:
+        yield
+        return
+    if conn.dialect == "postgresql":
+        conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+    else:
+        conn.execute("BEGIN")
+    try:
+        # The first read takes the snapshot (SQLite's BEGIN alone reads nothing)
+        conn.execute("SELECT count(*) FROM visits WHERE 1 = 0").fetchone()
+        yield
+    finally:
+        with suppress(Exception):  # a connection that broke has no transaction left
+            conn.execute("ROLLBACK")
 
 
 _BOUND = re.compile(r":(first|last)\b")
@@ -302,4 +337,5 @@ def json_rows(conn: Store, spec: TableSpec, first: date, last: date) -> list[str
     if dialect_of(conn) != "sqlite" or len(spec.columns) > _JSON_OBJECT_COLUMNS:
         return None
     pairs = ", ".join(f"{_quoted(c.name)}, {_json_value(c)}" for c in spec.columns)
-    return [row[0] for row in _period_rows(conn, spec, f"json_object({pairs})", first, last)]
+    sql, params = _period_query(spec, f"json_object({pairs})", first, last)
+    return [row[0] for row in conn.execute(sql, params).fetchall()]
