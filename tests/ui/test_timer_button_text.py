@@ -86,3 +86,20 @@ def test_the_timer_buttons_show_their_whole_text_at_the_type_size(
         for line in lines:
             assert metrics.horizontalAdvance(line) <= rect.width(), (line, rect.width())
         assert metrics.lineSpacing() * len(lines) <= rect.height(), (text, rect.height())
+
+
+@pytest.mark.parametrize("width", [90.0, 200.0])
+def test_a_clocks_next_second_is_fitted_as_measuring_would(qtbot: QtBot, width: float) -> None:
+    """The fit found for a clock's text is kept for its next seconds (its digits change,
+    its shape does not): what is kept is what measuring the new text gives."""
+    from chargeclock.ui.timer_delegate import fit_text, fitted_text
+
+    font = QFont()
+    font.setBold(True)
+    sizes = (font.pointSizeF() * 1.15, font.pointSizeF())
+    rect = QRectF(0, 0, width, 40)
+    for seconds in range(0, 600, 37):
+        text = f"PT ■  {seconds // 60}:{seconds % 60:02d}"
+        kept, shown = fitted_text(font, sizes, rect, text)
+        measured, form = fit_text(font, sizes, rect, text)
+        assert (kept.pointSizeF(), shown) == (measured.pointSizeF(), form)

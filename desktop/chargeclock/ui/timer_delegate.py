@@ -17,9 +17,40 @@ TIMER_TYPE = 1.15  # a timer's text: a little larger than the table's, to read f
 TEXT_MARGIN = 4  # between a cell's button and its text, a side
 
 
+_FITS: dict[tuple[object, ...], tuple[QFont, bool]] = {}  # what fitted_text chose, by shape
+_TABULAR: dict[str, bool] = {}  # a font's key -> its digits have one width
+
+
+def _shape(font: QFont, text: str) -> str:
+    """``text`` with its digits as 0 where ``font`` gives every digit one width (a running
+    clock's next second is then the same fit), else ``text`` itself."""
+    key = font.key()
+    if key not in _TABULAR:
+        metrics = QFontMetricsF(font)
+        _TABULAR[key] = len({metrics.horizontalAdvance(d) for d in "0123456789"}) == 1
+    if not _TABULAR[key]:
+        return text
+    return "".join("0" if c.isdigit() and c.isascii() else c for c in text)
+
+
 def fitted_text(
     font: QFont, sizes: tuple[float, ...], rect: QRectF, text: str
 ) -> tuple[QFont, str]:
+    """:func:`fit_text`, kept for each shape of text (a clock's seconds repaint once a
+    second: its fit is found once per shape, not measured again each second)."""
+    key = (font.key(), sizes, rect.width(), rect.height(), _shape(font, text))
+    found = _FITS.get(key)
+    if found is None:
+        if len(_FITS) > 256:
+            _FITS.clear()
+        sized, form = fit_text(font, sizes, rect, text)
+        found = _FITS[key] = (sized, "\n" in form)
+    sized, split = found
+    head, _, tail = text.partition("  ")
+    return sized, (f"{head}\n{tail}" if split and tail else text)
+
+
+def fit_text(font: QFont, sizes: tuple[float, ...], rect: QRectF, text: str) -> tuple[QFont, str]:
     """``text`` in ``font`` at the first of ``sizes`` (points, largest first) at which it shows
     whole in ``rect``: on one line, else on two (the role and its mark over the clock, where a
     narrow column has no room for both side by side: large type on a small screen). The type
