@@ -7,12 +7,13 @@ from datetime import date
 from typing import TypeVar
 
 import pytest
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, QPoint
 from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from chargeclock.domain.calculation import ServiceMinutes, VisitInput, VisitResult, calculate
 from chargeclock.resources import rule_book
+from chargeclock.ui import theme
 from chargeclock.ui.calculator_panel import CalculatorPanel, PanelContext
 
 pytestmark = pytest.mark.gui
@@ -91,3 +92,17 @@ def test_a_minute_that_keeps_the_heights_lays_nothing_out(
     panel.show_result(_result(("97110", 31), ("97140", 16), ("97530", 12)), PanelContext())
     qapp.processEvents()  # one pass: the table grows, what is below moves down
     assert panel.units.height() > before and panel.kx_bar.y() > below
+
+
+def test_the_panel_is_white_behind_its_texts(panel: CalculatorPanel, qapp: QApplication) -> None:
+    """The panel's stack is filled white (a plain style sheet background is not drawn for it),
+    below its last line too."""
+    panel.setStyleSheet(theme.STYLESHEET)
+    panel.show_result(_result(("97110", 30)), PanelContext())
+    qapp.processEvents()
+    body = panel.findChild(QWidget, "PanelBody")
+    assert body is not None
+    image = panel.grab().toImage()  # (as the window shows it: what is under the stack too)
+    for x, y in ((2, 2), (body.width() // 2, body.height() - 3), (body.width() - 3, 40)):
+        at = body.mapTo(panel, QPoint(x, y))
+        assert image.pixelColor(at).name() == "#ffffff", (x, y)

@@ -13,6 +13,7 @@ from typing import Any
 
 from msgspec import Struct
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
@@ -106,7 +107,12 @@ class CalculatorPanel(QFrame):
         body = Stack(margins=(16, 12, 16, 12), spacing=4, keep_height=True)
         self._body = body
         body.setObjectName("PanelBody")
-        body.setStyleSheet("QWidget#PanelBody { background: white; }")
+        # White, filled by Qt itself (a style sheet's background would need the stack styled
+        # as a plain QWidget is; filled, it also spares painting the panel under it)
+        white = body.palette()
+        white.setColor(QPalette.ColorRole.Window, QColor("white"))
+        body.setPalette(white)
+        body.setAutoFillBackground(True)
         scroll.setWidget(body)
         outer.addWidget(scroll)
 
