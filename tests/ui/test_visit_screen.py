@@ -112,6 +112,21 @@ def test_title_names_the_practice_not_a_patient(window: MainWindow, qtbot: QtBot
     assert "Doe" not in window.windowTitle()
 
 
+def test_with_no_visit_open_no_visit_action_is_offered(window: MainWindow) -> None:
+    """Nothing to act on: every button about a visit is greyed out, Modifiers… too (it was
+    left on, and clicking it did nothing)."""
+    window.visits.show_nothing()
+    panel = window.visits
+    buttons = (
+        panel.finalize_button,
+        panel.superbill_button,
+        panel.remove_button,
+        panel.modifiers_button,
+        panel.segments_button,
+    )
+    assert [b.text() for b in buttons if b.isEnabled()] == []
+
+
 def test_models_pass_the_model_tester(  # type: ignore[no-untyped-def]
     window: MainWindow, qtbot: QtBot, qtmodeltester, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -275,6 +275,7 @@ class VisitPanel(VisitActions, QFrame):
                 self.superbill_button,
                 self.add_code,
                 self.remove_button,
+                self.modifiers_button,
                 self.segments_button,
             ):
                 widget.setEnabled(False)
