@@ -205,7 +205,7 @@ class CalculatorPanel(QFrame):
         self.warnings.set_lines(self._warning_lines(result, context))
         self.claim_actions.show_for(result)
         if not self.tie_buttons:  # the first visit shown
-            self._make_ties()
+            self._make_first_result_widgets()
         self._set_ties(result.alternatives)
 
     def _units_html(self, result: VisitResult) -> str:
@@ -311,8 +311,8 @@ class CalculatorPanel(QFrame):
             return [f"<span style='color:{theme.OK_COLOUR}'>Nothing to flag</span>"]
         return [f"<span style='color:{_colour(sev)}'>●</span> {t}" for sev, t in items]
 
-    def _make_ties(self) -> None:
-        # (with the first result, as the switches: the stacks keep their contents on resize)
+    def _make_first_result_widgets(self) -> None:
+        # With the first result: the stacks keep their contents on resize, and the switches.
         for stack in (self._body, self.assistant, self.warnings, self.claim_actions):
             stack.keep_contents()
         for index in range(MAX_TIE_SWITCHES):

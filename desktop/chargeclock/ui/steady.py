@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QCoreApplication, QEvent, QSize
-from PySide6.QtGui import QFont, QFontMetricsF, QResizeEvent
+from PySide6.QtGui import QFont, QFontMetricsF, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 #: the separator of :meth:`SteadyLines.setText`'s lines (as a rich-text label writes them)
@@ -52,6 +52,7 @@ class Stack(QWidget):
         self._placed: dict[QWidget, tuple[int, int, int, int]] = {}  # the place each was given
         self._polished: set[QWidget] = set()  # hidden ones styled before they were measured
         self._least: QSize | None = None  # the minimum size hint, until a widget is added
+        self._unplaced = False  # changed while not shown: placed when shown
         policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
@@ -80,19 +81,21 @@ class Stack(QWidget):
             self._items = list(widgets)
             self.relayout()
 
-    def set_shown(self, shown: Sequence[tuple[QWidget, bool]]) -> None:
+    def set_shown(self, shown: Sequence[tuple[QWidget, bool]]) -> bool:
         """Show and hide these widgets at once. The ones that come are placed where they go
-        before they are shown (shown first, a widget is drawn where it was, then moved)."""
+        before they are shown (shown first, a widget is drawn where it was, then moved).
+        Whether any came or went (the stack then placed them all)."""
         coming = [widget for widget, show in shown if show and widget.isHidden()]
         going = [widget for widget, show in shown if not show and not widget.isHidden()]
         if not coming and not going:
-            return
+            return False
         for widget in going:
             widget.setVisible(False)
         self._place(coming)
         for widget in coming:
             widget.setVisible(True)
-        self.relayout()
+        self._fit_height()  # (the place pass knew the shown ones' height)
+        return True
 
     def _inner(self, width: int) -> int:
         left, _, right, _ = self._margins
@@ -168,11 +171,23 @@ class Stack(QWidget):
         return super().event(event)
 
     def relayout(self) -> None:
-        """Place the widgets again, and tell the parent if the stack needs another height."""
+        """Place the widgets again, and tell the parent if the stack needs another height.
+        A stack not shown places them when it is (a window's start places each once)."""
         self._totals.clear()
-        self._place()  # (which knows the stack's height for its width)
+        if self.isVisible():
+            self._place()  # (which knows the stack's height for its width)
+        else:
+            self._unplaced = True
+        self._fit_height()
+
+    def _fit_height(self) -> None:
         if self.heightForWidth(self.width()) != self.height():
             self.updateGeometry()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        if self._unplaced:
+            self._place()
+        super().showEvent(event)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
@@ -188,6 +203,7 @@ class Stack(QWidget):
         """Give each widget its place (``coming``: hidden ones about to be shown, placed as
         shown). Another hidden one is given the place it would take if it were shown now,
         taking none: shown, it is where it goes, not moved there after."""
+        self._unplaced = False
         left, top, _, _ = self._margins
         width = self.width()
         inner = self._inner(width)
@@ -300,8 +316,10 @@ class SteadyLines(Stack):
         items: list[QWidget] = [labels[slot] for slot in order]
         moved, self._items = items != self._items, items
         # an unused label takes no room
-        self.set_shown([(labels[slot], index < len(shown)) for index, slot in enumerate(order)])
-        if moved:
+        shown_or_hidden = self.set_shown(
+            [(labels[slot], index < len(shown)) for index, slot in enumerate(order)]
+        )
+        if moved and not shown_or_hidden:
             self.relayout()
         self._lines = shown
 
