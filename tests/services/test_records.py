@@ -3,6 +3,7 @@ field and saves nothing."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -70,7 +71,15 @@ def test_pin_is_stored_salted_and_checked(clinic: Clinic) -> None:
     records = clinic.services.records
     a = records.add_user("Dana", "PT", "2468", provider_id=clinic.pt_id)
     b = records.add_user("Sam", "PTA", "2468")
-    assert "2468" not in a.pin_hash and a.pin_hash != b.pin_hash  # salted
+    # Stored as scrypt of the PIN under its own salt, never the PIN itself. (Whether the
+    # digits "2468" happen to occur inside the random hex is chance, ~1 in 700: not checked.)
+    kind, n, r, p, salt, digest = a.pin_hash.split("$")
+    assert kind == "scrypt" and "2468" not in (n, r, p, salt, digest)
+    expected = hashlib.scrypt(
+        b"2468", salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p), dklen=32
+    )
+    assert digest == expected.hex()
+    assert salt != b.pin_hash.split("$")[4] and a.pin_hash != b.pin_hash  # salted
     assert records.check_pin(a.id, "2468") and not records.check_pin(a.id, "2469")
     with pytest.raises(InputError, match=r"^pin: a PIN is 4 to 8 digits"):
         records.add_user("Eve", "PT", "12ab")
