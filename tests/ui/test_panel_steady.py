@@ -8,7 +8,8 @@ from typing import TypeVar
 
 import pytest
 from PySide6.QtCore import QEvent, QObject, QPoint
-from PySide6.QtWidgets import QApplication, QPushButton, QWidget
+from PySide6.QtGui import QTextDocument
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from chargeclock.domain.calculation import ServiceMinutes, VisitInput, VisitResult, calculate
@@ -106,3 +107,45 @@ def test_the_panel_is_white_behind_its_texts(panel: CalculatorPanel, qapp: QAppl
     for x, y in ((2, 2), (body.width() // 2, body.height() - 3), (body.width() - 3, 40)):
         at = body.mapTo(panel, QPoint(x, y))
         assert image.pixelColor(at).name() == "#ffffff", (x, y)
+
+
+def _plain(label: QLabel) -> str:
+    doc = label.findChild(QTextDocument)
+    assert doc is not None
+    return doc.toPlainText()
+
+
+def _column_starts(label: QLabel) -> list[float]:
+    """Where the text after each tab starts on the label's first line."""
+    doc = label.findChild(QTextDocument)
+    assert doc is not None
+    block = doc.begin()
+    layout, text = block.layout(), block.text()
+    line = layout.lineForTextPosition(0)
+    return [line.cursorToX(i + 1)[0] for i, ch in enumerate(text) if ch == "\t"]
+
+
+def test_a_minute_changes_its_codes_line_alone_in_columns(
+    panel: CalculatorPanel, qapp: QApplication
+) -> None:
+    """A line per code: a running code's minute sets that line alone (a table of them was laid
+    out whole at each minute), and the codes' minutes and units line up in columns."""
+    panel.setStyleSheet(theme.STYLESHEET)
+    panel.show_result(_result(("97110", 31), ("97140", 9), ("G0283", 0)), PanelContext())
+    qapp.processEvents()
+    labels = panel.units.labels()
+    assert [_plain(label).split("\t")[0] for label in labels] == ["97110", "97140", "G0283"]
+    starts = [_column_starts(label) for label in labels]
+    assert len(starts[0]) == 2 and starts.count(starts[0]) == 3, starts
+    before = [label.text() for label in labels]
+    panel.show_result(_result(("97110", 32), ("97140", 9), ("G0283", 0)), PanelContext())
+    qapp.processEvents()
+    after = [label.text() for label in labels]
+    assert after[0] != before[0] and after[1:] == before[1:]
+    assert panel.units.labels() == labels  # the same labels, each on its code
+    # Large type: the columns move out with the wider figures, still in line
+    small = _column_starts(labels[0])
+    panel.setStyleSheet(theme.stylesheet(theme.LARGE_POINT_SIZE))
+    qapp.processEvents()
+    starts = [_column_starts(label) for label in labels]
+    assert starts.count(starts[0]) == 3 and starts[0][0] > small[0], (small, starts)

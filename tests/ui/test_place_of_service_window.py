@@ -76,15 +76,15 @@ def test_telehealth_in_the_home_from_the_window_to_the_superbill(
     # Start visit opens at the office; the place shows beside the title, editable.
     assert picker.place() == "11" and picker.currentText() == "11 Office"
     assert picker.isVisible() and picker.isEnabled()
-    assert "97110 GP ×1" in window.panel.units.text()
-    assert modifier not in window.panel.units.text()
+    assert "97110 GP ×1" in window.panel.claim_lines.text()
+    assert modifier not in window.panel.claim_lines.text()
 
     pick_place(qtbot, picker, "10")
     state = window.state
     assert state is not None and state.claim.place_of_service == "10"
     assert window.services.visits.visit(state.visit_id).place_of_service == "10"  # saved
     assert picker.currentText() == "10 Telehealth in the patient's home"
-    assert f"97110 GP {modifier} ×1" in window.panel.units.text()  # recomputed at once
+    assert f"97110 GP {modifier} ×1" in window.panel.claim_lines.text()  # recomputed at once
 
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     qtbot.mouseClick(window.finalize_button, Qt.MouseButton.LeftButton)
@@ -111,10 +111,10 @@ def test_back_to_the_office_drops_the_telehealth_modifier(
     _twenty_minutes_of_97110(qtbot, window, clock)
     picker = window.visits.place_picker
     pick_place(qtbot, picker, "02")
-    assert "97110 GP 95 ×1" in window.panel.units.text()
+    assert "97110 GP 95 ×1" in window.panel.claim_lines.text()
     pick_place(qtbot, picker, "11")
     assert window.state is not None and window.state.claim.place_of_service == "11"
-    assert "95" not in window.panel.units.text()
+    assert "95" not in window.panel.claim_lines.text()
     actions = [e.action for e in window.services.audit_entries("visit", window.visit_id)]
     assert actions.count("place_of_service_set") == 2
 

@@ -356,7 +356,7 @@ def test_same_day_visit_at_another_place_bills_each_line_at_its_place(
     clock.advance(minutes=20)
     window.tick()
     assert window.panel.headline.text() == "2 units · 30 timed min"
-    assert "97110 GP 95 ×1 (POS 10), 97110 GP ×1 (POS 11)" in window.panel.units.text()
+    assert "97110 GP 95 ×1 (POS 10), 97110 GP ×1 (POS 11)" in window.panel.claim_lines.text()
     click_cell(qtbot, window, "97110", CodeRowsModel.PT)  # stop
     window.finalize()
     lines = services.visits.claim_lines(afternoon)

@@ -13,7 +13,7 @@ from typing import Any
 
 from msgspec import Struct
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPalette
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
@@ -75,10 +75,27 @@ def _rich(parent: QWidget) -> QLabel:
     return RichLabel(parent)
 
 
+def _code_column(font: QFont) -> float:
+    """The width of each column of a code's line (its tab stops, one distance apart): the
+    widest code (five characters, in bold) or the widest minutes ("120 min", "untimed"), and
+    a gap."""
+    bold = QFont(font)
+    bold.setBold(True)
+    plain = QFontMetricsF(font)
+    code = max(QFontMetricsF(bold).horizontalAdvance(c) for c in ("00000", "G0000"))
+    minutes = max(plain.horizontalAdvance(m) for m in ("000 min", "untimed"))
+    return max(code, minutes) + plain.horizontalAdvance("  ")
+
+
+def _code_line(parent: QWidget) -> QLabel:
+    return RichLabel(parent, tab_stop=_code_column)
+
+
 MAX_TIE_SWITCHES = 4  # alternatives offered as switches (the engine may find more)
 # Lines made ready when a visit first shows (more are made if ever needed): a line made later
 # in the day would be a widget made while the timers run.
 ASSISTANT_LINES = 6
+CODE_LINES = 8
 WARNING_LINES = 10
 
 
@@ -120,9 +137,12 @@ class CalculatorPanel(QFrame):
         self.headline.setObjectName("Headline")  # its size follows the large-type setting
         self.next_unit = RichLabel(body, plain=True)
         self.next_unit.setObjectName("NextUnit")
-        self.units = _rich(body)
         # A line per code and per warning: a minute changes the lines of the running codes
-        # (their minutes) and lays out those alone, not the whole explanation.
+        # (their minutes) and lays out those alone, not the whole explanation. The codes' lines
+        # line up in columns by tab stops (a rich-text table is laid out whole at each change,
+        # several times the cost of a line).
+        self.units = SteadyLines(_code_line, body, pool=CODE_LINES)
+        self.claim_lines = _rich(body)  # the lines the claim will have, with their modifiers
         self.assistant = SteadyLines(_rich, body, pool=ASSISTANT_LINES)
         self.kx_text = _rich(body)
         self.kx_bar = QProgressBar(body)
@@ -141,6 +161,7 @@ class CalculatorPanel(QFrame):
             self.next_unit,
             _section("Units per code"),
             self.units,
+            self.claim_lines,
             _section("Assistant time (CQ / CO)"),
             self.assistant,
             _section("KX threshold this year"),
@@ -163,8 +184,9 @@ class CalculatorPanel(QFrame):
         self._body.release_height()
         self.headline.setText(message)
         self.next_unit.setText("")
-        for label in (self.units, self.kx_text, self.review_text):
+        for label in (self.claim_lines, self.kx_text, self.review_text):
             label.setText("")
+        self.units.set_lines(())
         self.assistant.set_lines(())
         self.warnings.set_lines(())
         self.kx_bar.setValue(0)
@@ -199,7 +221,8 @@ class CalculatorPanel(QFrame):
             )
         else:
             self.next_unit.setText(f"treatment time {result.total_treatment_minutes} min")
-        self.units.setText(self._units_html(result))
+        self.units.set_lines(self._code_lines(result))
+        self.claim_lines.setText(self._claim_lines_html(result))
         self.assistant.set_lines(self._assistant_lines(result))
         self._show_kx(result, context)
         self.warnings.set_lines(self._warning_lines(result, context))
@@ -208,10 +231,11 @@ class CalculatorPanel(QFrame):
             self._make_first_result_widgets()
         self._set_ties(result.alternatives)
 
-    def _units_html(self, result: VisitResult) -> str:
+    def _code_lines(self, result: VisitResult) -> list[str]:
+        """A line per code: the code, its minutes, its units and how many take CQ."""
         if not result.services:
-            return f"<span style='color:{theme.MUTED}'>No codes yet</span>"
-        rows = []
+            return [f"<span style='color:{theme.MUTED}'>No codes yet</span>"]
+        lines = []
         for s in result.services:
             cq = (
                 f" <span style='color:{theme.PTA_COLOUR}'>({s.assistant_units} CQ)</span>"
@@ -219,10 +243,14 @@ class CalculatorPanel(QFrame):
                 else ""
             )
             minutes = f"{s.minutes} min" if s.timed else "untimed"
-            rows.append(
-                f"<tr><td><b>{s.code}</b></td><td style='color:{theme.MUTED}'>&nbsp;{minutes}"
-                f"</td><td align='right'>&nbsp;&nbsp;<b>{s.units}</b>{cq}</td></tr>"
+            lines.append(
+                f"<p style='white-space:pre-wrap'><b>{s.code}</b>\t"
+                f"<span style='color:{theme.MUTED}'>{minutes}</span>\t<b>{s.units}</b>{cq}</p>"
             )
+        return lines
+
+    def _claim_lines_html(self, result: VisitResult) -> str:
+        """The claim's lines with their modifiers, as they will be billed."""
         # A same-day visit at another place: each line says its place of service.
         places = len({ln.place_of_service for ln in result.claim_lines}) > 1
         lines = ", ".join(
@@ -230,7 +258,7 @@ class CalculatorPanel(QFrame):
             + (f" (POS {ln.place_of_service})" if places else "")
             for ln in result.claim_lines
         )
-        return f"<table>{''.join(rows)}</table><div style='color:{theme.MUTED}'>{lines}</div>"
+        return f"<span style='color:{theme.MUTED}'>{lines}</span>" if lines else ""
 
     def _assistant_lines(self, result: VisitResult) -> list[str]:
         parts = [

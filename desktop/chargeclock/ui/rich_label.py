@@ -14,12 +14,14 @@ but it measures and paints itself; its text is copied from its context menu.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from math import ceil
 
 from PySide6.QtCore import QEvent, QRectF, QSize
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QContextMenuEvent,
+    QFont,
     QFontMetrics,
     QGuiApplication,
     QPainter,
@@ -35,11 +37,20 @@ from chargeclock.ui.steady import same_lines
 
 class RichLabel(QLabel):
     """A word-wrapped rich-text label (``plain``: a plain one); set its text with ``setText``
-    as a ``QLabel``'s."""
+    as a ``QLabel``'s. ``tab_stop`` gives the distance between its tab stops for its font
+    (columns that line up from one label to the next; a tab is kept in a paragraph whose white
+    space is ``pre-wrap``)."""
 
-    def __init__(self, parent: QWidget | None = None, *, plain: bool = False) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        plain: bool = False,
+        tab_stop: Callable[[QFont], float] | None = None,
+    ) -> None:
         super().__init__(parent)
         self._plain = plain  # the text is shown as it is, markup and all
+        self._tab_stop = tab_stop
         # To QLabel itself the text is plain, so it keeps no document of its own (nor tracks
         # the mouse for links): this class measures and paints the text.
         self.setWordWrap(True)  # QLabel's height-for-width size policy
@@ -76,6 +87,11 @@ class RichLabel(QLabel):
         if key != self._font_key:
             self._font_key = key
             self._doc.setDefaultFont(font)
+            if self._tab_stop is not None:
+                # (a distance: a list of stops would be replaced by each paragraph's own)
+                option = self._doc.defaultTextOption()
+                option.setTabStopDistance(self._tab_stop(font))
+                self._doc.setDefaultTextOption(option)
             self._heights.clear()
 
     def _lay_out_at(self, width: int) -> None:
