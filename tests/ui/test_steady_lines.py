@@ -97,9 +97,9 @@ def test_a_new_line_changes_that_line_alone(host: Stack, qapp: QApplication) -> 
     qapp.processEvents()
     assert lines.text() == "Nothing to flag"
     assert len(host.findChildren(QWidget)) == len(widgets)
-    # (the new line took a label not in use: a used one would lose its text's layout)
-    assert [label.isHidden() for label in labels] == [True, True, True]
-    assert not lines.labels()[0].isHidden()
+    # (the new line took the label of the line in its place: no label shown for it)
+    assert [label.isHidden() for label in labels] == [False, True, True]
+    assert lines.labels() == labels[:1]
     lines.setText(f"a<br>b<br>c<br>d<br>{WORDS}")  # more than ever: one more is made
     qapp.processEvents()
     assert len(host.findChildren(QWidget)) == len(widgets) + 1
@@ -130,6 +130,27 @@ def test_each_line_keeps_its_label(host: Stack, qapp: QApplication) -> None:
     assert lines.labels() == [second]
     assert second.texts == texts[1]  # type: ignore[attr-defined]
     assert second.y() == 0
+
+
+def test_a_line_reworded_keeps_the_label_of_its_place(host: Stack, qapp: QApplication) -> None:
+    """A line whose words changed (not its figures alone: a tie moves a unit and its reason)
+    takes the label that showed the line in its place: its text is set, and no label is shown
+    or hidden (a label shown for it and the old one hidden, the lines placed again, cost a
+    tie's minute twice what the new text did)."""
+    lines = SteadyLines(_CountingLabel, host, pool=4)
+    host.add(lines)
+    lines.set_lines(["<b>97140</b>: 1 of 2 with CQ", "<b>97116</b>: 2 of 2 with CQ — midpoint"])
+    qapp.processEvents()
+    labels = lines.labels()
+    shown_or_hidden = _Events(QEvent.Type.Show), _Events(QEvent.Type.Hide)
+    for label in host.findChildren(QWidget):
+        for events in shown_or_hidden:
+            label.installEventFilter(events)
+    lines.set_lines(["<b>97140</b>: 1 of 2 with CQ", "<b>97116</b>: 1 of 2 with CQ — leftover"])
+    qapp.processEvents()
+    assert lines.labels() == labels
+    assert labels[1].text().endswith("leftover")
+    assert [events.seen for events in shown_or_hidden] == [{}, {}]
 
 
 def test_a_row_whose_clock_moved_repaints_alone(qtbot: QtBot, qapp: QApplication) -> None:

@@ -328,9 +328,11 @@ _FIGURES = re.compile(r"\d+")
 
 
 def _keep_labels(old: Sequence[str], new: Sequence[str]) -> list[int]:
-    """Which label (an index into ``old``, the labels' texts now) shows each line of ``new``,
-    in order, then the labels left unused: the label showing the same text, else one showing
-    the same text with other figures (a minute later), else an unused one, else any left."""
+    """Which label (an index into ``old``, the labels' texts now, in the order shown) shows
+    each line of ``new``, in order, then the labels left unused: the label showing the same
+    text, else one showing the same text with other figures (a minute later), else the label
+    that showed the line in its place (its new text costs a layout, but no label is shown or
+    hidden, nor the lines placed again), else an unused one, else any left."""
     free = list(range(len(old)))
     chosen: list[int | None] = [None] * len(new)
 
@@ -344,6 +346,10 @@ def _keep_labels(old: Sequence[str], new: Sequence[str]) -> list[int]:
                 if slot is not None:
                     chosen[index] = slot
                     free.remove(slot)
-    free.sort(key=lambda j: bool(old[j]))  # unused labels first: a changed text costs a layout
+    for index, slot in enumerate(chosen):
+        if slot is None and index in free and old[index]:
+            chosen[index] = index
+            free.remove(index)
+    free.sort(key=lambda j: bool(old[j]))  # then unused labels: a changed text costs a layout
     picked = [slot if slot is not None else free.pop(0) for slot in chosen]
     return picked + free
