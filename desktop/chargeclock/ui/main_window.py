@@ -122,7 +122,19 @@ class MainWindow(QMainWindow):
         # Taps from another process (a foot switch, a hotkey) show here within a second.
         self.store_watch = StoreWatcher(self.runner, self)
         self.patients.refresh_lists()
+        # The views whose rows repaint each second (a running clock) fill their own background
+        # (ui.opaque_view): once the start is over, not to hold up the first paint.
+        if self.has_settled:
+            self._fill_views()
+        else:
+            self.settled.connect(lambda: QTimer.singleShot(0, self, self._fill_views))
         self.content_made.emit()
+
+    def _fill_views(self) -> None:
+        from chargeclock.ui.opaque_view import fill_own_background
+
+        for view in (self.table, self.patients.today_list):
+            fill_own_background(view)
 
     # -- layout --------------------------------------------------------------------------------
 

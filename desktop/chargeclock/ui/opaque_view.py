@@ -15,7 +15,7 @@ on at once.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QRect
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QRegion
 from PySide6.QtWidgets import QAbstractItemView, QWidget
 
@@ -23,31 +23,36 @@ from chargeclock.ui import theme
 from chargeclock.ui.known_types import viewport as viewport_of
 
 
-def corners_left_out(view: QWidget, viewport: QWidget, radius: int) -> QRegion:
-    """``viewport``'s area less, at each corner of ``view``, the pixels outside the rounded
-    border's inside (with one pixel for its anti-aliased edge), in the viewport's coordinates:
-    what the view's rounded border draws stays the view's, and a row painted into a corner is
-    rounded with it."""
-    offset = viewport.pos()
-    region = QRegion(viewport.rect())
-    width, height = view.width(), view.height()
-    inside = radius - 2  # the border's pixel and its anti-aliased edge
+def _cuts(radius: int) -> list[tuple[int, int, int]]:
+    """The rounding's rows, from a corner: (first row, rows, pixels left out of each), rows
+    leaving out as many pixels merged: those outside the circle of the border's inside, with
+    one pixel for the border and one for its anti-aliased edge."""
+    inside = radius - 2
+    runs: list[tuple[int, int, int]] = []
     for row in range(radius):
         dy = radius - (row + 0.5)
-        # this row's pixels, from the corner, that lie outside the circle of radius ``inside``
         cut = next(
             (c for c in range(radius) if (radius - (c + 0.5)) ** 2 + dy**2 <= inside**2), radius
         )
-        if not cut:
-            continue
-        for x, y in (
-            (0, row),
-            (width - cut, row),
-            (0, height - 1 - row),
-            (width - cut, height - 1 - row),
-        ):
-            region -= QRegion(QRect(x - offset.x(), y - offset.y(), cut, 1))
-    return region
+        if runs and runs[-1][2] == cut:
+            first, rows, _ = runs[-1]
+            runs[-1] = (first, rows + 1, cut)
+        else:
+            runs.append((row, 1, cut))
+    return runs
+
+
+def corners_left_out(view: QWidget, viewport: QWidget, radius: int) -> QRegion:
+    """``viewport``'s area less, at each corner of ``view``, the pixels outside the rounded
+    border's inside, in the viewport's coordinates: what the view's rounded border draws stays
+    the view's, and a row painted into a corner is rounded with it."""
+    left, top = viewport.x(), viewport.y()
+    width, height = view.width(), view.height()
+    region = QRegion(-left, radius - top, width, height - 2 * radius)
+    for first, rows, cut in _cuts(radius):
+        for y in (first, height - first - rows):
+            region |= QRegion(cut - left, y - top, width - 2 * cut, rows)
+    return region & QRegion(viewport.rect())
 
 
 class _OwnBackground(QObject):

@@ -26,7 +26,6 @@ from chargeclock.services.running import RunningClock
 from chargeclock.services.session import Services
 from chargeclock.ui.clear_button import clear_button
 from chargeclock.ui.lists import EntryListModel, ListEntry, RowsListView
-from chargeclock.ui.opaque_view import fill_own_background
 
 
 def heading(text: str) -> QLabel:
@@ -53,7 +52,6 @@ class PatientPanel(QFrame):
         self.today_list.setModel(self.today_model)
         self.today_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.today_list.clicked.connect(self._today_clicked)
-        fill_own_background(self.today_list)  # its running clock's row repaints each second
         layout.addWidget(self.today_list, 2)
         layout.addWidget(heading("Patients"))
         self.search = QLineEdit()

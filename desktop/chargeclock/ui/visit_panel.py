@@ -35,7 +35,6 @@ from chargeclock.services.timer_change import TimerChange
 from chargeclock.ui import authorization_line, claim_actions, running_elsewhere, theme
 from chargeclock.ui.calculator_panel import CalculatorPanel, PanelContext
 from chargeclock.ui.lists import ClaimLinesModel, LineEntry
-from chargeclock.ui.opaque_view import fill_own_background
 from chargeclock.ui.patient_panel import heading
 from chargeclock.ui.place_picker import PlacePicker
 from chargeclock.ui.rows_model import CodeRowsModel
@@ -128,7 +127,6 @@ class VisitPanel(VisitActions, QFrame):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
             header.resizeSection(column, width)
         self.table.clicked.connect(self._cell_clicked)
-        fill_own_background(self.table)  # its running clocks repaint each second
         layout.addWidget(self.table, 3)
 
         add_row = QHBoxLayout()
