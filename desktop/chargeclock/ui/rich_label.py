@@ -67,7 +67,7 @@ class RichLabel(QLabel):
         before = (QLabel.text(self), self._font_key)
         if text == before[0]:
             return
-        self._sync_font()
+        self._know_font()
         if not same_lines(before, (text, self._font_key), self):
             self._heights.clear()
         # laid out once, at the width the document has
@@ -80,6 +80,12 @@ class RichLabel(QLabel):
     def plain_text(self) -> str:
         """The text as a reader copies it (no markup)."""
         return self._doc.toPlainText()
+
+    def _know_font(self) -> None:
+        """The font is known once; then its change events keep it in step (asking a font for
+        its key at each paint and text cost as much as a short text's layout)."""
+        if not self._font_key:
+            self._sync_font()
 
     def _sync_font(self) -> None:
         font = self.font()
@@ -95,7 +101,7 @@ class RichLabel(QLabel):
             self._heights.clear()
 
     def _lay_out_at(self, width: int) -> None:
-        self._sync_font()
+        self._know_font()
         if self._doc.textWidth() != width:
             self._doc.setTextWidth(width)
 
@@ -108,8 +114,7 @@ class RichLabel(QLabel):
     def heightForWidth(self, width: int) -> int:  # noqa: N802
         if not QLabel.text(self):
             return 0  # an empty label takes no room
-        if not self._font_key:
-            self._sync_font()  # (then kept in step by the font's change events)
+        self._know_font()
         height = self._heights.get(width)
         if height is None:
             self._lay_out_at(width)
