@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex
@@ -30,15 +31,24 @@ class CountedTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.HEADERS)
 
 
+@cache
+def _horizontal() -> Qt.Orientation:
+    from PySide6.QtCore import Qt  # built already: a header's ``orientation`` is one of its enums
+
+    return Qt.Orientation.Horizontal
+
+
 class SnapshotTableModel(CountedTableModel):
     """A flat table whose header says ``HEADERS``."""
 
     def headerData(  # noqa: N802
         self, section: int, orientation: Qt.Orientation, role: int = DISPLAY_ROLE
     ) -> Any:
-        from PySide6.QtCore import Qt  # built already: ``orientation`` is one of its enums
-
-        horizontal = orientation == Qt.Orientation.Horizontal
-        if horizontal and role == DISPLAY_ROLE and 0 <= section < len(self.HEADERS):
+        # A header asks each section for a dozen roles at each measure (a History of two
+        # tables, some 700 calls): the role, an int, is looked at first, and the import
+        # statement (a lookup through PySide's import hook at each call) is made once.
+        if role != DISPLAY_ROLE or not 0 <= section < len(self.HEADERS):
+            return None
+        if orientation == _horizontal():
             return self.HEADERS[section]
         return None
