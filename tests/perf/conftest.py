@@ -102,6 +102,31 @@ def percentile(samples: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
 
 
+def steady_work_tail(median_ms: float, samples: int = 300) -> dict[str, float]:
+    """This machine's own tail, beside a p99: one fixed piece of pure Python work about
+    ``median_ms`` long, timed ``samples`` times with :func:`clocked`. The work is the same each
+    time, so its spread is the machine's (a shared host takes the CPU away mid-slice, and the
+    CPU clock keeps running): its p99 ÷ its median is the least a p99 of work with that median
+    can be on this run."""
+
+    def work(n: int) -> int:
+        total = 0
+        for i in range(n):
+            total += i * i
+        return total
+
+    n = 20_000
+    cpu = statistics.median(clocked(lambda: work(n))[1] for _ in range(9))
+    n = max(1_000, int(n * median_ms / max(cpu, 0.01)))
+    cpus = [clocked(lambda: work(n))[1] for _ in range(samples)]
+    middle = statistics.median(cpus)
+    return {
+        "steady_work_median_ms": round(middle, 2),
+        "steady_work_p99_ms": round(percentile(cpus, 0.99), 2),
+        "steady_work_p99_over_median": round(percentile(cpus, 0.99) / middle, 2),
+    }
+
+
 def load() -> float:
     """The machine's one-minute load average (2 means both cores busy)."""
     return round(os.getloadavg()[0], 2)
