@@ -113,25 +113,36 @@ class DateField(QWidget):
         self.button.setText("▦")
         self.button.setToolTip("Pick from a calendar")
         self.button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        menu = QMenu(self.button)
-        self.calendar = QCalendarWidget()
-        self.calendar.clicked.connect(self._picked)
-        action = QWidgetAction(menu)
-        action.setDefaultWidget(self.calendar)
-        menu.addAction(action)
-        menu.aboutToShow.connect(self._before_popup)
-        self.button.setMenu(menu)
+        self._menu = QMenu(self.button)
+        # The calendar is made when first opened: with its table, headers, scroll bars, spin
+        # box, menus and buttons it is some 40 widgets, each styled (a dialog with a date to
+        # type took twice as long to open as without it).
+        self._calendar: QCalendarWidget | None = None
+        self._menu.aboutToShow.connect(self._before_popup)
+        self.button.setMenu(self._menu)
         layout.addWidget(self.edit, 1)
         layout.addWidget(self.button)
         self.setFocusProxy(self.edit)
 
+    @property
+    def calendar(self) -> QCalendarWidget:
+        """The calendar of the button's menu (made when first asked for)."""
+        if self._calendar is None:
+            self._calendar = QCalendarWidget()
+            self._calendar.clicked.connect(self._picked)
+            action = QWidgetAction(self._menu)
+            action.setDefaultWidget(self._calendar)
+            self._menu.addAction(action)
+        return self._calendar
+
     def _before_popup(self) -> None:
+        calendar = self.calendar
         try:
             current = self.value()
         except ValueError:
             current = None
         if current is not None:
-            self.calendar.setSelectedDate(QDate(current.year, current.month, current.day))
+            calendar.setSelectedDate(QDate(current.year, current.month, current.day))
 
     def _picked(self, picked: QDate) -> None:
         self.set_value(date(picked.year(), picked.month(), picked.day()))
