@@ -12,6 +12,7 @@ from PySide6.QtCore import QStringListModel, Qt
 
 from chargeclock.services.history import VisitSummary
 from chargeclock.services.rows import PaymentRow
+from chargeclock.ui.qt_ints import DISPLAY_ROLE, TEXT_ALIGNMENT_ROLE
 from chargeclock.ui.table_base import Index, SnapshotTableModel
 
 VISIT_COLUMNS = ("Date", "Visit", "Status", "Claim lines", "Units", "Charges", "Paid")
@@ -48,12 +49,14 @@ class _TextRows(SnapshotTableModel):
     def text(self, row: int, column: int) -> str:
         raise NotImplementedError
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.text(index.row(), index.column())
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in self.RIGHT_ALIGNED:
+    def data(self, index: Index, role: int = DISPLAY_ROLE) -> Any:
+        # A view asks each cell it paints for a dozen roles: the role, an int, is looked at
+        # before the index (each of whose calls crosses into Qt).
+        if role == DISPLAY_ROLE:
+            row = index.row()
+            if index.isValid() and 0 <= row < len(self._rows):
+                return self.text(row, index.column())
+        elif role == TEXT_ALIGNMENT_ROLE and index.column() in self.RIGHT_ALIGNED:
             return _RIGHT
         return None
 
