@@ -69,16 +69,19 @@ class EntryListModel(QAbstractListModel):
         return 0 if parent.isValid() else len(self._entries)
 
     def data(self, index: Index, role: int = DISPLAY_ROLE) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._entries):
+        # The role, an int, first: a view asks each painted row for a dozen roles (Today's
+        # running row, each second), and each index call crosses into Qt.
+        if role not in (DISPLAY_ROLE, TOOLTIP_ROLE, ID_ROLE):
             return None
-        entry = self._entries[index.row()]
+        row = index.row()
+        if not index.isValid() or not 0 <= row < len(self._entries):
+            return None
+        entry = self._entries[row]
         if role == DISPLAY_ROLE:
             return entry.text
         if role == TOOLTIP_ROLE:
             return entry.tooltip or None
-        if role == ID_ROLE:
-            return entry.item_id
-        return None
+        return entry.item_id
 
 
 class RowsListView(QListView):
