@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from msgspec import Struct
@@ -42,6 +43,21 @@ RUNNING_ROLE = USER_ROLE + 1  # bool: this timer cell is running
 KIND_ROLE = USER_ROLE + 2  # "timer", "minutes" or "" for the delegate
 
 Index = QModelIndex | QPersistentModelIndex
+
+
+class _Looks:
+    """The code column's bold and the service column's muted colour, made once (a cell asked
+    for its font or colour made a new one at each paint)."""
+
+    def __init__(self) -> None:
+        self.bold = QFont()
+        self.bold.setBold(True)
+        self.muted = QBrush(QColor(theme.MUTED))
+
+
+@cache
+def _looks() -> _Looks:
+    return _Looks()
 
 
 class CodeRow(Struct, frozen=True):
@@ -200,11 +216,9 @@ class CodeRowsModel(CountedTableModel):
                 return "timer" if row.timed else "minutes"
             return ""
         if role == FONT_ROLE and column in (self.CODE, self.UNITS):
-            font = QFont()
-            font.setBold(True)
-            return font
+            return _looks().bold
         if role == FOREGROUND_ROLE and column == self.SERVICE:
-            return QBrush(QColor(theme.MUTED))
+            return _looks().muted
         if role == TOOLTIP_ROLE:
             return self._tooltip(row, column)
         if role == TEXT_ALIGNMENT_ROLE and column in (self.PT, self.PTA, self.UNITS):
