@@ -66,3 +66,22 @@ def test_the_entry_list_model(qtmodeltester: Any) -> None:
     )
     qtmodeltester.check(model)
     assert model.row_of(8) == 1
+
+
+def test_the_code_rows_look(qapp: Any) -> None:
+    """The code and units are bold (the view's own size and family kept), the service muted."""
+    from PySide6.QtGui import QColor, QFont
+
+    from chargeclock.ui import theme
+    from chargeclock.ui.qt_ints import FONT_ROLE, FOREGROUND_ROLE
+
+    model = CodeRowsModel()
+    model.set_rows([CodeRow("97110", "Exercise therapy", True, _running("97110", 20))], NOW)
+    for column in (CodeRowsModel.CODE, CodeRowsModel.UNITS):
+        font = model.data(model.index(0, column), FONT_ROLE)
+        assert isinstance(font, QFont) and font.bold()
+        # only the weight is set: the rest comes from the view (large type included)
+        assert font.resolveMask() == 0x10  # QFont::WeightResolved alone
+    brush = model.data(model.index(0, CodeRowsModel.SERVICE), FOREGROUND_ROLE)
+    assert brush.color() == QColor(theme.MUTED)
+    assert model.data(model.index(0, CodeRowsModel.PT), FONT_ROLE) is None
