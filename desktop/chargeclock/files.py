@@ -37,18 +37,22 @@ def fsync_dir(folder: Path) -> None:
 
 def write_owner_only(target: Path, data: bytes, partial: Path) -> None:
     """Put ``data`` in ``target``, readable by its owner alone (0600), whole or not at all:
-    written to ``partial`` first and synced, then renamed over ``target``. An ``OSError``
-    (a full disk, a read-only folder, no permission) leaves ``target`` as it was, and
-    ``partial`` removed where it can be; the caller says what it means."""
+    written to ``partial`` first and synced, then renamed over ``target``, and the folder
+    synced. An ``OSError`` (a full disk, a read-only folder, no permission), or anything else
+    that stops it, leaves ``target`` as it was and ``partial`` removed where it can be; the
+    caller says what it means."""
     try:
         fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
-            os.write(fd, data)
+            rest = memoryview(data)
+            while rest:  # a write may take part of it (a disk nearly full): the next one says
+                rest = rest[os.write(fd, rest) :]
             os.fsync(fd)
         finally:
             os.close(fd)
         os.replace(partial, target)
-    except OSError:
+    except BaseException:
         with contextlib.suppress(OSError):
             partial.unlink()
         raise
+    fsync_dir(target.parent)

@@ -63,7 +63,7 @@ class PartialFiles:
     def __init__(self, monkeypatch: pytest.MonkeyPatch, fault: tuple[str, int] | None) -> None:
         self.calls: list[str] = []
         self.fds: set[int] = set()
-        real = {n: getattr(os, n) for n in ("open", "write", "fsync", "replace")}
+        real = {n: getattr(os, n) for n in ("open", "write", "fsync", "replace", "close")}
 
         def failing(name: str) -> None:
             if fault is not None and fault[0] == name:
@@ -94,8 +94,13 @@ class PartialFiles:
                 self.calls.append("replace")
             real["replace"](source, target)
 
+        def closed(fd: int) -> None:
+            self.fds.discard(fd)  # its number may come back for another file (the folder)
+            real["close"](fd)
+
         for name, fake in (("open", opened), ("write", wrote), ("fsync", synced)):
             monkeypatch.setattr(os, name, fake)
+        monkeypatch.setattr(os, "close", closed)
         monkeypatch.setattr(os, "replace", replaced)
 
 
@@ -129,3 +134,39 @@ def test_a_failed_write_leaves_nothing_half_written(
     monkeypatch.undo()
     assert made.read_bytes() == before
     assert not list(made.parent.glob("*.partial"))
+
+
+def test_a_short_write_is_carried_on_not_kept_cut(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A disk nearly full takes part of a write and says so only by the count: the rest is
+    written (or the next write fails), never a file cut short under the name."""
+    from chargeclock.files import write_owner_only
+
+    real = os.write
+    monkeypatch.setattr(os, "write", lambda fd, data: real(fd, bytes(data[:7])))
+    target = tmp_path / "checkpoint"
+    data = b"one line per patient\n" * 50
+    write_owner_only(target, data, tmp_path / "checkpoint.partial")
+    assert target.read_bytes() == data
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+def test_an_interrupted_write_leaves_no_partial_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stopped mid-write by something other than an OSError (Ctrl-C): the target is as it
+    was and the partial file is gone."""
+    from chargeclock.files import write_owner_only
+
+    target = tmp_path / "anchor"
+    target.write_bytes(b"before")
+
+    def interrupted(fd: int) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "fsync", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_owner_only(target, b"after", tmp_path / "anchor.partial")
+    assert target.read_bytes() == b"before"
+    assert not (tmp_path / "anchor.partial").exists()

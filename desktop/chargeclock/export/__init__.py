@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from chargeclock.files import fsync_dir
+from chargeclock.files import write_owner_only
 
 if TYPE_CHECKING:
     from chargeclock.domain.superbill_model import Superbill
@@ -43,13 +43,5 @@ def write_private(target: Path, data: bytes) -> None:
     import tempfile  # here: the export's second process imports this package, and not it
 
     handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    fsync_dir(target.parent)
+    os.close(handle)  # a name of its own, owner-only: written as every owner-only file is
+    write_owner_only(target, data, Path(temp))
