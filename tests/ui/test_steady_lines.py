@@ -172,3 +172,17 @@ def test_a_row_whose_clock_moved_repaints_alone(qtbot: QtBot, qapp: QApplication
     row = view.visualRect(model.index(2))
     assert paints.rects and all(row.contains(rect) for rect in paints.rects)
     assert view.visualRect(model.index(2)) == row  # nothing moved
+
+
+def test_a_rich_label_keeps_one_document(host: Stack, qapp: QApplication) -> None:
+    """QLabel takes a text with markup for rich text and would keep a laid-out document of
+    its own beside the label's (and track the mouse for links): the label is its only one."""
+    from PySide6.QtGui import QTextDocument
+
+    label = RichLabel()
+    host.add(label)
+    label.setText(f"<b>97110</b>: {WORDS}")
+    qapp.processEvents()
+    assert len(label.findChildren(QTextDocument)) == 1
+    assert not label.hasMouseTracking()
+    assert label.text() == f"<b>97110</b>: {WORDS}"

@@ -36,8 +36,7 @@ ALIGN_VCENTER = 0x0080
 QUEUED_CONNECTION = 2  # Qt::ConnectionType
 SCROLL_BAR_ALWAYS_OFF = 1  # Qt::ScrollBarPolicy
 ELIDE_RIGHT = 1  # Qt::TextElideMode
-RICH_TEXT = 1  # Qt::TextFormat
-TEXT_SELECTABLE_BY_MOUSE = 1  # Qt::TextInteractionFlag
+PLAIN_TEXT = 0  # Qt::TextFormat
 TOOL_BUTTON_TEXT_ONLY = 1  # Qt::ToolButtonStyle
 
 

@@ -32,6 +32,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QLabel, QMenu, QWidget
 
+from chargeclock.ui.qt_ints import PLAIN_TEXT, set_enum
 from chargeclock.ui.steady import same_lines
 
 
@@ -53,6 +54,7 @@ class RichLabel(QLabel):
         self._tab_stop = tab_stop
         # To QLabel itself the text is plain, so it keeps no document of its own (nor tracks
         # the mouse for links): this class measures and paints the text.
+        set_enum(self, "textFormat", PLAIN_TEXT)
         self.setWordWrap(True)  # QLabel's height-for-width size policy
         self._doc = QTextDocument(self)
         self._doc.setDocumentMargin(0)
