@@ -46,13 +46,23 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 class _Looks:
-    """The code column's bold and the service column's muted colour, made once (a cell asked
-    for its font or colour made a new one at each paint)."""
+    """What the cells answer with, made once, when the first visit shows (Qt's namespace is
+    built by then): the code column's bold, the service column's muted colour, the flags and
+    the check states. A cell asked for them made a new font or brush, or ran an import
+    statement, at each paint (a running timer's cell, each second)."""
 
     def __init__(self) -> None:
+        from PySide6.QtCore import Qt
+
         self.bold = QFont()
         self.bold.setBold(True)
         self.muted = QBrush(QColor(theme.MUTED))
+        flag = Qt.ItemFlag
+        self.no_flags = flag.NoItemFlags
+        self.base = flag.ItemIsEnabled | flag.ItemIsSelectable
+        self.checkable = self.base | flag.ItemIsUserCheckable
+        self.editable = self.base | flag.ItemIsEditable
+        self.checked, self.unchecked = Qt.CheckState.Checked, Qt.CheckState.Unchecked
 
 
 @cache
@@ -182,19 +192,17 @@ class CodeRowsModel(CountedTableModel):
         return len(self._rows)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        from PySide6.QtCore import Qt  # asked with a row only: a visit shows, Qt is built
-
+        looks = _looks()  # asked with a row only: a visit shows, Qt is built
         if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+            return looks.no_flags
         row = self._rows[index.row()]
         if self.read_only:
-            return base
+            return looks.base
         if not row.timed and index.column() == self.CODE:
-            return base | Qt.ItemFlag.ItemIsUserCheckable
+            return looks.checkable
         if not row.timed and index.column() in (self.PT, self.PTA):
-            return base | Qt.ItemFlag.ItemIsEditable
-        return base
+            return looks.editable
+        return looks.base
 
     def data(self, index: Index, role: int = DISPLAY_ROLE) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
@@ -206,9 +214,7 @@ class CodeRowsModel(CountedTableModel):
         if role == EDIT_ROLE and column in (self.PT, self.PTA) and not row.timed:
             return row.untimed_minutes(who)
         if role == CHECK_STATE_ROLE and column == self.CODE and not row.timed:
-            from PySide6.QtCore import Qt
-
-            return Qt.CheckState.Checked if row.performed else Qt.CheckState.Unchecked
+            return _looks().checked if row.performed else _looks().unchecked
         if role == RUNNING_ROLE and column in (self.PT, self.PTA):
             return row.timed and row.running(who)
         if role == KIND_ROLE:

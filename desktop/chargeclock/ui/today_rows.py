@@ -8,6 +8,7 @@ whole, up to a cap (a very long name is then cut with "…" rather than squeeze 
 
 from __future__ import annotations
 
+from functools import cache
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize
@@ -19,7 +20,7 @@ from chargeclock.ui.qt_ints import ALIGN_VCENTER
 
 if TYPE_CHECKING:  # QStyle and its options are built with the first row painted, not at start
     from PySide6.QtGui import QPainter
-    from PySide6.QtWidgets import QStyleOptionViewItem
+    from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
 
 Index = QModelIndex | QPersistentModelIndex
 #: a row's text's room on each side
@@ -34,18 +35,21 @@ def split(text: str) -> tuple[str, str]:
     return name, rest
 
 
-_marked: list[object] = []  # the states in which a row draws more than its text
+@cache
+def _style_enums() -> tuple[QStyle.StateFlag, QStyle.ControlElement]:
+    """(the states in which a row draws more than its text: selected, hovered or focused; the
+    item element it then draws): QStyle's enums built with the first row painted, not at the
+    start, and not looked up again at each paint (the running row's, each second)."""
+    from PySide6.QtWidgets import QStyle
+
+    flags = QStyle.StateFlag
+    marked = flags.State_Selected | flags.State_MouseOver | flags.State_HasFocus
+    return marked, QStyle.ControlElement.CE_ItemViewItem
 
 
-def _is_marked(state: object) -> bool:
-    """Whether a row in ``state`` is selected, hovered or focused (QStyle's enums are built
-    with the first row painted, not at the start)."""
-    if not _marked:
-        from PySide6.QtWidgets import QStyle
-
-        flags = QStyle.StateFlag
-        _marked.append(flags.State_Selected | flags.State_MouseOver | flags.State_HasFocus)
-    return bool(state & _marked[0])  # type: ignore[operator]
+def _is_marked(state: QStyle.StateFlag) -> bool:
+    """Whether a row in ``state`` is selected, hovered or focused."""
+    return bool(state & _style_enums()[0])
 
 
 def cut(metrics: QFontMetrics, text: str, width: int) -> str:
@@ -71,9 +75,7 @@ class TodayRowDelegate(QStyledItemDelegate):
         # The row's background, selection and focus as the stylesheet draws them; a row with
         # none of them is the list's own white (its clock's second repaints only its text).
         if style is not None and _is_marked(option.state):
-            from PySide6.QtWidgets import QStyle  # its ~20 enums: here, not at the start
-
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, widget)
+            style.drawControl(_style_enums()[1], option, painter, widget)
         painter.save()
         metrics = option.fontMetrics
         line = metrics.lineSpacing()
