@@ -248,20 +248,25 @@ def same_lines(before: tuple[str, str], after: tuple[str, str], label: QLabel) -
     return _tabular_digits(label)
 
 
-_TABULAR: dict[str, bool] = {}  # font key -> its digits (plain and bold) have one width
+_ONE_WIDTH: dict[str, bool] = {}  # font key -> its digits have one width
+
+
+def digits_one_width(font: QFont, key: str) -> bool:
+    """Whether ``font`` (whose :meth:`QFont.key` is ``key``) gives every digit one width
+    (tabular figures): a text whose digits alone changed then keeps its layout. Measured once
+    per font."""
+    found = _ONE_WIDTH.get(key)
+    if found is None:
+        metrics = QFontMetricsF(font)
+        found = _ONE_WIDTH[key] = len({metrics.horizontalAdvance(d) for d in "0123456789"}) == 1
+    return found
 
 
 def _tabular_digits(label: QLabel) -> bool:
     font = label.font()
-    key = font.key()
-    if key not in _TABULAR:
-        bold = QFont(font)
-        bold.setBold(True)  # the panels' rich texts set figures in bold too
-        _TABULAR[key] = all(
-            len({QFontMetricsF(f).horizontalAdvance(digit) for digit in "0123456789"}) == 1
-            for f in (font, bold)
-        )
-    return _TABULAR[key]
+    bold = QFont(font)
+    bold.setBold(True)  # the panels' rich texts set figures in bold too
+    return digits_one_width(font, font.key()) and digits_one_width(bold, bold.key())
 
 
 class SteadyLines(Stack):

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QSpinBox, QStyle, QStyledItemDelegate, QStyleOptio
 
 from chargeclock.ui import theme
 from chargeclock.ui.rows_model import KIND_ROLE, RUNNING_ROLE, CodeRowsModel
+from chargeclock.ui.steady import digits_one_width
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -18,17 +19,12 @@ TEXT_MARGIN = 4  # between a cell's button and its text, a side
 
 
 _FITS: dict[tuple[object, ...], tuple[QFont, bool]] = {}  # what fitted_text chose, by shape
-_TABULAR: dict[str, bool] = {}  # a font's key -> its digits have one width
 
 
-def _shape(font: QFont, text: str) -> str:
-    """``text`` with its digits as 0 where ``font`` gives every digit one width (a running
-    clock's next second is then the same fit), else ``text`` itself."""
-    key = font.key()
-    if key not in _TABULAR:
-        metrics = QFontMetricsF(font)
-        _TABULAR[key] = len({metrics.horizontalAdvance(d) for d in "0123456789"}) == 1
-    if not _TABULAR[key]:
+def _shape(font: QFont, key: str, text: str) -> str:
+    """``text`` with its digits as 0 where ``font`` (its key ``key``) gives every digit one
+    width (a running clock's next second is then the same fit), else ``text`` itself."""
+    if not digits_one_width(font, key):
         return text
     return "".join("0" if c.isdigit() and c.isascii() else c for c in text)
 
@@ -38,7 +34,8 @@ def fitted_text(
 ) -> tuple[QFont, str]:
     """:func:`fit_text`, kept for each shape of text (a clock's seconds repaint once a
     second: its fit is found once per shape, not measured again each second)."""
-    key = (font.key(), sizes, rect.width(), rect.height(), _shape(font, text))
+    font_key = font.key()
+    key = (font_key, sizes, rect.width(), rect.height(), _shape(font, font_key, text))
     found = _FITS.get(key)
     if found is None:
         if len(_FITS) > 256:
