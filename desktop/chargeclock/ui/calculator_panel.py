@@ -71,10 +71,6 @@ def _section(title: str) -> QLabel:
     return label
 
 
-def _rich(parent: QWidget) -> QLabel:
-    return RichLabel(parent)
-
-
 def _code_column(font: QFont) -> float:
     """The width of each column of a code's line (its tab stops, one distance apart): the
     widest code (five characters, in bold) or the widest minutes ("120 min", "untimed"), and
@@ -142,14 +138,14 @@ class CalculatorPanel(QFrame):
         # line up in columns by tab stops (a rich-text table is laid out whole at each change,
         # several times the cost of a line).
         self.units = SteadyLines(_code_line, body, pool=CODE_LINES)
-        self.claim_lines = _rich(body)  # the lines the claim will have, with their modifiers
-        self.assistant = SteadyLines(_rich, body, pool=ASSISTANT_LINES)
-        self.kx_text = _rich(body)
+        self.claim_lines = RichLabel(body)  # the lines the claim will have, with their modifiers
+        self.assistant = SteadyLines(RichLabel, body, pool=ASSISTANT_LINES)
+        self.kx_text = RichLabel(body)
         self.kx_bar = QProgressBar(body)
         self.kx_bar.setTextVisible(False)
         self.kx_bar.setFixedHeight(12)
-        self.review_text = _rich(body)
-        self.warnings = SteadyLines(_rich, body, pool=WARNING_LINES)
+        self.review_text = RichLabel(body)
+        self.warnings = SteadyLines(RichLabel, body, pool=WARNING_LINES)
         self.claim_actions = ClaimActions(body)
         # A fixed pool of switches, shown and hidden: made once (with the first result), so a
         # minute that moves a tie creates and deletes no widget (and restyles nothing).

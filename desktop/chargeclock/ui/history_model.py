@@ -8,15 +8,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QStringListModel, Qt
+from PySide6.QtCore import QStringListModel
 
 from chargeclock.services.history import VisitSummary
 from chargeclock.services.rows import PaymentRow
-from chargeclock.ui.qt_ints import DISPLAY_ROLE, TEXT_ALIGNMENT_ROLE
+from chargeclock.ui.qt_ints import ALIGN_RIGHT, ALIGN_VCENTER, DISPLAY_ROLE, TEXT_ALIGNMENT_ROLE
 from chargeclock.ui.table_base import Index, SnapshotTableModel
 
 VISIT_COLUMNS = ("Date", "Visit", "Status", "Claim lines", "Units", "Charges", "Paid")
-_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_RIGHT = ALIGN_RIGHT | ALIGN_VCENTER
 
 
 def dollars(amount: Decimal | None) -> str:

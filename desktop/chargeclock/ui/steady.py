@@ -75,12 +75,6 @@ class Stack(QWidget):
     def widgets(self) -> list[QWidget]:
         return list(self._items)
 
-    def set_order(self, widgets: Sequence[QWidget]) -> None:
-        """Show the stack's widgets in this order."""
-        if list(widgets) != self._items:
-            self._items = list(widgets)
-            self.relayout()
-
     def set_shown(self, shown: Sequence[tuple[QWidget, bool]]) -> bool:
         """Show and hide these widgets at once. The ones that come are placed where they go
         before they are shown (shown first, a widget is drawn where it was, then moved).

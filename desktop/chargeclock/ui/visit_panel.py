@@ -233,12 +233,11 @@ class VisitPanel(VisitActions, QFrame):
     def _visit_tools(self) -> None:
         """The timer cells' painter and the code completer, made when the first visit shows:
         with no visit open there is nothing for them to do, and the window paints sooner."""
-        from PySide6.QtWidgets import QCompleter  # its type and enums: when asked
-
         if self._tools_ready:
             return
         self._tools_ready = True
         from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QCompleter  # its type and enums: when asked
 
         from chargeclock.ui.timer_delegate import TimerCellDelegate
 
@@ -264,7 +263,6 @@ class VisitPanel(VisitActions, QFrame):
         now = self.clock.now()
         if state is None:
             self.rows.set_rows([], now)
-            self.lines.set_lines([])
             self.panel.clear()
             self.heading.set_name("No visit open")
             self.visit_subtitle.setText("Pick a patient on the left and start a visit.")
