@@ -234,8 +234,14 @@ def test_a_patient_save_reads_the_plans_of_care_once(clinic: Clinic) -> None:
     start = today - timedelta(days=40)
     clinic.services.visits.open_visit(clinic.patient_id, date_of_service=start)
 
-    def save(through: int, discharged: bool) -> tuple[str, ...]:
-        certification = CertificationInput(discharged_on=today if discharged else None)
+    def save(
+        through: int,
+        discharged: bool,
+        certification: CertificationInput | None = None,
+        reads: int = 1,
+    ) -> tuple[str, ...]:
+        if certification is None:
+            certification = CertificationInput(discharged_on=today if discharged else None)
         details = _save_details(clinic, start, through, certification)
         traced: list[str] = []
         clinic.services.db.conn.set_trace_callback(traced.append)
@@ -246,7 +252,7 @@ def test_a_patient_save_reads_the_plans_of_care_once(clinic: Clinic) -> None:
         plan_reads = [
             s for s in traced if s.lstrip().upper().startswith("SELECT") and "plans_of_care" in s
         ]
-        assert len(plan_reads) == 1, plan_reads
+        assert len(plan_reads) == reads, plan_reads
         return saved.changed
 
     assert "plan_of_care" in save(60, discharged=False)  # a new plan
@@ -256,3 +262,10 @@ def test_a_patient_save_reads_the_plans_of_care_once(clinic: Clinic) -> None:
     plans = clinic.services.records.patient_record(clinic.patient_id).plan_of_care
     assert plans is not None and plans.certified_through == start + timedelta(days=80)
     assert clinic.services.plans.certification(plans.id).discharged_on == today
+    # The referral exception recorded in the save uses the plan and its certification as
+    # saved; it reads the patient's plans, and which are discharged, to tell an initial plan.
+    referral = CertificationInput(
+        referral_signed_on=start, plan_sent_on=start + timedelta(days=5), discharged_on=today
+    )
+    assert "plan_certification" in save(80, True, certification=referral, reads=3)
+    assert clinic.services.plans.certification(plans.id).plan_sent_on == start + timedelta(days=5)

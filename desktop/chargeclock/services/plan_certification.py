@@ -130,12 +130,17 @@ class PlanCertification:
         """The 2025 exception: a signed referral on file and the plan sent within 30 days of
         the evaluation certify an initial plan (never a recertification)."""
         return self._record_referral(
-            self._plan(plan_id), practitioner_id, referral_signed_on, plan_sent_on
+            self._plan(plan_id),
+            self.certification(plan_id),
+            practitioner_id,
+            referral_signed_on,
+            plan_sent_on,
         )
 
     def _record_referral(
         self,
         plan: PlanOfCareRow,
+        cert: CertificationRow,
         practitioner_id: int,
         referral_signed_on: date,
         plan_sent_on: date,
@@ -144,7 +149,7 @@ class PlanCertification:
         if plan.start_date < REFERRAL_EXCEPTION_FROM:
             raise InputError("plan_sent_on", "the referral exception applies to plans from 2025")
         plans = patients.plans_of_care(self.ctx.db, plan.patient_id)
-        discharged = {p.id for p in plans if self.certification(p.id).discharged_on is not None}
+        discharged = plan_certification.discharged_plans(self.ctx.db, plan.patient_id)
         if not is_initial(plans, plan, discharged):
             raise InputError(
                 "plan_sent_on", "a recertification has no referral exception: it must be signed"
@@ -165,7 +170,7 @@ class PlanCertification:
                 "exception needs it sent within 30 days; have the plan signed instead",
             )
         row = replace(
-            self.certification(plan.id),
+            cert,
             certifying_practitioner_id=practitioner_id,
             referral_signed_on=referral_signed_on,
             plan_sent_on=plan_sent_on,
@@ -244,7 +249,11 @@ class PlanCertification:
             )
         assert wanted.referral_signed_on is not None and wanted.plan_sent_on is not None
         return self._record_referral(
-            plan, cert.certifying_practitioner_id, wanted.referral_signed_on, wanted.plan_sent_on
+            plan,
+            cert,
+            cert.certifying_practitioner_id,
+            wanted.referral_signed_on,
+            wanted.plan_sent_on,
         )
 
     def recertification_days(self, payer_id: int) -> int | None:

@@ -36,6 +36,17 @@ def certification_of(conn: Store, plan_id: int) -> CertificationRow:
     )
 
 
+def discharged_plans(conn: Store, patient_id: int) -> set[int]:
+    """The ids of the patient's plans of care that were closed (discharged)."""
+    return {
+        int(r[0])
+        for r in conn.execute(
+            "SELECT id FROM plans_of_care WHERE patient_id = ? AND discharged_on IS NOT NULL",
+            (patient_id,),
+        )
+    }
+
+
 def latest_plan(conn: Store, patient_id: int) -> tuple[PlanOfCareRow, CertificationRow] | None:
     """The patient's latest plan of care (by start date, then as entered) with its
     certification, in one read; ``None`` without a plan."""
