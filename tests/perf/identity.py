@@ -24,6 +24,7 @@ def copy_clinic(source: Path, target: Path) -> str:
     shutil.copyfile(source, target)
     database_id = os.urandom(16).hex()
     conn = sqlite3.connect(target, isolation_level=None)
+    written: list[Path] = []  # the copy's key files: removed again if the copy fails
     try:
         conn.execute("BEGIN IMMEDIATE")
         # audit_keys is append-only by its triggers: lifted for this rewrite, then put back.
@@ -32,18 +33,22 @@ def copy_clinic(source: Path, target: Path) -> str:
         ).fetchall()
         for name, _ in triggers:
             conn.execute(f'DROP TRIGGER "{name}"')
-        epochs = conn.execute("SELECT keyed_from, key_id FROM audit_keys").fetchall()
-        for keyed_from, key_id in epochs:
-            key = audit_keys.read_key_file(audit_keys.key_path(key_id)).key
-            epoch = audit_keys.Epoch(keyed_from, os.urandom(16).hex(), database_id)
-            audit_keys.write_key_file(audit_keys.key_path(epoch.key_id), epoch, key)
+        for old in audit_keys.epochs(conn):
+            key = audit_keys.read_key_file(audit_keys.key_path(old.key_id)).key
+            epoch = audit_keys.Epoch(old.keyed_from, os.urandom(16).hex(), database_id)
+            written.append(audit_keys.key_path(epoch.key_id))
+            audit_keys.write_key_file(written[-1], epoch, key)
             conn.execute(
                 "UPDATE audit_keys SET key_id = ?, database_id = ? WHERE keyed_from = ?",
-                (epoch.key_id, database_id, keyed_from),
+                (epoch.key_id, database_id, old.keyed_from),
             )
         for _, sql in triggers:
             conn.execute(sql)
         conn.execute("COMMIT")
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
     finally:
         conn.close()
     return database_id
