@@ -45,7 +45,7 @@ class AuthorizationsDialog(QDialog):
         self.patient_id = patient_id
         patient = services.records.patient(patient_id)
         self.setWindowTitle(f"Authorizations — {patient.last_name}, {patient.first_name}")
-        self.setStyleSheet(theme.STYLESHEET + FORM_STYLE)
+        self.setStyleSheet(theme.own_sheet(self.parentWidget(), FORM_STYLE))
         self.rows: list[AuthorizationUsage] = []
         self._build(patient.payer_id)
         self.refresh()

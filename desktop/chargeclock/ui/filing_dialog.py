@@ -38,7 +38,7 @@ class FilingDialog(QDialog):
         super().__init__(parent)
         self.services = services
         self.setWindowTitle("Payer limits and claims to file")
-        self.setStyleSheet(theme.STYLESHEET + FORM_STYLE)
+        self.setStyleSheet(theme.own_sheet(self.parentWidget(), FORM_STYLE))
         self.due: list[FilingDue] = []
         self._build()
         self.show_limits()

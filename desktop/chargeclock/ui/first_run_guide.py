@@ -58,7 +58,7 @@ class FirstRunGuide(QDialog):
         self.services = runner.services
         self.first_run = FirstRun(self.services.ctx)
         self.setWindowTitle("ChargeClock — getting started")
-        self.setStyleSheet(theme.STYLESHEET)
+        self.setStyleSheet(theme.own_sheet(self.parentWidget()))
         layout = QVBoxLayout(self)
         self.title = QLabel()
         self.title.setObjectName("Heading")

@@ -73,7 +73,7 @@ class HistoryDialog(QDialog):
         self._shown = False  # the selected visit's audit shown since refresh began
         patient = services.records.patient(patient_id)
         self.setWindowTitle(f"History — {patient.last_name}, {patient.first_name}")
-        self.setStyleSheet(theme.STYLESHEET + FORM_STYLE)
+        self.setStyleSheet(theme.own_sheet(self.parentWidget(), FORM_STYLE))
         self._build()
         self.refresh()
         self.resize(1240, 700)

@@ -55,7 +55,7 @@ class LedgerDialog(QDialog):
         self.patient_id = patient_id
         patient = services.records.patient(patient_id)
         self.setWindowTitle(f"Ledger — {patient.last_name}, {patient.first_name}")
-        self.setStyleSheet(theme.STYLESHEET + FORM_STYLE)
+        self.setStyleSheet(theme.own_sheet(self.parentWidget(), FORM_STYLE))
         self.current: Ledger | None = None
         self._build()
         self.refresh()

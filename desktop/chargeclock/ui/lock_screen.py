@@ -71,7 +71,7 @@ class LockScreen(QFrame):
         self.window_ = window
         self.services = services
         self.setObjectName("LockScreen")
-        self.setStyleSheet(theme.STYLESHEET + LOCK_STYLE)
+        self.setStyleSheet(theme.own_sheet(window, LOCK_STYLE))
         title = self.title = QLabel("ChargeClock is locked")
         title.setObjectName("LockTitle")
         note = self.note = QLabel("Timers keep running. Unlock with your PIN.")

@@ -64,7 +64,7 @@ class PatientDialog(QDialog):
         self.services = services
         self.patient_id = patient_id
         self.setWindowTitle("New patient" if patient_id is None else "Edit patient")
-        self.setStyleSheet(theme.STYLESHEET + FORM_STYLE)
+        self.setStyleSheet(theme.own_sheet(self.parentWidget(), FORM_STYLE))
         self.form = FormState(self.errors)
         self._build()
         if patient_id is not None:

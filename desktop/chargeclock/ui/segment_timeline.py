@@ -132,7 +132,7 @@ class SegmentTimeline(QDialog):
         self.state: VisitState | None = None
         self.selected = 0
         self.setWindowTitle(f"ChargeClock — {code}: timer segments")
-        self.setStyleSheet(theme.STYLESHEET)
+        self.setStyleSheet(theme.own_sheet(self.parentWidget()))
         self._build()
         runner.store_changed.connect(self._store_changed)
         self.ticker = QTimer(self)

@@ -44,7 +44,7 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.services = services
         self.setWindowTitle("Settings")
-        self.setStyleSheet(theme.STYLESHEET + FORM_STYLE)
+        self.setStyleSheet(theme.own_sheet(self.parentWidget(), FORM_STYLE))
         self.tabs = QTabWidget()
         self.practice = PracticeTab(services)
         self.users = UsersTab(services)

@@ -80,7 +80,7 @@ class SuperbillDialog(QDialog):
         self.pdf: bytes = b""
         self._buffer: QBuffer | None = None
         self.setWindowTitle("Superbill")
-        self.setStyleSheet(theme.STYLESHEET)
+        self.setStyleSheet(theme.own_sheet(self.parentWidget()))
         visit = services.visits.visit(visit_id)
         self.patient_id = visit.patient_id
         self.date_of_service = visit.date_of_service

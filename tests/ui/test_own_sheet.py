@@ -1,0 +1,77 @@
+"""A dialog (or the lock's cover) of the window inherits the window's theme and adds its own
+rules; one of its own sets the theme itself. The theme set again on a dialog of the window had
+each of its widgets match both copies of every rule, and kept the lock's cover at the usual
+type size under large type."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QLineEdit, QWidget
+from pytestqt.qtbot import QtBot
+
+from chargeclock.services.display import Display
+from chargeclock.ui import records_ui, theme
+from chargeclock.ui.forms import FORM_STYLE
+from chargeclock.ui.history_dialog import HistoryDialog
+from chargeclock.ui.main_window import MainWindow
+from chargeclock.ui.settings_dialog import SettingsDialog
+from tests.ui.records_fixtures import Clinic, clinic, icd10_loaded
+from tests.ui.test_lock import window
+
+__all__ = ["clinic", "icd10_loaded", "window"]
+
+
+def _point_size(widget: QWidget) -> int:
+    widget.ensurePolished()
+    return widget.font().pointSize()
+
+
+def test_a_dialog_of_the_window_adds_its_rules_to_the_windows_theme(
+    qtbot: QtBot, window: MainWindow, clinic: Clinic
+) -> None:
+    history = HistoryDialog(clinic.services, clinic.patient_id, window)
+    qtbot.addWidget(history)
+    assert history.styleSheet() == FORM_STYLE
+    alone = HistoryDialog(clinic.services, clinic.patient_id)
+    qtbot.addWidget(alone)
+    assert alone.styleSheet() == theme.STYLESHEET + FORM_STYLE
+    # Styled alike: the theme's field look and the form's rules reach both.
+    for dialog in (history, alone):
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        assert dialog.reason.minimumSizeHint().height() >= theme.TOUCH - 4
+        assert _point_size(dialog.reason) == theme.BASE_POINT_SIZE
+
+
+def test_a_widget_below_the_themed_window_counts_as_the_window() -> None:
+    top = QWidget()
+    top.setStyleSheet(theme.stylesheet(theme.LARGE_POINT_SIZE))
+    middle = QWidget(top)
+    assert theme.own_sheet(middle, "QLabel { color: red; }") == "QLabel { color: red; }"
+    assert theme.own_sheet(QWidget()) == theme.STYLESHEET
+    assert theme.own_sheet(None, "x") == theme.STYLESHEET + "x"
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_dialogs_and_the_lock_follow_the_windows_type_size(
+    qtbot: QtBot, window: MainWindow, clinic: Clinic, large: bool
+) -> None:
+    size = theme.LARGE_POINT_SIZE if large else theme.BASE_POINT_SIZE
+    ui = records_ui.install(window, clinic.services)
+    Display(clinic.services.ctx).set_large_type(large)
+    window.display.apply(large)
+    settings = SettingsDialog(clinic.services, window)
+    qtbot.addWidget(settings)
+    settings.show()
+    qtbot.waitExposed(settings)
+    fields = settings.findChildren(QLineEdit)
+    assert fields
+    assert {_point_size(field) for field in fields} == {size}
+    settings.close()
+    ui.lock.lock()
+    qtbot.wait(20)
+    screen = ui.lock._screen
+    assert screen is not None and screen.isVisible()
+    # The PIN field's own rule sizes its digits; the user's name in the picker follows the
+    # window's type (it stayed at 12 pt under large type).
+    assert _point_size(screen.user) == size
