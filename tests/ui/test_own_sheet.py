@@ -6,16 +6,19 @@ type size under large type."""
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from chargeclock.services.display import Display
 from chargeclock.ui import records_ui, theme
 from chargeclock.ui.forms import FORM_STYLE
-from chargeclock.ui.history_dialog import HistoryDialog
+from chargeclock.ui.history_dialog import VISIT_WIDTHS, HistoryDialog
 from chargeclock.ui.main_window import MainWindow
 from chargeclock.ui.settings_dialog import SettingsDialog
 from tests.ui.records_fixtures import Clinic, clinic, icd10_loaded
+from tests.ui.test_history_dialog import finalized_visit
 from tests.ui.test_lock import window
 
 __all__ = ["clinic", "icd10_loaded", "window"]
@@ -75,3 +78,30 @@ def test_dialogs_and_the_lock_follow_the_windows_type_size(
     # The PIN field's own rule sizes its digits; the user's name in the picker follows the
     # window's type (it stayed at 12 pt under large type).
     assert _point_size(screen.user) == size
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_historys_fixed_columns_hold_their_text_in_either_type_size(
+    qtbot: QtBot, window: MainWindow, clinic: Clinic, large: bool
+) -> None:
+    """The columns that do not stretch are sized in characters of the table's own type: they
+    were measured in Qt's default font, and large type cut the dates."""
+    finalized_visit(clinic)
+    window.display.apply(large)
+    history = HistoryDialog(clinic.services, clinic.patient_id, window)
+    qtbot.addWidget(history)
+    history.show()
+    qtbot.waitExposed(history)
+    view, model = history.visits, history.visit_model
+    assert model.rowCount() == 1
+    assert _point_size(view) == (theme.LARGE_POINT_SIZE if large else theme.BASE_POINT_SIZE)
+    cells = view.fontMetrics()
+    heading_font = view.horizontalHeader().font()
+    heading_font.setBold(True)
+    heading = QFontMetrics(heading_font)
+    for column in VISIT_WIDTHS:
+        text = str(model.index(0, column).data())
+        title = str(model.headerData(column, Qt.Orientation.Horizontal))
+        room = view.columnWidth(column)
+        assert cells.horizontalAdvance(text) < room, (column, text, room)
+        assert heading.horizontalAdvance(title) < room, (column, title, room)

@@ -46,11 +46,11 @@ from chargeclock.ui.history_model import (
 
 # Column widths, in characters of the dialog's font, of the columns that are not stretched
 # (sizing to contents would measure every cell of every row).
-VISIT_WIDTHS = {0: 12, 1: 9, 2: 11, 4: 7, 5: 11, 6: 11}
+VISIT_WIDTHS = {0: 10, 1: 7, 2: 9, 4: 5, 5: 10, 6: 10}
 
 
-def _table() -> QTableView:
-    table = QTableView()
+def _table(dialog: QDialog) -> QTableView:
+    table = QTableView(dialog)
     table.verticalHeader().setVisible(False)
     table.verticalHeader().setDefaultSectionSize(40)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -79,7 +79,10 @@ class HistoryDialog(QDialog):
         self.resize(1240, 700)
 
     def _build(self) -> None:
-        self.visits = _table()
+        self.visits = _table(self)
+        # Its columns' widths in characters of its own type, under the window's theme (large
+        # type's too): measured with Qt's default font, the dates were cut under large type.
+        self.visits.ensurePolished()
         self.visit_model = VisitHistoryModel(self.visits)
         self.visits.setModel(self.visit_model)
         header = self.visits.horizontalHeader()
@@ -113,7 +116,7 @@ class HistoryDialog(QDialog):
         top.addWidget(self.visits, 1)
         top.addWidget(right)
 
-        self.payments = _table()
+        self.payments = _table(self)
         self.payment_model = PaymentsModel(self.payments)
         self.payments.setModel(self.payment_model)
         self.payments.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
