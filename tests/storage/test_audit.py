@@ -568,3 +568,48 @@ def test_the_keys_folder_is_the_configuration_folders_unless_named(
         assert audit_keys_dir() == tmp_path / "config" / "chargeclock" / "audit-keys"
     monkeypatch.setenv("CHARGECLOCK_AUDIT_KEYS", str(tmp_path / "usb"))
     assert audit_keys_dir() == tmp_path / "usb"
+
+
+@pytest.mark.sqlite_file  # SQLite's statement trace
+def test_an_entrys_rows_are_read_a_query_per_table_in_the_order_given(tmp_path: Path) -> None:
+    """A finalize covers a visit's segments, lines and bill: its ``rows`` field reads them a
+    table at a time (it read each row alone), listing them in the order given, each once, and
+    a row that is gone as deleted."""
+    clock = FakeClock(AT)
+    services = Services.open(tmp_path / "c.sqlite3", clock)
+    try:
+        services.records.add_provider("Dana Reyes", "PT", "1234567893")
+        patient, _ = services.records.add_patient("Doe", "Jane", date(1950, 1, 2))
+        visit = services.visits.open_visit(patient.id, codes=["97110", "97140"]).visit_id
+        segments = []
+        for code in ("97110", "97140", "97110"):
+            tap = services.visits.start_timer(visit, code, "PT").started
+            assert tap is not None
+            segments.append(tap.segment_id)
+            clock.advance(minutes=4)
+        services.visits.stop_timer(visit, "PT")
+        conn = services.db.conn
+        gone = segments[-1] + 1000
+        refs = [
+            ("segment", segments[2]),
+            ("visit", visit),
+            ("segment", segments[0]),
+            ("segment", gone),
+            ("segment", segments[2]),  # listed once
+            ("segment", segments[1]),
+        ]
+        traced: list[str] = []
+        conn.set_trace_callback(traced.append)
+        try:
+            field = audit_rows.rows_field(services.db, refs)
+        finally:
+            conn.set_trace_callback(None)
+        one_by_one = [
+            f"{tag} {key} {audit_rows.row_text(services.db, tag, key) or audit_rows.DELETED}"
+            for tag, key in dict.fromkeys(refs)
+        ]
+    finally:
+        services.close()
+    assert field.split("\n") == one_by_one
+    assert f"segment {gone} {audit_rows.DELETED}" in one_by_one
+    assert sum(1 for s in traced if s.lstrip().upper().startswith("SELECT")) == 2  # two tables

@@ -266,12 +266,14 @@ def row_texts(conn: Store, tag: str, keys: Iterable[int]) -> dict[int, str]:
 
 
 def rows_field(conn: Store, refs: Iterable[RowRef]) -> str:
-    """The ``rows`` field of an entry covering ``refs`` (each listed once, in order)."""
-    out = []
-    for tag, key in dict.fromkeys(refs):
-        text = row_text(conn, tag, key)
-        out.append(f"{tag} {key} {DELETED if text is None else text}")
-    return "\n".join(out)
+    """The ``rows`` field of an entry covering ``refs`` (each listed once, in order): the rows
+    are read a table at a time (:func:`row_texts`), not a query per row."""
+    listed = list(dict.fromkeys(refs))
+    keys: dict[str, list[int]] = {}
+    for tag, key in listed:
+        keys.setdefault(tag, []).append(key)
+    texts = {tag: row_texts(conn, tag, tag_keys) for tag, tag_keys in keys.items()}
+    return "\n".join(f"{tag} {key} {texts[tag].get(key, DELETED)}" for tag, key in listed)
 
 
 def parse_rows(field: str) -> Iterator[tuple[str, str]]:
