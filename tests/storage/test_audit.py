@@ -325,13 +325,18 @@ def test_the_app_says_so_at_start_when_it_cannot_create_the_key(
     Services.open(path, FakeClock(AT)).close()  # not left locked; opens once the folder is fine
 
 
+def _visit_of_two_codes(tmp_path: Path, clock: FakeClock) -> tuple[Services, int]:
+    """A clinic with a provider and a patient, and the patient's visit with 97110 and 97140."""
+    services = Services.open(tmp_path / "c.sqlite3", clock)
+    services.records.add_provider("Dana Reyes", "PT", "1234567893")
+    patient, _ = services.records.add_patient("Doe", "Jane", date(1950, 1, 2))
+    return services, services.visits.open_visit(patient.id, codes=["97110", "97140"]).visit_id
+
+
 def test_timer_taps_are_entries_with_their_segments(tmp_path: Path) -> None:
     clock = FakeClock(AT)
-    services = Services.open(tmp_path / "c.sqlite3", clock)
+    services, visit = _visit_of_two_codes(tmp_path, clock)
     try:
-        services.records.add_provider("Dana Reyes", "PT", "1234567893")
-        patient, _ = services.records.add_patient("Doe", "Jane", date(1950, 1, 2))
-        visit = services.visits.open_visit(patient.id, codes=["97110", "97140"]).visit_id
         started = services.visits.start_timer(visit, "97110", "PT").started
         clock.advance(minutes=9)
         switched = services.visits.start_timer(visit, "97140", "PT")  # stops 97110
@@ -576,11 +581,8 @@ def test_an_entrys_rows_are_read_a_query_per_table_in_the_order_given(tmp_path: 
     table at a time (it read each row alone), listing them in the order given, each once, and
     a row that is gone as deleted."""
     clock = FakeClock(AT)
-    services = Services.open(tmp_path / "c.sqlite3", clock)
+    services, visit = _visit_of_two_codes(tmp_path, clock)
     try:
-        services.records.add_provider("Dana Reyes", "PT", "1234567893")
-        patient, _ = services.records.add_patient("Doe", "Jane", date(1950, 1, 2))
-        visit = services.visits.open_visit(patient.id, codes=["97110", "97140"]).visit_id
         segments = []
         for code in ("97110", "97140", "97110"):
             tap = services.visits.start_timer(visit, code, "PT").started
