@@ -62,6 +62,32 @@ def test_the_time_shows_and_the_panel_says_what_to_do(
 
 
 @pytest.mark.usefixtures("no_error_boxes")
+def test_the_same_problem_is_not_shown_again_each_minute(
+    window: MainWindow, qtbot: QtBot, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The message changes by the hour: the minutes between leave the panel as it is (it was
+    cleared and filled again with the same lines each minute)."""
+    _left_running(qtbot, window, clock)
+    cleared: list[str] = []
+    clear = type(window.panel).clear
+
+    def counted(panel: object, message: str = "No visit open") -> None:
+        cleared.append(message)
+        clear(panel, message)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(type(window.panel), "clear", counted)
+    for _ in range(3):
+        clock.advance(minutes=1)
+        window.tick()
+    assert cleared == []
+    assert "running for 33 h" in window.panel.warnings.text()
+    clock.advance(minutes=40)
+    window.tick()
+    assert cleared == ["Timer running over a day"]
+    assert "running for 34 h" in window.panel.warnings.text()
+
+
+@pytest.mark.usefixtures("no_error_boxes")
 def test_finalize_asks_when_it_really_stopped(
     window: MainWindow, qtbot: QtBot, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:

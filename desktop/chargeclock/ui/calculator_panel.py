@@ -191,8 +191,13 @@ class CalculatorPanel(QFrame):
         settle()
 
     def show_problems(self, headline: str, problems: Sequence[str]) -> None:
-        """No result to show: what stands in the way, and what to do (as alerts)."""
+        """No result to show: what stands in the way, and what to do (as alerts). The same
+        problems again (a timer run past a day, each minute) leave the panel as it is."""
+        key = (headline, tuple(problems))
+        if key == self._last:
+            return
         self.clear(headline)
+        self._last = key
         self.warnings.set_lines(
             [f"<span style='color:{theme.ALERT_COLOUR}'>●</span> {_escape(p)}" for p in problems]
         )
