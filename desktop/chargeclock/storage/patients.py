@@ -14,11 +14,17 @@ from chargeclock.storage.records import (
     PlanOfCareRow,
 )
 from chargeclock.storage.store import Store, insert_id
-from chargeclock.storage.timefmt import to_cents
+from chargeclock.storage.timefmt import from_db_day, to_cents
+
+#: a plan of care's columns as :func:`plan_row` reads them
+PLAN_COLUMNS = "id, patient_id, certifying_provider_id, start_date, certified_through, signed_date"
 
 
-def _day(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
+def plan_row(r: Sequence[Any]) -> PlanOfCareRow:
+    """A plan of care from its :data:`PLAN_COLUMNS` (the first six of ``r``)."""
+    return PlanOfCareRow(
+        r[0], r[1], r[2], date.fromisoformat(r[3]), date.fromisoformat(r[4]), from_db_day(r[5])
+    )
 
 
 _PATIENT = (
@@ -171,16 +177,10 @@ def update_plan_of_care(
 
 def plans_of_care(conn: Store, patient_id: int) -> list[PlanOfCareRow]:
     rows = conn.execute(
-        "SELECT id, patient_id, certifying_provider_id, start_date, certified_through, "
-        "signed_date FROM plans_of_care WHERE patient_id = ? ORDER BY start_date, id",
+        f"SELECT {PLAN_COLUMNS} FROM plans_of_care WHERE patient_id = ? ORDER BY start_date, id",
         (patient_id,),
     ).fetchall()
-    return [
-        PlanOfCareRow(
-            r[0], r[1], r[2], date.fromisoformat(r[3]), date.fromisoformat(r[4]), _day(r[5])
-        )
-        for r in rows
-    ]
+    return [plan_row(r) for r in rows]
 
 
 def insert_progress_report(
@@ -202,7 +202,7 @@ def last_progress_report(conn: Store, patient_id: int) -> date | None:
     row = conn.execute(
         "SELECT max(report_date) FROM progress_reports WHERE patient_id = ?", (patient_id,)
     ).fetchone()
-    return _day(row[0]) if row else None
+    return from_db_day(row[0]) if row else None
 
 
 def set_prior_spend(conn: Store, patient_id: int, year: int, bucket: str, amount: Decimal) -> None:

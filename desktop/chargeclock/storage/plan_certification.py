@@ -8,6 +8,7 @@ from datetime import date
 
 from msgspec import Struct
 
+from chargeclock.storage.patients import PLAN_COLUMNS, plan_row
 from chargeclock.storage.records import PlanOfCareRow
 from chargeclock.storage.store import Store
 from chargeclock.storage.timefmt import from_db_day, to_db_day
@@ -51,19 +52,14 @@ def latest_plan(conn: Store, patient_id: int) -> tuple[PlanOfCareRow, Certificat
     """The patient's latest plan of care (by start date, then as entered) with its
     certification, in one read; ``None`` without a plan."""
     row = conn.execute(
-        "SELECT id, patient_id, certifying_provider_id, start_date, certified_through, "
-        "signed_date, certifying_practitioner_id, referral_signed_on, plan_sent_on, "
+        f"SELECT {PLAN_COLUMNS}, certifying_practitioner_id, referral_signed_on, plan_sent_on, "
         "delay_reason, discharged_on FROM plans_of_care WHERE patient_id = ? "
         "ORDER BY start_date DESC, id DESC LIMIT 1",
         (patient_id,),
     ).fetchone()
     if row is None:
         return None
-    plan = PlanOfCareRow(
-        row[0], row[1], row[2], date.fromisoformat(row[3]), date.fromisoformat(row[4]),
-        from_db_day(row[5]),
-    )  # fmt: skip
-    return plan, CertificationRow(
+    return plan_row(row), CertificationRow(
         row[6], from_db_day(row[7]), from_db_day(row[8]), row[9], from_db_day(row[10])
     )
 
