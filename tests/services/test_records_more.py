@@ -215,3 +215,35 @@ def test_visit_audit_collects_visit_and_segment_entries(clinic: Clinic) -> None:
         if e.action == "visit_reopened"
     )
     assert reopened.reason == "wrong code"
+
+
+@pytest.mark.parametrize(
+    ("plan", "message"),
+    [
+        (
+            {"certified_through": date(2026, 4, 30)},
+            r"^certified_through: a plan of care is valid up to 90 days",
+        ),
+        ({"signed_date": date(2025, 12, 31)}, r"^signed_date: is before the plan's start date"),
+        ({"signed_date": date(2026, 3, 9)}, r"^signed_date: 2026-03-09 is in the future"),
+        ({"certifying_provider_id": "pta"}, r"^certifying_provider_id: .* must be a PT"),
+    ],
+)
+def test_a_plan_added_alone_is_checked_as_one_entered_with_the_patient(
+    clinic: Clinic, plan: dict[str, object], message: str
+) -> None:
+    """add_plan_of_care refused a plan's end past 90 days but took a signature before its
+    start, and a PTA as its certifying provider, which the patient's form refuses."""
+    records = clinic.services.records
+    entered: dict[str, object] = {"certified_through": date(2026, 3, 1)} | plan
+    if entered.get("certifying_provider_id") == "pta":
+        entered["certifying_provider_id"] = clinic.pta_id
+    before = dump(clinic.services)
+    with pytest.raises(InputError, match=message):
+        records.add_plan_of_care(clinic.patient_id, date(2026, 1, 1), **entered)  # type: ignore[arg-type]
+    with pytest.raises(InputError, match=message):
+        records.save_patient(
+            details(plan_of_care=PlanOfCareInput(date(2026, 1, 1), **entered)),  # type: ignore[arg-type]
+            clinic.patient_id,
+        )
+    assert dump(clinic.services) == before

@@ -251,12 +251,15 @@ class PatientRecords:
         signed_date: date | None = None,
     ) -> PlanOfCareRow:
         existing_patient(self.ctx, patient_id)
-        if certified_through < start_date:
-            raise InputError("certified_through", "must be on or after the start date")
-        if (certified_through - start_date).days >= 90:
-            raise InputError("certified_through", "a plan of care is valid up to 90 days")
-        if signed_date is not None and signed_date > self.ctx.today():
-            raise InputError("signed_date", f"{signed_date} is in the future")
+        # the checks of a plan entered with the patient
+        self._check_plan(
+            PlanOfCareInput(
+                start_date,
+                certified_through,
+                signed_date=signed_date,
+                certifying_provider_id=certifying_provider_id,
+            )
+        )
         with self.ctx.db.transaction():
             plan_id = patients.insert_plan_of_care(
                 self.ctx.db,
