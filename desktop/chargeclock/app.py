@@ -307,7 +307,7 @@ def build_window(
                 lock.cover_new_parts()
 
         lock.before_unlock = behind_the_cover
-        window.settled.connect(lambda: QTimer.singleShot(0, window, behind_the_cover))
+        window.after_start(behind_the_cover, next_turn=True)
         return window, lock
     window = MainWindow(services, clock)
     lock = _add_content(window, services)

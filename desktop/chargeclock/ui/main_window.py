@@ -124,10 +124,7 @@ class MainWindow(QMainWindow):
         self.patients.refresh_lists()
         # The views whose rows repaint each second (a running clock) fill their own background
         # (ui.opaque_view): once the start is over, not to hold up the first paint.
-        if self.has_settled:
-            self._fill_views()
-        else:
-            self.settled.connect(lambda: QTimer.singleShot(0, self, self._fill_views))
+        self.after_start(self._fill_views, next_turn=True)
         self.content_made.emit()
 
     def _fill_views(self) -> None:
@@ -345,6 +342,16 @@ class MainWindow(QMainWindow):
         """The start is over: the window has painted, or ``START_SETTLES_MS`` have passed
         (``settled`` was emitted, once)."""
         return self._settled
+
+    def after_start(self, run: Callable[[], object], *, next_turn: bool = False) -> None:
+        """``run`` now if the start is over, else once it is (``next_turn``: in the event
+        loop's next turn after ``settled``, not within the first paint's own event)."""
+        if self._settled:
+            run()
+        elif next_turn:
+            self.settled.connect(lambda: QTimer.singleShot(0, self, run))
+        else:
+            self.settled.connect(run)
 
     def _settle(self) -> None:
         if not self._settled:

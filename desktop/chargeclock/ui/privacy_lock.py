@@ -72,10 +72,7 @@ class PrivacyLock(QObject):
         # Input is watched once the start is over (the first paint: nobody types into a window
         # not yet drawn), so the start-up events do not pass through Python.
         self.armed = False
-        if window.has_settled:
-            self._arm()
-        else:
-            window.settled.connect(self._arm)
+        window.after_start(self._arm)
 
     def _arm(self) -> None:
         # Input reaches a top-level window's QWindow before any widget inside it, so watching the
