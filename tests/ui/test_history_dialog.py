@@ -140,6 +140,24 @@ def test_rows_are_the_visits_newest_first_as_each_reads_alone(
     assert "balance $180.00" in dialog.balance.text()
 
 
+def test_payments_are_listed_newest_first_a_new_one_at_the_top(
+    dialog: HistoryDialog, clinic: Clinic
+) -> None:
+    """As the visits are: a payment just recorded shows at the top (it went to the bottom,
+    past a decade's payments, out of sight)."""
+    for day, amount in (("03/02/2026", "5.00"), ("02/27/2026", "7.00"), ("03/01/2026", "9.00")):
+        dialog.pay_date.edit.setText(day)
+        dialog.amount.setText(amount)
+        dialog.record_payment()
+    model = dialog.payment_model
+    listed = [(model.text(r, 0), model.text(r, 1)) for r in range(model.rowCount())]
+    assert listed == [("03/02/2026", "$5.00"), ("03/01/2026", "$9.00"), ("02/27/2026", "$7.00")]
+    dialog.pay_date.edit.setText("03/02/2026")
+    dialog.amount.setText("11.00")
+    dialog.record_payment()
+    assert (model.text(0, 0), model.text(0, 1)) == ("03/02/2026", "$11.00")
+
+
 def test_opening_history_shows_the_selected_visit_once(
     qtbot: QtBot, clinic: Clinic, monkeypatch: pytest.MonkeyPatch
 ) -> None:

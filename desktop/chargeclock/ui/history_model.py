@@ -114,14 +114,16 @@ PAYMENT_COLUMNS = ("Date", "Amount", "Method", "Visit")
 
 
 class PaymentsModel(_TextRows):
-    """The patient's payments, as the store lists them."""
+    """The patient's payments, newest first as the visits above them (a payment just recorded
+    shows at the top, not past a decade's payments)."""
 
     HEADERS = PAYMENT_COLUMNS
     RIGHT_ALIGNED = frozenset({1})
     _rows: list[PaymentRow]
 
     def set_payments(self, rows: Sequence[PaymentRow]) -> None:
-        self._reset(rows)
+        """``rows`` oldest first (by the day paid, then as entered), as the store lists them."""
+        self._reset(rows[::-1])
 
     def text(self, row: int, column: int) -> str:
         payment = self._rows[row]
