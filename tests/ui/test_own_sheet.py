@@ -105,3 +105,22 @@ def test_historys_fixed_columns_hold_their_text_in_either_type_size(
         room = view.columnWidth(column)
         assert cells.horizontalAdvance(text) < room, (column, text, room)
         assert heading.horizontalAdvance(title) < room, (column, title, room)
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_a_date_field_holds_a_whole_date_in_either_type_size(
+    qtbot: QtBot, window: MainWindow, clinic: Clinic, large: bool
+) -> None:
+    """History's payment date: its field was 128 px and its form 560 px at most, whatever the
+    type, and large type showed "01/2026" of the date."""
+    window.display.apply(large)
+    history = HistoryDialog(clinic.services, clinic.patient_id, window)
+    qtbot.addWidget(history)
+    history.show()
+    qtbot.waitExposed(history)
+    edit = history.pay_date.edit
+    assert edit.text() == history.pay_date.value().strftime("%m/%d/%Y")  # type: ignore[union-attr]
+    assert _point_size(edit) == (theme.LARGE_POINT_SIZE if large else theme.BASE_POINT_SIZE)
+    room = edit.contentsRect().width() - 2 * 8  # the theme's padding
+    assert edit.fontMetrics().horizontalAdvance(edit.text()) <= room
+    assert edit.fontMetrics().horizontalAdvance(edit.placeholderText()) <= room

@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QDate, QEvent, Qt, Signal, SignalInstance
+from PySide6.QtCore import QDate, QEvent, QSize, Qt, Signal, SignalInstance
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractSpinBox,
@@ -94,6 +94,22 @@ def show_date(value: date | None) -> str:
     return value.strftime("%m/%d/%Y") if value else ""
 
 
+#: a date field's room beside its text: the theme's padding (8 px a side), border and QLineEdit's
+#: own margins
+DATE_PADDING = 24
+
+
+class _DateEdit(QLineEdit):
+    """A date's line: at least as wide as a whole date and its hint in its own type (a width
+    in pixels cut the date under large type)."""
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        hint = super().minimumSizeHint()
+        metrics = self.fontMetrics()
+        text = max(metrics.horizontalAdvance(DATE_HINT), metrics.horizontalAdvance("00/00/0000"))
+        return QSize(max(hint.width(), text + DATE_PADDING), hint.height())
+
+
 class DateField(QWidget):
     """A date typed as MM/DD/YYYY or picked from a calendar; may be left blank."""
 
@@ -104,9 +120,8 @@ class DateField(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
-        self.edit = QLineEdit()
+        self.edit = _DateEdit()
         self.edit.setPlaceholderText(DATE_HINT)
-        self.edit.setMinimumWidth(128)
         self.edit.textChanged.connect(lambda _text: self.changed.emit())
         self.button = QToolButton()
         self.button.setObjectName("CalendarButton")

@@ -32,6 +32,7 @@ from chargeclock.ui.forms import (
     DateField,
     FormState,
     date_problem,
+    fit_to_screen,
     grid_rows,
     group,
     money_problem,
@@ -76,7 +77,13 @@ class HistoryDialog(QDialog):
         self.setStyleSheet(theme.own_sheet(self.parentWidget(), FORM_STYLE))
         self._build()
         self.refresh()
-        self.resize(1240, 700)
+        # larger with large type, as far as the screen goes
+        fit_to_screen(self, round(1240 * self._scale()), round(700 * self._scale()))
+
+    def _scale(self) -> float:
+        """How much larger than the usual type the dialog's is (large type: 16 pt to 12)."""
+        self.ensurePolished()
+        return self.font().pointSizeF() / theme.BASE_POINT_SIZE
 
     def _build(self) -> None:
         self.visits = _table(self)
@@ -122,6 +129,7 @@ class HistoryDialog(QDialog):
         self.payments.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.payments.setMaximumHeight(170)
         self.balance = QLabel()
+        self.balance.setWordWrap(True)  # its three sums break before they widen the dialog
         self.balance.setStyleSheet("font-weight: 600;")
         self.pay_date = DateField()
         self.pay_date.set_value(self.services.ctx.today())
@@ -163,7 +171,9 @@ class HistoryDialog(QDialog):
         bottom = QHBoxLayout()
         bottom.addLayout(pay_left, 1)
         form_box = group("New payment", form)
-        form_box.setMaximumWidth(560)
+        # The table takes the room the form leaves: 560 px at the usual type, more in large
+        # type (a width in pixels cut the date under large type).
+        form_box.setMaximumWidth(round(560 * self._scale()))
         bottom.addWidget(form_box)
 
         close = QPushButton("Close")
