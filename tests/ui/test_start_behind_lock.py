@@ -15,7 +15,9 @@ from pytestqt.qtbot import QtBot
 
 from chargeclock.app import build_window
 from chargeclock.clock import FakeClock
+from chargeclock.services.display import Display
 from chargeclock.services.session import Services
+from chargeclock.ui import theme
 from chargeclock.ui.main_window import MainWindow
 from chargeclock.ui.privacy_lock import PrivacyLock
 from tests.ui.records_fixtures import PIN, Clinic, clinic, icd10_loaded, visible_texts
@@ -139,3 +141,28 @@ def test_the_start_asks_once_whether_a_pin_is_needed(
     assert asked == [with_pin]
     assert lock.locked == with_pin
     window.ticker.stop()
+
+
+def test_under_large_type_the_cover_is_drawn_at_its_size_from_the_first_paint(
+    qtbot: QtBot, clinic: Clinic
+) -> None:
+    """The window starts with the theme at the type size kept: the cover inherits it, so it
+    does not change size when the panels come behind it (it was drawn at the usual size, then
+    grew with the panels' large type)."""
+    Display(clinic.services.ctx).set_large_type(True)
+    start_timers(clinic)
+    window, lock = build_window(clinic.services, clinic.clock, panels_behind_lock=True)
+    sizes: list[tuple[int, int]] = []
+
+    def measured() -> None:
+        screen = lock.screen
+        sizes.append((screen.user.font().pointSize(), screen.card.height()))
+
+    window.painted.connect(measured)
+    shown(qtbot, window)
+    qtbot.waitUntil(lambda: window.has_content)
+    qtbot.wait(20)
+    measured()
+    window.ticker.stop()
+    assert sizes[0][0] == theme.LARGE_POINT_SIZE
+    assert sizes[0] == sizes[-1]

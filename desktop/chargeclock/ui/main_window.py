@@ -92,7 +92,14 @@ class MainWindow(QMainWindow):
         self._painted = False
         self._settled = False
         QTimer.singleShot(START_SETTLES_MS, self, self._settle)
-        self.setStyleSheet(theme.STYLESHEET)
+        # The theme at the type size kept (large type): set once, and a locked start's cover,
+        # which inherits it, does not change size when the panels come.
+        from chargeclock.services.display import Display
+
+        large = Display(services.ctx).large_type()
+        self.setStyleSheet(
+            theme.stylesheet(theme.LARGE_POINT_SIZE if large else theme.BASE_POINT_SIZE)
+        )
         self._show_title()
         self.ticker = QTimer(self)
         self.ticker.setInterval(1000)
