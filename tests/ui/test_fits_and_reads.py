@@ -25,6 +25,7 @@ from pytestqt.qtbot import QtBot
 
 from chargeclock.domain.places import PLACES
 from chargeclock.services.display import Display
+from chargeclock.storage.errors import StorageError
 from chargeclock.ui import practice_ui, records_ui, superbill_ui, theme
 from chargeclock.ui.main_window import MainWindow
 from chargeclock.ui.patient_dialog import PatientDialog
@@ -397,3 +398,19 @@ def test_dialogs_follow_the_large_type_setting(
     window.display.apply(not large)
     other = theme.BASE_POINT_SIZE if large else theme.LARGE_POINT_SIZE
     assert timeline.save_button.font().pointSize() == other
+
+
+def test_a_type_size_that_cannot_be_read_starts_the_usual_one(
+    qtbot: QtBot, clinic: Clinic, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The setting is read before the window's theme is set: a read that fails (a damaged or
+    busy file) starts the window at the usual type, not a traceback."""
+
+    def unreadable(_display: Display) -> bool:
+        raise StorageError("the database cannot be read")
+
+    monkeypatch.setattr(Display, "large_type", unreadable)
+    started = MainWindow(clinic.services, clinic.clock)
+    qtbot.addWidget(started)
+    assert started.styleSheet() == theme.STYLESHEET
+    assert not started.display.large_type_action.isChecked()

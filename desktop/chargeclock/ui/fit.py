@@ -28,14 +28,11 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction, QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDialog,
     QHeaderView,
     QPushButton,
     QSplitter,
-    QWidget,
 )
 
-from chargeclock.domain.errors import ChargeClockError
 from chargeclock.services.display import Display
 from chargeclock.ui import theme
 from chargeclock.ui.known_types import viewport
@@ -95,7 +92,6 @@ class DisplayFit(QObject):
         self.hints = (add_code.placeholderText(), "Add a code…", "Code…")
         add_code.setToolTip(self.hints[0])
         add_code.installEventFilter(self)
-        window.installEventFilter(self)  # its dialogs, as they are polished: large type
         visits = window.visits
         self.labels: list[tuple[QPushButton, str, str]] = [
             (visits.finalize_button, visits.finalize_button.text(), "Finalize"),
@@ -105,12 +101,9 @@ class DisplayFit(QObject):
         ]
         for button, long, _short in self.labels:
             button.setToolTip(long)
-        try:
-            large = self.display.large_type()
-        except ChargeClockError:  # unreadable now: the usual type
-            large = False
+        large = window.kept_large_type()
         self.large_type_action.setChecked(large)
-        self.apply(large, dialogs=False)  # none is open while the window is made
+        self.apply(large)
 
     # -- large type -------------------------------------------------------------------------
 
@@ -126,8 +119,9 @@ class DisplayFit(QObject):
             return
         self.apply(on)
 
-    def apply(self, large: bool, *, dialogs: bool = True) -> None:
-        """Draw the window (and, with ``dialogs``, its open dialogs) in large type or not."""
+    def apply(self, large: bool) -> None:
+        """Draw the window in large type or not: its dialogs and the lock's cover follow, as
+        they take the window's theme (ui.theme.own_sheet)."""
         self.large = large
         factor = theme.scale(large)
         size = theme.LARGE_POINT_SIZE if large else theme.BASE_POINT_SIZE
@@ -153,23 +147,11 @@ class DisplayFit(QObject):
         self.fit_today()
         self.fit_columns()
         self.toolbar.fit()
-        if not dialogs:
-            return
-        # Every object of the window is looked at, and PySide finds each one's Python type:
-        # some 11 M instructions for the window's ~110 widgets.
-        for dialog in self.window.findChildren(QDialog):
-            follow_large_type(dialog, large)
 
     # -- fitting ------------------------------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        kind = event.type()
-        if watched is self.window:
-            if kind == QEvent.Type.ChildPolished:
-                child = event.child()  # type: ignore[attr-defined]
-                if isinstance(child, QDialog):
-                    follow_large_type(child, self.large)
-        elif kind == QEvent.Type.Resize:
+        if event.type() == QEvent.Type.Resize:
             if watched is self.window.visits.add_code:
                 self.fit_hint()
             elif watched is self.window.visits:
@@ -318,14 +300,3 @@ class DisplayFit(QObject):
     @staticmethod
     def _text_width(button: QPushButton, text: str) -> int:
         return button.fontMetrics().horizontalAdvance(text) + 2 * 14 + 12  # padding, border
-
-
-def follow_large_type(widget: QWidget, large: bool) -> None:
-    """``widget``'s own style (a dialog sets the theme on itself, at 12 pt) in the type size
-    of the setting: the theme at the start of its sheet is swapped, what follows it kept."""
-    sheet = widget.styleSheet()
-    usual, big = theme.STYLESHEET, theme.stylesheet(theme.LARGE_POINT_SIZE)
-    if large and sheet.startswith(usual):
-        widget.setStyleSheet(big + sheet[len(usual) :])
-    elif not large and sheet.startswith(big):
-        widget.setStyleSheet(usual + sheet[len(big) :])

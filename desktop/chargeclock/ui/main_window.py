@@ -94,9 +94,7 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(START_SETTLES_MS, self, self._settle)
         # The theme at the type size kept (large type): set once, and a locked start's cover,
         # which inherits it, does not change size when the panels come.
-        from chargeclock.services.display import Display
-
-        large = Display(services.ctx).large_type()
+        large = self.kept_large_type()
         self.setStyleSheet(
             theme.stylesheet(theme.LARGE_POINT_SIZE if large else theme.BASE_POINT_SIZE)
         )
@@ -110,6 +108,15 @@ class MainWindow(QMainWindow):
         self.addToolBar(self.toolbar)
         if content:
             self.build_content()
+
+    def kept_large_type(self) -> bool:
+        """Whether the clinic keeps large type; the usual type if it cannot be read now."""
+        from chargeclock.services.display import Display
+
+        try:
+            return Display(self.services.ctx).large_type()
+        except ChargeClockError:
+            return False
 
     def build_content(self) -> None:
         """The panels, the shortcuts and the fit; the ticker starts. Once."""
