@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMainWindow
 from pytestqt.qtbot import QtBot
@@ -328,7 +328,8 @@ def history_samples(
         assert dialog.visit_model.rowCount() == visits
         dialog.close()
         dialog.deleteLater()
-        qapp.processEvents()
+        # deleted now (no event loop runs here): the window would keep each run's dialog
+        qapp.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         if n >= 2:
             walls.append(wall)
             cpus.append(cpu)
