@@ -161,7 +161,7 @@ ORDER = (
     "click on a timer cell to its repaint (decade, p99 CPU)",
     "live recompute (12 codes, 40 segments)",
     "timer tick repaint (12 rows)",
-    "History open (1,110 visits, CPU)",
+    "History open (busiest patient, 1,000+ visits, CPU)",
     "patient search per keystroke (5,000 patients, CPU)",
     "KX year-to-date query (10 years × ~3,400 visits)",
     "one-visit superbill PDF (warm)",

@@ -340,15 +340,17 @@ def history_samples(
 def test_history_open_on_the_decade(
     qtbot: QtBot, qapp: QApplication, decade: tuple[Services, FakeClock, date]
 ) -> None:
-    """History of the patient with the most visits (1,110), from the call to its first paint."""
+    """History of the patient with the most visits, from the call to its first paint. The
+    demo year is made for the day the benchmark runs, so that patient's decade is 1,000 to
+    1,110 visits depending on the day (recorded beside the time)."""
     services, _, _ = decade
     patient_id, visits = services.db.execute(
         "SELECT patient_id, count(*) FROM visits GROUP BY patient_id ORDER BY 2 DESC LIMIT 1"
     ).fetchone()
     walls, cpus = history_samples(qapp, services, patient_id, 8)
-    assert visits >= 1110
+    assert visits >= 1000
     result = record(
-        "History open (1,110 visits, CPU)",
+        "History open (busiest patient, 1,000+ visits, CPU)",
         statistics.median(cpus),
         HISTORY_BUDGET_MS,
         "ms",
