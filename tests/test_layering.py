@@ -6,6 +6,7 @@ actually loads)."""
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -156,3 +157,24 @@ def test_importing_the_core_loads_no_heavy_library() -> None:
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+SQL_STATEMENT = re.compile(
+    r"^\s*(SELECT\s.+\sFROM\s|INSERT\s+INTO\s|UPDATE\s+\w+\s+SET\s|DELETE\s+FROM\s)",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+@pytest.mark.parametrize("relative", [m for m in MODULES if not m.startswith("storage/")])
+def test_sql_is_written_only_in_storage(relative: str) -> None:
+    """No statement text outside storage/ (the imports above do not see a statement run
+    through the store a service was given)."""
+    tree = ast.parse((PACKAGE / relative).read_text())
+    statements = [
+        node.value[:60]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and SQL_STATEMENT.match(node.value)
+    ]
+    assert statements == [], f"{relative} writes SQL: {statements}"

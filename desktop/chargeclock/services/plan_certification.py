@@ -58,12 +58,10 @@ class PlanCertification:
         self.ctx = ctx
 
     def _plan(self, plan_id: int) -> PlanOfCareRow:
-        row = self.ctx.db.execute(
-            "SELECT patient_id FROM plans_of_care WHERE id = ?", (plan_id,)
-        ).fetchone()
-        if row is None:
+        plan = patients.plan_of_care(self.ctx.db, plan_id)
+        if plan is None:
             raise InputError("plan_id", f"there is no plan of care {plan_id}")
-        return next(p for p in patients.plans_of_care(self.ctx.db, row[0]) if p.id == plan_id)
+        return plan
 
     def _practitioner(self, practitioner_id: int) -> None:
         found = payers.get_referring_provider(self.ctx.db, practitioner_id)

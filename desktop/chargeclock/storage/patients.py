@@ -175,6 +175,13 @@ def update_plan_of_care(
     )
 
 
+def plan_of_care(conn: Store, plan_id: int) -> PlanOfCareRow | None:
+    row = conn.execute(
+        f"SELECT {PLAN_COLUMNS} FROM plans_of_care WHERE id = ?", (plan_id,)
+    ).fetchone()
+    return None if row is None else plan_row(row)
+
+
 def plans_of_care(conn: Store, patient_id: int) -> list[PlanOfCareRow]:
     rows = conn.execute(
         f"SELECT {PLAN_COLUMNS} FROM plans_of_care WHERE patient_id = ? ORDER BY start_date, id",
