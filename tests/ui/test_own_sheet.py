@@ -1,7 +1,6 @@
 """A dialog (or the lock's cover) of the window inherits the window's theme and adds its own
-rules; one of its own sets the theme itself. The theme set again on a dialog of the window had
-each of its widgets match both copies of every rule, and kept the lock's cover at the usual
-type size under large type."""
+rules; one of its own sets the theme itself. The theme set again on a dialog of the window, at
+the usual size, kept the lock's cover at that size under large type."""
 
 from __future__ import annotations
 

@@ -105,8 +105,8 @@ def own_sheet(parent: _Styled | None, extra: str = "") -> str:
     ``parent`` or a widget above it carries the theme, which the dialog then inherits at the
     window's type size; the theme and ``extra`` for one of its own (a test's, say).
 
-    A dialog of the window that set the theme again had each of its widgets match both copies
-    of every rule: History on a decade's patient took some 10 ms longer to open."""
+    A dialog of the window that set the theme again, at the usual size, had to be restyled one
+    by one when large type was switched, and the lock's cover stayed at the usual size."""
     widget = parent
     while widget is not None:
         if widget.styleSheet().startswith(THEME_MARK):
