@@ -128,3 +128,12 @@ def test_a_date_field_holds_a_whole_date_in_either_type_size(
     room = edit.contentsRect().width() - 2 * 8  # the theme's padding
     assert edit.fontMetrics().horizontalAdvance(edit.text()) <= room
     assert edit.fontMetrics().horizontalAdvance(edit.placeholderText()) <= room
+    # and the visit a payment is for: its number and date whole (cut at the usual type)
+    finalized_visit(clinic)
+    history.refresh()
+    choice = history.for_visit
+    choice.setCurrentIndex(1)
+    text = choice.currentText()
+    assert text.startswith("#") and text.endswith(str(clinic.clock.now().year))
+    arrow = 32  # the theme's drop-down
+    assert choice.fontMetrics().horizontalAdvance(text) <= choice.width() - arrow - 2 * 8

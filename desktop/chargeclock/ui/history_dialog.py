@@ -171,9 +171,9 @@ class HistoryDialog(QDialog):
         bottom = QHBoxLayout()
         bottom.addLayout(pay_left, 1)
         form_box = group("New payment", form)
-        # The table takes the room the form leaves: 560 px at the usual type, more in large
-        # type (a width in pixels cut the date under large type).
-        form_box.setMaximumWidth(round(560 * self._scale()))
+        # The table takes the room the form leaves: 620 px at the usual type (a visit's number and
+        # date whole in "For visit"), 747 in large type (a width in pixels cut the date there).
+        form_box.setMaximumWidth(max(620, round(560 * self._scale())))
         bottom.addWidget(form_box)
 
         close = QPushButton("Close")
