@@ -270,7 +270,10 @@ class PatientRecords:
                 signed_date=signed_date,
             )
             self.ctx.audit("plan_of_care_added", "patient", patient_id, "", plan_id=plan_id)
-        return next(p for p in patients.plans_of_care(self.ctx.db, patient_id) if p.id == plan_id)
+        # as written (the patient's plans are not read back to find it)
+        return PlanOfCareRow(
+            plan_id, patient_id, certifying_provider_id, start_date, certified_through, signed_date
+        )
 
     def record_progress_report(
         self,

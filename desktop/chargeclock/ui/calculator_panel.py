@@ -71,16 +71,23 @@ def _section(title: str) -> QLabel:
     return label
 
 
+_COLUMNS: dict[str, float] = {}  # a font's key -> the code lines' column width in it
+
+
 def _code_column(font: QFont) -> float:
     """The width of each column of a code's line (its tab stops, one distance apart): the
     widest code (five characters, in bold) or the widest minutes ("120 min", "untimed"), and
-    a gap."""
-    bold = QFont(font)
-    bold.setBold(True)
-    plain = QFontMetricsF(font)
-    code = max(QFontMetricsF(bold).horizontalAdvance(c) for c in ("00000", "G0000"))
-    minutes = max(plain.horizontalAdvance(m) for m in ("000 min", "untimed"))
-    return max(code, minutes) + plain.horizontalAdvance("  ")
+    a gap. Measured once per font (each of the pooled lines asks)."""
+    key = font.key()
+    width = _COLUMNS.get(key)
+    if width is None:
+        bold = QFont(font)
+        bold.setBold(True)
+        plain = QFontMetricsF(font)
+        code = max(QFontMetricsF(bold).horizontalAdvance(c) for c in ("00000", "G0000"))
+        minutes = max(plain.horizontalAdvance(m) for m in ("000 min", "untimed"))
+        width = _COLUMNS[key] = max(code, minutes) + plain.horizontalAdvance("  ")
+    return width
 
 
 def _code_line(parent: QWidget) -> QLabel:

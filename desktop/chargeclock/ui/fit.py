@@ -58,7 +58,6 @@ PATIENTS_LEAST = 200  # the lists on the left
 PATIENTS_MOST = 280  # ...widened for the Today list's names up to this
 SMALLEST_SCREEN = 1024  # the narrowest screen the window fits
 HEADER_PADDING = 20  # a header section's padding and edges
-FIELD_PADDING = 24  # a field's padding (8 px a side), border and text margins
 
 
 class DisplayFit(QObject):
@@ -101,7 +100,7 @@ class DisplayFit(QObject):
         ]
         for button, long, _short in self.labels:
             button.setToolTip(long)
-        large = window.kept_large_type()
+        large = window.large_at_start  # the type the window was styled in
         self.large_type_action.setChecked(large)
         self.apply(large)
 
@@ -124,7 +123,7 @@ class DisplayFit(QObject):
         they take the window's theme (ui.theme.own_sheet)."""
         self.large = large
         factor = theme.scale(large)
-        size = theme.LARGE_POINT_SIZE if large else theme.BASE_POINT_SIZE
+        size = theme.point_size(large)
         # A style sheet set polishes every widget of the window again: only when it differs
         # (at start it is the one the window was built with).
         sheet = theme.stylesheet(size)
@@ -142,7 +141,8 @@ class DisplayFit(QObject):
         field = self.window.visits.add_code  # room for its shortest hint (and a typed code)
         font = QFont(field.font())
         font.setPointSize(size)
-        field.setMinimumWidth(QFontMetrics(font).horizontalAdvance(self.hints[-1]) + FIELD_PADDING)
+        hint = QFontMetrics(font).horizontalAdvance(self.hints[-1])
+        field.setMinimumWidth(hint + theme.FIELD_PADDING)
         self.fit_labels()  # the centre's least width, which the left panel's room depends on
         self.fit_today()
         self.fit_columns()
@@ -164,7 +164,7 @@ class DisplayFit(QObject):
         """The left panel as wide as the Today list's names need (taken from the centre,
         whose timers then shrink as they do on a narrow screen)."""
         patients = self.window.patients
-        size = theme.LARGE_POINT_SIZE if self.large else theme.BASE_POINT_SIZE
+        size = theme.point_size(self.large)
         least = max(PATIENTS_LEAST, least_width(patients.today_list, size, self._patients_most()))
         patients.setMinimumWidth(least)
         splitter = self.window.centralWidget()
@@ -292,7 +292,7 @@ class DisplayFit(QObject):
     def fit_hint(self) -> None:
         """The add-a-code field's hint, the longest form its width shows whole."""
         field = self.window.visits.add_code
-        room = field.width() - FIELD_PADDING
+        room = field.width() - theme.FIELD_PADDING
         metrics = field.fontMetrics()
         fits = [h for h in self.hints if metrics.horizontalAdvance(h) <= room]
         field.setPlaceholderText(fits[0] if fits else self.hints[-1])

@@ -94,11 +94,6 @@ def show_date(value: date | None) -> str:
     return value.strftime("%m/%d/%Y") if value else ""
 
 
-#: a date field's room beside its text: the theme's padding (8 px a side), border and QLineEdit's
-#: own margins
-DATE_PADDING = 24
-
-
 class _DateEdit(QLineEdit):
     """A date's line: at least as wide as a whole date and its hint in its own type (a width
     in pixels cut the date under large type)."""
@@ -107,7 +102,7 @@ class _DateEdit(QLineEdit):
         hint = super().minimumSizeHint()
         metrics = self.fontMetrics()
         text = max(metrics.horizontalAdvance(DATE_HINT), metrics.horizontalAdvance("00/00/0000"))
-        return QSize(max(hint.width(), text + DATE_PADDING), hint.height())
+        return QSize(max(hint.width(), text + theme.FIELD_PADDING), hint.height())
 
 
 class DateField(QWidget):

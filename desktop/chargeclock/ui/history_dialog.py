@@ -75,17 +75,16 @@ class HistoryDialog(QDialog):
         patient = services.records.patient(patient_id)
         self.setWindowTitle(f"History — {patient.last_name}, {patient.first_name}")
         self.setStyleSheet(theme.own_sheet(self.parentWidget(), FORM_STYLE))
-        self._build()
+        # How much larger than the usual type the dialog's is (large type: 16 pt to 12),
+        # asked before its widgets are made
+        self.ensurePolished()
+        scale = self.font().pointSizeF() / theme.BASE_POINT_SIZE
+        self._build(scale)
         self.refresh()
         # larger with large type, as far as the screen goes
-        fit_to_screen(self, round(1240 * self._scale()), round(700 * self._scale()))
+        fit_to_screen(self, round(1240 * scale), round(700 * scale))
 
-    def _scale(self) -> float:
-        """How much larger than the usual type the dialog's is (large type: 16 pt to 12)."""
-        self.ensurePolished()
-        return self.font().pointSizeF() / theme.BASE_POINT_SIZE
-
-    def _build(self) -> None:
+    def _build(self, scale: float) -> None:
         self.visits = _table(self)
         # Its columns' widths in characters of its own type, under the window's theme (large
         # type's too): measured with Qt's default font, the dates were cut under large type.
@@ -173,7 +172,7 @@ class HistoryDialog(QDialog):
         form_box = group("New payment", form)
         # The table takes the room the form leaves: 620 px at the usual type (a visit's number and
         # date whole in "For visit"), 747 in large type (a width in pixels cut the date there).
-        form_box.setMaximumWidth(max(620, round(560 * self._scale())))
+        form_box.setMaximumWidth(max(620, round(560 * scale)))
         bottom.addWidget(form_box)
 
         close = QPushButton("Close")

@@ -94,10 +94,8 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(START_SETTLES_MS, self, self._settle)
         # The theme at the type size kept (large type): set once, and a locked start's cover,
         # which inherits it, does not change size when the panels come.
-        large = self.kept_large_type()
-        self.setStyleSheet(
-            theme.stylesheet(theme.LARGE_POINT_SIZE if large else theme.BASE_POINT_SIZE)
-        )
+        self.large_at_start = self._kept_large_type()
+        self.setStyleSheet(theme.stylesheet(theme.point_size(self.large_at_start)))
         self._show_title()
         self.ticker = QTimer(self)
         self.ticker.setInterval(1000)
@@ -109,8 +107,9 @@ class MainWindow(QMainWindow):
         if content:
             self.build_content()
 
-    def kept_large_type(self) -> bool:
-        """Whether the clinic keeps large type; the usual type if it cannot be read now."""
+    def _kept_large_type(self) -> bool:
+        """Whether the clinic keeps large type; the usual type if it cannot be read now (read
+        once: the fit takes :attr:`large_at_start`)."""
         from chargeclock.services.display import Display
 
         try:

@@ -15,6 +15,8 @@ on at once.
 
 from __future__ import annotations
 
+from functools import cache
+
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QRegion
 from PySide6.QtWidgets import QAbstractItemView, QWidget
@@ -23,7 +25,8 @@ from chargeclock.ui import theme
 from chargeclock.ui.known_types import viewport as viewport_of
 
 
-def _cuts(radius: int) -> list[tuple[int, int, int]]:
+@cache  # a view's radius is the theme's: worked out once, not at each move or resize
+def _cuts(radius: int) -> tuple[tuple[int, int, int], ...]:
     """The rounding's rows, from a corner: (first row, rows, pixels left out of each), rows
     leaving out as many pixels merged: those outside the circle of the border's inside, with
     one pixel for the border and one for its anti-aliased edge."""
@@ -39,7 +42,7 @@ def _cuts(radius: int) -> list[tuple[int, int, int]]:
             runs[-1] = (first, rows + 1, cut)
         else:
             runs.append((row, 1, cut))
-    return runs
+    return tuple(runs)
 
 
 def corners_left_out(view: QWidget, viewport: QWidget, radius: int) -> QRegion:

@@ -239,7 +239,7 @@ def same_lines(before: tuple[str, str], after: tuple[str, str], label: QLabel) -
     for a, b in zip(old, new, strict=True):
         if a != b and not (a.isdigit() and b.isdigit() and a.isascii() and b.isascii()):
             return False
-    return _tabular_digits(label)
+    return _tabular_digits(label, new_font)
 
 
 _ONE_WIDTH: dict[str, bool] = {}  # font key -> its digits have one width
@@ -256,11 +256,20 @@ def digits_one_width(font: QFont, key: str) -> bool:
     return found
 
 
-def _tabular_digits(label: QLabel) -> bool:
-    font = label.font()
-    bold = QFont(font)
-    bold.setBold(True)  # the panels' rich texts set figures in bold too
-    return digits_one_width(font, font.key()) and digits_one_width(bold, bold.key())
+_TABULAR: dict[str, bool] = {}  # a label's font key -> its digits, plain and bold, have one width
+
+
+def _tabular_digits(label: QLabel, key: str | None = None) -> bool:
+    """Whether ``label``'s font (whose key is ``key``, when the caller has it) and its bold give
+    every digit one width: measured once per font, as a minute asks it of each changed line."""
+    found = _TABULAR.get(key) if key is not None else None
+    if found is None:
+        font = label.font()
+        key = font.key()
+        bold = QFont(font)
+        bold.setBold(True)  # the panels' rich texts set figures in bold too
+        found = _TABULAR[key] = digits_one_width(font, key) and digits_one_width(bold, bold.key())
+    return found
 
 
 class SteadyLines(Stack):

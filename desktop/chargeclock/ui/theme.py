@@ -22,6 +22,9 @@ ARROW_DOWN = ":/qt-project.org/styles/commonstyle/images/arrow-down-16.png"
 VIEW_BACKGROUND = "white"
 VIEW_RADIUS = 8
 FOCUS_FRAME = "#7f93ad"
+#: a line field's room beside its text: the padding below (8 px a side), its border and
+#: QLineEdit's own margins
+FIELD_PADDING = 24
 #: the least a finger can hit: every button, field, tick box and list row is at least this tall
 TOUCH = 40
 
@@ -29,6 +32,11 @@ TOUCH = 40
 def scale(large: bool) -> float:
     """How much bigger everything is with large type."""
     return LARGE_POINT_SIZE / BASE_POINT_SIZE if large else 1.0
+
+
+def point_size(large: bool) -> int:
+    """The type's size with large type or without."""
+    return LARGE_POINT_SIZE if large else BASE_POINT_SIZE
 
 
 #: how the theme's style sheet begins (:func:`own_sheet` looks for it)
