@@ -45,17 +45,13 @@ def _text(rng: random.Random, empty_ok: bool = True) -> str:
 
 
 def _seed(services: Any, rng: random.Random) -> None:
-    """Many patients with odd text and their payments in the period, and an adjustments table
-    (the second process writes it), all made up from ``rng``: seeded, so the same every run.
+    """Many patients with odd text and their payments in the period, and ledger adjustments
+    (the second process writes them), all made up from ``rng``: seeded, so the same every run.
     Written with SQL (not audited): the test closes its services itself."""
     db = services.db
     first, last = PERIOD
     with db.transaction():
-        db.execute(
-            "CREATE TABLE adjustments (id INTEGER PRIMARY KEY, visit_id INTEGER, "
-            "kind TEXT, note TEXT, amount_cents INTEGER)"
-        )
-        visits = [r[0] for r in db.execute("SELECT id FROM visits").fetchall()]
+        visits = db.execute("SELECT id, patient_id FROM visits").fetchall()
         for _ in range(300):
             patient = db.execute(
                 "INSERT INTO patients (last_name, first_name, date_of_birth, sex, address, "
@@ -74,13 +70,18 @@ def _seed(services: Any, rng: random.Random) -> None:
                 "VALUES (?, ?, ?, ?)",
                 (patient, rng.choice([first, last]).isoformat(), rng.randint(1, 10**7), "cash"),
             )
+            visit, owner = rng.choice(visits)
             db.execute(
-                "INSERT INTO adjustments (visit_id, kind, note, amount_cents) VALUES (?, ?, ?, ?)",
+                "INSERT INTO ledger_entries (patient_id, visit_id, entry_date, kind, "
+                "adjustment_type, amount_cents, note, recorded_at) "
+                "VALUES (?, ?, ?, 'adjustment', ?, ?, ?, '2026-03-02T15:00:00.000000Z')",
                 (
-                    rng.choice(visits),
+                    owner,
+                    rng.choice([None, visit]),
+                    rng.choice([first, last]).isoformat(),
+                    rng.choice(["contractual", "write_off", "refund"]),
+                    rng.choice([-1, 1]) * rng.randint(1, 10**6),
                     _text(rng),
-                    rng.choice([None, _text(rng)]),
-                    rng.choice([None, rng.randint(-(10**6), 10**6)]),
                 ),
             )
 
@@ -122,7 +123,7 @@ def test_two_processes_write_the_serial_bytes(
     assert len(started) == 1 and started[0].returncode == 0
     assert [(f.table, f.rows) for f in parallel.files] == [(f.table, f.rows) for f in serial.files]
     assert _files(tmp_path / "parallel") == _files(tmp_path / "serial")
-    assert [f.table for f in parallel.files][-1] == "adjustments"
+    assert [(f.table, f.rows) for f in parallel.files][-1] == ("adjustments", 300)
     assert {p.stat().st_mode & 0o777 for p in (tmp_path / "parallel").iterdir()} == {0o600}
 
 

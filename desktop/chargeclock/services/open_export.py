@@ -1,5 +1,5 @@
-"""The open export: a period's patients, visits, timer segments, claim lines, payments (and
-adjustments, where the database keeps them) as CSV or JSON files in a folder.
+"""The open export: a period's patients, visits, timer segments, claim lines, payments and the
+ledger's adjustments as CSV or JSON files in a folder.
 
 :func:`export_period` writes one file per table (``patients.csv`` … or ``patients.json`` …) and
 ``manifest.json`` (the period, the format, each file's rows). The formats are in
@@ -107,7 +107,7 @@ def export_period(
             )
         else:
             with open_tables.snapshot(conn):
-                specs = open_tables.present_tables(conn)
+                specs = list(open_tables.TABLES)
                 counts = {}
                 for spec in specs:
                     temp = new_temp(folder / f"{spec.name}.{fmt}", staged)

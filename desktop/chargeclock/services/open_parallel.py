@@ -78,7 +78,7 @@ def write_tables(
         # snapshot only once it is given its work below, so after the watch began
         worker = _Worker(db.reader_uri, folder / f"{SECOND[0]}.csv")
         with open_tables.snapshot(db):
-            specs = open_tables.present_tables(db)
+            specs = list(open_tables.TABLES)
             parts = []
             for spec in specs:
                 if spec.name in SECOND:

@@ -2,16 +2,14 @@
 
 A :class:`TableSpec` names the exported table, its columns (the exported name, the SQL that
 gives it and its kind) and which rows belong to a period. :data:`TABLES` is the list in export
-order; another table is one more entry. A table another version of the schema may lack is
-``optional``: it is exported only when the database has it, and a :func:`generic_spec` reads its
-columns from the table itself (money in ``*_cents`` columns, rows tied to the period through
-``visit_id`` or ``patient_id``).
+order; another table is one more entry.
 
 Which rows belong to the period ``first`` to ``last`` (both included):
 
 * visits dated in it; their timer segments and claim lines;
 * payments received in it;
-* patients with a visit or a payment in it.
+* the ledger's adjustments, refunds and reversals entered in it (``adjustments``);
+* patients with a visit, a payment or a ledger entry in it.
 
 Values come out as stored (dates ``YYYY-MM-DD``, moments UTC ISO-8601 text, flags 0/1) except
 money, which the statement itself writes as dollars with two places (``"1234.50"``, ``"-0.50"``),
@@ -52,7 +50,6 @@ class TableSpec(Struct, frozen=True):
     columns: tuple[Column, ...]
     where: str
     order: str
-    optional: bool = False
 
 
 def _c(name: str, kind: Kind = "text", sql: str | None = None) -> Column:
@@ -62,7 +59,8 @@ def _c(name: str, kind: Kind = "text", sql: str | None = None) -> Column:
 _VISITS_IN = "SELECT id FROM visits WHERE date_of_service BETWEEN :first AND :last"
 _PATIENTS_IN = (
     "SELECT patient_id FROM visits WHERE date_of_service BETWEEN :first AND :last "
-    "UNION SELECT patient_id FROM payments WHERE paid_on BETWEEN :first AND :last"
+    "UNION SELECT patient_id FROM payments WHERE paid_on BETWEEN :first AND :last "
+    "UNION SELECT patient_id FROM ledger_entries WHERE entry_date BETWEEN :first AND :last"
 )
 
 TABLES: tuple[TableSpec, ...] = (
@@ -158,51 +156,28 @@ TABLES: tuple[TableSpec, ...] = (
         "y.paid_on BETWEEN :first AND :last",
         "y.paid_on, y.id",
     ),
-    # The patient ledger's adjustments, where the schema has them: columns read from the table.
-    TableSpec("adjustments", "adjustments", (), "", "", optional=True),
+    # The patient ledger's own entries (payments and charges are the tables above): each as
+    # entered, never changed; a mistake is a reversal beside it.
+    TableSpec(
+        "adjustments",
+        "ledger_entries e",
+        (
+            _c("id", "int", "e.id"),
+            _c("patient_id", "int"),
+            _c("visit_id", "int"),
+            _c("entry_date", "date"),
+            _c("kind"),
+            _c("adjustment_type"),
+            _c("amount", "money", "amount_cents"),
+            _c("reverses_payment_id", "int"),
+            _c("reverses_entry_id", "int"),
+            _c("note"),
+            _c("recorded_at", "time"),
+        ),
+        "e.entry_date BETWEEN :first AND :last",
+        "e.entry_date, e.id",
+    ),
 )
-
-
-def has_table(conn: Store, name: str) -> bool:
-    """Whether the database has a table ``name``, asked of its catalogue: a statement that
-    fails would end the export's read transaction on PostgreSQL."""
-    if dialect_of(conn) == "postgresql":
-        sql = "SELECT count(*) FROM (SELECT to_regclass(?) AS t) r WHERE t IS NOT NULL"
-    else:
-        sql = "SELECT count(*) FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?"
-    return bool(conn.execute(sql, (name,)).fetchone()[0])
-
-
-def generic_spec(conn: Store, spec: TableSpec) -> TableSpec:
-    """``spec`` with the columns its table has: ``x_cents`` exported as money ``x``, and the
-    rows of the period's visits (``visit_id``) or else of its patients (``patient_id``)."""
-    cursor: Any = conn.execute(f"SELECT * FROM {spec.source} WHERE 1 = 0")
-    names = [d[0] for d in cursor.description]
-    columns = tuple(
-        Column(n.removesuffix("_cents"), n, "money")
-        if n.endswith("_cents")
-        else Column(n, n, "text")
-        for n in names
-    )
-    if "visit_id" in names:
-        where = f"visit_id IN ({_VISITS_IN})"
-    elif "patient_id" in names:
-        where = f"patient_id IN ({_PATIENTS_IN})"
-    else:
-        where = "1 = 1"
-    order = "id" if "id" in names else names[0]
-    return TableSpec(spec.name, spec.source, columns, where, order)
-
-
-def present_tables(conn: Store) -> list[TableSpec]:
-    """The exported tables this database has, each with its columns."""
-    out = []
-    for spec in TABLES:
-        if not spec.optional:
-            out.append(spec)
-        elif has_table(conn, spec.source):
-            out.append(generic_spec(conn, spec) if not spec.columns else spec)
-    return out
 
 
 #: what a spreadsheet runs as a formula at the start of a cell, and the escape itself

@@ -67,8 +67,8 @@ class ExportDialog(QDialog):
         form.addRow("Format", self.format)
         form.addRow("Folder", row)
         self.message = QLabel(
-            "Patients, visits, timer segments, claim lines and payments of the period, one file "
-            "each (docs/export.md).",
+            "Patients, visits, timer segments, claim lines, payments and the ledger's "
+            "adjustments of the period, one file each (docs/export.md).",
             self,
         )
         self.message.setWordWrap(True)
