@@ -89,7 +89,7 @@ def test_a_year_packet_on_the_decade(decade_db: Path, tmp_path: Path) -> None:
         patient_id, visits, _, _ = _year_of(services)
         run = _packet(services)
         run()
-        record(
+        result = record(
             "audit packet PDF, a year of the busiest patient (decade db)",
             median_ms(run, 3, warmup=0),
             PACKET_BUDGET_MS,
@@ -101,6 +101,7 @@ def test_a_year_packet_on_the_decade(decade_db: Path, tmp_path: Path) -> None:
         )
     finally:
         services.close(clean=False)
+    assert result.ok
 
 
 def test_a_decade_export(decade_db: Path, tmp_path: Path) -> None:

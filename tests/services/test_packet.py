@@ -6,6 +6,7 @@ tampered row shows as BROKEN; the requests it refuses."""
 from __future__ import annotations
 
 import io
+import json
 import re
 from datetime import date, timedelta
 
@@ -21,6 +22,7 @@ from tests.services.practice_data import DAY, Practice, small_practice, treat
 
 LAST = DAY + timedelta(days=2)
 REASON = "PTA minutes on 97110 were stopped late; corrected from the schedule"
+WRITE_OFF = "balance under the small-balance limit"
 
 
 @pytest.fixture
@@ -40,7 +42,34 @@ def practice(clinic: Clinic) -> Practice:
         reason=REASON,
     )
     services.visits.finalize(corrected)
+    # what else is done to a visit after it is billed: its claim printed, a write-off
+    services.filing.mark_sent(corrected, "printed", on=LAST)
+    services.ledger.add_adjustment(
+        practice.patient_id, "write_off", "4.00", on=LAST, visit_id=corrected, note=WRITE_OFF
+    )
     return practice
+
+
+def _raw_entries_about(services: Services, visit_ids: set[int]) -> dict[int, list[int]]:
+    """Each visit's audit entries, picked from the whole log as stored: the visit's own,
+    those whose details name the visit, and those of the payments and ledger entries whose rows
+    name it (read from their tables, not through the store's queries)."""
+    db = services.db
+    payments = dict(db.execute("SELECT id, visit_id FROM payments").fetchall())
+    ledger = dict(db.execute("SELECT id, visit_id FROM ledger_entries").fetchall())
+    out: dict[int, list[int]] = {v: [] for v in visit_ids}
+    rows = db.execute("SELECT id, entity, entity_id, details FROM audit_log ORDER BY id")
+    for entry_id, entity, entity_id, details in rows.fetchall():
+        named = json.loads(details).get("visit_id")
+        about = {
+            entity_id if entity == "visit" else None,
+            named,
+            payments.get(entity_id) if entity == "payment" else None,
+            ledger.get(entity_id) if entity == "ledger_entry" else None,
+        }
+        for visit in about & visit_ids:
+            out[visit].append(entry_id)
+    return out
 
 
 def _text(pdf: bytes) -> str:
@@ -63,9 +92,23 @@ def test_the_packet_text_holds_what_the_database_holds(practice: Practice) -> No
     ]
     assert [v.visit_id for v in packet.visits] == [v.id for v in period]
     assert "AUDIT PACKET" in text and "Jane Roe" in text
-    # the plan of care and the progress report
-    assert "02/23/2026 05/01/2026 02/25/2026 Dana Reyes" in text
-    assert "Progress reports 03/03/2026" in text
+    # the plan of care and the progress report, as the database holds them
+    plans = services.db.execute(
+        "SELECT c.start_date, c.certified_through, c.signed_date, p.name FROM plans_of_care c "
+        "JOIN providers p ON p.id = c.certifying_provider_id WHERE c.patient_id = ?",
+        (patient_id,),
+    ).fetchall()
+    assert plans
+    for *dates, provider in plans:
+        shown = " ".join(f"{date.fromisoformat(d):%m/%d/%Y}" for d in dates)
+        assert f"{shown} {provider}" in text
+    reports = services.db.execute(
+        "SELECT report_date FROM progress_reports WHERE patient_id = ? ORDER BY report_date",
+        (patient_id,),
+    ).fetchall()
+    assert reports
+    shown = ", ".join(f"{date.fromisoformat(r[0]):%m/%d/%Y}" for r in reports)
+    assert f"Progress reports {shown}" in text
     for visit in period:
         lines = services.visits.claim_lines(visit.id)
         if visit.status == "finalized":
@@ -87,12 +130,21 @@ def test_the_packet_text_holds_what_the_database_holds(practice: Practice) -> No
             shown = f"{segment.code} {segment.role} {start:%H:%M:%S} "
             shown += f"{stop:%H:%M:%S}" if stop else "running"
             assert shown in text, shown
-        for entry in services.records.visit_audit(visit.id):
+    # every entry about the packet's visits, found in the log as stored, with its reason
+    raw = _raw_entries_about(services, {v.id for v in period})
+    assert [[e.id for e in v.audit] for v in packet.visits] == [raw[v.id] for v in period]
+    by_id = {e.id: e for e in services.audit_entries()}
+    for visit in period:
+        for entry_id in raw[visit.id]:
+            entry = by_id[entry_id]
             assert f"{entry.id} {entry.at.astimezone(zone):%m/%d/%Y %H:%M:%S}" in text
             assert entry.action in text
             if entry.reason:
-                assert f"Reason: {entry.reason}" in text
-    assert f"Reason: {REASON}" in text
+                assert f"Reason: {_flat(entry.reason)}" in text
+    actions = {by_id[i].action for ids in raw.values() for i in ids}
+    # the packet reaches past the visit's own rows: a payment, a claim's filing, a write-off
+    assert {"payment_recorded", "claim_printed", "ledger_adjustment"} <= actions
+    assert f"Reason: {REASON}" in text and f"Reason: {WRITE_OFF}" in text
     report = services.verify_audit()
     assert report.ok and "verify-audit: intact" in text
     for line in report.lines():

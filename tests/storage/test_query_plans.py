@@ -43,6 +43,7 @@ GROWING = frozenset(
         "claim_lines",
         "claim_snapshots",
         "payments",
+        "ledger_entries",
         "audit_log",
         "diagnoses",
         "plans_of_care",
@@ -145,6 +146,7 @@ def _work_a_day(services: Services, clock: FakeClock, patient_id: int) -> None:
     visits.reopen_for_correction(visit_id, "wrong code")
     visits.finalize(visit_id)
     records.record_payment(patient_id, "20.00", "card", TODAY, visit_id)
+    services.ledger.add_adjustment(patient_id, "write_off", "5.00", on=TODAY, visit_id=visit_id)
     visits.history(patient_id)  # what History reads
     for visit in visits.visits_of_patient(patient_id):
         visits.claim_lines(visit.id)
@@ -254,9 +256,11 @@ def test_without_the_segment_index_a_tap_scans_every_segment(
 
 
 #: statements of a visit's reads and the indexes they must use: History's list of a visit's
-#: changes, a visit superbill's payments, a statement's period
+#: changes (and the packet's) with its payments' and ledger entries', a visit superbill's
+#: payments, a statement's period
 BY_INDEX = {
-    "FROM audit_log WHERE visit_id = ? AND entity = ?": "audit_log_visit",
+    "FROM audit_log WHERE visit_id = ? UNION": "audit_log_visit",
+    "FROM ledger_entries WHERE visit_id = ?": "ledger_entries_visit",
     "FROM payments WHERE visit_id IN": "payments_visit",
     "FROM claim_snapshots s WHERE patient_id = ?": "sqlite_autoindex_claim_snapshots_1",
     "FROM payments WHERE patient_id = ? AND paid_on BETWEEN": "payments_patient",

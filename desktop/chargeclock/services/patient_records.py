@@ -465,5 +465,6 @@ class PatientRecords:
         )
 
     def visit_audit(self, visit_id: int) -> list[AuditEntry]:
-        """The audit entries of a visit and of its timer segments, oldest first."""
-        return audit.entries_of_visit(self.ctx.db, visit_id)
+        """Every audit entry about a visit, oldest first: the visit's own, its timer segments',
+        its claim's filing, and those of the payments and ledger entries made against it."""
+        return audit.entries_about_visit(self.ctx.db, visit_id)

@@ -241,6 +241,23 @@ def entries_after(conn: Store, after_id: int) -> list[AuditEntry]:
     return [_entry(r) for r in rows]
 
 
+def entries_about_visit(conn: Store, visit_id: int) -> list[AuditEntry]:
+    """Every entry about a visit, in order: the visit's own, every entry whose details name it
+    (its timer segments, its claim's filing), and those of the payments and ledger entries made
+    against it (which name their own row). What a reviewer of the visit reads; each part is an
+    index lookup."""
+    rows = conn.execute(
+        f"SELECT {_COLUMNS} FROM audit_log WHERE entity = 'visit' AND entity_id = ? "
+        f"UNION SELECT {_COLUMNS} FROM audit_log WHERE visit_id = ? "
+        f"UNION SELECT {_COLUMNS} FROM audit_log WHERE entity = 'payment' AND entity_id IN "
+        "(SELECT id FROM payments WHERE visit_id = ?) "
+        f"UNION SELECT {_COLUMNS} FROM audit_log WHERE entity = 'ledger_entry' AND entity_id IN "
+        "(SELECT id FROM ledger_entries WHERE visit_id = ?) ORDER BY 1",
+        (visit_id, visit_id, visit_id, visit_id),
+    ).fetchall()
+    return [_entry(r) for r in rows]
+
+
 def entries_of_visit(conn: Store, visit_id: int) -> list[AuditEntry]:
     """A visit's entries and those of its timer segments (which name the visit), in order:
     two index lookups (the entity's, and the ``visit_id`` each entry keeps from its details)."""
