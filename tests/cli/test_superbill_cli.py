@@ -36,6 +36,7 @@ class Demo:
     visits: tuple[VisitRow, ...]  # their finalized visits in the quarter
     lines: dict[int, tuple[ClaimLineRow, ...]]  # frozen claim lines per visit
     payments_in_quarter: Decimal
+    adjusted_in_quarter: Decimal  # what the ledger's adjustments took off the balance
     open_visit_id: int
     practice_npi: str
 
@@ -60,10 +61,18 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
             (p.amount for p in services.records.payments(patient_id) if START <= p.paid_on <= END),
             Decimal(0),
         )
+        adjusted = -sum(
+            (
+                e.amount
+                for e in services.ledger.entries(patient_id)
+                if e.category == "adjustment" and START <= e.day <= END
+            ),
+            Decimal(0),
+        )
         open_id = next(v.id for v in services.visits.visits_of_day(TODAY) if v.status == "open")
         practice = services.records.practice()
         assert practice is not None and practice.npi
-        return Demo(path, patient_id, visits, lines, paid, open_id, practice.npi)
+        return Demo(path, patient_id, visits, lines, paid, adjusted, open_id, practice.npi)
     finally:
         services.close(clean=False)
 
@@ -166,7 +175,11 @@ def test_a_three_month_statement(demo: Demo, tmp_path: Path) -> None:
     total = sum((line.charge or Decimal(0) for line in all_lines), Decimal(0))
     assert _amount_after("Total charges", text) == total
     assert _amount_after("Payments received", text) == -demo.payments_in_quarter  # a credit
-    assert _amount_after("Balance due", text) == total - demo.payments_in_quarter
+    # the payer's contractual adjustments, posted with its payments, a credit too
+    assert demo.adjusted_in_quarter > 0
+    assert _amount_after("Adjustments", text) == -demo.adjusted_in_quarter
+    owed = total - demo.payments_in_quarter - demo.adjusted_in_quarter
+    assert _amount_after("Balance due", text) == owed
     assert "Period: 04/01/2026 – 06/30/2026" in text
     assert f"{len(demo.visits)} visits" in text
 

@@ -286,7 +286,8 @@ def demo_db() -> Path:
 @pytest.fixture(scope="session")
 def decade_db() -> Path:
     """Ten years of the demo clinic, every table (tests/perf/decade.py): ~32,500 visits,
-    ~112,000 timer segments, ~103,000 claim lines, ~31,000 payments, ~63,000 audit entries."""
+    ~112,000 timer segments, ~103,000 claim lines, ~31,000 payments, ~20,000 adjustments,
+    ~83,000 audit entries."""
     return decade_database()
 
 

@@ -1,13 +1,14 @@
 """The benchmarks' ten-year clinic, built from the demo year (which the real services write).
 
 The demo year (``chargeclock demo-db``: visits opened, timed and finalized through the visit
-service, payments and audit entries as the app writes them) is copied into the nine years
-before it with every billing table: visits, their codes, timer segments and untimed services,
-bills and claim lines, payments, plans of care and progress reports, all dates and times moved
-back by whole years, ids moved past the year's own. Today's open visits stay today's. Each
-copied visit and payment then gets its audit entry through :func:`chargeclock.storage.audit.
-append` (the same keyed, chained entry the app writes, covering the copied rows), so
-``verify-audit`` accepts the decade. Each patient gains the diagnoses of earlier episodes.
+service, payments, adjustments and audit entries as the app writes them) is copied into the nine
+years before it with every billing table: visits, their codes, timer segments and untimed
+services, bills and claim lines, payments and the ledger's adjustments, plans of care and
+progress reports, all dates and times moved back by whole years, ids moved past the year's own.
+Today's open visits stay today's. Each copied visit, payment and adjustment then gets its audit
+entry through :func:`chargeclock.storage.audit.append` (the same keyed, chained entry the app
+writes, covering the copied rows, with its reason), so ``verify-audit`` accepts the decade. Each
+patient gains the diagnoses of earlier episodes.
 
 The copy is bulk SQL for the rows (seconds, not the ten minutes ten demo years would take);
 the audit entries go one by one through the real append. :func:`add_patients` makes the
@@ -87,6 +88,17 @@ _COPIES: dict[str, tuple[dict[str, str], str]] = {
         },
         "visit_id IS NULL OR visit_id IN (SELECT id FROM copied)",
     ),
+    "ledger_entries": (
+        {
+            "id": "id + :ledger_entries",
+            "visit_id": "visit_id + :visits",
+            "entry_date": _back("entry_date"),
+            "reverses_payment_id": "reverses_payment_id + :payments",
+            "reverses_entry_id": "reverses_entry_id + :ledger_entries",
+            "recorded_at": _back("recorded_at"),
+        },
+        "visit_id IS NULL OR visit_id IN (SELECT id FROM copied)",
+    ),
     "plans_of_care": (
         {
             "id": "id + :plans_of_care",
@@ -140,16 +152,17 @@ def _copy_rows(conn: sqlite3.Connection, years: int) -> dict[str, int]:
 
 
 def _audit_copies(db: Database, tops: dict[str, int], years: int) -> int:
-    """One audit entry per copied visit and payment, like the demo year's own; their count."""
+    """One audit entry per copied visit, payment and adjustment, like the demo year's own;
+    their count."""
     conn = db.conn
     source = conn.execute(
-        "SELECT at, actor, action, entity, entity_id, details FROM audit_log "
+        "SELECT at, actor, action, entity, entity_id, reason, details FROM audit_log "
         "WHERE (action = 'visit_finalized' AND entity_id IN (SELECT id FROM copied)) "
-        "OR action = 'payment_recorded' ORDER BY id"
+        "OR action IN ('payment_recorded', 'ledger_adjustment') ORDER BY id"
     ).fetchall()
     written = 0
     for back in range(1, years):
-        for at, actor, action, entity, entity_id, details in source:
+        for at, actor, action, entity, entity_id, reason, details in source:
             moment = from_db_time(at)
             moment = moment.replace(year=moment.year - back)
             facts = json.loads(details)
@@ -159,12 +172,15 @@ def _audit_copies(db: Database, tops: dict[str, int], years: int) -> int:
                     v + back * tops["visits"] for v in facts.get("pooled_visit_ids", [])
                 ]
                 covers = refs_of_visits(db, [new_id])
+            elif entity == "ledger_entry":
+                new_id = entity_id + back * tops["ledger_entries"]
+                covers = [("ledger", new_id)]
             else:
                 new_id = entity_id + back * tops["payments"]
                 covers = [("payment", new_id)]
             audit.append(
                 db, at=moment, actor=actor, action=action, entity=entity, entity_id=new_id,
-                reason="", details=facts, covers=covers,
+                reason=reason, details=facts, covers=covers,
             )  # fmt: skip
             written += 1
     return written

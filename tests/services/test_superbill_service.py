@@ -151,7 +151,19 @@ def test_a_three_month_statement_lists_every_visit_and_the_payments_received(
     assert statement.total_units == sum(x.units for x in frozen)
     received = [p for p in demo.records.payments(patient_id) if start <= p.paid_on <= end]
     assert statement.total_payments == sum((p.amount for p in received), Decimal(0))
-    assert statement.balance == statement.total_charges - statement.total_payments
+    # the payer's contractual adjustments posted with its payments in the period
+    adjusted = [
+        e
+        for e in demo.ledger.entries(patient_id)
+        if e.category == "adjustment" and start <= e.day <= end
+    ]
+    assert [(a.date, a.amount) for a in statement.adjustments] == sorted(
+        (e.day, -e.amount) for e in adjusted
+    )
+    assert statement.adjustments
+    assert all(a.kind.startswith("Contractual") for a in statement.adjustments)
+    taken_off = sum((a.amount for a in statement.adjustments), Decimal(0))
+    assert statement.balance == statement.total_charges - statement.total_payments - taken_off
     assert (statement.kind, statement.period_from, statement.period_to) == ("statement", start, end)
 
 

@@ -2,8 +2,9 @@
 
 One practice, a PT and the PTA she supervises, Medicare and a commercial payer (and cash-pay
 patients), 40 patients, a year of visits up to ``today`` with timer segments and claim lines
-frozen by the engine, payments, plans of care and progress reports, each visit and payment with
-its audit entry, as the app writes them. One Medicare patient sits
+frozen by the engine, payments (with the payer's contractual adjustment beside each insurance
+payment), plans of care and progress reports, each visit, payment and adjustment with its audit
+entry, as the app writes them. One Medicare patient sits
 just under the KX threshold; one has a plan of care about to lapse. Allowed amounts for codes with
 no published figure are filled in as a clinic would, labelled "sample amounts, not Medicare
 figures". Same seed and same ``today`` give the same database. Everything is written in one
@@ -42,6 +43,7 @@ from chargeclock.storage import (
     amounts,
     audit,
     bills,
+    ledger,
     patients,
     payers,
     payments,
@@ -271,6 +273,41 @@ def _payments(
             share = (allowed * Decimal("0.80")).quantize(Decimal("0.01"))
             if share > 0:
                 _pay(ctx, patient_id, visit_id, paid_on, share, "insurance")
+                _contractual(ctx, patient_id, visit_id, paid_on, allowed)
+
+
+def _contractual(
+    ctx: Context, patient_id: int, visit_id: int, paid_on: date, allowed: Decimal
+) -> None:
+    """The payer's contractual adjustment, posted with its payment as a biller posts the
+    remittance: what the clinic charged above the allowed amount comes off the balance, which
+    leaves the patient's share."""
+    lines = bills.claim_lines_of_visits(ctx.db, [visit_id])
+    above = sum((line.charge or Decimal("0") for line in lines), Decimal("0")) - allowed
+    if above <= 0:
+        return
+    entry_id = ledger.insert_entry(
+        ctx.db,
+        patient_id=patient_id,
+        visit_id=visit_id,
+        entry_date=paid_on,
+        kind="adjustment",
+        adjustment_type="contractual",
+        amount=above,
+        note="charge above the payer's allowed amount",
+        recorded_at=ctx.now(),
+    )
+    ctx.audit(
+        "ledger_adjustment",
+        "ledger_entry",
+        entry_id,
+        "charge above the payer's allowed amount",
+        patient_id=patient_id,
+        kind="adjustment",
+        adjustment_type="contractual",
+        amount=above,
+        covers=[("ledger", entry_id)],
+    )
 
 
 def _pay(
