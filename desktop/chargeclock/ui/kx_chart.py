@@ -1,12 +1,13 @@
-"""One patient's KX year to date in the window, as the KX watch and History show it: the
-allowed amount (PT and SLP) through the year as a step line with the KX threshold and the
-review level across it (:func:`chargeclock.ui.qt_charts.year_lines`). For a patient Medicare
-does not pay there is no chart, only a line saying the threshold is Medicare's."""
+"""One patient's KX year to date in the window, as the KX watch and History ("KX year to
+date…") show it: the allowed amount (PT and SLP) through the year as a step line with the KX
+threshold and the review level across it (:func:`chargeclock.ui.qt_charts.year_lines`). For a
+patient Medicare does not pay there is no chart, only a line saying the threshold is Medicare's."""
 
 from __future__ import annotations
 
 from PySide6.QtCharts import QChart
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from chargeclock.services.kx_watch import on_medicare, year_curve
 from chargeclock.services.session import Services
@@ -21,6 +22,7 @@ class KxYearView(QWidget):
         self.services = services
         self.message = QLabel(self)
         self.message.setWordWrap(True)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.message.hide()
         self.chart_view = qt_charts.view(QChart())
         layout = QVBoxLayout(self)
@@ -60,3 +62,29 @@ class KxYearView(QWidget):
         self.message.setText(text)
         self.message.show()
         self.shown_patient = None
+
+
+class KxYearDialog(QDialog):
+    """A patient's chart of this year in a window of its own, opened from History."""
+
+    def __init__(self, services: Services, patient_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.patient_id = patient_id
+        patient = services.records.patient(patient_id)
+        self.setWindowTitle(f"KX year to date — {patient.last_name}, {patient.first_name}")
+        self.view = KxYearView(services, self)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(buttons)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Draw the year as it is now: a chart's size, or a line's when there is no chart."""
+        self.view.show_patient(self.patient_id, self.services.ctx.today().year)
+        if self.view.shown_patient is None:
+            self.resize(560, self.heightForWidth(560))
+        else:
+            self.resize(900, 520)
