@@ -224,6 +224,18 @@ def test_the_charts_draw_the_period(
     codes = dialog.figures.codes
     assert sets["CQ/CO units"] == [c.assistant_units for c in codes]
     assert sets["PT units"] == [c.units - c.assistant_units for c in codes]
+    (visits,) = dialog.views["Visits per code"].chart().series()
+    (per_code,) = visits.barSets()  # type: ignore[attr-defined]
+    assert per_code.label() == "visits"
+    assert [per_code.at(i) for i in range(per_code.count())] == [c.visits for c in codes]
+    labels = visits.attachedAxes()[0].categories()
+    assert labels == [c.code for c in codes] and any(c.visits > 1 for c in codes)
+    assert [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())] == [
+        "Visits and units",
+        "PT and CQ/CO units",
+        "Visits per code",
+        "Units per code",
+    ]
     assert "the assistant's share (CQ/CO)" in dialog.summary.text()
     saved = dialog.save(tmp_path / "charts.pdf")
     assert saved is not None and saved.read_bytes().startswith(b"%PDF")
