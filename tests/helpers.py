@@ -108,3 +108,34 @@ def tamper_store(db: Engine, *sql: str, table: str = "audit_log") -> None:
             db.execute(f"DROP TRIGGER IF EXISTS {trigger}")
         for statement in sql:
             db.execute(statement)
+
+
+#: the Okabe–Ito colours (Okabe and Ito, "Color Universal Design"): told apart with any colour
+#: vision
+OKABE_ITO = frozenset(
+    {"#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7"}
+)
+#: the least difference of CIE lightness (L*, 0 black to 100 white) between two series shown
+#: together: what a greyscale print keeps of a colour is its lightness. The closest pair the
+#: charts use, blue and bluish green, is 11.7 apart; vermillion and bluish green, 3.5 apart,
+#: print as one grey.
+MIN_GREY_STEP = 10.0
+
+
+def lightness(colour: str) -> float:
+    """CIE L* of an sRGB colour written ``#RRGGBB``."""
+
+    def linear(channel: str) -> float:
+        c = int(channel, 16) / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(colour[i : i + 2]) for i in (1, 3, 5))
+    y = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    return 116 * y ** (1 / 3) - 16 if y > 216 / 24389 else y * 24389 / 27
+
+
+def grey_steps(colours: list[str]) -> list[float]:
+    """The lightness differences of every pair of ``colours``."""
+    return [
+        abs(lightness(a) - lightness(b)) for i, a in enumerate(colours) for b in colours[i + 1 :]
+    ]

@@ -13,7 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 from chargeclock.domain.errors import InputError
-from chargeclock.services.kx_watch import kx_watch, year_curve
+from chargeclock.services.kx_watch import kx_watch, on_medicare, year_curve
 from chargeclock.services.packet import build_packet, packet_pdf
 from tests.services.conftest import Clinic
 from tests.services.practice_data import DAY, Practice, small_practice
@@ -90,3 +90,17 @@ def test_the_packet_draws_the_curve_with_both_lines(practice: Practice) -> None:
     total = packet.curves[0].points[-1][1]
     assert "KX threshold $2,480.00" in first and "review level $3,000.00" in first
     assert f"YTD ${total:,.2f}" in first
+
+
+def test_on_medicare_is_the_payer_s_medicare_flag(practice: Practice) -> None:
+    clinic = practice.clinic
+    records = clinic.services.records
+    commercial, _ = records.add_patient(
+        "Sato", "Ken", date(1980, 4, 5), payer_id=clinic.commercial_id, member_id="B77"
+    )
+    self_pay, _ = records.add_patient("Vale", "Ines", date(1990, 6, 7))
+    assert on_medicare(clinic.services, practice.patient_id)
+    assert not on_medicare(clinic.services, commercial.id)
+    assert not on_medicare(clinic.services, self_pay.id)
+    with pytest.raises(InputError, match="there is no patient 999"):
+        on_medicare(clinic.services, 999)

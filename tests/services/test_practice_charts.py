@@ -1,6 +1,6 @@
 """The practice charts' figures equal the frozen claim lines of finalized visits, per day and
 per code, with the assistant's (CQ/CO) share; long periods are counted by week or month; the
-PDF draws the three charts."""
+PDF draws the four charts on one page."""
 
 from __future__ import annotations
 
@@ -34,6 +34,7 @@ def test_per_day_and_per_code_equal_the_frozen_lines(practice: Practice) -> None
     by_day: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     by_code: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     visits: dict[str, set[int]] = defaultdict(set)
+    code_visits: dict[str, set[int]] = defaultdict(set)
     for visit_id, day, code, units, modifiers in rows:
         cq = units if {"CQ", "CO"} & set(modifiers.split()) else 0
         by_day[day][0] += units
@@ -41,6 +42,7 @@ def test_per_day_and_per_code_equal_the_frozen_lines(practice: Practice) -> None
         by_code[code][0] += units
         by_code[code][1] += cq
         visits[day].add(visit_id)
+        code_visits[code].add(visit_id)
     figures = practice_figures(services, DAY, LAST)
     assert figures.grain == "day"
     assert {p.start.isoformat(): [p.units, p.assistant_units] for p in figures.periods} == by_day
@@ -48,6 +50,7 @@ def test_per_day_and_per_code_equal_the_frozen_lines(practice: Practice) -> None
         d: len(v) for d, v in visits.items()
     }
     assert {c.code: [c.units, c.assistant_units] for c in figures.codes} == by_code
+    assert {c.code: c.visits for c in figures.codes} == {c: len(v) for c, v in code_visits.items()}
     assert sum(cq for _, cq in by_code.values()) == figures.assistant_units > 0
     assert figures.assistant_share == figures.assistant_units / figures.units
 
@@ -67,12 +70,12 @@ def test_long_periods_count_by_week_or_month(practice: Practice) -> None:
         practice_figures(services, LAST, DAY)
 
 
-def test_the_pdf_draws_the_three_charts(practice: Practice) -> None:
+def test_the_pdf_draws_the_four_charts_on_one_page(practice: Practice) -> None:
     figures = practice_figures(practice.clinic.services, DAY, LAST)
-    text = " ".join(
-        PdfReader(io.BytesIO(charts_pdf(figures, "Riverside PT"))).pages[0].extract_text().split()
-    )
+    (page,) = PdfReader(io.BytesIO(charts_pdf(figures, "Riverside PT"))).pages
+    text = " ".join(page.extract_text().split())
     assert "Visits and units per day" in text
     assert "Units per day: the therapist's and the assistant's (CQ/CO)" in text
+    assert "Visits per code: the visits each code was billed on" in text
     assert "Units per code, and the assistant's share" in text
     assert f"{figures.assistant_units} of {figures.units} units" in text

@@ -3,6 +3,7 @@ reason and leaves an audit entry shown beside the visit; payments are checked an
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -181,3 +182,52 @@ def test_opening_history_shows_the_selected_visit_once(
     dialog.refresh()  # a change elsewhere: the same visit stays selected, shown once more
     assert shown == [first, first]
     assert dialog.audit.count() > 0
+
+
+def test_kx_year_to_date_draws_the_patients_year_when_asked(
+    dialog: HistoryDialog, clinic: Clinic
+) -> None:
+    """History opens without the KX chart (its open budget); "KX year to date…" draws the
+    patient's year with both lines, and the chart follows what changes."""
+    assert dialog.kx_dialog is None
+    dialog.kx_button.click()
+    shown = dialog.kx_dialog
+    assert shown is not None and shown.isVisible()
+    view = shown.view
+    assert view.shown_patient == clinic.patient_id
+    chart = view.chart_view.chart()
+    assert chart.title() == "Quintero, Marisol: 2026 year to date (allowed, PT and SLP)"
+    names = [s.name() for s in chart.series()]
+    assert names == ["year to date", "KX threshold $2,480", "review level $3,000"]
+    assert view.message.isHidden()
+    services = clinic.services
+
+    def last_point() -> float:
+        curve = view.chart_view.chart().series()[0]
+        return float(curve.at(curve.count() - 1).y())  # type: ignore[attr-defined]
+
+    assert last_point() == pytest.approx(float(services.ytd_allowed(clinic.patient_id, 2026).total))
+    before = last_point()
+    clinic.clock.advance(days=1)
+    finalized_visit(clinic)
+    dialog.refresh()  # as a change published elsewhere does
+    assert last_point() > before
+    assert last_point() == pytest.approx(float(services.ytd_allowed(clinic.patient_id, 2026).total))
+    shown.close()
+    dialog.kx_button.click()  # asked again: the same window, shown again
+    assert dialog.kx_dialog is shown and shown.isVisible()
+
+
+def test_kx_year_to_date_of_a_patient_not_on_medicare_says_so(qtbot: QtBot, clinic: Clinic) -> None:
+    patient, _ = clinic.services.records.add_patient("Vale", "Ines", date(1990, 6, 7))
+    dialog = HistoryDialog(clinic.services, patient.id)
+    qtbot.addWidget(dialog)
+    dialog.kx_button.click()
+    assert dialog.kx_dialog is not None
+    view = dialog.kx_dialog.view
+    assert view.shown_patient is None
+    assert view.message.text() == (
+        "Vale, Ines is not on Medicare: the KX threshold and the review level apply to "
+        "Medicare patients only."
+    )
+    assert view.chart_view.isHidden() and view.chart_view.chart().series() == []

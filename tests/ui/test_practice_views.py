@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -168,6 +168,47 @@ def test_the_kx_watch_lists_medicare_patients_and_draws_the_picked_one(
     assert dialog.shown_patient == practice.hostile_id
 
 
+def test_the_kx_watch_on_a_patient_medicare_does_not_pay_draws_no_one_else(
+    qtbot: QtBot, window: MainWindow, practice: Practice
+) -> None:
+    """Opened on a commercial patient, no row is picked and no one's curve drawn: the chart's
+    place says the threshold is Medicare's (it picked the top row and drew that patient)."""
+    services = practice.clinic.services
+    patient, _ = services.records.add_patient(
+        "Sato", "Ken", date(1980, 4, 5), payer_id=practice.clinic.commercial_id, member_id="B77"
+    )
+    dialog = KxWatchDialog(services, patient.id, window)
+    qtbot.addWidget(dialog)
+    assert dialog.table.rowCount() == 3
+    assert dialog.table.selectionModel().selectedRows() == []
+    assert dialog.shown_patient is None
+    assert dialog.chart_view.chart().series() == []
+    assert dialog.year_view.message.text() == (
+        "Sato, Ken is not on Medicare: the KX threshold and the review level apply to "
+        "Medicare patients only."
+    )
+    dialog.table.selectRow(0)  # a patient picked in the list is drawn as before
+    assert dialog.shown_patient == kx_watch(services, 2026)[0].patient_id
+    assert dialog.year_view.message.isHidden() and len(dialog.chart_view.chart().series()) == 3
+
+
+def test_the_kx_watch_keeps_the_picked_patient_in_another_year(
+    qtbot: QtBot, window: MainWindow, practice: Practice
+) -> None:
+    services = practice.clinic.services
+    dialog = KxWatchDialog(services, None, window)
+    qtbot.addWidget(dialog)
+    rows = kx_watch(services, 2026)
+    assert dialog.shown_patient == rows[0].patient_id  # no one asked for: the top row
+    last = len(rows) - 1
+    dialog.table.selectRow(last)
+    dialog.year.setValue(2025)
+    assert dialog.shown_patient == rows[last].patient_id
+    assert "2025 year to date" in dialog.chart_view.chart().title()
+    (selected,) = dialog.table.selectionModel().selectedRows()
+    assert dialog.rows[selected.row()].patient_id == rows[last].patient_id
+
+
 def test_the_charts_draw_the_period(
     qtbot: QtBot, window: MainWindow, practice: Practice, tmp_path: Path
 ) -> None:
@@ -183,6 +224,18 @@ def test_the_charts_draw_the_period(
     codes = dialog.figures.codes
     assert sets["CQ/CO units"] == [c.assistant_units for c in codes]
     assert sets["PT units"] == [c.units - c.assistant_units for c in codes]
+    (visits,) = dialog.views["Visits per code"].chart().series()
+    (per_code,) = visits.barSets()  # type: ignore[attr-defined]
+    assert per_code.label() == "visits"
+    assert [per_code.at(i) for i in range(per_code.count())] == [c.visits for c in codes]
+    labels = visits.attachedAxes()[0].categories()
+    assert labels == [c.code for c in codes] and any(c.visits > 1 for c in codes)
+    assert [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())] == [
+        "Visits and units",
+        "PT and CQ/CO units",
+        "Visits per code",
+        "Units per code",
+    ]
     assert "the assistant's share (CQ/CO)" in dialog.summary.text()
     saved = dialog.save(tmp_path / "charts.pdf")
     assert saved is not None and saved.read_bytes().startswith(b"%PDF")

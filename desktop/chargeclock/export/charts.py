@@ -1,9 +1,9 @@
 """Charts for the PDFs, drawn with reportlab's graphics (a ``Drawing`` is a flowable).
 
 Readable by everyone and on a black-and-white printer: the colours are the Okabe–Ito palette
-(told apart with any colour vision), and every series differs by more than its colour too — a
-solid, dashed or dotted line, a hatch-free fill with a black edge, and its name written beside
-it rather than only in a legend.
+(told apart with any colour vision), and every series differs by more than its hue too — a grey
+of its own in print (:data:`SERIES`), a solid, dashed or dotted line, a bar's fill with a black
+edge, and its name written beside it or in a legend of swatches.
 """
 
 from __future__ import annotations
@@ -23,8 +23,10 @@ from chargeclock.export.styles import money
 PALETTE = tuple(
     colors.HexColor(c) for c in ("#0072B2", "#D55E00", "#009E73", "#E69F00", "#56B4E9", "#CC79A7")
 )
-#: bar fills, in an order whose greys differ: blue (dark), orange (light), bluish green (mid)
-BARS = (PALETTE[0], PALETTE[3], PALETTE[2], PALETTE[5])
+#: the series' colours, bars and lines alike, as in the window (:mod:`chargeclock.ui.qt_charts`):
+#: blue (dark grey in print), orange (light), bluish green (mid). No chart has more series than
+#: these: a fourth colour would print as grey as one of them
+SERIES = (PALETTE[0], PALETTE[3], PALETTE[2])
 #: a line's dash pattern by series: solid, dashed, dotted
 DASHES: tuple[tuple[float, ...] | None, ...] = (None, (5, 3), (1, 2))
 INK = colors.HexColor("#1B1F24")
@@ -43,7 +45,8 @@ def _scale(top: Decimal) -> Decimal:
 
 def kx_year_chart(curve: YearCurve, width: float, height: float) -> Drawing:
     """A patient's year-to-date allowed amount through ``curve.year`` as a step line, with the
-    KX threshold (dashed) and the review level (dotted) across the year, each named."""
+    KX threshold (dashed) and the review level (dotted) across the year, each named
+    (:data:`SERIES`, :data:`DASHES`)."""
     drawing = Drawing(width, height)
     left, bottom, right, top = 44.0, 16.0, width - 70.0, height - 14.0
     highest = max([curve.review_level, curve.threshold, *(v for _, v in curve.points)])
@@ -90,8 +93,8 @@ def kx_year_chart(curve: YearCurve, width: float, height: float) -> Drawing:
             )
         )
     for value, name, dash, colour in (
-        (curve.threshold, "KX threshold", DASHES[1], PALETTE[1]),
-        (curve.review_level, "review level", DASHES[2], PALETTE[2]),
+        (curve.threshold, "KX threshold", DASHES[1], SERIES[1]),
+        (curve.review_level, "review level", DASHES[2], SERIES[2]),
     ):
         drawing.add(
             Line(
@@ -124,7 +127,7 @@ def kx_year_chart(curve: YearCurve, width: float, height: float) -> Drawing:
     if previous is not None:
         last = curve.points[-1][0]
         points += [x(max(last, first)), previous]
-        drawing.add(PolyLine(points, strokeColor=PALETTE[0], strokeWidth=1.6))
+        drawing.add(PolyLine(points, strokeColor=SERIES[0], strokeWidth=1.6))
         # named in the right margin at its height, clear of the two levels' names
         label_y = previous - 2.5
         for value in (curve.threshold, curve.review_level):
@@ -162,9 +165,12 @@ def bar_chart(
     width: float,
     height: float,
 ) -> Drawing:
-    """Grouped bars: one group per label, one bar per series in :data:`BARS` (dark blue, light
+    """Grouped bars: one group per label, one bar per series in :data:`SERIES` (dark blue, light
     orange, mid green: apart in grey print too) with a black edge, the series named in a legend
-    of swatches; values written above the bars when there is room."""
+    of swatches; values written above the bars when there is room. More series than
+    :data:`SERIES` is an error: two would print alike."""
+    if len(series) > len(SERIES):
+        raise ValueError(f"{len(series)} series: a chart tells {len(SERIES)} apart in print")
     drawing = Drawing(width, height)
     left, bottom, right, top = 30.0, 22.0, width - 8.0, height - 26.0
     peak = max((v for _, values in series for v in values), default=0.0)
@@ -200,7 +206,7 @@ def bar_chart(
                     bottom,
                     bar,
                     h,
-                    fillColor=BARS[s % len(BARS)],
+                    fillColor=SERIES[s],
                     strokeColor=INK,
                     strokeWidth=0.3,
                 )
@@ -237,7 +243,7 @@ def bar_chart(
                 height - 21,
                 8,
                 6,
-                fillColor=BARS[s % len(BARS)],
+                fillColor=SERIES[s],
                 strokeColor=INK,
                 strokeWidth=0.3,
             )

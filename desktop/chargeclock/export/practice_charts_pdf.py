@@ -1,5 +1,6 @@
-"""The practice charts as a PDF: visits and units per day (week, month), units per code with
-the assistant's share (CQ/CO), drawn with reportlab graphics (:mod:`chargeclock.export.charts`:
+"""The practice charts as a PDF on one page: visits and units per day (week, month), the
+therapist's and the assistant's (CQ/CO) units, visits per code and units per code with the
+assistant's share, drawn with reportlab graphics (:mod:`chargeclock.export.charts`:
 colour-blind safe, readable in black and white)."""
 
 from __future__ import annotations
@@ -10,6 +11,9 @@ from chargeclock.domain.practice_figures import PracticeFigures
 from chargeclock.export.charts import bar_chart
 from chargeclock.export.letter_doc import letter_pdf
 from chargeclock.export.styles import day, para, typed
+
+#: a chart's height and the room between two: the four fit one Letter page
+HEIGHT, GAP = 145.0, 8.0
 
 
 def charts_story(figures: PracticeFigures, practice: str, width: float) -> list[Flowable]:
@@ -34,9 +38,9 @@ def charts_story(figures: PracticeFigures, practice: str, width: float) -> list[
                 ("units", [p.units for p in figures.periods]),
             ],
             width,
-            190,
+            HEIGHT,
         ),
-        Spacer(1, 12),
+        Spacer(1, GAP),
         bar_chart(
             f"Units per {per}: the therapist's and the assistant's (CQ/CO)",
             labels,
@@ -45,9 +49,17 @@ def charts_story(figures: PracticeFigures, practice: str, width: float) -> list[
                 ("CQ/CO units", [p.assistant_units for p in figures.periods]),
             ],
             width,
-            190,
+            HEIGHT,
         ),
-        Spacer(1, 12),
+        Spacer(1, GAP),
+        bar_chart(
+            "Visits per code: the visits each code was billed on",
+            [c.code for c in figures.codes],
+            [("visits", [c.visits for c in figures.codes])],
+            width,
+            HEIGHT,
+        ),
+        Spacer(1, GAP),
         bar_chart(
             "Units per code, and the assistant's share",
             [f"{c.code} {c.assistant_share:.0%}" for c in figures.codes],
@@ -56,7 +68,7 @@ def charts_story(figures: PracticeFigures, practice: str, width: float) -> list[
                 ("CQ/CO units", [c.assistant_units for c in figures.codes]),
             ],
             width,
-            190,
+            HEIGHT,
         ),
     ]
     return story

@@ -115,6 +115,15 @@ def kx_watch(services: Services, year: int | None = None) -> list[KxWatchRow]:
     return out
 
 
+def on_medicare(services: Services, patient_id: int) -> bool:
+    """Whether Medicare pays for ``patient_id`` (the KX threshold and the review level are
+    Medicare's); an unknown patient is named."""
+    payer_id = services.records.patient(patient_id).payer_id
+    return payer_id is not None and any(
+        p.id == payer_id and p.medicare for p in services.records.payers()
+    )
+
+
 def year_curve(services: Services, patient_id: int, year: int) -> YearCurve:
     """The patient's year-to-date through ``year``: the prior spend at 1 January, then the
     total after each date of service."""

@@ -1,6 +1,6 @@
 """The practice charts in the window (QtCharts): over a period, visits and units per day (week,
-month), the therapist's and the assistant's (CQ/CO) units, and units per code with the
-assistant's share; Save PDF… writes the same charts drawn with reportlab."""
+month), the therapist's and the assistant's (CQ/CO) units, visits per code, and units per code
+with the assistant's share; Save PDF… writes the same charts drawn with reportlab."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ from chargeclock.ui.export_dialog import ask_pdf_path, date_edit, picked, save_p
 
 
 class ChartsDialog(QDialog):
-    """A period and its three charts, one tab each."""
+    """A period and its four charts, one tab each."""
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -42,7 +42,7 @@ class ChartsDialog(QDialog):
         self.summary = QLabel(self)
         self.tabs = QTabWidget(self)
         self.views = {}
-        for name in ("Visits and units", "PT and CQ/CO units", "Units per code"):
+        for name in ("Visits and units", "PT and CQ/CO units", "Visits per code", "Units per code"):
             view = qt_charts.view(QChart())
             self.views[name] = view
             self.tabs.addTab(view, name)
@@ -90,6 +90,11 @@ class ChartsDialog(QDialog):
                     ("PT units", [p.units - p.assistant_units for p in periods]),
                     ("CQ/CO units", [p.assistant_units for p in periods]),
                 ],
+            ),
+            "Visits per code": qt_charts.bars(
+                "Visits per code: the visits each code was billed on",
+                [c.code for c in figures.codes],
+                [("visits", [c.visits for c in figures.codes])],
             ),
             "Units per code": qt_charts.bars(
                 "Units per code, and the assistant's share",

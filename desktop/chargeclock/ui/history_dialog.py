@@ -1,10 +1,14 @@
 """A patient's history: visits with their units, modifiers, charges and payments; the audit
 entries of the selected visit; reopening a finalized visit for correction (a reason is required
-and is kept in the audit log); entering a payment."""
+and is kept in the audit log); entering a payment. "KX year to date…" draws the patient's year
+against the KX threshold and the review level in a window of its own
+(:class:`~chargeclock.ui.kx_chart.KxYearDialog`), made when asked for: QtCharts loads then, and
+opening History costs nothing more than the button."""
 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -44,6 +48,9 @@ from chargeclock.ui.history_model import (
     VisitHistoryModel,
     dollars,
 )
+
+if TYPE_CHECKING:
+    from chargeclock.ui.kx_chart import KxYearDialog
 
 # Column widths, in characters of the dialog's font, of the columns that are not stretched
 # (sizing to contents would measure every cell of every row).
@@ -175,9 +182,13 @@ class HistoryDialog(QDialog):
         form_box.setMaximumWidth(max(620, round(560 * scale)))
         bottom.addWidget(form_box)
 
+        self.kx_button = QPushButton("KX year to date…")
+        self.kx_button.clicked.connect(self.show_kx)
+        self.kx_dialog: KxYearDialog | None = None
         close = QPushButton("Close")
         close.clicked.connect(self.accept)
         buttons = QHBoxLayout()
+        buttons.addWidget(self.kx_button)
         buttons.addStretch(1)
         buttons.addWidget(close)
         layout = QVBoxLayout(self)
@@ -221,6 +232,19 @@ class HistoryDialog(QDialog):
             self.visits.selectRow(0)
         if not self._shown:  # the selection did not change: its visit shown as it is now
             self._visit_selected()
+        if self.kx_dialog is not None and self.kx_dialog.isVisible():
+            self.kx_dialog.refresh()
+
+    def show_kx(self) -> None:
+        """The patient's KX chart of this year, in its own window (made the first time)."""
+        if self.kx_dialog is None:
+            from chargeclock.ui.kx_chart import KxYearDialog
+
+            self.kx_dialog = KxYearDialog(self.services, self.patient_id, self)
+        else:
+            self.kx_dialog.refresh()
+        self.kx_dialog.show()
+        self.kx_dialog.raise_()
 
     def selected_visit(self) -> VisitRow | None:
         rows = self.visits.selectionModel().selectedRows() if self.visits.selectionModel() else []

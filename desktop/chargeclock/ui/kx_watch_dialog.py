@@ -1,10 +1,11 @@
 """The KX watch in the window (:mod:`chargeclock.services.kx_watch`): Medicare patients by their
 year-to-date against the KX threshold and the review level, with each one's forecast; picking a
-patient draws their year-to-date through the year with both lines (QtCharts)."""
+patient draws their year-to-date through the year with both lines (QtCharts). Opened on a patient
+Medicare does not pay, no one is picked and the chart's place says so."""
 
 from __future__ import annotations
 
-from PySide6.QtCharts import QChart
+from PySide6.QtCore import QSignalBlocker
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -16,10 +17,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from chargeclock.services.kx_watch import KxWatchRow, kx_watch, year_curve
+from chargeclock.services.kx_watch import KxWatchRow, kx_watch
 from chargeclock.services.session import Services
-from chargeclock.ui import qt_charts
 from chargeclock.ui.day_sheet_dialog import fill
+from chargeclock.ui.kx_chart import KxYearView
 
 HEADERS = [
     "Patient",
@@ -68,7 +69,8 @@ class KxWatchDialog(QDialog):
         self.year = QSpinBox(self)
         self.year.setRange(2018, 2100)
         self.year.setValue(services.ctx.today().year)
-        self.year.valueChanged.connect(lambda _: self.refresh())
+        # another year keeps the patient shown (or asked for), not the top row
+        self.year.valueChanged.connect(lambda _: self.refresh(self.patient_id))
         self.note = QLabel(self)
         self.note.setWordWrap(True)
         self.table = QTableWidget(self)
@@ -76,7 +78,8 @@ class KxWatchDialog(QDialog):
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
         self.table.itemSelectionChanged.connect(self._picked)
-        self.chart_view = qt_charts.view(QChart())
+        self.year_view = KxYearView(services, self)
+        self.chart_view = self.year_view.chart_view
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         top = QHBoxLayout()
@@ -87,12 +90,21 @@ class KxWatchDialog(QDialog):
         layout.addLayout(top)
         layout.addWidget(self.note)
         layout.addWidget(self.table, 3)
-        layout.addWidget(self.chart_view, 2)
+        layout.addWidget(self.year_view, 2)
         layout.addWidget(buttons)
         self.rows: list[KxWatchRow] = []
+        #: the patient asked for or picked
+        self.patient_id: int | None = None
         self.refresh(patient_id)
 
+    @property
+    def shown_patient(self) -> int | None:
+        """The patient whose chart is drawn."""
+        return self.year_view.shown_patient
+
     def refresh(self, patient_id: int | None = None) -> None:
+        """The year's rows, and ``patient_id``'s chart: picked in the table if they are listed,
+        said not to be on Medicare if they are not; the top row when no one is asked for."""
         self.rows = kx_watch(self.services, self.year.value())
         figures = self.services.book.year(self.year.value())
         self.note.setText(
@@ -103,26 +115,25 @@ class KxWatchDialog(QDialog):
         )
         fill(self.table, HEADERS, [row_texts(r) for r in self.rows])
         ids = [r.patient_id for r in self.rows]
-        pick = ids.index(patient_id) if patient_id in ids else 0
-        if self.rows:
-            self.table.selectRow(pick)
-            self.show_patient(self.rows[pick].patient_id)
+        if patient_id is None and ids:
+            patient_id = ids[0]
+        self.patient_id = patient_id
+        with QSignalBlocker(self.table):  # drawn once, below
+            if patient_id in ids:
+                self.table.selectRow(ids.index(patient_id))
+            else:
+                self.table.clearSelection()
+        if patient_id is None:
+            self.year_view.show_message(f"No Medicare patient in {self.year.value()}.")
+        else:
+            self.show_patient(patient_id)
 
     def _picked(self) -> None:
         selected = self.table.selectionModel().selectedRows()
         if selected:
-            self.show_patient(self.rows[selected[0].row()].patient_id)
+            self.patient_id = self.rows[selected[0].row()].patient_id
+            self.show_patient(self.patient_id)
 
     def show_patient(self, patient_id: int) -> None:
         """Draw ``patient_id``'s year to date through the year with both lines."""
-        year = self.year.value()
-        curve = year_curve(self.services, patient_id, year)
-        name = next((r.name for r in self.rows if r.patient_id == patient_id), "")
-        chart = qt_charts.year_lines(
-            f"{name}: {year} year to date (allowed, PT and SLP)",
-            year,
-            [(d, float(v)) for d, v in curve.points],
-            [("KX threshold", float(curve.threshold)), ("review level", float(curve.review_level))],
-        )
-        qt_charts.replace_chart(self.chart_view, chart)
-        self.shown_patient = patient_id
+        self.year_view.show_patient(patient_id, self.year.value())

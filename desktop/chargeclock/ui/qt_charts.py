@@ -59,14 +59,16 @@ def view(chart: QChart) -> QChartView:
 def bars(
     title: str, labels: Sequence[str], series: Sequence[tuple[str, Sequence[float]]]
 ) -> QChart:
-    """Grouped bars, one set per series (solid, hatched …) over the ``labels``."""
+    """Grouped bars, one set per series (solid, hatched …) over the ``labels``. More series
+    than :data:`PATTERNS` is an error: two would print alike."""
+    if len(series) > len(PATTERNS):
+        raise ValueError(f"{len(series)} series: a chart tells {len(PATTERNS)} apart in print")
     chart = _chart(title)
     bar_series = QBarSeries()
     for index, (name, values) in enumerate(series):
         bar_set = QBarSet(name)
         bar_set.append([float(v) for v in values])
-        colour = QColor(PALETTE[index % len(PALETTE)])
-        brush = QBrush(colour, PATTERNS[index % len(PATTERNS)])
+        brush = QBrush(QColor(PALETTE[index]), PATTERNS[index])
         bar_set.setBrush(brush)
         bar_set.setPen(QPen(QColor("#1B1F24"), 0.8))
         bar_series.append(bar_set)
@@ -104,6 +106,8 @@ def year_lines(
     """A year-to-date step line through ``year`` with each of ``levels`` (the KX threshold, the
     review level) as a dashed or dotted line across the year, each named in the legend. The
     x axis is the day of the year, labelled by month."""
+    if len(levels) >= len(LINES):
+        raise ValueError(f"{len(levels) + 1} lines: a chart tells {len(LINES)} apart in print")
     chart = _chart(title)
     end = _day_number(date(year, 12, 31))
     ytd = QLineSeries()
@@ -121,7 +125,7 @@ def year_lines(
         line.setName(f"{name} ${value:,.0f}")
         line.append(1.0, value)
         line.append(end, value)
-        line.setPen(QPen(QColor(PALETTE[index % len(PALETTE)]), 2, LINES[index % len(LINES)]))
+        line.setPen(QPen(QColor(PALETTE[index]), 2, LINES[index]))
         every.append(line)
     axis_x = QCategoryAxis()
     axis_x.setRange(1.0, end)
