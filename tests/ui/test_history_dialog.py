@@ -103,6 +103,31 @@ def test_payment_is_checked_and_recorded(dialog: HistoryDialog, clinic: Clinic) 
     assert "balance $70.00" in dialog.balance.text()
 
 
+def test_the_balance_is_the_ledgers_with_its_adjustments_and_reversals(
+    dialog: HistoryDialog, clinic: Clinic
+) -> None:
+    """A write-off, a refund and a payment reversed (entered from the ledger, elsewhere) show
+    in History's sums at once: its balance is the ledger's."""
+    services = clinic.services
+    visit = services.visits.visits_of_patient(clinic.patient_id)[0].id
+    first = services.records.record_payment(clinic.patient_id, "30.00", "card", visit_id=visit)
+    services.records.record_payment(clinic.patient_id, "10.00", "cash", visit_id=visit)
+    services.ledger.add_adjustment(clinic.patient_id, "write_off", "5.00", visit_id=visit)
+    services.ledger.add_adjustment(clinic.patient_id, "refund", "2.50")
+    services.ledger.reverse_payment(first.id, "card declined")
+    dialog.refresh()
+    ledger = services.ledger.ledger(clinic.patient_id)
+    assert (ledger.charges, ledger.payments, ledger.adjustments) == (
+        Decimal("90.00"),
+        Decimal("10.00"),
+        Decimal("2.50"),
+    )
+    assert dialog.balance.text() == (
+        "Charges $90.00 · paid $10.00 · adjustments $2.50 · balance $77.50"
+    )
+    assert ledger.balance == Decimal("77.50")
+
+
 def test_the_tables_are_sound_models(qtmodeltester: ModelTester, dialog: HistoryDialog) -> None:
     qtmodeltester.check(dialog.visit_model)
     qtmodeltester.check(dialog.payment_model)

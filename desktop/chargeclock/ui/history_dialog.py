@@ -219,9 +219,14 @@ class HistoryDialog(QDialog):
         self.visit_model.set_rows(summaries, paid_by_visit)
         self.payment_model.set_payments(payments)
         total_charges = self.visit_model.total_charges()
+        # the ledger's own entries: a payment reversed is no longer paid; adjustments (a
+        # contractual one, a write-off, a refund) change what is owed
+        reversed_payments, adjusted = services.ledger.posted_totals(self.patient_id)
+        paid -= reversed_payments
+        adjustments = f" · adjustments {dollars(adjusted)}" if adjusted else ""
         self.balance.setText(
-            f"Charges {dollars(total_charges)} · paid {dollars(paid)} · "
-            f"balance {dollars(total_charges - paid)}"
+            f"Charges {dollars(total_charges)} · paid {dollars(paid)}{adjustments} · "
+            f"balance {dollars(total_charges - paid - adjusted)}"
         )
         self.visit_choices.set_visits(summaries)
         self.for_visit.setCurrentIndex(0)
