@@ -67,8 +67,9 @@ VISIT_AUDIT_BUDGET_MS = 2.0
 
 
 def test_a_visits_audit_entries(decade_db: Path, tmp_path: Path) -> None:
-    """History's list of a selected visit's changes (its entries and its timer segments'), on
-    ten years of audit entries: read by the visit (an index), not by a scan of the log."""
+    """History's list of a selected visit's changes (every entry about it: its own, its timer
+    segments', its payments' and adjustments'), on ten years of audit entries: read by the
+    visit (indexes), not by a scan of the log."""
     database = tmp_path / "decade.sqlite3"
     shutil.copyfile(decade_db, database)
     services = Services.open(database, FakeClock())

@@ -37,7 +37,8 @@ def _as_before_the_step_then_take_it(services: Services) -> None:
 
 
 def _expected(services: Services, visit_id: int) -> list[int]:
-    """The ids of a visit's entries and its segments' by their details: what History lists."""
+    """The ids of a visit's entries and its segments' by their details: what History lists for
+    these visits, which have no payment or ledger entry of their own."""
     return [
         e.id
         for e in audit.entries(services.db)

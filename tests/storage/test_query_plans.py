@@ -134,6 +134,8 @@ def _work_a_day(services: Services, clock: FakeClock, patient_id: int) -> None:
     visits.toggle_timer(visit_id, "97110", "PT")
     clock.advance(120)
     visits.stop_all(visit_id)
+    visits.start_timer(visit_id, "97140", "PT")
+    visits.undo_last_tap(visit_id)  # Ctrl+Z reads the visit's and its segments' entries
     visits.set_untimed(visit_id, "97010", "PT")
     segment = visits.visit_state(visit_id).codes[0].spans[0]
     visits.edit_segment(
@@ -255,10 +257,11 @@ def test_without_the_segment_index_a_tap_scans_every_segment(
         conn.close()
 
 
-#: statements of a visit's reads and the indexes they must use: History's list of a visit's
-#: changes (and the packet's) with its payments' and ledger entries', a visit superbill's
-#: payments, a statement's period
+#: statements of a visit's reads and the indexes they must use: the undo of a tap's look at the
+#: visit's entries, History's list of a visit's changes (and the packet's) with its payments'
+#: and ledger entries', a visit superbill's payments, a statement's period
 BY_INDEX = {
+    "FROM audit_log WHERE visit_id = ? AND entity = ?": "audit_log_visit",
     "FROM audit_log WHERE visit_id = ? UNION": "audit_log_visit",
     "FROM ledger_entries WHERE visit_id = ?": "ledger_entries_visit",
     "FROM payments WHERE visit_id IN": "payments_visit",

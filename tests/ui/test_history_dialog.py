@@ -126,6 +126,10 @@ def test_the_balance_is_the_ledgers_with_its_adjustments_and_reversals(
         "Charges $90.00 · paid $10.00 · adjustments $2.50 · balance $77.50"
     )
     assert ledger.balance == Decimal("77.50")
+    # the visit's Paid column agrees with the sum; the reversed payment is listed, marked
+    assert dialog.visit_model.text(0, 6) == "$10.00"
+    methods = [dialog.payment_model.text(r, 2) for r in range(dialog.payment_model.rowCount())]
+    assert sorted(methods) == ["card (reversed)", "cash"]
 
 
 def test_the_tables_are_sound_models(qtmodeltester: ModelTester, dialog: HistoryDialog) -> None:
@@ -233,9 +237,11 @@ def test_kx_year_to_date_draws_the_patients_year_when_asked(
 
     assert last_point() == pytest.approx(float(services.ytd_allowed(clinic.patient_id, 2026).total))
     before = last_point()
+    shown.resize(700, 430)  # the user's size stays as the chart is redrawn
     clinic.clock.advance(days=1)
     finalized_visit(clinic)
     dialog.refresh()  # as a change published elsewhere does
+    assert (shown.width(), shown.height()) == (700, 430)
     assert last_point() > before
     assert last_point() == pytest.approx(float(services.ytd_allowed(clinic.patient_id, 2026).total))
     shown.close()

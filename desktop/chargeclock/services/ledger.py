@@ -106,18 +106,20 @@ class LedgerService:
         day = as_of or self.ctx.today()
         return build_ledger([e for e in self.entries(patient_id) if e.day <= day], day)
 
-    def posted_totals(self, patient_id: int) -> tuple[Decimal, Decimal]:
-        """What the ledger's own entries change in the patient's totals, without building the
-        whole ledger: (the payments reversed, to take off what was paid; the adjustments, net of
-        their reversals, to take off the balance). Charges less payments less both is the
-        balance the ledger shows."""
-        reversed_payments = adjustments = Decimal(0)
+    def posted(self, patient_id: int) -> tuple[frozenset[int], Decimal]:
+        """What the ledger's own entries change in the patient's payments and balance, without
+        building the whole ledger (one indexed query): the ids of the payments reversed (no
+        longer paid), and the adjustments net of their reversals (what they take off the
+        balance). Charges less the payments not reversed less the adjustments is the ledger's
+        balance."""
+        reversed_payments: set[int] = set()
+        adjustments = Decimal(0)
         for row in store.entries_of(self.ctx.db, patient_id):
-            if row.kind == "payment_reversal":
-                reversed_payments -= row.amount  # stored negative: it adds back
+            if row.reverses_payment_id is not None:
+                reversed_payments.add(row.reverses_payment_id)
             else:
                 adjustments += row.amount
-        return reversed_payments, adjustments
+        return frozenset(reversed_payments), adjustments
 
     def adjustments_between(self, patient_id: int, start: date, end: date) -> list[Adjustment]:
         """The ledger entries dated ``start`` to ``end`` (adjustments, refunds, reversals of a

@@ -208,21 +208,22 @@ class HistoryDialog(QDialog):
         services = self.services
         summaries = services.visits.history(self.patient_id)
         payments = services.records.payments(self.patient_id)
+        # the ledger's own entries: a payment reversed is no longer paid (listed, marked);
+        # adjustments (a contractual one, a write-off, a refund) change what is owed
+        reversed_payments, adjusted = services.ledger.posted(self.patient_id)
         paid_by_visit: dict[int, Decimal] = {}
         paid = Decimal(0)
         for payment in payments:
+            if payment.id in reversed_payments:
+                continue
             paid += payment.amount
             if payment.visit_id is not None:
                 paid_by_visit[payment.visit_id] = (
                     paid_by_visit.get(payment.visit_id, Decimal(0)) + payment.amount
                 )
         self.visit_model.set_rows(summaries, paid_by_visit)
-        self.payment_model.set_payments(payments)
+        self.payment_model.set_payments(payments, reversed_payments)
         total_charges = self.visit_model.total_charges()
-        # the ledger's own entries: a payment reversed is no longer paid; adjustments (a
-        # contractual one, a write-off, a refund) change what is owed
-        reversed_payments, adjusted = services.ledger.posted_totals(self.patient_id)
-        paid -= reversed_payments
         adjustments = f" · adjustments {dollars(adjusted)}" if adjusted else ""
         self.balance.setText(
             f"Charges {dollars(total_charges)} · paid {dollars(paid)}{adjustments} · "

@@ -121,8 +121,14 @@ class PaymentsModel(_TextRows):
     RIGHT_ALIGNED = frozenset({1})
     _rows: list[PaymentRow]
 
-    def set_payments(self, rows: Sequence[PaymentRow]) -> None:
-        """``rows`` oldest first (by the day paid, then as entered), as the store lists them."""
+    _reversed: frozenset[int] = frozenset()
+
+    def set_payments(
+        self, rows: Sequence[PaymentRow], reversed_ids: frozenset[int] = frozenset()
+    ) -> None:
+        """``rows`` oldest first (by the day paid, then as entered), as the store lists them;
+        those of ``reversed_ids`` were reversed in the ledger (said beside their method)."""
+        self._reversed = reversed_ids
         self._reset(rows[::-1])
 
     def text(self, row: int, column: int) -> str:
@@ -132,7 +138,8 @@ class PaymentsModel(_TextRows):
         if column == 1:
             return dollars(payment.amount)
         if column == 2:
-            return payment.method
+            reversed_ = payment.id in self._reversed
+            return f"{payment.method} (reversed)" if reversed_ else payment.method
         return f"#{payment.visit_id}" if payment.visit_id else "—"
 
 

@@ -80,11 +80,13 @@ class KxYearDialog(QDialog):
         layout.addWidget(self.view, 1)
         layout.addWidget(buttons)
         self.refresh()
-
-    def refresh(self) -> None:
-        """Draw the year as it is now: a chart's size, or a line's when there is no chart."""
-        self.view.show_patient(self.patient_id, self.services.ctx.today().year)
+        # a chart's size, or a line's when there is no chart; once: a size the user gives it
+        # stays as History's changes redraw it
         if self.view.shown_patient is None:
             self.resize(560, self.heightForWidth(560))
         else:
             self.resize(900, 520)
+
+    def refresh(self) -> None:
+        """Draw the year as it is now."""
+        self.view.show_patient(self.patient_id, self.services.ctx.today().year)
