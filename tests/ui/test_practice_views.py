@@ -135,6 +135,8 @@ def test_the_day_sheet_flags_the_open_visit_and_totals_the_day(
     assert statuses == ["finalized", "OPEN; TIMER RUNNING: 97112 PT"]
     flagged = dialog.visits.item(1, 4)
     assert flagged is not None and flagged.font().bold()
+    # its column holds the flag in bold, not cut: as wide as the view sizes it for its cells
+    assert dialog.visits.columnWidth(4) >= dialog.visits.sizeHintForColumn(4)
     codes = {
         dialog.codes.item(r, 0).text(): dialog.codes.item(r, 1).text()  # type: ignore[union-attr]
         for r in range(dialog.codes.rowCount())

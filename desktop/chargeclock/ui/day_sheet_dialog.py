@@ -27,6 +27,7 @@ from chargeclock.services.day_sheet import day_sheet, save_day_sheet
 from chargeclock.services.session import Services
 from chargeclock.ui import qt_charts
 from chargeclock.ui.export_dialog import ask_pdf_path, date_edit, picked, save_pdf_to
+from chargeclock.ui.forms import fit_to_screen
 
 FLAG = QColor("#D55E00")  # vermillion: read with any colour vision; the text says it too
 
@@ -59,7 +60,7 @@ class DaySheetDialog(QDialog):
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Day sheet")
-        self.resize(980, 720)
+        fit_to_screen(self, 1180, 720)  # every column of a day's visits where the screen has room
         self.services = services
         self.day = date_edit(services.ctx.today(), self)
         self.day.dateChanged.connect(lambda _: self.refresh())
@@ -137,6 +138,7 @@ class DaySheetDialog(QDialog):
                 assert item is not None
                 item.setForeground(FLAG)
                 item.setFont(bold)
+        self.visits.resizeColumnToContents(4)  # as wide as its flags in bold
         fill(
             self.codes,
             ["Code", "Units", "CQ/CO", "Charges"],

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from chargeclock.services.kx_watch import KxWatchRow, kx_watch
 from chargeclock.services.session import Services
 from chargeclock.ui.day_sheet_dialog import fill
+from chargeclock.ui.forms import fit_to_screen
 from chargeclock.ui.kx_chart import KxYearView
 
 HEADERS = [
@@ -64,7 +65,7 @@ class KxWatchDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("KX watch")
-        self.resize(1000, 700)
+        fit_to_screen(self, 1180, 700)  # every column, the review forecast's included
         self.services = services
         self.year = QSpinBox(self)
         self.year.setRange(2018, 2100)
