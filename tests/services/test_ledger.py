@@ -52,6 +52,30 @@ def test_charges_payments_adjustments_and_the_balance(billed: Clinic) -> None:
     assert "Refund — overpaid copay" in words
 
 
+def test_what_the_ledgers_entries_post_agrees_with_the_ledger(billed: Clinic) -> None:
+    """History's sums (LedgerService.posted: the payments reversed, the adjustments net of
+    their reversals) give the ledger's own totals."""
+    services, patient = billed.services, billed.patient_id
+    ledger = services.ledger
+    assert ledger.posted(patient) == (frozenset(), Decimal(0))
+    card = services.records.record_payment(patient, "30.00", "card")
+    services.records.record_payment(patient, "50.00", "insurance")
+    ledger.add_adjustment(patient, "contractual", "25.00")
+    discount = ledger.add_adjustment(patient, "discount", "4.00")
+    ledger.add_adjustment(patient, "refund", "10.00")
+    ledger.reverse_entry(patient, discount, "entered twice")
+    ledger.reverse_payment(card.id, "card declined")
+    reversed_ids, adjustments = ledger.posted(patient)
+    assert (reversed_ids, adjustments) == (frozenset({card.id}), Decimal("15.00"))
+    got = ledger.ledger(patient)
+    paid = sum(
+        (p.amount for p in services.records.payments(patient) if p.id not in reversed_ids),
+        Decimal(0),
+    )
+    assert (paid, adjustments) == (got.payments, got.adjustments)
+    assert got.charges - paid - adjustments == got.balance == Decimal("115.00")
+
+
 def test_ageing_by_date_of_service(billed: Clinic) -> None:
     got = billed.services.ledger.ledger(billed.patient_id)
     assert got.ageing.buckets == (Decimal("90.00"), Decimal(0), Decimal("90.00"), Decimal(0))

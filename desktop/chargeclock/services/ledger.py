@@ -108,18 +108,11 @@ class LedgerService:
 
     def posted(self, patient_id: int) -> tuple[frozenset[int], Decimal]:
         """What the ledger's own entries change in the patient's payments and balance, without
-        building the whole ledger (one indexed query): the ids of the payments reversed (no
-        longer paid), and the adjustments net of their reversals (what they take off the
-        balance). Charges less the payments not reversed less the adjustments is the ledger's
-        balance."""
-        reversed_payments: set[int] = set()
-        adjustments = Decimal(0)
-        for row in store.entries_of(self.ctx.db, patient_id):
-            if row.reverses_payment_id is not None:
-                reversed_payments.add(row.reverses_payment_id)
-            else:
-                adjustments += row.amount
-        return frozenset(reversed_payments), adjustments
+        building the whole ledger: the ids of the payments reversed (no longer paid), and the
+        adjustments net of their reversals (what they take off the balance). Charges less the
+        payments not reversed less the adjustments is the ledger's balance."""
+        reversed_ids, adjustments = store.posted(self.ctx.db, patient_id)
+        return frozenset(reversed_ids), adjustments
 
     def adjustments_between(self, patient_id: int, start: date, end: date) -> list[Adjustment]:
         """The ledger entries dated ``start`` to ``end`` (adjustments, refunds, reversals of a

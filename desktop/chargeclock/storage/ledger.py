@@ -98,6 +98,25 @@ def entries_of(conn: Store, patient_id: int) -> list[LedgerEntryRow]:
     return out
 
 
+def posted(conn: Store, patient_id: int) -> tuple[list[int], Decimal]:
+    """The patient's ledger entries as their totals need them: the payments reversed, and what
+    the other entries (adjustments and their reversals) take off the balance. Summed by the
+    database: a decade's account has a ledger entry per insurance payment."""
+    reversed_ids = conn.execute(
+        "SELECT reverses_payment_id FROM ledger_entries "
+        "WHERE patient_id = ? AND reverses_payment_id IS NOT NULL",
+        (patient_id,),
+    ).fetchall()
+    cents = conn.execute(
+        "SELECT coalesce(sum(amount_cents), 0) FROM ledger_entries "
+        "WHERE patient_id = ? AND reverses_payment_id IS NULL",
+        (patient_id,),
+    ).fetchone()[0]
+    amount = from_cents(int(cents))
+    assert amount is not None
+    return [int(r[0]) for r in reversed_ids], amount
+
+
 def day_charges(conn: Store, patient_id: int) -> list[DayCharge]:
     """Each finalized visit holding claim lines, with their frozen charges (a line without a
     charge adds nothing) and allowed amounts, by date of service."""
