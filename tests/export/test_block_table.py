@@ -81,3 +81,36 @@ def test_a_block_taller_than_a_page_splits_by_rows() -> None:
     for n in range(90):
         assert _where(pages, f"b1r{n}")
     assert all(page.startswith("Row\nText\n") for page in pages)
+
+
+def test_a_statements_dated_table_pages_each_row_once_measured_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The payments' and adjustments' tables of a decade's statement (some 800 rows each):
+    every row once, in order, the header on each page, and each row's height worked out about
+    once (one reportlab Table worked out the rest of itself again at every page: rows times
+    pages)."""
+    from reportlab.platypus.tables import Table
+
+    from chargeclock.export.adjustments import dated_table
+
+    measured = [0]
+    original = Table._calc_height
+
+    def counting(self: Table, *args: Any, **kwargs: Any) -> Any:
+        measured[0] += sum(1 for h in self._argH if h is None)  # rows it must measure
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Table, "_calc_height", counting)
+    rows = [[f"d{n:03d}", f"adjustment {n}", f"${n}.00"] for n in range(400)]
+    buffer = io.BytesIO()
+    SimpleDocTemplate(buffer, pagesize=LETTER).build(
+        [dated_table(["Date", "Adjustment", "Amount"], rows, 400.0)]
+    )
+    pages = [p.extract_text() for p in PdfReader(io.BytesIO(buffer.getvalue())).pages]
+    assert len(pages) > 5
+    for page in pages:
+        assert page.startswith("Date\nAdjustment\nAmount\n")
+    shown = [cell for page in pages for cell in page.split("\n") if cell.startswith("d")]
+    assert shown == [r[0] for r in rows]
+    assert measured[0] <= len(rows) + block_table.BATCH * len(pages), measured[0]

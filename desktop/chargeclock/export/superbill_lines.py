@@ -131,7 +131,7 @@ def lines_table(bill: Superbill, width: float) -> Flowable:
 PAYMENTS_BESIDE_TOTALS = 12
 
 
-def payments_table(bill: Superbill, width: float) -> Table:
+def payments_table(bill: Superbill, width: float) -> Flowable:
     return dated_table(
         ["Payment date", "Method", "Amount"],
         [[day(p.date), p.method or "-", money(p.amount)] for p in bill.payments],
