@@ -154,6 +154,19 @@ def test_the_packet_text_holds_what_the_database_holds(practice: Practice) -> No
     assert packet.anchor == anchor
 
 
+def test_a_plan_certified_by_the_referring_physician_names_them(practice: Practice) -> None:
+    """The physician signs the plan of care (claims.md §5): the packet names them, not a blank
+    or the clinic's own PT."""
+    services = practice.clinic.services
+    physician = services.records.add_referring_provider("Dr. Omar Haddad, MD", "1234567893")
+    (plan,) = services.db.execute(
+        "SELECT id FROM plans_of_care WHERE patient_id = ?", (practice.patient_id,)
+    ).fetchall()
+    services.plans.certify(plan[0], physician, DAY - timedelta(days=4))
+    text = _flat(_text(packet_pdf(build_packet(services, practice.patient_id, DAY, LAST))))
+    assert "02/23/2026 05/01/2026 02/26/2026 Dr. Omar Haddad, MD" in text
+
+
 def test_a_pooled_visit_points_to_the_day_bill(practice: Practice) -> None:
     clinic = practice.clinic
     services = clinic.services

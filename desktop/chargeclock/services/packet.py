@@ -76,12 +76,22 @@ def build_packet(
         if payer_row is not None and payer_row.medicare
         else ()
     )
+    # who certified each plan: the physician who signed it (claims.md §5), else the clinic's
+    # provider named on it
+    physicians = {r.id: r.name for r in services.records.referring_providers()}
+
+    def certified_by(plan_id: int, provider_id: int | None) -> str:
+        physician = services.plans.certification(plan_id).certifying_practitioner_id
+        if physician is not None:
+            return physicians.get(physician, "")
+        return providers.get(provider_id or 0, "")
+
     plans = tuple(
         CarePlan(
             p.start_date,
             p.certified_through,
             p.signed_date,
-            providers.get(p.certifying_provider_id or 0, ""),
+            certified_by(p.id, p.certifying_provider_id),
         )
         for p in patients.plans_of_care(ctx.db, patient_id)
         if p.start_date <= last and p.certified_through >= first
