@@ -132,6 +132,18 @@ def test_the_balance_is_the_ledgers_with_its_adjustments_and_reversals(
     assert sorted(methods) == ["card (reversed)", "cash"]
 
 
+def test_a_credit_reads_as_one(dialog: HistoryDialog, clinic: Clinic) -> None:
+    """An account paid beyond its charges (a credit) and a refund: the minus before the dollar
+    sign, as a biller writes it ($-2.50 read as a typing slip)."""
+    services = clinic.services
+    services.records.record_payment(clinic.patient_id, "100.00", "card")
+    services.ledger.add_adjustment(clinic.patient_id, "refund", "2.50")
+    dialog.refresh()
+    assert dialog.balance.text() == (
+        "Charges $90.00 · paid $100.00 · adjustments -$2.50 · balance -$7.50"
+    )
+
+
 def test_the_tables_are_sound_models(qtmodeltester: ModelTester, dialog: HistoryDialog) -> None:
     qtmodeltester.check(dialog.visit_model)
     qtmodeltester.check(dialog.payment_model)

@@ -20,7 +20,10 @@ _RIGHT = ALIGN_RIGHT | ALIGN_VCENTER
 
 
 def dollars(amount: Decimal | None) -> str:
-    return "—" if amount is None else f"${amount:,.2f}"
+    """``$1,234.50``; a negative amount (a credit, a refund) ``-$2.50``; none ``—``."""
+    if amount is None:
+        return "—"
+    return f"-${-amount:,.2f}" if amount < 0 else f"${amount:,.2f}"
 
 
 def month_day_year(day: date) -> str:
