@@ -89,6 +89,30 @@ def test_export_of_a_missing_database_changes_nothing(tmp_path: Path) -> None:
     assert not (tmp_path / "none.sqlite3").exists()
 
 
+def test_export_of_a_database_the_window_has_not_upgraded_changes_nothing(
+    tmp_path: Path,
+) -> None:
+    """A clinic file one schema step behind this build (a workstation not yet opened since the
+    update): the export, which only reads, refuses it in one line saying what to do, and
+    leaves the file as it was."""
+    from chargeclock.storage.database import connect
+    from chargeclock.storage.migrations import migrate, migration_files
+
+    path = tmp_path / "older.sqlite3"
+    conn = connect(path)
+    migrate(conn, path, stop_before=migration_files()[-1].stem)
+    conn.close()
+    before = path.read_bytes()
+    run = run_cli(
+        "export", "--db", str(path), "--from", str(DAY), "--to", str(DAY), "-o", str(tmp_path / "x")
+    )
+    assert run.status == 2
+    assert len(run.stderr.splitlines()) == 1, run.stderr
+    assert "older than this ChargeClock (open it in the app once to upgrade it)" in run.stderr
+    assert path.read_bytes() == before
+    assert not (tmp_path / "x").exists()
+
+
 def test_packet_writes_the_pdf(small_db: SmallDb, tmp_path: Path) -> None:
     out = tmp_path / "packet.pdf"
     patient = str(small_db.practice.patient_id)
