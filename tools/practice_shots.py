@@ -17,23 +17,19 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QDialog
 
 from chargeclock.clock import FakeClock
 from chargeclock.services.packet import build_packet, packet_pdf
 from chargeclock.ui.practice_ui import PracticeUi
 
 sys.path.insert(0, str(Path(__file__).parent))
-from screenshots import NOW, demo_window, mid_visit, unlock
+from screenshots import NOW, mid_visit, shown_unlocked
 
 
 def main(out: Path) -> None:
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    out.mkdir(parents=True, exist_ok=True)
     clock = FakeClock(NOW)
-    services, window, lock, summary = demo_window(clock)
-    window.show()
-    unlock(services, lock)
+    app, services, window, _, summary = shown_unlocked(out, clock)
     mid_visit(window, clock, summary)
     app.processEvents()
     practice = window.findChild(PracticeUi)

@@ -42,6 +42,20 @@ def unlock(services: Services, lock: PrivacyLock) -> None:
     lock.unlock(dana.id, DEMO_PINS[dana.name])
 
 
+def shown_unlocked(
+    out: Path, clock: FakeClock
+) -> tuple[QApplication, Services, MainWindow, PrivacyLock, DemoSummary]:
+    """The Qt application, ``out`` made, and the demo window shown and unlocked."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    out.mkdir(parents=True, exist_ok=True)
+    services, window, lock, summary = demo_window(clock)
+    window.show()
+    unlock(services, lock)
+    app.processEvents()
+    return app, services, window, lock, summary
+
+
 def mid_visit(window: MainWindow, clock: FakeClock, summary: DemoSummary) -> None:
     """A Medicare patient just under KX: the therapist does 7 min of manual therapy, then 20 of
     exercise; the assistant takes over the exercise alone for the last 13 min (running)."""
@@ -60,13 +74,8 @@ def mid_visit(window: MainWindow, clock: FakeClock, summary: DemoSummary) -> Non
 
 
 def main(out: Path) -> None:
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    out.mkdir(parents=True, exist_ok=True)
     clock = FakeClock(NOW)
-    services, window, lock, summary = demo_window(clock)
-    window.show()
-    unlock(services, lock)
-    app.processEvents()
+    app, services, window, lock, summary = shown_unlocked(out, clock)
     window.grab().save(str(out / "window-idle.png"))
     services.workstations.set_room("Room 2")  # the lock screen says where the timers run
     mid_visit(window, clock, summary)
