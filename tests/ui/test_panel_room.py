@@ -4,11 +4,16 @@ out once, and a tie switch never makes the panel wider than what shows of it."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 
+from chargeclock.domain.calculation import calculate
+from chargeclock.domain.visit_types import ServiceMinutes, VisitInput, VisitResult
+from chargeclock.resources import rule_book
 from chargeclock.ui import theme
 from chargeclock.ui.calculator_panel import CalculatorPanel, PanelContext, Reminder
 from chargeclock.ui.rich_label import RichLabel
@@ -108,6 +113,35 @@ def test_a_new_shape_lays_the_panel_out_once(qtbot: QtBot, qapp: QApplication) -
     assert max(moves.seen.values()) == 1, {k: v for k, v in moves.seen.items() if v > 1}
 
 
+def _with_assistant(*minutes: tuple[str, int, int]) -> VisitResult:
+    services = tuple(ServiceMinutes(c, pt_minutes=pt, pta_minutes=pta) for c, pt, pta in minutes)
+    return calculate(VisitInput(date(2026, 3, 2), services=services), rule_book())
+
+
+def test_new_lines_and_a_new_switch_move_what_is_below_once(
+    qtbot: QtBot, qapp: QApplication
+) -> None:
+    """A minute that changes the claim's lines and brings a tie (its warning line and its
+    switch) lays the panel out once, when all is set: laid out as the switch came, the panel
+    moved what was under the lines for the switch, then again for the height the lines' own
+    stacks took after it."""
+    panel = CalculatorPanel()
+    panel.setStyleSheet(theme.STYLESHEET)
+    panel = shown_at(qtbot, panel, 300, 900)
+    before = _with_assistant(("97110", 5, 0), ("97530", 6, 15))
+    after = _with_assistant(("97110", 6, 0), ("97530", 6, 15))
+    assert not before.alternatives and after.alternatives
+    for result in (after, before):  # as in a day: each line and switch shown once
+        panel.show_result(result, PanelContext())
+        _settle(qapp)
+    moves = _Moves(panel)
+    panel.show_result(after, PanelContext())
+    _settle(qapp)
+    assert panel.visible_tie_buttons()
+    assert moves.seen  # what is below the claim's lines did move
+    assert max(moves.seen.values()) == 1, {k: v for k, v in moves.seen.items() if v > 1}
+
+
 def test_a_tie_switch_keeps_the_panel_to_its_width(qtbot: QtBot, qapp: QApplication) -> None:
     """A switch's text wider than the panel does not widen what is inside it (the lines would
     wrap past the visible part), and its coming lays out no line above it again."""
@@ -130,3 +164,36 @@ def test_a_tie_switch_keeps_the_panel_to_its_width(qtbot: QtBot, qapp: QApplicat
     assert switch.toolTip() == switch.text()
     assert scroll.widget().width() == scroll.viewport().width()
     assert resizes.count == 0
+
+
+class _Paints(QObject):
+    """Counts the paints of the widget it watches."""
+
+    def __init__(self, widget: QWidget) -> None:
+        super().__init__()
+        self.count = 0
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Paint:
+            self.count += 1
+        return False
+
+
+def test_the_kx_bar_is_painted_with_the_panel(qtbot: QtBot, qapp: QApplication) -> None:
+    """A new share of the KX threshold is painted when the panel is, once: not at once, as
+    QProgressBar.setValue paints, before the new texts are laid out."""
+    panel = CalculatorPanel()
+    panel.setStyleSheet(theme.STYLESHEET)
+    panel = shown_at(qtbot, panel, 300, 900)
+    first = _with_assistant(("97110", 8, 0))
+    more = _with_assistant(("97110", 38, 0), ("97530", 38, 0), ("97140", 38, 0))
+    panel.show_result(first, PanelContext())
+    _settle(qapp)
+    share = panel.kx_bar.value()
+    paints = _Paints(panel.kx_bar)
+    panel.show_result(more, PanelContext())
+    assert panel.kx_bar.value() > share  # the visit's amount added to the year
+    assert paints.count == 0  # nothing painted before the panel's paint
+    _settle(qapp)
+    assert paints.count == 1

@@ -32,7 +32,7 @@ from chargeclock.ui import theme
 from chargeclock.ui.claim_actions import ClaimActions
 from chargeclock.ui.qt_ints import SCROLL_BAR_ALWAYS_OFF, set_enum
 from chargeclock.ui.rich_label import RichLabel
-from chargeclock.ui.steady import Stack, SteadyLines, settle
+from chargeclock.ui.steady import Stack, SteadyLines, one_layout, settle
 
 
 class Reminder(Struct, frozen=True):
@@ -50,6 +50,17 @@ class PanelContext(Struct, frozen=True):
     reminders: tuple[Reminder, ...] = ()
     day_note: str = ""  # e.g. "billed with this morning's visit"
     kx_tracked: bool = True  # the payer uses the KX threshold (Medicare)
+
+
+def _set_share(bar: QProgressBar, value: int) -> None:
+    """``bar`` at ``value``, painted with the rest of the panel: ``QProgressBar.setValue``
+    paints the bar at once, before the panel's new texts are laid out (and the panel's paint
+    then paints it again)."""
+    if bar.value() == value:
+        return
+    bar.setUpdatesEnabled(False)
+    bar.setValue(value)
+    bar.setUpdatesEnabled(True)  # (which asks for its paint)
 
 
 def _escape(text: str) -> str:
@@ -192,7 +203,7 @@ class CalculatorPanel(QFrame):
         self.units.set_lines(())
         self.assistant.set_lines(())
         self.warnings.set_lines(())
-        self.kx_bar.setValue(0)
+        _set_share(self.kx_bar, 0)
         self._set_ties(())
         self.claim_actions.show_for(None)
         settle()
@@ -215,8 +226,10 @@ class CalculatorPanel(QFrame):
         if key == self._last:
             return
         self._last = key
-        self._show(result, context)
-        settle()  # laid out before the next paint (which would show new texts in old places)
+        # laid out once, when all is set, before the next paint (which would show new texts
+        # in old places)
+        with one_layout():
+            self._show(result, context)
 
     def _show(self, result: VisitResult, context: PanelContext) -> None:
         self.headline.setText(
@@ -291,7 +304,7 @@ class CalculatorPanel(QFrame):
             )
             return
         share = int(min(Decimal(1), kx.ytd_after / kx.threshold) * 100) if kx.threshold else 0
-        self.kx_bar.setValue(share)
+        _set_share(self.kx_bar, share)
         colour = theme.ALERT_COLOUR if kx.applies else theme.OK_COLOUR
         if colour != self._kx_colour:  # a style sheet set restyles the bar: only on a change
             self._kx_colour = colour

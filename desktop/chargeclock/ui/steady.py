@@ -17,7 +17,8 @@ digits), so that a label keeps its measured heights.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 
 from PySide6.QtCore import QCoreApplication, QEvent, QSize
 from PySide6.QtGui import QFont, QFontMetricsF, QResizeEvent, QShowEvent
@@ -85,6 +86,12 @@ class Stack(QWidget):
             return False
         for widget in going:
             widget.setVisible(False)
+        if _settling:  # placed with the rest of the pass's changes, then shown
+            waiting = _settling[-1].coming.setdefault(self, [])
+            waiting[:] = [w for w in waiting if w not in going and (w, False) not in shown]
+            waiting.extend(w for w in coming if w not in waiting)
+            self.relayout()
+            return True
         self._place(coming)
         for widget in coming:
             widget.setVisible(True)
@@ -166,12 +173,22 @@ class Stack(QWidget):
 
     def relayout(self) -> None:
         """Place the widgets again, and tell the parent if the stack needs another height.
-        A stack not shown places them when it is (a window's start places each once)."""
+        A stack not shown places them when it is (a window's start places each once). In a
+        :func:`one_layout` pass, once, when the pass ends."""
+        self._totals.clear()
+        if _settling:
+            _settling[-1].asked.add(self)
+            return
+        self._relayout_now()
+
+    def _relayout_now(self, coming: Sequence[QWidget] = ()) -> None:
         self._totals.clear()
         if self.isVisible():
-            self._place()  # (which knows the stack's height for its width)
+            self._place(coming)  # (which knows the stack's height for its width)
         else:
             self._unplaced = True
+        for widget in coming:
+            widget.setVisible(True)
         self._fit_height()
 
     def _fit_height(self) -> None:
@@ -220,11 +237,59 @@ class Stack(QWidget):
         self._total(width, heights)
 
 
+class _Pass:
+    """What a :func:`one_layout` pass lays out when it ends: the stacks that asked, and the
+    widgets each is to show (placed first, then shown: shown first, a widget would be moved
+    from where it was)."""
+
+    def __init__(self) -> None:
+        self.asked: set[Stack] = set()
+        self.coming: dict[Stack, list[QWidget]] = {}
+
+
+#: the passes under way (innermost last)
+_settling: list[_Pass] = []
+
+
+def _depth(widget: QWidget) -> int:
+    depth = 0
+    parent = widget.parentWidget()
+    while parent is not None:
+        depth += 1
+        parent = parent.parentWidget()
+    return depth
+
+
 def settle() -> None:
     """Lay out now what asked to be (each stack whose widget changed, then the stack around
     it), before the next paint shows a new text in its old place."""
-    for _ in range(4):  # each level's request posts the next level's
-        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+    with one_layout():
+        pass
+
+
+@contextmanager
+def one_layout() -> Iterator[None]:
+    """Changes made in the ``with`` block (texts set, widgets shown and hidden, lines added)
+    are laid out once, when it ends, before the next paint: the stacks that asked, the
+    innermost first. A stack whose height changed then has its parent lay out once with the
+    new height; laid out as each change came, the parent could move what is under the stack
+    once for each change (a line's new height, then a switch shown)."""
+    layout = _Pass()
+    _settling.append(layout)
+    try:
+        yield
+    finally:
+        try:
+            for _ in range(4):  # each level's request posts the next level's
+                QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+                if not layout.asked:
+                    break
+                waiting = sorted(layout.asked, key=_depth, reverse=True)
+                layout.asked.clear()
+                for stack in waiting:
+                    stack._relayout_now(layout.coming.pop(stack, ()))
+        finally:
+            _settling.pop()
 
 
 def same_lines(before: tuple[str, str], after: tuple[str, str], label: QLabel) -> bool:
