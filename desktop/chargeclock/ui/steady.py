@@ -17,8 +17,7 @@ digits), so that a label keeps its measured heights.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QCoreApplication, QEvent, QSize
 from PySide6.QtGui import QFont, QFontMetricsF, QResizeEvent, QShowEvent
@@ -238,7 +237,7 @@ class Stack(QWidget):
 
 
 class _Pass:
-    """What a :func:`one_layout` pass lays out when it ends: the stacks that asked, and the
+    """A :func:`one_layout` pass: what it lays out when it ends, the stacks that asked and the
     widgets each is to show (placed first, then shown: shown first, a widget would be moved
     from where it was)."""
 
@@ -246,18 +245,42 @@ class _Pass:
         self.asked: set[Stack] = set()
         self.coming: dict[Stack, list[QWidget]] = {}
 
+    def __enter__(self) -> None:
+        _settling.append(self)
+
+    def __exit__(self, *_exc: object) -> None:
+        try:
+            self._lay_out()
+        finally:
+            _settling.pop()
+
+    def _lay_out(self) -> None:
+        asked = self.asked
+        for _ in range(4):  # each level's request posts the next level's (a stack's or not)
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+            if not asked:
+                continue
+            waiting = _innermost_first(asked)
+            asked.clear()
+            for stack in waiting:
+                stack._relayout_now(self.coming.pop(stack, ()))
+
 
 #: the passes under way (innermost last)
 _settling: list[_Pass] = []
 
 
-def _depth(widget: QWidget) -> int:
-    depth = 0
-    parent = widget.parentWidget()
-    while parent is not None:
-        depth += 1
-        parent = parent.parentWidget()
-    return depth
+def _innermost_first(stacks: set[Stack]) -> list[Stack]:
+    """``stacks``, each after the ones inside it. (Asked of Qt, which widget holds which: a
+    walk up the parents would make a Python object for each parent Qt made, a scroll area's
+    viewport, at each minute.)"""
+    left = list(stacks)
+    ordered: list[Stack] = []
+    while len(left) > 1:
+        inner = [s for s in left if not any(s is not o and s.isAncestorOf(o) for o in left)]
+        ordered += inner
+        left = [s for s in left if all(s is not i for i in inner)]
+    return ordered + left
 
 
 def settle() -> None:
@@ -267,29 +290,13 @@ def settle() -> None:
         pass
 
 
-@contextmanager
-def one_layout() -> Iterator[None]:
-    """Changes made in the ``with`` block (texts set, widgets shown and hidden, lines added)
-    are laid out once, when it ends, before the next paint: the stacks that asked, the
-    innermost first. A stack whose height changed then has its parent lay out once with the
-    new height; laid out as each change came, the parent could move what is under the stack
-    once for each change (a line's new height, then a switch shown)."""
-    layout = _Pass()
-    _settling.append(layout)
-    try:
-        yield
-    finally:
-        try:
-            for _ in range(4):  # each level's request posts the next level's
-                QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
-                if not layout.asked:
-                    break
-                waiting = sorted(layout.asked, key=_depth, reverse=True)
-                layout.asked.clear()
-                for stack in waiting:
-                    stack._relayout_now(layout.coming.pop(stack, ()))
-        finally:
-            _settling.pop()
+def one_layout() -> _Pass:
+    """Changes made in a ``with one_layout():`` block (texts set, widgets shown and hidden,
+    lines added) are laid out once, when it ends, before the next paint: the stacks that
+    asked, the innermost first. A stack whose height changed then has its parent lay out once
+    with the new height; laid out as each change came, the parent could move what is under
+    the stack once for each change (a line's new height, then a switch shown)."""
+    return _Pass()
 
 
 def same_lines(before: tuple[str, str], after: tuple[str, str], label: QLabel) -> bool:
