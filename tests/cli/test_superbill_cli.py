@@ -79,15 +79,17 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
 
 @pytest.fixture(scope="module")
 def no_npi_db(demo: Demo, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo clinic whose practice NPI was never entered."""
+    """The demo clinic whose practice NPI was taken out, and today's open visit finalized after
+    that: its bill could not be frozen at finalize (the bills finalized before keep theirs)."""
     path = tmp_path_factory.mktemp("superbill-cli-no-npi") / "no-npi.sqlite3"
     shutil.copyfile(demo.path, path)
-    services = Services.open(path, FakeClock(datetime(2026, 6, 30, 22, tzinfo=UTC)), zone=UTC)
+    services = Services.open(path, FakeClock(datetime(2026, 6, 30, 23, 30, tzinfo=UTC)), zone=UTC)
     practice = services.records.practice()
     assert practice is not None
     services.records.save_practice(
         practice.name, practice.address, practice.phone, "", practice.tax_id
     )
+    assert "practice.npi" in services.visits.finalize(demo.open_visit_id).superbill_problem
     services.close()
     return path
 
@@ -238,7 +240,7 @@ def test_missing_output_or_database_is_one_line(demo: Demo, tmp_path: Path) -> N
 
 def test_a_practice_without_npi_is_named(no_npi_db: Path, demo: Demo, tmp_path: Path) -> None:
     run = run_cli(
-        "superbill", "--db", str(no_npi_db), "--visit", str(demo.visits[-1].id), "-o",
+        "superbill", "--db", str(no_npi_db), "--visit", str(demo.open_visit_id), "-o",
         str(tmp_path / "x.pdf"),
     )  # fmt: skip
     _one_line_error(run, "practice.npi: required for the superbill")

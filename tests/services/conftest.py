@@ -1,7 +1,9 @@
-"""A small clinic on a fresh database in tmp_path, with a fake clock."""
+"""A small clinic on a fresh database in tmp_path, with a fake clock; the demo's year, built
+once for the tests that read it."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -10,6 +12,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from chargeclock.clock import FakeClock
+from chargeclock.services.demo import DemoSummary, build_demo
 from chargeclock.services.session import Services
 from tests.conftest import OpenServices
 
@@ -18,6 +21,7 @@ if TYPE_CHECKING:
 
 START = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)  # a Monday, 14:00 UTC
 VALID_NPI = "1234567893"
+DEMO_TODAY = date(2026, 11, 27)  # the day the demo's year ends (a Friday)
 
 
 @dataclass
@@ -74,6 +78,27 @@ def practice(clinic: Clinic) -> Practice:
     from tests.services.practice_data import small_practice  # it builds on this module's Clinic
 
     return small_practice(clinic)
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[DemoSummary, float]:
+    """The demo database (``chargeclock demo-db``) up to :data:`DEMO_TODAY`, and the seconds
+    it took to write; built once for the tests that read it (none changes it)."""
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    started = time.perf_counter()
+    summary = build_demo(path, today=DEMO_TODAY)
+    seconds = time.perf_counter() - started
+    print(f"\ndemo-db: {summary.visits} visits written in {seconds:.2f} s")
+    return summary, seconds
+
+
+@pytest.fixture
+def demo_services(demo: tuple[DemoSummary, float]) -> Iterator[Services]:
+    """Services on the demo at 16:00 on its last day."""
+    clock = FakeClock(datetime.combine(DEMO_TODAY, datetime.min.time(), UTC).replace(hour=16))
+    opened = Services.open(demo[0].path, clock, zone=UTC)
+    yield opened
+    opened.close()
 
 
 def open_as_workstation(

@@ -2,9 +2,11 @@
 
 One practice, a PT and the PTA she supervises, Medicare and a commercial payer (and cash-pay
 patients), 40 patients, a year of visits up to ``today`` with timer segments and claim lines
-frozen by the engine, payments (with the payer's contractual adjustment beside each insurance
-payment), plans of care and progress reports, each visit, payment and adjustment with its audit
-entry, as the app writes them. One Medicare patient sits
+frozen by the engine, each finalized visit's claim frozen as printed, payments (with the payer's
+contractual adjustment beside each insurance payment), plans of care and progress reports, and
+the claims around the visits (:mod:`~chargeclock.services.demo_claims`: payer limits,
+authorizations, cost shares, ABNs, KX confirmations, modifiers, claims filed), each change with
+its audit entry, written through the window's own services. One Medicare patient sits
 just under the KX threshold; one has a plan of care about to lapse. Allowed amounts for codes with
 no published figure are filled in as a clinic would, labelled "sample amounts, not Medicare
 figures". Same seed and same ``today`` give the same database. Everything is written in one
@@ -25,7 +27,8 @@ from chargeclock.domain.claim_form import npi_with_check_digit
 from chargeclock.domain.errors import InputError
 from chargeclock.domain.rulebook import RuleBook
 from chargeclock.services import billing
-from chargeclock.services.context import ClinicRuleBook, Context
+from chargeclock.services.context import Context
+from chargeclock.services.demo_claims import DemoClaims, DemoVisit
 from chargeclock.services.demo_data import (
     CHARGES,
     DEMO_PINS,
@@ -38,6 +41,7 @@ from chargeclock.services.demo_data import (
     TIMED_CODES,
 )
 from chargeclock.services.demo_visits import episodes_of_care, patient_visits
+from chargeclock.services.session import Services
 from chargeclock.services.validation import check_icd10
 from chargeclock.storage import (
     amounts,
@@ -55,6 +59,8 @@ from chargeclock.storage.records import PatientRow, PracticeRow
 
 # Named here for the tests and the commands that read the demo's labels.
 __all__ = ["DEMO_PINS", "SAMPLE_LABEL", "DemoSummary", "build_demo"]
+
+PT_NAME = "Dana Reyes"
 
 
 class DemoSummary(Struct, frozen=True):
@@ -99,16 +105,19 @@ def build_demo(
     )
     db = open_database(path)
     try:
-        ctx = Context(db, demo_clock, ClinicRuleBook(book, db), actor="demo", zone=UTC)
-        summary = _fill(ctx, demo_clock, path, today, rng)
+        # The window's own services (a visit's claim is frozen at its finalize, as there).
+        services = Services(db, demo_clock, book, zone=UTC, actor="demo")
+        # The claims around the visits draw on a stream of their own: a seed's visits stay
+        # the same whatever is recorded around them.
+        claims = DemoClaims(services, demo_clock, today, random.Random(f"claims {seed}"), PT_NAME)
+        summary = _fill(claims, path, today, rng)
     finally:
         db.close()
     return summary
 
 
-def _fill(
-    ctx: Context, clock: FakeClock, path: Path, today: date, rng: random.Random
-) -> DemoSummary:
+def _fill(claims: DemoClaims, path: Path, today: date, rng: random.Random) -> DemoSummary:
+    ctx, clock = claims.services.ctx, claims.clock
     conn = ctx.db
     # A year of history, or less when the rule data starts later (a demo dated early in 2018).
     first_day = date(ctx.book.years[0], 1, 1)
@@ -129,7 +138,7 @@ def _fill(
         )
         pt_id = staff.insert_provider(
             conn,
-            name="Dana Reyes",
+            name=PT_NAME,
             credentials="PT, DPT",
             role="PT",
             npi=npi_with_check_digit("152938476"),
@@ -147,7 +156,7 @@ def _fill(
         )
         from chargeclock.services.validation import hash_pin
 
-        for name, role, provider in (("Dana Reyes", "PT", pt_id), ("Sam Lee", "PTA", pta_id)):
+        for name, role, provider in ((PT_NAME, "PT", pt_id), ("Sam Lee", "PTA", pta_id)):
             staff.insert_user(
                 conn, name=name, role=role, provider_id=provider, pin_hash=hash_pin(DEMO_PINS[name])
             )
@@ -174,6 +183,7 @@ def _fill(
             kx=False,
             medicare=False,
         )
+        claims.payer_limits(commercial)
         referrers = [
             payers.insert_referring_provider(conn, name, npi_with_check_digit(nine))
             for name, nine in (("Dr. Ruth Okoye", "198273645"), ("Dr. Paul Wen", "128374659"))
@@ -215,6 +225,8 @@ def _fill(
             )
             patient_ids.append(patient_id)
             payer_of[patient_id] = payer
+            if payer is not None:
+                claims.cost_shares(patient_id, payer == medicare, start)
             diagnoses = rng.sample(DIAGNOSES, rng.randrange(1, 4))
             patients.replace_diagnoses(
                 conn, patient_id, [(d, True, _diagnosis_text(d)) for d in diagnoses]
@@ -225,7 +237,7 @@ def _fill(
         for patient_id in patient_ids:
             episodes = episodes_of_care(patient_id, kx_patient, lapsing_patient, start, today, rng)
             visits_made = patient_visits(
-                ctx,
+                claims,
                 clock,
                 patient_id,
                 payer_of[patient_id],
@@ -239,6 +251,7 @@ def _fill(
             if patient_id == kx_patient:
                 _put_just_under_kx(ctx, patient_id, today)
             _payments(ctx, patient_id, payer_of[patient_id], visits_made, today, rng)
+            claims.file(visits_made, payer_of[patient_id])
         ctx.audit("demo_data_created", "database", None, "", visits=counts[0], seed=0)
     return DemoSummary(
         path, len(patient_ids), counts[0], counts[1], counts[2], kx_patient, lapsing_patient
@@ -257,12 +270,13 @@ def _payments(
     ctx: Context,
     patient_id: int,
     payer_id: int | None,
-    made: list[tuple[int, date, Decimal]],
+    made: list[DemoVisit],
     today: date,
     rng: random.Random,
 ) -> None:
     conn = ctx.db
-    for visit_id, day, allowed in made:
+    for visit in made:
+        visit_id, day, allowed = visit.visit_id, visit.day, visit.allowed
         paid_on = day + timedelta(days=21)
         if payer_id is None:
             lines = bills.claim_lines_of_visits(conn, [visit_id])

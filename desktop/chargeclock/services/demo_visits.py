@@ -1,18 +1,19 @@
 """The demo's year of visits: episodes of care, treatment days, timed and untimed codes with
-their timer segments, each visit finalized by :meth:`VisitService.finalize` as the window does."""
+their timer segments, each visit finalized by :meth:`VisitService.finalize` of the window's own
+services (so its claim is frozen as the window freezes it), after what its finalize asks is
+settled (:mod:`chargeclock.services.demo_claims`)."""
 
 from __future__ import annotations
 
 import random
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
 
 from chargeclock.clock import FakeClock
 from chargeclock.services import billing
 from chargeclock.services.context import Context
+from chargeclock.services.demo_claims import DemoClaims, DemoVisit
 from chargeclock.services.demo_data import TIMED_CODES
 from chargeclock.services.minutes import CodeState, Span, UntimedState, day_parts, pool
-from chargeclock.services.visits import VisitService
 from chargeclock.storage import patients, payers, plan_certification, visits
 from chargeclock.storage.audit_rows import refs_of_visits
 from chargeclock.storage.plan_certification import CertificationRow
@@ -52,7 +53,7 @@ def episodes_of_care(
 
 
 def patient_visits(
-    ctx: Context,
+    claims: DemoClaims,
     clock: FakeClock,
     patient_id: int,
     payer_id: int | None,
@@ -62,14 +63,15 @@ def patient_visits(
     pt_id: int,
     pta_id: int,
     counts: list[int],
-) -> list[tuple[int, date, Decimal]]:
-    """Open, time and finalize the patient's visits; (visit id, date, allowed) of each finalized
-    one. ``clock`` (the one ``ctx`` reads) is moved to each visit's end and put back after."""
+) -> list[DemoVisit]:
+    """Open, time and finalize the patient's visits; each finalized one. ``clock`` (the one the
+    services read) is moved to each visit's end and put back after."""
+    ctx = claims.services.ctx
     conn = ctx.db
     resume = clock.now()
     payer = billing.payer_rules(payers.get_payer(conn, payer_id) if payer_id else None)
-    made: list[tuple[int, date, Decimal]] = []
-    finalizer = VisitService(ctx)
+    made: list[DemoVisit] = []
+    finalizer = claims.services.visits
     for plan_start, through, last in episodes:
         signed = min(plan_start + timedelta(days=rng.randrange(2, 12)), today)
         plan_id = patients.insert_plan_of_care(
@@ -90,6 +92,7 @@ def patient_visits(
             )
         days = clinic_days(plan_start, last, rng, rng.choice((2, 2, 3)))
         favourite = rng.sample(TIMED_CODES, 3)
+        claims.before_episode(patient_id, payer_id, payer.medicare, through, days)
         for number, day in enumerate(days):
             if number and number % 10 == 0:
                 patients.insert_progress_report(conn, patient_id, day, None, pt_id)
@@ -121,9 +124,12 @@ def patient_visits(
             services = pool(day_parts(states, opened + timedelta(hours=3)))
             treated = sum(s.minutes for s in services)
             clock.set(opened + timedelta(minutes=max(30, treated + 5)))
+            claims.before_finalize(visit_id, patient_id, day)
             result = finalizer.finalize(visit_id).result
             counts[2] += len(result.claim_lines)
-            made.append((visit_id, day, result.allowed_total))
+            made.append(
+                DemoVisit(visit_id, day, result.allowed_total, len(result.claim_lines), clock.now())
+            )
     clock.set(resume)
     return made
 
