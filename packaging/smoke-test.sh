@@ -7,7 +7,9 @@
 #   3. a superbill from a demo database: `chargeclock demo-db`, then
 #      `chargeclock superbill --visit ID -o out.pdf` for a finalized visit, and the PDF must
 #      hold a CPT code (pdftotext); then the same visit's patient renamed in Polish, Arabic and
-#      Chinese, whose superbill must embed the bundled fonts (pdffonts).
+#      Chinese, whose statement must embed the bundled fonts (pdffonts). (A statement names the
+#      patient as the records stand; the visit's superbill is its bill as frozen at its
+#      finalize, and a reprint prints those bytes whatever changed since.)
 # Exits non-zero on any failure. Needs: make, python3, pdftotext (poppler-utils) and the Qt
 # runtime libraries of packaging/debian-packages.txt.
 set -euo pipefail
@@ -82,7 +84,7 @@ if "$app" --help 2>/dev/null | grep -q superbill; then
   [ -n "$code" ] || { echo "$text"; fail "no CPT code in the superbill text"; }
   echo "superbill PDF: $(wc -c <"$work/out.pdf") bytes, shows code $code"
 
-  step "a superbill for a patient named in Polish, Arabic and Chinese (the bundled fonts)"
+  step "a statement for a patient named in Polish, Arabic and Chinese (the bundled fonts)"
   python3 - "$work/demo.sqlite3" "$visit" <<'PY'
 import sqlite3, sys
 conn = sqlite3.connect(sys.argv[1])
@@ -93,12 +95,17 @@ conn.execute(
 )
 conn.commit()
 PY
-  timeout 120 "$app" superbill --db "$work/demo.sqlite3" --visit "$visit" -o "$work/names.pdf" \
-    || fail "superbill with a non-Latin name failed"
+  patient=$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(
+    "SELECT patient_id FROM visits WHERE id = ?", (int(sys.argv[2]),)).fetchone()[0])' \
+    "$work/demo.sqlite3" "$visit")
+  timeout 120 "$app" superbill --db "$work/demo.sqlite3" --patient "$patient" \
+    --from 2000-01-01 --to 2099-12-31 -o "$work/names.pdf" \
+    || fail "a statement with a non-Latin name failed"
   fonts=$(pdffonts "$work/names.pdf") || fail "pdffonts cannot read names.pdf"
   grep -q 'DejaVuSans' <<<"$fonts" && grep -q 'WenQuanYiMicroHei' <<<"$fonts" \
     || { echo "$fonts"; fail "the bundled fonts are not embedded"; }
-  pdftotext "$work/names.pdf" - | grep -q 'Wiśniewska' || fail "the Polish name is not in the PDF"
+  names=$(pdftotext "$work/names.pdf" -) || fail "pdftotext cannot read names.pdf"
+  grep -q 'Wiśniewska' <<<"$names" || fail "the Polish name is not in the PDF"
   echo "names set in the bundled fonts"
 else
   step "chargeclock calc (this build has no superbill command)"
