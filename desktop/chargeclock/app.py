@@ -33,12 +33,13 @@ if TYPE_CHECKING:  # the dialog itself loads only after a crash
 
 
 def demo_copy(today_key: str) -> Path:
-    """A throwaway copy of the demo database, generated once per day and version and cached."""
+    """A throwaway copy of the demo database, generated once per day, version and demo build,
+    and cached."""
     from datetime import date
 
-    from chargeclock.services.demo import build_demo
+    from chargeclock.services.demo import DEMO_BUILD, build_demo
 
-    cache = paths.user_cache_dir() / f"demo-{__version__}-{today_key}.sqlite3"
+    cache = paths.user_cache_dir() / f"demo-{__version__}-d{DEMO_BUILD}-{today_key}.sqlite3"
     if not cache.exists():
         cache.parent.mkdir(parents=True, exist_ok=True)
         building = cache.with_suffix(".building")

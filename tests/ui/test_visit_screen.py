@@ -459,6 +459,30 @@ def test_demo_copy_is_generated_once_and_copied(
     assert oct(second.stat().st_mode & 0o777) == "0o600"
 
 
+def test_a_demo_cached_by_an_older_demo_build_is_made_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same version on the same day, but a demo that writes more (a new ``DEMO_BUILD``):
+    the cached demo of the older build is not opened again."""
+    from chargeclock import app
+    from chargeclock.services import demo
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    built: list[int] = []
+
+    def build(path: Path, *, today: object, **_: object) -> None:
+        built.append(demo.DEMO_BUILD)
+        Path(path).write_bytes(b"the demo of build %d" % demo.DEMO_BUILD)
+
+    monkeypatch.setattr(demo, "build_demo", build)
+    first = app.demo_copy("2026-03-02")
+    assert app.demo_copy("2026-03-02").read_bytes() == first.read_bytes()  # cached
+    monkeypatch.setattr(demo, "DEMO_BUILD", demo.DEMO_BUILD + 1)
+    second = app.demo_copy("2026-03-02")
+    assert built == [demo.DEMO_BUILD - 1, demo.DEMO_BUILD]
+    assert second.read_bytes() != first.read_bytes()
+
+
 @pytest.mark.parametrize(("choice", "still_running"), [("stop", []), ("keep", [("97110", "PT")])])
 def test_closing_with_running_timers_asks(
     window: MainWindow,

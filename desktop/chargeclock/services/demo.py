@@ -58,7 +58,12 @@ from chargeclock.storage.database import open_database
 from chargeclock.storage.records import PatientRow, PracticeRow
 
 # Named here for the tests and the commands that read the demo's labels.
-__all__ = ["DEMO_PINS", "SAMPLE_LABEL", "DemoSummary", "build_demo"]
+__all__ = ["DEMO_BUILD", "DEMO_PINS", "SAMPLE_LABEL", "DemoSummary", "build_demo"]
+
+#: What the demo writes, numbered: raised when that changes, so that a demo database cached by
+#: an older build (the window's ``--demo`` keeps one a day) is made again. 2: the bills frozen
+#: at their finalize, the claims filed, authorizations, cost shares, KX confirmations and ABNs.
+DEMO_BUILD = 2
 
 PT_NAME = "Dana Reyes"
 
