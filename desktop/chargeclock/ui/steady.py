@@ -87,7 +87,7 @@ class Stack(QWidget):
             widget.setVisible(False)
         if _settling:  # placed with the rest of the pass's changes, then shown
             waiting = _settling[-1].coming.setdefault(self, [])
-            waiting[:] = [w for w in waiting if w not in going and (w, False) not in shown]
+            waiting[:] = [w for w in waiting if (w, False) not in shown]  # (hidden: not going)
             waiting.extend(w for w in coming if w not in waiting)
             self.relayout()
             return True
@@ -174,8 +174,8 @@ class Stack(QWidget):
         """Place the widgets again, and tell the parent if the stack needs another height.
         A stack not shown places them when it is (a window's start places each once). In a
         :func:`one_layout` pass, once, when the pass ends."""
-        self._totals.clear()
         if _settling:
+            self._totals.clear()
             _settling[-1].asked.add(self)
             return
         self._relayout_now()
