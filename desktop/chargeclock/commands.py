@@ -375,12 +375,15 @@ def run_window(args: argparse.Namespace) -> int:
     # painted (app.run freezes what exists then), or when this returns, whatever happened.
     gc.disable()
     try:
-        # The Qt-free modules load first: once PySide6 is imported, it reads the source of every
-        # module imported after it (looking for its ``__feature__`` switch), ~0.3 ms a module.
+        # The Qt-free modules load first, then PySide, told that no module of ours selects its
+        # optional features: it would read the source of each imported after it to find out.
         import chargeclock.paths
         import chargeclock.resources
         import chargeclock.services.session
         import chargeclock.ui.theme
+        from chargeclock.ui import feature_scan
+
+        feature_scan.import_pyside()
         from chargeclock import app
 
         db = getattr(args, "db", None)

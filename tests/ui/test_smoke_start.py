@@ -42,7 +42,6 @@ QT_TYPES_NOT_AT_START = (
     "QMdiArea",
     "QFileDialog",
     "QCalendarWidget",
-    "QStyle",  # the Today list's painter takes it for its first row
     "QCompleter",  # the add-a-code field's, with the first visit
     "QMessageBox",  # a question or a refusal, when one is shown
     "QInputDialog",
@@ -59,8 +58,10 @@ BEHIND_THE_COVER = (
     "chargeclock.ui.records_ui",
 )
 
-# What is loaded and built is looked at as the first paint is said (what the window makes
-# after it does not count).
+# What is loaded and built is looked at as the first paint is said: once the first frame is drawn
+# whole, the panels' rows too (what the window makes after it does not count). The Today list's
+# rows are drawn by the style (QStyle's type is built for its first row) in their palettes'
+# colours: a colour named to the painter would build Qt's namespace.
 PROBE = """
 import json, sys
 from chargeclock.cli import main

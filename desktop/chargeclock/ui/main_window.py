@@ -56,7 +56,8 @@ class MainWindow(QMainWindow):
     superbill_requested = Signal(int)
     #: the privacy lock was asked for
     lock_requested = Signal()
-    #: the window has painted for the first time (the startup probe waits for it)
+    #: the window's first frame is drawn whole, its panels' rows too (the startup probe waits
+    #: for it)
     painted = Signal()
     #: the start is over (see :attr:`has_settled`); what can wait for it starts then
     settled = Signal()
@@ -347,7 +348,7 @@ class MainWindow(QMainWindow):
 
     @property
     def has_painted(self) -> bool:
-        """The window has been drawn at least once (``painted`` was emitted)."""
+        """The window's first frame has been drawn (``painted`` is emitted next)."""
         return self._painted
 
     @property
@@ -375,8 +376,13 @@ class MainWindow(QMainWindow):
         super().paintEvent(event)
         if not self._painted:
             self._painted = True
-            self.painted.emit()
-            self._settle()
+            # A window paints before its children, within the same event: the frame is whole
+            # once that event is over. The start settles then, not in the middle of the frame.
+            QTimer.singleShot(0, self, self._first_frame_drawn)
+
+    def _first_frame_drawn(self) -> None:
+        self.painted.emit()
+        self._settle()
 
     def close_choice(self, running: int) -> str:
         """Asked when the window closes with timers running: "stop", "keep" or "cancel"."""

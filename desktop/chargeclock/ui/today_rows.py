@@ -12,8 +12,8 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize
-from PySide6.QtGui import QColor, QFont, QFontMetrics
-from PySide6.QtWidgets import QListView, QStyledItemDelegate
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette
+from PySide6.QtWidgets import QApplication, QListView, QStyledItemDelegate
 
 from chargeclock.ui import theme
 from chargeclock.ui.qt_ints import ALIGN_VCENTER
@@ -63,18 +63,37 @@ def cut(metrics: QFontMetrics, text: str, width: int) -> str:
     return metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
 
 
+#: the role whose colour a row's text takes (its palette's, or the muted palette's)
+TEXT = QPalette.ColorRole.Text
+
+
 class TodayRowDelegate(QStyledItemDelegate):
-    """Paints an entry as its name over its status, each line cut with "…" only if needed."""
+    """Paints an entry as its name over its status, each line cut with "…" only if needed.
+
+    The text is drawn by the style in a palette's text colour: naming a colour to the painter
+    (``QPainter.setPen``) has PySide tell its overloads apart by building the whole ``Qt``
+    namespace (ui.qt_ints), some 12 ms of the first frame of a window whose Today list has
+    rows."""
+
+    _muted: QPalette | None = None
+
+    def _muted_palette(self) -> QPalette:
+        """A palette whose text is the muted colour (made once; only its text role is read)."""
+        if self._muted is None:
+            # (not a copy of the row's: that constructor's overloads build the namespace too)
+            self._muted = QPalette()
+            self._muted.setColor(TEXT, QColor(theme.MUTED))
+        return self._muted
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         self.initStyleOption(option, index)
         name, rest = split(str(index.data() or ""))
         option.text = ""
         widget = option.widget
-        style = widget.style() if widget is not None else None
+        style = widget.style() if widget is not None else QApplication.style()
         # The row's background, selection and focus as the stylesheet draws them; a row with
         # none of them is the list's own white (its clock's second repaints only its text).
-        if style is not None and _is_marked(option.state):
+        if _is_marked(option.state):
             style.drawControl(_style_enums()[1], option, painter, widget)
         painter.save()
         metrics = option.fontMetrics
@@ -82,12 +101,13 @@ class TodayRowDelegate(QStyledItemDelegate):
         area = option.rect.adjusted(PAD_X, PAD_Y, -PAD_X, -PAD_Y)
         top = area.top() + max(0, (area.height() - 2 * line) // 2)
         painter.setFont(option.font)
-        painter.setPen(option.palette.text().color())
         first = QRect(area.left(), top, area.width(), line)
-        painter.drawText(first, ALIGN_VCENTER, cut(metrics, name, area.width()))
-        painter.setPen(QColor(theme.MUTED))
+        name = cut(metrics, name, area.width())
+        style.drawItemText(painter, first, ALIGN_VCENTER, option.palette, True, name, TEXT)
         second = QRect(area.left(), top + line, area.width(), line)
-        painter.drawText(second, ALIGN_VCENTER, cut(metrics, rest, area.width()))
+        rest = cut(metrics, rest, area.width())
+        muted = self._muted_palette()
+        style.drawItemText(painter, second, ALIGN_VCENTER, muted, True, rest, TEXT)
         painter.restore()
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:  # noqa: N802
