@@ -314,6 +314,10 @@ def build_window(
     lock = _add_content(window, services)
     window.resize(1366, 768)
     lock.lock_at_start(needed)
+    if not lock.locked:
+        # The first keys find a patient. (Not the Today list, first in the window's order:
+        # its first row would take a focus frame, drawn by the style, for the first frame.)
+        window.patients.search.setFocus()
     return window, lock
 
 

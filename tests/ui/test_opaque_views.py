@@ -84,7 +84,8 @@ def test_a_running_clocks_second_paints_nothing_under_its_rows(
 
 def test_the_views_corners_stay_rounded(window: MainWindow, qtbot: QtBot) -> None:
     start_visit_by_clicks(qtbot, window)  # Today's first row, the visit, is selected
-    QApplication.processEvents()  # as the event loop would: the start is over
+    qtbot.waitUntil(lambda: window.has_settled)  # the start is over (its first frame drawn)
+    QApplication.processEvents()  # and what waited for it has run, as the event loop would
     today = window.patients.today_list
     assert today.selectionModel().isRowSelected(0)
     image = today.grab().toImage()

@@ -11,12 +11,17 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette
-from PySide6.QtWidgets import QApplication, QListView, QStyledItemDelegate
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QPoint, QSize
+from PySide6.QtGui import QFont, QFontMetrics, QStaticText
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QListView,
+    QStyledItemDelegate,
+    QWidget,
+)
 
 from chargeclock.ui import theme
-from chargeclock.ui.qt_ints import ALIGN_VCENTER
 
 if TYPE_CHECKING:  # QStyle and its options are built with the first row painted, not at start
     from PySide6.QtGui import QPainter
@@ -63,37 +68,59 @@ def cut(metrics: QFontMetrics, text: str, width: int) -> str:
     return metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
 
 
-#: the role whose colour a row's text takes (its palette's, or the muted palette's)
-TEXT = QPalette.ColorRole.Text
+#: static texts kept for the rows' lines (a name, a status, a running clock's second)
+KEPT_TEXTS = 256
+
+
+def _html(text: str, colour: str) -> str:
+    """``text`` in ``colour``, as the rich text of a static text (no ``html`` module at start)."""
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return f'<span style="color:{colour}; white-space:pre">{escaped}</span>'
+
+
+def _may_be_marked(view: QWidget | None, index: Index) -> bool:
+    """Whether the row of ``index`` may be selected, hovered or focused, asked of its view:
+    the style option's own ``state`` is a QStyle enum, whose type (~44 M instructions) is built
+    only once a row may be marked, not for the first frame."""
+    if not isinstance(view, QAbstractItemView):
+        return True
+    selection = view.selectionModel()
+    if view.underMouse() or selection is None or selection.isSelected(index):
+        return True  # the row under the mouse is hovered
+    return bool(view.hasFocus() and selection.currentIndex() == index)
 
 
 class TodayRowDelegate(QStyledItemDelegate):
     """Paints an entry as its name over its status, each line cut with "…" only if needed.
 
-    The text is drawn by the style in a palette's text colour: naming a colour to the painter
-    (``QPainter.setPen``) has PySide tell its overloads apart by building the whole ``Qt``
-    namespace (ui.qt_ints), some 12 ms of the first frame of a window whose Today list has
+    Each line is a static text in its colour (the name in the row's text colour, the status
+    muted): naming a colour to the painter (``QPainter.setPen``) has PySide tell its overloads
+    apart by building the whole ``Qt`` namespace (ui.qt_ints), and the style's text drawing
+    needs QStyle's type, each a part of the first frame of a window whose Today list has
     rows."""
 
-    _muted: QPalette | None = None
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._texts: dict[str, QStaticText] = {}
 
-    def _muted_palette(self) -> QPalette:
-        """A palette whose text is the muted colour (made once; only its text role is read)."""
-        if self._muted is None:
-            # (not a copy of the row's: that constructor's overloads build the namespace too)
-            self._muted = QPalette()
-            self._muted.setColor(TEXT, QColor(theme.MUTED))
-        return self._muted
+    def _text(self, text: str, colour: str) -> QStaticText:
+        html = _html(text, colour)
+        kept = self._texts.get(html)
+        if kept is None:
+            if len(self._texts) >= KEPT_TEXTS:  # the clocks' seconds go by
+                self._texts.clear()
+            kept = self._texts[html] = QStaticText(html)
+        return kept
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         self.initStyleOption(option, index)
         name, rest = split(str(index.data() or ""))
-        option.text = ""
         widget = option.widget
-        style = widget.style() if widget is not None else QApplication.style()
         # The row's background, selection and focus as the stylesheet draws them; a row with
         # none of them is the list's own white (its clock's second repaints only its text).
-        if _is_marked(option.state):
+        if _may_be_marked(widget, index) and _is_marked(option.state):
+            option.text = ""
+            style = widget.style() if widget is not None else QApplication.style()
             style.drawControl(_style_enums()[1], option, painter, widget)
         painter.save()
         metrics = option.fontMetrics
@@ -101,13 +128,11 @@ class TodayRowDelegate(QStyledItemDelegate):
         area = option.rect.adjusted(PAD_X, PAD_Y, -PAD_X, -PAD_Y)
         top = area.top() + max(0, (area.height() - 2 * line) // 2)
         painter.setFont(option.font)
-        first = QRect(area.left(), top, area.width(), line)
-        name = cut(metrics, name, area.width())
-        style.drawItemText(painter, first, ALIGN_VCENTER, option.palette, True, name, TEXT)
-        second = QRect(area.left(), top + line, area.width(), line)
-        rest = cut(metrics, rest, area.width())
-        muted = self._muted_palette()
-        style.drawItemText(painter, second, ALIGN_VCENTER, muted, True, rest, TEXT)
+        colour = option.palette.text().color().name()
+        name_text = self._text(cut(metrics, name, area.width()), colour)
+        painter.drawStaticText(QPoint(area.left(), top), name_text)
+        rest_text = self._text(cut(metrics, rest, area.width()), theme.MUTED)
+        painter.drawStaticText(QPoint(area.left(), top + line), rest_text)
         painter.restore()
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:  # noqa: N802
