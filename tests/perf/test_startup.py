@@ -2,10 +2,11 @@
 
 Both are fresh processes, run alternately so that a busy moment of the machine hits both alike:
 the floor (``floor_window.py``) and the installed ``chargeclock --smoke-test --db`` on a copy of
-the decade database (ten years of every table). Each writes a line at its first paint; the time
-from the fork to that line is the measure (the whole run, to the process's exit, is recorded
-beside it). The smoke test exits right after its first paint, so its peak resident memory is its
-memory at the first paint.
+the decade database (ten years of every table). Each writes a line once its first frame is drawn
+whole (a window paints before its children, in the same event: the line comes when that event is
+over, the Today list's rows and the cover drawn); the time from the fork to that line is the
+measure (the whole run, to the process's exit, is recorded beside it). The smoke test exits
+right after its first frame, so its peak resident memory is its memory at the first paint.
 
 Two starts are measured: the decade's clinic, whose users have PINs (the window starts locked
 and paints its cover first, its panels made right after behind it), and a copy without PINs
