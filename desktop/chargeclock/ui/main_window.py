@@ -90,7 +90,8 @@ class MainWindow(QMainWindow):
         self._ticks = 0
         self._beat_due = False
         self._beat_failing = False
-        self._painted = False
+        self._painted = False  # its first paint event came (the frame is drawn after it)
+        self._frame_drawn = False
         self._settled = False
         QTimer.singleShot(START_SETTLES_MS, self, self._settle)
         # The theme at the type size kept (large type): set once, and a locked start's cover,
@@ -348,8 +349,8 @@ class MainWindow(QMainWindow):
 
     @property
     def has_painted(self) -> bool:
-        """The window's first frame has been drawn (``painted`` is emitted next)."""
-        return self._painted
+        """The window's first frame has been drawn whole (``painted`` was emitted)."""
+        return self._frame_drawn
 
     @property
     def has_settled(self) -> bool:
@@ -381,6 +382,7 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self, self._first_frame_drawn)
 
     def _first_frame_drawn(self) -> None:
+        self._frame_drawn = True
         self.painted.emit()
         self._settle()
 
