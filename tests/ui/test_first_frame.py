@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from chargeclock.app import build_window
 from chargeclock.clock import FakeClock
 from chargeclock.services.session import Services
+from chargeclock.ui import today_rows
 from chargeclock.ui.known_types import viewport
 
 pytestmark = pytest.mark.gui
@@ -45,5 +46,30 @@ def test_painted_comes_once_the_today_rows_are_drawn(qtbot: QtBot, tmp_path: Pat
     qtbot.waitUntil(lambda: window.has_painted and bool(at_painted))
     assert at_painted[0] >= 1  # the Today list's rows were drawn in the frame it announces
     assert window.has_settled  # and the start settled after it, not in its middle
+    window.ticker.stop()
+    services.close()
+
+
+def test_the_today_rows_look_the_same_drawn_either_way(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before Qt's namespace is built the rows are static texts in their colours; after, texts
+    drawn in pens: pixel for pixel the same (a name with "<" and "&" too, and a selected row)."""
+    clock = FakeClock(datetime(2026, 12, 2, 15, 0, tzinfo=UTC))
+    services = Services.open(tmp_path / "clinic.sqlite3", clock)
+    for last in ("Roe", "O'Neil <&> Sons"):
+        patient, _ = services.records.add_patient(last, "Ann", date(1950, 1, 2))
+        services.visits.open_visit(patient.id)
+    window, _ = build_window(services, clock, panels_behind_lock=True)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.has_painted)
+    today = window.patients.today_list
+    today.setCurrentIndex(today.model().index(1, 0))  # the second row selected
+    images = []
+    for built in (False, True):
+        monkeypatch.setattr(today_rows, "_namespace_built", lambda built=built: built)
+        images.append(today.grab().toImage())
+    assert images[0] == images[1]
     window.ticker.stop()
     services.close()

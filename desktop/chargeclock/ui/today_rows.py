@@ -11,8 +11,9 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QPoint, QSize
-from PySide6.QtGui import QFont, QFontMetrics, QStaticText
+from PySide6 import QtCore
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QPoint, QRect, QSize
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QStaticText, QTextOption
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from chargeclock.ui import theme
+from chargeclock.ui.qt_ints import ALIGN_VCENTER
 
 if TYPE_CHECKING:  # QStyle and its options are built with the first row painted, not at start
     from PySide6.QtGui import QPainter
@@ -72,6 +74,11 @@ def cut(metrics: QFontMetrics, text: str, width: int) -> str:
 KEPT_TEXTS = 256
 
 
+#: how a row's line is laid out: on one line, whatever its width
+ONE_LINE = QTextOption()
+ONE_LINE.setWrapMode(QTextOption.WrapMode.NoWrap)
+
+
 def _html(text: str, colour: str) -> str:
     """``text`` in ``colour``, as the rich text of a static text (no ``html`` module at start)."""
     escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -90,18 +97,26 @@ def _may_be_marked(view: QWidget | None, index: Index) -> bool:
     return bool(view.hasFocus() and selection.currentIndex() == index)
 
 
+def _namespace_built() -> bool:
+    """Whether PySide has built Qt's namespace (a start builds it soon after its first frame:
+    a key, a visit's timer cells); a module's attribute is there once its type is built."""
+    return "Qt" in vars(QtCore)
+
+
 class TodayRowDelegate(QStyledItemDelegate):
     """Paints an entry as its name over its status, each line cut with "…" only if needed.
 
-    Each line is a static text in its colour (the name in the row's text colour, the status
-    muted): naming a colour to the painter (``QPainter.setPen``) has PySide tell its overloads
-    apart by building the whole ``Qt`` namespace (ui.qt_ints), and the style's text drawing
-    needs QStyle's type, each a part of the first frame of a window whose Today list has
-    rows."""
+    Until Qt's namespace is built each line is a static text in its colour (the name in the
+    row's text colour, the status muted): naming a colour to the painter (``QPainter.setPen``)
+    has PySide tell its overloads apart by building the whole namespace (ui.qt_ints), and the
+    style's text drawing needs QStyle's type, each a part of the first frame of a window whose
+    Today list has rows. Once it is built, the lines are drawn in pens: a static text of a
+    running clock's line, new each second, is laid out as rich text (~50 µs a line)."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._texts: dict[str, QStaticText] = {}
+        self._muted = QColor(theme.MUTED)
 
     def _text(self, text: str, colour: str) -> QStaticText:
         html = _html(text, colour)
@@ -110,6 +125,7 @@ class TodayRowDelegate(QStyledItemDelegate):
             if len(self._texts) >= KEPT_TEXTS:  # the clocks' seconds go by
                 self._texts.clear()
             kept = self._texts[html] = QStaticText(html)
+            kept.setTextOption(ONE_LINE)  # laid out as a document, it would wrap at a space
         return kept
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
@@ -128,11 +144,19 @@ class TodayRowDelegate(QStyledItemDelegate):
         area = option.rect.adjusted(PAD_X, PAD_Y, -PAD_X, -PAD_Y)
         top = area.top() + max(0, (area.height() - 2 * line) // 2)
         painter.setFont(option.font)
-        colour = option.palette.text().color().name()
-        name_text = self._text(cut(metrics, name, area.width()), colour)
-        painter.drawStaticText(QPoint(area.left(), top), name_text)
-        rest_text = self._text(cut(metrics, rest, area.width()), theme.MUTED)
-        painter.drawStaticText(QPoint(area.left(), top + line), rest_text)
+        name = cut(metrics, name, area.width())
+        rest = cut(metrics, rest, area.width())
+        if _namespace_built():  # a colour named to the painter costs nothing more now
+            painter.setPen(option.palette.text().color())
+            painter.drawText(QRect(area.left(), top, area.width(), line), ALIGN_VCENTER, name)
+            painter.setPen(self._muted)
+            painter.drawText(
+                QRect(area.left(), top + line, area.width(), line), ALIGN_VCENTER, rest
+            )
+        else:
+            colour = option.palette.text().color().name()
+            painter.drawStaticText(QPoint(area.left(), top), self._text(name, colour))
+            painter.drawStaticText(QPoint(area.left(), top + line), self._text(rest, theme.MUTED))
         painter.restore()
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:  # noqa: N802
