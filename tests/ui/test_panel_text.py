@@ -8,7 +8,7 @@ import html
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chargeclock.ui.calculator_panel import _escape
+from chargeclock.ui.rich_label import escape as _escape
 
 
 @given(st.text())

@@ -31,7 +31,7 @@ from chargeclock.domain.wording import plural
 from chargeclock.ui import theme
 from chargeclock.ui.claim_actions import ClaimActions
 from chargeclock.ui.qt_ints import SCROLL_BAR_ALWAYS_OFF, set_enum
-from chargeclock.ui.rich_label import RichLabel
+from chargeclock.ui.rich_label import RichLabel, escape
 from chargeclock.ui.steady import Stack, SteadyLines, one_layout, settle
 
 
@@ -61,18 +61,6 @@ def _set_share(bar: QProgressBar, value: int) -> None:
     bar.setUpdatesEnabled(False)
     bar.setValue(value)
     bar.setUpdatesEnabled(True)  # (which asks for its paint)
-
-
-def _escape(text: str) -> str:
-    """Plain text made safe for a rich-text label (``html.escape`` without loading the ``html``
-    package and its entity tables at start-up)."""
-    return (
-        text.replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace('"', "&quot;")
-        .replace("'", "&#x27;")
-    )
 
 
 def _section(title: str) -> QLabel:
@@ -217,7 +205,7 @@ class CalculatorPanel(QFrame):
         self.clear(headline)
         self._last = key
         self.warnings.set_lines(
-            [f"<span style='color:{theme.ALERT_COLOUR}'>●</span> {_escape(p)}" for p in problems]
+            [f"<span style='color:{theme.ALERT_COLOUR}'>●</span> {escape(p)}" for p in problems]
         )
         settle()
 
@@ -284,7 +272,7 @@ class CalculatorPanel(QFrame):
     def _assistant_lines(self, result: VisitResult) -> list[str]:
         parts = [
             f"<b>{s.code}</b>: {s.assistant_units} of {s.units} with CQ — "
-            f"{_escape(s.assistant_reason).replace('-&gt;', '→')}"
+            f"{escape(s.assistant_reason).replace('-&gt;', '→')}"
             for s in result.services
             if s.assistant_reason
         ]
@@ -342,20 +330,20 @@ class CalculatorPanel(QFrame):
         items: list[tuple[str, str]] = []
         # The year's provisional figures are said once, by the banner above the visit.
         items += [
-            ("alert", (f"<b>{w.carc}</b> " if w.carc else "") + _escape(w.message))
+            ("alert", (f"<b>{w.carc}</b> " if w.carc else "") + escape(w.message))
             for w in result.warnings
             if w.kind != "rules_provisional"
         ]
         items += [
-            ("warn", f"<b>Review {_escape(r.code)}</b>: {_escape(r.reason)}") for r in result.review
+            ("warn", f"<b>Review {escape(r.code)}</b>: {escape(r.reason)}") for r in result.review
         ]
-        items += [(r.severity, _escape(r.text)) for r in context.reminders]
+        items += [(r.severity, escape(r.text)) for r in context.reminders]
         if result.alternatives:
             items.append(
                 ("info", "Tie: the clinician chooses which code takes the unit (switch below)")
             )
         if context.day_note:
-            items.append(("info", _escape(context.day_note)))
+            items.append(("info", escape(context.day_note)))
         if not items:
             return [f"<span style='color:{theme.OK_COLOUR}'>Nothing to flag</span>"]
         return [f"<span style='color:{_colour(sev)}'>●</span> {t}" for sev, t in items]

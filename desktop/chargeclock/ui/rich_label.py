@@ -36,6 +36,18 @@ from chargeclock.ui.qt_ints import PLAIN_TEXT, set_enum
 from chargeclock.ui.steady import same_lines
 
 
+def escape(text: str) -> str:
+    """Plain text made safe for rich text (``html.escape`` without loading the ``html`` package
+    and its entity tables at start-up)."""
+    return (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("'", "&#x27;")
+    )
+
+
 class RichLabel(QLabel):
     """A word-wrapped rich-text label (``plain``: a plain one); set its text with ``setText``
     as a ``QLabel``'s. ``tab_stop`` gives the distance between its tab stops for its font

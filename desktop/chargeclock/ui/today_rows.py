@@ -16,7 +16,6 @@ from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QPoint, 
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QStaticText, QTextOption
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QListView,
     QStyledItemDelegate,
     QWidget,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from chargeclock.ui import theme
 from chargeclock.ui.qt_ints import ALIGN_VCENTER
+from chargeclock.ui.rich_label import escape
 
 if TYPE_CHECKING:  # QStyle and its options are built with the first row painted, not at start
     from PySide6.QtGui import QPainter
@@ -70,22 +70,19 @@ def cut(metrics: QFontMetrics, text: str, width: int) -> str:
     return metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
 
 
-#: static texts kept for the rows' lines (a name, a status, a running clock's second)
-KEPT_TEXTS = 256
-
-
 #: how a row's line is laid out: on one line, whatever its width
 ONE_LINE = QTextOption()
 ONE_LINE.setWrapMode(QTextOption.WrapMode.NoWrap)
 
 
-def _html(text: str, colour: str) -> str:
-    """``text`` in ``colour``, as the rich text of a static text (no ``html`` module at start)."""
-    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return f'<span style="color:{colour}; white-space:pre">{escaped}</span>'
+def _static_text(text: str, colour: str) -> QStaticText:
+    """``text`` in ``colour``, as a static text of one line."""
+    static = QStaticText(f'<span style="color:{colour}; white-space:pre">{escape(text)}</span>')
+    static.setTextOption(ONE_LINE)  # laid out as a document, it would wrap at a space
+    return static
 
 
-def _may_be_marked(view: QWidget | None, index: Index) -> bool:
+def _may_be_marked(view: QWidget, index: Index) -> bool:
     """Whether the row of ``index`` may be selected, hovered or focused, asked of its view:
     the style option's own ``state`` is a QStyle enum, whose type (~44 M instructions) is built
     only once a row may be marked, not for the first frame."""
@@ -115,18 +112,7 @@ class TodayRowDelegate(QStyledItemDelegate):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._texts: dict[str, QStaticText] = {}
         self._muted = QColor(theme.MUTED)
-
-    def _text(self, text: str, colour: str) -> QStaticText:
-        html = _html(text, colour)
-        kept = self._texts.get(html)
-        if kept is None:
-            if len(self._texts) >= KEPT_TEXTS:  # the clocks' seconds go by
-                self._texts.clear()
-            kept = self._texts[html] = QStaticText(html)
-            kept.setTextOption(ONE_LINE)  # laid out as a document, it would wrap at a space
-        return kept
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         self.initStyleOption(option, index)
@@ -134,10 +120,9 @@ class TodayRowDelegate(QStyledItemDelegate):
         widget = option.widget
         # The row's background, selection and focus as the stylesheet draws them; a row with
         # none of them is the list's own white (its clock's second repaints only its text).
-        if _may_be_marked(widget, index) and _is_marked(option.state):
+        if widget is not None and _may_be_marked(widget, index) and _is_marked(option.state):
             option.text = ""
-            style = widget.style() if widget is not None else QApplication.style()
-            style.drawControl(_style_enums()[1], option, painter, widget)
+            widget.style().drawControl(_style_enums()[1], option, painter, widget)
         painter.save()
         metrics = option.fontMetrics
         line = metrics.lineSpacing()
@@ -155,8 +140,8 @@ class TodayRowDelegate(QStyledItemDelegate):
             )
         else:
             colour = option.palette.text().color().name()
-            painter.drawStaticText(QPoint(area.left(), top), self._text(name, colour))
-            painter.drawStaticText(QPoint(area.left(), top + line), self._text(rest, theme.MUTED))
+            painter.drawStaticText(QPoint(area.left(), top), _static_text(name, colour))
+            painter.drawStaticText(QPoint(area.left(), top + line), _static_text(rest, theme.MUTED))
         painter.restore()
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:  # noqa: N802
