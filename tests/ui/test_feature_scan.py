@@ -7,6 +7,9 @@ import json
 import os
 import subprocess
 import sys
+import types
+
+import pytest
 
 from chargeclock.ui import feature_scan
 
@@ -62,3 +65,13 @@ def test_every_module_of_ours_is_named() -> None:
     assert {"chargeclock", "chargeclock.app", "chargeclock.ui.main_window"} <= names
     assert "chargeclock.services" in names  # a package, by its own name
     assert not any(".__" in name or name.endswith(".") for name in names)
+
+
+def test_a_pyside_that_keeps_no_such_table_is_left_as_it_is(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Another PySide (its table elsewhere, or none): nothing is told, nothing fails."""
+    monkeypatch.setitem(sys.modules, feature_scan.FEATURE_MODULE, types.ModuleType("elsewhere"))
+    assert feature_scan.skip() == 0
+    monkeypatch.delitem(sys.modules, feature_scan.FEATURE_MODULE)
+    assert feature_scan.skip() == 0
