@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 from chargeclock.domain.calculation import ServiceMinutes, VisitInput, VisitResult, calculate
 from chargeclock.resources import rule_book
 from chargeclock.ui import theme
-from chargeclock.ui.calculator_panel import CalculatorPanel, PanelContext
+from chargeclock.ui.calculator_panel import CalculatorPanel, PanelContext, Reminder
 
 pytestmark = pytest.mark.gui
 
@@ -24,6 +24,12 @@ W = TypeVar("W", bound=QWidget)
 
 def _result(*minutes: tuple[str, int]) -> VisitResult:
     services = tuple(ServiceMinutes(code, pt_minutes=m) for code, m in minutes)
+    return calculate(VisitInput(date(2026, 3, 2), services=services), rule_book())
+
+
+def _shared(code: str, pt: int, pta: int) -> VisitResult:
+    """One code with the therapist's and the assistant's minutes."""
+    services = (ServiceMinutes(code, pt_minutes=pt, pta_minutes=pta),)
     return calculate(VisitInput(date(2026, 3, 2), services=services), rule_book())
 
 
@@ -149,3 +155,49 @@ def test_a_minute_changes_its_codes_line_alone_in_columns(
     qapp.processEvents()
     starts = [_column_starts(label) for label in labels]
     assert starts.count(starts[0]) == 3 and starts[0][0] > small[0], (small, starts)
+
+
+def test_a_minute_sets_the_step_of_the_cq_decision_it_changed(
+    panel: CalculatorPanel, qapp: QApplication
+) -> None:
+    """The assistant's part: a line for the code, then a line per step of why; the assistant's
+    next minute sets the steps it changed, not the code's whole explanation."""
+    first = _shared("97110", 20, 13)
+    [service] = first.services
+    steps = service.assistant_reason.split("; ")
+    assert len(steps) >= 3, service.assistant_reason
+    panel.show_result(first, PanelContext())
+    qapp.processEvents()
+    labels = panel.assistant.labels()
+    assert len(labels) == 1 + len(steps)
+    assert _plain(labels[0]) == f"97110: {service.assistant_units} of {service.units} with CQ"
+    assert [_plain(label) for label in labels[1:]] == [s.replace("->", "→") for s in steps]
+    before = [label.text() for label in labels]
+    panel.show_result(_shared("97110", 20, 14), PanelContext())
+    qapp.processEvents()
+    assert panel.assistant.labels() == labels  # the same labels, each on its step
+    changed = [i for i, label in enumerate(labels) if label.text() != before[i]]
+    assert changed and 0 not in changed and len(changed) < len(steps), changed
+    assert all("14 min" in _plain(labels[i]) for i in changed)
+
+
+def test_a_line_that_comes_and_goes_moves_nothing_under_it(
+    panel: CalculatorPanel, qapp: QApplication
+) -> None:
+    """Within a visit the panel's line stacks keep the tallest height they had: a tie's
+    warning that comes and goes with the minutes leaves what is under it where it was (nothing
+    under it is painted again, nor moves from under a finger); another visit starts afresh."""
+    tie = _result(("97110", 20), ("97112", 20))
+    assert tie.alternatives
+    context = PanelContext(reminders=(Reminder("warn", "Progress report due in 2 visits"),))
+    panel.show_result(tie, context)
+    qapp.processEvents()
+    shown = len(panel.warnings.labels())
+    under = panel.claim_actions.y()
+    panel.show_result(_result(("97110", 23), ("97112", 20)), context)
+    qapp.processEvents()
+    assert len(panel.warnings.labels()) < shown  # the tie's line went
+    assert panel.claim_actions.y() == under
+    panel.release_height()  # (another visit)
+    qapp.processEvents()
+    assert panel.claim_actions.y() < under

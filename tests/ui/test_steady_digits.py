@@ -4,13 +4,17 @@ out again to be measured; any other change is measured."""
 
 from __future__ import annotations
 
+from itertools import count, groupby
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from PySide6.QtWidgets import QApplication, QLabel, QScrollArea
 from pytestqt.qtbot import QtBot
 
 from chargeclock.ui import theme
 from chargeclock.ui.rich_label import RichLabel
-from chargeclock.ui.steady import Stack, _tabular_digits, same_lines
+from chargeclock.ui.steady import Stack, _tabular_digits, changed_figures, same_lines
 from tests.ui.test_panel_room import _settle
 from tests.ui.test_panel_steady import shown_at
 from tests.ui.test_steady_lines import _CountingLabel
@@ -83,3 +87,29 @@ def test_the_measured_height_is_the_height_after_a_minute(
         assert [kept.heightForWidth(w) for w in widths] == heights
         assert [fresh.heightForWidth(w) for w in widths] == heights
         fresh.setText("")
+
+
+def _figures_by_hand(old: str, new: str) -> list[tuple[int, int]] | None:
+    """changed_figures, a character at a time: the places that differ, grouped where they
+    follow one another."""
+    if len(old) != len(new):
+        return None
+    places = [i for i, (a, b) in enumerate(zip(old, new, strict=True)) if a != b]
+    if any(old[i] not in "0123456789" or new[i] not in "0123456789" for i in places):
+        return None
+    counter = count()
+    groups = groupby(places, key=lambda i: i - next(counter))  # a run: place - rank the same
+    return [(run[0], run[-1] + 1) for run in (list(g) for _, g in groups)]
+
+
+@given(
+    st.text(alphabet="0123456789 min·→<b>/٢😀", max_size=40),
+    st.lists(st.tuples(st.integers(0, 39), st.sampled_from("0123456789a٢😀")), max_size=5),
+)
+def test_the_changed_figures_are_found_as_by_hand(old: str, changes: list[tuple[int, str]]) -> None:
+    new = list(old)
+    for position, character in changes:
+        if position < len(new):
+            new[position] = character
+    assert changed_figures(old, "".join(new)) == _figures_by_hand(old, "".join(new))
+    assert changed_figures(old, old + "1") is None

@@ -96,7 +96,8 @@ def _code_line(parent: QWidget) -> QLabel:
 MAX_TIE_SWITCHES = 4  # alternatives offered as switches (the engine may find more)
 # Lines made ready when a visit first shows (more are made if ever needed): a line made later
 # in the day would be a widget made while the timers run.
-ASSISTANT_LINES = 6
+ASSISTANT_LINES = 12  # two codes with assistant time: a line each and up to five of why
+REASON_INDENT = 12  # pixels: the steps of a code's CQ decision, under its line
 CODE_LINES = 8
 WARNING_LINES = 10
 
@@ -143,15 +144,18 @@ class CalculatorPanel(QFrame):
         # (their minutes) and lays out those alone, not the whole explanation. The codes' lines
         # line up in columns by tab stops (a rich-text table is laid out whole at each change,
         # several times the cost of a line).
-        self.units = SteadyLines(_code_line, body, pool=CODE_LINES)
+        # The line stacks keep their tallest height within a visit too: a line that comes and
+        # goes (a tie's), or a step of the CQ decision that wraps differently as the minutes
+        # turn, moves nothing under it (nothing to repaint, nor to reach for again).
+        self.units = SteadyLines(_code_line, body, pool=CODE_LINES, keep_height=True)
         self.claim_lines = RichLabel(body)  # the lines the claim will have, with their modifiers
-        self.assistant = SteadyLines(RichLabel, body, pool=ASSISTANT_LINES)
+        self.assistant = SteadyLines(RichLabel, body, pool=ASSISTANT_LINES, keep_height=True)
         self.kx_text = RichLabel(body)
         self.kx_bar = QProgressBar(body)
         self.kx_bar.setTextVisible(False)
         self.kx_bar.setFixedHeight(12)
         self.review_text = RichLabel(body)
-        self.warnings = SteadyLines(RichLabel, body, pool=WARNING_LINES)
+        self.warnings = SteadyLines(RichLabel, body, pool=WARNING_LINES, keep_height=True)
         self.claim_actions = ClaimActions(body)
         # A fixed pool of switches, shown and hidden: made once (with the first result), so a
         # minute that moves a tie creates and deletes no widget (and restyles nothing).
@@ -179,11 +183,12 @@ class CalculatorPanel(QFrame):
 
     def release_height(self) -> None:
         """Let the panel take the height its texts need (it keeps the tallest it had)."""
-        self._body.release_height()
+        for stack in (self.units, self.assistant, self.warnings, self._body):
+            stack.release_height()
 
     def clear(self, message: str = "No visit open") -> None:
         self._last = None
-        self._body.release_height()
+        self.release_height()
         self.headline.setText(message)
         self.next_unit.setText("")
         for label in (self.claim_lines, self.kx_text, self.review_text):
@@ -270,15 +275,21 @@ class CalculatorPanel(QFrame):
         return f"<span style='color:{theme.MUTED}'>{lines}</span>" if lines else ""
 
     def _assistant_lines(self, result: VisitResult) -> list[str]:
-        parts = [
-            f"<b>{s.code}</b>: {s.assistant_units} of {s.units} with CQ — "
-            f"{escape(s.assistant_reason).replace('-&gt;', '→')}"
-            for s in result.services
-            if s.assistant_reason
-        ]
-        if not parts:
+        """Per code with assistant time: how many units take CQ, then each step of the why on
+        a line of its own (the minutes in one step change without the others being laid out
+        and drawn again)."""
+        lines = []
+        for s in result.services:
+            if s.assistant_reason:
+                lines.append(f"<b>{s.code}</b>: {s.assistant_units} of {s.units} with CQ")
+                lines += [
+                    f"<p style='margin-left:{REASON_INDENT}px'>"
+                    f"{escape(step).replace('-&gt;', '→')}</p>"
+                    for step in s.assistant_reason.split("; ")
+                ]
+        if not lines:
             return [f"<span style='color:{theme.MUTED}'>No assistant time billed</span>"]
-        return parts
+        return lines
 
     def _show_kx(self, result: VisitResult, context: PanelContext) -> None:
         kx = result.kx

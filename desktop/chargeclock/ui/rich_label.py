@@ -75,10 +75,11 @@ class RichLabel(QLabel):
         option.setWrapMode(QTextOption.WrapMode.WordWrap)
         self._doc.setDefaultTextOption(option)
         self._font_key = ""
+        self._text = ""  # QLabel's text, kept here too (asked often: a minute's lines compare it)
         self._heights: dict[int, int] = {}  # width -> the text's height at that width
 
     def setText(self, text: str) -> None:  # noqa: N802
-        before = (QLabel.text(self), self._font_key)
+        before = (self._text, self._font_key)
         if text == before[0]:
             return
         self._know_font()
@@ -90,6 +91,10 @@ class RichLabel(QLabel):
         else:
             self._doc.setHtml(text)
         QLabel.setText(self, text)  # asks for a layout (the box around it decides) and a paint
+        self._text = text
+
+    def text(self) -> str:
+        return self._text
 
     def plain_text(self) -> str:
         """The text as a reader copies it (no markup)."""
@@ -126,7 +131,7 @@ class RichLabel(QLabel):
         return True
 
     def heightForWidth(self, width: int) -> int:  # noqa: N802
-        if not QLabel.text(self):
+        if not self._text:
             return 0  # an empty label takes no room
         self._know_font()
         height = self._heights.get(width)

@@ -42,6 +42,7 @@ class Stack(QWidget):
     ) -> None:
         super().__init__(parent)
         self._items: list[QWidget] = []
+        self._measuring: set[QWidget] = set()  # the widgets that measure themselves
         # keep_height: the stack keeps the tallest height it had for its width until
         # release_height() (a scrolled panel whose lines come and go then keeps its scroll
         # range: its scroll bar is not drawn again with each line)
@@ -69,6 +70,8 @@ class Stack(QWidget):
         """Put ``widget`` at the bottom."""
         widget.setParent(self)
         self._items.append(widget)
+        if getattr(widget, "measures_itself", False):
+            self._measuring.add(widget)
         self._least = None
         self.relayout()
 
@@ -101,9 +104,8 @@ class Stack(QWidget):
         left, _, right, _ = self._margins
         return max(0, width - left - right)
 
-    @staticmethod
-    def _height(widget: QWidget, width: int) -> int:
-        if getattr(widget, "measures_itself", False):  # its heights cached, no limits set
+    def _height(self, widget: QWidget, width: int) -> int:
+        if widget in self._measuring:  # its heights cached, no limits set
             return int(widget.heightForWidth(width))
         if widget.hasHeightForWidth():
             height = widget.heightForWidth(width)
@@ -306,12 +308,39 @@ def same_lines(before: tuple[str, str], after: tuple[str, str], label: QLabel) -
     timer's minute changes "20 min" to "21 min": its label keeps its height, so its heights
     need not be measured again (a long rich-text label takes milliseconds to measure)."""
     (old, old_font), (new, new_font) = before, after
-    if old_font != new_font or len(old) != len(new) or old == new:
-        return old == new and old_font == new_font
-    for a, b in zip(old, new, strict=True):
-        if a != b and not (a.isdigit() and b.isdigit() and a.isascii() and b.isascii()):
-            return False
-    return _tabular_digits(label, new_font)
+    if old_font != new_font:
+        return False
+    runs = changed_figures(old, new)
+    return runs is not None and (not runs or _tabular_digits(label, new_font))
+
+
+def changed_figures(old: str, new: str) -> list[tuple[int, int]] | None:
+    """Where ``new`` differs from ``old``: the runs (start, end) of characters it changed, when
+    each is an ASCII digit replaced by another; else (another change, another length) ``None``.
+    (A minute asks it of each changed text: the first and last differences are found at once,
+    and only what lies between them is read a character at a time.)"""
+    if len(old) != len(new):
+        return None
+    if old == new:
+        return []
+    # each character as 32 bits, the first lowest: the lowest and highest bits that differ
+    differ = int.from_bytes(old.encode("utf-32-le"), "little") ^ int.from_bytes(
+        new.encode("utf-32-le"), "little"
+    )
+    first = ((differ & -differ).bit_length() - 1) // 32
+    last = (differ.bit_length() - 1) // 32
+    runs: list[tuple[int, int]] = []
+    for position in range(first, last + 1):
+        was, now = old[position], new[position]
+        if was == now:
+            continue
+        if not ("0" <= was <= "9" and "0" <= now <= "9"):
+            return None
+        if runs and runs[-1][1] == position:
+            runs[-1] = (runs[-1][0], position + 1)
+        else:
+            runs.append((position, position + 1))
+    return runs
 
 
 _ONE_WIDTH: dict[str, bool] = {}  # font key -> its digits have one width
@@ -358,8 +387,9 @@ class SteadyLines(Stack):
         parent: QWidget | None = None,
         *,
         pool: int = 1,
+        keep_height: bool = False,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(parent, keep_height=keep_height)
         self._make_label = make_label
         self._pool = pool
         self._lines: tuple[str, ...] = ()
@@ -415,14 +445,17 @@ def _keep_labels(old: Sequence[str], new: Sequence[str]) -> list[int]:
     hidden, nor the lines placed again), else an unused one, else any left."""
     free = list(range(len(old)))
     chosen: list[int | None] = [None] * len(new)
-
-    def same_but_figures(a: str, b: str) -> bool:
-        return bool(a) and _FIGURES.sub("0", a) == _FIGURES.sub("0", b)
-
-    for matches in (str.__eq__, same_but_figures):
+    for index, text in enumerate(new):
+        slot = next((j for j in free if old[j] == text), None)
+        if slot is not None:
+            chosen[index] = slot
+            free.remove(slot)
+    if None in chosen:  # the same text with other figures (each text's shape made once)
+        shapes = {j: _FIGURES.sub("0", old[j]) for j in free if old[j]}
         for index, text in enumerate(new):
             if chosen[index] is None:
-                slot = next((j for j in free if matches(old[j], text)), None)
+                shape = _FIGURES.sub("0", text)
+                slot = next((j for j in free if shapes.get(j) == shape), None)
                 if slot is not None:
                     chosen[index] = slot
                     free.remove(slot)
