@@ -27,10 +27,11 @@ from __future__ import annotations
 import json
 import random
 import sqlite3
+from calendar import isleap
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import msgspec
 from msgspec.structs import replace
@@ -49,8 +50,13 @@ YEARS = 10
 
 def _back(column: str) -> str:
     """A stored date or time (text beginning with the year) moved back ``:back`` years; NULL
-    stays NULL. The demo year holds no 29 February, so no shifted date can be invalid."""
-    return f"printf('%04d', CAST(substr({column}, 1, 4) AS INTEGER) - :back) || substr({column}, 5)"
+    stays NULL. A 29 February (a leap demo year's) moved into a common year is its 28th."""
+    year = f"(CAST(substr({column}, 1, 4) AS INTEGER) - :back)"
+    leap = f"({year} % 4 = 0 AND ({year} % 100 <> 0 OR {year} % 400 = 0))"
+    return (
+        f"printf('%04d', {year}) || CASE WHEN substr({column}, 5, 6) = '-02-29' AND NOT {leap} "
+        f"THEN '-02-28' || substr({column}, 11) ELSE substr({column}, 5) END"
+    )
 
 
 def _back_to_end(column: str) -> str:
@@ -184,7 +190,20 @@ def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
 
 def _moved_day(text: str, back: int) -> str:
     """:func:`_back` in Python: a stored date or time moved back ``back`` years."""
-    return f"{int(text[:4]) - back:04d}{text[4:]}"
+    year, rest = int(text[:4]) - back, text[4:]
+    if rest.startswith("-02-29") and not isleap(year):
+        rest = "-02-28" + rest[6:]
+    return f"{year:04d}{rest}"
+
+
+_Day = TypeVar("_Day", date, datetime)
+
+
+def _in_year(value: _Day, year: int) -> _Day:
+    """``value`` in ``year`` (a 29 February in a common year: the 28th)."""
+    if value.month == 2 and value.day == 29 and not isleap(year):
+        return value.replace(year=year, day=28)
+    return value.replace(year=year)
 
 
 class _Year:
@@ -205,10 +224,10 @@ class _Year:
         return value + self.back * self.tops[table]
 
     def day(self, value: date) -> date:
-        return value.replace(year=value.year - self.back)
+        return _in_year(value, value.year - self.back)
 
     def moment(self, value: datetime) -> datetime:
-        return value.replace(year=value.year - self.back)
+        return _in_year(value, value.year - self.back)
 
     def last_day(self, text: str | None) -> str | None:
         return None if text is None else min(_moved_day(text, self.back), self.end)
