@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from PySide6.QtCharts import QBarSeries, QLineSeries
+from PySide6.QtCharts import QBarSeries, QCategoryAxis, QLineSeries
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from chargeclock.export.charts import SERIES
@@ -60,3 +61,14 @@ def test_the_year_chart_s_lines_differ_by_pen_style_and_grey(qapp: QApplication)
 def test_a_series_has_the_same_colour_in_the_window_and_the_pdf() -> None:
     pdf = ["#" + c.hexval()[2:].upper() for c in SERIES]
     assert [c.upper() for c in qt_charts.PALETTE[: len(SERIES)]] == pdf
+
+
+def test_the_year_chart_s_money_reads_as_money(qapp: QApplication) -> None:
+    """Its value axis is labelled as money is written: "$10,000", not "$10000"."""
+    chart = qt_charts.year_lines(
+        "t", 2026, [(date(2026, 3, 2), 12_000.0)], [("KX threshold", 2480.0)]
+    )
+    [axis] = chart.axes(Qt.Orientation.Vertical)
+    assert isinstance(axis, QCategoryAxis)
+    assert axis.categoriesLabels() == ["$0", "$5,000", "$10,000", "$15,000", "$20,000"]
+    assert (axis.min(), axis.max()) == (0.0, 20_000.0)

@@ -93,6 +93,9 @@ def bars(
     return chart
 
 
+MONEY_AXIS_BELOW = 1e-6  # dollars: the first label's category starts just under $0
+
+
 def _day_number(day: date) -> float:
     return float(day.timetuple().tm_yday)
 
@@ -132,13 +135,10 @@ def year_lines(
     for month in range(1, 13):
         last = date(year, month % 12 + 1, 1) if month < 12 else date(year + 1, 1, 1)
         axis_x.append(date(year, month, 1).strftime("%b"), _day_number(last - timedelta(1)))
-    axis_y = QValueAxis()
     top = max([v for _, v in levels] + [v for _, v in points] + [1.0]) * 1.05
     # four round steps: more labels than that crowd a chart of this height
     step = next(s for s in (250, 500, 1000, 2500, 5000, 10_000, 25_000, 50_000) if s * 4 >= top)
-    axis_y.setRange(0, step * 4)
-    axis_y.setTickCount(5)
-    axis_y.setLabelFormat("$%.0f")
+    axis_y = money_axis(step, 4)
     chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
     chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
     for series in every:
@@ -146,3 +146,15 @@ def year_lines(
         series.attachAxis(axis_x)
         series.attachAxis(axis_y)
     return chart
+
+
+def money_axis(step: int, steps: int) -> QCategoryAxis:
+    """A value axis from $0 in ``steps`` of ``step`` dollars, each labelled as money is written
+    ("$10,000": a value axis's printf format has no thousands separator)."""
+    axis = QCategoryAxis()
+    axis.setStartValue(-MONEY_AXIS_BELOW)  # (a category ends past where the axis starts)
+    axis.setRange(0, step * steps)
+    axis.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+    for index in range(steps + 1):
+        axis.append(f"${step * index:,}", float(step * index))
+    return axis
