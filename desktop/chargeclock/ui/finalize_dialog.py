@@ -25,6 +25,7 @@ from chargeclock.domain.modifiers import DISTINCT
 from chargeclock.services.finalize_asks import MUST_SETTLE, Unresolved
 from chargeclock.services.validation import parse_fee
 from chargeclock.ui.claim_actions import clinician_name
+from chargeclock.ui.rich_label import escape
 
 if TYPE_CHECKING:
     from chargeclock.ui.visit_panel import VisitPanel
@@ -72,7 +73,7 @@ class FinalizeAsks(QDialog):
         self.blocked = False  # an item only the visit screen or Settings can settle
         for row, item in enumerate(items):
             head = f"<b>{item.carc}</b> " if item.carc else ""
-            text = QLabel(head + item.text.replace("&", "&amp;").replace("<", "&lt;"))
+            text = QLabel(head + escape(item.text))
             text.setWordWrap(True)
             self.grid.addWidget(text, row, 0)
             self.grid.addWidget(self._action(item), row, 1)
