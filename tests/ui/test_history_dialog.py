@@ -8,9 +8,11 @@ from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
+from chargeclock.ui import theme
 from chargeclock.ui.history_dialog import HistoryDialog
 from tests.services.conftest import dump
 from tests.ui.records_fixtures import Clinic, clinic, icd10_loaded
@@ -274,3 +276,36 @@ def test_kx_year_to_date_of_a_patient_not_on_medicare_says_so(qtbot: QtBot, clin
         "Medicare patients only."
     )
     assert view.chart_view.isHidden() and view.chart_view.chart().series() == []
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_dates_and_amounts_show_whole_and_claim_lines_in_full_on_hover(
+    qtbot: QtBot, clinic: Clinic, large: bool
+) -> None:
+    """Under the window's theme, large type too, each table's date and amount columns are as
+    wide as their text (the payments' four columns shared alike cut the date at large type);
+    a visit's claim lines, cut where the column is narrow, are its cell's tooltip in full."""
+    visit_id = finalized_visit(clinic)
+    clinic.services.records.record_payment(
+        clinic.patient_id, "1234.56", "check", date(2026, 3, 3), visit_id
+    )
+    window = QWidget()
+    qtbot.addWidget(window)
+    window.setStyleSheet(
+        theme.stylesheet(theme.LARGE_POINT_SIZE if large else theme.BASE_POINT_SIZE)
+    )
+    dialog = HistoryDialog(clinic.services, clinic.patient_id, window)  # closed with it
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    for table, model, wide in (
+        (dialog.visits, dialog.visit_model, {0: "00/00/0000", 5: "$9,999.99"}),
+        (dialog.payments, dialog.payment_model, {0: "00/00/0000", 1: "$9,999.99"}),
+    ):
+        metrics = table.fontMetrics()
+        for column, text in wide.items():
+            assert table.columnWidth(column) > metrics.horizontalAdvance(text), (table, column)
+        assert model.rowCount() == 1
+    assert dialog.payment_model.text(0, 1) == "$1,234.56"
+    lines = dialog.visit_model.index(0, 3)
+    assert lines.data(Qt.ItemDataRole.ToolTipRole) == lines.data() and "97110" in lines.data()
+    assert dialog.visit_model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) is None

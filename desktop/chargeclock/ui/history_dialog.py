@@ -54,7 +54,24 @@ if TYPE_CHECKING:
 
 # Column widths, in characters of the dialog's font, of the columns that are not stretched
 # (sizing to contents would measure every cell of every row).
-VISIT_WIDTHS = {0: 10, 1: 7, 2: 9, 4: 5, 5: 10, 6: 10}
+# Columns of a fixed width, in characters: date, visit, status, units, charges, paid; date,
+# amount, visit
+VISIT_WIDTHS = {0: 10, 1: 6, 2: 9, 4: 5, 5: 9, 6: 9}  # "#12345", "$9,999.99"
+PAYMENT_WIDTHS = {0: 10, 1: 9, 3: 6}
+CELL_PADDING = 16  # pixels beside a column's characters
+
+
+def _column_widths(table: QTableView, widths: dict[int, int], *, stretch: int) -> None:
+    """``table``'s columns in ``widths`` as wide as that many characters of its own type, under
+    the window's theme (large type's too: measured in Qt's default font, the dates were cut
+    under large type); the ``stretch`` column takes what is left."""
+    table.ensurePolished()
+    header = table.horizontalHeader()
+    char = table.fontMetrics().horizontalAdvance("0")
+    for column, chars in widths.items():
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(column, chars * char + CELL_PADDING)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
 
 
 def _table(dialog: QDialog) -> QTableView:
@@ -93,17 +110,9 @@ class HistoryDialog(QDialog):
 
     def _build(self, scale: float) -> None:
         self.visits = _table(self)
-        # Its columns' widths in characters of its own type, under the window's theme (large
-        # type's too): measured with Qt's default font, the dates were cut under large type.
-        self.visits.ensurePolished()
         self.visit_model = VisitHistoryModel(self.visits)
         self.visits.setModel(self.visit_model)
-        header = self.visits.horizontalHeader()
-        char = self.visits.fontMetrics().horizontalAdvance("0")
-        for column, chars in VISIT_WIDTHS.items():
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
-            header.resizeSection(column, chars * char + 16)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        _column_widths(self.visits, VISIT_WIDTHS, stretch=3)  # the claim lines take the rest
         self.visits.selectionModel().selectionChanged.connect(lambda *_: self._visit_selected())
 
         self.audit = QListWidget()
@@ -132,7 +141,8 @@ class HistoryDialog(QDialog):
         self.payments = _table(self)
         self.payment_model = PaymentsModel(self.payments)
         self.payments.setModel(self.payment_model)
-        self.payments.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # (shared alike, the four columns cut the date at large type: "12/01/20…")
+        _column_widths(self.payments, PAYMENT_WIDTHS, stretch=2)  # the method takes the rest
         self.payments.setMaximumHeight(170)
         self.balance = QLabel()
         self.balance.setWordWrap(True)  # its three sums break before they widen the dialog

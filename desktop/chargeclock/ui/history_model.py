@@ -12,7 +12,13 @@ from PySide6.QtCore import QStringListModel
 
 from chargeclock.services.history import VisitSummary
 from chargeclock.services.rows import PaymentRow
-from chargeclock.ui.qt_ints import ALIGN_RIGHT, ALIGN_VCENTER, DISPLAY_ROLE, TEXT_ALIGNMENT_ROLE
+from chargeclock.ui.qt_ints import (
+    ALIGN_RIGHT,
+    ALIGN_VCENTER,
+    DISPLAY_ROLE,
+    TEXT_ALIGNMENT_ROLE,
+    TOOLTIP_ROLE,
+)
 from chargeclock.ui.table_base import Index, SnapshotTableModel
 
 VISIT_COLUMNS = ("Date", "Visit", "Status", "Claim lines", "Units", "Charges", "Paid")
@@ -36,6 +42,8 @@ class _TextRows(SnapshotTableModel):
     ``RIGHT_ALIGNED`` columns (amounts, counts) set to the right."""
 
     RIGHT_ALIGNED: frozenset[int] = frozenset()
+    #: columns whose whole text is the cell's tooltip too (a long one is cut with "…")
+    TOOLTIPS: frozenset[int] = frozenset()
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -55,7 +63,7 @@ class _TextRows(SnapshotTableModel):
     def data(self, index: Index, role: int = DISPLAY_ROLE) -> Any:
         # A view asks each cell it paints for a dozen roles: the role, an int, is looked at
         # before the index (each of whose calls crosses into Qt).
-        if role == DISPLAY_ROLE:
+        if role == DISPLAY_ROLE or (role == TOOLTIP_ROLE and index.column() in self.TOOLTIPS):
             row = index.row()
             if index.isValid() and 0 <= row < len(self._rows):
                 return self.text(row, index.column())
@@ -69,6 +77,7 @@ class VisitHistoryModel(_TextRows):
 
     HEADERS = VISIT_COLUMNS
     RIGHT_ALIGNED = frozenset({4, 5, 6})
+    TOOLTIPS = frozenset({3})  # a visit's claim lines, all of them
     _rows: list[VisitSummary]
 
     def __init__(self, parent: Any = None) -> None:
