@@ -263,6 +263,28 @@ def test_kx_year_to_date_draws_the_patients_year_when_asked(
     assert dialog.kx_dialog is shown and shown.isVisible()
 
 
+def test_kx_year_to_date_of_another_year(dialog: HistoryDialog, clinic: Clinic) -> None:
+    """The KX chart's year goes back to the first year of rule data, not past this one: last
+    year draws last year's spend against last year's threshold, and keeps to it as History
+    changes."""
+    dialog.kx_button.click()
+    shown = dialog.kx_dialog
+    assert shown is not None
+    assert (shown.year.value(), shown.year.maximum()) == (2026, 2026)
+    assert shown.year.minimum() == clinic.services.book.years[0]
+    shown.year.setValue(2025)
+    chart = shown.view.chart_view.chart()
+    assert chart.title() == "Quintero, Marisol: 2025 year to date (allowed, PT and SLP)"
+    figures = clinic.services.book.year(2025)
+    names = [s.name() for s in chart.series()]
+    assert names[1] == f"KX threshold ${figures.kx_threshold['pt_slp']:,.0f}"
+    curve = chart.series()[0]
+    last = float(curve.at(curve.count() - 1).y())  # type: ignore[attr-defined]
+    assert last == pytest.approx(float(clinic.services.ytd_allowed(clinic.patient_id, 2025).total))
+    dialog.refresh()  # a change elsewhere: the year chosen stays
+    assert "2025 year to date" in shown.view.chart_view.chart().title()
+
+
 def test_kx_year_to_date_of_a_patient_not_on_medicare_says_so(qtbot: QtBot, clinic: Clinic) -> None:
     patient, _ = clinic.services.records.add_patient("Vale", "Ines", date(1990, 6, 7))
     dialog = HistoryDialog(clinic.services, patient.id)

@@ -7,11 +7,38 @@ from __future__ import annotations
 
 from PySide6.QtCharts import QChart
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from chargeclock.services.kx_watch import on_medicare, year_curve
 from chargeclock.services.session import Services
 from chargeclock.ui import qt_charts
+
+
+def year_box(services: Services, parent: QWidget) -> QSpinBox:
+    """The year a KX view shows: this year at first, back to the first year of rule data (a
+    year's figures are its threshold and review level), never a year to come."""
+    box = QSpinBox(parent)
+    this_year = services.ctx.today().year
+    box.setRange(min(services.book.years[0], this_year), this_year)
+    box.setValue(this_year)
+    return box
+
+
+def year_row(label: str, box: QSpinBox) -> QHBoxLayout:
+    """``label`` and the year's box, on the left of a row."""
+    row = QHBoxLayout()
+    row.addWidget(QLabel(label, box.parentWidget()))
+    row.addWidget(box)
+    row.addStretch(1)
+    return row
 
 
 class KxYearView(QWidget):
@@ -65,7 +92,8 @@ class KxYearView(QWidget):
 
 
 class KxYearDialog(QDialog):
-    """A patient's chart of this year in a window of its own, opened from History."""
+    """A patient's chart of a year (this one at first) in a window of its own, opened from
+    History: another year shows that year's spend against that year's threshold."""
 
     def __init__(self, services: Services, patient_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -73,10 +101,13 @@ class KxYearDialog(QDialog):
         self.patient_id = patient_id
         patient = services.records.patient(patient_id)
         self.setWindowTitle(f"KX year to date — {patient.last_name}, {patient.first_name}")
+        self.year = year_box(services, self)
+        self.year.valueChanged.connect(lambda _: self.refresh())
         self.view = KxYearView(services, self)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.addLayout(year_row("Year", self.year))
         layout.addWidget(self.view, 1)
         layout.addWidget(buttons)
         self.refresh()
@@ -88,5 +119,5 @@ class KxYearDialog(QDialog):
             self.resize(900, 520)
 
     def refresh(self) -> None:
-        """Draw the year as it is now."""
-        self.view.show_patient(self.patient_id, self.services.ctx.today().year)
+        """Draw the year chosen as it is now."""
+        self.view.show_patient(self.patient_id, self.year.value())

@@ -9,9 +9,7 @@ from PySide6.QtCore import QSignalBlocker
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QHBoxLayout,
     QLabel,
-    QSpinBox,
     QTableWidget,
     QVBoxLayout,
     QWidget,
@@ -21,7 +19,7 @@ from chargeclock.services.kx_watch import KxWatchRow, kx_watch
 from chargeclock.services.session import Services
 from chargeclock.ui.day_sheet_dialog import fill
 from chargeclock.ui.forms import fit_to_screen
-from chargeclock.ui.kx_chart import KxYearView
+from chargeclock.ui.kx_chart import KxYearView, year_box, year_row
 
 HEADERS = [
     "Patient",
@@ -67,9 +65,7 @@ class KxWatchDialog(QDialog):
         self.setWindowTitle("KX watch")
         fit_to_screen(self, 1180, 700)  # every column, the review forecast's included
         self.services = services
-        self.year = QSpinBox(self)
-        self.year.setRange(2018, 2100)
-        self.year.setValue(services.ctx.today().year)
+        self.year = year_box(services, self)
         # another year keeps the patient shown (or asked for), not the top row
         self.year.valueChanged.connect(lambda _: self.refresh(self.patient_id))
         self.note = QLabel(self)
@@ -83,12 +79,8 @@ class KxWatchDialog(QDialog):
         self.chart_view = self.year_view.chart_view
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
-        top = QHBoxLayout()
-        top.addWidget(QLabel("Year", self))
-        top.addWidget(self.year)
-        top.addStretch(1)
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
+        layout.addLayout(year_row("Year", self.year))
         layout.addWidget(self.note)
         layout.addWidget(self.table, 3)
         layout.addWidget(self.year_view, 2)
