@@ -62,6 +62,8 @@ QPushButton {{
     border: 1px solid #b8c2cf; background: white;
 }}
 QPushButton:hover {{ background: #eef3fa; }}
+/* A dialog's Close and OK read as the window's other buttons: text, no platform icon. */
+QDialogButtonBox {{ dialogbuttonbox-buttons-have-icons: 0; }}
 QPushButton#Primary {{ background: {PT_COLOUR}; color: white; border: none; font-weight: 600; }}
 QPushButton#Primary:disabled {{ background: #9db3d6; }}
 QLineEdit, QSpinBox, QComboBox, QDateEdit, QDateTimeEdit, QTimeEdit {{
@@ -80,6 +82,12 @@ QAbstractSpinBox::up-button {{ border-top-right-radius: 6px; border-bottom-right
 QAbstractSpinBox::down-button {{ right: {TOUCH + 1}px; }}
 QAbstractSpinBox::up-arrow {{ image: url({ARROW_UP}); }}
 QAbstractSpinBox::down-arrow {{ image: url({ARROW_DOWN}); }}
+/* A date picked from a calendar: one finger-wide button that opens it, as a combo box's. */
+QDateEdit[calendarPopup="true"] {{ padding-right: {TOUCH}px; }}
+QDateEdit[calendarPopup="true"]::drop-down {{
+    subcontrol-origin: border; subcontrol-position: center right; width: {TOUCH}px;
+    height: {TOUCH - 4}px; border: none; border-left: 1px solid #b8c2cf;
+}}
 QCheckBox, QRadioButton {{ min-height: {TOUCH}px; spacing: 10px; }}
 QCheckBox::indicator, QRadioButton::indicator, QTableView::indicator, QListView::indicator {{
     width: 28px; height: 28px;
