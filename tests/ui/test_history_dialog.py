@@ -320,8 +320,8 @@ def test_dates_and_amounts_show_whole_and_claim_lines_in_full_on_hover(
     dialog.show()
     qtbot.waitExposed(dialog)
     for table, model, wide in (
-        (dialog.visits, dialog.visit_model, {0: "00/00/0000", 5: "$9,999.99"}),
-        (dialog.payments, dialog.payment_model, {0: "00/00/0000", 1: "$9,999.99"}),
+        (dialog.visits, dialog.visit_model, {0: "00/00/0000", 5: "$99,999.99"}),
+        (dialog.payments, dialog.payment_model, {0: "00/00/0000", 1: "$99,999.99"}),
     ):
         metrics = table.fontMetrics()
         for column, text in wide.items():

@@ -56,8 +56,8 @@ if TYPE_CHECKING:
 # (sizing to contents would measure every cell of every row).
 # Columns of a fixed width, in characters: date, visit, status, units, charges, paid; date,
 # amount, visit
-VISIT_WIDTHS = {0: 10, 1: 6, 2: 9, 4: 5, 5: 9, 6: 9}  # "#12345", "$9,999.99"
-PAYMENT_WIDTHS = {0: 10, 1: 9, 3: 6}
+VISIT_WIDTHS = {0: 10, 1: 6, 2: 9, 4: 5, 5: 10, 6: 10}  # "#99999", "$99,999.99"
+PAYMENT_WIDTHS = {0: 10, 1: 10, 3: 6}
 CELL_PADDING = 16  # pixels beside a column's characters
 
 
