@@ -7,11 +7,12 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QBoxLayout, QDialog, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from chargeclock.services.diagnosis_codes import load_index
+from chargeclock.ui import theme
 from chargeclock.ui.patient_dialog import PatientDialog
 from tests.services.conftest import dump
 from tests.ui.records_fixtures import BAD_NPI, OTHER_NPI, Clinic, clinic, icd10_loaded, shown_errors
@@ -270,3 +271,29 @@ def test_the_plan_is_certified_by_the_referring_practitioner_not_a_clinic_pt(
     assert "Enter the referring practitioner under Payer and referral" in " ".join(
         shown_errors(dialog)
     )
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_its_halves_stand_side_by_side_only_where_they_fit_in_the_type_shown(
+    qtbot: QtBot, clinic: Clinic, large: bool
+) -> None:
+    """At 1220 px the usual type holds the patient and the diagnoses side by side; large type
+    does not, and stacks them (the form scrolls down): measured in the type the dialog is
+    shown in, not the one it had when it was given its size, which cut the diagnoses' buttons
+    off at the right with no way to reach them."""
+    window = QWidget()
+    qtbot.addWidget(window)
+    window.setStyleSheet(
+        theme.stylesheet(theme.LARGE_POINT_SIZE if large else theme.BASE_POINT_SIZE)
+    )
+    dialog = PatientDialog(clinic.services, clinic.patient_id, window)  # closed with it
+    dialog.resize(1220, 700)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    side_by_side = dialog.columns.direction() == QBoxLayout.Direction.LeftToRight
+    assert side_by_side != large
+    viewport = dialog._scroll.viewport()
+    assert dialog.tabs.width() <= viewport.width()  # nothing past the right edge
+    for button in dialog.picker.box.findChildren(QPushButton):
+        right = button.mapTo(viewport, QPoint(button.width(), 0)).x()
+        assert right <= viewport.width(), button.text()

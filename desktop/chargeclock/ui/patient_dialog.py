@@ -11,7 +11,7 @@ the search says so and a diagnosis waits for its check.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
     QComboBox,
@@ -76,7 +76,11 @@ class PatientDialog(QDialog):
             self.loader.start()
         else:
             self.picker.index_loaded(self.picker.index)
-        fit_to_screen(self, 1220, 700)
+        # larger with large type, as far as the screen goes (both halves side by side fit a
+        # 1366 px screen in it; a narrower one stacks them)
+        self.ensurePolished()
+        scale = self.font().pointSizeF() / theme.BASE_POINT_SIZE
+        fit_to_screen(self, round(1220 * scale), round(700 * scale))
 
     # -- layout ---------------------------------------------------------------------------------
 
@@ -180,7 +184,7 @@ class PatientDialog(QDialog):
         self.tabs = QTabWidget()
         self.tabs.addTab(body, "Patient and diagnoses")
         self.tabs.addTab(self.plan_fields.page, "Plan of care")
-        scroll = QScrollArea()
+        scroll = self._scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -196,25 +200,49 @@ class PatientDialog(QDialog):
         buttons.addWidget(self.form.general, 1)  # all the room the buttons leave
         buttons.addWidget(cancel)
         buttons.addWidget(self.save_button)
-        outer = QVBoxLayout(self)
+        outer = self._outer = QVBoxLayout(self)
         outer.addWidget(scroll, 1)
         outer.addLayout(buttons)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
-        """Side by side where both halves fit, else the diagnoses and the plan under the
-        patient (a 1024×600 panel): the form scrolls down, never sideways, and no field is
-        cut at the right."""
+        self._fit_columns(event.size().width())
+        super().resizeEvent(event)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        # Styled now (large type: wider fields), which the size it was given did not know.
+        self._fit_columns(self.width())
+        super().showEvent(event)
+
+    def _fit_columns(self, width: int) -> None:
+        """Side by side where both halves fit ``width``, else the diagnoses and the plan under
+        the patient (a 1024×600 panel, large type at 1366 px): the form scrolls down, never
+        sideways, and no field is cut at the right. What the halves need is measured in the
+        type they are shown in, with what is around them: the tab's frame, the dialog's
+        margins and the scroll bar."""
         left, right = self._halves
-        spare = 60  # the scroll bar, the margins and the gap between the halves
-        needed = left.minimumSize().width() + right.minimumSize().width() + spare
+        margins = self.columns.contentsMargins()
+        side_by_side = (
+            left.minimumSize().width()
+            + right.minimumSize().width()
+            + self.columns.spacing()
+            + margins.left()
+            + margins.right()
+        )
+        outer = self._outer.contentsMargins()
+        around = (
+            self.tabs.minimumSizeHint().width()
+            - self.columns.minimumSize().width()  # the tab's frame and page margins
+            + outer.left()
+            + outer.right()
+            + self._scroll.verticalScrollBar().sizeHint().width()
+        )
         wanted = (
             QBoxLayout.Direction.LeftToRight
-            if event.size().width() >= needed
+            if width >= side_by_side + around
             else QBoxLayout.Direction.TopToBottom
         )
         if self.columns.direction() != wanted:
             self.columns.setDirection(wanted)
-        super().resizeEvent(event)
 
     # -- loading --------------------------------------------------------------------------------
 
