@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
+from chargeclock.ui import theme
 from chargeclock.ui.fees_tab import ALLOWED, CHARGE
 from chargeclock.ui.settings_dialog import SettingsDialog
 from tests.services.conftest import dump
@@ -276,3 +278,31 @@ def test_the_practice_says_whether_it_accepts_medicare_assignment(
     again = SettingsDialog(clinic.services)
     qtbot.addWidget(again)
     assert again.practice.assignment.isChecked()  # read back
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_each_tab_s_boxes_and_buttons_read_whole_in_either_type_size(
+    qtbot: QtBot, clinic: Clinic, large: bool
+) -> None:
+    """At its size on a 1366 × 768 screen, each tab's check boxes and buttons show their text
+    whole, under large type too (the practice's form, 760 px at most whatever the type, cut
+    "Accepts Medicare assignment (said on Medicare superbills)")."""
+    window = QWidget()
+    qtbot.addWidget(window)
+    window.setStyleSheet(
+        theme.stylesheet(theme.LARGE_POINT_SIZE if large else theme.BASE_POINT_SIZE)
+    )
+    dialog = SettingsDialog(clinic.services, window)  # closed with it
+    dialog.resize(1180, 700)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    for index in range(dialog.tabs.count()):
+        dialog.tabs.setCurrentIndex(index)
+        qtbot.wait(1)
+        page = dialog.tabs.widget(index)
+        for widget in page.findChildren(QCheckBox) + page.findChildren(QPushButton):
+            if widget.isVisible():
+                assert widget.width() >= widget.sizeHint().width(), (
+                    dialog.tabs.tabText(index),
+                    widget.text(),
+                )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QLineEdit,
@@ -15,7 +15,10 @@ from PySide6.QtWidgets import (
 )
 
 from chargeclock.services.session import Services
+from chargeclock.ui import theme
 from chargeclock.ui.forms import FormState, form_rows, group, npi_problem, required
+
+BOX_WIDTH = 760  # pixels at the usual type: the practice's form at most
 
 
 def _digits(text: str) -> str:
@@ -73,11 +76,19 @@ class PracticeTab(QWidget):
         rows.addRow("", f.general)
         rows.addRow("", self.save_button)
         layout = QVBoxLayout(self)
-        box = group("Practice (printed on every superbill)", rows)
-        box.setMaximumWidth(760)
+        box = self.box = group("Practice (printed on every superbill)", rows)
+        box.setMaximumWidth(BOX_WIDTH)  # (in its type: changeEvent)
         layout.addWidget(box)
         layout.addStretch(1)
         f.reset()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        # Not wider than a form reads well, in the type it is shown in: 760 px in the usual
+        # type cut the Medicare line under large type.
+        if event.type() == QEvent.Type.FontChange:
+            scale = self.font().pointSizeF() / theme.BASE_POINT_SIZE
+            self.box.setMaximumWidth(round(BOX_WIDTH * max(1.0, scale)))
+        super().changeEvent(event)
 
     def errors(self) -> dict[str, str]:
         found = {
