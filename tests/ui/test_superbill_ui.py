@@ -20,7 +20,7 @@ from PySide6.QtCore import QSize
 from PySide6.QtGui import QImage
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
-from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QBoxLayout, QDialog, QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from chargeclock.clock import FakeClock
@@ -490,3 +490,20 @@ def test_older_diagnoses_get_their_text_once_the_code_set_is_in(
         conn.executemany(
             "UPDATE diagnoses SET description = ? WHERE id = ?", [(t, i) for i, t in kept]
         )
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_the_choices_stand_on_one_row_only_where_it_holds_them_whole(
+    qtbot: QtBot, window: MainWindow, visit_id: int, large: bool
+) -> None:
+    """At 1220 px the usual type holds what is printed and how on one row; large type takes
+    two, and each date shows whole (on one row, squeezed, they read "11/3")."""
+    window.display.apply(large)
+    dialog = _open(qtbot, window, visit_id)
+    dialog.resize(1220, 700)
+    qtbot.wait(10)
+    row, _parts = dialog._choices
+    assert (row.direction() == QBoxLayout.Direction.LeftToRight) != large
+    for edit in (dialog.start_edit, dialog.end_edit):
+        assert edit.width() >= edit.sizeHint().width()
+    window.display.apply(False)

@@ -11,7 +11,7 @@ itself is one service call; an :class:`InputError` it raises marks the field it 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -20,6 +20,7 @@ from PySide6.QtCore import QDate, QEvent, QSize, Qt, Signal, SignalInstance
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractSpinBox,
+    QBoxLayout,
     QCalendarWidget,
     QComboBox,
     QFormLayout,
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QMenu,
     QPlainTextEdit,
@@ -429,6 +431,29 @@ def _name(widget: QWidget, label: str) -> None:
     """A field laid out under ``label`` is called so in the message line."""
     if isinstance(widget, FieldBox) and not widget.label:
         widget.label = label
+
+
+def side_by_side(
+    row: QBoxLayout, parts: Sequence[QLayout], width: int, around: int, *, whole: bool = False
+) -> None:
+    """``row``'s ``parts`` side by side where ``width`` holds them with the row's spacing and
+    margins and ``around`` pixels more (what is outside the row: margins, a frame, a scroll
+    bar), else one under another. Each part is measured at its least width, or with
+    ``whole`` at the width that shows all its text; in the type it is shown in, so call it
+    once the widgets are styled (a show event) as well as on each resize."""
+    margins = row.contentsMargins()
+    needed = (
+        sum((part.sizeHint() if whole else part.minimumSize()).width() for part in parts)
+        + row.spacing() * (len(parts) - 1)
+        + margins.left()
+        + margins.right()
+        + around
+    )
+    wanted = (
+        QBoxLayout.Direction.LeftToRight if width >= needed else QBoxLayout.Direction.TopToBottom
+    )
+    if row.direction() != wanted:
+        row.setDirection(wanted)
 
 
 def fit_to_screen(dialog: QWidget, width: int, height: int) -> None:

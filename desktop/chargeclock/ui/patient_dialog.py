@@ -44,6 +44,7 @@ from chargeclock.ui.forms import (
     money_problem,
     npi_problem,
     required,
+    side_by_side,
 )
 from chargeclock.ui.icd10_loader import Icd10Loader
 from chargeclock.ui.plan_fields import ALIASES, PlanFields
@@ -216,33 +217,17 @@ class PatientDialog(QDialog):
     def _fit_columns(self, width: int) -> None:
         """Side by side where both halves fit ``width``, else the diagnoses and the plan under
         the patient (a 1024×600 panel, large type at 1366 px): the form scrolls down, never
-        sideways, and no field is cut at the right. What the halves need is measured in the
-        type they are shown in, with what is around them: the tab's frame, the dialog's
-        margins and the scroll bar."""
-        left, right = self._halves
-        margins = self.columns.contentsMargins()
-        side_by_side = (
-            left.minimumSize().width()
-            + right.minimumSize().width()
-            + self.columns.spacing()
-            + margins.left()
-            + margins.right()
-        )
+        sideways, and no field is cut at the right. Around the halves: the tab's frame and
+        page margins, the dialog's margins and the scroll bar."""
         outer = self._outer.contentsMargins()
         around = (
             self.tabs.minimumSizeHint().width()
-            - self.columns.minimumSize().width()  # the tab's frame and page margins
+            - self.columns.minimumSize().width()
             + outer.left()
             + outer.right()
             + self._scroll.verticalScrollBar().sizeHint().width()
         )
-        wanted = (
-            QBoxLayout.Direction.LeftToRight
-            if width >= side_by_side + around
-            else QBoxLayout.Direction.TopToBottom
-        )
-        if self.columns.direction() != wanted:
-            self.columns.setDirection(wanted)
+        side_by_side(self.columns, self._halves, width, around)
 
     # -- loading --------------------------------------------------------------------------------
 

@@ -14,11 +14,12 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QDate, QIODevice, QMargins, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QPageSize, QShortcut
+from PySide6.QtGui import QKeySequence, QPageSize, QResizeEvent, QShortcut, QShowEvent
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QButtonGroup,
     QCheckBox,
     QComboBox,
@@ -40,11 +41,12 @@ from chargeclock.services.frozen_claims import versions_of
 from chargeclock.services.session import Services
 from chargeclock.services.superbill import SuperbillRequest, build, pdf_bytes, save_pdf_bytes
 from chargeclock.ui import theme
-from chargeclock.ui.forms import fit_to_screen
+from chargeclock.ui.forms import fit_to_screen, side_by_side
 from chargeclock.ui.superbill_print import PrintError, print_document
 
 REFRESH_DELAY_MS = 200  # a typed date settles before the PDF is rebuilt
 _QT_DATE = "MM/dd/yyyy"
+CHOICES_MARGIN = 14  # pixels: the dialog's left and right margins
 MAX_MESSAGE = 300  # characters of a problem shown in the dialog
 
 
@@ -93,7 +95,8 @@ class SuperbillDialog(QDialog):
         self._timer.setInterval(REFRESH_DELAY_MS)
         self._timer.timeout.connect(self.refresh)
         self._build()
-        fit_to_screen(self, 1060, 900)  # large enough to read a page
+        # large enough to read a page, and its choices on one row in the usual type
+        fit_to_screen(self, 1220, 900)
         self.refresh()
         self._describe_older_diagnoses()
 
@@ -117,10 +120,10 @@ class SuperbillDialog(QDialog):
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(14, 12, 14, 12)
+        layout.setContentsMargins(CHOICES_MARGIN, 12, CHOICES_MARGIN, 12)
         layout.setSpacing(8)
 
-        choices = QHBoxLayout()
+        choices = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         choices.setSpacing(10)
         self.visit_choice = QRadioButton(f"This visit ({self.date_of_service:%m/%d/%Y})")
         self.statement_choice = QRadioButton("Statement from")
@@ -144,6 +147,8 @@ class SuperbillDialog(QDialog):
         self._fill_versions()
         self.trace_box = QCheckBox("Calculation trace")
         self.trace_box.setToolTip("Add the engine's step-by-step calculation as an appendix")
+        what = QHBoxLayout()  # what is printed
+        what.setSpacing(10)
         for widget in (
             self.visit_choice,
             self.statement_choice,
@@ -151,13 +156,20 @@ class SuperbillDialog(QDialog):
             to_label,
             self.end_edit,
         ):
-            choices.addWidget(widget)
-        choices.addStretch(1)
-        choices.addWidget(self.version_label)
-        choices.addWidget(self.version_box)
-        choices.addWidget(QLabel("Paper"))
-        choices.addWidget(self.paper_box)
-        choices.addWidget(self.trace_box)
+            what.addWidget(widget)
+        what.addStretch(1)
+        how = QHBoxLayout()  # how
+        how.setSpacing(10)
+        how.addWidget(self.version_label)
+        how.addWidget(self.version_box)
+        how.addWidget(QLabel("Paper"))
+        how.addWidget(self.paper_box)
+        how.addWidget(self.trace_box)
+        how.addStretch(1)
+        # On one row where it holds both whole, else two (large type at 1366 px cut the dates)
+        choices.addLayout(what, 1)
+        choices.addLayout(how)
+        self._choices = (choices, (what, how))
         layout.addLayout(choices)
 
         self.error_label = QLabel()
@@ -212,6 +224,18 @@ class SuperbillDialog(QDialog):
         self.start_edit.dateChanged.connect(self._timer.start)
         self.end_edit.dateChanged.connect(self._timer.start)
         self._choice_changed()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        self._fit_choices(event.size().width())
+        super().resizeEvent(event)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        self._fit_choices(self.width())  # in the type it is shown in
+        super().showEvent(event)
+
+    def _fit_choices(self, width: int) -> None:
+        row, parts = self._choices
+        side_by_side(row, parts, width, 2 * CHOICES_MARGIN, whole=True)
 
     def _date_edit(self, day: date) -> QDateEdit:
         edit = QDateEdit(_qdate(day))
