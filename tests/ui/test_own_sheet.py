@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from chargeclock.services.display import Display
 from chargeclock.ui import records_ui, theme
+from chargeclock.ui.export_dialog import ExportDialog
 from chargeclock.ui.forms import FORM_STYLE
 from chargeclock.ui.history_dialog import VISIT_WIDTHS, HistoryDialog
 from chargeclock.ui.main_window import MainWindow
@@ -137,3 +138,19 @@ def test_a_date_field_holds_a_whole_date_in_either_type_size(
     assert text.startswith("#") and text.endswith(str(clinic.clock.now().year))
     arrow = 32  # the theme's drop-down
     assert choice.fontMetrics().horizontalAdvance(text) <= choice.width() - arrow - 2 * 8
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_the_export_s_folder_field_holds_its_hint_in_either_type_size(
+    qtbot: QtBot, window: MainWindow, clinic: Clinic, large: bool
+) -> None:
+    """The dialog's own size cut "folder to write th…" under large type."""
+    window.display.apply(large)
+    dialog = ExportDialog(clinic.services, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    field = dialog.folder
+    assert _point_size(field) == (theme.LARGE_POINT_SIZE if large else theme.BASE_POINT_SIZE)
+    text = field.fontMetrics().horizontalAdvance(field.placeholderText())
+    assert text <= field.width() - 16, (text, field.width())

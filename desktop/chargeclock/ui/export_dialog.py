@@ -28,6 +28,8 @@ from chargeclock.domain.errors import ChargeClockError
 from chargeclock.services.open_export import ExportSummary, export_period
 from chargeclock.services.session import Services
 
+FIELD_PADDING = 24  # pixels around a line field's text (its padding, frame and cursor)
+
 
 def date_edit(day: date, parent: QWidget) -> QDateEdit:
     """A calendar date field showing ``day`` (ISO order, which every clinic reads alike)."""
@@ -81,6 +83,11 @@ class ExportDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(buttons)
         self.summary: ExportSummary | None = None
+        # The folder's field holds its hint whole in the type it is shown in (a path is as
+        # long, and the dialog's own size cut "folder to write th…" under large type).
+        self.ensurePolished()
+        hint = self.folder.fontMetrics().horizontalAdvance(self.folder.placeholderText())
+        self.folder.setMinimumWidth(hint + FIELD_PADDING)
 
     def _choose(self) -> None:
         chosen = QFileDialog.getExistingDirectory(self, "Export into")
