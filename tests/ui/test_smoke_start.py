@@ -56,6 +56,7 @@ BEHIND_THE_COVER = (
     "chargeclock.ui.calculator_panel",
     "chargeclock.ui.fit",
     "chargeclock.ui.records_ui",
+    "chargeclock.services.visits",  # the visits' service and the forty modules it loads
 )
 
 # What is loaded and built is looked at as the first paint is said: once the first frame is drawn

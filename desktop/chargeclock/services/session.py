@@ -9,31 +9,30 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from chargeclock.clock import Clock, SystemClock
-from chargeclock.domain.calculation import calculate
 from chargeclock.domain.rulebook import RuleBook
-from chargeclock.domain.visit_types import VisitResult
-from chargeclock.services import billing, compliance
-from chargeclock.services.claim_details import ClaimDetails
 from chargeclock.services.context import ClinicRuleBook, Context
-from chargeclock.services.filing import FilingService
-from chargeclock.services.minutes import VisitState, visit_input
-from chargeclock.services.plan_certification import PlanCertification
-from chargeclock.services.records import RecordService
-from chargeclock.services.recovery import RecoveryService
-from chargeclock.services.rule_imports import RuleImports
-from chargeclock.services.running import RunningClock, running_clocks
-from chargeclock.services.unlock import UnlockService
-from chargeclock.services.visits import VisitService
-from chargeclock.services.workstations import Workstations
 from chargeclock.storage import audit
 from chargeclock.storage.database import Database, open_database
 from chargeclock.storage.store import Engine
 
 if TYPE_CHECKING:
+    from chargeclock.domain.visit_types import VisitResult
+    from chargeclock.services import billing, compliance
     from chargeclock.services.authorizations import AuthorizationService
     from chargeclock.services.changes import Changes
+    from chargeclock.services.claim_details import ClaimDetails
+    from chargeclock.services.filing import FilingService
     from chargeclock.services.ledger import LedgerService
     from chargeclock.services.live import LiveFeed
+    from chargeclock.services.minutes import VisitState
+    from chargeclock.services.plan_certification import PlanCertification
+    from chargeclock.services.records import RecordService
+    from chargeclock.services.recovery import RecoveryService
+    from chargeclock.services.rule_imports import RuleImports
+    from chargeclock.services.running import RunningClock
+    from chargeclock.services.unlock import UnlockService
+    from chargeclock.services.visits import VisitService
+    from chargeclock.services.workstations import Workstations
     from chargeclock.storage.audit_verify import AuditReport
 
 
@@ -72,20 +71,68 @@ class Services:
         self.db = db
         self.clock = clock
         self.ctx = Context(db, clock, ClinicRuleBook(book, db), actor=actor, zone=zone)
-        self.visits = VisitService(self.ctx)
-        self.visits.claim_freezer = self._freeze_claim
-        self.claims = ClaimDetails(self.ctx)
-        self.plans = PlanCertification(self.ctx)
-        self.records = RecordService(self.ctx)
-        self.recovery = RecoveryService(self.ctx)
-        self.rules = RuleImports(self.ctx)
-        self.unlock = UnlockService(self.ctx)
-        self.filing = FilingService(self.ctx)
-        self.workstations = Workstations(self.ctx)
         self._feeds: list[LiveFeed] = []
 
-    # The account services load when first used (a dialog, a visit's authorization line), not
-    # with the window: the ledger's modules alone are a tenth of the start's own imports.
+    # Each service loads its modules when first used, not with the services: a window that
+    # starts locked paints its cover with the lock's and the records' alone (the visits'
+    # modules, some forty, load as its panels are made behind it), a command with its own;
+    # the ledger's modules alone were a tenth of the start's own imports.
+    @cached_property
+    def visits(self) -> VisitService:
+        from chargeclock.services.visits import VisitService
+
+        visits = VisitService(self.ctx)
+        visits.claim_freezer = self._freeze_claim
+        return visits
+
+    @cached_property
+    def claims(self) -> ClaimDetails:
+        from chargeclock.services.claim_details import ClaimDetails
+
+        return ClaimDetails(self.ctx)
+
+    @cached_property
+    def plans(self) -> PlanCertification:
+        from chargeclock.services.plan_certification import PlanCertification
+
+        return PlanCertification(self.ctx)
+
+    @cached_property
+    def records(self) -> RecordService:
+        from chargeclock.services.records import RecordService
+
+        return RecordService(self.ctx)
+
+    @cached_property
+    def recovery(self) -> RecoveryService:
+        from chargeclock.services.recovery import RecoveryService
+
+        return RecoveryService(self.ctx)
+
+    @cached_property
+    def rules(self) -> RuleImports:
+        from chargeclock.services.rule_imports import RuleImports
+
+        return RuleImports(self.ctx)
+
+    @cached_property
+    def unlock(self) -> UnlockService:
+        from chargeclock.services.unlock import UnlockService
+
+        return UnlockService(self.ctx)
+
+    @cached_property
+    def filing(self) -> FilingService:
+        from chargeclock.services.filing import FilingService
+
+        return FilingService(self.ctx)
+
+    @cached_property
+    def workstations(self) -> Workstations:
+        from chargeclock.services.workstations import Workstations
+
+        return Workstations(self.ctx)
+
     @cached_property
     def authorizations(self) -> AuthorizationService:
         from chargeclock.services.authorizations import AuthorizationService
@@ -167,10 +214,15 @@ class Services:
     ) -> VisitResult:
         """The engine on the visit's day as of now (the calculator panel); ``tie_choice``
         previews another allocation of a tie without saving it."""
+        from chargeclock.domain.calculation import calculate
+        from chargeclock.services.minutes import visit_input
+
         return calculate(visit_input(state, self.clock.now(), tie_choice), self.ctx.book)
 
     def running_clocks(self) -> list[RunningClock]:
         """Every timer running now, in any visit of any patient (by initials)."""
+        from chargeclock.services.running import running_clocks
+
         return running_clocks(self.ctx)
 
     @property
@@ -178,12 +230,18 @@ class Services:
         return self.ctx.book
 
     def ytd_allowed(self, patient_id: int, year: int, bucket: str = "pt_slp") -> billing.YearToDate:
+        from chargeclock.services import billing
+
         return billing.ytd_allowed(self.ctx, patient_id, year, bucket)
 
     def progress_report_status(self, patient_id: int) -> compliance.ProgressReportStatus:
+        from chargeclock.services import compliance
+
         return compliance.progress_report_status(self.ctx, patient_id, self.ctx.today())
 
     def plan_of_care_status(self, patient_id: int) -> compliance.PlanOfCareStatus:
+        from chargeclock.services import compliance
+
         return compliance.plan_of_care_status(self.ctx, patient_id, self.ctx.today())
 
     def audit_entries(
