@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import tzinfo
 from functools import cached_property
+from importlib import import_module
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from chargeclock.clock import Clock, SystemClock
 from chargeclock.domain.rulebook import RuleBook
@@ -52,6 +53,35 @@ def open_engine(target: Path | str, *, write: bool = True, create: bool = True) 
     return open_existing(target, write=write)
 
 
+S = TypeVar("S")
+
+
+class _Service(Generic[S]):
+    """A service of :class:`Services`, made from the class ``name`` of the services' module
+    ``module`` (given ``ctx``) when first used, then kept."""
+
+    def __init__(self, module: str, name: str) -> None:
+        self.module = f"chargeclock.services.{module}"
+        self.name = name
+        self.attribute = ""
+
+    def __set_name__(self, owner: type, attribute: str) -> None:
+        self.attribute = attribute
+
+    @overload
+    def __get__(self, services: None, owner: type) -> _Service[S]: ...
+
+    @overload
+    def __get__(self, services: Services, owner: type) -> S: ...
+
+    def __get__(self, services: Services | None, owner: type) -> S | _Service[S]:
+        if services is None:
+            return self
+        made: S = getattr(import_module(self.module), self.name)(services.ctx)
+        services.__dict__[self.attribute] = made  # kept: the next use finds it first
+        return made
+
+
 class Services:
     """Everything the window needs, built on one database and one clock."""
 
@@ -77,6 +107,15 @@ class Services:
     # starts locked paints its cover with the lock's and the records' alone (the visits'
     # modules, some forty, load as its panels are made behind it), a command with its own;
     # the ledger's modules alone were a tenth of the start's own imports.
+    claims: _Service[ClaimDetails] = _Service("claim_details", "ClaimDetails")
+    plans: _Service[PlanCertification] = _Service("plan_certification", "PlanCertification")
+    records: _Service[RecordService] = _Service("records", "RecordService")
+    recovery: _Service[RecoveryService] = _Service("recovery", "RecoveryService")
+    rules: _Service[RuleImports] = _Service("rule_imports", "RuleImports")
+    unlock: _Service[UnlockService] = _Service("unlock", "UnlockService")
+    filing: _Service[FilingService] = _Service("filing", "FilingService")
+    workstations: _Service[Workstations] = _Service("workstations", "Workstations")
+
     @cached_property
     def visits(self) -> VisitService:
         from chargeclock.services.visits import VisitService
@@ -84,54 +123,6 @@ class Services:
         visits = VisitService(self.ctx)
         visits.claim_freezer = self._freeze_claim
         return visits
-
-    @cached_property
-    def claims(self) -> ClaimDetails:
-        from chargeclock.services.claim_details import ClaimDetails
-
-        return ClaimDetails(self.ctx)
-
-    @cached_property
-    def plans(self) -> PlanCertification:
-        from chargeclock.services.plan_certification import PlanCertification
-
-        return PlanCertification(self.ctx)
-
-    @cached_property
-    def records(self) -> RecordService:
-        from chargeclock.services.records import RecordService
-
-        return RecordService(self.ctx)
-
-    @cached_property
-    def recovery(self) -> RecoveryService:
-        from chargeclock.services.recovery import RecoveryService
-
-        return RecoveryService(self.ctx)
-
-    @cached_property
-    def rules(self) -> RuleImports:
-        from chargeclock.services.rule_imports import RuleImports
-
-        return RuleImports(self.ctx)
-
-    @cached_property
-    def unlock(self) -> UnlockService:
-        from chargeclock.services.unlock import UnlockService
-
-        return UnlockService(self.ctx)
-
-    @cached_property
-    def filing(self) -> FilingService:
-        from chargeclock.services.filing import FilingService
-
-        return FilingService(self.ctx)
-
-    @cached_property
-    def workstations(self) -> Workstations:
-        from chargeclock.services.workstations import Workstations
-
-        return Workstations(self.ctx)
 
     @cached_property
     def authorizations(self) -> AuthorizationService:
