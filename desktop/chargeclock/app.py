@@ -298,7 +298,7 @@ def build_window(
     needed = services.unlock.pin_needed() if panels_behind_lock else None
     if needed:
         window = MainWindow(services, clock, content=False)
-        lock = PrivacyLock(window, services, services.records.lock_minutes())
+        lock = PrivacyLock(window, services, services.practice.lock_minutes())
         window.resize(1366, 768)
         lock.lock_at_start(needed)
 

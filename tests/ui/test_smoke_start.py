@@ -57,6 +57,7 @@ BEHIND_THE_COVER = (
     "chargeclock.ui.fit",
     "chargeclock.ui.records_ui",
     "chargeclock.services.visits",  # the visits' service and the forty modules it loads
+    "chargeclock.services.records",  # patients, payers, payments, fees (the cover: practice's)
 )
 
 # What is loaded and built is looked at as the first paint is said: once the first frame is drawn

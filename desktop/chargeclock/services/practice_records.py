@@ -270,3 +270,13 @@ class PracticeRecords:
             practice.set_setting(self.ctx.db, LOCK_MINUTES_KEY, str(minutes))
             self.ctx.audit("setting_changed", "settings", None, "", lock_idle_minutes=minutes)
         return minutes
+
+
+class PracticeService(PracticeRecords):
+    """The practice and its people on their own (``Services.practice``): what a window that
+    starts locked reads before its cover's first paint (the practice's name, the lock's idle
+    minutes, the users), without the other records' modules."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from chargeclock.services.live import LiveFeed
     from chargeclock.services.minutes import VisitState
     from chargeclock.services.plan_certification import PlanCertification
+    from chargeclock.services.practice_records import PracticeService
     from chargeclock.services.records import RecordService
     from chargeclock.services.recovery import RecoveryService
     from chargeclock.services.rule_imports import RuleImports
@@ -110,6 +111,8 @@ class Services:
     claims: _Service[ClaimDetails] = _Service("claim_details", "ClaimDetails")
     plans: _Service[PlanCertification] = _Service("plan_certification", "PlanCertification")
     records: _Service[RecordService] = _Service("records", "RecordService")
+    #: the practice's part of the records alone (the lock's cover reads it)
+    practice: _Service[PracticeService] = _Service("practice_records", "PracticeService")
     recovery: _Service[RecoveryService] = _Service("recovery", "RecoveryService")
     rules: _Service[RuleImports] = _Service("rule_imports", "RuleImports")
     unlock: _Service[UnlockService] = _Service("unlock", "UnlockService")

@@ -239,7 +239,7 @@ class LockScreen(QFrame):
         self.backoff = self.services.unlock.backoff()
         self.waiting = False
         self.user.clear()
-        users = [u for u in self.services.records.users() if u.active]
+        users = [u for u in self.services.practice.users() if u.active]
         self.has_users = bool(users)
         for user in users:
             self.user.addItem(user.name, user.id)

@@ -221,7 +221,7 @@ class MainWindow(QMainWindow):
         }
 
     def _show_title(self) -> None:
-        practice = self.services.records.practice()
+        practice = self.services.practice.practice()
         name = practice.name if practice and practice.name else "set up your practice"
         note = f" — {self.title_note}" if self.title_note else ""
         self.setWindowTitle(f"ChargeClock — {name}{note}")
