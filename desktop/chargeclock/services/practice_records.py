@@ -279,4 +279,3 @@ class PracticeService(PracticeRecords):
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
-
