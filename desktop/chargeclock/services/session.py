@@ -105,9 +105,9 @@ class Services:
         self._feeds: list[LiveFeed] = []
 
     # Each service loads its modules when first used, not with the services: a window that
-    # starts locked paints its cover with the lock's and the records' alone (the visits'
-    # modules, some forty, load as its panels are made behind it), a command with its own;
-    # the ledger's modules alone were a tenth of the start's own imports.
+    # starts locked paints its cover with the lock's and the practice's alone (the visits'
+    # modules, some forty, and the other records' load as its panels are made behind it), a
+    # command with its own; the ledger's modules alone were a tenth of the start's own imports.
     claims: _Service[ClaimDetails] = _Service("claim_details", "ClaimDetails")
     plans: _Service[PlanCertification] = _Service("plan_certification", "PlanCertification")
     records: _Service[RecordService] = _Service("records", "RecordService")
@@ -118,6 +118,11 @@ class Services:
     unlock: _Service[UnlockService] = _Service("unlock", "UnlockService")
     filing: _Service[FilingService] = _Service("filing", "FilingService")
     workstations: _Service[Workstations] = _Service("workstations", "Workstations")
+    # the accounts' (a dialog, a visit's authorization line)
+    authorizations: _Service[AuthorizationService] = _Service(
+        "authorizations", "AuthorizationService"
+    )
+    ledger: _Service[LedgerService] = _Service("ledger", "LedgerService")
 
     @cached_property
     def visits(self) -> VisitService:
@@ -126,18 +131,6 @@ class Services:
         visits = VisitService(self.ctx)
         visits.claim_freezer = self._freeze_claim
         return visits
-
-    @cached_property
-    def authorizations(self) -> AuthorizationService:
-        from chargeclock.services.authorizations import AuthorizationService
-
-        return AuthorizationService(self.ctx)
-
-    @cached_property
-    def ledger(self) -> LedgerService:
-        from chargeclock.services.ledger import LedgerService
-
-        return LedgerService(self.ctx)
 
     @classmethod
     def open_existing(

@@ -27,8 +27,7 @@ from PySide6.QtWidgets import (
 from chargeclock.domain.errors import ChargeClockError
 from chargeclock.services.open_export import ExportSummary, export_period
 from chargeclock.services.session import Services
-
-FIELD_PADDING = 24  # pixels around a line field's text (its padding, frame and cursor)
+from chargeclock.ui import theme
 
 
 def date_edit(day: date, parent: QWidget) -> QDateEdit:
@@ -87,7 +86,7 @@ class ExportDialog(QDialog):
         # long, and the dialog's own size cut "folder to write th…" under large type).
         self.ensurePolished()
         hint = self.folder.fontMetrics().horizontalAdvance(self.folder.placeholderText())
-        self.folder.setMinimumWidth(hint + FIELD_PADDING)
+        self.folder.setMinimumWidth(hint + theme.FIELD_PADDING)
 
     def _choose(self) -> None:
         chosen = QFileDialog.getExistingDirectory(self, "Export into")

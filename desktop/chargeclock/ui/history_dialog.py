@@ -102,7 +102,7 @@ class HistoryDialog(QDialog):
         # How much larger than the usual type the dialog's is (large type: 16 pt to 12),
         # asked before its widgets are made
         self.ensurePolished()
-        scale = self.font().pointSizeF() / theme.BASE_POINT_SIZE
+        scale = theme.type_scale(self)
         self._build(scale)
         self.refresh()
         # larger with large type, as far as the screen goes

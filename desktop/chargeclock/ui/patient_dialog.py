@@ -80,7 +80,7 @@ class PatientDialog(QDialog):
         # larger with large type, as far as the screen goes (both halves side by side fit a
         # 1366 px screen in it; a narrower one stacks them)
         self.ensurePolished()
-        scale = self.font().pointSizeF() / theme.BASE_POINT_SIZE
+        scale = theme.type_scale(self)
         fit_to_screen(self, round(1220 * scale), round(700 * scale))
 
     # -- layout ---------------------------------------------------------------------------------

@@ -86,8 +86,7 @@ class PracticeTab(QWidget):
         # Not wider than a form reads well, in the type it is shown in: 760 px in the usual
         # type cut the Medicare line under large type.
         if event.type() == QEvent.Type.FontChange:
-            scale = self.font().pointSizeF() / theme.BASE_POINT_SIZE
-            self.box.setMaximumWidth(round(BOX_WIDTH * max(1.0, scale)))
+            self.box.setMaximumWidth(round(BOX_WIDTH * max(1.0, theme.type_scale(self))))
         super().changeEvent(event)
 
     def errors(self) -> dict[str, str]:

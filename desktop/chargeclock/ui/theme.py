@@ -34,6 +34,20 @@ def scale(large: bool) -> float:
     return LARGE_POINT_SIZE / BASE_POINT_SIZE if large else 1.0
 
 
+class _Font(Protocol):
+    def pointSizeF(self) -> float: ...  # noqa: N802
+
+
+class _Typed(Protocol):
+    def font(self) -> _Font: ...
+
+
+def type_scale(widget: _Typed) -> float:
+    """How much bigger ``widget``'s type is than the usual (large type: 16 pt to 12), asked once
+    it is styled (``ensurePolished``), before it is given a size that depends on it."""
+    return widget.font().pointSizeF() / BASE_POINT_SIZE
+
+
 def point_size(large: bool) -> int:
     """The type's size with large type or without."""
     return LARGE_POINT_SIZE if large else BASE_POINT_SIZE
