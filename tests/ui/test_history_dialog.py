@@ -331,3 +331,21 @@ def test_dates_and_amounts_show_whole_and_claim_lines_in_full_on_hover(
     lines = dialog.visit_model.index(0, 3)
     assert lines.data(Qt.ItemDataRole.ToolTipRole) == lines.data() and "97110" in lines.data()
     assert dialog.visit_model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) is None
+
+
+def test_kx_year_to_date_past_the_last_year_of_rule_data(
+    dialog: HistoryDialog, clinic: Clinic
+) -> None:
+    """In a year the rule data does not reach yet, the chart is that year's, drawn against the
+    latest figures (provisional), and the year box reaches it."""
+    last = clinic.services.book.years[-1]
+    clinic.clock.advance(days=(date(last + 2, 3, 2) - clinic.clock.now().date()).days)
+    dialog.kx_dialog = None  # made again today
+    dialog.kx_button.click()
+    shown = dialog.kx_dialog
+    assert shown is not None
+    assert shown.year.value() == shown.year.maximum() == last + 2
+    chart = shown.view.chart_view.chart()
+    assert f"{last + 2} year to date" in chart.title()
+    figures = clinic.services.book.year(last)
+    assert chart.series()[1].name() == f"KX threshold ${figures.kx_threshold['pt_slp']:,.0f}"
