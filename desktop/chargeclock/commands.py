@@ -177,6 +177,7 @@ def _cmd_superbill(args: argparse.Namespace) -> int:
     from chargeclock.domain.wording import plural
     from chargeclock.services.session import Services
     from chargeclock.services.superbill import SuperbillRequest, build, save_pdf
+    from chargeclock.services.validation import check_period
 
     def day(value: str | None, field: str) -> date | None:
         if value is None:
@@ -192,8 +193,7 @@ def _cmd_superbill(args: argparse.Namespace) -> int:
             raise InputError("--from", "required with --patient (YYYY-MM-DD)")
         if end is None:
             raise InputError("--to", "required with --patient (YYYY-MM-DD)")
-        if start > end:
-            raise InputError("--from", f"{start} is after --to {end}")
+        check_period(start, end, "--from", "--to")
         if args.bill_version is not None:
             raise InputError("--version", "only with --visit (a statement is made anew)")
         request = SuperbillRequest(

@@ -25,11 +25,10 @@ def _day(value: str, option: str) -> date:
 
 
 def _period(args: argparse.Namespace) -> tuple[date, date]:
-    from chargeclock.domain.errors import InputError
+    from chargeclock.services.validation import check_period
 
     first, last = _day(args.start, "--from"), _day(args.end, "--to")
-    if first > last:
-        raise InputError("--from", f"{first} is after --to {last}")
+    check_period(first, last, "--from", "--to")
     return first, last
 
 

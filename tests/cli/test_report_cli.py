@@ -50,7 +50,7 @@ def test_export_writes_the_files_and_says_what(small_db: SmallDb, tmp_path: Path
         str(out),
     )
     assert run.status == 0, run.stderr
-    assert run.stdout.startswith("exported 2026-03-02 to 2026-03-04 as json into")
+    assert run.stdout.startswith("exported 03/02/2026 to 03/04/2026 as json into")
     manifest = json.loads((out / "manifest.json").read_text())
     assert {f["table"]: f["rows"] for f in manifest["files"]}["visits"] == 5
     assert (out / "claim_lines.json").exists()
@@ -60,7 +60,10 @@ def test_export_writes_the_files_and_says_what(small_db: SmallDb, tmp_path: Path
     ("args", "message"),
     [
         (["--from", "2026-13-01", "--to", "2026-03-04"], "--from: not a date"),
-        (["--from", "2026-03-05", "--to", "2026-03-04"], "--from: 2026-03-05 is after --to"),
+        (
+            ["--from", "2026-03-05", "--to", "2026-03-04"],
+            "--from: 03/05/2026 is after --to 03/04/2026",
+        ),
         (["--from", "2026-03-01", "--to", "2026-03-04", "--format", "xls"], "invalid choice"),
     ],
 )

@@ -77,7 +77,7 @@ def test_changing_a_patient_is_audited_and_keeps_the_plan_single(clinic: Clinic)
     ("change", "message"),
     [
         ({"last_name": " "}, r"^last_name: must not be empty"),
-        ({"date_of_birth": date(2027, 1, 1)}, r"^date_of_birth: 2027-01-01 is in the future"),
+        ({"date_of_birth": date(2027, 1, 1)}, r"^date_of_birth: 01/01/2027 is in the future"),
         ({"diagnoses": ["M17.11", "M54.5"]}, r"^diagnoses\[1\]: M54.5 is a category"),
         ({"diagnoses": ["M17.11", "m1711"]}, r"^diagnoses\[1\]: M17.11 is listed twice"),
         ({"referring_npi": "1234567890"}, r"^referring_npi: 1234567890 is not a valid NPI"),
@@ -87,7 +87,7 @@ def test_changing_a_patient_is_audited_and_keeps_the_plan_single(clinic: Clinic)
             {"plan_of_care": PlanOfCareInput(date(2026, 1, 1), date(2026, 4, 30))},
             r"^certified_through: a plan of care is valid up to 90 days",
         ),
-        ({"progress_report": date(2026, 3, 9)}, r"^progress_report: 2026-03-09 is in the future"),
+        ({"progress_report": date(2026, 3, 9)}, r"^progress_report: 03/09/2026 is in the future"),
     ],
 )
 def test_a_refused_patient_saves_nothing(
@@ -225,7 +225,7 @@ def test_visit_audit_collects_visit_and_segment_entries(clinic: Clinic) -> None:
             r"^certified_through: a plan of care is valid up to 90 days",
         ),
         ({"signed_date": date(2025, 12, 31)}, r"^signed_date: is before the plan's start date"),
-        ({"signed_date": date(2026, 3, 9)}, r"^signed_date: 2026-03-09 is in the future"),
+        ({"signed_date": date(2026, 3, 9)}, r"^signed_date: 03/09/2026 is in the future"),
         ({"certifying_provider_id": "pta"}, r"^certifying_provider_id: .* must be a PT"),
     ],
 )

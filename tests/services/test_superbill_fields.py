@@ -164,7 +164,7 @@ def test_claim_fields_are_checked_naming_the_field(clinic: Clinic) -> None:
         claims.save(clinic.patient_id, ClaimDetailsRow(subscriber="Ade Okafor"))
     with pytest.raises(InputError, match=r"^accident_state: 'OREGON' is not a two-letter"):
         claims.save(clinic.patient_id, ClaimDetailsRow(accident_state="Oregon"))
-    with pytest.raises(InputError, match=r"^injury_date: 2027-01-01 is in the future"):
+    with pytest.raises(InputError, match=r"^injury_date: 01/01/2027 is in the future"):
         claims.save(clinic.patient_id, ClaimDetailsRow(injury_date=date(2027, 1, 1)))
     saved = claims.save(clinic.patient_id, ClaimDetailsRow(accident_state=" or "))
     assert saved.accident_state == "OR" == claims.of_patient(clinic.patient_id).accident_state

@@ -169,7 +169,7 @@ def test_a_three_month_statement_lists_every_visit_and_the_payments_received(
 
 def test_statement_periods_are_checked(demo: Services) -> None:
     patient_id = _busiest_patient(demo)
-    with pytest.raises(InputError, match=r"^from: 2026-06-30 is after the last date 2026-04-01"):
+    with pytest.raises(InputError, match=r"^from: 06/30/2026 is after the last date 04/01/2026"):
         statement_for_patient(demo, patient_id, QUARTER[1], QUARTER[0])
     with pytest.raises(InputError, match=r"^period: patient \d+ has no finalized visits"):
         statement_for_patient(demo, patient_id, date(2020, 1, 1), date(2020, 1, 31))

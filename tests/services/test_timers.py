@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import timedelta, timezone
 
 import pytest
 
@@ -252,3 +252,26 @@ def test_future_date_of_service_is_refused(clinic: Clinic) -> None:
         clinic.services.visits.open_visit(
             clinic.patient_id, date_of_service=clinic.clock.now().date() + timedelta(days=1)
         )
+
+
+def test_a_refused_time_is_told_on_the_clinic_wall_clock(clinic: Clinic) -> None:
+    """The times in a refusal are the clinic's (14:00 UTC is 09:00 in New York on 03/02/2026),
+    written as every other time on screen, not the stored UTC instant in ISO."""
+    visits, clock = clinic.services.visits, clinic.clock
+    clinic.services.ctx.zone = timezone(timedelta(hours=-5))  # New York in March (EST)
+    visit = _open(clinic, "97110", "97140")
+    start = clock.now()
+    _segment(clinic, visit, "97110", "PT", 10)
+    clock.advance(minutes=30)
+    with pytest.raises(InputError) as overlap:
+        visits.add_segment(
+            visit, "97140", "PT", started_at=start + timedelta(minutes=5),
+            stopped_at=start + timedelta(minutes=12), reason="entered late",
+        )  # fmt: skip
+    assert "(03/02/2026 09:00 to 03/02/2026 09:10)" in str(overlap.value)
+    with pytest.raises(InputError) as future:
+        visits.add_segment(
+            visit, "97140", "PT", started_at=start + timedelta(minutes=20),
+            stopped_at=clock.now() + timedelta(hours=1), reason="entered late",
+        )  # fmt: skip
+    assert str(future.value) == "stopped_at: 03/02/2026 10:40 is in the future"

@@ -12,8 +12,7 @@ from PySide6.QtWidgets import QApplication, QCalendarWidget, QWidget
 from pytestqt.qtbot import QtBot
 
 from chargeclock.ui import theme
-from chargeclock.ui.export_dialog import date_edit
-from chargeclock.ui.forms import DateField
+from chargeclock.ui.forms import DateField, date_field
 
 pytestmark = pytest.mark.gui
 
@@ -48,7 +47,7 @@ def test_a_period_s_date_opens_its_calendar_from_a_finger_wide_button(
     holder = QWidget()
     qtbot.addWidget(holder)
     holder.setStyleSheet(theme.STYLESHEET)
-    edit = date_edit(date(2026, 3, 2), holder)
+    edit = date_field(date(2026, 3, 2), holder)
     edit.resize(260, theme.TOUCH)
     holder.show()
     qtbot.waitExposed(holder)

@@ -104,7 +104,7 @@ def test_a_late_signature_needs_the_delay_reason(qtbot: QtBot, clinic: Clinic) -
     _plan(dialog, "01/05/2026", "03/31/2026", signed="02/27/2026")  # due by 02/04
     errors = _refused(qtbot, dialog, clinic)
     assert (
-        "signed after 2026-02-04 (30 days from the first treatment): give the reason for the "
+        "signed after 02/04/2026 (30 days from the first treatment): give the reason for the "
         "delayed certification" in errors
     )
     assert dialog.tabs.currentIndex() == 1
@@ -148,7 +148,7 @@ def test_a_discharge_on_the_plan_tab_makes_a_later_visit_warn(qtbot: QtBot, clin
     window.ticker.stop()
     window.start_visit(clinic.patient_id)  # today, 03/02: after the discharge
     warnings = window.visits.panel.warnings.text()
-    assert "plan of care discharged on 2026-02-27: a visit after it needs a new plan" in warnings
+    assert "plan of care discharged on 02/27/2026: a visit after it needs a new plan" in warnings
 
     again = _dialog(qtbot, clinic)
     assert again.plan_fields.discharged.edit.text() == "02/27/2026"

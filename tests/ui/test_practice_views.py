@@ -66,10 +66,38 @@ def test_the_practice_menu_exports_the_period(
     dialog.folder.setText(str(tmp_path / "out"))
     dialog.export_button.click()
     assert dialog.summary is not None
-    assert dialog.message.text().startswith("Exported 2026-03-02 to 2026-03-02 as json")
+    assert dialog.message.text().startswith("Exported 03/02/2026 to 03/02/2026 as json")
     visits = json.loads((tmp_path / "out" / "visits.json").read_text())["rows"]
     assert {v["date_of_service"] for v in visits} == {DAY.isoformat()}
     assert len(visits) == 2
+
+
+def test_the_period_dialogs_write_their_dates_as_every_other_date(
+    qtbot: QtBot, window: MainWindow, practice: Practice
+) -> None:
+    """Export, packet, day sheet and charts show 03/02/2026, as History, the patient's record,
+    the superbill dialog and the papers do (they showed 2026-03-02)."""
+    services = practice.clinic.services
+    ui = _menu(window, services)
+    window.visits.open_visit(practice.finalized[1])
+    packet = ui.packet()
+    assert isinstance(packet, PacketDialog)
+    dialogs = [
+        ExportDialog(services, window),
+        packet,
+        DaySheetDialog(services, window),
+        ChartsDialog(services, window),
+    ]
+    fields = []
+    for dialog in dialogs:
+        qtbot.addWidget(dialog)
+        fields += [
+            getattr(dialog, name) for name in ("first", "last", "day") if hasattr(dialog, name)
+        ]
+    assert len(fields) == 7
+    for field in fields:
+        field.setDate(QDate(2026, 3, 2))
+        assert field.text() == "03/02/2026", type(field.window()).__name__
 
 
 def test_an_export_problem_is_said_in_the_dialog(
@@ -80,12 +108,13 @@ def test_an_export_problem_is_said_in_the_dialog(
     (tmp_path / "file").write_text("x")
     dialog.folder.setText(str(tmp_path / "file"))
     assert dialog.export() is None
-    assert "is a file: name a folder" in dialog.message.text()
+    # the dialog's own words: its fields, not the command's options (-o, --from, --to)
+    assert dialog.message.text() == f"folder: {tmp_path / 'file'} is a file: name a folder"
     dialog.first.setDate(QDate(2026, 5, 1))
     dialog.last.setDate(QDate(2026, 4, 1))
     dialog.folder.setText(str(tmp_path))
     assert dialog.export() is None
-    assert "is after" in dialog.message.text()
+    assert dialog.message.text() == "from: 05/01/2026 is after the last date 04/01/2026"
 
 
 def test_the_packet_of_the_open_visit_patient(

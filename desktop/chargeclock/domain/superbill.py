@@ -37,6 +37,7 @@ from chargeclock.domain.superbill_model import (
     Provider,
     Superbill,
 )
+from chargeclock.domain.wording import day_text
 
 
 def build_superbill(
@@ -88,13 +89,15 @@ def build_superbill(
             raise InputError("period", "a statement needs its from and to dates")
         period_from, period_to = period
         if period_from > period_to:
-            raise InputError("period", f"from {period_from} is after to {period_to}")
+            raise InputError(
+                "period", f"from {day_text(period_from)} is after to {day_text(period_to)}"
+            )
         for index, visit in enumerate(visits):
             if not period_from <= visit.date_of_service <= period_to:
                 raise InputError(
                     f"visits[{index}].date_of_service",
-                    f"{visit.date_of_service} is outside the statement period "
-                    f"{period_from} to {period_to}",
+                    f"{day_text(visit.date_of_service)} is outside the statement period "
+                    f"{day_text(period_from)} to {day_text(period_to)}",
                 )
     built = [
         build_visit(index, visit, checked_provider, checked_diagnoses, fees, labels)

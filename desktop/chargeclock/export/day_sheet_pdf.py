@@ -171,7 +171,7 @@ def day_sheet_pdf(sheet: DaySheet) -> bytes:
     """The day sheet's PDF (Letter); the same sheet gives the same bytes."""
     return letter_pdf(
         lambda width: day_sheet_story(sheet, width),
-        title=f"Day sheet {sheet.day}",
+        title=f"Day sheet {day(sheet.day)}",
         subject="Day sheet",
         author=sheet.practice,
         footer=f"Day sheet {day(sheet.day)} · {sheet.practice}",

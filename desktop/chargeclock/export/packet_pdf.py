@@ -293,7 +293,7 @@ def packet_pdf(packet: Packet) -> bytes:
     """The packet's PDF (Letter); the same packet gives the same bytes."""
     return letter_pdf(
         lambda width: packet_story(packet, width),
-        title=f"Audit packet {packet.patient_name} {packet.first} – {packet.last}",
+        title=f"Audit packet {packet.patient_name} {day(packet.first)} – {day(packet.last)}",
         subject="Audit packet",
         author=packet.practice,
         footer=f"Audit packet {day(packet.first)} – {day(packet.last)} · {packet.patient_name} "

@@ -78,7 +78,7 @@ def charts_pdf(figures: PracticeFigures, practice: str) -> bytes:
     """The charts' PDF (Letter); the same figures give the same bytes."""
     return letter_pdf(
         lambda width: charts_story(figures, practice, width),
-        title=f"Practice charts {figures.first} – {figures.last}",
+        title=f"Practice charts {day(figures.first)} – {day(figures.last)}",
         subject="Practice charts",
         author=practice,
         footer=f"Practice charts {day(figures.first)} – {day(figures.last)} · {practice}",

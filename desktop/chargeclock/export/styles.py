@@ -15,6 +15,7 @@ from reportlab.lib.units import inch
 from reportlab.platypus import Paragraph
 
 from chargeclock.domain.superbill_model import Provider
+from chargeclock.domain.wording import day_text
 from chargeclock.export.text import BOLD, ITALIC, markup
 from chargeclock.export.text import REGULAR as FONT
 
@@ -101,7 +102,7 @@ def money(amount: Decimal) -> str:
 
 def day(value: date) -> str:
     """US claim-form style: ``11/24/2026``."""
-    return value.strftime("%m/%d/%Y")
+    return day_text(value)
 
 
 def para(text: str, style: str = "body") -> Paragraph:

@@ -13,7 +13,7 @@ from msgspec.structs import replace
 
 from chargeclock.domain.errors import InputError
 from chargeclock.services.context import Context
-from chargeclock.services.validation import NAME_LENGTH, SHORT_LENGTH, clean_text
+from chargeclock.services.validation import NAME_LENGTH, SHORT_LENGTH, clean_text, not_future
 from chargeclock.storage import claim_details
 from chargeclock.storage.claim_details import ClaimDetailsRow
 
@@ -44,8 +44,7 @@ def check_claim_details(details: ClaimDetailsRow, today: date) -> ClaimDetailsRo
     if state and not _STATE.fullmatch(state):
         raise InputError("accident_state", f"{state!r} is not a two-letter state")
     for field, day in (("onset_date", details.onset_date), ("injury_date", details.injury_date)):
-        if day is not None and day > today:
-            raise InputError(field, f"{day} is in the future")
+        not_future(field, day, today)
     return replace(
         details,
         group_number=clean_text(details.group_number, "group_number", SHORT_LENGTH, required=False),

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 
 from msgspec import Struct
 
-from chargeclock.domain.wording import plural
+from chargeclock.domain.wording import day_text, plural
 from chargeclock.services.context import Context
 from chargeclock.storage import patients, plan_certification, visits
 from chargeclock.storage.records import PlanOfCareRow
@@ -113,14 +113,14 @@ def plan_of_care_status(ctx: Context, patient_id: int, on: date) -> PlanOfCareSt
             plan,
             cert.discharged_on,
             None,
-            f"plan of care discharged on {cert.discharged_on.isoformat()}: a visit after it "
+            f"plan of care discharged on {day_text(cert.discharged_on)}: a visit after it "
             "needs a new plan of care",
         )
     through, every = _valid_through(ctx, plan)
     days_left = (through - on).days
     if days_left < 0:
         return PlanOfCareStatus(
-            "lapsed", plan, through, days_left, f"plan of care lapsed on {through.isoformat()}"
+            "lapsed", plan, through, days_left, f"plan of care lapsed on {day_text(through)}"
         )
     first = visits.first_treatment_day(ctx.db, patient_id, plan.start_date) or on
     sign_by = first + timedelta(days=CERTIFY_WITHIN_DAYS)
@@ -148,14 +148,14 @@ def plan_of_care_status(ctx: Context, patient_id: int, on: date) -> PlanOfCareSt
                 through,
                 days_left,
                 f"plan of care not certified within 30 days of the first treatment "
-                f"(due {sign_by.isoformat()}): a later signature needs the reason for the delay",
+                f"(due {day_text(sign_by)}): a later signature needs the reason for the delay",
             )
         return PlanOfCareStatus(
             "unsigned",
             plan,
             through,
             days_left,
-            f"plan of care not yet signed: certify it by {sign_by.isoformat()}",
+            f"plan of care not yet signed: certify it by {day_text(sign_by)}",
         )
     if days_left <= LAPSE_WARNING_DAYS:
         why = f" (the payer asks every {every} days)" if every is not None else ""
@@ -164,7 +164,9 @@ def plan_of_care_status(ctx: Context, patient_id: int, on: date) -> PlanOfCareSt
             plan,
             through,
             days_left,
-            f"plan of care lapses in {plural(days_left, 'day')} ({through.isoformat()}): "
+            f"plan of care lapses in {plural(days_left, 'day')} ({day_text(through)}): "
             f"recertify{why}",
         )
-    return PlanOfCareStatus("ok", plan, through, days_left, f"plan of care valid through {through}")
+    return PlanOfCareStatus(
+        "ok", plan, through, days_left, f"plan of care valid through {day_text(through)}"
+    )

@@ -20,7 +20,7 @@ from chargeclock.domain.ledger import (
 from chargeclock.domain.superbill_model import Adjustment
 from chargeclock.services.context import Context
 from chargeclock.services.patient_records import existing_patient
-from chargeclock.services.validation import clean_text, parse_money
+from chargeclock.services.validation import clean_text, not_future, parse_money
 from chargeclock.storage import ledger as store
 from chargeclock.storage import payments, visits
 from chargeclock.storage.ledger import CostShareRow, LedgerEntryRow
@@ -249,8 +249,7 @@ class LedgerService:
 
     def _day(self, on: date | None) -> date:
         today = self.ctx.today()
-        if on is not None and on > today:
-            raise InputError("on", f"{on} is in the future: enter it on the day it happens")
+        not_future("on", on, today, ": enter it on the day it happens")
         return on or today
 
     def _check_visit(self, patient_id: int, visit_id: int | None) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Literal
@@ -24,9 +24,11 @@ from typing import IO, TYPE_CHECKING, Literal
 from msgspec import Struct
 
 from chargeclock.domain.errors import ChargeClockError, InputError
+from chargeclock.domain.wording import day_text
 from chargeclock.export import open_data
 from chargeclock.export.open_csv import write_csv_bytes
 from chargeclock.files import fsync_dir
+from chargeclock.services.validation import check_period
 from chargeclock.storage import open_tables
 from chargeclock.storage.database import Database
 
@@ -59,20 +61,28 @@ class ExportSummary(Struct, frozen=True):
 
     def line(self) -> str:
         counts = ", ".join(f"{f.rows:,} {f.table.replace('_', ' ')}" for f in self.files)
-        return f"exported {self.first} to {self.last} as {self.format} into {self.folder}: {counts}"
+        period = f"{day_text(self.first)} to {day_text(self.last)}"
+        return f"exported {period} as {self.format} into {self.folder}: {counts}"
 
 
-def check_request(first: date, last: date, fmt: str, folder: Path) -> None:
-    """Refuse, naming the option, a period that runs backwards, an unknown format or a folder
-    that is a file or has no parent folder."""
-    if first > last:
-        raise InputError("--from", f"{first} is after --to {last}")
+#: what the command calls the request's parts (its options)
+OPTIONS = {"from": "--from", "to": "--to", "format": "--format", "folder": "-o"}
+#: what the window's export dialog calls them (its fields)
+FIELDS = {"from": "from", "to": "the last date", "format": "format", "folder": "folder"}
+
+
+def check_request(
+    first: date, last: date, fmt: str, folder: Path, names: Mapping[str, str] = OPTIONS
+) -> None:
+    """Refuse, naming the option (or the dialog's field: ``names``), a period that runs
+    backwards, an unknown format or a folder that is a file or has no parent folder."""
+    check_period(first, last, names["from"], names["to"])
     if fmt not in FORMATS:
-        raise InputError("--format", f"must be csv or json, got {fmt!r}")
+        raise InputError(names["format"], f"must be csv or json, got {fmt!r}")
     if folder.exists() and not folder.is_dir():
-        raise InputError("-o", f"{folder} is a file: name a folder")
+        raise InputError(names["folder"], f"{folder} is a file: name a folder")
     if not folder.exists() and not folder.parent.is_dir():
-        raise InputError("-o", f"no such folder: {folder.parent}")
+        raise InputError(names["folder"], f"no such folder: {folder.parent}")
 
 
 def export_period(
@@ -83,12 +93,13 @@ def export_period(
     fmt: Format = "csv",
     *,
     parallel: bool | None = None,
+    names: Mapping[str, str] = OPTIONS,
 ) -> ExportSummary:
     """Write the period's tables into ``folder`` (made if missing) in ``fmt``, all read in one
     snapshot of the database. A big CSV export of a SQLite file is written by two processes
     (:mod:`chargeclock.services.open_parallel`), with the same bytes; ``parallel`` says
     whether (``None``: when the period has :data:`PARALLEL_FROM_VISITS` visits or more)."""
-    check_request(first, last, fmt, folder)
+    check_request(first, last, fmt, folder, names)
     conn = services.db
     _make_folder(folder)
     staged: list[tuple[Path, Path]] = []  # (temporary, final): renamed once all are written

@@ -34,6 +34,7 @@ from chargeclock.domain.packet_model import (
 from chargeclock.services.kx_watch import year_curve
 from chargeclock.services.pdf_out import write_pdf
 from chargeclock.services.superbill import superbill_for_visit
+from chargeclock.services.validation import check_period
 from chargeclock.storage import patients, practice_reads, visits
 from chargeclock.storage.audit import AuditEntry
 from chargeclock.storage.records import VisitRow
@@ -54,8 +55,7 @@ def build_packet(
 ) -> Packet:
     """The packet of ``patient_id``'s visits dated ``first`` to ``last`` (both included);
     ``full_superbills`` prints each billed day's whole superbill page."""
-    if first > last:
-        raise InputError("from", f"{first} is after the last date {last}")
+    check_period(first, last)
     patient = services.records.patient(patient_id)
     ctx = services.ctx
     period = [

@@ -15,6 +15,7 @@ import msgspec.structs
 from msgspec import Struct, field
 
 from chargeclock.domain.errors import InputError
+from chargeclock.domain.wording import day_text
 from chargeclock.services.claim_details import check_claim_details
 from chargeclock.services.context import Context
 from chargeclock.services.patient_changes import apply_certification, changes, set_certifier
@@ -26,6 +27,7 @@ from chargeclock.services.validation import (
     check_icd10,
     clean_npi,
     clean_text,
+    not_future,
     parse_money,
 )
 from chargeclock.storage import audit, claim_details, patients, payers, plan_certification, staff
@@ -167,8 +169,7 @@ class PatientRecords:
         """A patient with ordered diagnoses (A, B, …) and this year's prior-provider spend.
         Returns the row and each diagnosis' check (``billable`` False flags a category)."""
         conn = self.ctx.db
-        if date_of_birth > self.ctx.today():
-            raise InputError("date_of_birth", f"{date_of_birth} is in the future")
+        not_future("date_of_birth", date_of_birth, self.ctx.today())
         if payer_id is not None and payers.get_payer(conn, payer_id) is None:
             raise InputError("payer_id", f"there is no payer {payer_id}")
         checks = self._check_diagnoses(diagnoses)
@@ -298,10 +299,9 @@ class PatientRecords:
         clean_text(details.phone, "phone", SHORT_LENGTH, required=False)
         clean_text(details.member_id, "member_id", SHORT_LENGTH, required=False)
         clean_text(details.referring_name, "referring_name", required=False)
-        if details.date_of_birth > today:
-            raise InputError("date_of_birth", f"{details.date_of_birth} is in the future")
+        not_future("date_of_birth", details.date_of_birth, today)
         if details.date_of_birth.year < 1890:
-            raise InputError("date_of_birth", f"{details.date_of_birth} is too long ago")
+            raise InputError("date_of_birth", f"{day_text(details.date_of_birth)} is too long ago")
         if details.sex not in SEXES:
             raise InputError("sex", "must be F, M, X or left blank")
         if details.payer_id is not None:
@@ -326,8 +326,7 @@ class PatientRecords:
             parse_money(details.prior_spend, "prior_spend")
         if details.plan_of_care is not None:
             self._check_plan(details.plan_of_care)
-        if details.progress_report is not None and details.progress_report > today:
-            raise InputError("progress_report", f"{details.progress_report} is in the future")
+        not_future("progress_report", details.progress_report, today)
         if details.claim is not None:
             check_claim_details(details.claim, today)
         return checks
@@ -338,8 +337,7 @@ class PatientRecords:
         if (plan.certified_through - plan.start_date).days >= 90:
             raise InputError("certified_through", "a plan of care is valid up to 90 days")
         if plan.signed_date is not None:
-            if plan.signed_date > self.ctx.today():
-                raise InputError("signed_date", f"{plan.signed_date} is in the future")
+            not_future("signed_date", plan.signed_date, self.ctx.today())
             if plan.signed_date < plan.start_date:
                 raise InputError("signed_date", "is before the plan's start date")
         if plan.certifying_practitioner_id is not None and (

@@ -20,9 +20,10 @@ from msgspec import Struct
 from msgspec.structs import replace
 
 from chargeclock.domain.errors import InputError
+from chargeclock.domain.wording import day_text
 from chargeclock.services.claim_details import QUALIFICATIONS
 from chargeclock.services.context import Context
-from chargeclock.services.validation import ADDRESS_LENGTH, clean_text
+from chargeclock.services.validation import ADDRESS_LENGTH, clean_text, not_future
 from chargeclock.storage import claim_details, patients, payers, plan_certification, visits
 from chargeclock.storage.plan_certification import CertificationRow
 from chargeclock.storage.records import PlanOfCareRow
@@ -94,7 +95,7 @@ class PlanCertification:
     def _no_reason(due: date) -> InputError:
         return InputError(
             "delay_reason",
-            f"signed after {due.isoformat()} (30 days from the first treatment): "
+            f"signed after {day_text(due)} (30 days from the first treatment): "
             "give the reason for the delayed certification",
         )
 
@@ -105,8 +106,7 @@ class PlanCertification:
         treatment day only with ``delay_reason``."""
         plan = self._plan(plan_id)
         self._practitioner(practitioner_id)
-        if signed_on > self.ctx.today():
-            raise InputError("signed_date", f"{signed_on} is in the future")
+        not_future("signed_date", signed_on, self.ctx.today())
         if signed_on < plan.start_date:
             raise InputError("signed_date", "is before the plan's start date")
         due = self._certify_by(plan)
@@ -157,8 +157,7 @@ class PlanCertification:
             ("referral_signed_on", referral_signed_on),
             ("plan_sent_on", plan_sent_on),
         ):
-            if day > today:
-                raise InputError(field, f"{day} is in the future")
+            not_future(field, day, today)
         if plan_sent_on < plan.start_date:
             raise InputError("plan_sent_on", "is before the evaluation (the plan's start)")
         if (plan_sent_on - plan.start_date).days > SEND_WITHIN_DAYS:
@@ -186,8 +185,7 @@ class PlanCertification:
             return self._save(plan, replace(cert, discharged_on=None), "plan_of_care_reopened")
         if on < plan.start_date:
             raise InputError("discharged_on", "is before the plan's start date")
-        if on > self.ctx.today():
-            raise InputError("discharged_on", f"{on} is in the future")
+        not_future("discharged_on", on, self.ctx.today())
         return self._save(plan, replace(cert, discharged_on=on), "plan_of_care_discharged")
 
     def apply(

@@ -8,7 +8,6 @@ from collections import defaultdict
 from datetime import date
 from typing import TYPE_CHECKING, BinaryIO
 
-from chargeclock.domain.errors import InputError
 from chargeclock.domain.practice_figures import (
     CodePoint,
     PeriodPoint,
@@ -17,6 +16,7 @@ from chargeclock.domain.practice_figures import (
     grain_for,
 )
 from chargeclock.services.pdf_out import write_pdf
+from chargeclock.services.validation import check_period
 from chargeclock.storage import practice_reads
 
 if TYPE_CHECKING:
@@ -26,8 +26,7 @@ if TYPE_CHECKING:
 def practice_figures(services: Services, first: date, last: date) -> PracticeFigures:
     """Visits and units from ``first`` to ``last`` (both included) by day, week or month
     (:func:`~chargeclock.domain.practice_figures.grain_for`) and by code."""
-    if first > last:
-        raise InputError("from", f"{first} is after the last date {last}")
+    check_period(first, last)
     grain = grain_for(first, last)
     sums: dict[date, list[int]] = defaultdict(lambda: [0, 0, 0])
     for day, visits, units, assistant in practice_reads.units_by_day(services.db, first, last):

@@ -28,6 +28,7 @@ from msgspec import Struct
 from msgspec.structs import replace
 
 from chargeclock.domain.errors import InputError
+from chargeclock.domain.wording import moment_text
 from chargeclock.services.context import Context
 from chargeclock.storage import heartbeat, presence, visits
 from chargeclock.storage.records import SegmentRow
@@ -192,7 +193,7 @@ class RecoveryService:
         if when <= s.started_at:
             raise InputError("stopped_at", "the stop must come after the start")
         if when > self.ctx.now():
-            raise InputError("stopped_at", f"{when.isoformat()} is in the future")
+            raise InputError("stopped_at", f"{moment_text(when, self.ctx.zone)} is in the future")
         return s
 
     def stop_at(self, segment_id: int, when: datetime, reason: str) -> None:

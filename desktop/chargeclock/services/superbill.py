@@ -39,8 +39,10 @@ from chargeclock.domain.superbill_model import (
     Superbill,
     SuperbillVisit,
 )
+from chargeclock.domain.wording import day_text
 from chargeclock.services import frozen_claims
 from chargeclock.services.superbill_records import patient_of, practice_of, split_address
+from chargeclock.services.validation import check_period
 from chargeclock.storage.payments import payments_between, payments_of_day
 from chargeclock.storage.records import VisitRow
 
@@ -164,8 +166,7 @@ def statement_for_patient(
 ) -> Superbill:
     """A statement of the patient's finalized visits dated ``start`` to ``end`` (inclusive),
     from their frozen bills, with the payments received in that period."""
-    if start > end:
-        raise InputError("from", f"{start} is after the last date {end}")
+    check_period(start, end)
     patient = services.records.patient(patient_id)
     # the period's visits that hold their day's claim lines (one read for the period)
     bills = [
@@ -219,8 +220,8 @@ def _lettered_again(
                         if len(letters) == len(POINTERS):
                             raise InputError(
                                 "period",
-                                f"the visits from {start} to {end} point to more than "
-                                f"{len(POINTERS)} diagnoses: print a shorter period",
+                                f"the visits from {day_text(start)} to {day_text(end)} point to "
+                                f"more than {len(POINTERS)} diagnoses: print a shorter period",
                             )
                         letters[diagnosis.code] = replace(diagnosis, pointer=POINTERS[len(letters)])
                     pointers.append(letters[diagnosis.code].pointer)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from chargeclock.domain.errors import InputError
+from chargeclock.domain.wording import moment_text
 from chargeclock.services.minutes import (
     VisitState,
 )
@@ -39,11 +40,12 @@ class SegmentEdits(VisitTimers):
         _aware(started_at, "started_at")
         _aware(stopped_at, "stopped_at")
         now = self.ctx.now()
+        zone = self.ctx.zone
         if started_at > now:
-            raise InputError("started_at", f"{started_at.isoformat()} is in the future")
+            raise InputError("started_at", f"{moment_text(started_at, zone)} is in the future")
         if stopped_at is not None:
             if stopped_at > now:
-                raise InputError("stopped_at", f"{stopped_at.isoformat()} is in the future")
+                raise InputError("stopped_at", f"{moment_text(stopped_at, zone)} is in the future")
             if stopped_at <= started_at:
                 raise InputError("stopped_at", "the stop must come after the start")
         end = stopped_at or now
@@ -55,8 +57,8 @@ class SegmentEdits(VisitTimers):
                 raise InputError(
                     "started_at" if started_at >= other.started_at else "stopped_at",
                     f"overlaps the {role}'s segment {other.id} on {other.code} "
-                    f"({other.started_at.isoformat()} to "
-                    f"{other.stopped_at.isoformat() if other.stopped_at else 'running'}): "
+                    f"({moment_text(other.started_at, zone)} to "
+                    f"{moment_text(other.stopped_at, zone) if other.stopped_at else 'running'}): "
                     "one person's one-on-one time cannot be on two segments at once",
                 )
 

@@ -13,7 +13,7 @@ from chargeclock.domain.places import check_place
 from chargeclock.domain.rulebook import SLP_NOT_OFFERED
 from chargeclock.services.minutes import CodeState, Span, VisitState
 from chargeclock.services.timer_change import TimerChange
-from chargeclock.services.validation import catalogue_code
+from chargeclock.services.validation import catalogue_code, not_future
 from chargeclock.services.visit_reads import (
     FURNISHED_BY,
     VisitReads,
@@ -55,8 +55,7 @@ class VisitTimers(VisitReads):
         if patient is None:
             raise InputError("patient_id", f"there is no patient {patient_id}")
         day = date_of_service or self.ctx.today()
-        if day > self.ctx.today():
-            raise InputError("date_of_service", f"{day} is in the future")
+        not_future("date_of_service", day, self.ctx.today())
         if discipline == "SLP" and "SLP" not in self.offered_disciplines:
             raise InputError("discipline", SLP_NOT_OFFERED)
         if discipline not in self.offered_disciplines:

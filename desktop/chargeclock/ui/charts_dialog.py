@@ -23,7 +23,8 @@ from chargeclock.domain.practice_figures import PracticeFigures
 from chargeclock.services.practice_charts import practice_figures, save_charts
 from chargeclock.services.session import Services
 from chargeclock.ui import qt_charts
-from chargeclock.ui.export_dialog import ask_pdf_path, date_edit, picked, save_pdf_to
+from chargeclock.ui.export_dialog import ask_pdf_path, save_pdf_to
+from chargeclock.ui.forms import date_field, picked
 
 
 class ChartsDialog(QDialog):
@@ -35,8 +36,8 @@ class ChartsDialog(QDialog):
         self.resize(1000, 620)
         self.services = services
         today = services.ctx.today()
-        self.first = date_edit(today - timedelta(days=29), self)
-        self.last = date_edit(today, self)
+        self.first = date_field(today - timedelta(days=29), self)
+        self.last = date_field(today, self)
         for edit in (self.first, self.last):
             edit.dateChanged.connect(lambda _: self.refresh())
         self.summary = QLabel(self)

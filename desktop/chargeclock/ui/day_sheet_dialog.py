@@ -26,8 +26,8 @@ from chargeclock.domain.wording import plural
 from chargeclock.services.day_sheet import day_sheet, save_day_sheet
 from chargeclock.services.session import Services
 from chargeclock.ui import qt_charts
-from chargeclock.ui.export_dialog import ask_pdf_path, date_edit, picked, save_pdf_to
-from chargeclock.ui.forms import fit_to_screen
+from chargeclock.ui.export_dialog import ask_pdf_path, save_pdf_to
+from chargeclock.ui.forms import date_field, fit_to_screen, picked
 
 FLAG = QColor("#D55E00")  # vermillion: read with any colour vision; the text says it too
 
@@ -62,7 +62,7 @@ class DaySheetDialog(QDialog):
         self.setWindowTitle("Day sheet")
         fit_to_screen(self, 1180, 720)  # every column of a day's visits where the screen has room
         self.services = services
-        self.day = date_edit(services.ctx.today(), self)
+        self.day = date_field(services.ctx.today(), self)
         self.day.dateChanged.connect(lambda _: self.refresh())
         self.summary = QLabel(self)
         self.summary.setWordWrap(True)

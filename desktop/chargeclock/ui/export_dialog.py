@@ -8,10 +8,8 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -25,22 +23,10 @@ from PySide6.QtWidgets import (
 )
 
 from chargeclock.domain.errors import ChargeClockError
-from chargeclock.services.open_export import ExportSummary, export_period
+from chargeclock.services.open_export import FIELDS, ExportSummary, export_period
 from chargeclock.services.session import Services
 from chargeclock.ui import theme
-
-
-def date_edit(day: date, parent: QWidget) -> QDateEdit:
-    """A calendar date field showing ``day`` (ISO order, which every clinic reads alike)."""
-    edit = QDateEdit(QDate(day.year, day.month, day.day), parent)
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    return edit
-
-
-def picked(edit: QDateEdit) -> date:
-    value = edit.date()
-    return date(value.year(), value.month(), value.day())
+from chargeclock.ui.forms import date_field, picked
 
 
 class ExportDialog(QDialog):
@@ -51,8 +37,8 @@ class ExportDialog(QDialog):
         self.setWindowTitle("Export data")
         self.services = services
         today = services.ctx.today()
-        self.first = date_edit(date(today.year, 1, 1), self)
-        self.last = date_edit(today, self)
+        self.first = date_field(date(today.year, 1, 1), self)
+        self.last = date_field(today, self)
         self.format = QComboBox(self)
         self.format.addItems(["csv", "json"])
         self.folder = QLineEdit(self)
@@ -106,6 +92,7 @@ class ExportDialog(QDialog):
                 picked(self.last),
                 Path(text),
                 "json" if self.format.currentText() == "json" else "csv",
+                names=FIELDS,
             )
         except ChargeClockError as exc:
             self.message.setText(" ".join(str(exc).split()))

@@ -12,11 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QFormLayout,
     QHBoxLayout,
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import (
 from chargeclock.domain.errors import ChargeClockError
 from chargeclock.services.first_run import STEPS, FirstRun
 from chargeclock.ui import theme
+from chargeclock.ui.forms import date_field, picked
 from chargeclock.ui.runner import Runner
 
 TITLES = {
@@ -141,21 +141,17 @@ class FirstRunGuide(QDialog):
     def _patient_page(self, form: QFormLayout) -> Callable[[], object]:
         self.patient_last = _field(form, "Last name")
         self.patient_first = _field(form, "First name")
-        self.patient_born = QDateEdit()
-        self.patient_born.setDisplayFormat("MM/dd/yyyy")
-        self.patient_born.setCalendarPopup(True)
-        self.patient_born.setDate(QDate(1950, 1, 1))
+        self.patient_born = date_field(date(1950, 1, 1))
         form.addRow("Date of birth", self.patient_born)
         self.patient_payer = QComboBox()
         form.addRow("Payer", self.patient_payer)
         form.addRow(QLabel("Diagnoses and the rest are in the patient's record (Ctrl+E)."))
 
         def save() -> object:
-            born = self.patient_born.date()
             return self.services.records.add_patient(
                 self.patient_last.text(),
                 self.patient_first.text(),
-                date(born.year(), born.month(), born.day()),
+                picked(self.patient_born),
                 payer_id=self.patient_payer.currentData(),
             )
 

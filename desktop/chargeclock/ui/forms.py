@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QBoxLayout,
     QCalendarWidget,
     QComboBox,
+    QDateEdit,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -39,6 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from chargeclock.domain.errors import InputError
+from chargeclock.domain.wording import day_text
 from chargeclock.services.validation import clean_npi, parse_fee, parse_money
 from chargeclock.ui import theme
 
@@ -93,7 +95,25 @@ def parse_date(text: str) -> date:
 
 
 def show_date(value: date | None) -> str:
-    return value.strftime("%m/%d/%Y") if value else ""
+    return day_text(value) if value else ""
+
+
+#: a calendar date field's order: as every date on screen and paper (domain.wording.day_text)
+DATE_FIELD_FORMAT = "MM/dd/yyyy"
+
+
+def date_field(day: date, parent: QWidget | None = None) -> QDateEdit:
+    """A calendar date field showing ``day`` as every other date is written (03/02/2026)."""
+    edit = QDateEdit(QDate(day.year, day.month, day.day), parent)
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat(DATE_FIELD_FORMAT)
+    return edit
+
+
+def picked(edit: QDateEdit) -> date:
+    """The day a date field shows."""
+    value = edit.date()
+    return date(value.year(), value.month(), value.day())
 
 
 class _DateEdit(QLineEdit):

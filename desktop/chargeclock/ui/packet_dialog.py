@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
 from chargeclock.domain.errors import ChargeClockError
 from chargeclock.services.packet import build_packet, save_packet
 from chargeclock.services.session import Services
-from chargeclock.ui.export_dialog import ask_pdf_path, date_edit, picked, save_pdf_to
+from chargeclock.ui.export_dialog import ask_pdf_path, save_pdf_to
+from chargeclock.ui.forms import date_field, picked
 
 
 class PacketDialog(QDialog):
@@ -33,8 +34,8 @@ class PacketDialog(QDialog):
         patient = services.records.patient(patient_id)
         self.setWindowTitle(f"Audit packet — {patient.first_name} {patient.last_name}")
         today = services.ctx.today()
-        self.first = date_edit(date(today.year, 1, 1), self)
-        self.last = date_edit(today, self)
+        self.first = date_field(date(today.year, 1, 1), self)
+        self.last = date_field(today, self)
         self.full = QCheckBox("each day's whole superbill page", self)
         form = QFormLayout()
         form.addRow("From", self.first)

@@ -41,21 +41,16 @@ from chargeclock.services.frozen_claims import versions_of
 from chargeclock.services.session import Services
 from chargeclock.services.superbill import SuperbillRequest, build, pdf_bytes, save_pdf_bytes
 from chargeclock.ui import theme
-from chargeclock.ui.forms import fit_to_screen, side_by_side
+from chargeclock.ui.forms import date_field, fit_to_screen, picked, side_by_side
 from chargeclock.ui.superbill_print import PrintError, print_document
 
 REFRESH_DELAY_MS = 200  # a typed date settles before the PDF is rebuilt
-_QT_DATE = "MM/dd/yyyy"
 CHOICES_MARGIN = 14  # pixels: the dialog's left and right margins
 MAX_MESSAGE = 300  # characters of a problem shown in the dialog
 
 
 def _qdate(day: date) -> QDate:
     return QDate(day.year, day.month, day.day)
-
-
-def _pydate(day: QDate) -> date:
-    return date(day.year(), day.month(), day.day())
 
 
 def _slug(text: str) -> str:
@@ -238,9 +233,7 @@ class SuperbillDialog(QDialog):
         side_by_side(row, parts, width, 2 * CHOICES_MARGIN, whole=True)
 
     def _date_edit(self, day: date) -> QDateEdit:
-        edit = QDateEdit(_qdate(day))
-        edit.setCalendarPopup(True)
-        edit.setDisplayFormat(_QT_DATE)
+        edit = date_field(day)
         edit.setMinimumWidth(150)
         return edit
 
@@ -284,8 +277,8 @@ class SuperbillDialog(QDialog):
             return SuperbillRequest(
                 "statement",
                 patient_id=self.patient_id,
-                start=_pydate(self.start_edit.date()),
-                end=_pydate(self.end_edit.date()),
+                start=picked(self.start_edit),
+                end=picked(self.end_edit),
                 paper=self.paper,
                 include_trace=self.trace_box.isChecked(),
             )
