@@ -177,6 +177,25 @@ def test_the_day_sheet_flags_the_open_visit_and_totals_the_day(
     assert saved is not None and saved.read_bytes().startswith(b"%PDF")
 
 
+def test_the_day_sheet_totals_show_whole_in_large_type(
+    qtbot: QtBot, window: MainWindow, practice: Practice
+) -> None:
+    """The codes' and the payers' totals share their row by what each needs: in large type, on
+    the narrowest screen (1024 px), the payers' payments were cut behind a sideways scroll bar
+    while the codes' half stood partly empty."""
+    window.display.large_type_action.setChecked(True)
+    dialog = DaySheetDialog(practice.clinic.services, window)
+    qtbot.addWidget(dialog)
+    dialog.day.setDate(QDate(DAY.year, DAY.month, DAY.day))
+    dialog.resize(980, 600)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.payers.rowCount() and dialog.codes.rowCount()
+    for table in (dialog.codes, dialog.payers):
+        assert table.viewport().width() >= table.horizontalHeader().length()  # every column whole
+        assert table.horizontalScrollBar().maximum() == 0
+
+
 def test_the_kx_watch_lists_medicare_patients_and_draws_the_picked_one(
     qtbot: QtBot, window: MainWindow, practice: Practice
 ) -> None:

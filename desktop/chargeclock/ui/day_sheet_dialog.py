@@ -47,6 +47,12 @@ def fill(table: QTableWidget, headers: list[str], rows: list[list[str]]) -> None
     table.resizeColumnsToContents()
 
 
+def needed_width(table: QTableWidget) -> int:
+    """The width that shows every column of ``table`` whole, with its frame and scroll bar."""
+    scroll_bar = table.verticalScrollBar().sizeHint().width()
+    return table.horizontalHeader().length() + 2 * table.frameWidth() + scroll_bar
+
+
 def _table(parent: QWidget) -> QTableWidget:
     table = QTableWidget(parent)
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -78,7 +84,7 @@ class DaySheetDialog(QDialog):
         top.addWidget(QLabel("Date", self))
         top.addWidget(self.day)
         top.addStretch(1)
-        totals = QHBoxLayout()
+        self.totals = totals = QHBoxLayout()
         totals.addWidget(self.codes, 1)
         totals.addWidget(self.payers, 1)
         layout = QVBoxLayout(self)
@@ -164,6 +170,10 @@ class DaySheetDialog(QDialog):
             ],
         )
         qt_charts.replace_chart(self.chart_view, chart)
+        # The two totals share the row by what their columns need (the payers' names and
+        # amounts are the wider: half the row cut their payments off under large type).
+        for index, table in enumerate((self.codes, self.payers)):
+            self.totals.setStretch(index, needed_width(table))
 
     def _ask_and_save(self) -> None:
         path = ask_pdf_path(self, "Save day sheet", f"day-sheet-{picked(self.day)}.pdf")
