@@ -9,19 +9,21 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from PySide6.QtCharts import QChartView
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from chargeclock.services.kx_watch import kx_watch
 from chargeclock.services.session import Services
-from chargeclock.ui import practice_ui, records_ui
+from chargeclock.ui import practice_ui, records_ui, theme
 from chargeclock.ui.charts_dialog import ChartsDialog
 from chargeclock.ui.day_sheet_dialog import DaySheetDialog
 from chargeclock.ui.export_dialog import ExportDialog
 from chargeclock.ui.kx_watch_dialog import KxWatchDialog
 from chargeclock.ui.main_window import MainWindow
 from chargeclock.ui.packet_dialog import PacketDialog
+from chargeclock.ui.qt_charts import LABELS_SCALE
 from tests.services.conftest import Clinic, clinic, clock  # noqa: F401
 from tests.services.practice_data import DAY, Practice, small_practice
 
@@ -289,3 +291,33 @@ def test_the_charts_draw_the_period(
     assert "the assistant's share (CQ/CO)" in dialog.summary.text()
     saved = dialog.save(tmp_path / "charts.pdf")
     assert saved is not None and saved.read_bytes().startswith(b"%PDF")
+
+
+def _chart_points(view: QChartView) -> tuple[float, float, set[float]]:
+    chart = view.chart()
+    assert chart is not None
+    return (
+        chart.titleFont().pointSizeF(),
+        chart.legend().font().pointSizeF(),
+        {axis.labelsFont().pointSizeF() for axis in chart.axes()},
+    )
+
+
+def test_a_chart_speaks_in_its_dialog_s_type(
+    qtbot: QtBot, window: MainWindow, practice: Practice
+) -> None:
+    """The charts' title, legend and axes are in the dialog's type and follow large type
+    (QtCharts drew them in the application's 9 pt, the axes in 7.5 pt, whatever the setting)."""
+    dialog = DaySheetDialog(practice.clinic.services, window)
+    qtbot.addWidget(dialog)
+    dialog.day.setDate(QDate(DAY.year, DAY.month, DAY.day))
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    usual = theme.point_size(False)
+    assert _chart_points(dialog.chart_view) == (usual, usual, {usual * LABELS_SCALE})
+    window.display.large_type_action.setChecked(True)  # the open dialog follows
+    large = theme.point_size(True)
+    qtbot.waitUntil(lambda: _chart_points(dialog.chart_view)[0] == large)
+    assert _chart_points(dialog.chart_view) == (large, large, {large * LABELS_SCALE})
+    dialog.day.setDate(QDate(DAY.year, DAY.month, DAY.day + 2))  # a new chart, in large type
+    assert _chart_points(dialog.chart_view) == (large, large, {large * LABELS_SCALE})

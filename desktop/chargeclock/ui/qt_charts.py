@@ -20,8 +20,9 @@ from PySide6.QtCharts import (
     QLineSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QMargins, Qt
+from PySide6.QtCore import QEvent, QMargins, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen
+from PySide6.QtWidgets import QWidget
 
 #: Okabe–Ito: blue, orange, bluish green, vermillion, reddish purple
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7")
@@ -41,16 +42,49 @@ def _chart(title: str) -> QChart:
     return chart
 
 
+#: an axis' labels, to the chart's other words (a month's days share one axis)
+LABELS_SCALE = 0.85
+
+
+def fit_type(chart: QChart | None, shown_in: QWidget) -> None:
+    """``chart``'s words in the type of the widget showing it: the theme's size, large type's
+    when it is on. QtCharts draws with the application's font otherwise, smaller than every
+    word around the chart and deaf to large type."""
+    if chart is None:
+        return
+    base = QFont(shown_in.font())
+    title = QFont(base)
+    title.setBold(True)
+    chart.setTitleFont(title)
+    chart.legend().setFont(base)
+    labels = QFont(base)
+    labels.setPointSizeF(base.pointSizeF() * LABELS_SCALE)
+    for axis in chart.axes():
+        axis.setLabelsFont(labels)
+
+
+class ChartView(QChartView):
+    """A chart's view whose chart speaks in the view's type, also once the view is restyled
+    (large type switched, the dialog's theme applied as it is shown)."""
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            fit_type(self.chart(), self)
+
+
 def replace_chart(chart_view: QChartView, chart: QChart) -> None:
-    """Show ``chart`` in ``chart_view`` and let the one it showed go."""
+    """Show ``chart`` in ``chart_view`` (in its type) and let the one it showed go."""
     old = chart_view.chart()
+    chart_view.ensurePolished()
+    fit_type(chart, chart_view)
     chart_view.setChart(chart)
     if old is not None:
         old.deleteLater()
 
 
 def view(chart: QChart) -> QChartView:
-    out = QChartView(chart)
+    out = ChartView(chart)
     out.setRenderHint(QPainter.RenderHint.Antialiasing)
     out.setMinimumHeight(220)
     return out
@@ -75,11 +109,8 @@ def bars(
     chart.addSeries(bar_series)
     axis_x = QBarCategoryAxis()
     axis_x.append(list(labels))
-    small = QFont()
-    small.setPointSizeF(7.5)
-    axis_x.setLabelsFont(small)
     if len(labels) > 10:  # upright labels would be cut to "11/…"
-        axis_x.setLabelsAngle(-60)
+        axis_x.setLabelsAngle(-90)
     axis_y = QValueAxis()
     peak = max((v for _, values in series for v in values), default=0)
     step = max(1, math.ceil(peak / 4))  # whole-number gridlines: units and visits are counts
