@@ -58,7 +58,7 @@ def test_an_imported_year_replaces_the_provisional_figures(clinic: Clinic, tmp_p
     assert not after.provisional
     assert after.kx_threshold == {"pt_slp": Decimal("2550"), "ot": Decimal("2550")}
     assert after.conversion_factor == Decimal("33.9000")
-    assert after.figures_origin == "imported from figures.csv on 2026-03-02"
+    assert after.figures_origin == "imported from figures.csv on 03/02/2026"
     # The fee schedule is still the latest one's, so the banner now speaks of the fees alone.
     banner = services.rules.banner(year)
     assert banner is not None and banner.startswith(f"The {year} Medicare fee schedule")

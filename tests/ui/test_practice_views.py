@@ -135,7 +135,7 @@ def test_the_packet_of_the_open_visit_patient(
     dialog.first.setDate(QDate(2025, 1, 1))
     dialog.last.setDate(QDate(2025, 2, 1))
     assert dialog.save(tmp_path / "none.pdf") is None
-    assert "no finalized visits" in dialog.message.text()
+    assert "no finalized visits from 01/01/2025 to 02/01/2025" in dialog.message.text()
     assert not (tmp_path / "none.pdf").exists()
 
 

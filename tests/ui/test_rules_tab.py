@@ -61,7 +61,7 @@ def test_importing_figures_and_a_fee_schedule(dialog: SettingsDialog, tmp_path: 
     assert cells(dialog, 2027)[1:4] == [
         "$2,550.00",
         "$33.9000",
-        "imported from figures-2027.csv on 2027-01-04",
+        "imported from figures-2027.csv on 01/04/2027",
     ]
 
     tab.locality.setText(LOS_ANGELES)

@@ -31,6 +31,7 @@ from chargeclock.domain.packet_model import (
     TimerRun,
     UntimedService,
 )
+from chargeclock.domain.wording import day_text
 from chargeclock.services.kx_watch import year_curve
 from chargeclock.services.pdf_out import write_pdf
 from chargeclock.services.superbill import superbill_for_visit
@@ -65,7 +66,9 @@ def build_packet(
     ]
     if not any(v.status == "finalized" for v in period):
         raise InputError(
-            "period", f"patient {patient_id} has no finalized visits from {first} to {last}"
+            "period",
+            f"patient {patient_id} has no finalized visits from {day_text(first)} to "
+            f"{day_text(last)}",
         )
     providers = {p.id: p.name for p in services.records.providers()}
     payer_row = next((p for p in services.records.payers() if p.id == patient.payer_id), None)

@@ -16,6 +16,7 @@ from msgspec import Struct
 
 from chargeclock.domain.errors import InputError
 from chargeclock.domain.warnings import provisional_message
+from chargeclock.domain.wording import day_text
 from chargeclock.domain.year_figures import COLUMNS, YearFigures, parse_year_row
 from chargeclock.services.context import Context
 from chargeclock.services.text_files import decode, read_bytes
@@ -268,4 +269,5 @@ class RuleImports:
 
 
 def _day(at: datetime) -> str:
-    return at.date().isoformat()
+    """An import's day, as its figures' origin says it (:mod:`chargeclock.storage.rule_data`)."""
+    return day_text(at.date())

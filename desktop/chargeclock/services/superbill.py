@@ -175,7 +175,9 @@ def statement_for_patient(
     ]
     if not bills:
         raise InputError(
-            "period", f"patient {patient_id} has no finalized visits from {start} to {end}"
+            "period",
+            f"patient {patient_id} has no finalized visits from {day_text(start)} to "
+            f"{day_text(end)}",
         )
     diagnoses, visits = _lettered_again(bills, start, end)
     payments = [

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from msgspec import Struct
 
+from chargeclock.domain.wording import day_text
 from chargeclock.domain.year_figures import YearFigures
 from chargeclock.storage.store import Store
 from chargeclock.storage.timefmt import from_cents, from_db_time, to_cents, to_db_time
@@ -103,7 +104,7 @@ def imported_years(conn: Store) -> list[ImportedYear]:
             assistant_payment_percent=Decimal(row[7]),
             mppr_pe_percent=Decimal(row[8]),
             source=row[9],
-            origin=f"imported from {row[10]} on {at.date().isoformat()}",
+            origin=f"imported from {row[10]} on {day_text(at.date())}",
         )
         out.append(ImportedYear(figures, row[10], at))
     return out
