@@ -38,7 +38,9 @@ def test_a_day_is_written_month_day_year(day: date) -> None:
 
 
 def test_a_stored_instant_is_written_on_the_clinic_wall_clock() -> None:
-    stored = datetime(2027, 1, 1, 3, 7, 59, tzinfo=UTC)  # 10:07 PM on New Year's Eve in New York
+    stored = datetime(2027, 1, 1, 3, 7, tzinfo=UTC)  # 10:07 PM on New Year's Eve in New York
     assert moment_text(stored, timezone(timedelta(hours=-5))) == "12/31/2026 22:07"
     assert moment_text(stored, UTC) == "01/01/2027 03:07"
     assert moment_text(stored, timezone(timedelta(hours=5, minutes=30))) == "01/01/2027 08:37"
+    # to the second where it has one: a time editor shows seconds
+    assert moment_text(stored.replace(second=9), UTC) == "01/01/2027 03:07:09"

@@ -184,15 +184,21 @@ def test_the_day_sheet_totals_show_whole_in_large_type(
 ) -> None:
     """The codes' and the payers' totals share their row by what each needs: in large type, on
     the narrowest screen (1024 px), the payers' payments were cut behind a sideways scroll bar
-    while the codes' half stood partly empty."""
-    window.display.large_type_action.setChecked(True)
+    while the codes' half stood partly empty. Large type switched on while the sheet is open
+    sizes its columns again."""
     dialog = DaySheetDialog(practice.clinic.services, window)
     qtbot.addWidget(dialog)
     dialog.day.setDate(QDate(DAY.year, DAY.month, DAY.day))
     dialog.resize(980, 600)
     dialog.show()
     qtbot.waitExposed(dialog)
+    window.display.large_type_action.setChecked(True)
+    tables = (dialog.visits, dialog.codes, dialog.payers)
+    qtbot.waitUntil(lambda: dialog.payers.font().pointSizeF() == theme.point_size(True))
     assert dialog.payers.rowCount() and dialog.codes.rowCount()
+    for table in tables:  # every column as wide as its cells in large type
+        for column in range(table.columnCount()):
+            assert table.columnWidth(column) >= table.sizeHintForColumn(column), column
     for table in (dialog.codes, dialog.payers):
         assert table.viewport().width() >= table.horizontalHeader().length()  # every column whole
         assert table.horizontalScrollBar().maximum() == 0

@@ -29,6 +29,7 @@ from datetime import date, timedelta
 from msgspec import Struct
 
 from chargeclock.domain.warnings import VisitWarning
+from chargeclock.domain.wording import day_text
 
 LOW_VISITS = 2  # warn when this many visits or fewer are left after the visit
 FILING_WARNING_DAYS = 30  # list a claim this many days before its filing limit
@@ -173,7 +174,7 @@ def assigned_warnings(
     """The warnings of a visit that counts on ``auth`` as its ``visit_number``-th visit (its
     units bringing the count to ``units_through``)."""
     warnings = []
-    until = auth.valid_to.strftime("%m/%d/%Y")
+    until = day_text(auth.valid_to)
     if auth.visits is not None and visit_number > auth.visits:
         warnings.append(
             VisitWarning(
@@ -253,8 +254,8 @@ def _uncovered(
                 "authorization_expired",
                 (),
                 f"CO-197: {last.label} ended "
-                f"{last.valid_to.strftime('%m/%d/%Y')}; none covers "
-                f"{day.strftime('%m/%d/%Y')}: renew it before billing",
+                f"{day_text(last.valid_to)}; none covers "
+                f"{day_text(day)}: renew it before billing",
                 carc="CO-197",
             )
         ]
@@ -265,8 +266,8 @@ def _uncovered(
                 "authorization_not_started",
                 (),
                 f"CO-197: {first.label} starts "
-                f"{first.valid_from.strftime('%m/%d/%Y')}; none covers "
-                f"{day.strftime('%m/%d/%Y')}",
+                f"{day_text(first.valid_from)}; none covers "
+                f"{day_text(day)}",
                 carc="CO-197",
             )
         ]
@@ -276,7 +277,7 @@ def _uncovered(
                 "authorization_missing",
                 (),
                 "CO-197: the payer requires an authorization and none covering "
-                f"{day.strftime('%m/%d/%Y')} is on file",
+                f"{day_text(day)} is on file",
                 carc="CO-197",
             )
         ]
@@ -331,14 +332,13 @@ def filing_warning(day: date, deadline: date | None, today: date) -> VisitWarnin
         return VisitWarning(
             "timely_filing",
             (),
-            f"CO-29: the filing limit for {day.strftime('%m/%d/%Y')} passed on "
-            f"{deadline.strftime('%m/%d/%Y')}",
+            f"CO-29: the filing limit for {day_text(day)} passed on {day_text(deadline)}",
         )
     if left <= FILING_WARNING_DAYS:
         return VisitWarning(
             "timely_filing",
             (),
-            f"file by {deadline.strftime('%m/%d/%Y')} ({left} day{'s' * (left != 1)} left) "
+            f"file by {day_text(deadline)} ({left} day{'s' * (left != 1)} left) "
             "or the payer denies it (CO-29)",
         )
     return None

@@ -67,7 +67,8 @@ class ExportSummary(Struct, frozen=True):
 
 #: what the command calls the request's parts (its options)
 OPTIONS = {"from": "--from", "to": "--to", "format": "--format", "folder": "-o"}
-#: what the window's export dialog calls them (its fields)
+#: what the window's export dialog calls them (its fields; the period's end as the other
+#: period dialogs' messages call it)
 FIELDS = {"from": "from", "to": "the last date", "format": "format", "folder": "folder"}
 
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from chargeclock.domain.calculation import VisitResult
 from chargeclock.domain.modifiers import DISTINCT, MEANINGS
+from chargeclock.domain.wording import day_text
 from chargeclock.ui.steady import Stack
 
 if TYPE_CHECKING:
@@ -141,7 +142,7 @@ def wire(panel: VisitPanel, actions: ClaimActions) -> None:
         text, ok = QInputDialog.getText(
             panel,
             "ABN on file",
-            f"The patient signed an ABN on {visit.date_of_service:%m/%d/%Y}. The codes it "
+            f"The patient signed an ABN on {day_text(visit.date_of_service)}. The codes it "
             "covers, separated by spaces (empty: every code):",
         )
         if ok:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCharts import QChart
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QDialog,
@@ -136,7 +136,7 @@ class DaySheetDialog(QDialog):
             ["Visit", "Times", "Patient", "Payer", "Status", "Units", "Charges", "Paid"],
             rows,
         )
-        bold = QFont()
+        bold = QFont(self.visits.font())  # the table's type (large type's when on), in bold
         bold.setBold(True)
         for r, v in enumerate(sheet.visits):
             if v.flags and v.billed_with is None:
@@ -174,6 +174,11 @@ class DaySheetDialog(QDialog):
         # amounts are the wider: half the row cut their payments off under large type).
         for index, table in enumerate((self.codes, self.payers)):
             self.totals.setStretch(index, needed_width(table))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and self.sheet is not None:
+            self.refresh()  # its columns and the totals' shares in the new type (large type)
 
     def _ask_and_save(self) -> None:
         path = ask_pdf_path(self, "Save day sheet", f"day-sheet-{picked(self.day)}.pdf")

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from chargeclock.domain.wording import moment_text
 from chargeclock.services.changes import Changes
 from chargeclock.services.records import PAYMENT_METHODS
 from chargeclock.services.rows import AuditEntry, VisitRow
@@ -290,7 +291,7 @@ class HistoryDialog(QDialog):
             self.for_visit.setCurrentIndex(self.visit_choices.row_of(row))
 
     def describe(self, entry: AuditEntry) -> str:
-        when = entry.at.astimezone(self.services.ctx.zone).strftime("%m/%d/%Y %H:%M")
+        when = moment_text(entry.at, self.services.ctx.zone)
         text = f"{when} · {entry.actor} · {entry.action.replace('_', ' ')}"
         if entry.reason:
             text += f" — reason: {entry.reason}"

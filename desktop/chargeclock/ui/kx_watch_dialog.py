@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from chargeclock.domain.wording import day_text
 from chargeclock.services.kx_watch import KxWatchRow, kx_watch
 from chargeclock.services.session import Services
 from chargeclock.ui.day_sheet_dialog import fill
@@ -49,9 +50,9 @@ def row_texts(row: KxWatchRow) -> list[str]:
         str(row.visits),
         "—" if row.average_per_visit is None else f"${row.average_per_visit:,.2f}",
         _visits(row.visits_to_kx, row.ytd >= row.threshold),
-        f"{row.kx_on:%m/%d/%Y}" if row.kx_on else "—",
+        f"{day_text(row.kx_on)}" if row.kx_on else "—",
         _visits(row.visits_to_review, row.ytd >= row.review_level),
-        f"{row.review_on:%m/%d/%Y}" if row.review_on else "—",
+        f"{day_text(row.review_on)}" if row.review_on else "—",
     ]
 
 

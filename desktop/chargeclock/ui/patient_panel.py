@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from chargeclock.domain.wording import day_text
 from chargeclock.services.changes import Changes
 from chargeclock.services.running import RunningClock
 from chargeclock.services.session import Services
@@ -130,7 +131,7 @@ class PatientPanel(QFrame):
                 ListEntry(
                     f"{p.last_name}, {p.first_name}",
                     p.id,
-                    f"born {p.date_of_birth.strftime('%m/%d/%Y')}",
+                    f"born {day_text(p.date_of_birth)}",
                 )
                 for p in found
             ]

@@ -50,9 +50,9 @@ def fit_type(chart: QChart | None, shown_in: QWidget) -> None:
     """``chart``'s words in the type of the widget showing it: the theme's size, large type's
     when it is on. QtCharts draws with the application's font otherwise, smaller than every
     word around the chart and deaf to large type."""
-    if chart is None:
-        return
     base = QFont(shown_in.font())
+    if chart is None or base.pointSizeF() <= 0:  # (a font sized in pixels: left as it is)
+        return
     title = QFont(base)
     title.setBold(True)
     chart.setTitleFont(title)

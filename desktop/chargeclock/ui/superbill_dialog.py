@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from chargeclock.domain.errors import ChargeClockError
 from chargeclock.domain.superbill_model import Paper, Superbill
+from chargeclock.domain.wording import day_text
 from chargeclock.services.changes import Changes
 from chargeclock.services.frozen_claims import versions_of
 from chargeclock.services.session import Services
@@ -120,7 +121,7 @@ class SuperbillDialog(QDialog):
 
         choices = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         choices.setSpacing(10)
-        self.visit_choice = QRadioButton(f"This visit ({self.date_of_service:%m/%d/%Y})")
+        self.visit_choice = QRadioButton(f"This visit ({day_text(self.date_of_service)})")
         self.statement_choice = QRadioButton("Statement from")
         self.visit_choice.setChecked(True)
         group = QButtonGroup(self)

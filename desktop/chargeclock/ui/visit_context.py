@@ -6,6 +6,7 @@ from __future__ import annotations
 from chargeclock.domain.payer_kinds import PayerKind
 from chargeclock.domain.rulebook import Discipline
 from chargeclock.domain.threshold import visits_until
+from chargeclock.domain.wording import day_text
 from chargeclock.services.minutes import VisitState
 from chargeclock.services.session import Services
 from chargeclock.services.visits import Finalized
@@ -72,7 +73,7 @@ def code_rows(services: Services, state: VisitState) -> list[CodeRow]:
 def kx_review(services: Services, finalized: Finalized) -> str:
     """What the biller is told when later bills' KX no longer matches the year-to-date."""
     visits = [services.visits.visit(i) for i in finalized.kx_review_visit_ids]
-    named = ", ".join(f"#{v.id} of {v.date_of_service.strftime('%m/%d/%Y')}" for v in visits)
+    named = ", ".join(f"#{v.id} of {day_text(v.date_of_service)}" for v in visits)
     return (
         f"The KX modifier frozen on {'visit' if len(visits) == 1 else 'visits'} {named}, "
         "billed after this one, no longer matches the patient's year-to-date: review "
