@@ -173,11 +173,11 @@ def _cmd_demo_db(args: argparse.Namespace) -> int:
 def _cmd_superbill(args: argparse.Namespace) -> int:
     from datetime import date
 
+    from chargeclock.domain.days import check_period
     from chargeclock.domain.errors import InputError
     from chargeclock.domain.wording import plural
     from chargeclock.services.session import Services
     from chargeclock.services.superbill import SuperbillRequest, build, save_pdf
-    from chargeclock.services.validation import check_period
 
     def day(value: str | None, field: str) -> date | None:
         if value is None:

@@ -25,7 +25,7 @@ def _day(value: str, option: str) -> date:
 
 
 def _period(args: argparse.Namespace) -> tuple[date, date]:
-    from chargeclock.services.validation import check_period
+    from chargeclock.domain.days import check_period
 
     first, last = _day(args.start, "--from"), _day(args.end, "--to")
     check_period(first, last, "--from", "--to")

@@ -243,8 +243,11 @@ def test_visit_and_statement_periods() -> None:
         kind="statement", period=(STATEMENT_FROM, STATEMENT_TO), visits=[_visit(VISIT_DAY)]
     )
     assert error.field == "visits[0].date_of_service"
-    assert "outside the statement period" in str(error)
-    assert _error(kind="statement", period=(STATEMENT_TO, STATEMENT_FROM)).field == "period"
+    assert str(error).endswith(
+        "11/24/2026 is outside the statement period 08/01/2026 to 10/31/2026"
+    )
+    backwards = _error(kind="statement", period=(STATEMENT_TO, STATEMENT_FROM))
+    assert str(backwards) == "period: 10/31/2026 is after the last date 08/01/2026"
 
 
 def test_other_visit_fields_are_checked() -> None:

@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 
+from chargeclock.domain.days import check_period
 from chargeclock.domain.errors import InputError
 from chargeclock.domain.superbill_checks import (
     build_visit,
@@ -88,10 +89,7 @@ def build_superbill(
         if period is None:
             raise InputError("period", "a statement needs its from and to dates")
         period_from, period_to = period
-        if period_from > period_to:
-            raise InputError(
-                "period", f"from {day_text(period_from)} is after to {day_text(period_to)}"
-            )
+        check_period(period_from, period_to, "period")
         for index, visit in enumerate(visits):
             if not period_from <= visit.date_of_service <= period_to:
                 raise InputError(

@@ -11,9 +11,10 @@ from datetime import date
 
 from msgspec.structs import replace
 
+from chargeclock.domain.days import not_future
 from chargeclock.domain.errors import InputError
 from chargeclock.services.context import Context
-from chargeclock.services.validation import NAME_LENGTH, SHORT_LENGTH, clean_text, not_future
+from chargeclock.services.validation import NAME_LENGTH, SHORT_LENGTH, clean_text
 from chargeclock.storage import claim_details
 from chargeclock.storage.claim_details import ClaimDetailsRow
 

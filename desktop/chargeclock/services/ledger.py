@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from chargeclock.domain.days import not_future
 from chargeclock.domain.errors import InputError
 from chargeclock.domain.ledger import (
     ADJUSTMENT_TYPES,
@@ -20,7 +21,7 @@ from chargeclock.domain.ledger import (
 from chargeclock.domain.superbill_model import Adjustment
 from chargeclock.services.context import Context
 from chargeclock.services.patient_records import existing_patient
-from chargeclock.services.validation import clean_text, not_future, parse_money
+from chargeclock.services.validation import clean_text, parse_money
 from chargeclock.storage import ledger as store
 from chargeclock.storage import payments, visits
 from chargeclock.storage.ledger import CostShareRow, LedgerEntryRow

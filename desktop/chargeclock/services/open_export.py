@@ -23,12 +23,12 @@ from typing import IO, TYPE_CHECKING, Literal
 
 from msgspec import Struct
 
+from chargeclock.domain.days import check_period
 from chargeclock.domain.errors import ChargeClockError, InputError
 from chargeclock.domain.wording import day_text
 from chargeclock.export import open_data
 from chargeclock.export.open_csv import write_csv_bytes
 from chargeclock.files import fsync_dir
-from chargeclock.services.validation import check_period
 from chargeclock.storage import open_tables
 from chargeclock.storage.database import Database
 

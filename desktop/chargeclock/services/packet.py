@@ -22,6 +22,7 @@ import os
 from datetime import date, tzinfo
 from typing import TYPE_CHECKING, BinaryIO
 
+from chargeclock.domain.days import check_period
 from chargeclock.domain.errors import InputError
 from chargeclock.domain.packet_model import (
     AuditLine,
@@ -35,7 +36,6 @@ from chargeclock.domain.wording import day_text
 from chargeclock.services.kx_watch import year_curve
 from chargeclock.services.pdf_out import write_pdf
 from chargeclock.services.superbill import superbill_for_visit
-from chargeclock.services.validation import check_period
 from chargeclock.storage import patients, practice_reads, visits
 from chargeclock.storage.audit import AuditEntry
 from chargeclock.storage.records import VisitRow

@@ -14,6 +14,7 @@ from decimal import Decimal
 import msgspec.structs
 from msgspec import Struct, field
 
+from chargeclock.domain.days import not_future
 from chargeclock.domain.errors import InputError
 from chargeclock.domain.wording import day_text
 from chargeclock.services.claim_details import check_claim_details
@@ -27,7 +28,6 @@ from chargeclock.services.validation import (
     check_icd10,
     clean_npi,
     clean_text,
-    not_future,
     parse_money,
 )
 from chargeclock.storage import audit, claim_details, patients, payers, plan_certification, staff

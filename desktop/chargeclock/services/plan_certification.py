@@ -19,11 +19,12 @@ from datetime import date, timedelta
 from msgspec import Struct
 from msgspec.structs import replace
 
+from chargeclock.domain.days import not_future
 from chargeclock.domain.errors import InputError
 from chargeclock.domain.wording import day_text
 from chargeclock.services.claim_details import QUALIFICATIONS
 from chargeclock.services.context import Context
-from chargeclock.services.validation import ADDRESS_LENGTH, clean_text, not_future
+from chargeclock.services.validation import ADDRESS_LENGTH, clean_text
 from chargeclock.storage import claim_details, patients, payers, plan_certification, visits
 from chargeclock.storage.plan_certification import CertificationRow
 from chargeclock.storage.records import PlanOfCareRow

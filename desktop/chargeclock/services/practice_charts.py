@@ -8,6 +8,7 @@ from collections import defaultdict
 from datetime import date
 from typing import TYPE_CHECKING, BinaryIO
 
+from chargeclock.domain.days import check_period
 from chargeclock.domain.practice_figures import (
     CodePoint,
     PeriodPoint,
@@ -16,7 +17,6 @@ from chargeclock.domain.practice_figures import (
     grain_for,
 )
 from chargeclock.services.pdf_out import write_pdf
-from chargeclock.services.validation import check_period
 from chargeclock.storage import practice_reads
 
 if TYPE_CHECKING:

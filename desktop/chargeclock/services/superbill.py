@@ -30,6 +30,7 @@ from msgspec import Struct
 from msgspec.structs import replace
 
 from chargeclock.domain.claim_form import POINTERS
+from chargeclock.domain.days import check_period
 from chargeclock.domain.errors import InputError
 from chargeclock.domain.superbill_checks import check_patient, check_payments, check_practice
 from chargeclock.domain.superbill_model import (
@@ -42,7 +43,6 @@ from chargeclock.domain.superbill_model import (
 from chargeclock.domain.wording import day_text
 from chargeclock.services import frozen_claims
 from chargeclock.services.superbill_records import patient_of, practice_of, split_address
-from chargeclock.services.validation import check_period
 from chargeclock.storage.payments import payments_between, payments_of_day
 from chargeclock.storage.records import VisitRow
 

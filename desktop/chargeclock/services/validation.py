@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import warnings
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -18,26 +17,6 @@ from msgspec import Struct
 from chargeclock.domain.claim_form import ICD10CM_TYPED, npi_check_digit_ok
 from chargeclock.domain.errors import InputError
 from chargeclock.domain.rulebook import Code, RuleBook
-from chargeclock.domain.wording import day_text
-
-# --- days ------------------------------------------------------------------------------------
-
-
-def not_future(field: str, day: date | None, today: date, then: str = "") -> None:
-    """An :class:`InputError` naming ``field`` when ``day`` is after ``today`` (``then``: what
-    to do instead, after the message)."""
-    if day is not None and day > today:
-        raise InputError(field, f"{day_text(day)} is in the future{then}")
-
-
-def check_period(
-    first: date, last: date, field: str = "from", last_name: str = "the last date"
-) -> None:
-    """An :class:`InputError` naming ``field`` when the period from ``first`` to ``last`` runs
-    backwards (``last_name``: what the form or the command calls the period's end)."""
-    if first > last:
-        raise InputError(field, f"{day_text(first)} is after {last_name} {day_text(last)}")
-
 
 # --- text ------------------------------------------------------------------------------------
 

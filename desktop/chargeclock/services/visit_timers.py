@@ -8,12 +8,13 @@ from datetime import date, datetime
 from functools import partial
 from typing import Any
 
+from chargeclock.domain.days import not_future
 from chargeclock.domain.errors import InputError, RuleDataError
 from chargeclock.domain.places import check_place
 from chargeclock.domain.rulebook import SLP_NOT_OFFERED
 from chargeclock.services.minutes import CodeState, Span, VisitState
 from chargeclock.services.timer_change import TimerChange
-from chargeclock.services.validation import catalogue_code, not_future
+from chargeclock.services.validation import catalogue_code
 from chargeclock.services.visit_reads import (
     FURNISHED_BY,
     VisitReads,
