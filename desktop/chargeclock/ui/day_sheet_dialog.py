@@ -95,6 +95,9 @@ class DaySheetDialog(QDialog):
         layout.addWidget(self.chart_view, 2)
         layout.addWidget(buttons)
         self.sheet: DaySheet | None = None
+        # Styled before it is filled: its columns are measured in the type it is shown in, and
+        # its first show brings no change of type to fill it again for.
+        self.ensurePolished()
         self.refresh()
 
     def refresh(self) -> None:

@@ -102,9 +102,17 @@ def show_date(value: date | None) -> str:
 DATE_FIELD_FORMAT = "MM/dd/yyyy"
 
 
+def qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def pydate(day: QDate) -> date:
+    return date(day.year(), day.month(), day.day())
+
+
 def date_field(day: date, parent: QWidget | None = None) -> QDateEdit:
     """A calendar date field showing ``day`` as every other date is written (03/02/2026)."""
-    edit = QDateEdit(QDate(day.year, day.month, day.day), parent)
+    edit = QDateEdit(qdate(day), parent)
     edit.setCalendarPopup(True)
     edit.setDisplayFormat(DATE_FIELD_FORMAT)
     return edit
@@ -112,8 +120,7 @@ def date_field(day: date, parent: QWidget | None = None) -> QDateEdit:
 
 def picked(edit: QDateEdit) -> date:
     """The day a date field shows."""
-    value = edit.date()
-    return date(value.year(), value.month(), value.day())
+    return pydate(edit.date())
 
 
 class _DateEdit(QLineEdit):
@@ -174,10 +181,10 @@ class DateField(QWidget):
         except ValueError:
             current = None
         if current is not None:
-            calendar.setSelectedDate(QDate(current.year, current.month, current.day))
+            calendar.setSelectedDate(qdate(current))
 
     def _picked(self, picked: QDate) -> None:
-        self.set_value(date(picked.year(), picked.month(), picked.day()))
+        self.set_value(pydate(picked))
         menu = self.button.menu()
         if menu is not None:
             menu.hide()

@@ -53,10 +53,9 @@ from chargeclock.ui.history_model import (
 if TYPE_CHECKING:
     from chargeclock.ui.kx_chart import KxYearDialog
 
-# Column widths, in characters of the dialog's font, of the columns that are not stretched
-# (sizing to contents would measure every cell of every row).
-# Columns of a fixed width, in characters: date, visit, status, units, charges, paid; date,
-# amount, visit
+# Columns of a fixed width, in characters of the dialog's type (sizing to contents would
+# measure every cell of every row): date, visit, status, units, charges, paid; date, amount,
+# visit
 VISIT_WIDTHS = {0: 10, 1: 6, 2: 9, 4: 5, 5: 10, 6: 10}  # "#99999", "$99,999.99"
 PAYMENT_WIDTHS = {0: 10, 1: 10, 3: 6}
 CELL_PADDING = 16  # pixels beside a column's characters

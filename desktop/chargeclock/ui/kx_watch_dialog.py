@@ -50,9 +50,9 @@ def row_texts(row: KxWatchRow) -> list[str]:
         str(row.visits),
         "—" if row.average_per_visit is None else f"${row.average_per_visit:,.2f}",
         _visits(row.visits_to_kx, row.ytd >= row.threshold),
-        f"{day_text(row.kx_on)}" if row.kx_on else "—",
+        day_text(row.kx_on) if row.kx_on else "—",
         _visits(row.visits_to_review, row.ytd >= row.review_level),
-        f"{day_text(row.review_on)}" if row.review_on else "—",
+        day_text(row.review_on) if row.review_on else "—",
     ]
 
 

@@ -13,7 +13,7 @@ import re
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QDate, QIODevice, QMargins, Qt, QTimer, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMargins, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QPageSize, QResizeEvent, QShortcut, QShowEvent
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
@@ -42,16 +42,12 @@ from chargeclock.services.frozen_claims import versions_of
 from chargeclock.services.session import Services
 from chargeclock.services.superbill import SuperbillRequest, build, pdf_bytes, save_pdf_bytes
 from chargeclock.ui import theme
-from chargeclock.ui.forms import date_field, fit_to_screen, picked, side_by_side
+from chargeclock.ui.forms import date_field, fit_to_screen, picked, qdate, side_by_side
 from chargeclock.ui.superbill_print import PrintError, print_document
 
 REFRESH_DELAY_MS = 200  # a typed date settles before the PDF is rebuilt
 CHOICES_MARGIN = 14  # pixels: the dialog's left and right margins
 MAX_MESSAGE = 300  # characters of a problem shown in the dialog
-
-
-def _qdate(day: date) -> QDate:
-    return QDate(day.year, day.month, day.day)
 
 
 def _slug(text: str) -> str:
@@ -293,8 +289,8 @@ class SuperbillDialog(QDialog):
 
     def set_statement(self, start: date, end: date) -> None:
         """Choose a statement over ``start`` to ``end`` and rebuild it now."""
-        self.start_edit.setDate(_qdate(start))
-        self.end_edit.setDate(_qdate(end))
+        self.start_edit.setDate(qdate(start))
+        self.end_edit.setDate(qdate(end))
         self.statement_choice.setChecked(True)
         self._timer.stop()
         self.refresh()
